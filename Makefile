@@ -1,0 +1,41 @@
+# SkillHub: `make demo` runs the app with demo data, `make test` runs the tests.
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+
+.PHONY: demo test test-fast lint check migrate seed serve worker beat clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	touch $@
+
+demo: $(BIN)/.installed
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --no-input
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST)
+
+test: $(BIN)/.installed
+	$(BIN)/pytest
+
+test-fast: $(BIN)/.installed
+	$(BIN)/pytest -m "not browser and not celery_worker"
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check .
+
+check: $(BIN)/.installed
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+worker: $(BIN)/.installed
+	$(BIN)/celery -A skillhub worker --loglevel=INFO
+
+beat: $(BIN)/.installed
+	$(BIN)/celery -A skillhub beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .test-media

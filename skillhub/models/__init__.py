@@ -1,0 +1,19 @@
+from .contacts import Channel, Contact
+from .org import Agent, Scope, Site, Team, TeamMembership, User, Vendor
+from .skills import RoleProfile, RoleProfileSkill, Skill, SkillTier
+
+__all__ = [
+    "Agent",
+    "Channel",
+    "Contact",
+    "RoleProfile",
+    "RoleProfileSkill",
+    "Scope",
+    "Site",
+    "Skill",
+    "SkillTier",
+    "Team",
+    "TeamMembership",
+    "User",
+    "Vendor",
+]

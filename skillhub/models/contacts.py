@@ -1,0 +1,42 @@
+from django.db import models
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "Email"
+    CHAT = "chat", "Chat"
+    SOCIAL = "social", "Social"
+
+
+class Contact(models.Model):
+    """One conversation handled by one agent on one channel; contacts sharing case_id are one case."""
+
+    external_id = models.CharField(max_length=100, unique=True)
+    case_id = models.CharField(max_length=100)
+    agent = models.ForeignKey("skillhub.Agent", on_delete=models.PROTECT, related_name="contacts")
+    team = models.ForeignKey(
+        "skillhub.Team", on_delete=models.PROTECT, related_name="contacts", help_text="Team it was handled in."
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    started_at = models.DateTimeField()
+    handle_seconds = models.PositiveIntegerField(default=0)
+    after_contact_seconds = models.PositiveIntegerField(default=0)
+    resolved = models.BooleanField(default=False)
+    first_contact_resolved = models.BooleanField(null=True, blank=True, help_text="Explicit flag; wins if set.")
+    csat = models.PositiveSmallIntegerField(null=True, blank=True)
+    ces = models.PositiveSmallIntegerField(null=True, blank=True)
+    nps = models.PositiveSmallIntegerField(null=True, blank=True)
+    transcript = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [
+            models.Index(fields=["started_at"], name="contact_started_idx"),
+            models.Index(fields=["case_id", "started_at"], name="contact_case_started_idx"),
+            models.Index(fields=["agent", "started_at"], name="contact_agent_started_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.external_id

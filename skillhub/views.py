@@ -1,0 +1,82 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from skillhub import roles
+from skillhub.selectors import org as org_selectors
+
+# Where each role lands after sign-in, most specific first. Apps point these at their own pages.
+LANDING = [
+    (roles.ADMIN, "skillhub:team-list"),
+    (roles.OPS_LEAD, "skillhub:team-list"),
+    (roles.QA_REVIEWER, "skillhub:team-list"),
+    (roles.HIRING_MANAGER, "skillhub:skill-list"),
+    (roles.AGENT, "skillhub:me"),
+]
+
+
+def landing_url_for(user) -> str:
+    names = roles.role_names(user)
+    for role, url_name in LANDING:
+        if role in names:
+            return reverse(url_name)
+    return reverse("skillhub:skill-list")
+
+
+def require_role(*allowed: str):
+    """Refuse (403) users who hold none of `allowed` (admins always pass)."""
+
+    def decorator(view):
+        @login_required
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            if not roles.has_role(request.user, *allowed):
+                raise PermissionDenied("Your role does not give access to this page.")
+            return view(request, *args, **kwargs)
+
+        wrapped.__name__ = view.__name__
+        wrapped.__doc__ = view.__doc__
+        return wrapped
+
+    return decorator
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect(landing_url_for(request.user))
+
+
+@require_role(roles.OPS_LEAD, roles.QA_REVIEWER)
+def team_list(request: HttpRequest) -> HttpResponse:
+    teams = org_selectors.team_list_for_user(user=request.user)
+    return render(request, "skillhub/team_list.html", {"teams": teams})
+
+
+@require_role(roles.OPS_LEAD, roles.QA_REVIEWER)
+def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    team = get_object_or_404(org_selectors.team_list_for_user(user=request.user), pk=pk)
+    agents = org_selectors.agent_list_for_team(team=team)
+    return render(request, "skillhub/team_detail.html", {"team": team, "agents": agents})
+
+
+@require_role(roles.OPS_LEAD, roles.QA_REVIEWER, roles.AGENT)
+def agent_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agent = get_object_or_404(org_selectors.agent_detail_queryset(user=request.user), pk=pk)
+    memberships = org_selectors.membership_list_for_agent(agent=agent)
+    return render(request, "skillhub/agent_detail.html", {"agent": agent, "memberships": memberships})
+
+
+@require_role(roles.AGENT)
+def me(request: HttpRequest) -> HttpResponse:
+    agent = get_object_or_404(org_selectors.agent_detail_queryset(user=request.user), user=request.user)
+    return agent_detail(request, agent.pk)
+
+
+@login_required
+def skill_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "skillhub/skill_list.html",
+        {"skills": org_selectors.skill_list(), "profiles": org_selectors.role_profile_list()},
+    )
