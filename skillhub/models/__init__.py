@@ -1,5 +1,6 @@
 from .contacts import Channel, Contact
 from .org import Agent, Scope, Site, Team, TeamMembership, User, Vendor
+from .rollups import RollupMark
 from .skills import RoleProfile, RoleProfileSkill, Skill, SkillTier
 
 __all__ = [
@@ -7,6 +8,7 @@ __all__ = [
     "Channel",
     "Contact",
     "RoleProfile",
+    "RollupMark",
     "RoleProfileSkill",
     "Scope",
     "Site",
