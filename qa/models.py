@@ -33,3 +33,25 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"Review of {self.contact} ({self.get_status_display()})"
+
+
+class ReviewSkillScore(models.Model):
+    """A review's 0–100 score for one skill (the scoring rule over that skill's criteria); null when none apply."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="skill_scores")
+    skill = models.ForeignKey("skillhub.Skill", on_delete=models.PROTECT, related_name="review_scores")
+    score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["review", "skill"], name="review_skill_score_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.review_id} {self.skill}: {self.score}"
+
+# Reviews in these states, not calibration, with a score, count in the agent's QA figures.
+COUNTED_STATUSES = (
+    Review.Status.RELEASED,
+    Review.Status.ACKNOWLEDGED,
+    Review.Status.DISPUTED,
+    Review.Status.RESOLVED,
+)
