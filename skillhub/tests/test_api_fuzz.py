@@ -8,6 +8,7 @@ the marker is a leak.
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -15,7 +16,6 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from rest_framework.authtoken.models import Token
 
 from skillhub import roles
 from skillhub.tests.factories import AgentFactory, TeamFactory, UserFactory, VendorFactory
