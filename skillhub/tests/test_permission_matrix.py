@@ -16,7 +16,9 @@ USERS = ["anon", "admin", "lead", "reviewer", "hiring", "agent", "other_agent", 
 
 # Expected status per user, in USERS order. "L" = 302 to sign-in; "R" = any other redirect (302).
 # (method, object key or None, statuses)
-MATRIX: dict[str, tuple[str, str | None, str]] = {
+# An optional fourth item is a query string.
+PERIOD = "start=2025-01-01&end=2025-01-31"
+MATRIX: dict[str, tuple] = {
     # url name                          method  object      anon admin lead rev hire agent oth plead prev
     "skillhub:home": ("GET", None, "L R R R R R R R R"),
     "skillhub:me": ("GET", None, "L 404 403 403 403 200 200 403 403"),
@@ -41,6 +43,10 @@ MATRIX: dict[str, tuple[str, str | None, str]] = {
     "team-detail": ("GET", "team", "403 200 200 200 404 404 404 404 404"),
     "agent-list": ("GET", None, "403 200 200 200 200 200 200 200 200"),
     "agent-detail": ("GET", "agent", "403 200 200 200 404 200 404 404 404"),
+    "metrics-agents": ("GET", None, "403 200 200 200 200 200 200 200 200", PERIOD),
+    "metrics-teams": ("GET", None, "403 200 200 200 200 200 200 200 200", PERIOD),
+    "metrics-vendors": ("GET", None, "403 200 200 200 200 200 200 200 200", PERIOD),
+    "interactions-bulk": ("POST", None, "403 400 403 403 403 403 403 403 403"),
 }
 
 # Django admin's own pages check is_staff themselves; the matrix covers its index only.
@@ -123,9 +129,11 @@ def _kwargs_for(name: str, obj) -> dict:
 
 
 def _check(client, world, name):
-    method, object_key, statuses = MATRIX[name]
+    method, object_key, statuses, *query = MATRIX[name]
     obj = world["objects"][object_key] if object_key else None
     url = reverse(name, kwargs=_kwargs_for(name, obj))
+    if query:
+        url = f"{url}?{query[0]}"
     failures = []
     for user_key, expected in zip(USERS, statuses.split(), strict=True):
         client.logout()
