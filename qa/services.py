@@ -385,8 +385,8 @@ def review_save(
     _write_answers(review, answers, actor=actor, reason=reason)
     _rescore(review)
     fields = ["score", "auto_failed", "auto_fail_reason"]
-    if review.reviewer_id is None:
-        review.reviewer = actor
+    if review.reviewer_id is None or (submit and review.reviewer_id != actor.pk):
+        review.reviewer = actor  # whoever submits is the reviewer of record (a dispute goes to someone else)
         fields.append("reviewer")
     if comment is not None:
         review.comment = comment
