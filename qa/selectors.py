@@ -273,7 +273,12 @@ def agent_qa_page(*, agent: Agent, viewer: User, start: date, end: date) -> dict
         reviews_for_user(user=viewer)
         .filter(agent=agent, status__in=COUNTED_STATUSES, is_calibration=False)
         .select_related("contact", "reviewer", "version__template")
-        .prefetch_related(Prefetch("skill_scores", queryset=ReviewSkillScore.objects.select_related("skill")))
+        .prefetch_related(
+            Prefetch(
+                "skill_scores",
+                queryset=ReviewSkillScore.objects.select_related("skill").order_by("skill__position", "skill__name"),
+            )
+        )
         .order_by("-contact__started_at", "-pk")
     )
     return {

@@ -374,8 +374,7 @@ def review_save(
     review = Review.objects.select_related("contact", "version").get(pk=review.pk)
     if not review_is_editable(review):
         raise ValidationError("This review was already submitted; changes go through a dispute.")
-    if review.reviewer_id not in (None, actor.pk) and not roles.is_admin(actor):
-        raise ValidationError("This review is assigned to another reviewer.")
+    # Any reviewer in scope may work on a draft (a colleague covering); the lock stops silent overwrites.
     if actor.pk == review.agent.user_id:
         raise ValidationError("A reviewer cannot review their own work.")
     merged = {**review_raw_answers(review), **answers}
