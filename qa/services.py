@@ -218,7 +218,8 @@ def default_version() -> ScorecardVersion | None:
 
 
 def contact_day(contact: Contact) -> date:
-    return timezone.localdate(contact.started_at)
+    """The local day the contact counts on (Contact.day, as the KPI rollups use)."""
+    return contact.day
 
 
 def _mark(review: Review) -> None:
