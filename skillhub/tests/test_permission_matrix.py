@@ -47,6 +47,35 @@ MATRIX: dict[str, tuple] = {
     "metrics-teams": ("GET", None, "403 200 200 200 200 200 200 200 200", PERIOD),
     "metrics-vendors": ("GET", None, "403 200 200 200 200 200 200 200 200", PERIOD),
     "interactions-bulk": ("POST", None, "403 400 403 403 403 403 403 403 403"),
+    # QA (the review is the agent's, disputed, scored by another in-house reviewer; "reviewer" is no QA lead)
+    "qa:queue": ("GET", None, "L 200 403 200 403 403 403 403 200"),
+    "qa:review-detail": ("GET", "review", "L 200 200 200 403 200 404 404 404"),
+    "qa:review-score": ("POST", "review", "L 200 403 200 403 403 403 403 404"),
+    "qa:review-acknowledge": ("POST", "review", "L R 403 403 403 R 404 403 403"),
+    "qa:review-dispute": ("POST", "review", "L 400 403 403 403 400 404 403 403"),
+    "qa:review-resolve": ("GET", "review", "L 200 403 200 403 403 403 403 404"),
+    "qa:my-reviews": ("GET", None, "L 404 403 403 403 200 200 403 403"),
+    "qa:agent-list": ("GET", None, "L 200 200 200 403 403 403 200 200"),
+    "qa:agent-reviews": ("GET", "agent", "L 200 200 200 403 403 403 404 404"),
+    "qa:template-list": ("GET", None, "L 200 403 200 403 403 403 403 200"),
+    "qa:template-detail": ("GET", "qa_template", "L R 403 R 403 403 403 403 R"),
+    "qa:version-detail": ("GET", "version", "L 200 403 200 403 403 403 403 200"),
+    "qa:version-edit": ("POST", "version", "L R 403 403 403 403 403 403 403"),
+    "qa:version-publish": ("POST", "version", "L R 403 403 403 403 403 403 403"),
+    "qa:version-whatif": ("GET", "version", "L 200 403 403 403 403 403 403 403"),
+    "qa:section-create": ("POST", "version", "L R 403 403 403 403 403 403 403"),
+    "qa:section-delete": ("POST", "section", "L R 403 403 403 403 403 403 403"),
+    "qa:criterion-create": ("GET", "version", "L R 403 403 403 403 403 403 403"),
+    "qa:criterion-update": ("GET", "criterion", "L R 403 403 403 403 403 403 403"),
+    "qa:criterion-delete": ("POST", "criterion", "L R 403 403 403 403 403 403 403"),
+    "qa:sampling": ("GET", None, "L 200 403 200 403 403 403 403 200"),
+    "qa:sampling-detail": ("GET", "sampling_run", "L 200 403 200 403 403 403 403 404"),
+    "scorecard-template-list": ("GET", None, "403 200 200 200 403 403 403 200 200"),
+    "scorecard-template-detail": ("GET", "qa_template", "403 200 200 200 403 403 403 200 200"),
+    "review-list": ("GET", None, "403 200 200 200 403 200 200 200 200"),
+    "review-detail": ("GET", "review", "403 200 200 200 403 200 404 404 404"),
+    "review-answers": ("POST", "review", "403 400 403 400 403 403 403 403 404"),
+    "review-submit": ("POST", "review", "403 400 403 400 403 403 403 403 404"),
 }
 
 # Django admin's own pages check is_staff themselves; the matrix covers its index only.
@@ -114,6 +143,9 @@ def world(db):
         "skill": Skill.objects.get(code="empathy"),
         "role_profile": RoleProfile.objects.first(),
     }
+    from qa.tests.factories import disputed_review_world
+
+    objects.update(disputed_review_world(agent=agent, vendor=in_house))
     return {"users": users, "objects": objects}
 
 
