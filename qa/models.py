@@ -48,6 +48,7 @@ class ReviewSkillScore(models.Model):
     def __str__(self) -> str:
         return f"{self.review_id} {self.skill}: {self.score}"
 
+
 # Reviews in these states, not calibration, with a score, count in the agent's QA figures.
 COUNTED_STATUSES = (
     Review.Status.RELEASED,

@@ -8,6 +8,7 @@ class SkillhubConfig(AppConfig):
     verbose_name = "SkillHub core"
 
     def ready(self) -> None:
+        from . import security  # noqa: F401  (connects the security-log receivers)
         from .services.roles import roles_sync_on_migrate
 
         post_migrate.connect(roles_sync_on_migrate, dispatch_uid="skillhub_roles_sync")

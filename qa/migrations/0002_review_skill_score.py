@@ -5,23 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('qa', '0001_review'),
-        ('skillhub', '0003_rollup_mark'),
+        ("qa", "0001_review"),
+        ("skillhub", "0003_rollup_mark"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReviewSkillScore',
+            name="ReviewSkillScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='skill_scores', to='qa.review')),
-                ('skill', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='review_scores', to='skillhub.skill')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("score", models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="skill_scores", to="qa.review"
+                    ),
+                ),
+                (
+                    "skill",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="review_scores", to="skillhub.skill"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('review', 'skill'), name='review_skill_score_unique')],
+                "constraints": [models.UniqueConstraint(fields=("review", "skill"), name="review_skill_score_unique")],
             },
         ),
     ]

@@ -1,0 +1,54 @@
+"""The security log: sign-ins, failures, lock-outs, access denials and changes to scores and decisions.
+
+Entries name who, when (the log record's time), from where and what; never passwords or tokens.
+"""
+
+import logging
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest
+from django.views.defaults import permission_denied as django_permission_denied
+
+logger = logging.getLogger("skillhub.security")
+
+
+def _ip(request: HttpRequest | None) -> str:
+    if request is None:
+        return "-"
+    return request.META.get("REMOTE_ADDR", "-")
+
+
+def log_event(event: str, *, user=None, username: str | None = None, request: HttpRequest | None = None, **details):
+    """Write one security-log line: event, user, address and details as key=value."""
+    who = username if username is not None else (getattr(user, "username", None) or "anonymous")
+    extra = " ".join(f"{key}={value!r}" for key, value in sorted(details.items()))
+    logger.info("%s user=%s ip=%s %s", event, who, _ip(request), extra, extra={"event": event, "who": who})
+
+
+@receiver(user_logged_in, dispatch_uid="security_logged_in")
+def _logged_in(sender, request, user, **kwargs):
+    log_event("login", user=user, request=request)
+
+
+@receiver(user_logged_out, dispatch_uid="security_logged_out")
+def _logged_out(sender, request, user, **kwargs):
+    log_event("logout", user=user, request=request)
+
+
+@receiver(user_login_failed, dispatch_uid="security_login_failed")
+def _login_failed(sender, credentials, request=None, **kwargs):
+    # credentials holds the password (Django masks it, but we take the username only).
+    log_event("login_failed", username=str(credentials.get("username", ""))[:150], request=request)
+
+
+@receiver(user_locked_out, dispatch_uid="security_locked_out")
+def _locked_out(sender, request, username, ip_address, **kwargs):
+    log_event("locked_out", username=str(username)[:150], request=request)
+
+
+def permission_denied(request: HttpRequest, exception=None):
+    """handler403: log the denial, then render the usual 403 page."""
+    log_event("access_denied", user=getattr(request, "user", None), request=request, path=request.path)
+    return django_permission_denied(request, exception, template_name="403.html")

@@ -1,0 +1,153 @@
+"""Every URL of the URLconf × every kind of user → the expected answer, in one table.
+
+A URL pattern missing from MATRIX fails `test_every_url_is_in_the_matrix`, so no new view escapes it.
+Object URLs are tried with the in-house agent's objects: an agent of another team and the partner's users
+must get 404 (no IDOR), roles without the area 403, the anonymous visitor a redirect to sign-in
+(pages) or 403 (API).
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from skillhub import roles
+from skillhub.tests.factories import AgentFactory, ScopeFactory, TeamFactory, UserFactory, VendorFactory
+
+USERS = ["anon", "admin", "lead", "reviewer", "hiring", "agent", "other_agent", "partner_lead", "partner_reviewer"]
+
+# Expected status per user, in USERS order. "L" = 302 to sign-in; "R" = any other redirect (302).
+# (method, object key or None, statuses)
+MATRIX: dict[str, tuple[str, str | None, str]] = {
+    # url name                          method  object      anon admin lead rev hire agent oth plead prev
+    "skillhub:home": ("GET", None, "L R R R R R R R R"),
+    "skillhub:me": ("GET", None, "L 404 403 403 403 200 200 403 403"),
+    "skillhub:team-list": ("GET", None, "L 200 200 200 403 403 403 200 200"),
+    "skillhub:team-detail": ("GET", "team", "L 200 200 200 403 403 403 404 404"),
+    "skillhub:agent-detail": ("GET", "agent", "L 200 200 200 403 200 404 404 404"),
+    "skillhub:skill-list": ("GET", None, "L 200 200 200 200 200 200 200 200"),
+    "login": ("GET", None, "200 R R R R R R R R"),
+    "logout": ("POST", None, "R R R R R R R R R"),
+    "password_change": ("GET", None, "L 200 200 200 200 200 200 200 200"),
+    "password_change_done": ("GET", None, "L 200 200 200 200 200 200 200 200"),
+    "api-schema": ("GET", None, "200 200 200 200 200 200 200 200 200"),
+    "api-docs": ("GET", None, "200 200 200 200 200 200 200 200 200"),
+    "admin:index": ("GET", None, "R 200 R R R R R R R"),
+    # API
+    "api-root": ("GET", None, "403 200 200 200 200 200 200 200 200"),
+    "skill-list": ("GET", None, "403 200 200 200 200 200 200 200 200"),
+    "skill-detail": ("GET", "skill", "403 200 200 200 200 200 200 200 200"),
+    "role-profile-list": ("GET", None, "403 200 200 200 200 200 200 200 200"),
+    "role-profile-detail": ("GET", "role_profile", "403 200 200 200 200 200 200 200 200"),
+    "team-list": ("GET", None, "403 200 200 200 200 200 200 200 200"),
+    "team-detail": ("GET", "team", "403 200 200 200 404 404 404 404 404"),
+    "agent-list": ("GET", None, "403 200 200 200 200 200 200 200 200"),
+    "agent-detail": ("GET", "agent", "403 200 200 200 404 200 404 404 404"),
+}
+
+# Django admin's own pages check is_staff themselves; the matrix covers its index only.
+SKIP_NAMESPACES = {"admin"}
+SKIP_NAMES = {"api-schema-yaml"}
+
+
+def _walk(patterns, namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = namespace
+            if entry.namespace:
+                ns = f"{namespace}{entry.namespace}:"
+            if entry.namespace in SKIP_NAMESPACES:
+                continue
+            yield from _walk(entry.url_patterns, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            if "format" in entry.pattern.regex.groupindex:
+                continue  # DRF's .json/.api suffix variants of the same view
+            yield f"{namespace}{entry.name}", entry
+
+
+def url_names() -> set[str]:
+    return {name for name, _ in _walk(get_resolver().url_patterns)} - SKIP_NAMES
+
+
+def test_every_url_is_in_the_matrix():
+    missing = sorted(url_names() - set(MATRIX) - {"admin:index"})
+    assert not missing, f"Add these URL names to MATRIX with their expected answers: {missing}"
+
+
+@pytest.fixture
+def world(db):
+    """Two vendors; the in-house agent's objects are the ones tried; each user of USERS."""
+    from skillhub.models import RoleProfile, Skill
+
+    in_house, partner = VendorFactory(name="In-house"), VendorFactory(name="Partner", kind="partner")
+    north, east = TeamFactory(name="North", vendor=in_house), TeamFactory(name="East", vendor=in_house)
+    lisbon = TeamFactory(name="Lisbon", vendor=partner)
+    agent = AgentFactory(team=north)
+    other_agent = AgentFactory(team=east)
+    AgentFactory(team=lisbon)
+    lead = UserFactory(roles=[roles.OPS_LEAD])
+    ScopeFactory(user=lead, vendors=[in_house])
+    reviewer = UserFactory(roles=[roles.QA_REVIEWER])
+    ScopeFactory(user=reviewer, vendors=[in_house])
+    partner_lead = UserFactory(roles=[roles.OPS_LEAD])
+    lisbon.leads.add(partner_lead)
+    partner_reviewer = UserFactory(roles=[roles.QA_REVIEWER])
+    ScopeFactory(user=partner_reviewer, vendors=[partner])
+    users = {
+        "anon": None,
+        "admin": UserFactory(roles=[roles.ADMIN], is_staff=True, is_superuser=True),
+        "lead": lead,
+        "reviewer": reviewer,
+        "hiring": UserFactory(roles=[roles.HIRING_MANAGER]),
+        "agent": agent.user,
+        "other_agent": other_agent.user,
+        "partner_lead": partner_lead,
+        "partner_reviewer": partner_reviewer,
+    }
+    objects = {
+        "team": north,
+        "agent": agent,
+        "skill": Skill.objects.get(code="empathy"),
+        "role_profile": RoleProfile.objects.first(),
+    }
+    return {"users": users, "objects": objects}
+
+
+def _kwargs_for(name: str, obj) -> dict:
+    pattern = dict(_walk(get_resolver().url_patterns)).get(name)
+    if pattern is None:
+        return {}
+    params = list(pattern.pattern.regex.groupindex)
+    if not params:
+        return {}
+    assert obj is not None, f"{name} takes {params}: give it an object key in MATRIX"
+    return {params[0]: obj.pk}
+
+
+def _check(client, world, name):
+    method, object_key, statuses = MATRIX[name]
+    obj = world["objects"][object_key] if object_key else None
+    url = reverse(name, kwargs=_kwargs_for(name, obj))
+    failures = []
+    for user_key, expected in zip(USERS, statuses.split(), strict=True):
+        client.logout()
+        user = world["users"][user_key]
+        if user is not None:
+            client.force_login(user)
+        response = client.get(url) if method == "GET" else client.post(url)
+        got = response.status_code
+        if expected == "L":
+            ok = got == 302 and response.url.startswith(reverse("login"))
+        elif expected == "R":
+            ok = got == 302
+        else:
+            ok = got == int(expected)
+        if not ok:
+            failures.append(f"{user_key}: expected {expected}, got {got}")
+    return failures
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_permission_matrix(client, world, name):
+    if name not in url_names() and name != "admin:index":
+        pytest.fail(f"{name} is in MATRIX but no longer in the URLconf; remove it")
+    failures = _check(client, world, name)
+    assert not failures, f"{name}: " + "; ".join(failures)
