@@ -57,10 +57,10 @@ CANDIDATE_NAMES = [
     ("Eli", "Fraser"),
     ("Fay", "Lin"),
 ]
-# title, role profile, team, status
+# title, role profile, team
 REQUISITIONS = [
-    ("Technical support agent — North", skill_codes.TECHNICAL_SUPPORT, "North", Requisition.Status.OPEN),
-    ("Escalation specialist — South", skill_codes.ESCALATION_HANDLING, "South", Requisition.Status.OPEN),
+    ("Technical support agent — North", skill_codes.TECHNICAL_SUPPORT, "North"),
+    ("Escalation specialist — South", skill_codes.ESCALATION_HANDLING, "South"),
 ]
 PAST_REQUISITION = ("Technical support — spring intake", skill_codes.TECHNICAL_SUPPORT, "North")
 PAST_HIRES = 8
@@ -79,7 +79,7 @@ REPLIES = [
 def seed_hiring(*, rng: random.Random, stdout=None) -> None:
     hiring = User.objects.get(username="hiring")
     interviewer = _interviewer()
-    for index, (title, profile_code, team_name, status) in enumerate(REQUISITIONS):
+    for index, (title, profile_code, team_name) in enumerate(REQUISITIONS):
         requisition = _requisition(title=title, profile_code=profile_code, team_name=team_name, by=hiring)
         requisition.hiring_team.add(hiring, interviewer)
         names = CANDIDATE_NAMES[index * 12 : index * 12 + 12]
@@ -114,7 +114,7 @@ def _interviewer() -> User:
     return user
 
 
-def _requisition(*, title: str, profile_code: str, team_name: str, by: User, status=Requisition.Status.OPEN):
+def _requisition(*, title: str, profile_code: str, team_name: str, by: User) -> Requisition:
     requisition = Requisition.objects.filter(title=title).first()
     if requisition is None:
         requisition = services.requisition_create(
@@ -134,11 +134,7 @@ def _candidate(*, requisition: Requisition, first: str, last: str, rng: random.R
     existing = requisition.candidates.filter(email=email).first()
     if existing is not None:
         return existing
-    status = requisition.status
-    if status != Requisition.Status.OPEN:
-        Requisition.objects.filter(pk=requisition.pk).update(status=Requisition.Status.OPEN)
-        requisition.status = Requisition.Status.OPEN
-    candidate = services.candidate_create(
+    return services.candidate_create(
         requisition=requisition,
         first_name=first,
         last_name=last,
@@ -147,7 +143,6 @@ def _candidate(*, requisition: Requisition, first: str, last: str, rng: random.R
         source=rng.choice(Candidate.Source.values),
         created_by=by,
     )
-    return candidate
 
 
 def _advance(
