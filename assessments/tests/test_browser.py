@@ -11,12 +11,22 @@ from assessments.tests.factories import CandidateFactory, RequisitionFactory
 from skillhub import roles
 from skillhub.tests.factories import UserFactory
 
-# serialized_rollback keeps the seeded skills and question bank for the transactional tests that follow.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _reseed() -> None:
+    """Transactional tests that ran before may have flushed the seeded skills and bank; seed them again."""
+    import importlib
+
+    from django.apps import apps
+
+    for module in ("skillhub.migrations.0002_seed_skills", "assessments.migrations.0002_seed_bank"):
+        importlib.import_module(module).forward(apps, None)
 
 
 @pytest.fixture
 def hiring_setup():
+    _reseed()
     hannah = UserFactory(username="hannah", first_name="Hannah", last_name="Hale", roles=[roles.HIRING_MANAGER])
     ian = UserFactory(username="ian", roles=[roles.HIRING_MANAGER])
     requisition = RequisitionFactory(title="Support agent — North", hiring_team=[hannah, ian])
