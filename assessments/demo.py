@@ -312,7 +312,8 @@ def _contacts_for_hires(*, requisition: Requisition, start, rng: random.Random) 
     contacts = []
     for candidate in hires:
         agent = candidate.agent
-        quality = ((scores[candidate.pk].weighted_score or 2.5) - 1) / 3  # 0..1
+        # 0..1 from the assessment, plus what the interviews did not see: the report should not look perfect.
+        quality = min(1, max(0, ((scores[candidate.pk].weighted_score or 2.5) - 1) / 3 + rng.gauss(0, 0.2)))
         for day in range(90):
             date = start + timedelta(days=day)
             if date.weekday() >= 5:

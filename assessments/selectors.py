@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from assessments.models import (
@@ -96,7 +96,6 @@ def board_candidates(*, requisition: Requisition, user: User) -> dict[str, list[
                 "interviews",
                 filter=Q(interviews__interviewer=user, interviews__status=Interview.Status.DRAFT),
             ),
-            last_move=Max("moves__moved_at"),
         )
         .order_by("last_name", "first_name", "pk")
         .only("pk", "first_name", "last_name", "email", "source", "stage", "requisition_id", "created_at")
@@ -638,15 +637,20 @@ def predictive_report(*, user: User) -> dict:
         for candidate in hires.only("pk", "agent_id")
         if hire_scores[candidate.pk].weighted_score is not None
     }
-    kpi_labels = [("csat_pct", "CSAT %"), ("resolved_pct", "Resolved %"), ("aht_seconds", "AHT (s)")]
+    # (code, label, lower is better)
+    kpi_labels = [
+        ("csat_pct", "CSAT %", False),
+        ("resolved_pct", "Resolved %", False),
+        ("aht_seconds", "AHT (s)", True),
+    ]
     kpi_result = []
-    for code, label in kpi_labels:
+    for code, label, lower_is_better in kpi_labels:
         pairs = [
             (score, kpis[agent_id][code])
             for agent_id, score in weighted_by_agent.items()
             if agent_id in kpis and code in kpis[agent_id]
         ]
-        kpi_result.append({"label": label, **_correlate(pairs)})
+        kpi_result.append({"label": label, "lower_is_better": lower_is_better, **_correlate(pairs)})
     qa_agents = {agent_id for agent_id, _ in qa}
     return {
         "hires": len(agent_ids),

@@ -405,3 +405,43 @@ def test_mock_ticket_interview_shows_replies_with_reading_ease(client, hiring_us
     client.force_login(hiring_user)
     body = client.get(reverse("assessments:interview-detail", args=[interview.pk])).content.decode()
     assert "Flesch reading ease 116.1" in body and "The cat sat on the mat." in body
+
+
+def test_board_counts_each_submitted_scoring_once(client, hiring_user, candidate):
+    score(candidate=candidate, user=hiring_user, stage="screening")
+    services.candidate_move(candidate=candidate, to_stage="behavioural", moved_by=hiring_user)
+    services.candidate_move(candidate=candidate, to_stage="role_play", moved_by=hiring_user)
+    client.force_login(hiring_user)
+    body = client.get(reverse("assessments:requisition-board", args=[candidate.requisition_id])).content.decode()
+    assert "1 scoring in" in body
+
+
+def test_kits_page_lists_the_assembled_questions(client, hiring_user, requisition):
+    client.force_login(hiring_user)
+    body = client.get(reverse("assessments:requisition-kits", args=[requisition.pk])).content.decode()
+    kit = selectors.kit_questions(requisition=requisition, stage="behavioural")
+    assert f"{len(kit)} questions." in body
+    assert all(question.text in body for question in kit)
+    assert "Billing dispute that arrives already escalated" in body
+
+
+def test_edit_requisition(client, hiring_user, requisition, second_hiring_user):
+    client.force_login(hiring_user)
+    url = reverse("assessments:requisition-edit", args=[requisition.pk])
+    response = client.post(
+        url,
+        {
+            "title": "Renamed",
+            "role_profile": requisition.role_profile_id,
+            "hiring_team": [hiring_user.pk],
+            "stages": ["screening", "behavioural"],
+            "openings": 1,
+            "status": "on_hold",
+        },
+    )
+    assert response.status_code == 302
+    requisition.refresh_from_db()
+    assert requisition.title == "Renamed" and requisition.status == "on_hold"
+    assert list(requisition.hiring_team.all()) == [hiring_user]
+    client.force_login(second_hiring_user)
+    assert client.get(url).status_code == 404
