@@ -63,7 +63,7 @@ REQUISITIONS = [
     ("Escalation specialist — South", skill_codes.ESCALATION_HANDLING, "South"),
 ]
 PAST_REQUISITION = ("Technical support — spring intake", skill_codes.TECHNICAL_SUPPORT, "North")
-PAST_HIRES = 8
+PAST_HIRES = 6
 REPLIES = [
     "Hi Priya,\n\nYou can change it under Account > Profile > Email. Your order history stays exactly as it is. "
     "Invoices will go to the new address from the next one.\n\nBest wishes,\nSam",
@@ -77,6 +77,13 @@ REPLIES = [
 
 @transaction.atomic
 def seed_hiring(*, rng: random.Random, stdout=None) -> None:
+    with selectors.kit_cache():
+        _seed(rng=rng)
+    if stdout is not None:
+        stdout.write(f"  hiring: {Requisition.objects.count()} requisitions, {Candidate.objects.count()} candidates")
+
+
+def _seed(*, rng: random.Random) -> None:
     hiring = User.objects.get(username="hiring")
     interviewer = _interviewer()
     for index, (title, profile_code, team_name) in enumerate(REQUISITIONS):
@@ -96,8 +103,6 @@ def seed_hiring(*, rng: random.Random, stdout=None) -> None:
                     employee_seq=1 + index,
                 )
     _past_requisition(hiring=hiring, interviewer=interviewer, rng=rng)
-    if stdout is not None:
-        stdout.write(f"  hiring: {Requisition.objects.count()} requisitions, {Candidate.objects.count()} candidates")
 
 
 def _interviewer() -> User:
@@ -177,7 +182,7 @@ def _advance(
             services.candidate_move(candidate=candidate, to_stage=stages[next_index], moved_by=hiring)
     if target in stages and stop < len(stages) and target != stages[0]:
         # The current stage: the hiring manager has started scoring but not submitted (blind to others).
-        if target in (Stage.SCREENING, Stage.BEHAVIOURAL):
+        if target == Stage.BEHAVIOURAL:
             services.interview_start(candidate=candidate, stage=target, interviewer=interviewer)
     if target == Stage.REJECTED:
         services.candidate_reject(
@@ -234,7 +239,8 @@ def _score_stage(
         for ticket, body in zip(selectors.mock_ticket_list(), REPLIES, strict=False):
             TicketReply.objects.create(candidate_test=test, ticket=ticket, body=body)
         services.candidate_test_submit(test=test)
-    interviewers = [hiring] if stage == Stage.MOCK_TICKET else [hiring, interviewer]
+    # Two interviewers where it matters most (behavioural interview, role-play); one on screening and written replies.
+    interviewers = [hiring] if stage in (Stage.SCREENING, Stage.MOCK_TICKET) else [hiring, interviewer]
     for who in interviewers:
         interview = services.interview_start(
             candidate=candidate, stage=stage, interviewer=who, scenario=scenario if stage == Stage.ROLE_PLAY else None

@@ -2,6 +2,8 @@
 
 import math
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -137,7 +139,30 @@ def mock_ticket_list() -> QuerySet[MockTicket]:
     return MockTicket.objects.filter(is_active=True).order_by("position", "pk")
 
 
+_KIT_CACHE: ContextVar[dict | None] = ContextVar("kit_cache", default=None)
+
+
+@contextmanager
+def kit_cache():
+    """Reuse assembled kits inside the block (bulk seeding), while the bank and role profiles do not change."""
+    token = _KIT_CACHE.set({})
+    try:
+        yield
+    finally:
+        _KIT_CACHE.reset(token)
+
+
 def kit_questions(*, requisition: Requisition, stage: str) -> list[Question]:
+    cache = _KIT_CACHE.get()
+    if cache is None:
+        return _kit_questions(requisition=requisition, stage=stage)
+    key = (requisition.role_profile_id, stage)
+    if key not in cache:
+        cache[key] = _kit_questions(requisition=requisition, stage=stage)
+    return cache[key]
+
+
+def _kit_questions(*, requisition: Requisition, stage: str) -> list[Question]:
     """The interview kit of a question stage, assembled from the bank and the role profile.
 
     Screening asks one question for each foundational skill (hard to train, so screened first). The behavioural

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from assessments import selectors, services
 from assessments.models import AptitudeAnswer, Candidate, CandidateTest, Interview, MockTicket, TicketReply
@@ -369,6 +370,8 @@ def test_aptitude_link_flow_scores_automatically(client, hiring_user, candidate)
     client.post(url, {"start": "1"})
     test = CandidateTest.objects.get(kind="aptitude")
     assert test.started_at is not None
+    page = client.get(url).content.decode()
+    assert "Time left" in page and escape(test.aptitude_test.questions.first().text) in page
     questions = list(test.aptitude_test.questions.order_by("position"))
     for question in questions[:4]:
         client.post(url + "save/", {"question": question.pk, f"q-{question.pk}": question.correct_choice})
