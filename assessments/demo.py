@@ -161,7 +161,9 @@ def _advance(
     start_date=None,
 ) -> None:
     """Walk the candidate to `target`, scoring every stage they pass (both interviewers; blind, then submitted)."""
-    ability = rng.uniform(1.8, 3.7)
+    # Hires were strong, rejections weak; everyone else anywhere in between.
+    ability = {Stage.HIRED: (2.8, 3.7), Stage.REJECTED: (1.5, 2.3)}.get(target, (1.8, 3.7))
+    ability = rng.uniform(*ability)
     stages = candidate.requisition.stages
     stop = len(stages) if target in (Stage.HIRED, Stage.REJECTED) else stages.index(target)
     if target == Stage.REJECTED:

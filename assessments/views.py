@@ -210,7 +210,9 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "now": timezone.now(),
             "replies": replies,
             "aptitude": selectors.aptitude_results(candidate=candidate),
-            "start_form": forms.InterviewStartForm(requisition=candidate.requisition),
+            "start_form": forms.InterviewStartForm(
+                requisition=candidate.requisition, initial={"stage": candidate.stage}
+            ),
             "move_form_stages": candidate.requisition.stage_labels(),
             "link_form": forms.IssueLinkForm(),
             "hire_form": None if decided else forms.HireForm(candidate=candidate),
