@@ -47,10 +47,6 @@ REPORT_WINDOW_DAYS = 90
 # ---------------------------------------------------------------- scope
 
 
-def can_use_hiring(*, user: User) -> bool:
-    return roles.has_role(user, roles.HIRING_MANAGER)
-
-
 def requisitions_for_user(*, user: User) -> QuerySet[Requisition]:
     """Requisitions a hiring manager is on (all for admins); none for every other role."""
     if roles.is_admin(user):

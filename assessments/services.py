@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count
 from django.utils import timezone
 
 from assessments.models import (
@@ -457,7 +457,3 @@ def candidate_test_submit(*, test: CandidateTest) -> CandidateTest:
     CandidateTest.objects.filter(pk=test.pk, submitted_at__isnull=True).update(submitted_at=timezone.now())
     test.refresh_from_db(fields=["submitted_at"])
     return test
-
-
-def open_link_count(*, candidate: Candidate) -> int:
-    return candidate.tests.filter(Q(submitted_at__isnull=True) & Q(expires_at__gt=timezone.now())).count()
