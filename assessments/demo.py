@@ -23,6 +23,7 @@ from assessments.models import (
 )
 from skillhub import roles, skill_codes
 from skillhub.models import Agent, Channel, Contact, RoleProfile, Team, User
+from skillhub.models.contacts import local_day
 
 SECOND_INTERVIEWER = ("interviewer", "Ian", "Interviewer")
 CANDIDATE_NAMES = [
@@ -340,6 +341,7 @@ def _contacts_for_hires(*, requisition: Requisition, start, rng: random.Random) 
                         team=agent.team,
                         channel=rng.choice([Channel.EMAIL, Channel.CHAT, Channel.PHONE]),
                         started_at=started,
+                        day=local_day(started),  # bulk_create skips save(), which fills it
                         handle_seconds=int(max(60, rng.gauss(520 - 140 * quality, 60))),
                         after_contact_seconds=int(max(10, rng.gauss(90 - 30 * quality, 15))),
                         resolved=resolved,
