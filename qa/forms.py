@@ -176,7 +176,8 @@ class SamplingForm(forms.Form):
         min_value=0,
         max_value=2**31 - 1,
         required=False,
-        help_text="Leave blank for a new random seed; reuse one to redraw the same sample.",
+        help_text="Blank: a new random seed. The same seed over the same conversations draws the same sample "
+        "(conversations that already have a review are skipped).",
     )
 
     def __init__(self, *args, teams, **kwargs):
