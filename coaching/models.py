@@ -208,9 +208,7 @@ class Suggestion(models.Model):
     period_end = models.DateField()
     reason = models.CharField(max_length=300)
     activities = models.ManyToManyField(Activity, blank=True, related_name="+")
-    mentor = models.ForeignKey(
-        "skillhub.Agent", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    mentor = models.ForeignKey("skillhub.Agent", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     goal = models.ForeignKey(Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     decided_by = models.ForeignKey(

@@ -7,262 +7,604 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('qa', '0002_review_skill_score'),
-        ('skillhub', '0003_rollup_mark'),
+        ("qa", "0002_review_skill_score"),
+        ("skillhub", "0003_rollup_mark"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Activity',
+            name="Activity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(unique=True)),
-                ('title', models.CharField(max_length=150)),
-                ('kind', models.CharField(choices=[('micro_learning', 'Micro-learning module'), ('listening_lab', 'Listening lab'), ('empathy_workshop', 'Empathy workshop'), ('de_escalation_drill', 'De-escalation drill'), ('role_play', 'Role-play'), ('peer_mentoring', 'Peer mentoring')], max_length=30)),
-                ('summary', models.CharField(help_text='One line: what the agent will do.', max_length=300)),
-                ('content', models.TextField(blank=True, help_text="The module text, or the facilitator's instructions.")),
-                ('link', models.URLField(blank=True, help_text='Optional link to the material.')),
-                ('duration_minutes', models.PositiveSmallIntegerField(default=15)),
-                ('check_question', models.CharField(blank=True, help_text='Completion check (micro-learning).', max_length=300)),
-                ('check_choices', models.JSONField(blank=True, default=list, help_text='Answer options, one correct.')),
-                ('check_answer', models.PositiveSmallIntegerField(blank=True, help_text='Index of the correct option.', null=True)),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('skill', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='coaching_activities', to='skillhub.skill')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(unique=True)),
+                ("title", models.CharField(max_length=150)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("micro_learning", "Micro-learning module"),
+                            ("listening_lab", "Listening lab"),
+                            ("empathy_workshop", "Empathy workshop"),
+                            ("de_escalation_drill", "De-escalation drill"),
+                            ("role_play", "Role-play"),
+                            ("peer_mentoring", "Peer mentoring"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("summary", models.CharField(help_text="One line: what the agent will do.", max_length=300)),
+                (
+                    "content",
+                    models.TextField(blank=True, help_text="The module text, or the facilitator's instructions."),
+                ),
+                ("link", models.URLField(blank=True, help_text="Optional link to the material.")),
+                ("duration_minutes", models.PositiveSmallIntegerField(default=15)),
+                (
+                    "check_question",
+                    models.CharField(blank=True, help_text="Completion check (micro-learning).", max_length=300),
+                ),
+                ("check_choices", models.JSONField(blank=True, default=list, help_text="Answer options, one correct.")),
+                (
+                    "check_answer",
+                    models.PositiveSmallIntegerField(blank=True, help_text="Index of the correct option.", null=True),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "skill",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="coaching_activities",
+                        to="skillhub.skill",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'activities',
-                'ordering': ['skill__position', 'kind', 'title'],
+                "verbose_name_plural": "activities",
+                "ordering": ["skill__position", "kind", "title"],
             },
         ),
         migrations.CreateModel(
-            name='CoachingPlan',
+            name="CoachingPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('focus', models.CharField(blank=True, help_text='What this plan is about, in a line.', max_length=300)),
-                ('next_session_on', models.DateField(blank=True, help_text='Agreed at the last session.', null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('agent', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='coaching_plan', to='skillhub.agent')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "focus",
+                    models.CharField(blank=True, help_text="What this plan is about, in a line.", max_length=300),
+                ),
+                ("next_session_on", models.DateField(blank=True, help_text="Agreed at the last session.", null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "agent",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="coaching_plan", to="skillhub.agent"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['agent__user__last_name', 'agent__user__first_name'],
+                "ordering": ["agent__user__last_name", "agent__user__first_name"],
             },
         ),
         migrations.CreateModel(
-            name='CoachingSession',
+            name="CoachingSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField()),
-                ('strengths', models.TextField()),
-                ('try_differently', models.TextField(verbose_name='one thing to try differently')),
-                ('agreed_actions', models.TextField(blank=True)),
-                ('next_session_on', models.DateField(blank=True, null=True)),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
-                ('agent_comment', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('coach', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='coaching_sessions', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='coaching.coachingplan')),
-                ('reviews', models.ManyToManyField(blank=True, related_name='coaching_sessions', to='qa.review')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("held_on", models.DateField()),
+                ("strengths", models.TextField()),
+                ("try_differently", models.TextField(verbose_name="one thing to try differently")),
+                ("agreed_actions", models.TextField(blank=True)),
+                ("next_session_on", models.DateField(blank=True, null=True)),
+                ("acknowledged_at", models.DateTimeField(blank=True, null=True)),
+                ("agent_comment", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "coach",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="coaching_sessions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="sessions", to="coaching.coachingplan"
+                    ),
+                ),
+                ("reviews", models.ManyToManyField(blank=True, related_name="coaching_sessions", to="qa.review")),
             ],
             options={
-                'ordering': ['-held_on', '-pk'],
+                "ordering": ["-held_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Goal',
+            name="Goal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kpi', models.CharField(choices=[('fcr', 'FCR %'), ('csat', 'CSAT %'), ('ces', 'CES'), ('nps', 'NPS'), ('aht', 'AHT (seconds)'), ('qa', 'QA score'), ('skill_qa', 'QA score of the skill')], max_length=10)),
-                ('baseline', models.FloatField(blank=True, help_text="The agent's figure over the baseline window.", null=True)),
-                ('baseline_sample', models.PositiveIntegerField(blank=True, null=True)),
-                ('baseline_start', models.DateField(blank=True, null=True)),
-                ('baseline_end', models.DateField(blank=True, null=True)),
-                ('target', models.FloatField()),
-                ('start_date', models.DateField(help_text='When the goal was set.')),
-                ('due_date', models.DateField()),
-                ('window_days', models.PositiveSmallIntegerField(default=28, help_text='Days the current value is measured over.')),
-                ('current_value', models.FloatField(blank=True, null=True)),
-                ('current_sample', models.PositiveIntegerField(default=0)),
-                ('measured_on', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('on_track', 'On track'), ('at_risk', 'At risk'), ('achieved', 'Achieved'), ('missed', 'Missed')], default='on_track', max_length=10)),
-                ('status_since', models.DateField(blank=True, null=True)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='goals', to='coaching.coachingplan')),
-                ('skill', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='coaching_goals', to='skillhub.skill')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kpi",
+                    models.CharField(
+                        choices=[
+                            ("fcr", "FCR %"),
+                            ("csat", "CSAT %"),
+                            ("ces", "CES"),
+                            ("nps", "NPS"),
+                            ("aht", "AHT (seconds)"),
+                            ("qa", "QA score"),
+                            ("skill_qa", "QA score of the skill"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "baseline",
+                    models.FloatField(blank=True, help_text="The agent's figure over the baseline window.", null=True),
+                ),
+                ("baseline_sample", models.PositiveIntegerField(blank=True, null=True)),
+                ("baseline_start", models.DateField(blank=True, null=True)),
+                ("baseline_end", models.DateField(blank=True, null=True)),
+                ("target", models.FloatField()),
+                ("start_date", models.DateField(help_text="When the goal was set.")),
+                ("due_date", models.DateField()),
+                (
+                    "window_days",
+                    models.PositiveSmallIntegerField(default=28, help_text="Days the current value is measured over."),
+                ),
+                ("current_value", models.FloatField(blank=True, null=True)),
+                ("current_sample", models.PositiveIntegerField(default=0)),
+                ("measured_on", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("on_track", "On track"),
+                            ("at_risk", "At risk"),
+                            ("achieved", "Achieved"),
+                            ("missed", "Missed"),
+                        ],
+                        default="on_track",
+                        max_length=10,
+                    ),
+                ),
+                ("status_since", models.DateField(blank=True, null=True)),
+                ("note", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="goals", to="coaching.coachingplan"
+                    ),
+                ),
+                (
+                    "skill",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="coaching_goals", to="skillhub.skill"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_date', 'pk'],
+                "ordering": ["due_date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='GoalMeasurement',
+            name="GoalMeasurement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('value', models.FloatField(blank=True, null=True)),
-                ('sample', models.PositiveIntegerField(default=0)),
-                ('goal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measurements', to='coaching.goal')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("day", models.DateField()),
+                ("value", models.FloatField(blank=True, null=True)),
+                ("sample", models.PositiveIntegerField(default=0)),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="measurements", to="coaching.goal"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['goal', 'day'],
+                "ordering": ["goal", "day"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalGoal',
+            name="HistoricalGoal",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kpi', models.CharField(choices=[('fcr', 'FCR %'), ('csat', 'CSAT %'), ('ces', 'CES'), ('nps', 'NPS'), ('aht', 'AHT (seconds)'), ('qa', 'QA score'), ('skill_qa', 'QA score of the skill')], max_length=10)),
-                ('baseline', models.FloatField(blank=True, help_text="The agent's figure over the baseline window.", null=True)),
-                ('baseline_sample', models.PositiveIntegerField(blank=True, null=True)),
-                ('baseline_start', models.DateField(blank=True, null=True)),
-                ('baseline_end', models.DateField(blank=True, null=True)),
-                ('target', models.FloatField()),
-                ('start_date', models.DateField(help_text='When the goal was set.')),
-                ('due_date', models.DateField()),
-                ('window_days', models.PositiveSmallIntegerField(default=28, help_text='Days the current value is measured over.')),
-                ('current_value', models.FloatField(blank=True, null=True)),
-                ('current_sample', models.PositiveIntegerField(default=0)),
-                ('measured_on', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('on_track', 'On track'), ('at_risk', 'At risk'), ('achieved', 'Achieved'), ('missed', 'Missed')], default='on_track', max_length=10)),
-                ('status_since', models.DateField(blank=True, null=True)),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='coaching.coachingplan')),
-                ('skill', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='skillhub.skill')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "kpi",
+                    models.CharField(
+                        choices=[
+                            ("fcr", "FCR %"),
+                            ("csat", "CSAT %"),
+                            ("ces", "CES"),
+                            ("nps", "NPS"),
+                            ("aht", "AHT (seconds)"),
+                            ("qa", "QA score"),
+                            ("skill_qa", "QA score of the skill"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "baseline",
+                    models.FloatField(blank=True, help_text="The agent's figure over the baseline window.", null=True),
+                ),
+                ("baseline_sample", models.PositiveIntegerField(blank=True, null=True)),
+                ("baseline_start", models.DateField(blank=True, null=True)),
+                ("baseline_end", models.DateField(blank=True, null=True)),
+                ("target", models.FloatField()),
+                ("start_date", models.DateField(help_text="When the goal was set.")),
+                ("due_date", models.DateField()),
+                (
+                    "window_days",
+                    models.PositiveSmallIntegerField(default=28, help_text="Days the current value is measured over."),
+                ),
+                ("current_value", models.FloatField(blank=True, null=True)),
+                ("current_sample", models.PositiveIntegerField(default=0)),
+                ("measured_on", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("on_track", "On track"),
+                            ("at_risk", "At risk"),
+                            ("achieved", "Achieved"),
+                            ("missed", "Missed"),
+                        ],
+                        default="on_track",
+                        max_length=10,
+                    ),
+                ),
+                ("status_since", models.DateField(blank=True, null=True)),
+                ("note", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="coaching.coachingplan",
+                    ),
+                ),
+                (
+                    "skill",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="skillhub.skill",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical goal',
-                'verbose_name_plural': 'historical goals',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical goal",
+                "verbose_name_plural": "historical goals",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='KpiTarget',
+            name="KpiTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kpi', models.CharField(choices=[('fcr', 'FCR %'), ('csat', 'CSAT %'), ('ces', 'CES'), ('nps', 'NPS'), ('aht', 'AHT (seconds)'), ('qa', 'QA score'), ('skill_qa', 'QA score of the skill')], max_length=10)),
-                ('value', models.FloatField()),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='kpi_targets', to='skillhub.team')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kpi",
+                    models.CharField(
+                        choices=[
+                            ("fcr", "FCR %"),
+                            ("csat", "CSAT %"),
+                            ("ces", "CES"),
+                            ("nps", "NPS"),
+                            ("aht", "AHT (seconds)"),
+                            ("qa", "QA score"),
+                            ("skill_qa", "QA score of the skill"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("value", models.FloatField()),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="kpi_targets", to="skillhub.team"
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['team__name', 'kpi'],
+                "ordering": ["team__name", "kpi"],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('session_due', 'Session due'), ('goal_at_risk', 'Goal at risk')], max_length=20)),
-                ('key', models.CharField(max_length=100)),
-                ('message', models.CharField(max_length=300)),
-                ('url', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("session_due", "Session due"), ("goal_at_risk", "Goal at risk")], max_length=20
+                    ),
+                ),
+                ("key", models.CharField(max_length=100)),
+                ("message", models.CharField(max_length=300)),
+                ("url", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='PlanActivity',
+            name="PlanActivity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('due_on', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('todo', 'To do'), ('done', 'Done')], default='todo', max_length=10)),
-                ('completed_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('activity', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='coaching.activity')),
-                ('assigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('completed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('goal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assignments', to='coaching.goal')),
-                ('mentor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='mentoring', to='skillhub.agent')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='coaching.coachingplan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("due_on", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(choices=[("todo", "To do"), ("done", "Done")], default="todo", max_length=10),
+                ),
+                ("completed_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="assignments", to="coaching.activity"
+                    ),
+                ),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "completed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assignments",
+                        to="coaching.goal",
+                    ),
+                ),
+                (
+                    "mentor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="mentoring",
+                        to="skillhub.agent",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="coaching.coachingplan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'plan activities',
-                'ordering': ['status', 'due_on', 'pk'],
+                "verbose_name_plural": "plan activities",
+                "ordering": ["status", "due_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Suggestion',
+            name="Suggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kpi', models.CharField(choices=[('fcr', 'FCR %'), ('csat', 'CSAT %'), ('ces', 'CES'), ('nps', 'NPS'), ('aht', 'AHT (seconds)'), ('qa', 'QA score'), ('skill_qa', 'QA score of the skill')], max_length=10)),
-                ('observed', models.FloatField()),
-                ('target', models.FloatField()),
-                ('sample', models.PositiveIntegerField()),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField()),
-                ('reason', models.CharField(max_length=300)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('accepted', 'Accepted'), ('dismissed', 'Dismissed')], default='open', max_length=10)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('activities', models.ManyToManyField(blank=True, related_name='+', to='coaching.activity')),
-                ('agent', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='coaching_suggestions', to='skillhub.agent')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('goal', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='coaching.goal')),
-                ('mentor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='skillhub.agent')),
-                ('skill', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='skillhub.skill')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kpi",
+                    models.CharField(
+                        choices=[
+                            ("fcr", "FCR %"),
+                            ("csat", "CSAT %"),
+                            ("ces", "CES"),
+                            ("nps", "NPS"),
+                            ("aht", "AHT (seconds)"),
+                            ("qa", "QA score"),
+                            ("skill_qa", "QA score of the skill"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("observed", models.FloatField()),
+                ("target", models.FloatField()),
+                ("sample", models.PositiveIntegerField()),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField()),
+                ("reason", models.CharField(max_length=300)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("accepted", "Accepted"), ("dismissed", "Dismissed")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("activities", models.ManyToManyField(blank=True, related_name="+", to="coaching.activity")),
+                (
+                    "agent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="coaching_suggestions",
+                        to="skillhub.agent",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="coaching.goal",
+                    ),
+                ),
+                (
+                    "mentor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="skillhub.agent",
+                    ),
+                ),
+                (
+                    "skill",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="skillhub.skill"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='goal',
-            constraint=models.CheckConstraint(condition=models.Q(('due_date__gte', models.F('start_date'))), name='goal_due_after_start'),
+            model_name="goal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("due_date__gte", models.F("start_date"))), name="goal_due_after_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='goal',
-            constraint=models.CheckConstraint(condition=models.Q(('window_days__gte', 1)), name='goal_window_positive'),
+            model_name="goal",
+            constraint=models.CheckConstraint(condition=models.Q(("window_days__gte", 1)), name="goal_window_positive"),
         ),
         migrations.AddConstraint(
-            model_name='goalmeasurement',
-            constraint=models.UniqueConstraint(fields=('goal', 'day'), name='goal_measurement_goal_day_unique'),
+            model_name="goalmeasurement",
+            constraint=models.UniqueConstraint(fields=("goal", "day"), name="goal_measurement_goal_day_unique"),
         ),
         migrations.AddConstraint(
-            model_name='kpitarget',
-            constraint=models.UniqueConstraint(fields=('team', 'kpi'), name='kpi_target_team_kpi_unique'),
+            model_name="kpitarget",
+            constraint=models.UniqueConstraint(fields=("team", "kpi"), name="kpi_target_team_kpi_unique"),
         ),
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(fields=['user', 'read_at'], name='notification_unread_idx'),
+            model_name="notification",
+            index=models.Index(fields=["user", "read_at"], name="notification_unread_idx"),
         ),
         migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.UniqueConstraint(fields=('user', 'key'), name='notification_user_key_unique'),
+            model_name="notification",
+            constraint=models.UniqueConstraint(fields=("user", "key"), name="notification_user_key_unique"),
         ),
         migrations.AddIndex(
-            model_name='planactivity',
-            index=models.Index(fields=['activity', 'status'], name='plan_activity_status_idx'),
+            model_name="planactivity",
+            index=models.Index(fields=["activity", "status"], name="plan_activity_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='planactivity',
-            constraint=models.UniqueConstraint(fields=('plan', 'activity'), name='plan_activity_unique'),
+            model_name="planactivity",
+            constraint=models.UniqueConstraint(fields=("plan", "activity"), name="plan_activity_unique"),
         ),
         migrations.AddConstraint(
-            model_name='suggestion',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('agent', 'skill', 'kpi'), name='suggestion_one_open'),
+            model_name="suggestion",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "open")), fields=("agent", "skill", "kpi"), name="suggestion_one_open"
+            ),
         ),
     ]
