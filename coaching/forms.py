@@ -94,6 +94,7 @@ class AcknowledgeForm(forms.Form):
 
 
 class ActivityForm(forms.ModelForm):
+    link = forms.URLField(required=False, assume_scheme="https", help_text="Optional link to the material.")
     check_choices_text = forms.CharField(
         label="Answer options",
         widget=forms.Textarea(attrs={"rows": 3}),

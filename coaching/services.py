@@ -545,7 +545,7 @@ def notifications_send(*, today: date) -> int:
             "due_date",
             "status_since",
             "skill__name",
-            "plan__pk",
+            "plan__id",
             "plan__agent__user__first_name",
             "plan__agent__user__last_name",
             "plan__agent__user_id",
