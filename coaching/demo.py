@@ -28,6 +28,7 @@ GOALS = [
     (Kpi.SKILL_QA, skill_codes.ACTIVE_LISTENING),
     (Kpi.CES, skill_codes.OMNICHANNEL),
 ]
+PERCENT_KPIS = {Kpi.FCR, Kpi.CSAT, Kpi.NPS, Kpi.QA, Kpi.SKILL_QA}
 STATUSES = [GoalStatus.ON_TRACK, GoalStatus.ACHIEVED, GoalStatus.AT_RISK, GoalStatus.MISSED]
 # Illustrative (baseline, current) per KPI, used only when the rollups have no figures for the goal.
 ILLUSTRATIVE = {
@@ -84,9 +85,15 @@ def _target_for(status: str, kpi: str, baseline: float | None, measured: float) 
     if status == GoalStatus.ACHIEVED:
         return round(_better(kpi, measured, -0.01 * margin), 2)  # just inside the target
     gap = abs(measured - baseline) if baseline is not None else 0.0
+    improved = baseline is not None and (measured < baseline if lower_is_better(kpi) else measured > baseline)
     if status == GoalStatus.ON_TRACK:
-        return round(_better(kpi, measured, 10 * gap + margin), 2)
-    return round(_better(kpi, measured, 5 * gap + 2 * margin), 2)  # at risk / missed: far from it
+        # Three days into a two-month goal: on track unless it went backwards by more than a fifth of the way.
+        target = _better(kpi, measured, margin if improved else 6 * gap + margin)
+    else:
+        target = _better(kpi, measured, 5 * gap + 2 * margin)  # at risk / missed: far from it
+    if kpi in PERCENT_KPIS:
+        target = min(target, 99.0)
+    return round(target, 2)
 
 
 def _goal(*, plan: CoachingPlan, kpi: str, skill: Skill, status: str, lead: User, today: date) -> Goal:

@@ -1,9 +1,17 @@
 from django_filters import rest_framework as filters
-from rest_framework import viewsets
+from rest_framework import permissions, viewsets
 
 from coaching import selectors
 from coaching.api.serializers import CoachingPlanSerializer
 from coaching.models import CoachingPlan
+from skillhub import roles
+
+
+class CoachingReader(permissions.IsAuthenticated):
+    """Ops leads and agents (and admins); hiring managers and QA reviewers get 403."""
+
+    def has_permission(self, request, view) -> bool:
+        return super().has_permission(request, view) and roles.has_role(request.user, roles.OPS_LEAD, roles.AGENT)
 
 
 class CoachingPlanFilter(filters.FilterSet):
@@ -20,6 +28,7 @@ class CoachingPlanViewSet(viewsets.ReadOnlyModelViewSet):
     sessions. An agent sees only their own plan; ops leads the plans of their teams; other roles none."""
 
     serializer_class = CoachingPlanSerializer
+    permission_classes = [CoachingReader]
     filterset_class = CoachingPlanFilter
 
     def get_queryset(self):
