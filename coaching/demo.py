@@ -89,8 +89,11 @@ def _target_for(status: str, kpi: str, baseline: float | None, measured: float) 
     if status == GoalStatus.ON_TRACK:
         # Three days into a two-month goal: on track unless it went backwards by more than a fifth of the way.
         target = _better(kpi, measured, margin if improved else 6 * gap + margin)
-    else:
-        target = _better(kpi, measured, 5 * gap + 2 * margin)  # at risk / missed: far from it
+    elif status == GoalStatus.AT_RISK:
+        # Five sixths of the time gone and less than half of the way covered.
+        target = _better(kpi, measured, gap + margin if improved else margin)
+    else:  # missed: not reached by the due date
+        target = _better(kpi, measured, margin)
     if kpi in PERCENT_KPIS:
         target = min(target, 99.0)
     return round(target, 2)

@@ -26,6 +26,7 @@ from skillhub.models import Agent, Skill, Team, User
 
 DEFAULT_WINDOW_DAYS = 28
 SUGGESTION_COOLDOWN_DAYS = 30  # a dismissed suggestion is not proposed again for this long
+MAX_NEW_SUGGESTIONS = 2  # per agent and run, so a lead is not flooded; the rest come once these are decided
 
 
 # --- plans and goals ----------------------------------------------------------------------------------------------
@@ -339,6 +340,7 @@ def suggestions_generate(*, agents, start: date, end: date) -> list[Suggestion]:
     - a KPI (FCR, CSAT, CES, NPS, AHT; enough sample) not meeting the team's target → a goal on that KPI for its
       linked skill where the agent's QA score is weakest (the first linked skill when none is scored).
     Each comes with up to two activities of the skill and, when one is free, a peer mentor (mentor_choose).
+    At most two new ones per agent and run, largest shortfall (relative to the target) first.
     Nothing is proposed twice: not while a suggestion for the same agent, skill and KPI is open, not while the
     plan has an open goal for them, not within 30 days of a dismissal."""
     agents = agents.filter(is_active=True).select_related("team")
@@ -418,9 +420,10 @@ def suggestions_generate(*, agents, start: date, end: date) -> list[Suggestion]:
                     f"target {format_value(kpi, target)}",
                 )
             )
-        for skill_id, kpi, observed, target, sample, reason in candidates:
-            if (agent.pk, skill_id, kpi) in blocked:
-                continue
+        # Largest shortfall first (relative to the target), at most MAX_NEW_SUGGESTIONS per agent and run.
+        candidates.sort(key=lambda c: -abs(c[3] - c[2]) / max(abs(c[3]), 1e-9))
+        fresh = [c for c in candidates if (agent.pk, c[0], c[1]) not in blocked][:MAX_NEW_SUGGESTIONS]
+        for skill_id, kpi, observed, target, sample, reason in fresh:
             blocked.add((agent.pk, skill_id, kpi))
             vendor_id = agent.team.vendor_id
             if vendor_id not in vendor_scores:

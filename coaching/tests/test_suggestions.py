@@ -175,3 +175,22 @@ def test_assigning_a_mentor_who_mentors_too_many_is_refused(team, catalogue, lea
             plan=second, activity=catalogue["mentoring"], mentor=mentor, assigned_by=lead_user
         )
     assert PlanActivity.objects.count() == 1
+
+
+def test_at_most_two_new_suggestions_per_agent_largest_shortfall_first(team, catalogue):
+    agent = AgentFactory(team=team)
+    # FCR 70 (target 75: -6.7%), CSAT 50 (target 85: -41%), AHT 600 s (target 480 s: -25%).
+    agent_day(
+        agent,
+        START,
+        cases=20,
+        fcr_cases=14,
+        csat_responses=20,
+        csat_satisfied=10,
+        contacts=20,
+        handle_seconds=10000,
+        after_seconds=2000,
+    )
+    agents = Agent.objects.filter(pk=agent.pk)
+    assert [s.kpi for s in services.suggestions_generate(agents=agents, start=START, end=END)] == ["csat", "aht"]
+    assert [s.kpi for s in services.suggestions_generate(agents=agents, start=START, end=END)] == ["fcr"]
