@@ -477,6 +477,13 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     return render(request, "coaching/notification_list.html", {"notifications": notifications})
 
 
+@login_required
+def notification_badge(request: HttpRequest) -> HttpResponse:
+    """The navbar's unread count (an htmx fragment; empty when nothing is unread)."""
+    unread = selectors.unread_notification_count(user=request.user)
+    return render(request, "coaching/partials/notification_badge.html", {"unread": unread})
+
+
 @require_POST
 @login_required
 def notification_read(request: HttpRequest) -> HttpResponse:

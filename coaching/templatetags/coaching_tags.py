@@ -1,6 +1,5 @@
 from django import template
 
-from coaching import selectors
 from coaching.status import GoalStatus
 
 register = template.Library()
@@ -11,15 +10,6 @@ STATUS_CLASSES = {
     GoalStatus.ACHIEVED: "text-bg-success",
     GoalStatus.MISSED: "text-bg-danger",
 }
-
-
-@register.simple_tag(takes_context=True)
-def unread_notifications(context) -> int:
-    """Unread in-app notifications of the signed-in user (one COUNT query), for the navbar badge."""
-    request = context.get("request")
-    if request is None:
-        return 0
-    return selectors.unread_notification_count(user=request.user)
 
 
 @register.filter

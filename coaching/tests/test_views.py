@@ -340,7 +340,8 @@ def test_unread_notifications_show_in_the_navbar_and_can_be_read(client, agent_u
     Notification.objects.create(user=agent_user, kind="goal_at_risk", key="a", message="Your goal is at risk")
     Notification.objects.create(user=agent_user, kind="session_due", key="b", message="Session due")
     client.force_login(agent_user)
-    page = client.get(reverse("coaching:notification-list")).content.decode()
-    assert 'aria-label="2 unread"' in page and "Your goal is at risk" in page
+    assert 'hx-get="/coaching/notifications/badge/"' in client.get(reverse("coaching:my-plan")).content.decode()
+    assert "Your goal is at risk" in client.get(reverse("coaching:notification-list")).content.decode()
+    assert 'aria-label="2 unread"' in client.get(reverse("coaching:notification-badge")).content.decode()
     client.post(reverse("coaching:notification-read"))
-    assert "unread" not in client.get(reverse("coaching:notification-list")).content.decode()
+    assert "unread" not in client.get(reverse("coaching:notification-badge")).content.decode()
