@@ -9,6 +9,7 @@ from skillhub import demo
 SEEDERS = [
     "skillhub.demo.seed_org",
     "skillhub.demo_contacts.seed_contacts",
+    "qa.demo.seed_qa",
     "coaching.demo.seed_coaching",
 ]
 
