@@ -31,7 +31,7 @@ MIN_SKILL_REVIEWS = 3  # reviews of a skill needed before its QA score counts (f
 
 
 def max_mentees() -> int:
-    return getattr(settings, "COACHING_MAX_MENTEES", 2)
+    return settings.COACHING_MAX_MENTEES
 
 
 # --- scope -------------------------------------------------------------------------------------------------------

@@ -185,6 +185,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 REPEAT_WINDOW_DAYS = env.int("REPEAT_WINDOW_DAYS", default=7)
 CES_SCALE_MAX = env.int("CES_SCALE_MAX", default=7)
 CES_LOWER_IS_BETTER = env.bool("CES_LOWER_IS_BETTER", default=True)
+# Coaching: open peer-mentoring assignments a mentor may carry before suggestions pass them over.
+COACHING_MAX_MENTEES = env.int("COACHING_MAX_MENTEES", default=2)
 
 # Production hardening: on unless DEBUG (python manage.py check --deploy reports nothing).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
