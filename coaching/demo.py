@@ -17,6 +17,7 @@ from coaching.status import GoalStatus
 from qa.models import COUNTED_STATUSES, Review
 from skillhub import skill_codes
 from skillhub.models import Agent, Skill, User
+from skillhub.services.rollups import rollup_pending
 
 PLANS_PER_TEAM = 4
 # (kpi, skill code) goals rotated over the demo agents; Ana gets the first four, one per status.
@@ -164,8 +165,14 @@ def _goal(*, plan: CoachingPlan, kpi: str, skill: Skill, status: str, lead: User
     return goal
 
 
-@transaction.atomic
 def seed_coaching(*, rng: random.Random, stdout=None) -> None:
+    # Goals read the rollups: first rebuild the days other seeders marked (e.g. the demo QA reviews).
+    rollup_pending()
+    _seed(rng=rng, stdout=stdout)
+
+
+@transaction.atomic
+def _seed(*, rng: random.Random, stdout=None) -> None:
     today = timezone.localdate()
     seed_catalogue()
     lead = User.objects.filter(username="lead").first()

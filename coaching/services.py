@@ -26,6 +26,7 @@ from skillhub.models import Agent, Skill, Team, User
 
 DEFAULT_WINDOW_DAYS = 28
 SUGGESTION_COOLDOWN_DAYS = 30  # a dismissed suggestion is not proposed again for this long
+MENTOR_PERIOD_DAYS = 90  # a mentor's skill QA score is taken over the 90 days up to the period's end
 MAX_NEW_SUGGESTIONS = 2  # per agent and run, so a lead is not flooded; the rest come once these are decided
 
 
@@ -339,7 +340,8 @@ def suggestions_generate(*, agents, start: date, end: date) -> list[Suggestion]:
     - a skill whose QA score (≥ 3 reviews) is below the team's skill-QA target → a goal on that skill's QA score;
     - a KPI (FCR, CSAT, CES, NPS, AHT; enough sample) not meeting the team's target → a goal on that KPI for its
       linked skill where the agent's QA score is weakest (the first linked skill when none is scored).
-    Each comes with up to two activities of the skill and, when one is free, a peer mentor (mentor_choose).
+    Each comes with up to two activities of the skill and, when one is free, a peer mentor (mentor_choose; open
+    suggestions count towards a mentor's load, so proposals spread).
     At most two new ones per agent and run, largest shortfall (relative to the target) first.
     Nothing is proposed twice: not while a suggestion for the same agent, skill and KPI is open, not while the
     plan has an open goal for them, not within 30 days of a dismissal."""
@@ -373,7 +375,12 @@ def suggestions_generate(*, agents, start: date, end: date) -> list[Suggestion]:
     by_skill: dict[int, list[Activity]] = defaultdict(list)
     for activity in Activity.objects.filter(is_active=True):
         by_skill[activity.skill_id].append(activity)
+    # A mentor's load counts open mentoring assignments and the open suggestions already proposing them.
     load = selectors.mentoring_load()
+    for mentor_id in Suggestion.objects.filter(status=Suggestion.Status.OPEN, mentor__isnull=False).values_list(
+        "mentor_id", flat=True
+    ):
+        load[mentor_id] = load.get(mentor_id, 0) + 1
     vendor_scores: dict[int, list[dict]] = {}
 
     created: list[Suggestion] = []
@@ -427,7 +434,10 @@ def suggestions_generate(*, agents, start: date, end: date) -> list[Suggestion]:
             blocked.add((agent.pk, skill_id, kpi))
             vendor_id = agent.team.vendor_id
             if vendor_id not in vendor_scores:
-                vendor_scores[vendor_id] = selectors.vendor_skill_scores(vendor_id=vendor_id, start=start, end=end)
+                # Strength is judged over a longer period than the weakness: more reviews, less noise.
+                vendor_scores[vendor_id] = selectors.vendor_skill_scores(
+                    vendor_id=vendor_id, start=min(start, end - timedelta(days=MENTOR_PERIOD_DAYS - 1)), end=end
+                )
             mentor_id = selectors.mentor_choose(
                 agent_id=agent.pk,
                 skill_id=skill_id,
@@ -435,6 +445,8 @@ def suggestions_generate(*, agents, start: date, end: date) -> list[Suggestion]:
                 load=load,
                 limit=selectors.max_mentees(),
             )
+            if mentor_id is not None:
+                load[mentor_id] = load.get(mentor_id, 0) + 1
             suggestion = Suggestion.objects.create(
                 agent=agent,
                 skill_id=skill_id,

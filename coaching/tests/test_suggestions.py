@@ -194,3 +194,22 @@ def test_at_most_two_new_suggestions_per_agent_largest_shortfall_first(team, cat
     agents = Agent.objects.filter(pk=agent.pk)
     assert [s.kpi for s in services.suggestions_generate(agents=agents, start=START, end=END)] == ["csat", "aht"]
     assert [s.kpi for s in services.suggestions_generate(agents=agents, start=START, end=END)] == ["fcr"]
+
+
+def test_open_suggestions_count_towards_a_mentors_load(team, catalogue, settings):
+    settings.COACHING_MAX_MENTEES = 1
+    empathy = skill("empathy")
+    weak = [AgentFactory(team=team) for _ in range(3)]
+    for agent in weak:
+        _scores(agent, empathy, 4, 50)
+    best, second = AgentFactory(team=team), AgentFactory(team=team)
+    _scores(best, empathy, 5, 99)
+    _scores(second, empathy, 5, 98)
+    for n in range(3):  # eight agents scored: the top quartile is the best two
+        _scores(AgentFactory(team=team), empathy, 5, 70 + n)
+    created = services.suggestions_generate(
+        agents=Agent.objects.filter(pk__in=[a.pk for a in weak]), start=START, end=END
+    )
+    mentors = [s.mentor for s in created]
+    assert len(created) == 3 and mentors.count(None) == 1
+    assert {best, second} == {m for m in mentors if m is not None}
