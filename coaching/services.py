@@ -339,7 +339,7 @@ def suggestions_generate(*, agents, start: date, end: date) -> list[Suggestion]:
 
     - a skill whose QA score (≥ 3 reviews) is below the team's skill-QA target → a goal on that skill's QA score;
     - a KPI (FCR, CSAT, CES, NPS, AHT; enough sample) not meeting the team's target → a goal on that KPI for its
-      linked skill where the agent's QA score is weakest (the first linked skill when none is scored).
+      linked skill where the agent's QA score over the last 90 days is weakest (the first when none is scored).
     Each comes with up to two activities of the skill and, when one is free, a peer mentor (mentor_choose; open
     suggestions count towards a mentor's load, so proposals spread).
     At most two new ones per agent and run, largest shortfall (relative to the target) first.
@@ -383,6 +383,14 @@ def suggestions_generate(*, agents, start: date, end: date) -> list[Suggestion]:
         load[mentor_id] = load.get(mentor_id, 0) + 1
     vendor_scores: dict[int, list[dict]] = {}
 
+    def scores_of_vendor(vendor_id: int) -> list[dict]:
+        # Strength is judged over a longer period than the weakness: more reviews, less noise.
+        if vendor_id not in vendor_scores:
+            vendor_scores[vendor_id] = selectors.vendor_skill_scores(
+                vendor_id=vendor_id, start=min(start, end - timedelta(days=MENTOR_PERIOD_DAYS - 1)), end=end
+            )
+        return vendor_scores[vendor_id]
+
     created: list[Suggestion] = []
     for agent in agent_list:
         scores = skill_rows.get(agent.pk, [])
@@ -401,10 +409,11 @@ def suggestions_generate(*, agents, start: date, end: date) -> list[Suggestion]:
                     )
                 )
         metrics_row = rows.get(agent.pk, {})
+        # The linked skill to work on: the agent's weakest by QA score over the longer (mentor) period.
         weakest = {
             row["skill_id"]: row["score"]
-            for row in scores
-            if row["reviews"] >= selectors.MIN_SKILL_REVIEWS and row["score"] is not None
+            for row in scores_of_vendor(agent.team.vendor_id)
+            if row["agent_id"] == agent.pk and row["reviews"] >= selectors.MIN_SKILL_REVIEWS and row["score"]
         }
         for kpi in (Kpi.FCR, Kpi.CSAT, Kpi.CES, Kpi.NPS, Kpi.AHT):
             info = KPI_INFO[kpi]
@@ -432,16 +441,10 @@ def suggestions_generate(*, agents, start: date, end: date) -> list[Suggestion]:
         fresh = [c for c in candidates if (agent.pk, c[0], c[1]) not in blocked][:MAX_NEW_SUGGESTIONS]
         for skill_id, kpi, observed, target, sample, reason in fresh:
             blocked.add((agent.pk, skill_id, kpi))
-            vendor_id = agent.team.vendor_id
-            if vendor_id not in vendor_scores:
-                # Strength is judged over a longer period than the weakness: more reviews, less noise.
-                vendor_scores[vendor_id] = selectors.vendor_skill_scores(
-                    vendor_id=vendor_id, start=min(start, end - timedelta(days=MENTOR_PERIOD_DAYS - 1)), end=end
-                )
             mentor_id = selectors.mentor_choose(
                 agent_id=agent.pk,
                 skill_id=skill_id,
-                scores=vendor_scores[vendor_id],
+                scores=scores_of_vendor(agent.team.vendor_id),
                 load=load,
                 limit=selectors.max_mentees(),
             )
