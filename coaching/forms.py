@@ -7,7 +7,7 @@ from coaching.kpis import Kpi
 from coaching.models import Activity
 from skillhub.models import Skill
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type=date> reads
 
 
 class PlanCreateForm(forms.Form):
