@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -622,7 +623,8 @@ def notifications_mark_read(*, user: User, pk: int | None = None) -> int:
 def coaching_nightly(*, today: date | None = None, suggestion_days: int = DEFAULT_WINDOW_DAYS) -> dict:
     """The nightly job: refresh goal values and statuses, propose suggestions for the last period, notify."""
     today = today or timezone.localdate()
-    refreshed = goals_refresh(goals=Goal.objects.all(), today=today)
+    open_goals = Goal.objects.filter(Q(measured_on__isnull=True) | Q(measured_on__lte=F("due_date")))
+    refreshed = goals_refresh(goals=open_goals, today=today)
     end = today - timedelta(days=1)
     suggested = suggestions_generate(
         agents=Agent.objects.all(), start=end - timedelta(days=suggestion_days - 1), end=end
