@@ -10,6 +10,7 @@ SEEDERS = [
     "skillhub.demo.seed_org",
     "skillhub.demo_contacts.seed_contacts",
     "qa.demo.seed_qa",
+    "assessments.demo.seed_hiring",
     "coaching.demo.seed_coaching",
 ]
 
