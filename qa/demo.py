@@ -132,7 +132,7 @@ def _answers(version, contact: Contact, *, quality: float, rng: random.Random, f
         else:
             span = criterion.scale_max - criterion.scale_min
             value = criterion.scale_min + max(0, min(span, round(quality * span + rng.uniform(-1, 1))))
-        comment = "" if value else "Missed here — see the transcript around the middle of the conversation."
+        comment = "" if value else "Not seen in this conversation; let's go through an example together in our 1:1."
         answers[criterion.pk] = RawAnswer(value, comment=comment)
     return answers
 
@@ -213,6 +213,10 @@ def seed_qa(*, rng: random.Random, stdout=None) -> None:
             due_in_days=5,
         )
         services.sampling_run_execute(run=run)
+    # Fold the marked (agent, day) pairs into the KPI rollups now, so dashboards show the QA figures at once.
+    from skillhub.services.rollups import rollup_pending
+
+    rollup_pending()
     if stdout is not None:
         counted = Review.objects.filter(is_calibration=False, submitted_at__isnull=False).count()
         stdout.write(f"  QA: {counted} released reviews, {Review.objects.filter(status='draft').count()} drafts due")
