@@ -5,27 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("skillhub", "0002_seed_skills"),
+        ('skillhub', '0002_seed_skills'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="RollupMark",
+            name='RollupMark',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("day", models.DateField()),
-                ("marked_at", models.DateTimeField(auto_now=True)),
-                (
-                    "agent",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="rollup_marks", to="skillhub.agent"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('day', models.DateField()),
+                ('marked_at', models.DateTimeField(auto_now=True)),
+                ('agent', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rollup_marks', to='skillhub.agent')),
             ],
             options={
-                "indexes": [models.Index(fields=["day"], name="rollup_mark_day_idx")],
-                "constraints": [models.UniqueConstraint(fields=("agent", "day"), name="rollup_mark_agent_day_unique")],
+                'indexes': [models.Index(fields=['day'], name='rollup_mark_day_idx')],
+                'constraints': [models.UniqueConstraint(fields=('agent', 'day'), name='rollup_mark_agent_day_unique')],
             },
         ),
     ]

@@ -20,8 +20,9 @@ class AgentDay(models.Model):
     """Counts and sums of one agent's work on one day in one team (never averages: sum rows, divide last)."""
 
     day = models.DateField()
-    agent = models.ForeignKey("skillhub.Agent", on_delete=models.CASCADE, related_name="agent_days")
-    team = models.ForeignKey("skillhub.Team", on_delete=models.CASCADE, related_name="agent_days")
+    # Indexed by the composite indexes below (each extra index slows every rollup).
+    agent = models.ForeignKey("skillhub.Agent", on_delete=models.CASCADE, related_name="agent_days", db_index=False)
+    team = models.ForeignKey("skillhub.Team", on_delete=models.CASCADE, related_name="agent_days", db_index=False)
     contacts = models.PositiveIntegerField(default=0)
     cases = models.PositiveIntegerField(default=0, help_text="Cases whose first contact was this agent's, this day.")
     fcr_cases = models.PositiveIntegerField(default=0)
@@ -55,7 +56,9 @@ class AgentSkillDay(models.Model):
     """QA skill scores of one agent's reviewed contacts of one day in one team: count and sum per skill."""
 
     day = models.DateField()
-    agent = models.ForeignKey("skillhub.Agent", on_delete=models.CASCADE, related_name="agent_skill_days")
+    agent = models.ForeignKey(
+        "skillhub.Agent", on_delete=models.CASCADE, related_name="agent_skill_days", db_index=False
+    )
     team = models.ForeignKey("skillhub.Team", on_delete=models.CASCADE, related_name="agent_skill_days")
     skill = models.ForeignKey("skillhub.Skill", on_delete=models.CASCADE, related_name="agent_skill_days")
     reviews = models.PositiveIntegerField(default=0)

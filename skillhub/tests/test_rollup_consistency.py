@@ -42,7 +42,7 @@ def people(db):
     return [AgentFactory(team=one), AgentFactory(team=one), AgentFactory(team=two)]
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(batches=st.lists(st.lists(contact, min_size=1, max_size=6), min_size=1, max_size=5))
 def test_incremental_rollup_equals_full_reconciliation(people, batches):
     for model in (AgentDay, AgentSkillDay, RollupMark, Contact):
