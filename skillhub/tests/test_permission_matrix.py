@@ -76,6 +76,33 @@ MATRIX: dict[str, tuple] = {
     "review-detail": ("GET", "review", "403 200 200 200 403 200 404 404 404"),
     "review-answers": ("POST", "review", "403 400 403 400 403 403 403 403 404"),
     "review-submit": ("POST", "review", "403 400 403 400 403 403 403 403 404"),
+    # Coaching: ops leads manage their teams' plans; an agent reads their own; reviewers and hiring get 403.
+    "coaching:my-plan": ("GET", None, "L 200 403 403 403 200 200 403 403"),
+    "coaching:plan-list": ("GET", None, "L 200 200 403 403 403 403 200 403"),
+    "coaching:plan-create": ("GET", None, "L 200 200 403 403 403 403 200 403"),
+    "coaching:plan-detail": ("GET", "coaching_plan", "L 200 200 403 403 200 404 404 403"),
+    "coaching:goal-create": ("GET", "coaching_plan", "L 200 200 403 403 403 403 404 403"),
+    "coaching:assignment-create": ("GET", "coaching_plan", "L 200 200 403 403 403 403 404 403"),
+    "coaching:session-create": ("GET", "coaching_plan", "L 200 200 403 403 403 403 404 403"),
+    "coaching:goal-edit": ("GET", "coaching_goal", "L 200 200 403 403 403 403 404 403"),
+    "coaching:assignment-detail": ("GET", "coaching_assignment", "L 200 200 403 403 200 404 404 403"),
+    "coaching:session-detail": ("GET", "coaching_session", "L 200 200 403 403 200 404 404 403"),
+    "coaching:session-acknowledge": ("POST", "coaching_session", "L R 403 403 403 R 404 403 403"),
+    "coaching:activity-list": ("GET", None, "L 200 200 403 403 403 403 200 403"),
+    "coaching:activity-create": ("GET", None, "L 200 200 403 403 403 403 200 403"),
+    "coaching:activity-edit": ("GET", "coaching_activity", "L 200 200 403 403 403 403 200 403"),
+    "coaching:activity-impact": ("GET", "coaching_activity", "L 200 200 403 403 403 403 200 403"),
+    "coaching:suggestion-list": ("GET", None, "L 200 200 403 403 403 403 200 403"),
+    "coaching:suggestion-refresh": ("POST", None, "L R R 403 403 403 403 R 403"),
+    "coaching:suggestion-accept": ("GET", "coaching_suggestion", "L 200 200 403 403 403 403 404 403"),
+    "coaching:suggestion-dismiss": ("POST", "coaching_suggestion", "L R R 403 403 403 403 404 403"),
+    "coaching:target-list": ("GET", None, "L 200 200 403 403 403 403 200 403"),
+    "coaching:team-targets": ("GET", "team", "L 200 200 403 403 403 403 404 403"),
+    "coaching:notification-list": ("GET", None, "L 200 200 200 200 200 200 200 200"),
+    "coaching:notification-badge": ("GET", None, "L 200 200 200 200 200 200 200 200"),
+    "coaching:notification-read": ("POST", None, "L R R R R R R R R"),
+    "coaching-plan-list": ("GET", None, "403 200 200 403 403 200 200 200 403"),
+    "coaching-plan-detail": ("GET", "coaching_plan", "403 200 200 403 403 200 404 404 403"),
     # Hiring (assessments): hiring managers on the requisition and admins; the rest 403; candidate links need no account
     "assessments:requisition-list": ("GET", None, "L 200 403 403 200 403 403 403 403"),
     "assessments:requisition-create": ("GET", None, "L 200 403 403 200 403 403 403 403"),
@@ -171,11 +198,47 @@ def world(db):
         "agent": agent,
         "skill": Skill.objects.get(code="empathy"),
         "role_profile": RoleProfile.objects.first(),
+        **_coaching_objects(agent),
     }
     from qa.tests.factories import disputed_review_world
 
     objects.update(disputed_review_world(agent=agent, vendor=in_house))
     return {"users": users, "objects": objects}
+
+
+def _coaching_objects(agent) -> dict:
+    """The in-house agent's coaching plan and what hangs off it."""
+    from coaching.tests.factories import ActivityFactory, GoalFactory, PlanActivityFactory, PlanFactory, SessionFactory
+
+    plan = PlanFactory(agent=agent)
+    return {
+        "coaching_plan": plan,
+        "coaching_goal": GoalFactory(plan=plan),
+        "coaching_assignment": PlanActivityFactory(plan=plan),
+        "coaching_session": SessionFactory(plan=plan),
+        "coaching_activity": ActivityFactory(),
+        "coaching_suggestion": _suggestion(agent),
+    }
+
+
+def _suggestion(agent):
+    from datetime import date
+
+    from coaching.models import Suggestion
+    from skillhub.models import Skill
+
+    day = date(2026, 5, 1)
+    return Suggestion.objects.create(
+        agent=agent,
+        skill=Skill.objects.get(code="empathy"),
+        kpi="skill_qa",
+        observed=60,
+        target=80,
+        sample=4,
+        period_start=day,
+        period_end=day,
+        reason="QA score of empathy below target",
+    )
 
 
 def _hiring_objects(hiring_user) -> dict:

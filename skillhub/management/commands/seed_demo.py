@@ -11,6 +11,7 @@ SEEDERS = [
     "skillhub.demo_contacts.seed_contacts",
     "qa.demo.seed_qa",
     "assessments.demo.seed_hiring",
+    "coaching.demo.seed_coaching",
 ]
 
 

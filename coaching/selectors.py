@@ -1,0 +1,368 @@
+"""Coaching reads: plans in scope, goal figures from the shared metrics selectors, suggestions' inputs, mentors,
+return on training. Figures come from skillhub.selectors.metrics (the dashboards' rollups), never recomputed."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from math import ceil
+
+from django.conf import settings
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+
+from coaching.kpis import KPI_INFO, Kpi, value_from_rows
+from coaching.models import (
+    Activity,
+    CoachingPlan,
+    CoachingSession,
+    Goal,
+    GoalMeasurement,
+    KpiTarget,
+    Notification,
+    PlanActivity,
+    Suggestion,
+)
+from coaching.status import GoalStatus
+from skillhub import roles
+from skillhub.models import Agent, AgentDay, AgentSkillDay, Skill, Team, User
+from skillhub.selectors import metrics
+from skillhub.selectors.scope import agents_for_user, teams_for_user
+
+MIN_SKILL_REVIEWS = 3  # reviews of a skill needed before its QA score counts (for suggestions and mentors)
+
+
+def max_mentees() -> int:
+    return settings.COACHING_MAX_MENTEES
+
+
+# --- scope -------------------------------------------------------------------------------------------------------
+
+
+def can_manage(user: User) -> bool:
+    """Ops leads (and admins) manage plans, goals, sessions, the catalogue and suggestions for their teams."""
+    return roles.has_role(user, roles.OPS_LEAD)
+
+
+def plans_for_user(*, user: User) -> QuerySet[CoachingPlan]:
+    """Plans `user` may read: an agent their own, an ops lead those of agents in their teams, an admin all.
+
+    QA reviewers and hiring managers read no plans (coaching is between the lead and the agent; reviewers
+    contribute through the reviews a session links)."""
+    if not roles.has_role(user, roles.OPS_LEAD, roles.AGENT):
+        return CoachingPlan.objects.none()
+    if roles.has_role(user, roles.OPS_LEAD):
+        return CoachingPlan.objects.filter(agent__in=agents_for_user(user=user).values("pk"))
+    return CoachingPlan.objects.filter(agent__user_id=user.pk)
+
+
+def coachable_agents_for_user(*, user: User) -> QuerySet[Agent]:
+    if not can_manage(user):
+        return Agent.objects.none()
+    return agents_for_user(user=user)
+
+
+def plan_detail(*, plans: QuerySet[CoachingPlan]) -> QuerySet[CoachingPlan]:
+    """Everything the plan page shows, in a fixed number of queries."""
+    return plans.select_related("agent__user", "agent__team__vendor").prefetch_related(
+        Prefetch(
+            "goals",
+            queryset=Goal.objects.select_related("skill").prefetch_related(
+                Prefetch("measurements", queryset=GoalMeasurement.objects.order_by("day"))
+            ),
+        ),
+        Prefetch(
+            "assignments",
+            queryset=PlanActivity.objects.select_related("activity__skill", "mentor__user", "goal").order_by(
+                "status", "due_on", "pk"
+            ),
+        ),
+        Prefetch(
+            "sessions",
+            queryset=CoachingSession.objects.select_related("coach").prefetch_related("reviews__contact"),
+        ),
+    )
+
+
+def sessions_for_user(*, user: User) -> QuerySet[CoachingSession]:
+    return CoachingSession.objects.filter(plan__in=plans_for_user(user=user)).select_related(
+        "plan__agent__user", "coach"
+    )
+
+
+def assignments_for_user(*, user: User) -> QuerySet[PlanActivity]:
+    return PlanActivity.objects.filter(plan__in=plans_for_user(user=user)).select_related(
+        "plan__agent__user", "activity__skill", "mentor__user", "goal"
+    )
+
+
+def goals_for_user(*, user: User) -> QuerySet[Goal]:
+    return Goal.objects.filter(plan__in=plans_for_user(user=user)).select_related("plan__agent__user", "skill")
+
+
+def plan_list_for_lead(*, user: User) -> QuerySet[CoachingPlan]:
+    """The lead's view across their teams: one row per plan with goal counts per status and what is next."""
+    status_counts = {
+        f"goals_{status}": Count("goals", filter=Q(goals__status=status), distinct=True) for status in GoalStatus.values
+    }
+    return (
+        plans_for_user(user=user)
+        .select_related("agent__user", "agent__team__vendor")
+        .annotate(
+            **status_counts,
+            activities_open=Count("assignments", filter=Q(assignments__status=PlanActivity.Status.TODO), distinct=True),
+            last_session_on=Max("sessions__held_on"),
+        )
+        .order_by("agent__team__name", "agent__user__last_name", "agent__user__first_name", "pk")
+    )
+
+
+def agents_without_plan(*, user: User) -> QuerySet[Agent]:
+    return (
+        coachable_agents_for_user(user=user)
+        .filter(is_active=True, coaching_plan__isnull=True)
+        .select_related("user", "team")
+        .order_by("team__name", "user__last_name", "user__first_name")
+    )
+
+
+def activity_list(*, include_inactive: bool = False) -> QuerySet[Activity]:
+    qs = Activity.objects.select_related("skill")
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    return qs.annotate(
+        assigned=Count("assignments", distinct=True),
+        completed=Count("assignments", filter=Q(assignments__status=PlanActivity.Status.DONE), distinct=True),
+    ).order_by("skill__position", "kind", "title")
+
+
+def suggestions_for_user(*, user: User) -> QuerySet[Suggestion]:
+    return (
+        Suggestion.objects.filter(agent__in=coachable_agents_for_user(user=user).values("pk"))
+        .select_related("agent__user", "agent__team", "skill", "mentor__user")
+        .prefetch_related("activities")
+    )
+
+
+def notifications_for_user(*, user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user)
+
+
+def unread_notification_count(*, user: User) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def targets_for_teams(*, team_ids) -> dict[tuple[int, str], float]:
+    """{(team_id, kpi): target} for the teams' own targets; callers fall back on target_for()."""
+    return {
+        (team_id, kpi): value
+        for team_id, kpi, value in KpiTarget.objects.filter(team_id__in=team_ids).values_list("team_id", "kpi", "value")
+    }
+
+
+def target_for(*, targets: dict, team_id: int, kpi: str) -> float:
+    return targets.get((team_id, kpi), KPI_INFO[kpi].default_target)
+
+
+# --- figures from the rollups -------------------------------------------------------------------------------------
+
+
+def agent_figure(*, agent: Agent, kpi: str, skill: Skill, start: date, end: date) -> tuple[float | None, int]:
+    """(value, sample) of one agent's KPI over [start, end], read from the same selectors as the dashboards."""
+    agents = Agent.objects.filter(pk=agent.pk)
+    if kpi == Kpi.SKILL_QA:
+        rows = metrics.skill_scores_by_agent(agents=agents, start=start, end=end)
+        row = next((r for r in rows if r["skill_id"] == skill.pk), None)
+        return value_from_rows(kpi=kpi, skill_id=skill.pk, metrics_row=None, skill_row=row)
+    rows = metrics.metrics_by_agent(agents=agents, start=start, end=end)
+    return value_from_rows(kpi=kpi, skill_id=skill.pk, metrics_row=rows[0] if rows else None, skill_row=None)
+
+
+def measurement_window(*, goal: Goal, today: date) -> tuple[date, date]:
+    """The current value is measured over the goal's window ending today, or on the due date once it has passed."""
+    end = min(today, goal.due_date)
+    return end - timedelta(days=goal.window_days - 1), end
+
+
+@dataclass
+class Measure:
+    value: float | None
+    sample: int
+    start: date
+    end: date
+
+
+def measure_goals(*, goals: list[Goal], today: date) -> dict[int, Measure]:
+    """Current value of each goal: one metrics call per distinct window (the nightly run shares one window)."""
+    by_window: dict[tuple[date, date], list[Goal]] = defaultdict(list)
+    for goal in goals:
+        by_window[measurement_window(goal=goal, today=today)].append(goal)
+    out: dict[int, Measure] = {}
+    for (start, end), window_goals in by_window.items():
+        agent_ids = {goal.plan.agent_id for goal in window_goals}
+        agents = Agent.objects.filter(pk__in=agent_ids)
+        rows = {row["agent_id"]: row for row in metrics.metrics_by_agent(agents=agents, start=start, end=end)}
+        skill_rows = {}
+        if any(goal.kpi == Kpi.SKILL_QA for goal in window_goals):
+            skill_rows = {
+                (row["agent_id"], row["skill_id"]): row
+                for row in metrics.skill_scores_by_agent(agents=agents, start=start, end=end)
+            }
+        for goal in window_goals:
+            agent_id = goal.plan.agent_id
+            value, sample = value_from_rows(
+                kpi=goal.kpi,
+                skill_id=goal.skill_id,
+                metrics_row=rows.get(agent_id),
+                skill_row=skill_rows.get((agent_id, goal.skill_id)),
+            )
+            out[goal.pk] = Measure(value=value, sample=sample, start=start, end=end)
+    return out
+
+
+# --- mentors ------------------------------------------------------------------------------------------------------
+
+
+def mentor_choose(
+    *,
+    agent_id: int,
+    skill_id: int,
+    scores: list[dict],
+    load: dict[int, int],
+    limit: int,
+    min_reviews: int = MIN_SKILL_REVIEWS,
+) -> int | None:
+    """The peer mentor for `agent_id` in `skill_id`, or None.
+
+    `scores` are skill_scores_by_agent rows of the agents of the same vendor. Candidates are agents in the top
+    quartile of that skill's QA score: the best ceil(n / 4) of the n agents with at least `min_reviews` reviews of
+    the skill (agents tied with the last of them included). Agents already mentoring `limit` or more open
+    assignments (`load`) are left out, and so is the agent. Highest score wins; ties go to the lighter load."""
+    ranked = sorted(
+        (row for row in scores if row["skill_id"] == skill_id and row["reviews"] >= min_reviews and row["score"]),
+        key=lambda row: -row["score"],
+    )
+    if not ranked:
+        return None
+    cutoff = ranked[ceil(len(ranked) / 4) - 1]["score"]
+    candidates = [
+        row
+        for row in ranked
+        if row["score"] >= cutoff and row["agent_id"] != agent_id and load.get(row["agent_id"], 0) < limit
+    ]
+    if not candidates:
+        return None
+    best = min(candidates, key=lambda row: (-row["score"], load.get(row["agent_id"], 0), row["agent_id"]))
+    return best["agent_id"]
+
+
+def mentoring_load() -> dict[int, int]:
+    """Open peer-mentoring assignments per mentor."""
+    return dict(
+        PlanActivity.objects.filter(status=PlanActivity.Status.TODO, mentor__isnull=False)
+        .values_list("mentor_id")
+        .annotate(n=Count("pk"))
+        .values_list("mentor_id", "n")
+    )
+
+
+def vendor_skill_scores(*, vendor_id: int, start: date, end: date) -> list[dict]:
+    agents = Agent.objects.filter(team__vendor_id=vendor_id, is_active=True)
+    return metrics.skill_scores_by_agent(agents=agents, start=start, end=end)
+
+
+def mentor_options(*, agent: Agent) -> QuerySet[Agent]:
+    """Agents the lead may pick as mentor: active, same vendor, not the agent."""
+    return (
+        Agent.objects.filter(team__vendor_id=agent.team.vendor_id, is_active=True)
+        .exclude(pk=agent.pk)
+        .select_related("user", "team")
+        .order_by("user__last_name", "user__first_name")
+    )
+
+
+# --- return on training -------------------------------------------------------------------------------------------
+
+
+def _window_sums(*, windows: list[tuple[int, date, date]], skill_id: int | None) -> dict:
+    """Counts summed over each agent's own window, in one query; figures derived by metrics.figures."""
+    if not windows:
+        return metrics.figures({})
+    condition = Q()
+    for agent_id, start, end in windows:
+        condition |= Q(agent_id=agent_id, day__range=(start, end))
+    if skill_id is not None:
+        sums = AgentSkillDay.objects.filter(condition, skill_id=skill_id).aggregate(
+            reviews=Sum("reviews"), score_sum=Sum("score_sum")
+        )
+        reviews = sums["reviews"] or 0
+        return {"score": float(sums["score_sum"]) / reviews if reviews else None, "reviews": reviews}
+    counts = AgentDay.objects.filter(condition).aggregate(**{name: Sum(name) for name in metrics.COUNT_FIELDS})
+    return metrics.figures(counts)
+
+
+def return_on_training(*, activity: Activity, kpi: str, window_days: int, agents: QuerySet[Agent], today: date) -> dict:
+    """KPI before vs after completing `activity`, for completers beside agents of the same teams who did not.
+
+    Completers: agents in `agents` who completed the activity at least `window_days` ago (so the after window is
+    over). Each is measured over the `window_days` before their completion day and the `window_days` after it
+    (the day itself in neither). The comparison group: the other active agents of the completers' teams (today's
+    team) who have not completed it, measured over the same windows around their team's median completion day.
+    Figures pool the counts of a group's windows and divide last, as everywhere."""
+    window = timedelta(days=window_days)
+    completers = list(
+        PlanActivity.objects.filter(
+            activity=activity,
+            status=PlanActivity.Status.DONE,
+            completed_on__isnull=False,
+            completed_on__lte=today - window,
+            plan__agent__in=agents.values("pk"),
+        ).values_list("plan__agent_id", "plan__agent__team_id", "completed_on")
+    )
+    team_days: dict[int, list[date]] = defaultdict(list)
+    for _, team_id, day in completers:
+        team_days[team_id].append(day)
+    reference = {team_id: sorted(days)[(len(days) - 1) // 2] for team_id, days in team_days.items()}
+    others = list(
+        agents.filter(team_id__in=list(reference), is_active=True)
+        .exclude(
+            pk__in=PlanActivity.objects.filter(activity=activity, status=PlanActivity.Status.DONE).values(
+                "plan__agent_id"
+            )
+        )
+        .values_list("pk", "team_id")
+    )
+    other_days = [(agent_id, reference[team_id]) for agent_id, team_id in others]
+    completer_days = [(agent_id, day) for agent_id, _, day in completers]
+    skill_id = activity.skill_id if kpi == Kpi.SKILL_QA else None
+    info = KPI_INFO[kpi]
+
+    def group(days: list[tuple[int, date]]) -> dict:
+        before = _window_sums(windows=[(a, d - window, d - timedelta(days=1)) for a, d in days], skill_id=skill_id)
+        after = _window_sums(windows=[(a, d + timedelta(days=1), d + window) for a, d in days], skill_id=skill_id)
+        b, a = before.get(info.figure), after.get(info.figure)
+        return {
+            "agents": len(days),
+            "before": b,
+            "after": a,
+            "before_sample": before.get(info.sample) or 0,
+            "after_sample": after.get(info.sample) or 0,
+            "change": (a - b) if a is not None and b is not None else None,
+        }
+
+    completed, not_completed = group(completer_days), group(other_days)
+    difference = None
+    if completed["change"] is not None and not_completed["change"] is not None:
+        difference = completed["change"] - not_completed["change"]
+    return {
+        "kpi": kpi,
+        "window_days": window_days,
+        "completed": completed,
+        "not_completed": not_completed,
+        "difference": difference,
+        "teams": Team.objects.filter(pk__in=list(reference)).order_by("name"),
+    }
+
+
+def teams_in_scope(*, user: User) -> QuerySet[Team]:
+    return teams_for_user(user=user)

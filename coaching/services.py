@@ -1,0 +1,633 @@
+"""Coaching writes. Views, API, the nightly task, seed_demo and admin all call these."""
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from coaching import selectors
+from coaching.kpis import KPI_INFO, Kpi, format_value, meets
+from coaching.models import (
+    Activity,
+    CoachingPlan,
+    CoachingSession,
+    Goal,
+    GoalMeasurement,
+    KpiTarget,
+    Notification,
+    PlanActivity,
+    Suggestion,
+)
+from coaching.status import GoalStatus, goal_status
+from skillhub.models import Agent, Skill, Team, User
+
+DEFAULT_WINDOW_DAYS = 28
+SUGGESTION_COOLDOWN_DAYS = 30  # a dismissed suggestion is not proposed again for this long
+MENTOR_PERIOD_DAYS = 90  # a mentor's skill QA score is taken over the 90 days up to the period's end
+MAX_NEW_SUGGESTIONS = 2  # per agent and run, so a lead is not flooded; the rest come once these are decided
+
+
+# --- plans and goals ----------------------------------------------------------------------------------------------
+
+
+def plan_get_or_create(*, agent: Agent, created_by: User | None, focus: str = "") -> CoachingPlan:
+    plan, created = CoachingPlan.objects.get_or_create(agent=agent, defaults={"created_by": created_by, "focus": focus})
+    if not created and focus and not plan.focus:
+        plan.focus = focus
+        plan.save(update_fields=["focus", "updated_at"])
+    return plan
+
+
+def _apply_measure(*, goal: Goal, measure: selectors.Measure, today: date) -> None:
+    status = goal_status(
+        kpi=goal.kpi,
+        baseline=goal.baseline,
+        target=goal.target,
+        current=measure.value,
+        start=goal.start_date,
+        due=goal.due_date,
+        today=today,
+    )
+    if status != goal.status or goal.status_since is None:
+        goal.status_since = today
+    goal.status = status
+    goal.current_value = measure.value
+    goal.current_sample = measure.sample
+    goal.measured_on = today
+
+
+@transaction.atomic
+def goal_create(
+    *,
+    plan: CoachingPlan,
+    skill: Skill,
+    kpi: str,
+    target: float,
+    due_date: date,
+    created_by: User | None,
+    baseline_start: date | None = None,
+    baseline_end: date | None = None,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    note: str = "",
+    today: date | None = None,
+) -> Goal:
+    """Set a goal: capture the baseline from the agent's figures over the chosen window (by default the
+    `window_days` before today), then measure the current value and status."""
+    today = today or timezone.localdate()
+    if kpi not in Kpi.values:
+        raise ValidationError({"kpi": "Unknown KPI."})
+    if target is None:
+        raise ValidationError({"target": "Set a target."})
+    if due_date <= today:
+        raise ValidationError({"due_date": "The due date must be after today."})
+    if not 1 <= window_days <= 366:
+        raise ValidationError({"window_days": "Measure over 1 to 366 days."})
+    if (baseline_start is None) != (baseline_end is None):
+        raise ValidationError({"baseline_start": "Give both ends of the baseline window, or neither."})
+    if baseline_start is None:
+        baseline_start, baseline_end = today - timedelta(days=window_days), today - timedelta(days=1)
+    if baseline_start > baseline_end:
+        raise ValidationError({"baseline_end": "The baseline window ends before it starts."})
+    if baseline_end > today:
+        raise ValidationError({"baseline_end": "The baseline window cannot end in the future."})
+    baseline, sample = selectors.agent_figure(
+        agent=plan.agent, kpi=kpi, skill=skill, start=baseline_start, end=baseline_end
+    )
+    goal = Goal(
+        plan=plan,
+        skill=skill,
+        kpi=kpi,
+        target=float(target),
+        due_date=due_date,
+        start_date=today,
+        window_days=window_days,
+        baseline=baseline,
+        baseline_sample=sample,
+        baseline_start=baseline_start,
+        baseline_end=baseline_end,
+        note=note,
+        created_by=created_by,
+    )
+    goal.full_clean()
+    goal.save()
+    goals_refresh(goals=[goal], today=today, force=True)
+    goal.refresh_from_db()
+    return goal
+
+
+@transaction.atomic
+def goal_update(*, goal: Goal, target: float, due_date: date, note: str = "", today: date | None = None) -> Goal:
+    """Change the target, due date or note; the baseline stays as measured. Status is recomputed at once."""
+    today = today or timezone.localdate()
+    if due_date < goal.start_date:
+        raise ValidationError({"due_date": "The due date cannot be before the goal was set."})
+    goal.target = float(target)
+    goal.due_date = due_date
+    goal.note = note
+    goal.full_clean()
+    goal.save(update_fields=["target", "due_date", "note"])
+    goals_refresh(goals=[goal], today=today, force=True)
+    goal.refresh_from_db()
+    return goal
+
+
+@transaction.atomic
+def goal_delete(*, goal: Goal) -> None:
+    goal.delete()
+
+
+def goals_refresh(*, goals, today: date, force: bool = False) -> int:
+    """Measure goals from the rollups and store value, sample, status and today's chart point. Safe to run twice.
+
+    Goals already measured after their due date are final and skipped (unless `force`, after an edit)."""
+    goals = [
+        goal
+        for goal in (goals if isinstance(goals, list) else goals.select_related("plan"))
+        if force or goal.measured_on is None or goal.measured_on <= goal.due_date or goal.measured_on == today
+    ]
+    if not goals:
+        return 0
+    measures = selectors.measure_goals(goals=goals, today=today)
+    for goal in goals:
+        _apply_measure(goal=goal, measure=measures[goal.pk], today=today)
+    Goal.objects.bulk_update(
+        goals, ["current_value", "current_sample", "measured_on", "status", "status_since"], batch_size=500
+    )
+    # Chart points: one per goal and measuring day (the due date's window once it has passed).
+    GoalMeasurement.objects.bulk_create(
+        [
+            GoalMeasurement(goal=goal, day=measures[goal.pk].end, value=goal.current_value, sample=goal.current_sample)
+            for goal in goals
+        ],
+        update_conflicts=True,
+        unique_fields=["goal", "day"],
+        update_fields=["value", "sample"],
+    )
+    return len(goals)
+
+
+# --- activities ---------------------------------------------------------------------------------------------------
+
+
+def _activity_validate(activity: Activity) -> None:
+    if activity.kind == Activity.Kind.MICRO_LEARNING:
+        errors = {}
+        if not (activity.content or activity.link):
+            errors["content"] = "A micro-learning module needs its text or a link."
+        if not activity.check_question:
+            errors["check_question"] = "A micro-learning module needs a completion check question."
+        if len(activity.check_choices or []) < 2:
+            errors["check_choices"] = "Give at least two answer options."
+        elif activity.check_answer is None or activity.check_answer >= len(activity.check_choices):
+            errors["check_answer"] = "Pick which option is correct."
+        if errors:
+            raise ValidationError(errors)
+    activity.full_clean()
+
+
+@transaction.atomic
+def activity_create(*, created_by: User | None, **fields) -> Activity:
+    activity = Activity(created_by=created_by, **fields)
+    _activity_validate(activity)
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, activity: Activity, **fields) -> Activity:
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    _activity_validate(activity)
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def plan_activity_assign(
+    *,
+    plan: CoachingPlan,
+    activity: Activity,
+    assigned_by: User | None,
+    goal: Goal | None = None,
+    mentor: Agent | None = None,
+    due_on: date | None = None,
+) -> PlanActivity:
+    if not activity.is_active:
+        raise ValidationError({"activity": "This activity is retired from the catalogue."})
+    if goal is not None and goal.plan_id != plan.pk:
+        raise ValidationError({"goal": "That goal belongs to another plan."})
+    if mentor is not None:
+        if activity.kind != Activity.Kind.PEER_MENTORING:
+            raise ValidationError({"mentor": "Only peer-mentoring activities take a mentor."})
+        if mentor.pk == plan.agent_id:
+            raise ValidationError({"mentor": "An agent cannot mentor themself."})
+        if mentor.team.vendor_id != plan.agent.team.vendor_id:
+            raise ValidationError({"mentor": "The mentor must work for the same vendor."})
+        if selectors.mentoring_load().get(mentor.pk, 0) >= selectors.max_mentees():
+            raise ValidationError({"mentor": f"{mentor} already mentors {selectors.max_mentees()} agents."})
+    if PlanActivity.objects.filter(plan=plan, activity=activity).exists():
+        raise ValidationError({"activity": "This activity is already on the plan."})
+    return PlanActivity.objects.create(
+        plan=plan, activity=activity, goal=goal, mentor=mentor, due_on=due_on, assigned_by=assigned_by
+    )
+
+
+@transaction.atomic
+def plan_activity_complete(
+    *, assignment: PlanActivity, user: User, answer: int | None = None, today: date | None = None
+) -> PlanActivity:
+    """Mark an activity done. The agent completes a micro-learning module by answering its check correctly;
+    the lead may confirm any activity as done (e.g. after a workshop)."""
+    activity = assignment.activity
+    by_agent = assignment.plan.agent.user_id == user.pk
+    if by_agent and activity.has_check and answer != activity.check_answer:
+        raise ValidationError({"answer": "That is not the right answer yet: read the module again and retry."})
+    updated = PlanActivity.objects.filter(pk=assignment.pk, status=PlanActivity.Status.TODO).update(
+        status=PlanActivity.Status.DONE, completed_on=today or timezone.localdate(), completed_by=user
+    )
+    if not updated:
+        raise ValidationError("This activity is already done.")
+    assignment.refresh_from_db()
+    return assignment
+
+
+# --- sessions -----------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def session_create(
+    *,
+    plan: CoachingPlan,
+    coach: User,
+    held_on: date,
+    strengths: str,
+    try_differently: str,
+    agreed_actions: str = "",
+    next_session_on: date | None = None,
+    reviews=(),
+) -> CoachingSession:
+    if next_session_on is not None and next_session_on <= held_on:
+        raise ValidationError({"next_session_on": "The next session must come after this one."})
+    reviews = list(reviews)
+    if any(review.agent_id != plan.agent_id for review in reviews):
+        raise ValidationError({"reviews": "Only this agent's reviews can be linked."})
+    session = CoachingSession(
+        plan=plan,
+        coach=coach,
+        held_on=held_on,
+        strengths=strengths,
+        try_differently=try_differently,
+        agreed_actions=agreed_actions,
+        next_session_on=next_session_on,
+    )
+    session.full_clean()
+    session.save()
+    session.reviews.set(reviews)
+    latest = plan.sessions.order_by("-held_on", "-pk").first()
+    if latest is not None and latest.pk == session.pk:
+        plan.next_session_on = next_session_on
+        plan.save(update_fields=["next_session_on", "updated_at"])
+    return session
+
+
+@transaction.atomic
+def session_acknowledge(*, session: CoachingSession, user: User, comment: str = "") -> CoachingSession:
+    if session.plan.agent.user_id != user.pk:
+        raise ValidationError("Only the coached agent acknowledges a session.")
+    updated = CoachingSession.objects.filter(pk=session.pk, acknowledged_at__isnull=True).update(
+        acknowledged_at=timezone.now(), agent_comment=comment.strip()
+    )
+    if not updated:
+        raise ValidationError("This session is already acknowledged.")
+    session.refresh_from_db()
+    return session
+
+
+# --- targets ------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def kpi_target_set(*, team: Team, kpi: str, value: float | None, updated_by: User | None) -> KpiTarget | None:
+    """Set a team's target for a KPI; None removes it (the default applies again)."""
+    if kpi not in Kpi.values:
+        raise ValidationError({"kpi": "Unknown KPI."})
+    if value is None:
+        KpiTarget.objects.filter(team=team, kpi=kpi).delete()
+        return None
+    target, _ = KpiTarget.objects.update_or_create(
+        team=team, kpi=kpi, defaults={"value": float(value), "updated_by": updated_by}
+    )
+    return target
+
+
+# --- suggestions --------------------------------------------------------------------------------------------------
+
+
+def _proposed_activities(*, skill_id: int, by_skill: dict[int, list[Activity]]) -> list[Activity]:
+    """Up to two of the skill's activities, micro-learning first, peer mentoring aside (it comes with a mentor)."""
+    options = [a for a in by_skill.get(skill_id, []) if a.kind != Activity.Kind.PEER_MENTORING]
+    options.sort(key=lambda a: (a.kind != Activity.Kind.MICRO_LEARNING, a.title))
+    return options[:2]
+
+
+@transaction.atomic
+def suggestions_generate(*, agents, start: date, end: date) -> list[Suggestion]:
+    """Propose goals from the data over [start, end], for each agent of `agents`:
+
+    - a skill whose QA score (≥ 3 reviews) is below the team's skill-QA target → a goal on that skill's QA score;
+    - a KPI (FCR, CSAT, CES, NPS, AHT; enough sample) not meeting the team's target → a goal on that KPI for its
+      linked skill where the agent's QA score over the last 90 days is weakest (the first when none is scored).
+    Each comes with up to two activities of the skill and, when one is free, a peer mentor (mentor_choose; open
+    suggestions count towards a mentor's load, so proposals spread).
+    At most two new ones per agent and run, largest shortfall (relative to the target) first.
+    Nothing is proposed twice: not while a suggestion for the same agent, skill and KPI is open, not while the
+    plan has an open goal for them, not within 30 days of a dismissal."""
+    agents = agents.filter(is_active=True).select_related("team")
+    agent_list = list(agents)
+    if not agent_list:
+        return []
+    rows = {row["agent_id"]: row for row in selectors.metrics.metrics_by_agent(agents=agents, start=start, end=end)}
+    skill_rows: dict[int, list[dict]] = defaultdict(list)
+    for row in selectors.metrics.skill_scores_by_agent(agents=agents, start=start, end=end):
+        skill_rows[row["agent_id"]].append(row)
+    targets = selectors.targets_for_teams(team_ids={agent.team_id for agent in agent_list})
+    skills_by_code = dict(Skill.objects.values_list("code", "pk"))
+    blocked = set(
+        Suggestion.objects.filter(agent__in=agent_list, status=Suggestion.Status.OPEN).values_list(
+            "agent_id", "skill_id", "kpi"
+        )
+    )
+    blocked |= set(
+        Suggestion.objects.filter(
+            agent__in=agent_list,
+            status=Suggestion.Status.DISMISSED,
+            decided_at__gte=timezone.now() - timedelta(days=SUGGESTION_COOLDOWN_DAYS),
+        ).values_list("agent_id", "skill_id", "kpi")
+    )
+    blocked |= set(
+        Goal.objects.filter(
+            plan__agent__in=agent_list, status__in=[GoalStatus.ON_TRACK, GoalStatus.AT_RISK]
+        ).values_list("plan__agent_id", "skill_id", "kpi")
+    )
+    by_skill: dict[int, list[Activity]] = defaultdict(list)
+    for activity in Activity.objects.filter(is_active=True):
+        by_skill[activity.skill_id].append(activity)
+    # A mentor's load counts open mentoring assignments and the open suggestions already proposing them.
+    load = selectors.mentoring_load()
+    for mentor_id in Suggestion.objects.filter(status=Suggestion.Status.OPEN, mentor__isnull=False).values_list(
+        "mentor_id", flat=True
+    ):
+        load[mentor_id] = load.get(mentor_id, 0) + 1
+    vendor_scores: dict[int, list[dict]] = {}
+
+    def scores_of_vendor(vendor_id: int) -> list[dict]:
+        # Strength is judged over a longer period than the weakness: more reviews, less noise.
+        if vendor_id not in vendor_scores:
+            vendor_scores[vendor_id] = selectors.vendor_skill_scores(
+                vendor_id=vendor_id, start=min(start, end - timedelta(days=MENTOR_PERIOD_DAYS - 1)), end=end
+            )
+        return vendor_scores[vendor_id]
+
+    created: list[Suggestion] = []
+    for agent in agent_list:
+        scores = skill_rows.get(agent.pk, [])
+        candidates = []  # (skill_id, kpi, observed, target, sample, reason)
+        for row in scores:
+            target = selectors.target_for(targets=targets, team_id=agent.team_id, kpi=Kpi.SKILL_QA)
+            if row["reviews"] >= selectors.MIN_SKILL_REVIEWS and row["score"] is not None and row["score"] < target:
+                candidates.append(
+                    (
+                        row["skill_id"],
+                        Kpi.SKILL_QA,
+                        row["score"],
+                        target,
+                        row["reviews"],
+                        f"QA score {row['score']:.1f} over {row['reviews']} reviews, below the target {target:g}",
+                    )
+                )
+        metrics_row = rows.get(agent.pk, {})
+        # The linked skill to work on: the agent's weakest by QA score over the longer (mentor) period.
+        weakest = {
+            row["skill_id"]: row["score"]
+            for row in scores_of_vendor(agent.team.vendor_id)
+            if row["agent_id"] == agent.pk and row["reviews"] >= selectors.MIN_SKILL_REVIEWS and row["score"]
+        }
+        for kpi in (Kpi.FCR, Kpi.CSAT, Kpi.CES, Kpi.NPS, Kpi.AHT):
+            info = KPI_INFO[kpi]
+            value, sample = metrics_row.get(info.figure), metrics_row.get(info.sample) or 0
+            target = selectors.target_for(targets=targets, team_id=agent.team_id, kpi=kpi)
+            if value is None or sample < info.min_sample or meets(kpi, value, target):
+                continue
+            linked = [skills_by_code[code] for code in info.linked_skills if code in skills_by_code]
+            if not linked:
+                continue
+            skill_id = min(linked, key=lambda pk: (weakest.get(pk, float("inf")), linked.index(pk)))
+            candidates.append(
+                (
+                    skill_id,
+                    kpi,
+                    value,
+                    target,
+                    sample,
+                    f"{Kpi(kpi).label} {format_value(kpi, value)} over {sample} {info.sample_label}, "
+                    f"target {format_value(kpi, target)}",
+                )
+            )
+        # Largest shortfall first (relative to the target), at most MAX_NEW_SUGGESTIONS per agent and run.
+        candidates.sort(key=lambda c: -abs(c[3] - c[2]) / max(abs(c[3]), 1e-9))
+        fresh = [c for c in candidates if (agent.pk, c[0], c[1]) not in blocked][:MAX_NEW_SUGGESTIONS]
+        for skill_id, kpi, observed, target, sample, reason in fresh:
+            blocked.add((agent.pk, skill_id, kpi))
+            mentor_id = selectors.mentor_choose(
+                agent_id=agent.pk,
+                skill_id=skill_id,
+                scores=scores_of_vendor(agent.team.vendor_id),
+                load=load,
+                limit=selectors.max_mentees(),
+            )
+            if mentor_id is not None:
+                load[mentor_id] = load.get(mentor_id, 0) + 1
+            suggestion = Suggestion.objects.create(
+                agent=agent,
+                skill_id=skill_id,
+                kpi=kpi,
+                observed=observed,
+                target=target,
+                sample=sample,
+                period_start=start,
+                period_end=end,
+                reason=reason,
+                mentor_id=mentor_id,
+            )
+            suggestion.activities.set(_proposed_activities(skill_id=skill_id, by_skill=by_skill))
+            created.append(suggestion)
+    return created
+
+
+@transaction.atomic
+def suggestion_accept(
+    *,
+    suggestion: Suggestion,
+    decided_by: User,
+    target: float | None = None,
+    due_date: date | None = None,
+    activities=None,
+    mentor: Agent | None = None,
+    use_mentor: bool = True,
+    today: date | None = None,
+) -> Goal:
+    """Accept (optionally edited): the plan gets the goal, baselined on the suggestion's period, and the
+    activities; a mentor comes with the skill's peer-mentoring activity."""
+    today = today or timezone.localdate()
+    updated = Suggestion.objects.filter(pk=suggestion.pk, status=Suggestion.Status.OPEN).update(
+        status=Suggestion.Status.ACCEPTED, decided_by=decided_by, decided_at=timezone.now()
+    )
+    if not updated:
+        raise ValidationError("This suggestion has already been decided.")
+    plan = plan_get_or_create(agent=suggestion.agent, created_by=decided_by)
+    goal = goal_create(
+        plan=plan,
+        skill=suggestion.skill,
+        kpi=suggestion.kpi,
+        target=suggestion.target if target is None else target,
+        due_date=due_date or today + timedelta(weeks=6),
+        created_by=decided_by,
+        baseline_start=suggestion.period_start,
+        baseline_end=min(suggestion.period_end, today),
+        window_days=DEFAULT_WINDOW_DAYS,
+        note=f"From a suggestion: {suggestion.reason}",
+        today=today,
+    )
+    chosen = list(suggestion.activities.all()) if activities is None else list(activities)
+    already = set(plan.assignments.values_list("activity_id", flat=True))
+    for activity in chosen:
+        if activity.pk not in already and activity.kind != Activity.Kind.PEER_MENTORING:
+            plan_activity_assign(plan=plan, activity=activity, goal=goal, assigned_by=decided_by)
+            already.add(activity.pk)
+    mentor = (mentor or suggestion.mentor) if use_mentor else None
+    if mentor is not None:
+        mentoring = (
+            Activity.objects.filter(kind=Activity.Kind.PEER_MENTORING, is_active=True)
+            .exclude(pk__in=already)
+            .order_by("pk")
+        )
+        # The skill's own peer-mentoring activity, else any.
+        own = mentoring.filter(skill=suggestion.skill).first() or mentoring.first()
+        if own is None:
+            raise ValidationError({"mentor": "The catalogue has no peer-mentoring activity left to assign."})
+        plan_activity_assign(plan=plan, activity=own, goal=goal, mentor=mentor, assigned_by=decided_by)
+    Suggestion.objects.filter(pk=suggestion.pk).update(goal=goal)
+    return goal
+
+
+@transaction.atomic
+def suggestion_dismiss(*, suggestion: Suggestion, decided_by: User) -> Suggestion:
+    updated = Suggestion.objects.filter(pk=suggestion.pk, status=Suggestion.Status.OPEN).update(
+        status=Suggestion.Status.DISMISSED, decided_by=decided_by, decided_at=timezone.now()
+    )
+    if not updated:
+        raise ValidationError("This suggestion has already been decided.")
+    suggestion.refresh_from_db()
+    return suggestion
+
+
+# --- notifications and the nightly run ----------------------------------------------------------------------------
+
+
+def notifications_send(*, today: date) -> int:
+    """Notify agents and their team's leads of sessions due (today, tomorrow or overdue) and goals at risk.
+
+    Each notice has a key (plan and session date; goal and the day it went at risk), so a second run adds none."""
+    plans = list(
+        CoachingPlan.objects.filter(next_session_on__isnull=False, next_session_on__lte=today + timedelta(days=1))
+        .select_related("agent__user")
+        .values_list(
+            "pk",
+            "agent__user_id",
+            "agent__team_id",
+            "agent__user__first_name",
+            "agent__user__last_name",
+            "next_session_on",
+        )
+    )
+    goals = list(
+        Goal.objects.filter(status=GoalStatus.AT_RISK)
+        .select_related("plan__agent__user", "skill")
+        .only(
+            "pk",
+            "kpi",
+            "target",
+            "due_date",
+            "status_since",
+            "skill__name",
+            "plan__id",
+            "plan__agent__user__first_name",
+            "plan__agent__user__last_name",
+            "plan__agent__user_id",
+            "plan__agent__team_id",
+        )
+    )
+    team_ids = {row[2] for row in plans} | {goal.plan.agent.team_id for goal in goals}
+    leads: dict[int, list[int]] = defaultdict(list)
+    for team_id, user_id in Team.leads.through.objects.filter(team_id__in=team_ids).values_list("team_id", "user_id"):
+        leads[team_id].append(user_id)
+    notices: list[Notification] = []
+    for plan_id, user_id, team_id, first, last, due in plans:
+        url = reverse("coaching:plan-detail", args=[plan_id])
+        when = "overdue since" if due < today else "due on"
+        for recipient in {user_id, *leads[team_id]}:
+            whose = "Your coaching session" if recipient == user_id else f"Coaching session with {first} {last}"
+            notices.append(
+                Notification(
+                    user_id=recipient,
+                    kind=Notification.Kind.SESSION_DUE,
+                    key=f"session-due:{plan_id}:{due.isoformat()}",
+                    message=f"{whose} is {when} {due:%-d %b %Y}.",
+                    url=url,
+                )
+            )
+    for goal in goals:
+        agent = goal.plan.agent
+        url = reverse("coaching:plan-detail", args=[goal.plan.pk])
+        target = format_value(goal.kpi, goal.target)
+        what = f"{Kpi(goal.kpi).label} ({goal.skill.name}) → {target} by {goal.due_date:%-d %b}"
+        for recipient in {agent.user_id, *leads[agent.team_id]}:
+            whose = (
+                "Your goal" if recipient == agent.user_id else f"{agent.user.first_name} {agent.user.last_name}'s goal"
+            )
+            notices.append(
+                Notification(
+                    user_id=recipient,
+                    kind=Notification.Kind.GOAL_AT_RISK,
+                    key=f"goal-at-risk:{goal.pk}:{goal.status_since.isoformat() if goal.status_since else ''}",
+                    message=f"{whose} is at risk: {what}.",
+                    url=url,
+                )
+            )
+    before = Notification.objects.count()
+    Notification.objects.bulk_create(notices, ignore_conflicts=True, batch_size=500)
+    return Notification.objects.count() - before
+
+
+def notifications_mark_read(*, user: User, pk: int | None = None) -> int:
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if pk is not None:
+        qs = qs.filter(pk=pk)
+    return qs.update(read_at=timezone.now())
+
+
+def coaching_nightly(*, today: date | None = None, suggestion_days: int = DEFAULT_WINDOW_DAYS) -> dict:
+    """The nightly job: refresh goal values and statuses, propose suggestions for the last period, notify."""
+    today = today or timezone.localdate()
+    open_goals = Goal.objects.filter(Q(measured_on__isnull=True) | Q(measured_on__lte=F("due_date")))
+    refreshed = goals_refresh(goals=open_goals, today=today)
+    end = today - timedelta(days=1)
+    suggested = suggestions_generate(
+        agents=Agent.objects.all(), start=end - timedelta(days=suggestion_days - 1), end=end
+    )
+    notified = notifications_send(today=today)
+    return {"goals": refreshed, "suggestions": len(suggested), "notifications": notified}

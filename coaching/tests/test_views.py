@@ -1,0 +1,347 @@
+"""Coaching pages: who may use them, scope (404 out of it), forms, constant queries."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from coaching.models import Activity, CoachingSession, Goal, Notification, PlanActivity, Suggestion
+from coaching.status import GoalStatus
+from coaching.tests.factories import (
+    ActivityFactory,
+    GoalFactory,
+    PlanActivityFactory,
+    PlanFactory,
+    SessionFactory,
+    agent_day,
+    skill,
+)
+from qa.models import Review
+from skillhub.tests.factories import AgentFactory, ContactFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = date.today()
+
+
+@pytest.fixture
+def plan(agent):
+    return PlanFactory(agent=agent)
+
+
+@pytest.fixture
+def other_plan(other_agent):
+    return PlanFactory(agent=other_agent)
+
+
+def _review(agent, score=82):
+    contact = ContactFactory(agent=agent)
+    return Review.objects.create(contact=contact, agent=agent, team=agent.team, status="released", score=score)
+
+
+# --- scope and roles ----------------------------------------------------------------------------------------------
+
+
+def test_agent_reads_own_plan_with_goals_activities_and_sessions(client, plan, agent_user):
+    GoalFactory(plan=plan, kpi="fcr", current_value=66.5, status=GoalStatus.ON_TRACK)
+    PlanActivityFactory(plan=plan, activity=ActivityFactory(title="Listening lab: the cue we missed"))
+    SessionFactory(plan=plan, strengths="Warm openings")
+    client.force_login(agent_user)
+    page = client.get(reverse("coaching:my-plan")).content.decode()
+    assert "My coaching plan" in page and "66.5%" in page and "On track" in page
+    assert "Listening lab: the cue we missed" in page and "Warm openings" in page
+    assert 'id="goal-charts"' in page
+    assert client.get(reverse("coaching:plan-detail", args=[plan.pk])).status_code == 200
+
+
+def test_agent_without_plan_sees_an_explanation(client, agent_user):
+    client.force_login(agent_user)
+    assert "no coaching plan yet" in client.get(reverse("coaching:my-plan")).content.decode()
+
+
+def test_agent_gets_404_on_another_agents_plan_session_and_activity(client, agent_user, plan, team):
+    neighbour = PlanFactory(agent=AgentFactory(team=team))
+    session = SessionFactory(plan=neighbour)
+    assignment = PlanActivityFactory(plan=neighbour)
+    client.force_login(agent_user)
+    assert client.get(reverse("coaching:plan-detail", args=[neighbour.pk])).status_code == 404
+    assert client.get(reverse("coaching:session-detail", args=[session.pk])).status_code == 404
+    assert client.get(reverse("coaching:assignment-detail", args=[assignment.pk])).status_code == 404
+    assert client.post(reverse("coaching:session-acknowledge", args=[session.pk])).status_code == 404
+
+
+def test_lead_sees_plans_of_own_teams_only(client, lead_user, plan, other_plan):
+    client.force_login(lead_user)
+    assert client.get(reverse("coaching:plan-detail", args=[plan.pk])).status_code == 200
+    assert client.get(reverse("coaching:plan-detail", args=[other_plan.pk])).status_code == 404
+    page = client.get(reverse("coaching:plan-list")).content.decode()
+    assert plan.agent.name in page and other_plan.agent.name not in page
+
+
+@pytest.mark.parametrize("user_fixture", ["hiring_user", "reviewer_user"])
+def test_roles_without_coaching_get_403(client, request, user_fixture, plan):
+    client.force_login(request.getfixturevalue(user_fixture))
+    assert client.get(reverse("coaching:plan-detail", args=[plan.pk])).status_code == 403
+    assert client.get(reverse("coaching:plan-list")).status_code == 403
+    assert client.get(reverse("coaching:my-plan")).status_code == 403
+
+
+def test_agent_cannot_use_lead_pages(client, agent_user, plan):
+    client.force_login(agent_user)
+    for name, args in [
+        ("coaching:plan-list", []),
+        ("coaching:goal-create", [plan.pk]),
+        ("coaching:activity-list", []),
+        ("coaching:suggestion-list", []),
+    ]:
+        assert client.get(reverse(name, args=args)).status_code == 403
+
+
+# --- constant queries ---------------------------------------------------------------------------------------------
+
+
+def _fill(plan, n):
+    reviews = [_review(plan.agent) for _ in range(2)]
+    for i in range(n):
+        goal = GoalFactory(plan=plan, kpi=["fcr", "aht", "csat"][i % 3])
+        goal.measurements.create(day=TODAY - timedelta(days=i), value=60 + i, sample=10)
+        PlanActivityFactory(plan=plan, goal=goal)
+        session = SessionFactory(plan=plan, held_on=TODAY - timedelta(days=i + 1))
+        session.reviews.set(reviews)
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_plan_page_query_count_is_flat(client, plan, agent_user, n, django_assert_max_num_queries):
+    _fill(plan, n)
+    Notification.objects.create(user=agent_user, kind="session_due", key="k", message="Session due")
+    client.force_login(agent_user)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("coaching:my-plan"))
+    assert response.status_code == 200
+    assert response.content.decode().count('data-testid="goal"') == n
+
+
+@pytest.mark.parametrize("n", [3, 25])
+def test_lead_plan_list_query_count_is_flat(client, team, lead_user, n, django_assert_max_num_queries):
+    for _ in range(n):
+        plan = PlanFactory(agent=AgentFactory(team=team))
+        GoalFactory(plan=plan, status=GoalStatus.AT_RISK)
+        SessionFactory(plan=plan)
+    AgentFactory(team=team)
+    client.force_login(lead_user)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("coaching:plan-list"))
+    assert response.content.decode().count('data-testid="plan-row"') == n
+
+
+@pytest.mark.parametrize("n", [2, 10])
+def test_lead_plan_page_query_count_is_flat(client, plan, lead_user, n, django_assert_max_num_queries):
+    _fill(plan, n)
+    client.force_login(lead_user)
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("coaching:plan-detail", args=[plan.pk])).status_code == 200
+
+
+# --- goals --------------------------------------------------------------------------------------------------------
+
+
+def test_lead_sets_a_goal_and_the_baseline_is_measured(client, lead_user, plan):
+    agent_day(plan.agent, TODAY - timedelta(days=3), cases=10, fcr_cases=7)
+    client.force_login(lead_user)
+    response = client.post(
+        reverse("coaching:goal-create", args=[plan.pk]),
+        {
+            "skill": skill("problem_solving").pk,
+            "kpi": "fcr",
+            "target": "78",
+            "window_days": "28",
+            "due_date": (TODAY + timedelta(days=40)).isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    goal = Goal.objects.get(plan=plan)
+    assert goal.baseline == 70.0 and goal.target == 78.0 and goal.current_value == 70.0
+
+
+def test_goal_form_re_renders_with_errors(client, lead_user, plan):
+    client.force_login(lead_user)
+    response = client.post(
+        reverse("coaching:goal-create", args=[plan.pk]),
+        {"skill": skill().pk, "kpi": "fcr", "target": "x", "window_days": "28", "due_date": TODAY.isoformat()},
+    )
+    assert response.status_code == 200 and not Goal.objects.exists()
+    response = client.post(
+        reverse("coaching:goal-create", args=[plan.pk]),
+        {"skill": skill().pk, "kpi": "fcr", "target": "70", "window_days": "28", "due_date": TODAY.isoformat()},
+    )
+    assert response.status_code == 200 and "due date must be after today" in response.content.decode()
+
+
+def test_lead_edits_and_deletes_a_goal(client, lead_user, plan):
+    goal = GoalFactory(plan=plan)
+    client.force_login(lead_user)
+    url = reverse("coaching:goal-edit", args=[goal.pk])
+    assert client.post(url, {"target": "81", "due_date": goal.due_date.isoformat()}).status_code == 302
+    goal.refresh_from_db()
+    assert goal.target == 81
+    assert client.post(url, {"delete": "1"}).status_code == 302
+    assert not Goal.objects.exists()
+
+
+# --- sessions -----------------------------------------------------------------------------------------------------
+
+
+def test_lead_records_a_session_linking_the_agents_reviews_only(client, lead_user, plan, other_agent):
+    own, foreign = _review(plan.agent), _review(other_agent)
+    client.force_login(lead_user)
+    url = reverse("coaching:session-create", args=[plan.pk])
+    data = {
+        "held_on": TODAY.isoformat(),
+        "strengths": "Calm tone",
+        "try_differently": "Summarise first",
+        "agreed_actions": "Module",
+        "next_session_on": (TODAY + timedelta(days=14)).isoformat(),
+    }
+    response = client.post(url, {**data, "reviews": [foreign.pk]})
+    assert response.status_code == 200 and not CoachingSession.objects.exists()
+    assert client.post(url, {**data, "reviews": [own.pk]}).status_code == 302
+    session = CoachingSession.objects.get()
+    assert list(session.reviews.all()) == [own]
+    plan.refresh_from_db()
+    assert plan.next_session_on == TODAY + timedelta(days=14)
+
+
+def test_agent_acknowledges_a_session_once(client, agent_user, lead_user, plan):
+    session = SessionFactory(plan=plan)
+    client.force_login(lead_user)
+    assert client.post(reverse("coaching:session-acknowledge", args=[session.pk])).status_code == 403
+    client.force_login(agent_user)
+    url = reverse("coaching:session-acknowledge", args=[session.pk])
+    assert client.post(url, {"comment": "Got it"}).status_code == 302
+    session.refresh_from_db()
+    assert session.acknowledged_at is not None and session.agent_comment == "Got it"
+    response = client.post(url, {"comment": "again"}, follow=True)
+    assert "already acknowledged" in response.content.decode()
+    session.refresh_from_db()
+    assert session.agent_comment == "Got it"
+
+
+# --- activities ---------------------------------------------------------------------------------------------------
+
+
+def test_agent_completes_micro_learning_only_with_the_right_answer(client, agent_user, plan):
+    module = ActivityFactory(
+        kind=Activity.Kind.MICRO_LEARNING, check_question="Q?", check_choices=["a", "b"], check_answer=1
+    )
+    assignment = PlanActivityFactory(plan=plan, activity=module)
+    client.force_login(agent_user)
+    url = reverse("coaching:assignment-detail", args=[assignment.pk])
+    response = client.post(url, {"answer": "0"})
+    assert response.status_code == 200 and "not the right answer" in response.content.decode()
+    assert client.post(url, {"answer": "1"}).status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.status == PlanActivity.Status.DONE and assignment.completed_on == TODAY
+
+
+def test_lead_assigns_an_activity_with_a_mentor(client, lead_user, plan, team):
+    mentoring = ActivityFactory(kind=Activity.Kind.PEER_MENTORING)
+    mentor = AgentFactory(team=team)
+    client.force_login(lead_user)
+    url = reverse("coaching:assignment-create", args=[plan.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"activity": mentoring.pk, "mentor": mentor.pk}).status_code == 302
+    assert PlanActivity.objects.get(plan=plan).mentor == mentor
+
+
+def test_catalogue_refuses_micro_learning_without_a_check(client, lead_user):
+    client.force_login(lead_user)
+    data = {
+        "code": "new-module",
+        "title": "New",
+        "kind": "micro_learning",
+        "skill": skill().pk,
+        "summary": "Short",
+        "content": "Text",
+        "duration_minutes": "10",
+        "is_active": "on",
+    }
+    response = client.post(reverse("coaching:activity-create"), data)
+    assert response.status_code == 200 and "completion check" in response.content.decode()
+    data.update(check_question="Which?", check_choices_text="one\ntwo", check_answer="0")
+    assert client.post(reverse("coaching:activity-create"), data).status_code == 302
+    assert Activity.objects.get(code="new-module").check_choices == ["one", "two"]
+
+
+def test_seeded_catalogue_has_two_activities_per_core_skill():
+    from skillhub.models import Skill
+
+    for core in Skill.objects.filter(is_core=True):
+        assert Activity.objects.filter(skill=core, is_active=True).count() >= 2, core
+
+
+def test_return_on_training_page(client, lead_user):
+    activity = ActivityFactory()
+    client.force_login(lead_user)
+    response = client.get(reverse("coaching:activity-impact", args=[activity.pk]), {"kpi": "fcr", "window": "bad"})
+    assert response.status_code == 200 and "Not enough data yet" in response.content.decode()
+
+
+# --- suggestions, targets, notifications --------------------------------------------------------------------------
+
+
+def test_lead_refreshes_accepts_and_dismisses_suggestions(client, lead_user, team):
+    from coaching.tests.factories import agent_skill_day
+
+    a, b = AgentFactory(team=team), AgentFactory(team=team)
+    for agent in (a, b):
+        agent_skill_day(agent, TODAY - timedelta(days=3), skill("empathy"), 4, 200)
+    client.force_login(lead_user)
+    assert client.post(reverse("coaching:suggestion-refresh")).status_code == 302
+    first, second = Suggestion.objects.order_by("agent_id")
+    assert "Empathy" in client.get(reverse("coaching:suggestion-list")).content.decode()
+    response = client.post(
+        reverse("coaching:suggestion-accept", args=[first.pk]),
+        {"target": "75", "due_date": (TODAY + timedelta(days=30)).isoformat()},
+    )
+    assert response.status_code == 302
+    assert Goal.objects.get(plan__agent=a).target == 75
+    assert client.post(reverse("coaching:suggestion-dismiss", args=[second.pk])).status_code == 302
+    second.refresh_from_db()
+    assert second.status == Suggestion.Status.DISMISSED
+
+
+def test_lead_cannot_touch_suggestions_of_another_vendor(client, lead_user, other_agent):
+    suggestion = Suggestion.objects.create(
+        agent=other_agent,
+        skill=skill(),
+        kpi="skill_qa",
+        observed=50,
+        target=80,
+        sample=4,
+        period_start=TODAY,
+        period_end=TODAY,
+        reason="x",
+    )
+    client.force_login(lead_user)
+    assert client.get(reverse("coaching:suggestion-accept", args=[suggestion.pk])).status_code == 404
+    assert client.post(reverse("coaching:suggestion-dismiss", args=[suggestion.pk])).status_code == 404
+
+
+def test_lead_sets_team_targets_in_scope_only(client, lead_user, team, partner_team):
+    client.force_login(lead_user)
+    url = reverse("coaching:team-targets", args=[team.pk])
+    assert client.post(url, {"fcr": "78", "csat": ""}).status_code == 302
+    assert team.kpi_targets.get().value == 78
+    assert client.post(url, {"fcr": "abc"}).status_code == 200
+    assert client.get(reverse("coaching:team-targets", args=[partner_team.pk])).status_code == 404
+    assert "78.0%" in client.get(reverse("coaching:target-list")).content.decode()
+
+
+def test_unread_notifications_show_in_the_navbar_and_can_be_read(client, agent_user):
+    Notification.objects.create(user=agent_user, kind="goal_at_risk", key="a", message="Your goal is at risk")
+    Notification.objects.create(user=agent_user, kind="session_due", key="b", message="Session due")
+    client.force_login(agent_user)
+    assert 'hx-get="/coaching/notifications/badge/"' in client.get(reverse("coaching:my-plan")).content.decode()
+    assert "Your goal is at risk" in client.get(reverse("coaching:notification-list")).content.decode()
+    assert 'aria-label="2 unread"' in client.get(reverse("coaching:notification-badge")).content.decode()
+    client.post(reverse("coaching:notification-read"))
+    assert "unread" not in client.get(reverse("coaching:notification-badge")).content.decode()

@@ -1,0 +1,492 @@
+"""Coaching pages. Ops leads manage plans of agents in their teams; an agent reads and acts on their own plan.
+
+Scope goes through coaching.selectors (plans_for_user etc.): another agent's or another vendor's plan is a 404;
+roles without coaching (hiring managers, QA reviewers) get 403.
+"""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from coaching import forms, selectors, services
+from coaching.kpis import KPI_INFO, Kpi, format_value, lower_is_better
+from coaching.models import Activity, CoachingPlan, Suggestion
+from coaching.status import GoalStatus
+from qa.models import COUNTED_STATUSES, Review
+from skillhub import roles
+from skillhub.views import require_role
+
+lead_only = require_role(roles.OPS_LEAD)
+plan_readers = require_role(roles.OPS_LEAD, roles.AGENT)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _goal_rows(plan: CoachingPlan) -> tuple[list[dict], list[dict]]:
+    """Template rows and chart data for the plan's goals (already prefetched)."""
+    rows, charts = [], []
+    for goal in plan.goals.all():
+        points = [{"x": m.day.isoformat(), "y": m.value} for m in goal.measurements.all()]
+        rows.append(
+            {
+                "goal": goal,
+                "baseline": format_value(goal.kpi, goal.baseline),
+                "target": format_value(goal.kpi, goal.target),
+                "current": format_value(goal.kpi, goal.current_value),
+                "sample_label": KPI_INFO[goal.kpi].sample_label,
+                "lower_is_better": lower_is_better(goal.kpi),
+            }
+        )
+        charts.append(
+            {
+                "id": goal.pk,
+                "label": f"{Kpi(goal.kpi).label} · {goal.skill.name}",
+                "points": points,
+                "baseline": goal.baseline,
+                "target": goal.target,
+                "start": goal.start_date.isoformat(),
+                "due": goal.due_date.isoformat(),
+            }
+        )
+    return rows, charts
+
+
+def _render_plan(request: HttpRequest, plan: CoachingPlan | None) -> HttpResponse:
+    context = {"plan": plan, "can_manage": selectors.can_manage(request.user), "today": timezone.localdate()}
+    if plan is not None:
+        goal_rows, charts = _goal_rows(plan)
+        assignments = list(plan.assignments.all())
+        context.update(
+            goal_rows=goal_rows,
+            charts=charts,
+            todo=[a for a in assignments if a.status == a.Status.TODO],
+            done=[a for a in assignments if a.status == a.Status.DONE],
+            sessions=list(plan.sessions.all()),
+            is_own=plan.agent.user_id == request.user.pk,
+            ack_form=forms.AcknowledgeForm(),
+        )
+    return render(request, "coaching/plan_detail.html", context)
+
+
+@require_role(roles.AGENT)
+def my_plan(request: HttpRequest) -> HttpResponse:
+    plan = selectors.plan_detail(plans=CoachingPlan.objects.filter(agent__user=request.user)).first()
+    return _render_plan(request, plan)
+
+
+@plan_readers
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(selectors.plan_detail(plans=selectors.plans_for_user(user=request.user)), pk=pk)
+    return _render_plan(request, plan)
+
+
+@lead_only
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = list(selectors.plan_list_for_lead(user=request.user))
+    at_risk = (
+        selectors.goals_for_user(user=request.user).filter(status=GoalStatus.AT_RISK).order_by("due_date", "pk")[:20]
+    )
+    context = {
+        "plans": plans,
+        "statuses": GoalStatus,
+        "at_risk": [
+            (goal, format_value(goal.kpi, goal.current_value), format_value(goal.kpi, goal.target)) for goal in at_risk
+        ],
+        "without_plan": selectors.agents_without_plan(user=request.user)[:200],
+        "open_suggestions": selectors.suggestions_for_user(user=request.user)
+        .filter(status=Suggestion.Status.OPEN)
+        .count(),
+        "today": timezone.localdate(),
+        "totals": {status: sum(getattr(plan, f"goals_{status}") for plan in plans) for status in GoalStatus.values},
+    }
+    return render(request, "coaching/plan_list.html", context)
+
+
+@lead_only
+def plan_create(request: HttpRequest) -> HttpResponse:
+    agents = selectors.agents_without_plan(user=request.user)
+    form = forms.PlanCreateForm(request.POST or None, agents=agents, initial={"agent": request.GET.get("agent")})
+    if request.method == "POST" and form.is_valid():
+        plan = services.plan_get_or_create(
+            agent=form.cleaned_data["agent"], created_by=request.user, focus=form.cleaned_data["focus"]
+        )
+        messages.success(request, f"Coaching plan created for {plan.agent}.")
+        return redirect("coaching:plan-detail", pk=plan.pk)
+    return render(request, "coaching/form.html", {"form": form, "title": "New coaching plan"})
+
+
+def _managed_plan(request: HttpRequest, pk: int) -> CoachingPlan:
+    return get_object_or_404(
+        selectors.plans_for_user(user=request.user).select_related("agent__user", "agent__team"), pk=pk
+    )
+
+
+@lead_only
+def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _managed_plan(request, pk)
+    form = forms.GoalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            goal = services.goal_create(plan=plan, created_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Goal set. Baseline {format_value(goal.kpi, goal.baseline)} "
+                f"({goal.baseline_sample or 0} {KPI_INFO[goal.kpi].sample_label}).",
+            )
+            return redirect("coaching:plan-detail", pk=plan.pk)
+    return render(request, "coaching/form.html", {"form": form, "title": f"New goal for {plan.agent}", "plan": plan})
+
+
+@lead_only
+def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = get_object_or_404(selectors.goals_for_user(user=request.user), pk=pk)
+    initial = {"target": goal.target, "due_date": goal.due_date, "note": goal.note}
+    form = forms.GoalEditForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if request.POST.get("delete"):
+            services.goal_delete(goal=goal)
+            messages.success(request, "Goal removed.")
+            return redirect("coaching:plan-detail", pk=goal.plan_id)
+        if form.is_valid():
+            try:
+                services.goal_update(goal=goal, **form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "Goal updated.")
+                return redirect("coaching:plan-detail", pk=goal.plan_id)
+    return render(
+        request,
+        "coaching/form.html",
+        {"form": form, "title": f"Edit goal: {goal}", "plan": goal.plan, "deletable": True},
+    )
+
+
+@lead_only
+def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _managed_plan(request, pk)
+    form = forms.AssignForm(
+        request.POST or None,
+        plan=plan,
+        activities=selectors.activity_list().exclude(pk__in=plan.assignments.values("activity_id")),
+        mentors=selectors.mentor_options(agent=plan.agent),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_activity_assign(plan=plan, assigned_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Activity assigned.")
+            return redirect("coaching:plan-detail", pk=plan.pk)
+    return render(request, "coaching/form.html", {"form": form, "title": f"Assign an activity to {plan.agent}"})
+
+
+@plan_readers
+def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = get_object_or_404(selectors.assignments_for_user(user=request.user), pk=pk)
+    form = forms.CompleteForm(request.POST or None, activity=assignment.activity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_activity_complete(
+                assignment=assignment, user=request.user, answer=form.cleaned_data.get("answer")
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"“{assignment.activity}” marked done.")
+            return redirect("coaching:plan-detail", pk=assignment.plan_id)
+    return render(request, "coaching/assignment_detail.html", {"assignment": assignment, "form": form})
+
+
+@lead_only
+def session_create(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _managed_plan(request, pk)
+    reviews = (
+        Review.objects.filter(agent=plan.agent, status__in=COUNTED_STATUSES, is_calibration=False)
+        .select_related("contact")
+        .order_by("-contact__started_at")[:30]
+    )
+    form = forms.SessionForm(request.POST or None, reviews=Review.objects.filter(pk__in=[r.pk for r in reviews]))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_create(plan=plan, coach=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Session recorded; the agent will see it on their plan.")
+            return redirect("coaching:plan-detail", pk=plan.pk)
+    return render(request, "coaching/form.html", {"form": form, "title": f"Coaching session with {plan.agent}"})
+
+
+@plan_readers
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(
+        selectors.sessions_for_user(user=request.user).prefetch_related("reviews__contact"), pk=pk
+    )
+    return render(
+        request,
+        "coaching/session_detail.html",
+        {
+            "session": session,
+            "is_own": session.plan.agent.user_id == request.user.pk,
+            "ack_form": forms.AcknowledgeForm(),
+        },
+    )
+
+
+@require_POST
+@require_role(roles.AGENT)
+def session_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(selectors.sessions_for_user(user=request.user), pk=pk)
+    form = forms.AcknowledgeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            services.session_acknowledge(session=session, user=request.user, comment=form.cleaned_data["comment"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Session acknowledged. Your lead can see it.")
+    return redirect("coaching:my-plan")
+
+
+@lead_only
+def activity_list(request: HttpRequest) -> HttpResponse:
+    show_all = request.GET.get("all") == "1"
+    return render(
+        request,
+        "coaching/activity_list.html",
+        {"activities": selectors.activity_list(include_inactive=show_all), "show_all": show_all},
+    )
+
+
+@lead_only
+def activity_create(request: HttpRequest) -> HttpResponse:
+    return _activity_form(request, None)
+
+
+@lead_only
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _activity_form(request, get_object_or_404(Activity, pk=pk))
+
+
+def _activity_form(request: HttpRequest, activity: Activity | None) -> HttpResponse:
+    form = forms.ActivityForm(request.POST or None, instance=activity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if activity is None:
+                services.activity_create(created_by=request.user, **form.service_fields())
+            else:
+                services.activity_update(activity=activity, **form.service_fields())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Catalogue saved.")
+            return redirect("coaching:activity-list")
+    title = "New activity" if activity is None else f"Edit “{activity}”"
+    return render(request, "coaching/form.html", {"form": form, "title": title})
+
+
+IMPACT_KPIS = [Kpi.FCR, Kpi.CSAT, Kpi.CES, Kpi.NPS, Kpi.AHT, Kpi.QA, Kpi.SKILL_QA]
+
+
+@lead_only
+def activity_impact(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_object_or_404(Activity.objects.select_related("skill"), pk=pk)
+    kpi = request.GET.get("kpi") if request.GET.get("kpi") in Kpi.values else Kpi.SKILL_QA
+    try:
+        window = int(request.GET.get("window", 28))
+    except ValueError:
+        window = 28
+    window = window if window in (14, 28, 56) else 28
+    result = selectors.return_on_training(
+        activity=activity,
+        kpi=kpi,
+        window_days=window,
+        agents=selectors.coachable_agents_for_user(user=request.user),
+        today=timezone.localdate(),
+    )
+    for key in ("completed", "not_completed"):
+        group = result[key]
+        group["before_text"] = format_value(kpi, group["before"])
+        group["after_text"] = format_value(kpi, group["after"])
+    return render(
+        request,
+        "coaching/activity_impact.html",
+        {
+            "activity": activity,
+            "result": result,
+            "kpi": kpi,
+            "kpi_label": Kpi(kpi).label,
+            "kpis": [(value, Kpi(value).label) for value in IMPACT_KPIS],
+            "window": window,
+            "windows": (14, 28, 56),
+            "lower_is_better": lower_is_better(kpi),
+            "sample_label": KPI_INFO[kpi].sample_label,
+        },
+    )
+
+
+@lead_only
+def suggestion_list(request: HttpRequest) -> HttpResponse:
+    suggestions = selectors.suggestions_for_user(user=request.user)
+    status = request.GET.get("status", Suggestion.Status.OPEN)
+    if status in Suggestion.Status.values:
+        suggestions = suggestions.filter(status=status)
+    rows = [
+        (s, format_value(s.kpi, s.observed), format_value(s.kpi, s.target))
+        for s in suggestions.order_by("agent__team__name", "agent__user__last_name", "pk")[:300]
+    ]
+    return render(
+        request,
+        "coaching/suggestion_list.html",
+        {"rows": rows, "status": status, "statuses": Suggestion.Status.choices},
+    )
+
+
+@require_POST
+@lead_only
+def suggestion_refresh(request: HttpRequest) -> HttpResponse:
+    end = timezone.localdate() - timedelta(days=1)
+    created = services.suggestions_generate(
+        agents=selectors.coachable_agents_for_user(user=request.user),
+        start=end - timedelta(days=services.DEFAULT_WINDOW_DAYS - 1),
+        end=end,
+    )
+    messages.info(request, f"{len(created)} new suggestion(s) from the last {services.DEFAULT_WINDOW_DAYS} days.")
+    return redirect("coaching:suggestion-list")
+
+
+@lead_only
+def suggestion_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    suggestion = get_object_or_404(
+        selectors.suggestions_for_user(user=request.user).filter(status=Suggestion.Status.OPEN), pk=pk
+    )
+    initial = {
+        "target": suggestion.target,
+        "due_date": timezone.localdate() + timedelta(weeks=6),
+        "activities": list(suggestion.activities.all()),
+        "mentor": suggestion.mentor,
+    }
+    form = forms.SuggestionAcceptForm(
+        request.POST or None,
+        initial=initial,
+        suggestion=suggestion,
+        mentors=selectors.mentor_options(agent=suggestion.agent),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            goal = services.suggestion_accept(
+                suggestion=suggestion,
+                decided_by=request.user,
+                target=form.cleaned_data["target"],
+                due_date=form.cleaned_data["due_date"],
+                activities=form.cleaned_data["activities"],
+                mentor=form.cleaned_data["mentor"],
+                use_mentor=form.cleaned_data["mentor"] is not None,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Goal added to {suggestion.agent}'s plan.")
+            return redirect("coaching:plan-detail", pk=goal.plan_id)
+    return render(
+        request,
+        "coaching/suggestion_accept.html",
+        {
+            "form": form,
+            "suggestion": suggestion,
+            "observed": format_value(suggestion.kpi, suggestion.observed),
+            "target": format_value(suggestion.kpi, suggestion.target),
+        },
+    )
+
+
+@require_POST
+@lead_only
+def suggestion_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    suggestion = get_object_or_404(selectors.suggestions_for_user(user=request.user), pk=pk)
+    try:
+        services.suggestion_dismiss(suggestion=suggestion, decided_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.info(request, "Suggestion dismissed; it will not be proposed again for 30 days.")
+    return redirect("coaching:suggestion-list")
+
+
+@lead_only
+def target_list(request: HttpRequest) -> HttpResponse:
+    teams = list(selectors.teams_in_scope(user=request.user).select_related("vendor").order_by("name"))
+    targets = selectors.targets_for_teams(team_ids=[team.pk for team in teams])
+    rows = [
+        (
+            team,
+            [
+                (
+                    format_value(kpi, selectors.target_for(targets=targets, team_id=team.pk, kpi=kpi)),
+                    (team.pk, kpi) in targets,
+                )
+                for kpi in Kpi.values
+            ],
+        )
+        for team in teams
+    ]
+    return render(request, "coaching/target_list.html", {"rows": rows, "kpis": Kpi.choices})
+
+
+@lead_only
+def team_targets(request: HttpRequest, pk: int) -> HttpResponse:
+    team = get_object_or_404(selectors.teams_in_scope(user=request.user), pk=pk)
+    targets = selectors.targets_for_teams(team_ids=[team.pk])
+    current = {kpi: value for (_, kpi), value in targets.items()}
+    form = forms.TargetForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        for kpi in Kpi.values:
+            services.kpi_target_set(team=team, kpi=kpi, value=form.cleaned_data[kpi], updated_by=request.user)
+        messages.success(request, f"Targets of {team} saved.")
+        return redirect("coaching:target-list")
+    defaults = ", ".join(f"{Kpi(k).label} {format_value(k, info.default_target)}" for k, info in KPI_INFO.items())
+    return render(
+        request,
+        "coaching/form.html",
+        {"form": form, "title": f"Targets of {team}", "help": f"Empty fields use the default: {defaults}."},
+    )
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    notifications = selectors.notifications_for_user(user=request.user)[:100]
+    return render(request, "coaching/notification_list.html", {"notifications": notifications})
+
+
+@login_required
+def notification_badge(request: HttpRequest) -> HttpResponse:
+    """The navbar's unread count (an htmx fragment; empty when nothing is unread)."""
+    unread = selectors.unread_notification_count(user=request.user)
+    return render(request, "coaching/partials/notification_badge.html", {"unread": unread})
+
+
+@require_POST
+@login_required
+def notification_read(request: HttpRequest) -> HttpResponse:
+    pk = request.POST.get("pk")
+    services.notifications_mark_read(user=request.user, pk=int(pk) if pk and pk.isdigit() else None)
+    return redirect("coaching:notification-list")
