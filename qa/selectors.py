@@ -151,6 +151,19 @@ def review_history(*, review: Review) -> list[dict]:
     return entries
 
 
+def answer_label(criterion, raw) -> str:
+    """How an answer reads on the page: Yes/No, 'N/A', or 'p of min–max — description'."""
+    if raw is None or (not raw.is_na and raw.value is None):
+        return "Not answered"
+    if raw.is_na:
+        return "N/A"
+    if criterion.scale == Criterion.Scale.YES_NO:
+        return "Yes" if raw.value else "No"
+    labels = dict(criterion.points)
+    description = labels.get(raw.value, "")
+    return f"{raw.value} of {criterion.scale_min}–{criterion.scale_max}" + (f" — {description}" if description else "")
+
+
 def _answer_label(record, criterion) -> str:
     if record.is_na:
         return "N/A"
@@ -195,16 +208,16 @@ def reviewer_queue(*, user: User) -> dict:
 # Figures ----------------------------------------------------------------------------------------------------------
 
 
-def _day_start(day: date) -> datetime:
+def day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
 def counted_for_agent(*, agent: Agent, start: date | None = None, end: date | None = None) -> QuerySet[Review]:
     qs = counted(Review.objects.filter(agent=agent))
     if start is not None:
-        qs = qs.filter(contact__started_at__gte=_day_start(start))
+        qs = qs.filter(contact__started_at__gte=day_start(start))
     if end is not None:
-        qs = qs.filter(contact__started_at__lt=_day_start(end + timedelta(days=1)))
+        qs = qs.filter(contact__started_at__lt=day_start(end + timedelta(days=1)))
     return qs
 
 
@@ -273,8 +286,8 @@ def agents_with_figures(*, user: User, start: date, end: date) -> QuerySet[Agent
         reviews__status__in=COUNTED_STATUSES,
         reviews__is_calibration=False,
         reviews__score__isnull=False,
-        reviews__contact__started_at__gte=_day_start(start),
-        reviews__contact__started_at__lt=_day_start(end + timedelta(days=1)),
+        reviews__contact__started_at__gte=day_start(start),
+        reviews__contact__started_at__lt=day_start(end + timedelta(days=1)),
     )
     return (
         agents_for_user(user=user)
@@ -291,7 +304,7 @@ def agents_with_figures(*, user: User, start: date, end: date) -> QuerySet[Agent
 
 def score_sd(*, user: User, since: date) -> float | None:
     """Sample sd of counted review scores in scope since `since`: what the reviews-needed figure plans with."""
-    qs = counted(reviews_for_user(user=user)).filter(contact__started_at__gte=_day_start(since))
+    qs = counted(reviews_for_user(user=user)).filter(contact__started_at__gte=day_start(since))
     row = qs.aggregate(n=Count("score"), sd=StdDev("score", sample=True))
     return float(row["sd"]) if row["n"] and row["n"] >= 5 and row["sd"] is not None else None
 
