@@ -163,7 +163,7 @@ def answer_revise(request: HttpRequest, pk: int) -> HttpResponse:
         ).select_related("participant__session", "review"),
         pk=pk,
     )
-    session = assignment.participant.session
+    session = services.session_sync(session=assignment.participant.session)
     form = ReviseForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose the answer you would give now.")
