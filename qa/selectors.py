@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet, StdDev
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, F, FloatField, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Cast, TruncWeek
 from django.utils import timezone
 
 from qa.models import (
@@ -17,7 +17,7 @@ from qa.models import (
     ScorecardVersion,
 )
 from qa.rules import is_qa_lead
-from qa.stats import MeanCI, mean_ci
+from qa.stats import MeanCI, mean_ci_from_sums, sd_from_sums
 from skillhub import roles
 from skillhub.models import Agent, Skill, User
 from skillhub.selectors.scope import agents_for_user, teams_for_user
@@ -221,9 +221,18 @@ def counted_for_agent(*, agent: Agent, start: date | None = None, end: date | No
     return qs
 
 
+def moments(field: str, *, filter: Q | None = None) -> dict:
+    """Count, sum and sum of squares of `field`: enough for a mean and its interval, in one aggregate."""
+    value = Cast(F(field), FloatField())
+    return {
+        "n": Count(field, filter=filter),
+        "total": Sum(value, filter=filter),
+        "total_sq": Sum(value * value, filter=filter),
+    }
+
+
 def score_ci(qs: QuerySet[Review]) -> MeanCI:
-    row = qs.aggregate(n=Count("score"), mean=Avg("score"), sd=StdDev("score", sample=True))
-    return mean_ci(n=row["n"], mean=row["mean"], sd=row["sd"])
+    return mean_ci_from_sums(**qs.aggregate(**moments("score")))
 
 
 @dataclass
@@ -236,11 +245,11 @@ def skill_figures(reviews: QuerySet[Review]) -> list[SkillFigure]:
     rows = (
         ReviewSkillScore.objects.filter(review__in=reviews.values("pk"), score__isnull=False)
         .values("skill_id")
-        .annotate(n=Count("score"), mean=Avg("score"), sd=StdDev("score", sample=True))
+        .annotate(**moments("score"))
     )
     by_skill = {row["skill_id"]: row for row in rows}
     return [
-        SkillFigure(skill=skill, ci=mean_ci(**{k: by_skill[skill.pk][k] for k in ("n", "mean", "sd")}))
+        SkillFigure(skill=skill, ci=mean_ci_from_sums(**{k: by_skill[skill.pk][k] for k in ("n", "total", "total_sq")}))
         for skill in Skill.objects.filter(pk__in=by_skill).order_by("position", "name")
     ]
 
@@ -250,12 +259,12 @@ def weekly_trend(reviews: QuerySet[Review]) -> list[dict]:
     rows = (
         reviews.annotate(week=TruncWeek("contact__started_at"))
         .values("week")
-        .annotate(n=Count("score"), mean=Avg("score"), sd=StdDev("score", sample=True))
+        .annotate(**moments("score"))
         .order_by("week")
     )
     out = []
     for row in rows:
-        ci = mean_ci(n=row["n"], mean=row["mean"], sd=row["sd"])
+        ci = mean_ci_from_sums(n=row["n"], total=row["total"], total_sq=row["total_sq"])
         week = row["week"]
         out.append({"week": week.date() if isinstance(week, datetime) else week, "ci": ci})
     return out
@@ -293,11 +302,7 @@ def agents_with_figures(*, user: User, start: date, end: date) -> QuerySet[Agent
         agents_for_user(user=user)
         .filter(is_active=True)
         .select_related("user", "team")
-        .annotate(
-            qa_n=Count("reviews__score", filter=in_period),
-            qa_mean=Avg("reviews__score", filter=in_period),
-            qa_sd=StdDev("reviews__score", sample=True, filter=in_period),
-        )
+        .annotate(**{f"qa_{k}": v for k, v in moments("reviews__score", filter=in_period).items()})
         .order_by("team__name", "user__last_name", "user__first_name")
     )
 
@@ -305,8 +310,8 @@ def agents_with_figures(*, user: User, start: date, end: date) -> QuerySet[Agent
 def score_sd(*, user: User, since: date) -> float | None:
     """Sample sd of counted review scores in scope since `since`: what the reviews-needed figure plans with."""
     qs = counted(reviews_for_user(user=user)).filter(contact__started_at__gte=day_start(since))
-    row = qs.aggregate(n=Count("score"), sd=StdDev("score", sample=True))
-    return float(row["sd"]) if row["n"] and row["n"] >= 5 and row["sd"] is not None else None
+    row = qs.aggregate(**moments("score"))
+    return sd_from_sums(**row) if row["n"] >= 5 else None
 
 
 # Templates --------------------------------------------------------------------------------------------------------

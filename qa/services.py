@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from qa.models import (
     Criterion,
@@ -310,18 +311,27 @@ def _validate_answers(review: Review, answers: Mapping[int, RawAnswer], *, compl
 
 
 def _write_answers(review: Review, answers: Mapping[int, RawAnswer], *, actor: User | None, reason: str) -> None:
+    """Store the raw answers; each new or changed answer gets a history record (who, when, why)."""
     existing = {a.criterion_id: a for a in review.answers.all()}
+    new: list[ReviewAnswer] = []
     for criterion_id, raw in answers.items():
         value = None if raw.is_na else raw.value
         answer = existing.get(criterion_id)
-        if answer is not None and (answer.value, answer.is_na, answer.comment) == (value, raw.is_na, raw.comment):
-            continue
         if answer is None:
-            answer = ReviewAnswer(review=review, criterion_id=criterion_id)
+            new.append(
+                ReviewAnswer(
+                    review=review, criterion_id=criterion_id, value=value, is_na=raw.is_na, comment=raw.comment
+                )
+            )
+            continue
+        if (answer.value, answer.is_na, answer.comment) == (value, raw.is_na, raw.comment):
+            continue
         answer.value, answer.is_na, answer.comment = value, raw.is_na, raw.comment
         answer._history_user = actor
         answer._change_reason = reason
         answer.save()
+    if new:
+        bulk_create_with_history(new, ReviewAnswer, default_user=actor, default_change_reason=reason)
 
 
 def review_raw_answers(review: Review) -> dict[int, RawAnswer]:

@@ -14,7 +14,7 @@ from qa.forms import CriterionForm, DisputeForm, MarginForm, SamplingForm, Score
 from qa.models import Criterion, Review, SamplingRun, ScorecardSection, ScorecardTemplate, ScorecardVersion
 from qa.rules import can_resolve, is_qa_lead, is_reviewer
 from qa.scoring import score_answers
-from qa.stats import mean_ci, reviews_needed
+from qa.stats import mean_ci_from_sums, reviews_needed
 from qa.text import WRITTEN_CHANNELS, transcript_hints
 from qa.whatif import whatif_rescore
 from skillhub import roles
@@ -263,7 +263,7 @@ def agent_list(request: HttpRequest) -> HttpResponse:
     start, end, days = _period(request)
     agents = list(selectors.agents_with_figures(user=request.user, start=start, end=end))
     for agent in agents:
-        agent.qa = mean_ci(n=agent.qa_n, mean=agent.qa_mean, sd=agent.qa_sd)
+        agent.qa = mean_ci_from_sums(n=agent.qa_n, total=agent.qa_total, total_sq=agent.qa_total_sq)
     return render(request, "qa/agent_list.html", {"agents": agents, "start": start, "end": end, "days": days})
 
 

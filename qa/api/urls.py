@@ -1,6 +1,10 @@
 from rest_framework.routers import DefaultRouter
 
+from qa.api import views
+
 router = DefaultRouter()
+router.register("scorecard-templates", views.ScorecardTemplateViewSet, basename="scorecard-template")
+router.register("reviews", views.ReviewViewSet, basename="review")
 
 urlpatterns = router.urls
 
