@@ -358,9 +358,7 @@ def session_results(*, session: CalibrationSession, with_interval: bool = False)
             continue
         keep = {r.participant.pk for r in members} | ({calibrator.pk} if calibrator else set())
         positions = [i for i, p in enumerate(submitters) if p.pk in keep]
-        group_units = [([answers_row[i] for i in positions]) for _scale_, answers_row in session_data]
-        group_level = level
-        group_alpha = irr.alpha(group_units, level=group_level)
+        group_alpha = irr.alpha([[row[i] for i in positions] for row in units], level=level)
         groups.append(
             GroupRow(
                 kind=kind,

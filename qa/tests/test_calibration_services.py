@@ -118,6 +118,21 @@ def test_results_measure_distance_agreement_and_alpha(
     assert kinds["in_house"].agreement_pct == 100 and kinds["partner"].agreement_pct == 50
 
 
+def test_results_treat_na_as_missing_for_alpha_and_as_an_answer_for_agreement(
+    calibration, version, qa_lead, in_house_reviewer, partner_reviewer
+):
+    submit(calibration, qa_lead, version, calm=None)
+    submit(calibration, in_house_reviewer, version, calm=1)
+    submit(calibration, partner_reviewer, version, calm=None, solve=3)
+    results = sel.session_results(session=cal.session_sync(session=calibration))
+    rows = {row.participant.user_id: row for row in results.participants}
+    assert rows[in_house_reviewer.pk].agreement_pct == 75  # N/A against yes disagrees: 3 of 4
+    assert rows[partner_reviewer.pk].agreement_pct == 75
+    assert {group.kind for group in results.groups} == {"in_house", "partner"}
+    calm = next(r for r in results.criteria if r.criterion.pk == version.c_calm.pk)
+    assert calm.items[0].spread.counts[-1] == ("na", 2)
+
+
 def test_calibration_reviews_never_count_in_agent_figures(
     calibration, version, agent, qa_lead, in_house_reviewer, partner_reviewer
 ):

@@ -9,6 +9,7 @@ from skillhub import demo
 SEEDERS = [
     "skillhub.demo.seed_org",
     "qa.demo.seed_qa",
+    "qa.demo_calibration.seed_calibration",
 ]
 
 
