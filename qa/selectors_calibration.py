@@ -203,6 +203,12 @@ class Results:
     anchoring: Anchoring
     revisers: int
 
+    @property
+    def ambiguous(self) -> list[CriterionRow]:
+        """Criteria whose alpha reads tentative or poor, lowest first."""
+        rows = [row for row in self.criteria if row.reading[0] in ("poor", "tentative")]
+        return sorted(rows, key=lambda row: row.alpha)
+
 
 def _scale(criterion: Criterion) -> Scale:
     if criterion.scale == Criterion.Scale.POINTS:

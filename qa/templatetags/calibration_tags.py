@@ -38,6 +38,14 @@ def alpha_badge(value) -> str:
 
 
 @register.filter
+def alpha_chip(value) -> str:
+    """A compact alpha badge for tables: the number coloured by its reading."""
+    level, sentence = irr.reading(value)
+    text = "n/a" if value is None else f"{value:.2f}"
+    return format_html('<span class="badge text-bg-{}" title="{}">{}</span>', READING_STYLES[level], sentence, text)
+
+
+@register.filter
 def reading_text(value) -> str:
     return irr.reading(value)[1]
 
@@ -73,3 +81,10 @@ def share(count, total) -> str:
 @register.filter
 def get_choices(mapping, key):
     return mapping.get(key, []) if mapping else []
+
+
+@register.filter
+def kind_label(kind: str | None) -> str:
+    from skillhub.models import Vendor
+
+    return dict(Vendor.Kind.choices).get(kind, "—") if kind else "—"
