@@ -168,6 +168,11 @@ CELERY_BEAT_SCHEDULE["qa-sampling-weekly"] = {
     "task": "qa.tasks.sampling_weekly",
     "schedule": crontab(minute=0, hour=3, day_of_week=1),
 }
+# QA calibration: open the results of sessions whose deadline has passed.
+CELERY_BEAT_SCHEDULE["qa-calibration-open-due"] = {
+    "task": "qa.tasks_calibration.calibration_open_due",
+    "schedule": crontab(minute="*/15"),
+}
 
 # Metrics
 REPEAT_WINDOW_DAYS = env.int("REPEAT_WINDOW_DAYS", default=7)

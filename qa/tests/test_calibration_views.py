@@ -319,3 +319,25 @@ def test_a_reviewer_cannot_take_part_on_their_own_conversation(version, qa_lead,
             calibrator=qa_lead,
             deadline=timezone.now() + timedelta(days=1),
         )
+
+
+def test_reviews_api_never_shows_another_participants_calibration_review(
+    client, calibration, version, qa_lead, in_house_reviewer
+):
+    submit(calibration, qa_lead, version)
+    benchmark = Review.objects.filter(reviewer=qa_lead, is_calibration=True).first()
+    client.force_login(in_house_reviewer)
+    assert client.get(reverse("review-detail", kwargs={"pk": benchmark.pk})).status_code == 404
+    listed = client.get(reverse("review-list")).json()["results"]
+    assert {row["id"] for row in listed}.isdisjoint(
+        Review.objects.filter(is_calibration=True).exclude(reviewer=in_house_reviewer).values_list("pk", flat=True)
+    )
+
+
+def test_beat_task_opens_sessions_past_their_deadline(calibration):
+    from qa.tasks_calibration import calibration_open_due
+
+    assert calibration_open_due() == 0
+    CalibrationSession.objects.filter(pk=calibration.pk).update(deadline=timezone.now() - timedelta(seconds=1))
+    assert calibration_open_due() == 1
+    assert calibration_open_due() == 0
