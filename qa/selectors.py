@@ -1,7 +1,7 @@
 """Reads of the qa app, scoped to the asking user; figures are database aggregates."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, F, FloatField, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Cast, TruncWeek
@@ -208,16 +208,12 @@ def reviewer_queue(*, user: User) -> dict:
 # Figures ----------------------------------------------------------------------------------------------------------
 
 
-def day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
-
-
 def counted_for_agent(*, agent: Agent, start: date | None = None, end: date | None = None) -> QuerySet[Review]:
     qs = counted(Review.objects.filter(agent=agent))
     if start is not None:
-        qs = qs.filter(contact__started_at__gte=day_start(start))
+        qs = qs.filter(contact__day__gte=start)
     if end is not None:
-        qs = qs.filter(contact__started_at__lt=day_start(end + timedelta(days=1)))
+        qs = qs.filter(contact__day__lte=end)
     return qs
 
 
@@ -256,12 +252,7 @@ def skill_figures(reviews: QuerySet[Review]) -> list[SkillFigure]:
 
 def weekly_trend(reviews: QuerySet[Review]) -> list[dict]:
     """Mean score and n per week of contact (database aggregate)."""
-    rows = (
-        reviews.annotate(week=TruncWeek("contact__started_at"))
-        .values("week")
-        .annotate(**moments("score"))
-        .order_by("week")
-    )
+    rows = reviews.annotate(week=TruncWeek("contact__day")).values("week").annotate(**moments("score")).order_by("week")
     out = []
     for row in rows:
         ci = mean_ci_from_sums(n=row["n"], total=row["total"], total_sq=row["total_sq"])
@@ -277,7 +268,12 @@ def agent_qa_page(*, agent: Agent, viewer: User, start: date, end: date) -> dict
         reviews_for_user(user=viewer)
         .filter(agent=agent, status__in=COUNTED_STATUSES, is_calibration=False)
         .select_related("contact", "reviewer", "version__template")
-        .prefetch_related(Prefetch("skill_scores", queryset=ReviewSkillScore.objects.select_related("skill")))
+        .prefetch_related(
+            Prefetch(
+                "skill_scores",
+                queryset=ReviewSkillScore.objects.select_related("skill").order_by("skill__position", "skill__name"),
+            )
+        )
         .order_by("-contact__started_at", "-pk")
     )
     return {
@@ -295,8 +291,8 @@ def agents_with_figures(*, user: User, start: date, end: date) -> QuerySet[Agent
         reviews__status__in=COUNTED_STATUSES,
         reviews__is_calibration=False,
         reviews__score__isnull=False,
-        reviews__contact__started_at__gte=day_start(start),
-        reviews__contact__started_at__lt=day_start(end + timedelta(days=1)),
+        reviews__contact__day__gte=start,
+        reviews__contact__day__lte=end,
     )
     return (
         agents_for_user(user=user)
@@ -309,7 +305,7 @@ def agents_with_figures(*, user: User, start: date, end: date) -> QuerySet[Agent
 
 def score_sd(*, user: User, since: date) -> float | None:
     """Sample sd of counted review scores in scope since `since`: what the reviews-needed figure plans with."""
-    qs = counted(reviews_for_user(user=user)).filter(contact__started_at__gte=day_start(since))
+    qs = counted(reviews_for_user(user=user)).filter(contact__day__gte=since)
     row = qs.aggregate(**moments("score"))
     return sd_from_sums(**row) if row["n"] >= 5 else None
 

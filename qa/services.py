@@ -218,7 +218,8 @@ def default_version() -> ScorecardVersion | None:
 
 
 def contact_day(contact: Contact) -> date:
-    return timezone.localdate(contact.started_at)
+    """The local day the contact counts on (Contact.day, as the KPI rollups use)."""
+    return contact.day
 
 
 def _mark(review: Review) -> None:
@@ -374,8 +375,7 @@ def review_save(
     review = Review.objects.select_related("contact", "version").get(pk=review.pk)
     if not review_is_editable(review):
         raise ValidationError("This review was already submitted; changes go through a dispute.")
-    if review.reviewer_id not in (None, actor.pk) and not roles.is_admin(actor):
-        raise ValidationError("This review is assigned to another reviewer.")
+    # Any reviewer in scope may work on a draft (a colleague covering); the lock stops silent overwrites.
     if actor.pk == review.agent.user_id:
         raise ValidationError("A reviewer cannot review their own work.")
     merged = {**review_raw_answers(review), **answers}
@@ -385,8 +385,8 @@ def review_save(
     _write_answers(review, answers, actor=actor, reason=reason)
     _rescore(review)
     fields = ["score", "auto_failed", "auto_fail_reason"]
-    if review.reviewer_id is None:
-        review.reviewer = actor
+    if review.reviewer_id is None or (submit and review.reviewer_id != actor.pk):
+        review.reviewer = actor  # whoever submits is the reviewer of record (a dispute goes to someone else)
         fields.append("reviewer")
     if comment is not None:
         review.comment = comment

@@ -304,6 +304,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     by_section = {s.pk: [] for s in sections}
     for criterion in criteria:
         by_section[criterion.section_id].append(criterion)
+    preview = selectors.criteria_by_skill(criteria, channel=channel)
     context = {
         "version": version,
         "sections": [(s, by_section[s.pk]) for s in sections],
@@ -311,7 +312,8 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_build": is_qa_lead(request.user),
         "channel": channel,
         "channels": Channel.choices,
-        "preview": selectors.criteria_by_skill(criteria, channel=channel),
+        "preview": preview,
+        "preview_count": sum(len(group.criteria) for group in preview),
         "versions": version.template.versions.order_by("-number"),
         "skills_covered": sorted({c.skill.name for c in criteria}),
         "n_reviews": version.reviews.count(),

@@ -65,7 +65,7 @@ class ReviewSerializer(serializers.ModelSerializer):
     channel = serializers.CharField(source="contact.channel")
     agent_name = serializers.CharField(source="agent.name")
     team = serializers.CharField(source="team.name")
-    reviewer = serializers.StringRelatedField()
+    reviewer = serializers.StringRelatedField(allow_null=True)
     score = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=False, allow_null=True)
     skill_scores = serializers.SerializerMethodField()
     answers = AnswerSerializer(many=True, read_only=True)
@@ -132,3 +132,7 @@ class AnswersInputSerializer(serializers.Serializer):
 
 class SubmitInputSerializer(serializers.Serializer):
     lock_version = serializers.IntegerField(min_value=0)
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()

@@ -1,8 +1,8 @@
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from qa.api import views
 
-router = DefaultRouter()
+router = SimpleRouter()
 router.register("scorecard-templates", views.ScorecardTemplateViewSet, basename="scorecard-template")
 router.register("reviews", views.ReviewViewSet, basename="review")
 

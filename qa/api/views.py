@@ -1,7 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -10,6 +9,7 @@ from qa import selectors, services
 from qa.api.filters import ReviewFilter
 from qa.api.serializers import (
     AnswersInputSerializer,
+    ConflictSerializer,
     ReviewCreateSerializer,
     ReviewSerializer,
     ScorecardTemplateSerializer,
@@ -50,6 +50,9 @@ class ScorecardTemplateViewSet(viewsets.ReadOnlyModelViewSet):
             Prefetch("sections", queryset=sections.order_by("position", "pk"))
         )
         return ScorecardTemplate.objects.prefetch_related(Prefetch("versions", queryset=versions)).order_by("name")
+
+
+CONFLICT = OpenApiResponse(ConflictSerializer, description="Someone saved the review after lock_version; nothing saved")
 
 
 def _raw_answers(rows: list[dict]) -> dict[int, RawAnswer]:
@@ -103,11 +106,11 @@ class ReviewViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         return self._out(review, status.HTTP_201_CREATED)
 
-    @extend_schema(request=AnswersInputSerializer, responses={200: ReviewSerializer, 409: None})
+    @extend_schema(request=AnswersInputSerializer, responses={200: ReviewSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def answers(self, request, pk=None):
         """Save answers to a draft (and submit with `submit: true`). A stale lock_version answers 409."""
-        review = get_object_or_404(self.get_queryset(), pk=pk)
+        review = self.get_object()
         data = AnswersInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._save(
@@ -119,11 +122,11 @@ class ReviewViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             submit=data.validated_data["submit"],
         )
 
-    @extend_schema(request=SubmitInputSerializer, responses={200: ReviewSerializer, 409: None})
+    @extend_schema(request=SubmitInputSerializer, responses={200: ReviewSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Submit a draft: every applicable criterion answered; on success it is released to the agent."""
-        review = get_object_or_404(self.get_queryset(), pk=pk)
+        review = self.get_object()
         data = SubmitInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._save(request, review, answers={}, lock_version=data.validated_data["lock_version"], submit=True)

@@ -71,9 +71,9 @@ def test_review_page_needs_a_reason_for_a_critical_fail(client, draft, version, 
     assert draft.status == Review.Status.DRAFT and not draft.answers.exists()
 
 
-def test_review_page_shows_a_conflict_when_someone_saved_first(client, draft, version, reviewer_user, admin_user):
+def test_review_page_shows_a_conflict_when_someone_saved_first(client, draft, version, reviewer_user, second_reviewer):
     stale = draft.lock_version
-    client.force_login(admin_user)
+    client.force_login(second_reviewer)
     assert _post_answers(client, draft, version, lock=stale).status_code == 302
     client.force_login(reviewer_user)
     response = _post_answers(client, draft, version, lock=stale, **{f"c{version.c_listen.pk}": "0"})
