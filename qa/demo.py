@@ -213,6 +213,10 @@ def seed_qa(*, rng: random.Random, stdout=None) -> None:
             due_in_days=5,
         )
         services.sampling_run_execute(run=run)
+    # Fold the marked (agent, day) pairs into the KPI rollups now, so dashboards show the QA figures at once.
+    from skillhub.services.rollups import rollup_pending
+
+    rollup_pending()
     if stdout is not None:
         counted = Review.objects.filter(is_calibration=False, submitted_at__isnull=False).count()
         stdout.write(f"  QA: {counted} released reviews, {Review.objects.filter(status='draft').count()} drafts due")

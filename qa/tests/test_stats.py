@@ -51,3 +51,12 @@ def test_transcript_hints_score_only_the_agent_and_escape_html():
     assert hints.reading_ease is not None
     phone = transcript_hints(transcript="Agent: I'm sorry.", channel="phone")
     assert phone.reading_ease is None and phone.empathy_count == 0
+
+
+def test_transcript_hints_know_the_agent_by_name():
+    hints = transcript_hints(
+        transcript="Customer: It's too expensive.\nLena: I understand how that feels. To recap, you want to cancel?",
+        channel="email",
+    )
+    assert [t.speaker for t in hints.turns] == ["customer", "agent"]
+    assert hints.turns[1].label == "Lena" and hints.empathy_count == 1 and hints.listening_count == 1
