@@ -118,6 +118,14 @@ def test_results_page_runs_a_constant_number_of_queries(
         assert client.get(reverse("qa:calibration-results", args=[session.pk])).status_code == 200
     with django_assert_max_num_queries(20):
         assert client.get(reverse("qa:calibration-list")).status_code == 200
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("qa:calibration-detail", args=[session.pk])).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("qa:calibration-vendors")).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("qa:calibration-history", args=[in_house_reviewer.pk])).status_code == 200
+    with django_assert_max_num_queries(25):
+        assert client.get(_api(session.pk)).status_code == 200
     with django_assert_max_num_queries(20):
         assert client.get(_api()).status_code == 200
 
