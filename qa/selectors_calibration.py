@@ -31,6 +31,7 @@ from qa.models import (
     Criterion,
     GoldAnswer,
     GoldSet,
+    GoldSetItem,
     ReviewAnswer,
 )
 from qa.rules import is_qa_lead
@@ -54,8 +55,10 @@ def sessions_for_user(*, user: User) -> QuerySet[CalibrationSession]:
         return CalibrationSession.objects.none()
     condition = Q(owner=user) | Q(pk__in=CalibrationParticipant.objects.filter(user=user).values("session_id"))
     if is_qa_lead(user):
-        condition |= Q(
-            pk__in=CalibrationItem.objects.filter(contact__team__in=teams_for_user(user=user)).values("session_id")
+        # Other leads' sessions whose conversations are all on teams in this lead's scope.
+        teams = teams_for_user(user=user).values("pk")
+        condition |= Q(pk__in=CalibrationItem.objects.values("session_id")) & ~Q(
+            pk__in=CalibrationItem.objects.exclude(contact__team__in=teams).values("session_id")
         )
     return CalibrationSession.objects.filter(condition)
 
@@ -78,7 +81,12 @@ def gold_sets_for_user(*, user: User) -> QuerySet[GoldSet]:
     """Gold sets are shared by QA leads (every vendor's reviewers run them)."""
     if not is_qa_lead(user):
         return GoldSet.objects.none()
-    return GoldSet.objects.select_related("version__template", "owner").annotate(
+    sets = GoldSet.objects.all()
+    if not roles.is_admin(user):
+        # Shared among the leads whose scope covers every conversation of the set.
+        teams = teams_for_user(user=user).values("pk")
+        sets = sets.exclude(pk__in=GoldSetItem.objects.exclude(contact__team__in=teams).values("gold_set_id"))
+    return sets.select_related("version__template", "owner").annotate(
         n_items=Count("items", distinct=True), n_sessions=Count("sessions", distinct=True)
     )
 
@@ -283,7 +291,6 @@ def session_results(*, session: CalibrationSession, with_interval: bool = False)
             if a.participant_id == calibrator.pk:
                 benchmark_scores[a.item_id] = None if a.review.score is None else float(a.review.score)
 
-    items_by_id = {item.pk: item for item in items}
     submitters = [p for p in participants if any(a.participant_id == p.pk for a in counted.values())]
     rows_by_pid = {p.pk: ParticipantRow(participant=p) for p in participants}
 
@@ -329,11 +336,15 @@ def session_results(*, session: CalibrationSession, with_interval: bool = False)
         )
 
     # Per participant: distance of totals from the benchmark, agreement on criteria.
+    scored: dict[tuple[int, int], float | None] = {}
     for a in counted.values():
-        row = rows_by_pid[a.participant_id]
-        row.scored += 1
-        score = None if a.review.score is None else float(a.review.score)
-        row.scores.append((items_by_id[a.item_id], score, benchmark_scores.get(a.item_id)))
+        rows_by_pid[a.participant_id].scored += 1
+        scored[(a.participant_id, a.item_id)] = None if a.review.score is None else float(a.review.score)
+    for row in rows_by_pid.values():
+        # One entry per conversation, in order; None where this participant submitted nothing (in time).
+        row.scores = [
+            (item, scored.get((row.participant.pk, item.pk)), benchmark_scores.get(item.pk)) for item in items
+        ]
     for row in rows_by_pid.values():
         if row.participant.is_calibrator:
             continue
@@ -341,7 +352,6 @@ def session_results(*, session: CalibrationSession, with_interval: bool = False)
         row.distance = _mean(distance(score, bench) for _item, score, bench in row.scores)
         own = {key: cell[pid] for key, cell in answers.items() if pid in cell}
         row.agreement_pct = agreement_pct(own, {key: benchmark.get(key) for key in own})
-        row.scores.sort(key=lambda entry: (entry[0].position, entry[0].pk))
     for row in revision_rows:
         rows_by_pid[counted[row["assignment_id"]].participant_id].revisions += 1
 

@@ -20,7 +20,24 @@ def _sign_in(page, live_server, username: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_reviewer_scores_blind_and_the_lead_reads_the_results(page, live_server, version, agent, vendor):
+@pytest.fixture
+def seeded_skills():
+    """Transactional tests may run after another one flushed the migration-seeded skills: make sure they exist."""
+    from skillhub.models import Skill
+
+    for code, tier in [
+        ("active_listening", "foundational"),
+        ("problem_solving", "strategic"),
+        ("communication", "foundational"),
+        ("product_knowledge", "technical"),
+        ("patience", "foundational"),
+    ]:
+        Skill.objects.get_or_create(
+            code=code, defaults={"name": code.replace("_", " ").title(), "tier": tier, "position": 0}
+        )
+
+
+def test_reviewer_scores_blind_and_the_lead_reads_the_results(page, live_server, seeded_skills, version, agent, vendor):
     partner = VendorFactory(kind="partner", name="Atlantic BPO")
     TeamFactory(vendor=partner)
     lead = make_reviewer(vendor, partner, lead=True, username="lena")

@@ -80,6 +80,10 @@ def test_results_open_at_the_deadline_but_not_for_who_did_not_submit(
     assert sel.can_see_results(session=calibration, user=in_house_reviewer)
     assert not sel.can_see_results(session=calibration, user=partner_reviewer)
     assert cal.sessions_sync_due() == 0  # safe to run twice
+    rows = {row.participant.user_id: row for row in sel.session_results(session=calibration).participants}
+    assert [score for _item, score, _bench in rows[partner_reviewer.pk].scores] == [None, None]
+    assert rows[partner_reviewer.pk].distance is None and rows[partner_reviewer.pk].scored == 0
+    assert rows[in_house_reviewer.pk].scored == 2
 
 
 def test_the_lead_closes_early_and_only_the_lead(calibration, in_house_reviewer, qa_lead):

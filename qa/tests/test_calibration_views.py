@@ -271,6 +271,20 @@ def test_agents_hiring_managers_and_ops_leads_get_403(client, calibration, role)
     assert client.get(_api(calibration.pk)).status_code == 403
 
 
+def test_a_lead_without_scope_over_the_conversations_does_not_see_the_gold_set(client, version, agent, qa_lead):
+    gold = cal.gold_set_create(
+        owner=qa_lead, name="In-house gold", version=version, contacts=[ContactFactory(agent=agent)]
+    )
+    from skillhub.tests.factories import TeamFactory
+
+    other_vendor = VendorFactory(kind="partner")
+    TeamFactory(vendor=other_vendor)
+    client.force_login(make_reviewer(other_vendor, lead=True))
+    assert client.get(reverse("qa:calibration-gold-detail", args=[gold.pk])).status_code == 404
+    client.force_login(qa_lead)
+    assert client.get(reverse("qa:calibration-gold-detail", args=[gold.pk])).status_code == 200
+
+
 def test_a_participant_cannot_close_or_manage(client, calibration, in_house_reviewer):
     client.force_login(in_house_reviewer)
     assert client.post(reverse("qa:calibration-close", args=[calibration.pk])).status_code == 403
