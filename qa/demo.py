@@ -132,7 +132,7 @@ def _answers(version, contact: Contact, *, quality: float, rng: random.Random, f
         else:
             span = criterion.scale_max - criterion.scale_min
             value = criterion.scale_min + max(0, min(span, round(quality * span + rng.uniform(-1, 1))))
-        comment = "" if value else "Missed here — see the transcript around the middle of the conversation."
+        comment = "" if value else "Not seen in this conversation; let's go through an example together in our 1:1."
         answers[criterion.pk] = RawAnswer(value, comment=comment)
     return answers
 

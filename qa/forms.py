@@ -162,8 +162,8 @@ class CriterionForm(forms.Form):
 
 class SamplingForm(forms.Form):
     teams = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple)
-    period_start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    period_end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     per_agent = forms.IntegerField(min_value=1, max_value=50, initial=5, label="Conversations per agent")
     channel = forms.ChoiceField(choices=[("", "Any channel"), *Channel.choices], required=False)
     max_csat = forms.IntegerField(
@@ -176,7 +176,8 @@ class SamplingForm(forms.Form):
         min_value=0,
         max_value=2**31 - 1,
         required=False,
-        help_text="Leave blank for a new random seed; reuse one to redraw the same sample.",
+        help_text="Blank: a new random seed. The same seed over the same conversations draws the same sample "
+        "(conversations that already have a review are skipped).",
     )
 
     def __init__(self, *args, teams, **kwargs):

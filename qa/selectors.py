@@ -303,6 +303,25 @@ def agents_with_figures(*, user: User, start: date, end: date) -> QuerySet[Agent
     )
 
 
+def team_figures(*, user: User, start: date, end: date) -> list[dict]:
+    """QA score per team in scope (the team the contact was handled in), with n and 95% interval: one query."""
+    rows = (
+        counted(Review.objects.filter(team__in=teams_for_user(user=user).values("pk")))
+        .filter(contact__day__gte=start, contact__day__lte=end)
+        .values("team_id", "team__name", "team__vendor__name")
+        .annotate(**moments("score"))
+        .order_by("team__vendor__name", "team__name")
+    )
+    return [
+        {
+            "name": row["team__name"],
+            "vendor": row["team__vendor__name"],
+            "ci": mean_ci_from_sums(n=row["n"], total=row["total"], total_sq=row["total_sq"]),
+        }
+        for row in rows
+    ]
+
+
 def score_sd(*, user: User, since: date) -> float | None:
     """Sample sd of counted review scores in scope since `since`: what the reviews-needed figure plans with."""
     qs = counted(reviews_for_user(user=user)).filter(contact__day__gte=since)

@@ -403,17 +403,12 @@ def review_save(
     return review
 
 
-def _transition(review: Review, *, from_statuses: Iterable[str], to: str, extra: dict) -> bool:
-    """Conditional update, so two clicks (or two workers) change the state once."""
-    updated = Review.objects.filter(pk=review.pk, status__in=list(from_statuses), is_calibration=False).update(
-        status=to, lock_version=F("lock_version") + 1, updated_at=timezone.now(), **extra
-    )
-    return bool(updated)
-
-
 @transaction.atomic
 def review_acknowledge(*, review: Review, user: User) -> Review:
     """The agent accepts a released review."""
+    review = (
+        Review.objects.select_for_update(of=("self",)).select_related("agent", "contact").get(pk=review.pk)
+    )  # one click wins
     if review.agent.user_id != user.pk:
         raise ValidationError("Only the reviewed agent can acknowledge this review.")
     if review.status != Review.Status.RELEASED:
@@ -429,6 +424,7 @@ def review_acknowledge(*, review: Review, user: User) -> Review:
 @transaction.atomic
 def review_dispute(*, review: Review, user: User, reason: str) -> Review:
     """The agent disputes a released review with a reason; it goes to the dispute queue."""
+    review = Review.objects.select_for_update(of=("self",)).select_related("agent", "contact").get(pk=review.pk)
     if review.agent.user_id != user.pk:
         raise ValidationError("Only the reviewed agent can dispute this review.")
     if review.status != Review.Status.RELEASED:
@@ -454,7 +450,9 @@ def review_resolve(
     answers: Mapping[int, RawAnswer] | None = None,
 ) -> Review:
     """Another reviewer settles a dispute, optionally changing answers; the review is re-scored and history kept."""
-    review = Review.objects.select_related("contact", "version", "agent").get(pk=review.pk)
+    review = (
+        Review.objects.select_for_update(of=("self",)).select_related("contact", "version", "agent").get(pk=review.pk)
+    )
     if review.status != Review.Status.DISPUTED:
         raise ValidationError("Only a disputed review can be resolved.")
     if resolver.pk == review.reviewer_id:

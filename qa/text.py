@@ -27,7 +27,7 @@ LISTENING_PHRASES = [
     r"in other words",
 ]
 EMPATHY_PHRASES = [
-    r"I(?:'m| am) (?:so |really |very )?sorry",
+    r"(?:I(?:'m| am) (?:so |really |very )?sorry|sorry (?:about|for|to hear))",
     r"I understand (?:how|why|that)",
     r"that (?:must|sounds) (?:be )?(?:frustrating|stressful|annoying|difficult|hard|worrying)",
     r"I can (?:see|imagine|understand) (?:why|how)",

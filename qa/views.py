@@ -264,7 +264,12 @@ def agent_list(request: HttpRequest) -> HttpResponse:
     agents = list(selectors.agents_with_figures(user=request.user, start=start, end=end))
     for agent in agents:
         agent.qa = mean_ci_from_sums(n=agent.qa_n, total=agent.qa_total, total_sq=agent.qa_total_sq)
-    return render(request, "qa/agent_list.html", {"agents": agents, "start": start, "end": end, "days": days})
+    teams = selectors.team_figures(user=request.user, start=start, end=end)
+    return render(
+        request,
+        "qa/agent_list.html",
+        {"agents": agents, "teams": teams, "start": start, "end": end, "days": days},
+    )
 
 
 # Templates ---------------------------------------------------------------------------------------------------------

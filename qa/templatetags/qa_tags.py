@@ -1,5 +1,6 @@
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from qa.stats import MeanCI
 
@@ -10,7 +11,7 @@ register = template.Library()
 def ci(value: MeanCI | None, digits: int = 1) -> str:
     """'82.4 (95% CI 76.0–88.8, n = 12)': every QA figure shows how many reviews are behind it."""
     if value is None or value.mean is None:
-        return format_html('<span class="text-body-secondary">no reviews</span>')
+        return mark_safe('<span class="text-body-secondary">no reviews</span>')
     mean = f"{value.mean:.{digits}f}"
     if value.low is None:
         return format_html(
@@ -31,7 +32,7 @@ def ci(value: MeanCI | None, digits: int = 1) -> str:
 @register.filter
 def score_badge(score) -> str:
     if score is None:
-        return format_html('<span class="badge text-bg-secondary">no score</span>')
+        return mark_safe('<span class="badge text-bg-secondary">no score</span>')
     value = float(score)
     style = "success" if value >= 85 else "warning" if value >= 70 else "danger"
     return format_html('<span class="badge text-bg-{} score-badge">{}</span>', style, f"{value:.1f}")

@@ -172,3 +172,45 @@ def test_existing_review_factory_is_scored_from_raw_answers(version, reviewer_us
     # 2 + 0.75 + 1 over 4 = 93.75
     assert review.score == Decimal("93.75")
     assert review.submitted_at <= timezone.now() + timedelta(seconds=1)
+
+
+def test_submitted_and_resolved_reviews_feed_the_daily_rollups(version, contact, reviewer_user, second_reviewer):
+    from skillhub.models import AgentDay, AgentSkillDay
+    from skillhub.services.rollups import rollup_pending
+
+    review = services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    review = services.review_save(
+        review=review, actor=reviewer_user, answers=full_answers(version), lock_version=0, submit=True
+    )
+    rollup_pending()
+    day = AgentDay.objects.get(agent=contact.agent, day=contact.day)
+    assert (day.reviews, day.qa_score_sum) == (1, Decimal("95.00"))
+    solving = AgentSkillDay.objects.get(agent=contact.agent, day=contact.day, skill=version.c_solve.skill)
+    assert (solving.reviews, solving.score_sum) == (1, Decimal("75.00"))
+    services.review_dispute(review=review, user=contact.agent.user, reason="Listen again")
+    review.refresh_from_db()
+    services.review_resolve(
+        review=review,
+        resolver=second_reviewer,
+        note="Changed",
+        lock_version=review.lock_version,
+        answers={version.c_solve.pk: RawAnswer(5)},
+    )
+    rollup_pending()
+    day = AgentDay.objects.get(agent=contact.agent, day=contact.day)
+    assert (day.reviews, day.qa_score_sum) == (1, Decimal("100.00"))
+
+
+def test_calibration_reviews_are_locked_on_submit_and_never_counted(version, contact, reviewer_user):
+    services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    calibration = services.review_create(contact=contact, reviewer=reviewer_user, version=version, is_calibration=True)
+    calibration = services.review_save(
+        review=calibration, actor=reviewer_user, answers=full_answers(version), lock_version=0, submit=True
+    )
+    assert calibration.status == Review.Status.DRAFT and calibration.submitted_at is not None
+    assert not services.review_is_editable(calibration)
+    assert not RollupMark.objects.filter(agent=contact.agent).exists()
+    from qa.selectors import counted, reviews_for_user
+
+    assert not counted(Review.objects.filter(pk=calibration.pk)).exists()
+    assert not reviews_for_user(user=contact.agent.user).filter(pk=calibration.pk).exists()

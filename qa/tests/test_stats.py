@@ -60,3 +60,8 @@ def test_transcript_hints_know_the_agent_by_name():
     )
     assert [t.speaker for t in hints.turns] == ["customer", "agent"]
     assert hints.turns[1].label == "Lena" and hints.empathy_count == 1 and hints.listening_count == 1
+
+
+def test_empathy_phrases_include_an_apology_without_i_am():
+    hints = transcript_hints(transcript="Customer: Broken.\nDalia: Sorry about the trouble!", channel="chat")
+    assert hints.empathy_count == 1

@@ -346,3 +346,12 @@ def test_agent_page_query_count_is_flat(client, version, agent, reviewer_user, n
         assert client.get(reverse("qa:agent-reviews", args=[agent.pk])).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("qa:agent-list")).status_code == 200
+
+
+def test_agent_list_shows_team_and_agent_scores_with_n(client, version, agent, team, reviewer_user):
+    for _ in range(3):
+        _released(version, ContactFactory(agent=agent), UserFactory(roles=[roles.QA_REVIEWER]))
+    client.force_login(reviewer_user)
+    response = client.get(reverse("qa:agent-list"))
+    assert response.context["teams"][0]["ci"].n == 3
+    assert b"n = 3" in response.content

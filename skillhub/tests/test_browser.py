@@ -34,7 +34,7 @@ def _sign_in(page, live_server, username: str) -> None:
     [
         ("olivia", "Teams in your scope", "Teams", "Admin"),
         ("quinn", "Review queue", "Review queue", "My profile"),
-        ("hannah", "The skill model", "Skills", "Teams"),
+        ("hannah", "Requisitions", "Requisitions", "Teams"),
         ("ana", "Ana Alves", "My profile", "Teams"),
         ("root", "Teams in your scope", "Admin", "My profile"),
     ],

@@ -169,3 +169,10 @@ def test_parse_mapping_rejects_unknown_fields():
     assert imports.parse_mapping(["csat=Satisfaction"]) == {"csat": "Satisfaction"}
     with pytest.raises(Exception, match="unknown field"):
         imports.parse_mapping(["colour=Blue"])
+
+
+def test_import_keeps_transcripts_with_tabs_newlines_and_backslashes(agent):
+    text = "Customer:\tHi\\there\nAgent: Hello\r\nCustomer: N/A \\N"
+    run_import([row("tr1", "K", agent, "2026-03-01T09:00:00Z", channel="chat", transcript=text)])
+    assert Contact.objects.get().transcript == text
+    assert run_import([row("tr1", "K", agent, "2026-03-01T09:00:00Z", channel="chat", transcript=text)]).unchanged == 1

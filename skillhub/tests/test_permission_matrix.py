@@ -91,6 +91,34 @@ MATRIX: dict[str, tuple] = {
     "review-detail": ("GET", "review", "403 200 200 200 403 200 404 404 404"),
     "review-answers": ("POST", "review", "403 400 403 400 403 403 403 403 404"),
     "review-submit": ("POST", "review", "403 400 403 400 403 403 403 403 404"),
+    # Hiring (assessments): hiring managers on the requisition and admins; the rest 403; candidate links need no account
+    "assessments:requisition-list": ("GET", None, "L 200 403 403 200 403 403 403 403"),
+    "assessments:requisition-create": ("GET", None, "L 200 403 403 200 403 403 403 403"),
+    "assessments:question-bank": ("GET", None, "L 200 403 403 200 403 403 403 403"),
+    "assessments:report": ("GET", None, "L 200 403 403 200 403 403 403 403"),
+    "assessments:requisition-board": ("GET", "requisition", "L 200 403 403 200 403 403 403 403"),
+    "assessments:requisition-edit": ("GET", "requisition", "L 200 403 403 200 403 403 403 403"),
+    "assessments:requisition-kits": ("GET", "requisition", "L 200 403 403 200 403 403 403 403"),
+    "assessments:requisition-compare": ("GET", "requisition", "L 200 403 403 200 403 403 403 403"),
+    "assessments:candidate-create": ("GET", "requisition", "L 200 403 403 200 403 403 403 403"),
+    "assessments:candidate-detail": ("GET", "candidate", "L 200 403 403 200 403 403 403 403"),
+    "assessments:candidate-scorecard": ("GET", "candidate", "L 200 403 403 200 403 403 403 403"),
+    "assessments:candidate-hire": ("GET", "candidate", "L 200 403 403 200 403 403 403 403"),
+    "assessments:candidate-cv": ("GET", "candidate", "L 404 403 403 404 403 403 403 403"),
+    "assessments:candidate-move": ("POST", "candidate", "L R 403 403 R 403 403 403 403"),
+    "assessments:candidate-issue-link": ("POST", "candidate", "L R 403 403 R 403 403 403 403"),
+    "assessments:candidate-reject": ("POST", "candidate", "L R 403 403 R 403 403 403 403"),
+    "assessments:interview-start": ("POST", "candidate", "L R 403 403 R 403 403 403 403"),
+    "assessments:interview-detail": ("GET", "interview", "L 404 403 403 200 403 403 403 403"),
+    "assessments:rating-save": ("POST", "interview", "L 404 403 403 R 403 403 403 403"),
+    "assessments:interview-submit": ("POST", "interview", "L 404 403 403 R 403 403 403 403"),
+    "assessments:take-test": ("GET", "candidate_link", "200 200 200 200 200 200 200 200 200"),
+    "assessments:take-save": ("POST", "candidate_link", "404 404 404 404 404 404 404 404 404"),
+    "assessments:take-submit": ("POST", "candidate_link", "200 410 410 410 410 410 410 410 410"),
+    "requisition-list": ("GET", None, "403 200 200 200 200 200 200 200 200"),
+    "requisition-detail": ("GET", "requisition", "403 200 404 404 200 404 404 404 404"),
+    "candidate-list": ("GET", None, "403 200 200 200 200 200 200 200 200"),
+    "candidate-detail": ("GET", "candidate", "403 200 404 404 200 404 404 404 404"),
 }
 
 # Django admin's own pages check is_staff themselves; the matrix covers its index only.
@@ -153,6 +181,7 @@ def world(db):
         "partner_reviewer": partner_reviewer,
     }
     objects = {
+        **_hiring_objects(users["hiring"]),
         "team": north,
         "agent": agent,
         "skill": Skill.objects.get(code="empathy"),
@@ -201,6 +230,25 @@ def _calibration_world(*, agent, reviewer, vendor) -> dict:
         "calibration_discussion": discussion,
         "gold_set": gold_set,
         "reviewer_user": reviewer,
+    }
+
+
+def _hiring_objects(hiring_user) -> dict:
+    """A requisition the hiring manager is on, a candidate, their interview and a mock-ticket link."""
+    from types import SimpleNamespace
+
+    from assessments import services
+    from assessments.tests.factories import CandidateFactory, RequisitionFactory
+
+    requisition = RequisitionFactory(hiring_team=[hiring_user])
+    candidate = CandidateFactory(requisition=requisition)
+    interview = services.interview_start(candidate=candidate, stage="screening", interviewer=hiring_user)
+    _, token = services.candidate_test_issue(candidate=candidate, kind="mock_ticket", created_by=hiring_user)
+    return {
+        "requisition": requisition,
+        "candidate": candidate,
+        "interview": interview,
+        "candidate_link": SimpleNamespace(pk=token),
     }
 
 

@@ -11,6 +11,7 @@ SEEDERS = [
     "skillhub.demo_contacts.seed_contacts",
     "qa.demo.seed_qa",
     "qa.demo_calibration.seed_calibration",
+    "assessments.demo.seed_hiring",
 ]
 
 

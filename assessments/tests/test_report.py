@@ -1,0 +1,92 @@
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments import selectors, services
+from assessments.tests.conftest import score
+from assessments.tests.factories import CandidateFactory
+from qa.models import Review, ReviewSkillScore
+from skillhub import skill_codes
+from skillhub.models import Skill
+from skillhub.tests.factories import ContactFactory
+
+pytestmark = pytest.mark.django_db
+START = date(2026, 1, 5)
+
+
+def _at(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(10)))
+
+
+def _review(
+    agent, skill, qa_score, *, day=START + timedelta(days=10), status=Review.Status.RELEASED, calibration=False
+):
+    contact = ContactFactory(agent=agent, started_at=_at(day))
+    review = Review.objects.create(
+        contact=contact, agent=agent, team=agent.team, status=status, score=qa_score, is_calibration=calibration
+    )
+    ReviewSkillScore.objects.create(review=review, skill=skill, score=qa_score)
+
+
+@pytest.fixture
+def hires(requisition, hiring_user, team):
+    """Four hires whose communication interview scores are 1..4 and QA communication scores follow them."""
+    communication = Skill.objects.get(code=skill_codes.COMMUNICATION)
+    agents = []
+    for level in (1, 2, 3, 4):
+        candidate = CandidateFactory(requisition=requisition)
+        score(candidate=candidate, user=hiring_user, by_skill={skill_codes.COMMUNICATION: level}, default=3)
+        agent = services.candidate_hire(
+            candidate=candidate,
+            decided_by=hiring_user,
+            reasons="ok",
+            team=team,
+            start_date=START,
+            employee_id=f"H{level}",
+        )
+        _review(agent, communication, 50 + 10 * level)
+        # Outside the first 90 days, and reviews that do not count: all ignored.
+        _review(agent, communication, 100 - 20 * level, day=START + timedelta(days=95))
+        _review(agent, communication, 100 - 20 * level, status=Review.Status.DRAFT)
+        _review(agent, communication, 100 - 20 * level, calibration=True)
+        for n in range(level):
+            ContactFactory(agent=agent, started_at=_at(START + timedelta(days=n + 1)), csat=5, resolved=True)
+        ContactFactory(agent=agent, started_at=_at(START + timedelta(days=20)), csat=1, resolved=False)
+        agents.append(agent)
+    return agents
+
+
+def test_predictive_report_correlates_baseline_with_first_90_days(hires, hiring_user):
+    report = selectors.predictive_report(user=hiring_user)
+    assert report["hires"] == 4 and report["with_qa"] == 4 and report["with_contacts"] == 4
+    communication = next(row for row in report["skill_rows"] if row["skill"].code == skill_codes.COMMUNICATION)
+    assert communication["n"] == 4 and communication["r"] == pytest.approx(1.0)
+    empathy = next(row for row in report["skill_rows"] if row["skill"].code == skill_codes.EMPATHY)
+    assert empathy["n"] == 0 and empathy["r"] is None  # no QA empathy scores
+    csat = next(row for row in report["kpi_rows"] if row["label"] == "CSAT %")
+    assert csat["n"] == 4 and csat["r"] > 0.9
+    questions = [row for row in report["question_rows"] if row["skill"].code == skill_codes.COMMUNICATION]
+    assert len(questions) == 3 and all(row["r"] == pytest.approx(1.0) and row["n"] == 4 for row in questions)
+
+
+def test_predictive_report_is_scoped(hires, other_requisition):
+    other_manager = other_requisition.hiring_team.get()
+    assert selectors.predictive_report(user=other_manager)["hires"] == 0
+
+
+def test_pearson_needs_three_and_variation():
+    assert selectors.pearson(n=2, sx=3, sy=3, sxx=5, syy=5, sxy=5) is None
+    pairs = [(1, 2), (2, 1), (3, 4)]
+    stats = selectors._correlate(pairs)
+    assert stats["n"] == 3 and stats["r"] == pytest.approx(0.65, abs=0.01)
+    assert selectors._correlate([(1, 1), (1, 2), (1, 3)])["r"] is None
+
+
+def test_report_page_shows_n(client, hires, hiring_user, lead_user):
+    client.force_login(hiring_user)
+    body = client.get(reverse("assessments:report")).content.decode()
+    assert "Communication (written and verbal)" in body and "1.00" in body
+    client.force_login(lead_user)
+    assert client.get(reverse("assessments:report")).status_code == 403
