@@ -34,7 +34,11 @@ def reviews_for_user(*, user: User) -> QuerySet[Review]:
     if roles.is_admin(user):
         return Review.objects.all()
     if roles.has_role(user, roles.QA_REVIEWER):
-        return Review.objects.filter(agent__in=agents_for_user(user=user).values("pk"))
+        # Calibration reviews are blind: only their own reviewer opens them here (results: qa.selectors_calibration).
+        return Review.objects.filter(
+            Q(agent__in=agents_for_user(user=user).values("pk"), is_calibration=False)
+            | Q(is_calibration=True, reviewer_id=user.pk)
+        )
     if roles.has_role(user, roles.OPS_LEAD):
         return Review.objects.filter(
             agent__in=agents_for_user(user=user).values("pk"), status__in=COUNTED_STATUSES, is_calibration=False

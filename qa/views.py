@@ -120,6 +120,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_service_error(error)
                 status = 400
             else:
+                if submit and review.is_calibration:  # calibration hook: back to the session (may open its results)
+                    return redirect_to_calibration_session(request, review)
                 messages.success(request, "Review submitted and released to the agent." if submit else "Draft saved.")
                 return redirect("qa:review-detail", pk=review.pk)
         else:
@@ -557,3 +559,6 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
         or template.versions.order_by("-number").first()
     )
     return redirect("qa:version-detail", pk=version.pk)
+
+
+from qa.views_calibration import redirect_to_calibration_session  # noqa: E402

@@ -180,6 +180,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Coaching: goal values and statuses, suggestions, notifications (after the nightly rollup sweep).
     "coaching-nightly": {"task": "coaching.tasks.coaching_nightly", "schedule": crontab(hour=3, minute=15)},
 }
+# QA calibration: open the results of sessions whose deadline has passed.
+CELERY_BEAT_SCHEDULE["qa-calibration-open-due"] = {
+    "task": "qa.tasks_calibration.calibration_open_due",
+    "schedule": crontab(minute="*/15"),
+}
 
 # Metrics
 REPEAT_WINDOW_DAYS = env.int("REPEAT_WINDOW_DAYS", default=7)

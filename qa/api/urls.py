@@ -7,3 +7,7 @@ router.register("scorecard-templates", views.ScorecardTemplateViewSet, basename=
 router.register("reviews", views.ReviewViewSet, basename="review")
 
 urlpatterns = router.urls
+
+from qa.api.urls_calibration import urlpatterns as calibration_urlpatterns  # noqa: E402
+
+urlpatterns += calibration_urlpatterns

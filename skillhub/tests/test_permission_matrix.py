@@ -33,6 +33,21 @@ MATRIX: dict[str, tuple] = {
     "api-schema": ("GET", None, "200 200 200 200 200 200 200 200 200"),
     "api-docs": ("GET", None, "200 200 200 200 200 200 200 200 200"),
     "admin:index": ("GET", None, "R 200 R R R R R R R"),
+    # Calibration (the session is led by a QA lead outside USERS; `reviewer` takes part but has not submitted)
+    "qa:calibration-list": ("GET", None, "L 200 403 200 403 403 403 403 200"),
+    "qa:calibration-create": ("GET", None, "L 200 403 403 403 403 403 403 403"),
+    "qa:calibration-detail": ("GET", "calibration_session", "L 200 403 200 403 403 403 403 404"),
+    "qa:calibration-results": ("GET", "calibration_session", "L 200 403 403 403 403 403 403 404"),
+    "qa:calibration-close": ("POST", "calibration_session", "L R 403 403 403 403 403 403 404"),
+    "qa:calibration-discussion": ("POST", "calibration_session", "L R 403 403 403 403 403 403 404"),
+    "qa:calibration-promote": ("POST", "calibration_discussion", "L R 403 403 403 403 403 403 404"),
+    "qa:calibration-revise": ("POST", "calibration_assignment", "L R 403 R 403 403 403 403 404"),
+    "qa:calibration-gold-list": ("GET", None, "L 200 403 403 403 403 403 403 403"),
+    "qa:calibration-gold-detail": ("GET", "gold_set", "L 200 403 403 403 403 403 403 403"),
+    "qa:calibration-history": ("GET", "reviewer_user", "L 200 403 200 403 403 403 403 404"),
+    "qa:calibration-vendors": ("GET", None, "L 200 403 403 403 403 403 403 403"),
+    "calibration-session-list": ("GET", None, "403 200 403 200 403 403 403 403 200"),
+    "calibration-session-detail": ("GET", "calibration_session", "403 200 403 200 403 403 403 403 404"),
     # API
     "api-root": ("GET", None, "403 200 200 200 200 200 200 200 200"),
     "skill-list": ("GET", None, "403 200 200 200 200 200 200 200 200"),
@@ -203,6 +218,7 @@ def world(db):
     from qa.tests.factories import disputed_review_world
 
     objects.update(disputed_review_world(agent=agent, vendor=in_house))
+    objects.update(_calibration_world(agent=agent, reviewer=reviewer, vendor=in_house))
     return {"users": users, "objects": objects}
 
 
@@ -239,6 +255,45 @@ def _suggestion(agent):
         period_end=day,
         reason="QA score of empathy below target",
     )
+
+
+def _calibration_world(*, agent, reviewer, vendor) -> dict:
+    """A closed calibration session on the agent's conversation, led by a QA lead outside USERS."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from qa import services_calibration
+    from qa.rules import QA_LEAD_GROUP
+    from qa.tests.factories import CriterionFactory, SectionFactory, VersionFactory
+    from skillhub.tests.factories import ContactFactory
+
+    qa_lead = UserFactory(roles=[roles.QA_REVIEWER, QA_LEAD_GROUP])
+    ScopeFactory(user=qa_lead, vendors=[vendor])
+    version = VersionFactory()
+    criterion = CriterionFactory(section=SectionFactory(version=version))
+    contact = ContactFactory(agent=agent)
+    session = services_calibration.session_create(
+        owner=qa_lead,
+        title="Matrix calibration",
+        version=version,
+        contacts=[contact],
+        participants=[reviewer],
+        calibrator=qa_lead,
+        deadline=timezone.now() + timedelta(days=1),
+    )
+    services_calibration.session_close(session=session, user=qa_lead)
+    discussion = services_calibration.discussion_save(session=session, criterion=criterion, user=qa_lead, note="x")
+    gold_set = services_calibration.gold_set_create(
+        owner=qa_lead, name="Matrix gold", version=version, contacts=[contact]
+    )
+    return {
+        "calibration_session": session,
+        "calibration_assignment": session.participants.get(user=reviewer).assignments.get(),
+        "calibration_discussion": discussion,
+        "gold_set": gold_set,
+        "reviewer_user": reviewer,
+    }
 
 
 def _hiring_objects(hiring_user) -> dict:

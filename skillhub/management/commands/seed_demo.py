@@ -10,6 +10,7 @@ SEEDERS = [
     "skillhub.demo.seed_org",
     "skillhub.demo_contacts.seed_contacts",
     "qa.demo.seed_qa",
+    "qa.demo_calibration.seed_calibration",
     "assessments.demo.seed_hiring",
     "coaching.demo.seed_coaching",
 ]
