@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -144,6 +145,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "skillhub.api.schema.add_error_responses",
+    ],
 }
 
 # Celery: with no broker, tasks run eagerly in-process (development, demo, tests).
@@ -161,7 +166,18 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Rebuild the (agent, day) pairs imports and reviews marked.
+    "rollup-metrics-marked": {"task": "skillhub.tasks.rollup_metrics", "schedule": timedelta(minutes=5)},
+    # Nightly sweep of the last seven days, whatever was marked.
+    "rollup-metrics-last-7-days": {
+        "task": "skillhub.tasks.rollup_metrics",
+        "schedule": crontab(hour=2, minute=30),
+        "kwargs": {"last_days": 7},
+    },
+    # QA: sample last week's conversations for review, Mondays 03:00.
+    "qa-sampling-weekly": {"task": "qa.tasks.sampling_weekly", "schedule": crontab(minute=0, hour=3, day_of_week=1)},
+}
 
 # Metrics
 REPEAT_WINDOW_DAYS = env.int("REPEAT_WINDOW_DAYS", default=7)
@@ -189,6 +205,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 
 # Sign-in throttling (django-axes): lock a username from one address after repeated failures.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_VERBOSE = False
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -1,4 +1,7 @@
+from datetime import date, datetime
+
 from django.db import models
+from django.utils import timezone
 
 
 class Channel(models.TextChoices):
@@ -11,14 +14,16 @@ class Channel(models.TextChoices):
 class Contact(models.Model):
     """One conversation handled by one agent on one channel; contacts sharing case_id are one case."""
 
-    external_id = models.CharField(max_length=100, unique=True)
+    external_id = models.CharField(max_length=100)
     case_id = models.CharField(max_length=100)
-    agent = models.ForeignKey("skillhub.Agent", on_delete=models.PROTECT, related_name="contacts")
+    # No index of its own: (agent, started_at) serves it, and every index slows imports.
+    agent = models.ForeignKey("skillhub.Agent", on_delete=models.PROTECT, related_name="contacts", db_index=False)
     team = models.ForeignKey(
         "skillhub.Team", on_delete=models.PROTECT, related_name="contacts", help_text="Team it was handled in."
     )
     channel = models.CharField(max_length=10, choices=Channel.choices)
     started_at = models.DateTimeField()
+    day = models.DateField(editable=False, help_text="Local day of started_at (settings.TIME_ZONE); rollups key on it.")
     handle_seconds = models.PositiveIntegerField(default=0)
     after_contact_seconds = models.PositiveIntegerField(default=0)
     resolved = models.BooleanField(default=False)
@@ -32,11 +37,29 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+        # A constraint rather than unique=True, which on PostgreSQL adds a second (LIKE) index imports must keep up.
+        constraints = [models.UniqueConstraint(fields=["external_id"], name="contact_external_id_unique")]
         indexes = [
             models.Index(fields=["started_at"], name="contact_started_idx"),
             models.Index(fields=["case_id", "started_at"], name="contact_case_started_idx"),
             models.Index(fields=["agent", "started_at"], name="contact_agent_started_idx"),
+            models.Index(fields=["day", "agent"], name="contact_day_agent_idx"),
         ]
 
     def __str__(self) -> str:
         return self.external_id
+
+    def save(self, *args, **kwargs):
+        # `day` is derived data, kept in step with started_at (bulk imports set it themselves).
+        self.day = local_day(self.started_at)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "started_at" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "day"}
+        super().save(*args, **kwargs)
+
+
+def local_day(moment: datetime) -> date:
+    """The day a moment falls on in settings.TIME_ZONE: the day rollups count it on."""
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return timezone.localtime(moment).date()
