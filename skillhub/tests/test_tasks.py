@@ -20,9 +20,17 @@ def test_rollup_task_is_safe_to_retry_and_bounded():
 
 def test_beat_schedule_runs_the_rollup_often_and_sweeps_nightly(settings):
     schedule = settings.CELERY_BEAT_SCHEDULE
-    tasks = {entry["task"] for entry in schedule.values()}
-    assert tasks == {"skillhub.tasks.rollup_metrics"}
+    assert schedule["rollup-metrics-marked"]["task"] == "skillhub.tasks.rollup_metrics"
+    assert schedule["rollup-metrics-last-7-days"]["task"] == "skillhub.tasks.rollup_metrics"
     assert schedule["rollup-metrics-last-7-days"]["kwargs"] == {"last_days": 7}
+
+
+def test_every_beat_entry_names_a_registered_task(settings):
+    from skillhub.celery import app
+
+    app.loader.import_default_modules()
+    missing = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()} - set(app.tasks)
+    assert not missing
 
 
 def test_rollup_task_arguments_rebuild_the_right_days(agent):
