@@ -340,13 +340,14 @@ def _contacts_for_hires(*, requisition: Requisition, start, rng: random.Random) 
                         team=agent.team,
                         channel=rng.choice([Channel.EMAIL, Channel.CHAT, Channel.PHONE]),
                         started_at=started,
+                        day=date,
                         handle_seconds=int(max(60, rng.gauss(520 - 140 * quality, 60))),
                         after_contact_seconds=int(max(10, rng.gauss(90 - 30 * quality, 15))),
                         resolved=resolved,
                         csat=csat,
                     )
                 )
-    Contact.objects.bulk_create(contacts, ignore_conflicts=True)
+    Contact.objects.bulk_create(contacts)
 
 
 REVIEWS_PER_HIRE = 6
@@ -375,8 +376,8 @@ def seed_hiring_reviews(*, rng: random.Random, stdout=None) -> None:
     created = 0
     for candidate in hires:
         agent = candidate.agent
-        if Review.objects.filter(agent=agent, is_calibration=False).exists():
-            continue
+        if Review.objects.filter(agent=agent, contact__external_id__startswith="HIRE-").exists():
+            continue  # seeded before
         agent_rng = random.Random(f"{rng.random()}:{agent.employee_id}")
         quality = min(0.97, max(0.3, ((scores[candidate.pk].weighted_score or 2.5) - 1) / 3 + agent_rng.gauss(0, 0.12)))
         contacts = list(
