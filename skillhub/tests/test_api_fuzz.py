@@ -35,6 +35,21 @@ CHECKS = [
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Calling the WSGI app directly fires request_finished, whose close_old_connections closes the test's
+    connection inside its transaction (harmless on in-memory SQLite, fatal on PostgreSQL). Django's test client
+    disconnects it the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def fuzz_world(db):
     vendor = VendorFactory(name="Fuzz in-house")
