@@ -23,7 +23,6 @@ from assessments.models import (
 )
 from skillhub import roles, skill_codes
 from skillhub.models import Agent, Channel, Contact, RoleProfile, Team, User
-from skillhub.models.contacts import local_day
 
 SECOND_INTERVIEWER = ("interviewer", "Ian", "Interviewer")
 CANDIDATE_NAMES = [
@@ -341,11 +340,68 @@ def _contacts_for_hires(*, requisition: Requisition, start, rng: random.Random) 
                         team=agent.team,
                         channel=rng.choice([Channel.EMAIL, Channel.CHAT, Channel.PHONE]),
                         started_at=started,
-                        day=local_day(started),  # bulk_create skips save(), which fills it
+                        day=date,
                         handle_seconds=int(max(60, rng.gauss(520 - 140 * quality, 60))),
                         after_contact_seconds=int(max(10, rng.gauss(90 - 30 * quality, 15))),
                         resolved=resolved,
                         csat=csat,
                     )
                 )
-    Contact.objects.bulk_create(contacts, ignore_conflicts=True)
+    Contact.objects.bulk_create(contacts)
+
+
+REVIEWS_PER_HIRE = 6
+
+
+@transaction.atomic
+def seed_hiring_reviews(*, rng: random.Random, stdout=None) -> None:
+    """QA reviews of the past hires' first 90 days (after the QA seeder set up the scorecard), so the
+    predictive report has QA skill scores to correlate with. Agents already reviewed are skipped."""
+    from qa import services as qa_services
+    from qa.models import Review
+    from qa.scoring import RawAnswer
+
+    reviewer = User.objects.filter(username="reviewer").first()
+    version = qa_services.default_version()
+    title = PAST_REQUISITION[0]
+    if reviewer is None or version is None:
+        return
+    hires = list(
+        Candidate.objects.filter(requisition__title=title, agent__isnull=False)
+        .select_related("agent", "requisition")
+        .order_by("pk")
+    )
+    scores = selectors.candidate_scores(candidates=hires)
+    criteria = list(version.criteria.all())
+    created = 0
+    for candidate in hires:
+        agent = candidate.agent
+        if Review.objects.filter(agent=agent, contact__external_id__startswith="HIRE-").exists():
+            continue  # seeded before
+        agent_rng = random.Random(f"{rng.random()}:{agent.employee_id}")
+        quality = min(0.97, max(0.3, ((scores[candidate.pk].weighted_score or 2.5) - 1) / 3 + agent_rng.gauss(0, 0.12)))
+        contacts = list(
+            Contact.objects.filter(agent=agent, external_id__startswith="HIRE-", reviews__isnull=True).order_by(
+                "started_at"
+            )
+        )
+        for contact in agent_rng.sample(contacts, min(REVIEWS_PER_HIRE, len(contacts))):
+            answers = {}
+            for criterion in criteria:
+                if not criterion.applies_to(contact.channel):
+                    continue
+                if criterion.critical:
+                    answers[criterion.pk] = RawAnswer(1)
+                elif criterion.scale == "yes_no":
+                    answers[criterion.pk] = RawAnswer(1 if agent_rng.random() < quality else 0)
+                else:
+                    span = criterion.scale_max - criterion.scale_min
+                    value = round(quality * span + agent_rng.uniform(-1, 1))
+                    answers[criterion.pk] = RawAnswer(criterion.scale_min + max(0, min(span, value)))
+            review = qa_services.review_create(contact=contact, reviewer=reviewer, version=version)
+            qa_services.review_save(
+                review=review, actor=reviewer, answers=answers, lock_version=review.lock_version, submit=True
+            )
+            created += 1
+    if stdout is not None:
+        stdout.write(f"  hiring: {created} QA reviews of new hires' first 90 days")

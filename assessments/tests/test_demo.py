@@ -2,24 +2,35 @@ import random
 
 import pytest
 
-from assessments.demo import seed_hiring
+from assessments import selectors
+from assessments.demo import seed_hiring, seed_hiring_reviews
 from assessments.models import ASSESSMENT_STAGES, AgentSkillBaseline, Candidate, Interview, Rating, Requisition, Stage
+from qa.models import Review
 from skillhub.demo import seed_org
+from skillhub.models import User
 
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_hiring_fills_every_stage_and_runs_twice():
-    seed_org(rng=random.Random(1))
-    seed_hiring(rng=random.Random(2))
-    counts = (Requisition.objects.count(), Candidate.objects.count(), Interview.objects.count(), Rating.objects.count())
-    seed_hiring(rng=random.Random(2))
-    assert (
+def _counts():
+    return (
         Requisition.objects.count(),
         Candidate.objects.count(),
         Interview.objects.count(),
         Rating.objects.count(),
-    ) == counts
+        Review.objects.count(),
+    )
+
+
+def test_seed_hiring_fills_every_stage_feeds_the_report_and_runs_twice():
+    seed_org(rng=random.Random(1))
+    seed_hiring(rng=random.Random(2))
+    seed_hiring_reviews(rng=random.Random(3))
+    counts = _counts()
+    seed_hiring(rng=random.Random(2))
+    seed_hiring_reviews(rng=random.Random(3))
+    assert _counts() == counts
+
     open_requisitions = Requisition.objects.filter(status=Requisition.Status.OPEN)
     assert open_requisitions.count() == 2
     for requisition in open_requisitions:
@@ -29,3 +40,8 @@ def test_seed_hiring_fills_every_stage_and_runs_twice():
     assert Interview.objects.filter(status=Interview.Status.SUBMITTED).count() > 20
     assert Interview.objects.filter(status=Interview.Status.DRAFT).exists()
     assert AgentSkillBaseline.objects.values("agent").distinct().count() >= 6
+
+    assert Review.objects.filter(contact__external_id__startswith="HIRE-", submitted_at__isnull=False).count() >= 30
+    report = selectors.predictive_report(user=User.objects.get(username="hiring"))
+    assert report["with_qa"] == 6 and report["with_contacts"] >= 6
+    assert any(row["n"] == 6 and row["r"] is not None for row in report["skill_rows"])

@@ -8,10 +8,12 @@ from skillhub import demo
 # Each app seeds its own part, in this order; a seeder takes rng and stdout and is safe to run twice.
 SEEDERS = [
     "skillhub.demo.seed_org",
+    # Hires exist before the contacts and QA seeders run, so their figures are seeded with everyone's.
+    "assessments.demo.seed_hiring",
     "skillhub.demo_contacts.seed_contacts",
     "qa.demo.seed_qa",
+    "assessments.demo.seed_hiring_reviews",
     "qa.demo_calibration.seed_calibration",
-    "assessments.demo.seed_hiring",
     "coaching.demo.seed_coaching",
 ]
 
