@@ -24,7 +24,7 @@ from qa.models import (
 from qa.scoring import RawAnswer, score_answers, value_is_valid
 from skillhub import roles
 from skillhub.models import Agent, Channel, Contact, Team, User
-from skillhub.services.rollups import rollup_mark
+from skillhub.services.rollups import rollup_enqueue, rollup_mark
 
 
 class ReviewConflict(ValidationError):
@@ -225,6 +225,7 @@ def contact_day(contact: Contact) -> date:
 def _mark(review: Review) -> None:
     if not review.is_calibration:
         rollup_mark(agent_days=[(review.agent_id, contact_day(review.contact))])
+        rollup_enqueue()
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from skillhub.models import Agent, Channel, Contact, Team, TeamMembership
-from skillhub.services.rollups import rollup_mark
+from skillhub.services.rollups import rollup_enqueue, rollup_mark
 
 FIELDS = [
     "external_id",
@@ -282,9 +282,7 @@ def interactions_import(
         if dry_run:
             transaction.set_rollback(True)
         elif summary.created or summary.updated:
-            from skillhub.tasks import rollup_metrics
-
-            rollup_metrics.delay_on_commit()
+            rollup_enqueue()
     return summary
 
 

@@ -6,6 +6,7 @@ it is rebuilt (a PostgreSQL advisory lock; SQLite has one writer at a time), so 
 count. Imports and reviews mark the (agent, day) pairs they touch; `rollup_pending` rebuilds the marked days.
 """
 
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,6 +18,8 @@ from django.utils import timezone
 
 from qa.models import COUNTED_STATUSES
 from skillhub.models import AgentDay, AgentSkillDay, Contact, RollupMark
+
+logger = logging.getLogger(__name__)
 
 # First half of the two-int advisory-lock key; the second is the day's ordinal.
 LOCK_NAMESPACE = 74_201
@@ -66,6 +69,24 @@ def rollup_mark(*, agent_days: Iterable[tuple[int, date]]) -> None:
             update_fields=["marked_at"],
             batch_size=1000,
         )
+
+
+def rollup_enqueue() -> None:
+    """Queue the rollup of the marked days once the current transaction commits.
+
+    The marks are already in the database, so a broker that is down loses nothing: the enqueue is logged and
+    skipped, and the next run (beat every few minutes, or `rollup_metrics`) rebuilds every marked day.
+    """
+
+    def send() -> None:
+        from skillhub.tasks import rollup_metrics
+
+        try:
+            rollup_metrics.delay()
+        except Exception as error:  # kombu raises its own OperationalError family when Redis is unreachable
+            logger.warning("rollup not queued (%s); the marked days wait for the next scheduled run", error)
+
+    transaction.on_commit(send)
 
 
 def rollup_pending(*, limit_days: int | None = None) -> RollupResult:
