@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -161,7 +162,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Rebuild the (agent, day) pairs imports and reviews marked.
+    "rollup-metrics-marked": {"task": "skillhub.tasks.rollup_metrics", "schedule": timedelta(minutes=5)},
+    # Nightly sweep of the last seven days, whatever was marked.
+    "rollup-metrics-last-7-days": {
+        "task": "skillhub.tasks.rollup_metrics",
+        "schedule": crontab(hour=2, minute=30),
+        "kwargs": {"last_days": 7},
+    },
+}
 
 # Metrics
 REPEAT_WINDOW_DAYS = env.int("REPEAT_WINDOW_DAYS", default=7)

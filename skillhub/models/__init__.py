@@ -1,10 +1,12 @@
-from .contacts import Channel, Contact
+from .contacts import Channel, Contact, local_day
 from .org import Agent, Scope, Site, Team, TeamMembership, User, Vendor
-from .rollups import RollupMark
+from .rollups import AgentDay, AgentSkillDay, RollupMark
 from .skills import RoleProfile, RoleProfileSkill, Skill, SkillTier
 
 __all__ = [
     "Agent",
+    "AgentDay",
+    "AgentSkillDay",
     "Channel",
     "Contact",
     "RoleProfile",
@@ -18,4 +20,5 @@ __all__ = [
     "TeamMembership",
     "User",
     "Vendor",
+    "local_day",
 ]

@@ -1,4 +1,7 @@
+from datetime import date, datetime
+
 from django.db import models
+from django.utils import timezone
 
 
 class Channel(models.TextChoices):
@@ -19,6 +22,7 @@ class Contact(models.Model):
     )
     channel = models.CharField(max_length=10, choices=Channel.choices)
     started_at = models.DateTimeField()
+    day = models.DateField(editable=False, help_text="Local day of started_at (settings.TIME_ZONE); rollups key on it.")
     handle_seconds = models.PositiveIntegerField(default=0)
     after_contact_seconds = models.PositiveIntegerField(default=0)
     resolved = models.BooleanField(default=False)
@@ -36,7 +40,23 @@ class Contact(models.Model):
             models.Index(fields=["started_at"], name="contact_started_idx"),
             models.Index(fields=["case_id", "started_at"], name="contact_case_started_idx"),
             models.Index(fields=["agent", "started_at"], name="contact_agent_started_idx"),
+            models.Index(fields=["day", "agent"], name="contact_day_agent_idx"),
         ]
 
     def __str__(self) -> str:
         return self.external_id
+
+    def save(self, *args, **kwargs):
+        # `day` is derived data, kept in step with started_at (bulk imports set it themselves).
+        self.day = local_day(self.started_at)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "started_at" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "day"}
+        super().save(*args, **kwargs)
+
+
+def local_day(moment: datetime) -> date:
+    """The day a moment falls on in settings.TIME_ZONE: the day rollups count it on."""
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return timezone.localtime(moment).date()

@@ -14,3 +14,58 @@ class RollupMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent_id} on {self.day}"
+
+
+class AgentDay(models.Model):
+    """Counts and sums of one agent's work on one day in one team (never averages: sum rows, divide last)."""
+
+    day = models.DateField()
+    agent = models.ForeignKey("skillhub.Agent", on_delete=models.CASCADE, related_name="agent_days")
+    team = models.ForeignKey("skillhub.Team", on_delete=models.CASCADE, related_name="agent_days")
+    contacts = models.PositiveIntegerField(default=0)
+    cases = models.PositiveIntegerField(default=0, help_text="Cases whose first contact was this agent's, this day.")
+    fcr_cases = models.PositiveIntegerField(default=0)
+    csat_responses = models.PositiveIntegerField(default=0)
+    csat_satisfied = models.PositiveIntegerField(default=0, help_text="CSAT answers of 4 or 5.")
+    csat_sum = models.PositiveIntegerField(default=0)
+    ces_responses = models.PositiveIntegerField(default=0)
+    ces_sum = models.PositiveIntegerField(default=0)
+    nps_responses = models.PositiveIntegerField(default=0)
+    promoters = models.PositiveIntegerField(default=0)
+    detractors = models.PositiveIntegerField(default=0)
+    handle_seconds = models.BigIntegerField(default=0)
+    after_seconds = models.BigIntegerField(default=0)
+    reviews = models.PositiveIntegerField(default=0, help_text="Counted QA reviews of this day's contacts.")
+    qa_score_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "agent", "team"], name="agent_day_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["agent", "day"], name="agent_day_agent_day_idx"),
+            models.Index(fields=["team", "day"], name="agent_day_team_day_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} in {self.team_id} on {self.day}"
+
+
+class AgentSkillDay(models.Model):
+    """QA skill scores of one agent's reviewed contacts of one day in one team: count and sum per skill."""
+
+    day = models.DateField()
+    agent = models.ForeignKey("skillhub.Agent", on_delete=models.CASCADE, related_name="agent_skill_days")
+    team = models.ForeignKey("skillhub.Team", on_delete=models.CASCADE, related_name="agent_skill_days")
+    skill = models.ForeignKey("skillhub.Skill", on_delete=models.CASCADE, related_name="agent_skill_days")
+    reviews = models.PositiveIntegerField(default=0)
+    score_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "agent", "team", "skill"], name="agent_skill_day_unique"),
+        ]
+        indexes = [models.Index(fields=["agent", "day"], name="agent_skill_day_agent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.skill_id} on {self.day}"

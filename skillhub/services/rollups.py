@@ -1,12 +1,288 @@
-"""KPI rollups: which (agent, day) pairs need recomputing, and recomputing them."""
+"""KPI rollups: which (agent, day) pairs need recomputing, and recomputing them in the database.
 
-from collections.abc import Iterable
-from datetime import date
+A rollup rebuilds whole days: it deletes the days' AgentDay and AgentSkillDay rows and inserts them again
+with one INSERT … SELECT … GROUP BY each, so running it twice gives the same rows. Each day is locked while
+it is rebuilt (a PostgreSQL advisory lock; SQLite has one writer at a time), so two rollups never double
+count. Imports and reviews mark the (agent, day) pairs they touch; `rollup_pending` rebuilds the marked days.
+"""
 
-from skillhub.models import RollupMark
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+
+from qa.models import COUNTED_STATUSES
+from skillhub.models import AgentDay, AgentSkillDay, Contact, RollupMark
+
+# First half of the two-int advisory-lock key; the second is the day's ordinal.
+LOCK_NAMESPACE = 74_201
+
+AGENT_DAY_COLUMNS = [
+    "contacts",
+    "cases",
+    "fcr_cases",
+    "csat_responses",
+    "csat_satisfied",
+    "csat_sum",
+    "ces_responses",
+    "ces_sum",
+    "nps_responses",
+    "promoters",
+    "detractors",
+    "handle_seconds",
+    "after_seconds",
+    "reviews",
+    "qa_score_sum",
+]
+
+
+@dataclass
+class RollupResult:
+    days: int = 0
+    rows: int = 0
+
+    def __iadd__(self, other: "RollupResult") -> "RollupResult":
+        self.days += other.days
+        self.rows += other.rows
+        return self
 
 
 def rollup_mark(*, agent_days: Iterable[tuple[int, date]]) -> None:
-    """Record that these (agent id, day) pairs changed; the rollup recomputes them. Safe to call twice."""
+    """Record that these (agent id, day) pairs changed; the rollup recomputes them. Safe to call twice.
+
+    A pair marked again while a rollup holds it is written again after that rollup commits (the upsert waits
+    on the row the rollup locked and deleted), so a change is never lost between reading and clearing marks.
+    """
     marks = [RollupMark(agent_id=agent_id, day=day) for agent_id, day in set(agent_days)]
-    RollupMark.objects.bulk_create(marks, ignore_conflicts=True, batch_size=1000)
+    if marks:
+        RollupMark.objects.bulk_create(
+            marks,
+            update_conflicts=True,
+            unique_fields=["agent", "day"],
+            update_fields=["marked_at"],
+            batch_size=1000,
+        )
+
+
+def rollup_pending(*, limit_days: int | None = None) -> RollupResult:
+    """Rebuild every day that has marks (oldest first), one day per transaction, and clear those marks."""
+    days = list(RollupMark.objects.order_by("day").values_list("day", flat=True).distinct())
+    if limit_days is not None:
+        days = days[:limit_days]
+    result = RollupResult()
+    for day in days:
+        result += rollup_days(start=day, end=day)
+    return result
+
+
+def rollup_days(*, start: date, end: date) -> RollupResult:
+    """Rebuild the days from start to end inclusive, in one transaction, and clear their marks."""
+    with transaction.atomic():
+        _lock_days(start, end)
+        mark_ids = list(_marks_between(start, end))
+        rows = _rebuild(start, end)
+        if mark_ids:
+            RollupMark.objects.filter(pk__in=mark_ids).delete()
+    return RollupResult(days=(end - start).days + 1, rows=rows)
+
+
+def rollup_day_list(*, days: Iterable[date]) -> RollupResult:
+    """Rebuild each of `days` (one transaction per day)."""
+    result = RollupResult()
+    for day in sorted(set(days)):
+        result += rollup_days(start=day, end=day)
+    return result
+
+
+def rollup_full(*, start: date | None = None, end: date | None = None) -> RollupResult:
+    """Full reconciliation: rebuild every day with data (or start..end), chunked by month, one transaction each.
+
+    Gives the same table as the incremental rollups; rows of days without any contact left disappear.
+    """
+    first, last = contact_day_bounds()
+    if start is None and end is None:
+        rollup_drop_outside(first=first, last=last)
+    first, last = start or first, end or last
+    result = RollupResult()
+    if first is None or last is None:
+        return result
+    for chunk_start, chunk_end in month_chunks(first, last):
+        result += rollup_days(start=chunk_start, end=chunk_end)
+    return result
+
+
+def contact_day_bounds() -> tuple[date | None, date | None]:
+    bounds = Contact.objects.aggregate(first=Min("day"), last=Max("day"))
+    return bounds["first"], bounds["last"]
+
+
+@transaction.atomic
+def rollup_drop_outside(*, first: date | None, last: date | None) -> None:
+    """Delete rollup rows and marks of days outside first..last (everything when there are no contacts)."""
+    for model in (AgentDay, AgentSkillDay, RollupMark):
+        rows = model.objects.all()
+        if first is not None and last is not None:
+            rows = rows.exclude(day__range=(first, last))
+        rows.delete()
+
+
+def month_chunks(first: date, last: date) -> Iterator[tuple[date, date]]:
+    """(start, end) pairs covering first..last, cut at calendar month ends."""
+    current = first
+    while current <= last:
+        next_month = (current.replace(day=1) + timedelta(days=32)).replace(day=1)
+        chunk_end = min(last, next_month - timedelta(days=1))
+        yield current, chunk_end
+        current = chunk_end + timedelta(days=1)
+
+
+def _lock_days(start: date, end: date) -> None:
+    """Hold each day's lock until the transaction ends (ascending order, so two rollups never deadlock).
+
+    SQLite has no advisory locks, but it admits one writer at a time: the DELETE that starts the rebuild takes
+    the database's write lock and keeps it until commit, which serialises rollups just the same.
+    """
+    if connection.vendor != "postgresql":
+        return
+    ordinals = list(range(start.toordinal(), end.toordinal() + 1))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, d) FROM unnest(%s::int[]) AS d ORDER BY d",
+            [LOCK_NAMESPACE, ordinals],
+        )
+
+
+def _marks_between(start: date, end: date):
+    marks = RollupMark.objects.filter(day__range=(start, end))
+    if connection.features.has_select_for_update:
+        marks = marks.select_for_update()
+    return marks.values_list("pk", flat=True)
+
+
+def _rebuild(start: date, end: date) -> int:
+    """Delete and re-insert the AgentDay and AgentSkillDay rows of start..end; returns the AgentDay rows."""
+    AgentDay.objects.filter(day__range=(start, end))._raw_delete(AgentDay.objects.db)
+    AgentSkillDay.objects.filter(day__range=(start, end))._raw_delete(AgentSkillDay.objects.db)
+    with connection.cursor() as cursor:
+        cursor.execute(agent_day_sql(), agent_day_params(start, end))
+        rows = cursor.rowcount
+        cursor.execute(agent_skill_day_sql(), agent_skill_day_params(start, end))
+    return rows
+
+
+def _repeat_deadline(column: str) -> str:
+    """SQL for `column` plus the repeat window, per database."""
+    if connection.vendor == "postgresql":
+        return f"{column} + make_interval(days => %s)"
+    return f"julianday({column}) + %s"
+
+
+def _started(column: str) -> str:
+    return column if connection.vendor == "postgresql" else f"julianday({column})"
+
+
+def _statuses_sql() -> str:
+    return ", ".join(f"'{status}'" for status in COUNTED_STATUSES)
+
+
+def agent_day_select_sql(*, where_contacts: str, where_firsts: str, where_reviews: str) -> str:
+    """SELECT of the AgentDay columns grouped by (day, agent, team), for contacts, cases and QA reviews.
+
+    - contacts, surveys and seconds: every contact on its own day, agent and team;
+    - cases: on the day, agent and team of the case's first contact (earliest started_at, then lowest id);
+      first-contact resolved when its explicit flag says so, else when it is resolved and no other contact of
+      the case started within REPEAT_WINDOW_DAYS of it;
+    - QA: counted reviews (COUNTED_STATUSES, not calibration, scored) on their contact's day and their team.
+    """
+    repeat = _repeat_deadline("f.started_at")
+    return f"""
+SELECT u.day, u.agent_id, u.team_id,
+       SUM(u.contacts), SUM(u.cases), SUM(u.fcr_cases),
+       SUM(u.csat_responses), SUM(u.csat_satisfied), SUM(u.csat_sum),
+       SUM(u.ces_responses), SUM(u.ces_sum),
+       SUM(u.nps_responses), SUM(u.promoters), SUM(u.detractors),
+       SUM(u.handle_seconds), SUM(u.after_seconds), SUM(u.reviews), SUM(u.qa_score_sum)
+FROM (
+    SELECT c.day, c.agent_id, c.team_id,
+           COUNT(*) AS contacts, 0 AS cases, 0 AS fcr_cases,
+           COUNT(c.csat) AS csat_responses,
+           SUM(CASE WHEN c.csat >= 4 THEN 1 ELSE 0 END) AS csat_satisfied,
+           COALESCE(SUM(c.csat), 0) AS csat_sum,
+           COUNT(c.ces) AS ces_responses, COALESCE(SUM(c.ces), 0) AS ces_sum,
+           COUNT(c.nps) AS nps_responses,
+           SUM(CASE WHEN c.nps >= 9 THEN 1 ELSE 0 END) AS promoters,
+           SUM(CASE WHEN c.nps <= 6 THEN 1 ELSE 0 END) AS detractors,
+           SUM(c.handle_seconds) AS handle_seconds, SUM(c.after_contact_seconds) AS after_seconds,
+           0 AS reviews, 0 AS qa_score_sum
+    FROM skillhub_contact c
+    WHERE {where_contacts}
+    GROUP BY c.day, c.agent_id, c.team_id
+    UNION ALL
+    SELECT f.day, f.agent_id, f.team_id,
+           0, COUNT(*),
+           SUM(CASE WHEN COALESCE(
+                   f.first_contact_resolved,
+                   f.resolved AND NOT EXISTS (
+                       SELECT 1 FROM skillhub_contact r
+                       WHERE r.case_id = f.case_id AND r.id <> f.id AND {_started("r.started_at")} <= {repeat}
+                   )
+               ) THEN 1 ELSE 0 END),
+           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+    FROM skillhub_contact f
+    WHERE {where_firsts}
+      AND NOT EXISTS (
+          SELECT 1 FROM skillhub_contact p
+          WHERE p.case_id = f.case_id
+            AND (p.started_at < f.started_at OR (p.started_at = f.started_at AND p.id < f.id))
+      )
+    GROUP BY f.day, f.agent_id, f.team_id
+    UNION ALL
+    SELECT c.day, q.agent_id, q.team_id,
+           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+           COUNT(*), SUM(q.score)
+    FROM qa_review q JOIN skillhub_contact c ON c.id = q.contact_id
+    WHERE {where_reviews}
+      AND q.status IN ({_statuses_sql()}) AND NOT q.is_calibration AND q.score IS NOT NULL
+    GROUP BY c.day, q.agent_id, q.team_id
+) u
+GROUP BY u.day, u.agent_id, u.team_id
+"""
+
+
+def agent_day_sql() -> str:
+    columns = ", ".join(["day", "agent_id", "team_id", *AGENT_DAY_COLUMNS])
+    select = agent_day_select_sql(
+        where_contacts="c.day BETWEEN %s AND %s",
+        where_firsts="f.day BETWEEN %s AND %s",
+        where_reviews="c.day BETWEEN %s AND %s",
+    )
+    return f"INSERT INTO skillhub_agentday ({columns})\n{select}"
+
+
+def agent_day_params(start: date, end: date) -> list:
+    return [start, end, settings.REPEAT_WINDOW_DAYS, start, end, start, end]
+
+
+def agent_skill_day_sql() -> str:
+    return f"""
+INSERT INTO skillhub_agentskillday (day, agent_id, team_id, skill_id, reviews, score_sum)
+SELECT c.day, q.agent_id, q.team_id, s.skill_id, COUNT(*), SUM(s.score)
+FROM qa_reviewskillscore s
+JOIN qa_review q ON q.id = s.review_id
+JOIN skillhub_contact c ON c.id = q.contact_id
+WHERE c.day BETWEEN %s AND %s
+  AND q.status IN ({_statuses_sql()}) AND NOT q.is_calibration AND q.score IS NOT NULL AND s.score IS NOT NULL
+GROUP BY c.day, q.agent_id, q.team_id, s.skill_id
+"""
+
+
+def agent_skill_day_params(start: date, end: date) -> list:
+    return [start, end]
+
+
+def today() -> date:
+    return timezone.localdate()

@@ -1,0 +1,173 @@
+"""KPI figures for any period: sum the AgentDay counts in the database, divide last.
+
+Every function returns the raw counts and the derived figures (None where there is no data):
+fcr_pct, csat_pct, csat_avg, ces_avg, nps, aht_seconds, acw_seconds, qa_score, qa_reviews.
+Dashboards, coaching and QA call these; callers pass querysets already scoped with selectors.scope.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import QuerySet, Sum
+
+from skillhub.models import Agent, AgentDay, AgentSkillDay, Team, Vendor
+
+COUNT_FIELDS = [
+    "contacts",
+    "cases",
+    "fcr_cases",
+    "csat_responses",
+    "csat_satisfied",
+    "csat_sum",
+    "ces_responses",
+    "ces_sum",
+    "nps_responses",
+    "promoters",
+    "detractors",
+    "handle_seconds",
+    "after_seconds",
+    "reviews",
+    "qa_score_sum",
+]
+FIGURE_FIELDS = [
+    "fcr_pct",
+    "csat_pct",
+    "csat_avg",
+    "ces_avg",
+    "nps",
+    "aht_seconds",
+    "acw_seconds",
+    "qa_score",
+    "qa_reviews",
+]
+_SUMS = {f"sum_{name}": Sum(name) for name in COUNT_FIELDS}
+
+
+def _ratio(numerator, denominator, scale: float = 1.0) -> float | None:
+    if not denominator:
+        return None
+    return float(numerator) * scale / float(denominator)
+
+
+def figures(counts: dict) -> dict:
+    """The raw counts (zeros where absent) and the figures derived from them."""
+    row = {name: counts.get(name) or 0 for name in COUNT_FIELDS}
+    row["qa_score_sum"] = float(row["qa_score_sum"] or Decimal(0))
+    row.update(
+        fcr_pct=_ratio(row["fcr_cases"], row["cases"], 100),
+        csat_pct=_ratio(row["csat_satisfied"], row["csat_responses"], 100),
+        csat_avg=_ratio(row["csat_sum"], row["csat_responses"]),
+        ces_avg=_ratio(row["ces_sum"], row["ces_responses"]),
+        nps=_ratio(row["promoters"] - row["detractors"], row["nps_responses"], 100),
+        aht_seconds=_ratio(row["handle_seconds"] + row["after_seconds"], row["contacts"]),
+        acw_seconds=_ratio(row["after_seconds"], row["contacts"]),
+        qa_score=_ratio(row["qa_score_sum"], row["reviews"]),
+        qa_reviews=row["reviews"],
+    )
+    return row
+
+
+def _unprefix(values: dict) -> dict:
+    return {name: values.get(f"sum_{name}") for name in COUNT_FIELDS}
+
+
+def _period(start: date, end: date) -> QuerySet[AgentDay]:
+    return AgentDay.objects.filter(day__range=(start, end))
+
+
+def metrics_by_agent(*, agents: QuerySet[Agent], start: date, end: date) -> list[dict]:
+    """One row per agent of `agents` (by name), with figures of all the teams they worked in during the period."""
+    sums = {
+        values["agent_id"]: _unprefix(values)
+        for values in _period(start, end).filter(agent__in=agents.values("pk")).values("agent_id").annotate(**_SUMS)
+    }
+    rows = []
+    for pk, first, last, team_id, team_name in agents.order_by("user__last_name", "user__first_name", "pk").values_list(
+        "pk", "user__first_name", "user__last_name", "team_id", "team__name"
+    ):
+        rows.append(
+            {
+                "agent_id": pk,
+                "agent_name": f"{first} {last}".strip(),
+                "team_id": team_id,
+                "team_name": team_name,
+                **figures(sums.get(pk, {})),
+            }
+        )
+    return rows
+
+
+def metrics_by_team(*, teams: QuerySet[Team], start: date, end: date) -> list[dict]:
+    """One row per team of `teams`: contacts count for the team they were handled in."""
+    sums = {
+        values["team_id"]: _unprefix(values)
+        for values in _period(start, end).filter(team__in=teams.values("pk")).values("team_id").annotate(**_SUMS)
+    }
+    return [
+        {
+            "team_id": pk,
+            "team_name": name,
+            "vendor_id": vendor_id,
+            "vendor_name": vendor_name,
+            "vendor_kind": vendor_kind,
+            **figures(sums.get(pk, {})),
+        }
+        for pk, name, vendor_id, vendor_name, vendor_kind in teams.order_by("name", "pk").values_list(
+            "pk", "name", "vendor_id", "vendor__name", "vendor__kind"
+        )
+    ]
+
+
+def metrics_by_vendor(
+    *, vendors: QuerySet[Vendor], start: date, end: date, teams: QuerySet[Team] | None = None
+) -> list[dict]:
+    """One row per vendor of `vendors`, summing the teams it runs (only those of `teams` when given)."""
+    rows = _period(start, end).filter(team__vendor__in=vendors.values("pk"))
+    if teams is not None:
+        rows = rows.filter(team__in=teams.values("pk"))
+    sums = {values["team__vendor_id"]: _unprefix(values) for values in rows.values("team__vendor_id").annotate(**_SUMS)}
+    return [
+        {"vendor_id": pk, "vendor_name": name, "vendor_kind": kind, **figures(sums.get(pk, {}))}
+        for pk, name, kind in vendors.order_by("name", "pk").values_list("pk", "name", "kind")
+    ]
+
+
+def metrics_total(*, agents: QuerySet[Agent], start: date, end: date) -> dict:
+    """The figures of all of `agents` together over the period."""
+    return figures(_unprefix(_period(start, end).filter(agent__in=agents.values("pk")).aggregate(**_SUMS)))
+
+
+def metrics_by_day(*, agents: QuerySet[Agent], start: date, end: date) -> list[dict]:
+    """One row per day from start to end (days without data have zero counts and None figures), for charts."""
+    sums = {
+        values["day"]: _unprefix(values)
+        for values in _period(start, end)
+        .filter(agent__in=agents.values("pk"))
+        .values("day")
+        .annotate(**_SUMS)
+        .order_by("day")
+    }
+    days = (end - start).days + 1
+    return [
+        {"day": day, **figures(sums.get(day, {}))} for day in (start + timedelta(days=n) for n in range(max(days, 0)))
+    ]
+
+
+def skill_scores_by_agent(*, agents: QuerySet[Agent], start: date, end: date) -> list[dict]:
+    """Per agent and skill: counted reviews, score sum and mean QA skill score over the period."""
+    rows = (
+        AgentSkillDay.objects.filter(day__range=(start, end), agent__in=agents.values("pk"))
+        .values("agent_id", "skill_id")
+        .annotate(reviews=Sum("reviews"), score_sum=Sum("score_sum"))
+        .order_by("agent_id", "skill__position", "skill_id")
+    )
+    return [
+        {
+            "agent_id": row["agent_id"],
+            "skill_id": row["skill_id"],
+            "reviews": row["reviews"],
+            "score_sum": float(row["score_sum"]),
+            "score": _ratio(row["score_sum"], row["reviews"]),
+        }
+        for row in rows
+    ]
