@@ -1,0 +1,311 @@
+"""Dashboard reads on top of skillhub.selectors.metrics: each a single aggregate over the daily rollups.
+
+The metrics service gives per-agent, per-team and per-vendor rows; the dashboards also need several periods in one
+query (now and before, the flag periods), per-day/per-week buckets of chosen teams and per-skill team means, so those
+are here, summing the same AgentDay / AgentSkillDay counts and deriving figures with `metrics.figures` (divide last).
+"""
+
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
+from django.db.models.functions import TruncWeek
+
+from skillhub.models import Agent, AgentDay, AgentSkillDay, Team
+from skillhub.selectors import metrics
+
+from .definitions import FLAG_PERIODS, TARGETS
+from .periods import Period
+
+# A period's figure counts only with at least this many cases / responses / reviews behind it.
+FLAG_MIN_N = 5
+
+
+def _sums(prefix: str = "", condition: Q | None = None) -> dict:
+    return {f"{prefix}{name}": Sum(name, filter=condition) for name in metrics.COUNT_FIELDS}
+
+
+def _unprefix(values: dict, prefix: str) -> dict:
+    return {name: values.get(f"{prefix}{name}") for name in metrics.COUNT_FIELDS}
+
+
+def _rows(*, teams: QuerySet[Team] | None = None, agents: QuerySet[Agent] | None = None) -> QuerySet[AgentDay]:
+    rows = AgentDay.objects.all()
+    if teams is not None:
+        rows = rows.filter(team__in=teams.values("pk"))
+    if agents is not None:
+        rows = rows.filter(agent__in=agents.values("pk"))
+    return rows
+
+
+def totals(
+    *, periods: dict[str, Period], teams: QuerySet[Team] | None = None, agents: QuerySet[Agent] | None = None
+) -> dict[str, dict]:
+    """Figures of several periods in one query, for contacts handled in `teams` (and/or by `agents`).
+
+    Each row also carries `agents_worked` (agents with contacts) and `agents_reviewed` (agents with counted reviews)
+    for QA coverage.
+    """
+    first = min(period.start for period in periods.values())
+    last = max(period.end for period in periods.values())
+    aggregates = {}
+    for label, period in periods.items():
+        in_period = Q(day__range=(period.start, period.end))
+        aggregates |= _sums(f"{label}__", in_period)
+        aggregates[f"{label}__agents_worked"] = Count("agent", distinct=True, filter=in_period & Q(contacts__gt=0))
+        aggregates[f"{label}__agents_reviewed"] = Count("agent", distinct=True, filter=in_period & Q(reviews__gt=0))
+    values = _rows(teams=teams, agents=agents).filter(day__range=(first, last)).aggregate(**aggregates)
+    result = {}
+    for label in periods:
+        row = metrics.figures(_unprefix(values, f"{label}__"))
+        row["agents_worked"] = values[f"{label}__agents_worked"] or 0
+        row["agents_reviewed"] = values[f"{label}__agents_reviewed"] or 0
+        row["reviewed_share"] = 100 * row["agents_reviewed"] / row["agents_worked"] if row["agents_worked"] else None
+        row["reviews_per_agent"] = row["reviews"] / row["agents_worked"] if row["agents_worked"] else None
+        result[label] = row
+    return result
+
+
+def _buckets(period: Period, grain: str) -> list[date]:
+    if grain == "week":
+        first = period.start - timedelta(days=period.start.weekday())
+        return [first + timedelta(weeks=n) for n in range((period.end - first).days // 7 + 1)]
+    return [period.start + timedelta(days=n) for n in range(period.days)]
+
+
+def _bucketed(rows: QuerySet[AgentDay], grain: str, *group: str) -> QuerySet:
+    bucket = TruncWeek("day") if grain == "week" else F("day")
+    return rows.annotate(bucket=bucket).values(*group, "bucket").annotate(**_sums()).order_by(*group, "bucket")
+
+
+def _as_date(value) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def trend(
+    *, period: Period, grain: str, teams: QuerySet[Team] | None = None, agents: QuerySet[Agent] | None = None
+) -> list[dict]:
+    """One row per day or week (weeks start on Monday; the first and last may be partial), zeros where no data."""
+    rows = _rows(teams=teams, agents=agents).filter(day__range=(period.start, period.end))
+    sums = {_as_date(values["bucket"]): _unprefix(values, "") for values in _bucketed(rows, grain)}
+    return [{"bucket": b, **metrics.figures(sums.get(b, {}))} for b in _buckets(period, grain)]
+
+
+def trend_by_vendor(*, period: Period, teams: QuerySet[Team], grain: str) -> dict[int, list[dict]]:
+    """Per vendor id: the trend rows (as `trend`) of the vendor's teams among `teams`."""
+    rows = _rows(teams=teams).filter(day__range=(period.start, period.end))
+    sums: dict[int, dict] = {}
+    for values in _bucketed(rows, grain, "team__vendor_id"):
+        sums.setdefault(values["team__vendor_id"], {})[_as_date(values["bucket"])] = _unprefix(values, "")
+    buckets = _buckets(period, grain)
+    return {
+        vendor_id: [{"bucket": b, **metrics.figures(by_bucket.get(b, {}))} for b in buckets]
+        for vendor_id, by_bucket in sums.items()
+    }
+
+
+def agent_flags(*, agents: QuerySet[Agent], period: Period) -> dict[int, list[str]]:
+    """Per agent id: the figures (of TARGETS) below target in each of the last FLAG_PERIODS periods running.
+
+    The periods are `period` and the FLAG_PERIODS − 1 periods of the same length before it; each must have at
+    least FLAG_MIN_N cases / responses / reviews behind the figure to count.
+    """
+    periods = [period.previous(step) for step in range(FLAG_PERIODS)]
+    fields = ["fcr_cases", "cases", "csat_satisfied", "csat_responses", "reviews", "qa_score_sum"]
+    aggregates = {}
+    for step, p in enumerate(periods):
+        in_period = Q(day__range=(p.start, p.end))
+        aggregates |= {f"p{step}_{name}": Sum(name, filter=in_period) for name in fields}
+    rows = (
+        AgentDay.objects.filter(agent__in=agents.values("pk"), day__range=(periods[-1].start, period.end))
+        .values("agent_id")
+        .annotate(**aggregates)
+    )
+    flags: dict[int, list[str]] = {}
+    for row in rows:
+        below = _below_target(row)
+        if below:
+            flags[row["agent_id"]] = below
+    return flags
+
+
+def team_skill_scores(*, teams: QuerySet[Team], period: Period) -> dict[int, dict]:
+    """Per skill id: reviews and mean QA skill score of contacts handled in `teams`."""
+    rows = (
+        AgentSkillDay.objects.filter(team__in=teams.values("pk"), day__range=(period.start, period.end))
+        .values("skill_id")
+        .annotate(reviews=Sum("reviews"), score_sum=Sum("score_sum"))
+    )
+    return {
+        row["skill_id"]: {
+            "reviews": row["reviews"],
+            "score": float(row["score_sum"]) / row["reviews"] if row["reviews"] else None,
+        }
+        for row in rows
+    }
+
+
+def _period_sums(relation: str, period: Period, prefix: str = "") -> dict:
+    in_period = Q(**{f"{relation}__day__range": (period.start, period.end)})
+    return {f"{prefix}{name}": Sum(f"{relation}__{name}", filter=in_period) for name in metrics.COUNT_FIELDS}
+
+
+def team_table(*, scope: QuerySet[Team], selected_ids: list[int], period: Period) -> tuple[list[tuple], list[dict]]:
+    """The team picker's choices (every team in scope) and the figures of the selected teams, in one query.
+
+    Returns (choices as (pk, name, vendor name), rows as metrics.metrics_by_team rows for the selected teams, or all
+    when none is selected). Contacts count for the team that handled them.
+    """
+    condition = Q(agent_days__day__range=(period.start, period.end))
+    if selected_ids:
+        condition &= Q(agent_days__team_id__in=selected_ids)
+    rows = (
+        scope.annotate(period_days=FilteredRelation("agent_days", condition=condition))
+        .values("pk", "name", "vendor_id", "vendor__name", "vendor__kind")
+        .annotate(**_period_sums("period_days", period))
+        .order_by("vendor__name", "name", "pk")
+    )
+    choices, table = [], []
+    for values in rows:
+        choices.append((values["pk"], values["name"], values["vendor__name"]))
+        if not selected_ids or values["pk"] in selected_ids:
+            table.append(
+                {
+                    "team_id": values["pk"],
+                    "team_name": values["name"],
+                    "vendor_id": values["vendor_id"],
+                    "vendor_name": values["vendor__name"],
+                    "vendor_kind": values["vendor__kind"],
+                    **metrics.figures(_unprefix(values, "")),
+                }
+            )
+    return choices, table
+
+
+def agent_table(*, agents: QuerySet[Agent], period: Period) -> list[dict]:
+    """Per agent (by name): the figures of metrics.metrics_by_agent over `period` and the flags of `agent_flags`,
+    in one query (sums of the period and of the FLAG_PERIODS periods running, over the agent's AgentDay rows)."""
+    periods = [period.previous(step) for step in range(FLAG_PERIODS)]
+    span = Q(agent_days__day__range=(periods[-1].start, period.end))
+    flag_fields = ["fcr_cases", "cases", "csat_satisfied", "csat_responses", "reviews", "qa_score_sum"]
+    aggregates = _period_sums("span_days", period)
+    for step, p in enumerate(periods[1:], start=1):
+        in_period = Q(span_days__day__range=(p.start, p.end))
+        aggregates |= {f"p{step}_{name}": Sum(f"span_days__{name}", filter=in_period) for name in flag_fields}
+    rows = (
+        agents.annotate(span_days=FilteredRelation("agent_days", condition=span))
+        .values("pk", "user__first_name", "user__last_name", "team_id", "team__name")
+        .annotate(**aggregates)
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    result = []
+    for values in rows:
+        row = {
+            "agent_id": values["pk"],
+            "agent_name": f"{values['user__first_name']} {values['user__last_name']}".strip(),
+            "team_id": values["team_id"],
+            "team_name": values["team__name"],
+            **metrics.figures(_unprefix(values, "")),
+        }
+        for name in flag_fields:
+            values[f"p0_{name}"] = values[name]
+        row["flag_keys"] = _below_target(values)
+        result.append(row)
+    return result
+
+
+def _below_target(values: dict) -> list[str]:
+    checks = [
+        ("fcr_pct", "fcr_cases", "cases", 100),
+        ("csat_pct", "csat_satisfied", "csat_responses", 100),
+        ("qa_score", "qa_score_sum", "reviews", 1),
+    ]
+    below = []
+    for key, numerator, denominator, scale in checks:
+        pairs = [(values[f"p{s}_{numerator}"] or 0, values[f"p{s}_{denominator}"] or 0) for s in range(FLAG_PERIODS)]
+        if all(n >= FLAG_MIN_N and float(x) * scale / n < TARGETS[key] for x, n in pairs):
+            below.append(key)
+    return below
+
+
+def vendor_table(*, vendors, teams: QuerySet[Team], periods: dict[str, Period]) -> list[dict]:
+    """Per vendor of `vendors` (by name): metrics.metrics_by_vendor figures for each labelled period, one query.
+
+    Only contacts of `teams` (the user's scope) count. Each row: vendor_id, vendor_name, vendor_kind and, per label,
+    a figures dict.
+    """
+    first = min(p.start for p in periods.values())
+    last = max(p.end for p in periods.values())
+    condition = Q(teams__agent_days__day__range=(first, last))
+    in_scope = Q(scoped_days__team_id__in=teams.values("pk"))
+    aggregates = {}
+    for label, period in periods.items():
+        in_period = in_scope & Q(scoped_days__day__range=(period.start, period.end))
+        aggregates |= {
+            f"{label}__{name}": Sum(f"scoped_days__{name}", filter=in_period) for name in metrics.COUNT_FIELDS
+        }
+    rows = (
+        vendors.annotate(scoped_days=FilteredRelation("teams__agent_days", condition=condition))
+        .values("pk", "name", "kind")
+        .annotate(**aggregates)
+        .order_by("name", "pk")
+    )
+    return [
+        {
+            "vendor_id": values["pk"],
+            "vendor_name": values["name"],
+            "vendor_kind": values["kind"],
+            **{label: metrics.figures(_unprefix(values, f"{label}__")) for label in periods},
+        }
+        for values in rows
+    ]
+
+
+def agent_and_team(*, agent: Agent, period: Period, grain: str) -> dict:
+    """The agent's figures now and before, their team's now, both trends and per-skill scores: three queries."""
+    before = period.previous()
+    own, team = Q(agent_id=agent.pk), Q(team_id=agent.team_id)
+    rows = AgentDay.objects.filter(own | team)
+    aggregates = {}
+    for label, condition, p in (("own", own, period), ("before", own, before), ("team", team, period)):
+        in_period = condition & Q(day__range=(p.start, p.end))
+        aggregates |= {f"{label}__{name}": Sum(name, filter=in_period) for name in metrics.COUNT_FIELDS}
+    values = rows.filter(day__range=(before.start, period.end)).aggregate(**aggregates)
+    totals = {label: metrics.figures(_unprefix(values, f"{label}__")) for label in ("own", "before", "team")}
+
+    bucket = TruncWeek("day") if grain == "week" else F("day")
+    by_bucket = (
+        rows.filter(day__range=(period.start, period.end))
+        .annotate(bucket=bucket)
+        .values("bucket")
+        .annotate(
+            **{f"own__{name}": Sum(name, filter=own) for name in metrics.COUNT_FIELDS},
+            **{f"team__{name}": Sum(name, filter=team) for name in metrics.COUNT_FIELDS},
+        )
+        .order_by("bucket")
+    )
+    sums = {_as_date(v["bucket"]): v for v in by_bucket}
+    buckets = _buckets(period, grain)
+    trends = {
+        label: [{"bucket": b, **metrics.figures(_unprefix(sums.get(b, {}), f"{label}__"))} for b in buckets]
+        for label in ("own", "team")
+    }
+
+    skill_rows = (
+        AgentSkillDay.objects.filter(own | team, day__range=(period.start, period.end))
+        .values("skill_id")
+        .annotate(
+            own_reviews=Sum("reviews", filter=own),
+            own_sum=Sum("score_sum", filter=own),
+            team_reviews=Sum("reviews", filter=team),
+            team_sum=Sum("score_sum", filter=team),
+        )
+    )
+    skills = {}
+    for row in skill_rows:
+        skills[row["skill_id"]] = {
+            label: {"reviews": row[f"{label}_reviews"], "score": float(row[f"{label}_sum"]) / row[f"{label}_reviews"]}
+            if row[f"{label}_reviews"]
+            else None
+            for label in ("own", "team")
+        }
+    return {"totals": totals, "trends": trends, "skills": skills}

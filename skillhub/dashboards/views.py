@@ -1,0 +1,294 @@
+"""Dashboard pages: the ops lead's team dashboard, the vendor comparison, the agent's dashboard, hiring.
+
+Every figure comes from the daily rollups (skillhub.selectors.metrics and .selectors here); pages run a constant
+number of queries whatever the number of agents. `?export=<table>` answers the same filters as CSV.
+"""
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from qa.models import COUNTED_STATUSES, Review
+from skillhub import roles
+from skillhub.models import Agent, Skill, Vendor
+from skillhub.selectors import metrics
+from skillhub.selectors.scope import agents_for_user, teams_for_user, vendors_for_user
+from skillhub.views import require_role
+
+from . import definitions, exports
+from . import selectors as dash
+from .charts import heatmap_rows, kpi_cards, trend_charts
+from .periods import Filters, PeriodForm, default_filters, filters_from
+
+AGENT_COLUMNS = [
+    ("Agent", "agent_name"),
+    ("Team today", "team_name"),
+    ("Contacts", "contacts"),
+    ("Cases", "cases"),
+    ("FCR %", "fcr_pct"),
+    ("CSAT responses", "csat_responses"),
+    ("CSAT %", "csat_pct"),
+    ("CSAT mean", "csat_avg"),
+    ("CES responses", "ces_responses"),
+    ("CES", "ces_avg"),
+    ("NPS responses", "nps_responses"),
+    ("NPS", "nps"),
+    ("AHT s", "aht_seconds"),
+    ("ACW s", "acw_seconds"),
+    ("QA reviews", "qa_reviews"),
+    ("QA score", "qa_score"),
+]
+TEAM_COLUMNS = [("Team", "team_name"), ("Vendor", "vendor_name")] + AGENT_COLUMNS[2:]
+VENDOR_COLUMNS = [("Vendor", "vendor_name"), ("Kind", "vendor_kind")] + AGENT_COLUMNS[2:]
+TREND_COLUMNS = [("Period start", "bucket")] + AGENT_COLUMNS[2:]
+
+
+def _filters(request: HttpRequest, *, teams: list[tuple[int, str]]) -> tuple[PeriodForm, Filters]:
+    """The period form bound to the GET parameters, and its filters (the defaults when the form has errors)."""
+    params = request.GET.copy()
+    params.pop("export", None)
+    form = PeriodForm(params or None, teams=teams)
+    filters = filters_from(form) if form.is_bound else None
+    if filters is None:
+        filters = default_filters(form.today)
+        if not form.is_bound:
+            form = PeriodForm({"preset": filters.preset}, teams=teams)
+            form.is_valid()
+    return form, filters
+
+
+def _csv(filename: str, columns: list[tuple[str, str]], rows: list[dict], extra: list[tuple[str, str]] = ()):
+    columns = list(columns) + list(extra)
+    return exports.csv_response(
+        filename=filename,
+        header=[label for label, _ in columns],
+        rows=([row.get(key) for _, key in columns] for row in rows),
+    )
+
+
+def _period_name(filters: Filters) -> str:
+    return f"{filters.period.start:%Y%m%d}-{filters.period.end:%Y%m%d}"
+
+
+def _skills() -> list[Skill]:
+    """The skill catalogue in display order, cached briefly: it changes only in the admin."""
+    return cache.get_or_set("dashboards:skills", lambda: list(Skill.objects.order_by("position", "pk")), 60)
+
+
+def _team_scope(request: HttpRequest):
+    """(form, filters, team choices, team rows, selected teams, their agents) of the team dashboard's GET."""
+    scope = teams_for_user(user=request.user)
+    # The choices come with the figures of the selected teams in one query; the form is bound to them afterwards.
+    params = request.GET.copy()
+    params.pop("export", None)
+    wanted = [int(pk) for pk in params.getlist("team") if pk.isdigit()]
+    probe = PeriodForm(params or None, teams=[(pk, str(pk)) for pk in wanted])
+    filters = (filters_from(probe) if probe.is_bound else None) or default_filters(probe.today)
+    choices, team_rows = dash.team_table(scope=scope, selected_ids=filters.team_ids, period=filters.period)
+    form, checked = _filters(request, teams=[(pk, name) for pk, name, _ in choices])
+    if (checked.period, checked.team_ids) != (filters.period, filters.team_ids):
+        # A team out of scope or bad dates: the form shows the error; figures are of the defaults (rare: 1 query).
+        choices, team_rows = dash.team_table(scope=scope, selected_ids=checked.team_ids, period=checked.period)
+    filters = checked
+    teams = scope.filter(pk__in=filters.team_ids) if filters.team_ids else scope
+    agents = agents_for_user(user=request.user).filter(team__in=teams.values("pk"))
+    team_rows = [row for row in team_rows if not filters.team_ids or row["team_id"] in filters.team_ids]
+    return form, filters, choices, team_rows, teams, agents
+
+
+@require_role(roles.OPS_LEAD)
+def team_dashboard(request: HttpRequest) -> HttpResponse:
+    """The ops lead's dashboard of the teams in their scope for a period."""
+    form, filters, team_choices, team_rows, teams, agents = _team_scope(request)
+    period = filters.period
+    export = request.GET.get("export")
+    name = _period_name(filters)
+
+    if export == "agents":
+        rows = dash.agent_table(agents=agents, period=period)
+        for row in rows:
+            row["flags"] = " ".join(definitions.KPI_BY_KEY[key].short for key in row["flag_keys"])
+        return _csv(f"agents-{name}.csv", AGENT_COLUMNS, rows, [("Below target (3 periods)", "flags")])
+    if export == "teams":
+        return _csv(f"teams-{name}.csv", TEAM_COLUMNS, team_rows)
+    if export == "trend":
+        rows = dash.trend(period=period, grain=filters.chart_grain, teams=teams)
+        return _csv(f"trend-{name}.csv", TREND_COLUMNS, rows)
+    if export == "skills":
+        skills = _skills()
+        agent_rows = dash.agent_table(agents=agents, period=period)
+        scores = metrics.skill_scores_by_agent(agents=agents, start=period.start, end=period.end)
+        rows = heatmap_rows(agent_rows=agent_rows, skills=skills, scores=scores)
+        header = ["Agent", "Team today"] + [f"{s.name} score" for s in skills] + [f"{s.name} reviews" for s in skills]
+        return exports.csv_response(
+            filename=f"skills-{name}.csv",
+            header=header,
+            rows=(
+                [row["agent_name"], row["team_name"]]
+                + [cell["score"] for cell in row["cells"]]
+                + [cell["reviews"] for cell in row["cells"]]
+                for row in rows
+            ),
+        )
+
+    sums = dash.totals(periods={"now": period, "before": period.previous()}, teams=teams)
+    agent_rows = dash.agent_table(agents=agents, period=period)
+    for row in agent_rows:
+        row["flags"] = [definitions.KPI_BY_KEY[key].short for key in row["flag_keys"]]
+    for row in team_rows:
+        row["query"] = filters.with_teams([row["team_id"]])
+    skills = _skills()
+    scores = metrics.skill_scores_by_agent(agents=agents, start=period.start, end=period.end)
+    trend_rows = dash.trend(period=period, grain=filters.chart_grain, teams=teams)
+    open_disputes = Review.objects.filter(
+        team__in=teams.values("pk"), status=Review.Status.DISPUTED, is_calibration=False
+    ).count()
+    now = sums["now"]
+    context = {
+        "form": form,
+        "filters": filters,
+        "team_choices": team_choices,
+        "selected_team_names": [n for pk, n, _ in team_choices if pk in filters.team_ids],
+        "cards": kpi_cards(now=now, before=sums["before"]),
+        "totals": now,
+        "previous_period": period.previous(),
+        "agent_rows": agent_rows,
+        "flagged_count": sum(1 for row in agent_rows if row["flags"]),
+        "team_rows": team_rows,
+        "skills": skills,
+        "heatmap": heatmap_rows(agent_rows=agent_rows, skills=skills, scores=scores),
+        "charts": trend_charts(trend_rows, grain=filters.chart_grain),
+        "trend_rows": trend_rows,
+        "coverage": {
+            "agents_worked": now["agents_worked"],
+            "agents_reviewed": now["agents_reviewed"],
+            "reviewed_share": now["reviewed_share"],
+            "reviews": now["reviews"],
+            "reviews_per_agent": now["reviews_per_agent"],
+            "open_disputes": open_disputes,
+        },
+        "targets": definitions.TARGETS,
+        "definitions_kpis": definitions.kpi_list(),
+        "flag_periods": definitions.FLAG_PERIODS,
+        "flag_min_n": dash.FLAG_MIN_N,
+        "presets": _presets(filters),
+    }
+    return render(request, "skillhub/dashboard_team.html", context)
+
+
+def _presets(filters: Filters) -> list[dict]:
+    from .periods import PRESETS
+
+    return [
+        {"days": days, "label": label, "query": filters.preset_query(days), "active": filters.preset == days}
+        for days, label in PRESETS
+    ]
+
+
+@require_role(roles.OPS_LEAD)
+def vendor_comparison(request: HttpRequest) -> HttpResponse:
+    """In-house against outsourced partners on the same figures and period (vendors in the user's scope)."""
+    form, filters = _filters(request, teams=[])
+    period = filters.period
+    teams = teams_for_user(user=request.user)
+    vendors = vendors_for_user(user=request.user)
+    export = request.GET.get("export")
+    name = _period_name(filters)
+    if export == "vendors":
+        rows = metrics.metrics_by_vendor(vendors=vendors, start=period.start, end=period.end, teams=teams)
+        return _csv(f"vendors-{name}.csv", VENDOR_COLUMNS, rows)
+    if export == "teams":
+        rows = metrics.metrics_by_team(teams=teams, start=period.start, end=period.end)
+        return _csv(f"vendor-teams-{name}.csv", TEAM_COLUMNS, rows)
+
+    table = dash.vendor_table(vendors=vendors, teams=teams, periods={"now": period, "before": period.previous()})
+    in_house_teams = teams.filter(vendor__kind=Vendor.Kind.IN_HOUSE)
+    in_house = dash.totals(periods={"now": period}, teams=in_house_teams)["now"]
+    has_in_house = any(row["vendor_kind"] == Vendor.Kind.IN_HOUSE for row in table)
+    vendor_rows = []
+    for entry in table:
+        row = {**entry["now"], **{k: entry[k] for k in ("vendor_id", "vendor_name", "vendor_kind")}}
+        row["cards"] = kpi_cards(now=entry["now"], before=entry["before"])
+        is_partner = row["vendor_kind"] == Vendor.Kind.PARTNER
+        row["against_in_house"] = kpi_cards(now=entry["now"], before=in_house) if is_partner and has_in_house else None
+        vendor_rows.append(row)
+    _, team_rows = dash.team_table(scope=teams, selected_ids=[], period=period)
+    for row in team_rows:
+        row["query"] = filters.with_teams([row["team_id"]])
+    vendor_names = {row["vendor_id"]: row["vendor_name"] for row in vendor_rows}
+    by_vendor = dash.trend_by_vendor(period=period, teams=teams, grain=filters.chart_grain)
+    context = {
+        "form": form,
+        "filters": filters,
+        "vendor_rows": vendor_rows,
+        "team_rows": team_rows,
+        "in_house": in_house if has_in_house else None,
+        "definitions_kpis": definitions.kpi_list(),
+        "targets": definitions.TARGETS,
+        "flag_periods": definitions.FLAG_PERIODS,
+        "charts": trend_charts(None, grain=filters.chart_grain, by_vendor=by_vendor, vendor_names=vendor_names),
+        "presets": _presets(filters),
+    }
+    return render(request, "skillhub/dashboard_vendor.html", context)
+
+
+def _agent_dashboard(request: HttpRequest, agent: Agent) -> HttpResponse:
+    form, filters = _filters(request, teams=[])
+    period = filters.period
+    agent_qs = Agent.objects.filter(pk=agent.pk)
+    export = request.GET.get("export")
+    if export == "trend":
+        rows = dash.trend(period=period, grain=filters.chart_grain, agents=agent_qs)
+        return _csv(f"agent-{agent.pk}-trend-{_period_name(filters)}.csv", TREND_COLUMNS, rows)
+
+    data = dash.agent_and_team(agent=agent, period=period, grain=filters.chart_grain)
+    own, before, team = data["totals"]["own"], data["totals"]["before"], data["totals"]["team"]
+    skills = _skills()
+    skill_rows = [{"skill": skill, **(data["skills"].get(skill.pk) or {"own": None, "team": None})} for skill in skills]
+    flags = dash.agent_flags(agents=agent_qs, period=period).get(agent.pk, [])
+    reviews = list(
+        Review.objects.filter(agent=agent, status__in=COUNTED_STATUSES, is_calibration=False, score__isnull=False)
+        .select_related("contact", "reviewer")
+        .order_by("-submitted_at", "-pk")[:5]
+    )
+    trend_rows, team_trend = data["trends"]["own"], data["trends"]["team"]
+    context = {
+        "agent": agent,
+        "form": form,
+        "filters": filters,
+        "cards": kpi_cards(now=own, before=before, team=team),
+        "totals": own,
+        "team_totals": team,
+        "previous_period": period.previous(),
+        "skill_rows": skill_rows,
+        "flags": [definitions.KPI_BY_KEY[key] for key in flags],
+        "targets": definitions.TARGETS,
+        "definitions_kpis": definitions.kpi_list(),
+        "flag_periods": definitions.FLAG_PERIODS,
+        "reviews": reviews,
+        "charts": trend_charts(trend_rows, grain=filters.chart_grain, team_rows=team_trend),
+        "trend_rows": trend_rows,
+        "presets": _presets(filters),
+        "is_own": agent.user_id == request.user.pk,
+        "team_query": filters.with_teams([agent.team_id]),
+        "goals": [],
+    }
+    return render(request, "skillhub/dashboard_agent.html", context)
+
+
+def _range(filters: Filters) -> dict:
+    return {"start": filters.period.start, "end": filters.period.end}
+
+
+@require_role(roles.OPS_LEAD, roles.AGENT)
+def agent_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    """One agent's figures against their team and goals (an agent: only their own)."""
+    agent = get_object_or_404(agents_for_user(user=request.user).select_related("user", "team__vendor"), pk=pk)
+    return _agent_dashboard(request, agent)
+
+
+@require_role(roles.AGENT)
+def my_dashboard(request: HttpRequest) -> HttpResponse:
+    """The signed-in agent's own dashboard (their landing page)."""
+    agent = get_object_or_404(Agent.objects.select_related("user", "team__vendor"), user_id=request.user.pk)
+    return _agent_dashboard(request, agent)
