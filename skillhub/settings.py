@@ -172,6 +172,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "kwargs": {"last_days": 7},
     },
 }
+# QA: sample last week's conversations for review, Mondays 03:00.
+CELERY_BEAT_SCHEDULE["qa-sampling-weekly"] = {
+    "task": "qa.tasks.sampling_weekly",
+    "schedule": crontab(minute=0, hour=3, day_of_week=1),
+}
 
 # Metrics
 REPEAT_WINDOW_DAYS = env.int("REPEAT_WINDOW_DAYS", default=7)

@@ -11,7 +11,7 @@ from skillhub.selectors import org as org_selectors
 LANDING = [
     (roles.ADMIN, "skillhub:team-dashboard"),
     (roles.OPS_LEAD, "skillhub:team-dashboard"),
-    (roles.QA_REVIEWER, "skillhub:team-list"),
+    (roles.QA_REVIEWER, "qa:queue"),
     (roles.HIRING_MANAGER, "skillhub:skill-list"),
     (roles.AGENT, "skillhub:my-dashboard"),
 ]

@@ -33,7 +33,7 @@ def _sign_in(page, live_server, username: str) -> None:
     ("username", "heading", "visible_nav", "hidden_nav"),
     [
         ("olivia", "Teams in your scope", "Teams", "Admin"),
-        ("quinn", "Teams in your scope", "Teams", "My profile"),
+        ("quinn", "Review queue", "Review queue", "My profile"),
         ("hannah", "The skill model", "Skills", "Teams"),
         ("ana", "Ana Alves", "My profile", "Teams"),
         ("root", "Teams in your scope", "Admin", "My profile"),

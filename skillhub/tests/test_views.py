@@ -20,7 +20,7 @@ def test_anonymous_user_is_sent_to_sign_in(client, url_name):
     [
         ("admin_user", "skillhub:team-list"),
         ("lead_user", "skillhub:team-list"),
-        ("reviewer_user", "skillhub:team-list"),
+        ("reviewer_user", "qa:queue"),
         ("hiring_user", "skillhub:skill-list"),
         ("agent_user", "skillhub:me"),
     ],

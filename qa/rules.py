@@ -1,0 +1,25 @@
+"""Who may do what in QA, beyond the scoped querysets of qa.selectors."""
+
+from skillhub import roles
+
+# A QA reviewer in this group also builds and publishes scorecard templates and runs sampling for their scope.
+QA_LEAD_GROUP = "QA lead"
+
+
+def is_reviewer(user) -> bool:
+    return roles.has_role(user, roles.QA_REVIEWER)
+
+
+def is_qa_lead(user) -> bool:
+    names = roles.role_names(user)
+    return roles.ADMIN in names or (roles.QA_REVIEWER in names and QA_LEAD_GROUP in names)
+
+
+def can_resolve(user, review) -> bool:
+    """Another reviewer than the one who scored it, and never the agent."""
+    return (
+        is_reviewer(user)
+        and review.status == review.Status.DISPUTED
+        and user.pk != review.reviewer_id
+        and user.pk != review.agent.user_id
+    )

@@ -1,0 +1,326 @@
+"""Reads of the qa app, scoped to the asking user; figures are database aggregates."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet, StdDev
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from qa.models import (
+    COUNTED_STATUSES,
+    Criterion,
+    Review,
+    ReviewAnswer,
+    ReviewSkillScore,
+    ScorecardTemplate,
+    ScorecardVersion,
+)
+from qa.rules import is_qa_lead
+from qa.stats import MeanCI, mean_ci
+from skillhub import roles
+from skillhub.models import Agent, Skill, User
+from skillhub.selectors.scope import agents_for_user, teams_for_user
+
+
+def counted(qs: QuerySet[Review]) -> QuerySet[Review]:
+    """Reviews that count in QA figures: released or later, not calibration, with a score."""
+    return qs.filter(status__in=COUNTED_STATUSES, is_calibration=False, score__isnull=False)
+
+
+def reviews_for_user(*, user: User) -> QuerySet[Review]:
+    """Reviews `user` may open: reviewers and ops leads those of agents in scope (leads: released only); an agent
+    only their own released ones; nobody else any. Calibration reviews never reach agents or leads."""
+    if roles.is_admin(user):
+        return Review.objects.all()
+    if roles.has_role(user, roles.QA_REVIEWER):
+        return Review.objects.filter(agent__in=agents_for_user(user=user).values("pk"))
+    if roles.has_role(user, roles.OPS_LEAD):
+        return Review.objects.filter(
+            agent__in=agents_for_user(user=user).values("pk"), status__in=COUNTED_STATUSES, is_calibration=False
+        )
+    if roles.has_role(user, roles.AGENT):
+        return Review.objects.filter(agent__user_id=user.pk, status__in=COUNTED_STATUSES, is_calibration=False)
+    return Review.objects.none()
+
+
+def review_detail_queryset(*, user: User) -> QuerySet[Review]:
+    return reviews_for_user(user=user).select_related(
+        "contact", "agent__user", "team__vendor", "reviewer", "resolved_by", "version__template"
+    )
+
+
+def review_list(*, user: User) -> QuerySet[Review]:
+    return (
+        reviews_for_user(user=user)
+        .select_related("contact", "agent__user", "team", "reviewer", "version__template")
+        .prefetch_related("skill_scores__skill", "answers")
+        .order_by("-submitted_at", "-created_at", "-pk")
+    )
+
+
+def version_criteria(*, version: ScorecardVersion) -> list[Criterion]:
+    return list(version.criteria.select_related("skill", "section").order_by("section__position", "position", "pk"))
+
+
+@dataclass
+class CriterionGroup:
+    skill: Skill
+    criteria: list[Criterion]
+
+
+def criteria_by_skill(criteria: list[Criterion], *, channel: str | None) -> list[CriterionGroup]:
+    """Criteria that apply to `channel` (all when None), grouped by skill in catalogue order."""
+    groups: dict[int, CriterionGroup] = {}
+    for criterion in sorted(criteria, key=lambda c: (c.skill.position, c.skill.name, c.section.position, c.position)):
+        if channel is not None and not criterion.applies_to(channel):
+            continue
+        groups.setdefault(criterion.skill_id, CriterionGroup(skill=criterion.skill, criteria=[])).criteria.append(
+            criterion
+        )
+    return list(groups.values())
+
+
+def review_history(*, review: Review) -> list[dict]:
+    """Every saved change to the review and its answers after sampling: who, when, what changed (oldest first)."""
+    entries: list[dict] = []
+    records = list(review.history.select_related("history_user").order_by("history_date", "history_id"))
+    tracked = [
+        ("status", "Status"),
+        ("score", "Score"),
+        ("auto_failed", "Auto-failed"),
+        ("reviewer_id", "Reviewer"),
+        ("comment", "Overall comment"),
+        ("dispute_reason", "Dispute reason"),
+        ("resolution_note", "Resolution"),
+    ]
+    status_labels = dict(Review.Status.choices)
+    for previous, record in zip([None, *records], records, strict=False):
+        changes = []
+        for field, label in tracked:
+            old = getattr(previous, field) if previous is not None else None
+            new = getattr(record, field)
+            if previous is not None and old != new:
+                if field == "status":
+                    old, new = status_labels.get(old, old), status_labels.get(new, new)
+                changes.append({"what": label, "old": old, "new": new})
+        if previous is None or changes:
+            entries.append(
+                {
+                    "when": record.history_date,
+                    "who": record.history_user,
+                    "why": record.history_change_reason or ("Created" if previous is None else "Changed"),
+                    "changes": changes,
+                }
+            )
+    answers = list(
+        ReviewAnswer.history.filter(review_id=review.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    criteria = {c.pk: c for c in review.version.criteria.all()} if review.version_id else {}
+    last: dict[int, object] = {}
+    submitted = review.submitted_at
+    for record in answers:
+        prev = last.get(record.id)
+        last[record.id] = record
+        if submitted is None or record.history_date < submitted:
+            continue  # drafting is not history; the submitted answers are the baseline
+        criterion = criteria.get(record.criterion_id)
+        old = _answer_label(prev, criterion) if prev is not None else "—"
+        new = _answer_label(record, criterion)
+        changes = []
+        if prev is None or old != new:
+            changes.append({"what": criterion.text if criterion else "Criterion", "old": old, "new": new})
+        if prev is not None and prev.comment != record.comment:
+            changes.append({"what": "Comment", "old": prev.comment, "new": record.comment})
+        if changes and record.history_change_reason != "Submitted":
+            entries.append(
+                {
+                    "when": record.history_date,
+                    "who": record.history_user,
+                    "why": record.history_change_reason or "Answer changed",
+                    "changes": changes,
+                }
+            )
+    entries.sort(key=lambda e: e["when"])
+    return entries
+
+
+def answer_label(criterion, raw) -> str:
+    """How an answer reads on the page: Yes/No, 'N/A', or 'p of min–max — description'."""
+    if raw is None or (not raw.is_na and raw.value is None):
+        return "Not answered"
+    if raw.is_na:
+        return "N/A"
+    if criterion.scale == Criterion.Scale.YES_NO:
+        return "Yes" if raw.value else "No"
+    labels = dict(criterion.points)
+    description = labels.get(raw.value, "")
+    return f"{raw.value} of {criterion.scale_min}–{criterion.scale_max}" + (f" — {description}" if description else "")
+
+
+def _answer_label(record, criterion) -> str:
+    if record.is_na:
+        return "N/A"
+    if record.value is None:
+        return "—"
+    if criterion is None:
+        return str(record.value)
+    if criterion.scale == Criterion.Scale.YES_NO:
+        return "Yes" if record.value else "No"
+    return f"{record.value} of {criterion.scale_min}–{criterion.scale_max}"
+
+
+# Queues -----------------------------------------------------------------------------------------------------------
+
+
+def reviewer_queue(*, user: User) -> dict:
+    """What is due for a reviewer: their open drafts, disputes they may resolve, and what they submitted lately."""
+    base = reviews_for_user(user=user).filter(is_calibration=False).select_related("contact", "agent__user", "team")
+    todo = (
+        base.filter(reviewer=user, status=Review.Status.DRAFT, submitted_at__isnull=True)
+        .annotate(answered=Count("answers"))
+        .order_by("due_date", "contact__started_at", "pk")
+    )
+    unassigned = base.filter(reviewer__isnull=True, status=Review.Status.DRAFT).order_by("due_date", "pk")
+    disputes = (
+        base.filter(status=Review.Status.DISPUTED)
+        .exclude(reviewer=user)
+        .exclude(agent__user=user)
+        .select_related("reviewer")
+        .order_by("disputed_at", "pk")
+    )
+    recent = base.filter(reviewer=user, submitted_at__isnull=False).order_by("-submitted_at")[:10]
+    return {
+        "todo": todo,
+        "unassigned": unassigned[:50],
+        "disputes": disputes,
+        "recent": recent,
+        "overdue": todo.filter(due_date__lt=timezone.localdate()).count(),
+    }
+
+
+# Figures ----------------------------------------------------------------------------------------------------------
+
+
+def day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def counted_for_agent(*, agent: Agent, start: date | None = None, end: date | None = None) -> QuerySet[Review]:
+    qs = counted(Review.objects.filter(agent=agent))
+    if start is not None:
+        qs = qs.filter(contact__started_at__gte=day_start(start))
+    if end is not None:
+        qs = qs.filter(contact__started_at__lt=day_start(end + timedelta(days=1)))
+    return qs
+
+
+def score_ci(qs: QuerySet[Review]) -> MeanCI:
+    row = qs.aggregate(n=Count("score"), mean=Avg("score"), sd=StdDev("score", sample=True))
+    return mean_ci(n=row["n"], mean=row["mean"], sd=row["sd"])
+
+
+@dataclass
+class SkillFigure:
+    skill: Skill
+    ci: MeanCI
+
+
+def skill_figures(reviews: QuerySet[Review]) -> list[SkillFigure]:
+    rows = (
+        ReviewSkillScore.objects.filter(review__in=reviews.values("pk"), score__isnull=False)
+        .values("skill_id")
+        .annotate(n=Count("score"), mean=Avg("score"), sd=StdDev("score", sample=True))
+    )
+    by_skill = {row["skill_id"]: row for row in rows}
+    return [
+        SkillFigure(skill=skill, ci=mean_ci(**{k: by_skill[skill.pk][k] for k in ("n", "mean", "sd")}))
+        for skill in Skill.objects.filter(pk__in=by_skill).order_by("position", "name")
+    ]
+
+
+def weekly_trend(reviews: QuerySet[Review]) -> list[dict]:
+    """Mean score and n per week of contact (database aggregate)."""
+    rows = (
+        reviews.annotate(week=TruncWeek("contact__started_at"))
+        .values("week")
+        .annotate(n=Count("score"), mean=Avg("score"), sd=StdDev("score", sample=True))
+        .order_by("week")
+    )
+    out = []
+    for row in rows:
+        ci = mean_ci(n=row["n"], mean=row["mean"], sd=row["sd"])
+        week = row["week"]
+        out.append({"week": week.date() if isinstance(week, datetime) else week, "ci": ci})
+    return out
+
+
+def agent_qa_page(*, agent: Agent, viewer: User, start: date, end: date) -> dict:
+    """Everything on an agent's QA page: released reviews, overall and per-skill figures with n and CI, trend."""
+    reviews = counted_for_agent(agent=agent, start=start, end=end)
+    listed = (
+        reviews_for_user(user=viewer)
+        .filter(agent=agent, status__in=COUNTED_STATUSES, is_calibration=False)
+        .select_related("contact", "reviewer", "version__template")
+        .prefetch_related(Prefetch("skill_scores", queryset=ReviewSkillScore.objects.select_related("skill")))
+        .order_by("-contact__started_at", "-pk")
+    )
+    return {
+        "overall": score_ci(reviews),
+        "skills": skill_figures(reviews),
+        "trend": weekly_trend(counted_for_agent(agent=agent, start=end - timedelta(weeks=26), end=end)),
+        "reviews": listed[:100],
+        "auto_failed": reviews.filter(auto_failed=True).count(),
+    }
+
+
+def agents_with_figures(*, user: User, start: date, end: date) -> QuerySet[Agent]:
+    """Agents in scope with their review count, mean and sample sd of QA scores in the period (one query)."""
+    in_period = Q(
+        reviews__status__in=COUNTED_STATUSES,
+        reviews__is_calibration=False,
+        reviews__score__isnull=False,
+        reviews__contact__started_at__gte=day_start(start),
+        reviews__contact__started_at__lt=day_start(end + timedelta(days=1)),
+    )
+    return (
+        agents_for_user(user=user)
+        .filter(is_active=True)
+        .select_related("user", "team")
+        .annotate(
+            qa_n=Count("reviews__score", filter=in_period),
+            qa_mean=Avg("reviews__score", filter=in_period),
+            qa_sd=StdDev("reviews__score", sample=True, filter=in_period),
+        )
+        .order_by("team__name", "user__last_name", "user__first_name")
+    )
+
+
+def score_sd(*, user: User, since: date) -> float | None:
+    """Sample sd of counted review scores in scope since `since`: what the reviews-needed figure plans with."""
+    qs = counted(reviews_for_user(user=user)).filter(contact__started_at__gte=day_start(since))
+    row = qs.aggregate(n=Count("score"), sd=StdDev("score", sample=True))
+    return float(row["sd"]) if row["n"] and row["n"] >= 5 and row["sd"] is not None else None
+
+
+# Templates --------------------------------------------------------------------------------------------------------
+
+
+def template_list(*, user: User) -> QuerySet[ScorecardTemplate]:
+    return ScorecardTemplate.objects.prefetch_related(
+        Prefetch("versions", queryset=ScorecardVersion.objects.annotate(n_reviews=Count("reviews")).order_by("-number"))
+    ).order_by("-is_default", "name")
+
+
+def version_queryset() -> QuerySet[ScorecardVersion]:
+    return ScorecardVersion.objects.select_related("template", "created_by")
+
+
+def can_build(user: User) -> bool:
+    return is_qa_lead(user)
+
+
+def teams_in_scope(*, user: User):
+    return teams_for_user(user=user).filter(is_active=True).select_related("vendor").order_by("name")

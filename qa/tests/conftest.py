@@ -1,0 +1,53 @@
+import pytest
+
+from qa.tests.factories import CriterionFactory, SectionFactory, VersionFactory
+from skillhub import roles
+from skillhub.models import Skill
+from skillhub.tests.factories import ContactFactory, ScopeFactory, UserFactory
+
+
+@pytest.fixture
+def version(db):
+    """A published version: listening (weight 2), a 1–5 problem-solving scale, an email-only line, a critical line."""
+    v = VersionFactory()
+    section = SectionFactory(version=v)
+    skills = {s.code: s for s in Skill.objects.all()}
+    v.c_listen = CriterionFactory(section=section, skill=skills["active_listening"], weight=2, text="Restated issue")
+    v.c_solve = CriterionFactory(
+        section=section,
+        skill=skills["problem_solving"],
+        scale="points",
+        scale_min=1,
+        scale_max=5,
+        point_labels=["a", "b", "c", "d", "e"],
+        text="Root cause",
+    )
+    v.c_email = CriterionFactory(section=section, skill=skills["communication"], channels=["email"], text="Structure")
+    v.c_data = CriterionFactory(
+        section=section, skill=skills["product_knowledge"], critical=True, text="Data protection"
+    )
+    v.c_calm = CriterionFactory(section=section, skill=skills["patience"], allow_na=True, text="Stayed calm")
+    return v
+
+
+@pytest.fixture
+def contact(agent):
+    return ContactFactory(agent=agent, transcript="Agent: Hello, I'm sorry to hear that.\nCustomer: Thanks.")
+
+
+@pytest.fixture
+def second_reviewer(vendor):
+    user = UserFactory(roles=[roles.QA_REVIEWER])
+    ScopeFactory(user=user, vendors=[vendor])
+    return user
+
+
+def full_answers(version, *, data=1, calm_na=False):
+    from qa.scoring import RawAnswer
+
+    return {
+        version.c_listen.pk: RawAnswer(1),
+        version.c_solve.pk: RawAnswer(4),
+        version.c_data.pk: RawAnswer(data, comment="" if data else "Read card number aloud"),
+        version.c_calm.pk: RawAnswer(is_na=True) if calm_na else RawAnswer(1),
+    }

@@ -1,0 +1,174 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from qa import services
+from qa.models import Review, ScorecardVersion
+from qa.scoring import RawAnswer
+from qa.tests.conftest import full_answers
+from qa.tests.factories import ReviewFactory
+from skillhub.models import RollupMark
+
+
+def test_review_submit_scores_releases_and_marks_the_rollup(version, contact, reviewer_user):
+    review = services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    review = services.review_save(
+        review=review, actor=reviewer_user, answers=full_answers(version), lock_version=0, submit=True
+    )
+    review.refresh_from_db()
+    # listen 2×1, solve 1×0.75, data 1×1, calm 1×1 over 5 → 95
+    assert review.score == Decimal("95.00")
+    assert review.status == Review.Status.RELEASED
+    assert review.submitted_at is not None
+    skill_scores = {s.skill.code: s.score for s in review.skill_scores.select_related("skill")}
+    assert skill_scores["active_listening"] == Decimal("100.00")
+    assert skill_scores["problem_solving"] == Decimal("75.00")
+    assert skill_scores["communication"] is None  # email-only line on a phone contact
+    assert RollupMark.objects.filter(agent=review.agent, day=timezone.localdate(contact.started_at)).exists()
+
+
+def test_review_submit_auto_fails_on_a_critical_fail_and_keeps_the_reason(version, contact, reviewer_user):
+    review = services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    review = services.review_save(
+        review=review, actor=reviewer_user, answers=full_answers(version, data=0), lock_version=0, submit=True
+    )
+    assert review.score == Decimal("0.00")
+    assert review.auto_failed
+    assert review.auto_fail_reason == "Data protection: Read card number aloud"
+
+
+def test_review_submit_requires_a_reason_for_a_critical_fail(version, contact, reviewer_user):
+    review = services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    answers = {**full_answers(version), version.c_data.pk: RawAnswer(0)}
+    with pytest.raises(ValidationError) as error:
+        services.review_save(review=review, actor=reviewer_user, answers=answers, lock_version=0, submit=True)
+    assert f"criterion_{version.c_data.pk}" in error.value.message_dict
+
+
+def test_review_submit_requires_every_applicable_answer_but_a_draft_does_not(version, contact, reviewer_user):
+    review = services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    partial = {version.c_listen.pk: RawAnswer(1)}
+    with pytest.raises(ValidationError):
+        services.review_save(review=review, actor=reviewer_user, answers=partial, lock_version=0, submit=True)
+    review = services.review_save(review=review, actor=reviewer_user, answers=partial, lock_version=0)
+    assert review.status == Review.Status.DRAFT and review.score == Decimal("100.00")
+
+
+def test_second_reviewer_saving_a_stale_draft_gets_a_conflict_and_nothing_is_overwritten(
+    version, contact, reviewer_user, admin_user
+):
+    review = services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    loaded = review.lock_version
+    services.review_save(
+        review=review, actor=reviewer_user, answers={version.c_listen.pk: RawAnswer(1)}, lock_version=loaded
+    )
+    with pytest.raises(services.ReviewConflict) as error:
+        services.review_save(
+            review=review, actor=admin_user, answers={version.c_listen.pk: RawAnswer(0)}, lock_version=loaded
+        )
+    assert "saved this review" in error.value.messages[0]
+    assert review.answers.get(criterion=version.c_listen).value == 1
+
+
+def test_reviewer_cannot_review_their_own_work(version, agent, reviewer_user):
+    from skillhub.tests.factories import ContactFactory
+
+    contact = ContactFactory(agent=agent)
+    with pytest.raises(ValidationError):
+        services.review_create(contact=contact, reviewer=agent.user, version=version)
+
+
+def test_dispute_is_resolved_by_another_reviewer_with_history(version, contact, reviewer_user, second_reviewer):
+    review = services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    review = services.review_save(
+        review=review, actor=reviewer_user, answers=full_answers(version), lock_version=0, submit=True
+    )
+    agent_user = contact.agent.user
+    services.review_dispute(review=review, user=agent_user, reason="I did restate the issue at 02:10")
+    review.refresh_from_db()
+    assert review.status == Review.Status.DISPUTED
+    with pytest.raises(ValidationError):
+        services.review_resolve(review=review, resolver=reviewer_user, note="Upheld", lock_version=review.lock_version)
+    services.review_resolve(
+        review=review,
+        resolver=second_reviewer,
+        note="Agreed, the solve line was harsh",
+        lock_version=review.lock_version,
+        answers={version.c_solve.pk: RawAnswer(5)},
+    )
+    review.refresh_from_db()
+    assert review.status == Review.Status.RESOLVED
+    assert review.score == Decimal("100.00")
+    assert review.resolved_by == second_reviewer
+    from qa.selectors import review_history
+
+    history = review_history(review=review)
+    whys = [entry["why"] for entry in history]
+    assert "Submitted" in whys and "Disputed by the agent" in whys and "Dispute resolved" in whys
+    answer_change = [e for e in history if any(c["what"] == "Root cause" for c in e["changes"])]
+    assert answer_change and answer_change[0]["who"] == second_reviewer
+    assert answer_change[0]["changes"][0]["old"] == "4 of 1–5" and answer_change[0]["changes"][0]["new"] == "5 of 1–5"
+
+
+def test_only_the_agent_acknowledges_and_only_once(version, contact, reviewer_user):
+    review = services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    review = services.review_save(
+        review=review, actor=reviewer_user, answers=full_answers(version), lock_version=0, submit=True
+    )
+    with pytest.raises(ValidationError):
+        services.review_acknowledge(review=review, user=reviewer_user)
+    services.review_acknowledge(review=review, user=contact.agent.user)
+    with pytest.raises(ValidationError):
+        services.review_dispute(review=review, user=contact.agent.user, reason="late")
+
+
+def test_editing_a_version_with_reviews_creates_a_new_version_and_old_reviews_keep_theirs(
+    version, contact, reviewer_user
+):
+    review = services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    services.review_save(review=review, actor=reviewer_user, answers=full_answers(version), lock_version=0, submit=True)
+    target = services.version_for_editing(version=version, user=reviewer_user)
+    assert target != version and target.number == version.number + 1 and target.status == "draft"
+    assert sorted(target.criteria.values_list("key", flat=True)) == sorted(
+        version.criteria.values_list("key", flat=True)
+    )
+    with pytest.raises(ValidationError):
+        services.criterion_save(section=version.sections.first(), criterion=version.c_listen, text="x", weight=1)
+    new_listen = target.criteria.get(key=version.c_listen.key)
+    services.criterion_save(
+        section=new_listen.section, criterion=new_listen, text="Restated issue", weight=Decimal(10), scale="yes_no"
+    )
+    services.version_publish(version=target)
+    version.refresh_from_db()
+    review.refresh_from_db()
+    assert version.status == ScorecardVersion.Status.RETIRED
+    assert review.version == version and review.score == Decimal("95.00")
+    assert services.version_for_editing(version=target, user=None) == target  # no reviews yet: edited in place
+
+
+def test_criterion_points_need_a_description_per_point(version):
+    draft = services.version_copy(version=version, user=None)
+    with pytest.raises(ValidationError) as error:
+        services.criterion_save(
+            section=draft.sections.first(),
+            text="Tone",
+            weight=Decimal(1),
+            scale="points",
+            scale_min=1,
+            scale_max=3,
+            point_labels=["bad", "ok"],
+        )
+    assert "point_labels" in error.value.message_dict
+
+
+def test_existing_review_factory_is_scored_from_raw_answers(version, reviewer_user):
+    review = ReviewFactory(version=version, reviewer=reviewer_user)
+    review = services.review_save(
+        review=review, actor=reviewer_user, answers=full_answers(version, calm_na=True), lock_version=0, submit=True
+    )
+    # 2 + 0.75 + 1 over 4 = 93.75
+    assert review.score == Decimal("93.75")
+    assert review.submitted_at <= timezone.now() + timedelta(seconds=1)

@@ -1,0 +1,110 @@
+"""Hints for reviewers of written channels: who said what, readability, and listening/empathy phrases."""
+
+import re
+from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from qa.stats import flesch_reading_ease, reading_ease_label
+
+WRITTEN_CHANNELS = ("email", "chat", "social")
+
+_SPEAKER = re.compile(r"^\s*(agent|customer|a|c)\s*:\s*", re.IGNORECASE)
+
+# Phrases that show the agent listened (restating, checking) or acknowledged feelings. Hints, never scores.
+LISTENING_PHRASES = [
+    r"so what you(?:'| a)re saying",
+    r"if I understand(?: you)?(?: correctly)?",
+    r"just to (?:confirm|check|make sure)",
+    r"let me make sure",
+    r"you mentioned",
+    r"to recap",
+    r"as you said",
+    r"did I get that right",
+    r"in other words",
+]
+EMPATHY_PHRASES = [
+    r"I(?:'m| am) (?:so |really |very )?sorry",
+    r"I understand (?:how|why|that)",
+    r"that (?:must|sounds) (?:be )?(?:frustrating|stressful|annoying|difficult|hard|worrying)",
+    r"I can (?:see|imagine|understand) (?:why|how)",
+    r"I appreciate your patience",
+    r"thank you for (?:your patience|bearing with|waiting|explaining|letting me know)",
+    r"I(?:'d| would) feel the same",
+    r"I(?:'m| am) here to help",
+]
+_PATTERN = re.compile(
+    "|".join(
+        [f"(?P<l{i}>{p})" for i, p in enumerate(LISTENING_PHRASES)]
+        + [f"(?P<e{i}>{p})" for i, p in enumerate(EMPATHY_PHRASES)]
+    ),
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Turn:
+    speaker: str  # "agent", "customer" or "" when the transcript has no speaker labels
+    html: SafeString
+
+
+@dataclass
+class TranscriptHints:
+    turns: list[Turn]
+    reading_ease: float | None
+    reading_label: str
+    listening_count: int
+    empathy_count: int
+
+
+def _highlight(text: str) -> tuple[SafeString, int, int]:
+    out: list[str] = []
+    listening = empathy = 0
+    last = 0
+    for match in _PATTERN.finditer(text):
+        kind = "listening" if (match.lastgroup or "").startswith("l") else "empathy"
+        if kind == "listening":
+            listening += 1
+        else:
+            empathy += 1
+        out.append(escape(text[last : match.start()]))
+        title = "Shows listening" if kind == "listening" else "Shows empathy"
+        out.append(f'<mark class="hint-{kind}" title="{title}">{escape(match.group(0))}</mark>')
+        last = match.end()
+    out.append(escape(text[last:]))
+    return mark_safe("".join(out)), listening, empathy
+
+
+def transcript_hints(*, transcript: str, channel: str) -> TranscriptHints:
+    """Split a transcript into turns; for written channels, highlight phrases and score the agent's readability."""
+    written = channel in WRITTEN_CHANNELS
+    turns: list[Turn] = []
+    agent_text: list[str] = []
+    listening = empathy = 0
+    for line in transcript.splitlines():
+        if not line.strip():
+            continue
+        match = _SPEAKER.match(line)
+        speaker = ""
+        body = line
+        if match:
+            speaker = "agent" if match.group(1).lower() in ("agent", "a") else "customer"
+            body = line[match.end() :]
+        if speaker in ("agent", ""):
+            agent_text.append(body)
+        if written and speaker != "customer":
+            html, n_listen, n_emp = _highlight(body)
+            listening += n_listen
+            empathy += n_emp
+        else:
+            html = escape(body)
+        turns.append(Turn(speaker=speaker, html=html))
+    ease = flesch_reading_ease(" ".join(agent_text)) if written else None
+    return TranscriptHints(
+        turns=turns,
+        reading_ease=ease,
+        reading_label=reading_ease_label(ease),
+        listening_count=listening,
+        empathy_count=empathy,
+    )
