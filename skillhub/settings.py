@@ -171,6 +171,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=2, minute=30),
         "kwargs": {"last_days": 7},
     },
+    # Coaching: goal values and statuses, suggestions, notifications (after the nightly rollup sweep).
+    "coaching-nightly": {"task": "coaching.tasks.coaching_nightly", "schedule": crontab(hour=3, minute=15)},
 }
 # QA: sample last week's conversations for review, Mondays 03:00.
 CELERY_BEAT_SCHEDULE["qa-sampling-weekly"] = {
