@@ -12,7 +12,7 @@ LANDING = [
     (roles.ADMIN, "skillhub:team-dashboard"),
     (roles.OPS_LEAD, "skillhub:team-dashboard"),
     (roles.QA_REVIEWER, "qa:queue"),
-    (roles.HIRING_MANAGER, "skillhub:skill-list"),
+    (roles.HIRING_MANAGER, "assessments:requisition-list"),
     (roles.AGENT, "skillhub:my-dashboard"),
 ]
 

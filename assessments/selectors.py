@@ -1,0 +1,659 @@
+"""Reads for hiring: scope, interview kits, the scorecard, comparisons and the predictive-validity report."""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import Avg, Count, F, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from assessments.models import (
+    QUESTION_STAGES,
+    AgentSkillBaseline,
+    AptitudeAnswer,
+    AptitudeQuestion,
+    Candidate,
+    CandidateTest,
+    Interview,
+    MockTicket,
+    Question,
+    Rating,
+    Requisition,
+    RubricCriterion,
+    Scenario,
+    Stage,
+    StageMove,
+    TicketReply,
+)
+from skillhub import roles
+from skillhub.models import Contact, RoleProfileSkill, Skill, SkillTier, User
+
+# How many bank questions a skill gets in the behavioural kit, by its emphasis in the role profile.
+KIT_QUESTIONS_BY_EMPHASIS = {
+    RoleProfileSkill.Emphasis.PRIMARY: 3,
+    RoleProfileSkill.Emphasis.SECONDARY: 2,
+    RoleProfileSkill.Emphasis.ALSO: 1,
+    RoleProfileSkill.Emphasis.BASE: 1,
+}
+# Interviewers' means for one skill further apart than this (on the 1–4 scale) are flagged as disagreement.
+DISAGREEMENT_SPREAD = 1.5
+REPORT_WINDOW_DAYS = 90
+
+
+# ---------------------------------------------------------------- scope
+
+
+def can_use_hiring(*, user: User) -> bool:
+    return roles.has_role(user, roles.HIRING_MANAGER)
+
+
+def requisitions_for_user(*, user: User) -> QuerySet[Requisition]:
+    """Requisitions a hiring manager is on (all for admins); none for every other role."""
+    if roles.is_admin(user):
+        return Requisition.objects.all()
+    if not roles.has_role(user, roles.HIRING_MANAGER):
+        return Requisition.objects.none()
+    return Requisition.objects.filter(
+        pk__in=Requisition.hiring_team.through.objects.filter(user_id=user.pk).values("requisition_id")
+    )
+
+
+def candidates_for_user(*, user: User) -> QuerySet[Candidate]:
+    return Candidate.objects.filter(requisition__in=requisitions_for_user(user=user).values("pk"))
+
+
+def requisition_list(*, user: User) -> QuerySet[Requisition]:
+    stage_counts = {
+        f"n_{stage}": Count("candidates", filter=Q(candidates__stage=stage), distinct=True) for stage in Stage.values
+    }
+    return (
+        requisitions_for_user(user=user)
+        .select_related("role_profile", "team")
+        .prefetch_related("hiring_team")
+        .annotate(n_candidates=Count("candidates", distinct=True), **stage_counts)
+        .order_by("status", "-created_at")
+    )
+
+
+def requisition_detail_queryset(*, user: User) -> QuerySet[Requisition]:
+    return requisitions_for_user(user=user).select_related("role_profile", "team").prefetch_related("hiring_team")
+
+
+def candidate_detail_queryset(*, user: User) -> QuerySet[Candidate]:
+    return candidates_for_user(user=user).select_related(
+        "requisition__role_profile", "requisition__team", "agent__user", "decided_by"
+    )
+
+
+def board_candidates(*, requisition: Requisition, user: User) -> dict[str, list[Candidate]]:
+    """The requisition's candidates by stage, each with counts of submitted interviews and recommendations."""
+    candidates = (
+        requisition.candidates.annotate(
+            n_submitted=Count("interviews", filter=Q(interviews__status=Interview.Status.SUBMITTED)),
+            my_open=Count(
+                "interviews",
+                filter=Q(interviews__interviewer=user, interviews__status=Interview.Status.DRAFT),
+            ),
+            last_move=Max("moves__moved_at"),
+        )
+        .order_by("last_name", "first_name", "pk")
+        .only("pk", "first_name", "last_name", "email", "source", "stage", "requisition_id", "created_at")
+    )
+    columns: dict[str, list[Candidate]] = {code: [] for code, _ in board_columns(requisition=requisition)}
+    for candidate in candidates:
+        columns.setdefault(candidate.stage, []).append(candidate)
+    return columns
+
+
+def board_columns(*, requisition: Requisition) -> list[tuple[str, str]]:
+    return requisition.stage_labels() + [(Stage.HIRED.value, Stage.HIRED.label), (Stage.REJECTED.value, "Rejected")]
+
+
+def move_history(*, candidate: Candidate) -> QuerySet[StageMove]:
+    return candidate.moves.select_related("moved_by")
+
+
+# ---------------------------------------------------------------- question bank and kits
+
+
+def question_bank() -> QuerySet[Question]:
+    return Question.objects.filter(is_active=True).select_related("skill").order_by("skill__position", "position")
+
+
+def scenario_list() -> QuerySet[Scenario]:
+    return (
+        Scenario.objects.filter(is_active=True)
+        .prefetch_related(Prefetch("criteria", queryset=RubricCriterion.objects.select_related("skill")))
+        .order_by("title")
+    )
+
+
+def written_rubric() -> QuerySet[RubricCriterion]:
+    return RubricCriterion.objects.filter(scenario__isnull=True).select_related("skill").order_by("position")
+
+
+def mock_ticket_list() -> QuerySet[MockTicket]:
+    return MockTicket.objects.filter(is_active=True).order_by("position", "pk")
+
+
+def kit_questions(*, requisition: Requisition, stage: str) -> list[Question]:
+    """The interview kit of a question stage, assembled from the bank and the role profile.
+
+    Screening asks one question for each foundational skill (hard to train, so screened first). The behavioural
+    interview asks, per skill of the profile, 3 questions for primary, 2 for secondary, 1 otherwise, skipping the
+    screening questions where the bank has enough. Two queries, whatever the bank's size.
+    """
+    if stage not in QUESTION_STAGES:
+        return []
+    weights = {
+        row.skill_id: row
+        for row in RoleProfileSkill.objects.filter(profile_id=requisition.role_profile_id).select_related("skill")
+    }
+    by_skill: dict[int, list[Question]] = defaultdict(list)
+    for question in question_bank():
+        by_skill[question.skill_id].append(question)
+    if stage == Stage.SCREENING:
+        kit = []
+        for questions in by_skill.values():
+            if questions[0].skill.tier == SkillTier.FOUNDATIONAL and questions[0].skill_id in weights:
+                kit.append(questions[0])
+        return kit
+    kit = []
+    ordered = sorted(weights.values(), key=lambda row: (-row.weight, row.skill.position))
+    for row in ordered:
+        questions = by_skill.get(row.skill_id, [])
+        count = KIT_QUESTIONS_BY_EMPHASIS.get(row.emphasis, 1)
+        screening_used = 1 if row.skill.tier == SkillTier.FOUNDATIONAL else 0
+        pool = questions[screening_used:] if len(questions) - screening_used >= count else questions
+        kit.extend(pool[:count])
+    return kit
+
+
+@dataclass
+class KitItem:
+    """One thing an interviewer rates: a question, a rubric criterion, or a criterion for one mock-ticket reply."""
+
+    key: str
+    skill: Skill
+    title: str
+    anchors: list[tuple[int, str]]
+    question: Question | None = None
+    criterion: RubricCriterion | None = None
+    ticket: MockTicket | None = None
+    reply: TicketReply | None = None
+    rating: Rating | None = None
+    group: str = ""
+
+    @property
+    def dom_id(self) -> str:
+        return "item-" + self.key.replace(":", "-")
+
+
+def interview_items(*, interview: Interview) -> list[KitItem]:
+    """What this interview rates, with this interviewer's own ratings attached (constant queries)."""
+    ratings = {rating.item_key: rating for rating in interview.ratings.all()}
+    items: list[KitItem] = []
+    if interview.stage in QUESTION_STAGES:
+        for question in kit_questions(requisition=interview.candidate.requisition, stage=interview.stage):
+            key = f"q:{question.pk}"
+            items.append(
+                KitItem(
+                    key=key,
+                    skill=question.skill,
+                    title=question.text,
+                    anchors=question.anchors(),
+                    question=question,
+                    rating=ratings.get(key),
+                    group=question.skill.name,
+                )
+            )
+    elif interview.stage == Stage.ROLE_PLAY and interview.scenario_id:
+        for criterion in interview.scenario.criteria.select_related("skill").order_by("position"):
+            key = f"c:{criterion.pk}"
+            items.append(
+                KitItem(
+                    key=key,
+                    skill=criterion.skill,
+                    title=criterion.name,
+                    anchors=criterion.anchors(),
+                    criterion=criterion,
+                    rating=ratings.get(key),
+                    group=interview.scenario.title,
+                )
+            )
+    elif interview.stage == Stage.MOCK_TICKET:
+        replies = {
+            reply.ticket_id: reply
+            for reply in TicketReply.objects.filter(
+                candidate_test__candidate_id=interview.candidate_id,
+                candidate_test__kind=CandidateTest.Kind.MOCK_TICKET,
+                candidate_test__submitted_at__isnull=False,
+            ).order_by("candidate_test__submitted_at")
+        }
+        criteria = list(written_rubric())
+        for ticket in mock_ticket_list():
+            for criterion in criteria:
+                key = f"c:{criterion.pk}:t:{ticket.pk}"
+                items.append(
+                    KitItem(
+                        key=key,
+                        skill=criterion.skill,
+                        title=criterion.name,
+                        anchors=criterion.anchors(),
+                        criterion=criterion,
+                        ticket=ticket,
+                        reply=replies.get(ticket.pk),
+                        rating=ratings.get(key),
+                        group=ticket.subject,
+                    )
+                )
+    return items
+
+
+def interview_queryset(*, user: User) -> QuerySet[Interview]:
+    """Interviews the user may open: their own, on candidates in their scope."""
+    return Interview.objects.filter(
+        interviewer=user, candidate__in=candidates_for_user(user=user).values("pk")
+    ).select_related("candidate__requisition__role_profile", "scenario", "interviewer")
+
+
+# ---------------------------------------------------------------- blindness
+
+
+def can_see_others_ratings(*, user: User, candidate: Candidate) -> bool:
+    """Blind scoring: an interviewer sees others' ratings of a candidate only after submitting their own
+    (and with no draft of theirs still open on the candidate). Admins always see."""
+    if roles.is_admin(user):
+        return True
+    mine = Interview.objects.filter(candidate=candidate, interviewer=user).aggregate(
+        submitted=Count("pk", filter=Q(status=Interview.Status.SUBMITTED)),
+        drafts=Count("pk", filter=Q(status=Interview.Status.DRAFT)),
+    )
+    return mine["submitted"] > 0 and mine["drafts"] == 0
+
+
+def candidates_visible_scores(*, user: User, candidate_ids: list[int]) -> set[int]:
+    """Which of these candidates' combined scores the user may see (one query)."""
+    if roles.is_admin(user):
+        return set(candidate_ids)
+    rows = (
+        Interview.objects.filter(candidate_id__in=candidate_ids, interviewer=user)
+        .values("candidate_id")
+        .annotate(
+            submitted=Count("pk", filter=Q(status=Interview.Status.SUBMITTED)),
+            drafts=Count("pk", filter=Q(status=Interview.Status.DRAFT)),
+        )
+    )
+    return {row["candidate_id"] for row in rows if row["submitted"] > 0 and row["drafts"] == 0}
+
+
+# ---------------------------------------------------------------- scores
+
+
+def _counted_ratings() -> QuerySet[Rating]:
+    """Ratings that count: submitted interviews, a score given ('not enough evidence' is left out)."""
+    return Rating.objects.filter(interview__status=Interview.Status.SUBMITTED, score__isnull=False)
+
+
+@dataclass
+class CandidateScores:
+    skill_scores: dict[str, dict] = field(default_factory=dict)  # skill code -> {score, n, nee}
+    weighted_score: float | None = None
+    recommendations: dict[str, int] = field(default_factory=dict)
+
+
+def weighted(*, scores: dict[int, float], weights: dict[int, Decimal]) -> float | None:
+    """Σ(weight × score) / Σ(weight) over the skills that have a score and a weight in the profile."""
+    total = sum(float(weights[skill_id]) for skill_id in scores if weights.get(skill_id))
+    if not total:
+        return None
+    return sum(float(weights[skill_id]) * score for skill_id, score in scores.items() if weights.get(skill_id)) / total
+
+
+def candidate_scores(*, candidates: list[Candidate]) -> dict[int, CandidateScores]:
+    """Per candidate: per-skill mean rating (1–4) with counts, the role-profile weighted score, recommendations.
+
+    Three aggregate queries for any number of candidates.
+    """
+    ids = [candidate.pk for candidate in candidates]
+    result = {pk: CandidateScores() for pk in ids}
+    if not ids:
+        return result
+    rows = (
+        Rating.objects.filter(interview__status=Interview.Status.SUBMITTED, interview__candidate_id__in=ids)
+        .values("interview__candidate_id", "skill_id", "skill__code")
+        .annotate(
+            avg=Avg("score", filter=Q(score__isnull=False)),
+            n=Count("pk", filter=Q(score__isnull=False)),
+            nee=Count("pk", filter=Q(not_enough_evidence=True)),
+        )
+    )
+    profile_ids = {candidate.requisition.role_profile_id for candidate in candidates}
+    weights: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for profile_id, skill_id, weight in RoleProfileSkill.objects.filter(profile_id__in=profile_ids).values_list(
+        "profile_id", "skill_id", "weight"
+    ):
+        weights[profile_id][skill_id] = weight
+    by_candidate: dict[int, dict[int, float]] = defaultdict(dict)
+    for row in rows:
+        cid = row["interview__candidate_id"]
+        avg = float(row["avg"]) if row["avg"] is not None else None
+        result[cid].skill_scores[row["skill__code"]] = {
+            "score": round(avg, 2) if avg is not None else None,
+            "n": row["n"],
+            "not_enough_evidence": row["nee"],
+        }
+        if avg is not None:
+            by_candidate[cid][row["skill_id"]] = avg
+    for candidate in candidates:
+        value = weighted(scores=by_candidate[candidate.pk], weights=weights[candidate.requisition.role_profile_id])
+        result[candidate.pk].weighted_score = round(value, 2) if value is not None else None
+    for row in (
+        Interview.objects.filter(candidate_id__in=ids, status=Interview.Status.SUBMITTED)
+        .values("candidate_id", "recommendation")
+        .annotate(n=Count("pk"))
+    ):
+        result[row["candidate_id"]].recommendations[row["recommendation"]] = row["n"]
+    return result
+
+
+@dataclass
+class ScorecardRow:
+    skill: Skill
+    weight: Decimal | None
+    emphasis: str
+    by_stage: dict[str, dict]
+    score: float | None
+    n: int
+    nee: int
+    spread: float | None
+    disagreement: bool
+
+
+def scorecard(*, candidate: Candidate) -> dict:
+    """The candidate's scorecard: per skill × stage means, weighted score, disagreement, aptitude, interviews."""
+    requisition = candidate.requisition
+    profile_weights = {
+        row.skill_id: row for row in RoleProfileSkill.objects.filter(profile_id=requisition.role_profile_id)
+    }
+    counted = Rating.objects.filter(interview__candidate=candidate, interview__status=Interview.Status.SUBMITTED)
+    cells = counted.values("skill_id", "interview__stage").annotate(
+        avg=Avg("score", filter=Q(score__isnull=False)),
+        n=Count("pk", filter=Q(score__isnull=False)),
+        nee=Count("pk", filter=Q(not_enough_evidence=True)),
+    )
+    per_interviewer = (
+        counted.filter(score__isnull=False).values("skill_id", "interview__interviewer_id").annotate(avg=Avg("score"))
+    )
+    totals = {
+        row["skill_id"]: row
+        for row in counted.values("skill_id").annotate(
+            avg=Avg("score", filter=Q(score__isnull=False)),
+            n=Count("pk", filter=Q(score__isnull=False)),
+            nee=Count("pk", filter=Q(not_enough_evidence=True)),
+        )
+    }
+    by_stage: dict[int, dict[str, dict]] = defaultdict(dict)
+    for row in cells:
+        by_stage[row["skill_id"]][row["interview__stage"]] = {
+            "score": float(row["avg"]) if row["avg"] is not None else None,
+            "n": row["n"],
+            "nee": row["nee"],
+        }
+    interviewer_means: dict[int, list[float]] = defaultdict(list)
+    for row in per_interviewer:
+        interviewer_means[row["skill_id"]].append(float(row["avg"]))
+    skill_ids = set(totals) | set(profile_weights)
+    skills = Skill.objects.filter(pk__in=skill_ids).order_by("position", "name")
+    rows = []
+    for skill in skills:
+        total = totals.get(skill.pk)
+        means = interviewer_means.get(skill.pk, [])
+        spread = (max(means) - min(means)) if len(means) > 1 else None
+        weight_row = profile_weights.get(skill.pk)
+        rows.append(
+            ScorecardRow(
+                skill=skill,
+                weight=weight_row.weight if weight_row else None,
+                emphasis=weight_row.emphasis if weight_row else "",
+                by_stage=by_stage.get(skill.pk, {}),
+                score=float(total["avg"]) if total and total["avg"] is not None else None,
+                n=total["n"] if total else 0,
+                nee=total["nee"] if total else 0,
+                spread=spread,
+                disagreement=spread is not None and spread >= DISAGREEMENT_SPREAD,
+            )
+        )
+    weighted_score = weighted(
+        scores={row.skill.pk: row.score for row in rows if row.score is not None},
+        weights={skill_id: row.weight for skill_id, row in profile_weights.items()},
+    )
+    interviews = list(candidate.interviews.select_related("interviewer", "scenario").order_by("stage", "created_at"))
+    submitted = [interview for interview in interviews if interview.status == Interview.Status.SUBMITTED]
+    recommendations = sorted({interview.recommendation for interview in submitted})
+    positive = {Interview.Recommendation.YES, Interview.Recommendation.STRONG_YES}
+    split = len({rec in positive for rec in recommendations}) > 1
+    return {
+        "foundational": [row for row in rows if row.skill.tier == SkillTier.FOUNDATIONAL],
+        "other": [row for row in rows if row.skill.tier != SkillTier.FOUNDATIONAL],
+        "weighted_score": weighted_score,
+        "interviews": interviews,
+        "submitted": submitted,
+        "recommendation_split": split,
+        "any_disagreement": split or any(row.disagreement for row in rows),
+        "aptitude": aptitude_results(candidate=candidate),
+    }
+
+
+def aptitude_results(*, candidate: Candidate) -> dict | None:
+    """Latest submitted aptitude test: correct of total, and per skill (two queries)."""
+    test = (
+        candidate.tests.filter(kind=CandidateTest.Kind.APTITUDE, submitted_at__isnull=False)
+        .order_by("-submitted_at")
+        .first()
+    )
+    if test is None:
+        return None
+    per_skill = (
+        AptitudeQuestion.objects.filter(test_id=test.aptitude_test_id)
+        .values("skill__name")
+        .annotate(
+            total=Count("pk", distinct=True),
+            correct=Count(
+                "answers",
+                filter=Q(answers__candidate_test=test, answers__choice=F("correct_choice")),
+                distinct=True,
+            ),
+        )
+        .order_by("skill__name")
+    )
+    rows = list(per_skill)
+    correct = sum(row["correct"] for row in rows)
+    total = sum(row["total"] for row in rows)
+    return {"test": test, "correct": correct, "total": total, "per_skill": rows}
+
+
+def aptitude_score(*, candidate_test: CandidateTest) -> tuple[int, int]:
+    """(correct, total) for one aptitude sitting, counted in the database."""
+    total = AptitudeQuestion.objects.filter(test_id=candidate_test.aptitude_test_id).count()
+    correct = AptitudeAnswer.objects.filter(candidate_test=candidate_test, choice=F("question__correct_choice")).count()
+    return correct, total
+
+
+def others_interviews(*, candidate: Candidate, user: User) -> QuerySet[Interview]:
+    return (
+        candidate.interviews.filter(status=Interview.Status.SUBMITTED)
+        .exclude(interviewer=user)
+        .select_related("interviewer", "scenario")
+        .prefetch_related(Prefetch("ratings", queryset=Rating.objects.select_related("skill", "question", "criterion")))
+    )
+
+
+def comparison(*, requisition: Requisition, user: User) -> dict:
+    """Side by side: each candidate's per-skill means, weighted score and recommendations (blind ones hidden)."""
+    candidates = list(
+        requisition.candidates.exclude(stage=Stage.REJECTED).select_related("requisition").order_by("last_name")
+    )
+    scores = candidate_scores(candidates=candidates)
+    visible = candidates_visible_scores(user=user, candidate_ids=[candidate.pk for candidate in candidates])
+    skills = list(
+        Skill.objects.filter(profile_weights__profile_id=requisition.role_profile_id)
+        .annotate(weight=F("profile_weights__weight"), emphasis=F("profile_weights__emphasis"))
+        .order_by("-weight", "position")
+    )
+    columns = []
+    for candidate in candidates:
+        columns.append(
+            {
+                "candidate": candidate,
+                "visible": candidate.pk in visible,
+                "scores": scores[candidate.pk],
+            }
+        )
+    columns.sort(key=lambda col: (not col["visible"], -(col["scores"].weighted_score or 0)))
+    return {"skills": skills, "columns": columns}
+
+
+# ---------------------------------------------------------------- predictive validity
+
+
+def pearson(*, n: int, sx: float, sy: float, sxx: float, syy: float, sxy: float) -> float | None:
+    if n < 3:
+        return None
+    cov = n * sxy - sx * sy
+    var = (n * sxx - sx * sx) * (n * syy - sy * sy)
+    if var <= 0:
+        return None
+    return cov / math.sqrt(var)
+
+
+def _correlate(pairs: list[tuple[float, float]]) -> dict:
+    n = len(pairs)
+    stats = {
+        "n": n,
+        "sx": sum(x for x, _ in pairs),
+        "sy": sum(y for _, y in pairs),
+        "sxx": sum(x * x for x, _ in pairs),
+        "syy": sum(y * y for _, y in pairs),
+        "sxy": sum(x * y for x, y in pairs),
+    }
+    r = pearson(**stats)
+    return {"n": n, "r": round(r, 2) if r is not None else None}
+
+
+def predictive_report(*, user: User) -> dict:
+    """For hired agents of the user's requisitions: assessment scores vs their first 90 days of QA and KPIs.
+
+    One aggregate row per hired agent (and per agent × skill or question), then Pearson r with n beside it.
+    """
+    hires = candidates_for_user(user=user).filter(agent__isnull=False)
+    agent_ids = list(hires.values_list("agent_id", flat=True))
+    window_end = F("agent__start_date") + timedelta(days=REPORT_WINDOW_DAYS)
+    baseline = {
+        (row["agent_id"], row["skill_id"]): float(row["score"])
+        for row in AgentSkillBaseline.objects.filter(agent_id__in=agent_ids).values("agent_id", "skill_id", "score")
+    }
+    from qa.models import COUNTED_STATUSES, ReviewSkillScore
+
+    qa_rows = (
+        ReviewSkillScore.objects.filter(
+            review__agent_id__in=agent_ids,
+            review__status__in=COUNTED_STATUSES,
+            review__is_calibration=False,
+            score__isnull=False,
+            review__contact__started_at__date__gte=F("review__agent__start_date"),
+            review__contact__started_at__date__lt=F("review__agent__start_date") + timedelta(days=REPORT_WINDOW_DAYS),
+        )
+        .values("review__agent_id", "skill_id")
+        .annotate(avg=Avg("score"))
+    )
+    qa = {(row["review__agent_id"], row["skill_id"]): float(row["avg"]) for row in qa_rows}
+    skills = {skill.pk: skill for skill in Skill.objects.order_by("position")}
+
+    skill_rows = []
+    for skill_id, skill in skills.items():
+        pairs = [(baseline[key], qa[key]) for key in baseline if key[1] == skill_id and key in qa]
+        if any(key[1] == skill_id for key in baseline):
+            skill_rows.append({"skill": skill, **_correlate(pairs)})
+
+    question_rows = []
+    rated = (
+        _counted_ratings()
+        .filter(interview__candidate__agent_id__in=agent_ids)
+        .values("interview__candidate__agent_id", "question_id", "criterion_id", "skill_id")
+        .annotate(avg=Avg("score"))
+    )
+    per_item: dict[tuple, list[tuple[float, float]]] = defaultdict(list)
+    item_agents: dict[tuple, int] = defaultdict(int)
+    for row in rated:
+        item = (row["question_id"], row["criterion_id"], row["skill_id"])
+        item_agents[item] += 1
+        key = (row["interview__candidate__agent_id"], row["skill_id"])
+        if key in qa:
+            per_item[item].append((float(row["avg"]), qa[key]))
+    question_texts = dict(
+        Question.objects.filter(pk__in={item[0] for item in item_agents if item[0]}).values_list("pk", "text")
+    )
+    criterion_names = {
+        pk: f"{name} ({scenario or 'written replies'})"
+        for pk, name, scenario in RubricCriterion.objects.filter(
+            pk__in={item[1] for item in item_agents if item[1]}
+        ).values_list("pk", "name", "scenario__title")
+    }
+    for item in item_agents:
+        question_id, criterion_id, skill_id = item
+        label = question_texts.get(question_id) if question_id else criterion_names.get(criterion_id)
+        question_rows.append({"label": label, "skill": skills.get(skill_id), **_correlate(per_item.get(item, []))})
+    question_rows.sort(key=lambda row: (row["r"] is None, -(abs(row["r"]) if row["r"] is not None else 0)))
+
+    kpi_rows = (
+        Contact.objects.filter(
+            agent_id__in=agent_ids,
+            started_at__date__gte=F("agent__start_date"),
+            started_at__date__lt=window_end,
+        )
+        .values("agent_id")
+        .annotate(
+            contacts=Count("pk"),
+            resolved=Count("pk", filter=Q(resolved=True)),
+            csat_n=Count("pk", filter=Q(csat__isnull=False)),
+            csat_top=Count("pk", filter=Q(csat__gte=4)),
+            seconds=Coalesce(Sum(F("handle_seconds") + F("after_contact_seconds")), 0),
+        )
+    )
+    kpis: dict[int, dict[str, float]] = {}
+    for row in kpi_rows:
+        values = {}
+        if row["contacts"]:
+            values["resolved_pct"] = 100 * row["resolved"] / row["contacts"]
+            values["aht_seconds"] = row["seconds"] / row["contacts"]
+        if row["csat_n"]:
+            values["csat_pct"] = 100 * row["csat_top"] / row["csat_n"]
+        kpis[row["agent_id"]] = values
+    hire_scores = candidate_scores(candidates=list(hires.select_related("requisition")))
+    weighted_by_agent = {
+        candidate.agent_id: hire_scores[candidate.pk].weighted_score
+        for candidate in hires.only("pk", "agent_id")
+        if hire_scores[candidate.pk].weighted_score is not None
+    }
+    kpi_labels = [("csat_pct", "CSAT %"), ("resolved_pct", "Resolved %"), ("aht_seconds", "AHT (s)")]
+    kpi_result = []
+    for code, label in kpi_labels:
+        pairs = [
+            (score, kpis[agent_id][code])
+            for agent_id, score in weighted_by_agent.items()
+            if agent_id in kpis and code in kpis[agent_id]
+        ]
+        kpi_result.append({"label": label, **_correlate(pairs)})
+    qa_agents = {agent_id for agent_id, _ in qa}
+    return {
+        "hires": len(agent_ids),
+        "with_qa": len(qa_agents),
+        "with_contacts": len(kpis),
+        "skill_rows": skill_rows,
+        "question_rows": question_rows,
+        "kpi_rows": kpi_result,
+        "window_days": REPORT_WINDOW_DAYS,
+    }

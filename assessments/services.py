@@ -1,0 +1,463 @@
+"""Writes for hiring: requisitions, candidates and moves, interviews and ratings, candidate test links, decisions."""
+
+import hashlib
+import secrets
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Avg, Count, Q
+from django.utils import timezone
+
+from assessments.models import (
+    ASSESSMENT_STAGES,
+    AgentSkillBaseline,
+    AptitudeAnswer,
+    AptitudeQuestion,
+    AptitudeTest,
+    Candidate,
+    CandidateTest,
+    Interview,
+    MockTicket,
+    Rating,
+    Requisition,
+    Scenario,
+    Stage,
+    StageMove,
+    TicketReply,
+)
+from skillhub import roles
+from skillhub.models import Agent, RoleProfile, Team, User
+
+LINK_VALID_DAYS = 7
+
+
+def _check_hiring_team(users) -> None:
+    for user in users:
+        if not roles.has_role(user, roles.HIRING_MANAGER):
+            raise ValidationError({"hiring_team": f"{user} is not a hiring manager."})
+
+
+@transaction.atomic
+def requisition_create(
+    *,
+    title: str,
+    role_profile: RoleProfile,
+    hiring_team: list[User],
+    created_by: User,
+    team: Team | None = None,
+    stages: list[str] | None = None,
+    openings: int = 1,
+    description: str = "",
+) -> Requisition:
+    team_members = list(hiring_team)
+    # A hiring manager who opens a requisition is on it; an admin may open one for others.
+    if created_by not in team_members and not roles.is_admin(created_by):
+        team_members.append(created_by)
+    if not team_members:
+        raise ValidationError({"hiring_team": "A requisition needs at least one hiring manager."})
+    _check_hiring_team(team_members)
+    requisition = Requisition(
+        title=title,
+        role_profile=role_profile,
+        team=team,
+        stages=_clean_stages(stages),
+        openings=openings,
+        description=description,
+        created_by=created_by,
+    )
+    requisition.full_clean()
+    requisition.save()
+    requisition.hiring_team.set(team_members)
+    return requisition
+
+
+@transaction.atomic
+def requisition_update(
+    *,
+    requisition: Requisition,
+    title: str,
+    role_profile: RoleProfile,
+    hiring_team: list[User],
+    status: str,
+    team: Team | None = None,
+    stages: list[str] | None = None,
+    openings: int = 1,
+    description: str = "",
+) -> Requisition:
+    if not hiring_team:
+        raise ValidationError({"hiring_team": "A requisition needs at least one hiring manager."})
+    _check_hiring_team(hiring_team)
+    requisition.title = title
+    requisition.role_profile = role_profile
+    requisition.team = team
+    requisition.status = status
+    requisition.stages = _clean_stages(stages)
+    requisition.openings = openings
+    requisition.description = description
+    requisition.full_clean()
+    requisition.save()
+    requisition.hiring_team.set(hiring_team)
+    return requisition
+
+
+def _clean_stages(stages: list[str] | None) -> list[str]:
+    if not stages:
+        return [str(stage) for stage in ASSESSMENT_STAGES]
+    unknown = set(stages) - {str(stage) for stage in ASSESSMENT_STAGES}
+    if unknown:
+        raise ValidationError({"stages": f"Unknown stages: {', '.join(sorted(unknown))}."})
+    # Keep the canonical order whatever order they were ticked in.
+    return [str(stage) for stage in ASSESSMENT_STAGES if stage in stages]
+
+
+@transaction.atomic
+def candidate_create(
+    *,
+    requisition: Requisition,
+    first_name: str,
+    last_name: str,
+    email: str,
+    created_by: User,
+    phone: str = "",
+    source: str = Candidate.Source.CAREERS_SITE,
+    cv=None,
+) -> Candidate:
+    if requisition.status != Requisition.Status.OPEN:
+        raise ValidationError("Candidates can only be added to an open requisition.")
+    if requisition.candidates.filter(email__iexact=email).exists():
+        raise ValidationError({"email": "This person is already a candidate for this requisition."})
+    candidate = Candidate(
+        requisition=requisition,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        phone=phone,
+        source=source,
+        stage=requisition.stages[0],
+    )
+    if cv:
+        candidate.cv = cv
+    candidate.full_clean()
+    candidate.save()
+    StageMove.objects.create(candidate=candidate, from_stage="", to_stage=candidate.stage, moved_by=created_by)
+    return candidate
+
+
+@transaction.atomic
+def candidate_move(*, candidate: Candidate, to_stage: str, moved_by: User, note: str = "") -> Candidate:
+    """Move a candidate to another assessment stage of their requisition (hiring and rejecting are decisions)."""
+    if candidate.stage in (Stage.HIRED, Stage.REJECTED):
+        raise ValidationError(f"{candidate} has a decision ({candidate.get_stage_display()}); they cannot move.")
+    if to_stage not in candidate.requisition.stages:
+        raise ValidationError({"to_stage": "That stage is not used by this requisition."})
+    if to_stage == candidate.stage:
+        return candidate
+    locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    StageMove.objects.create(candidate=locked, from_stage=locked.stage, to_stage=to_stage, moved_by=moved_by, note=note)
+    locked.stage = to_stage
+    locked.save(update_fields=["stage"])
+    candidate.stage = to_stage
+    return candidate
+
+
+@transaction.atomic
+def candidate_reject(*, candidate: Candidate, decided_by: User, reasons: str) -> Candidate:
+    if not reasons.strip():
+        raise ValidationError({"reasons": "Record the reasons for the decision."})
+    if candidate.stage in (Stage.HIRED, Stage.REJECTED):
+        raise ValidationError(f"{candidate} already has a decision.")
+    StageMove.objects.create(
+        candidate=candidate, from_stage=candidate.stage, to_stage=Stage.REJECTED, moved_by=decided_by, note=reasons
+    )
+    candidate.stage = Stage.REJECTED
+    candidate.decision_reasons = reasons
+    candidate.decided_by = decided_by
+    candidate.decided_at = timezone.now()
+    candidate.save(update_fields=["stage", "decision_reasons", "decided_by", "decided_at"])
+    return candidate
+
+
+@transaction.atomic
+def candidate_hire(
+    *,
+    candidate: Candidate,
+    decided_by: User,
+    reasons: str,
+    team: Team,
+    start_date: date,
+    employee_id: str,
+    username: str | None = None,
+    channels: list[str] | None = None,
+) -> Agent:
+    """Hire: create the agent profile and keep the per-skill assessment scores as their starting baseline."""
+    from skillhub.services.org import agent_create
+
+    if not reasons.strip():
+        raise ValidationError({"reasons": "Record the reasons for the decision."})
+    if candidate.stage in (Stage.HIRED, Stage.REJECTED):
+        raise ValidationError(f"{candidate} already has a decision.")
+    if Agent.objects.filter(employee_id=employee_id).exists():
+        raise ValidationError({"employee_id": "An agent already has this employee id."})
+    if Agent.objects.filter(email__iexact=candidate.email).exists():
+        raise ValidationError({"email": "An agent already has this email address."})
+    username = username or candidate.email.split("@")[0].lower()
+    if User.objects.filter(username=username).exists():
+        raise ValidationError({"username": f"The username {username} is taken; choose another."})
+    agent = agent_create(
+        username=username,
+        email=candidate.email,
+        first_name=candidate.first_name,
+        last_name=candidate.last_name,
+        employee_id=employee_id,
+        team=team,
+        start_date=start_date,
+        channels=channels,
+        role_profile=candidate.requisition.role_profile,
+    )
+    rows = (
+        Rating.objects.filter(
+            interview__candidate=candidate, interview__status=Interview.Status.SUBMITTED, score__isnull=False
+        )
+        .values("skill_id")
+        .annotate(avg=Avg("score"), n=Count("pk"))
+    )
+    AgentSkillBaseline.objects.bulk_create(
+        AgentSkillBaseline(
+            agent=agent, skill_id=row["skill_id"], candidate=candidate, score=round(row["avg"], 2), ratings=row["n"]
+        )
+        for row in rows
+    )
+    StageMove.objects.create(
+        candidate=candidate, from_stage=candidate.stage, to_stage=Stage.HIRED, moved_by=decided_by, note=reasons
+    )
+    candidate.stage = Stage.HIRED
+    candidate.agent = agent
+    candidate.decision_reasons = reasons
+    candidate.decided_by = decided_by
+    candidate.decided_at = timezone.now()
+    candidate.save(update_fields=["stage", "agent", "decision_reasons", "decided_by", "decided_at"])
+    return agent
+
+
+# ---------------------------------------------------------------- interviews
+
+
+@transaction.atomic
+def interview_start(
+    *, candidate: Candidate, stage: str, interviewer: User, scenario: Scenario | None = None
+) -> Interview:
+    """Open (or return) this interviewer's scoring of the candidate at a stage."""
+    if stage not in candidate.requisition.stages:
+        raise ValidationError({"stage": "That stage is not used by this requisition."})
+    if stage == Stage.APTITUDE:
+        raise ValidationError({"stage": "The aptitude test is scored automatically."})
+    existing = Interview.objects.filter(candidate=candidate, stage=stage, interviewer=interviewer).first()
+    if existing is not None:
+        return existing
+    if stage == Stage.ROLE_PLAY and scenario is None:
+        raise ValidationError({"scenario": "Choose the role-play scenario."})
+    interview = Interview(
+        candidate=candidate,
+        stage=stage,
+        interviewer=interviewer,
+        scenario=scenario if stage == Stage.ROLE_PLAY else None,
+    )
+    interview.full_clean()
+    interview.save()
+    return interview
+
+
+def _item_for(*, interview: Interview, item_key: str) -> dict:
+    """Resolve an item key of this interview's kit to its question/criterion/ticket and skill."""
+    from assessments import selectors
+
+    for item in selectors.interview_items(interview=interview):
+        if item.key == item_key:
+            return {"question": item.question, "criterion": item.criterion, "ticket": item.ticket, "skill": item.skill}
+    raise ValidationError({"item": "This item is not part of the interview's kit."})
+
+
+@transaction.atomic
+def rating_save(
+    *,
+    interview: Interview,
+    item_key: str,
+    score: int | None,
+    not_enough_evidence: bool = False,
+    evidence: str = "",
+) -> Rating:
+    """Save one rating as the interviewer goes; 'not enough evidence' clears any score."""
+    if interview.status != Interview.Status.DRAFT:
+        raise ValidationError("This interview was submitted; its ratings are final.")
+    if not_enough_evidence:
+        score = None
+    if score is not None and not 1 <= int(score) <= 4:
+        raise ValidationError({"score": "Rate from 1 to 4."})
+    item = _item_for(interview=interview, item_key=item_key)
+    rating, _ = Rating.objects.update_or_create(
+        interview=interview,
+        item_key=item_key,
+        defaults={
+            **item,
+            "score": score,
+            "not_enough_evidence": not_enough_evidence,
+            "evidence": evidence,
+        },
+    )
+    return rating
+
+
+@transaction.atomic
+def interview_submit(*, interview: Interview, recommendation: str, notes: str = "") -> Interview:
+    """Lock the ratings; every item must be rated or marked 'not enough evidence'."""
+    from assessments import selectors
+
+    if interview.status != Interview.Status.DRAFT:
+        raise ValidationError("This interview was already submitted.")
+    if recommendation not in Interview.Recommendation.values:
+        raise ValidationError({"recommendation": "Choose an overall recommendation."})
+    items = selectors.interview_items(interview=interview)
+    if not items:
+        raise ValidationError("There is nothing to rate yet.")
+    missing = [
+        item.title
+        for item in items
+        if item.rating is None or (item.rating.score is None and not item.rating.not_enough_evidence)
+    ]
+    if missing:
+        raise ValidationError(
+            f"Rate every item or mark it 'not enough evidence' before submitting ({len(missing)} left)."
+        )
+    updated = Interview.objects.filter(pk=interview.pk, status=Interview.Status.DRAFT).update(
+        status=Interview.Status.SUBMITTED, recommendation=recommendation, notes=notes, submitted_at=timezone.now()
+    )
+    if not updated:
+        raise ValidationError("This interview was already submitted.")
+    interview.refresh_from_db()
+    return interview
+
+
+# ---------------------------------------------------------------- candidate test links
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def candidate_test_issue(
+    *, candidate: Candidate, kind: str, created_by: User, valid_days: int = LINK_VALID_DAYS
+) -> tuple[CandidateTest, str]:
+    """Create a private link; returns the test and the token, which is shown once and stored only as a hash."""
+    if kind not in CandidateTest.Kind.values:
+        raise ValidationError({"kind": "Unknown test."})
+    if candidate.stage in (Stage.HIRED, Stage.REJECTED):
+        raise ValidationError(f"{candidate} already has a decision.")
+    if not 1 <= valid_days <= 30:
+        raise ValidationError({"valid_days": "A link is valid for 1 to 30 days."})
+    aptitude = None
+    if kind == CandidateTest.Kind.APTITUDE:
+        aptitude = AptitudeTest.objects.order_by("pk").first()
+        if aptitude is None:
+            raise ValidationError("No aptitude test is set up.")
+    # Any earlier open link of the same kind stops working: one live link per test.
+    CandidateTest.objects.filter(candidate=candidate, kind=kind, submitted_at__isnull=True).update(
+        expires_at=timezone.now()
+    )
+    token = secrets.token_urlsafe(32)
+    test = CandidateTest.objects.create(
+        candidate=candidate,
+        kind=kind,
+        aptitude_test=aptitude,
+        token_hash=token_hash(token),
+        expires_at=timezone.now() + timedelta(days=valid_days),
+        created_by=created_by,
+    )
+    return test, token
+
+
+class LinkUnavailable(Exception):
+    """The link is unknown, expired or already used."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def candidate_test_for_token(*, token: str) -> CandidateTest:
+    """The test behind a link, if it may still be used; finishes a timed-out aptitude test."""
+    test = (
+        CandidateTest.objects.select_related("candidate__requisition", "aptitude_test")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    if test is None:
+        raise LinkUnavailable("unknown")
+    if test.submitted_at is not None:
+        raise LinkUnavailable("used")
+    now = timezone.now()
+    if test.expires_at <= now:
+        raise LinkUnavailable("expired")
+    deadline = aptitude_deadline(test=test)
+    if deadline is not None and deadline <= now:
+        candidate_test_submit(test=test)
+        raise LinkUnavailable("time_up")
+    return test
+
+
+def aptitude_deadline(*, test: CandidateTest):
+    if test.kind != CandidateTest.Kind.APTITUDE or test.started_at is None:
+        return None
+    return test.started_at + timedelta(minutes=test.aptitude_test.time_limit_minutes)
+
+
+def candidate_test_start(*, test: CandidateTest) -> CandidateTest:
+    if test.started_at is None:
+        CandidateTest.objects.filter(pk=test.pk, started_at__isnull=True).update(started_at=timezone.now())
+        test.refresh_from_db(fields=["started_at"])
+    return test
+
+
+def _check_open(test: CandidateTest) -> None:
+    if test.submitted_at is not None:
+        raise ValidationError("This test was already submitted.")
+    now = timezone.now()
+    deadline = aptitude_deadline(test=test)
+    if test.expires_at <= now or (deadline is not None and deadline <= now):
+        raise ValidationError("Time is up for this test.")
+
+
+@transaction.atomic
+def ticket_reply_save(*, test: CandidateTest, ticket: MockTicket, body: str) -> TicketReply:
+    if test.kind != CandidateTest.Kind.MOCK_TICKET:
+        raise ValidationError("This link is not for mock tickets.")
+    _check_open(test)
+    if len(body) > 10000:
+        raise ValidationError({"body": "Keep the reply under 10,000 characters."})
+    reply, _ = TicketReply.objects.update_or_create(candidate_test=test, ticket=ticket, defaults={"body": body})
+    return reply
+
+
+@transaction.atomic
+def aptitude_answer_save(*, test: CandidateTest, question: AptitudeQuestion, choice: int) -> AptitudeAnswer:
+    if test.kind != CandidateTest.Kind.APTITUDE or question.test_id != test.aptitude_test_id:
+        raise ValidationError("This question is not part of this test.")
+    _check_open(test)
+    if not 0 <= choice < len(question.choices):
+        raise ValidationError({"choice": "Choose one of the answers."})
+    answer, _ = AptitudeAnswer.objects.update_or_create(
+        candidate_test=test, question=question, defaults={"choice": choice}
+    )
+    return answer
+
+
+def candidate_test_submit(*, test: CandidateTest) -> CandidateTest:
+    """Finish the test; the link stops working. Safe to call twice."""
+    CandidateTest.objects.filter(pk=test.pk, submitted_at__isnull=True).update(submitted_at=timezone.now())
+    test.refresh_from_db(fields=["submitted_at"])
+    return test
+
+
+def open_link_count(*, candidate: Candidate) -> int:
+    return candidate.tests.filter(Q(submitted_at__isnull=True) & Q(expires_at__gt=timezone.now())).count()

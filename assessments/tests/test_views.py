@@ -1,0 +1,407 @@
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments import selectors, services
+from assessments.models import AptitudeAnswer, Candidate, CandidateTest, Interview, MockTicket, TicketReply
+from assessments.tests.conftest import score
+from assessments.tests.factories import CandidateFactory
+from assessments.validators import CV_MAX_BYTES
+from skillhub import skill_codes
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "assessments:requisition-list",
+    "assessments:requisition-create",
+    "assessments:question-bank",
+    "assessments:report",
+]
+REQUISITION_PAGES = [
+    "assessments:requisition-board",
+    "assessments:requisition-kits",
+    "assessments:requisition-compare",
+    "assessments:requisition-edit",
+    "assessments:candidate-create",
+]
+CANDIDATE_PAGES = ["assessments:candidate-detail", "assessments:candidate-scorecard", "assessments:candidate-hire"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize(
+    ("fixture", "status"),
+    [("hiring_user", 200), ("admin_user", 200), ("lead_user", 403), ("reviewer_user", 403), ("agent_user", 403)],
+)
+def test_hiring_pages_by_role(client, request, name, fixture, status):
+    client.force_login(request.getfixturevalue(fixture))
+    assert client.get(reverse(name)).status_code == status
+
+
+@pytest.mark.parametrize("name", PAGES + ["assessments:requisition-board"])
+def test_anonymous_is_sent_to_sign_in(client, name, requisition):
+    url = reverse(name, args=[requisition.pk]) if "board" in name else reverse(name)
+    response = client.get(url)
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", REQUISITION_PAGES)
+@pytest.mark.parametrize(
+    ("fixture", "status"),
+    [("hiring_user", 200), ("admin_user", 200), ("lead_user", 403), ("reviewer_user", 403), ("agent_user", 403)],
+)
+def test_requisition_pages_by_role(client, request, name, fixture, status, requisition):
+    client.force_login(request.getfixturevalue(fixture))
+    assert client.get(reverse(name, args=[requisition.pk])).status_code == status
+
+
+@pytest.mark.parametrize("name", REQUISITION_PAGES)
+def test_requisition_of_another_hiring_team_is_404(client, hiring_user, other_requisition, name):
+    client.force_login(hiring_user)
+    assert client.get(reverse(name, args=[other_requisition.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("name", CANDIDATE_PAGES)
+@pytest.mark.parametrize(
+    ("fixture", "status"),
+    [("hiring_user", 200), ("admin_user", 200), ("lead_user", 403), ("reviewer_user", 403), ("agent_user", 403)],
+)
+def test_candidate_pages_by_role(client, request, name, fixture, status, candidate):
+    client.force_login(request.getfixturevalue(fixture))
+    assert client.get(reverse(name, args=[candidate.pk])).status_code == status
+
+
+@pytest.mark.parametrize("name", CANDIDATE_PAGES + ["assessments:candidate-cv"])
+def test_candidate_of_another_requisition_is_404(client, hiring_user, other_candidate, name):
+    client.force_login(hiring_user)
+    assert client.get(reverse(name, args=[other_candidate.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "assessments:candidate-move",
+        "assessments:candidate-issue-link",
+        "assessments:candidate-reject",
+        "assessments:interview-start",
+    ],
+)
+def test_candidate_actions_are_scoped(client, hiring_user, agent_user, other_candidate, candidate, name):
+    client.force_login(agent_user)
+    assert client.post(reverse(name, args=[candidate.pk]), {"to_stage": "role_play"}).status_code == 403
+    client.force_login(hiring_user)
+    assert client.post(reverse(name, args=[other_candidate.pk]), {"to_stage": "role_play"}).status_code == 404
+    other_candidate.refresh_from_db()
+    assert other_candidate.stage == "screening" and not other_candidate.interviews.exists()
+
+
+def test_interview_pages_only_for_its_interviewer(client, candidate, hiring_user, second_hiring_user, lead_user):
+    interview = services.interview_start(candidate=candidate, stage="behavioural", interviewer=hiring_user)
+    client.force_login(hiring_user)
+    assert client.get(reverse("assessments:interview-detail", args=[interview.pk])).status_code == 200
+    client.force_login(second_hiring_user)
+    for name in ("assessments:interview-detail",):
+        assert client.get(reverse(name, args=[interview.pk])).status_code == 404
+    for name in ("assessments:rating-save", "assessments:interview-submit"):
+        assert client.post(reverse(name, args=[interview.pk]), {"item": "x"}).status_code == 404
+    client.force_login(lead_user)
+    assert client.get(reverse("assessments:interview-detail", args=[interview.pk])).status_code == 403
+
+
+def test_requisition_list_shows_only_mine(client, hiring_user, requisition, other_requisition):
+    client.force_login(hiring_user)
+    body = client.get(reverse("assessments:requisition-list")).content.decode()
+    assert requisition.title in body and other_requisition.title not in body
+
+
+def test_create_requisition_and_bad_input_re_renders(client, hiring_user, second_hiring_user):
+    from skillhub.models import RoleProfile
+
+    client.force_login(hiring_user)
+    response = client.post(reverse("assessments:requisition-create"), {"title": ""})
+    assert response.status_code == 200 and "This field is required" in response.content.decode()
+    profile = RoleProfile.objects.get(code=skill_codes.ESCALATION_HANDLING)
+    response = client.post(
+        reverse("assessments:requisition-create"),
+        {
+            "title": "Escalations",
+            "role_profile": profile.pk,
+            "hiring_team": [second_hiring_user.pk],
+            "stages": ["screening", "role_play"],
+            "openings": 2,
+        },
+    )
+    assert response.status_code == 302
+    requisition = selectors.requisitions_for_user(user=hiring_user).get(title="Escalations")
+    assert requisition.stages == ["screening", "role_play"]
+    assert set(requisition.hiring_team.all()) == {hiring_user, second_hiring_user}
+
+
+# ---------------------------------------------------------------- CV uploads
+
+
+def _add(client, requisition, cv, email="new@example.test"):
+    data = {"first_name": "Nia", "last_name": "Lee", "email": email, "source": "referral", "cv": cv}
+    return client.post(reverse("assessments:candidate-create", args=[requisition.pk]), data)
+
+
+def test_cv_upload_accepts_a_pdf(client, hiring_user, requisition, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(hiring_user)
+    response = _add(client, requisition, SimpleUploadedFile("cv.pdf", b"%PDF-1.7\n...", "application/pdf"))
+    assert response.status_code == 302
+    candidate = Candidate.objects.get(email="new@example.test")
+    assert candidate.cv and candidate.moves.count() == 1
+    download = client.get(reverse("assessments:candidate-cv", args=[candidate.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("cv.pdf", b"%PDF-" + b"x" * CV_MAX_BYTES, "the largest allowed is 5.0"),
+        ("cv.exe", b"MZ\x90\x00", "A CV must be a document"),
+        ("photo.png", b"\x89PNG\r\n\x1a\n", "A CV must be a document"),
+        ("cv.pdf", b"\x89PNG\r\n\x1a\n....", "its content is not a PDF document"),
+        ("cv.docx", b"%PDF-1.4", "its content is not a DOCX document"),
+        ("cv.txt", b"abc\x00def", "not plain text"),
+    ],
+)
+def test_bad_cv_upload_is_refused_with_a_clear_message(client, hiring_user, requisition, name, content, message):
+    client.force_login(hiring_user)
+    response = _add(client, requisition, SimpleUploadedFile(name, content))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Candidate.objects.filter(email="new@example.test").exists()
+
+
+def test_duplicate_candidate_email_re_renders(client, hiring_user, candidate):
+    client.force_login(hiring_user)
+    response = _add(client, candidate.requisition, "", email=candidate.email)
+    assert response.status_code == 400 and "already a candidate" in response.content.decode()
+
+
+# ---------------------------------------------------------------- board
+
+
+def test_board_move_with_htmx_returns_the_board(client, hiring_user, candidate):
+    client.force_login(hiring_user)
+    response = client.post(
+        reverse("assessments:candidate-move", args=[candidate.pk]), {"to_stage": "role_play"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-testid="board"' in body and "<html" not in body
+    candidate.refresh_from_db()
+    assert candidate.stage == "role_play"
+    bad = client.post(
+        reverse("assessments:candidate-move", args=[candidate.pk]), {"to_stage": "hired"}, HTTP_HX_REQUEST="true"
+    )
+    assert bad.status_code == 400 and "alert-danger" in bad.content.decode()
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_board_query_count_is_flat(client, hiring_user, requisition, n, django_assert_max_num_queries):
+    stages = ["screening", "behavioural", "role_play", "mock_ticket", "aptitude"]
+    for i in range(n):
+        candidate = CandidateFactory(requisition=requisition, stage=stages[i % 5])
+        if i % 4 == 0:
+            services.interview_start(candidate=candidate, stage="screening", interviewer=hiring_user)
+    client.force_login(hiring_user)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("assessments:requisition-board", args=[requisition.pk]))
+    assert response.status_code == 200
+    assert response.content.decode().count("data-candidate=") == n
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_scorecard_query_count_is_flat(
+    client, hiring_user, requisition, n, django_assert_max_num_queries, django_user_model
+):
+    from skillhub import roles
+    from skillhub.tests.factories import UserFactory
+
+    candidate = CandidateFactory(requisition=requisition)
+    score(candidate=candidate, user=hiring_user)
+    for _ in range(n):
+        other = UserFactory(roles=[roles.HIRING_MANAGER])
+        requisition.hiring_team.add(other)
+        score(candidate=candidate, user=other, stage="screening")
+    client.force_login(hiring_user)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("assessments:candidate-scorecard", args=[candidate.pk]))
+    assert response.status_code == 200 and "Weighted score" in response.content.decode()
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_compare_and_list_query_counts_are_flat(client, hiring_user, requisition, n, django_assert_max_num_queries):
+    for _ in range(n):
+        score(candidate=CandidateFactory(requisition=requisition), user=hiring_user, stage="screening")
+    client.force_login(hiring_user)
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("assessments:requisition-compare", args=[requisition.pk])).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("assessments:requisition-list")).status_code == 200
+
+
+# ---------------------------------------------------------------- blind scoring on pages
+
+
+def test_scorecard_is_blind_until_own_submission(client, candidate, hiring_user, second_hiring_user):
+    score(candidate=candidate, user=hiring_user, default=4, recommendation="strong_yes")
+    Interview.objects.filter(interviewer=hiring_user).update(notes="SECRET-NOTES-OF-FIRST")
+    client.force_login(second_hiring_user)
+    url = reverse("assessments:candidate-scorecard", args=[candidate.pk])
+    body = client.get(url).content.decode()
+    assert 'data-testid="blind-notice"' in body
+    assert "SECRET-NOTES-OF-FIRST" not in body and "Strong yes" not in body and "seen empathy" not in body
+    compare = client.get(reverse("assessments:requisition-compare", args=[candidate.requisition_id])).content.decode()
+    assert "hidden until you score" in compare and "4.00" not in compare
+    draft = score(candidate=candidate, user=second_hiring_user, default=2, submit=False)
+    assert "blind-notice" in client.get(url).content.decode()
+    detail = client.get(reverse("assessments:interview-detail", args=[draft.pk])).content.decode()
+    assert "seen empathy" in detail  # their own evidence …
+    assert "SECRET-NOTES-OF-FIRST" not in detail  # … never the other interviewer's
+    services.interview_submit(interview=draft, recommendation="no")
+    body = client.get(url).content.decode()
+    assert "blind-notice" not in body and "SECRET-NOTES-OF-FIRST" in body and "Strong yes" in body
+
+
+def test_scoring_through_the_pages(client, candidate, hiring_user):
+    client.force_login(hiring_user)
+    response = client.post(reverse("assessments:interview-start", args=[candidate.pk]), {"stage": "screening"})
+    interview = Interview.objects.get(candidate=candidate, interviewer=hiring_user)
+    assert response.url == reverse("assessments:interview-detail", args=[interview.pk])
+    items = selectors.interview_items(interview=interview)
+    save = reverse("assessments:rating-save", args=[interview.pk])
+    first = items[0].key
+    response = client.post(
+        save, {"item": first, f"score-{first}": "3", f"evidence-{first}": "gave an example"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200 and "Saved: 3" in response.content.decode()
+    response = client.post(save, {"item": first, f"score-{first}": "9"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400
+    data = {"items": [item.key for item in items], "recommendation": "yes", "notes": "fine"}
+    for item in items[1:]:
+        data[f"nee-{item.key}"] = "on"
+    response = client.post(reverse("assessments:interview-submit", args=[interview.pk]), data)
+    assert response.status_code == 302
+    interview.refresh_from_db()
+    assert interview.status == "submitted" and interview.recommendation == "yes"
+    assert interview.ratings.filter(not_enough_evidence=True).count() == len(items) - 1
+
+
+def test_submit_without_all_ratings_shows_an_error(client, candidate, hiring_user):
+    client.force_login(hiring_user)
+    interview = services.interview_start(candidate=candidate, stage="screening", interviewer=hiring_user)
+    response = client.post(
+        reverse("assessments:interview-submit", args=[interview.pk]), {"recommendation": "yes"}, follow=True
+    )
+    assert "Rate every item" in response.content.decode()
+    interview.refresh_from_db()
+    assert interview.status == "draft"
+
+
+def test_role_play_start_without_scenario_is_refused(client, candidate, hiring_user):
+    client.force_login(hiring_user)
+    response = client.post(
+        reverse("assessments:interview-start", args=[candidate.pk]), {"stage": "role_play"}, follow=True
+    )
+    assert "Choose the role-play scenario" in response.content.decode()
+    assert not Interview.objects.exists()
+
+
+def test_hire_through_the_page(client, candidate, hiring_user, team):
+    score(candidate=candidate, user=hiring_user)
+    client.force_login(hiring_user)
+    url = reverse("assessments:candidate-hire", args=[candidate.pk])
+    bad = client.post(url, {"reasons": "", "team": team.pk})
+    assert bad.status_code == 400
+    response = client.post(
+        url,
+        {"reasons": "Great", "team": team.pk, "start_date": "2026-02-02", "employee_id": "H9", "channels": ["email"]},
+    )
+    assert response.status_code == 302
+    candidate.refresh_from_db()
+    assert candidate.stage == "hired" and candidate.agent.employee_id == "H9"
+
+
+# ---------------------------------------------------------------- candidate self-serve tests
+
+
+def _link(client, hiring_user, candidate, kind):
+    client.force_login(hiring_user)
+    client.post(reverse("assessments:candidate-issue-link", args=[candidate.pk]), {"kind": kind, "valid_days": 3})
+    page = client.get(reverse("assessments:candidate-detail", args=[candidate.pk])).content.decode()
+    marker = "/hiring/t/"
+    start = page.index(marker)
+    url = page[start : page.index('"', start)]
+    client.logout()
+    return url
+
+
+def test_mock_ticket_link_flow(client, hiring_user, candidate, other_candidate):
+    url = _link(client, hiring_user, candidate, "mock_ticket")
+    page = client.get(url)
+    body = page.content.decode()
+    assert page.status_code == 200 and candidate.first_name in body
+    assert other_candidate.last_name not in body and candidate.requisition.title not in body
+    tickets = list(MockTicket.objects.all())
+    assert all(ticket.subject in body for ticket in tickets)
+    save = client.post(url + "save/", {"ticket": tickets[0].pk, f"body-{tickets[0].pk}": "Hello there."})
+    assert save.status_code == 200 and "Saved" in save.content.decode()
+    assert TicketReply.objects.get(ticket=tickets[0]).body == "Hello there."
+    assert "Hello there." in client.get(url).content.decode()  # saved as they go: still there on return
+    done = client.post(url + "submit/", {f"body-{tickets[1].pk}": "Second reply."})
+    assert done.status_code == 200 and 'data-testid="done"' in done.content.decode()
+    assert TicketReply.objects.filter(candidate_test__submitted_at__isnull=False).count() == 2
+    again = client.get(url)
+    assert again.status_code == 410 and "already been submitted" in again.content.decode()
+    assert client.post(url + "save/", {"ticket": tickets[0].pk, "body": "sneaky"}).status_code == 410
+    assert TicketReply.objects.get(ticket=tickets[0]).body == "Hello there."
+
+
+def test_aptitude_link_flow_scores_automatically(client, hiring_user, candidate):
+    url = _link(client, hiring_user, candidate, "aptitude")
+    assert "Start the test" in client.get(url).content.decode()
+    client.post(url, {"start": "1"})
+    test = CandidateTest.objects.get(kind="aptitude")
+    assert test.started_at is not None
+    questions = list(test.aptitude_test.questions.order_by("position"))
+    for question in questions[:4]:
+        client.post(url + "save/", {"question": question.pk, f"q-{question.pk}": question.correct_choice})
+    wrong = (questions[4].correct_choice + 1) % len(questions[4].choices)
+    client.post(url + "save/", {"question": questions[4].pk, f"q-{questions[4].pk}": wrong})
+    assert client.post(url + "save/", {"question": questions[5].pk, f"q-{questions[5].pk}": 99}).status_code == 400
+    client.post(url + "submit/", {f"q-{questions[6].pk}": questions[6].correct_choice})
+    assert AptitudeAnswer.objects.count() == 6
+    test.refresh_from_db()
+    assert selectors.aptitude_score(candidate_test=test) == (5, len(questions))
+    assert client.get(url).status_code == 410
+
+
+def test_expired_and_unknown_links(client, hiring_user, candidate):
+    url = _link(client, hiring_user, candidate, "mock_ticket")
+    CandidateTest.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    response = client.get(url)
+    assert response.status_code == 410 and "expired" in response.content.decode()
+    assert client.get(reverse("assessments:take-test", args=["not-a-real-token"])).status_code == 404
+
+
+def test_link_is_shown_once(client, hiring_user, candidate):
+    _link(client, hiring_user, candidate, "mock_ticket")
+    client.force_login(hiring_user)
+    assert "/hiring/t/" not in client.get(reverse("assessments:candidate-detail", args=[candidate.pk])).content.decode()
+
+
+def test_mock_ticket_interview_shows_replies_with_reading_ease(client, hiring_user, candidate):
+    test, _ = services.candidate_test_issue(candidate=candidate, kind="mock_ticket", created_by=hiring_user)
+    ticket = MockTicket.objects.order_by("position").first()
+    services.ticket_reply_save(test=test, ticket=ticket, body="The cat sat on the mat.")
+    services.candidate_test_submit(test=test)
+    interview = services.interview_start(candidate=candidate, stage="mock_ticket", interviewer=hiring_user)
+    client.force_login(hiring_user)
+    body = client.get(reverse("assessments:interview-detail", args=[interview.pk])).content.decode()
+    assert "Flesch reading ease 116.1" in body and "The cat sat on the mat." in body
