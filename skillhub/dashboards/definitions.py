@@ -4,10 +4,18 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from coaching.kpis import KPI_INFO
+from coaching.kpis import Kpi as CoachingKpi
+
 from . import stats
 
-# Targets an agent is flagged against when below them several periods running (FLAG_PERIODS).
-TARGETS = {"fcr_pct": 70.0, "csat_pct": 80.0, "qa_score": 80.0}
+# Targets an agent is flagged against when below them several periods running (FLAG_PERIODS): the coaching KPIs'
+# default targets, so a flag and a coaching goal speak of the same number.
+TARGETS = {
+    "fcr_pct": KPI_INFO[CoachingKpi.FCR].default_target,
+    "csat_pct": KPI_INFO[CoachingKpi.CSAT].default_target,
+    "qa_score": KPI_INFO[CoachingKpi.QA].default_target,
+}
 FLAG_PERIODS = 3
 FCR_BENCHMARK = (70.0, 79.0)
 

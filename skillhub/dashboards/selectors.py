@@ -7,9 +7,11 @@ are here, summing the same AgentDay / AgentSkillDay counts and deriving figures 
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, FilteredRelation, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.db.models.functions import TruncWeek
 
+from coaching.models import Goal
+from coaching.status import GoalStatus
 from skillhub.models import Agent, AgentDay, AgentSkillDay, Team
 from skillhub.selectors import metrics
 
@@ -191,10 +193,15 @@ def agent_table(*, agents: QuerySet[Agent], period: Period) -> list[dict]:
     for step, p in enumerate(periods[1:], start=1):
         in_period = Q(span_days__day__range=(p.start, p.end))
         aggregates |= {f"p{step}_{name}": Sum(f"span_days__{name}", filter=in_period) for name in flag_fields}
+    goals = Goal.objects.filter(plan__agent=OuterRef("pk")).order_by().values("plan__agent")
     rows = (
         agents.annotate(span_days=FilteredRelation("agent_days", condition=span))
         .values("pk", "user__first_name", "user__last_name", "team_id", "team__name")
-        .annotate(**aggregates)
+        .annotate(
+            **aggregates,
+            goals_open=_count(goals.filter(status__in=[GoalStatus.ON_TRACK, GoalStatus.AT_RISK])),
+            goals_at_risk=_count(goals.filter(status=GoalStatus.AT_RISK)),
+        )
         .order_by("user__last_name", "user__first_name", "pk")
     )
     result = []
@@ -209,8 +216,25 @@ def agent_table(*, agents: QuerySet[Agent], period: Period) -> list[dict]:
         for name in flag_fields:
             values[f"p0_{name}"] = values[name]
         row["flag_keys"] = _below_target(values)
+        row["goals_open"] = values["goals_open"] or 0
+        row["goals_at_risk"] = values["goals_at_risk"] or 0
         result.append(row)
     return result
+
+
+def _count(goals: QuerySet) -> Subquery:
+    return Subquery(goals.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField())
+
+
+def goal_list_for_agent(*, agent: Agent) -> QuerySet[Goal]:
+    """The agent's coaching goals, open ones first by due date."""
+    return (
+        Goal.objects.filter(plan__agent=agent)
+        .select_related("skill", "plan")
+        .order_by(
+            Case(When(status__in=[GoalStatus.AT_RISK, GoalStatus.ON_TRACK], then=0), default=1), "due_date", "pk"
+        )[:8]
+    )
 
 
 def _below_target(values: dict) -> list[str]:

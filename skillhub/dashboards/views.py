@@ -144,7 +144,16 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
         team__in=teams.values("pk"), status=Review.Status.DISPUTED, is_calibration=False
     ).count()
     now = sums["now"]
+    at_risk = [row for row in agent_rows if row["goals_at_risk"]]
+    coaching = {
+        "agents_with_goals": sum(1 for row in agent_rows if row["goals_open"]),
+        "open_goals": sum(row["goals_open"] for row in agent_rows),
+        "at_risk_count": sum(row["goals_at_risk"] for row in agent_rows),
+        "at_risk": at_risk[:10],
+        "more": max(len(at_risk) - 10, 0),
+    }
     context = {
+        "coaching": coaching,
         "form": form,
         "filters": filters,
         "team_choices": team_choices,
@@ -271,7 +280,7 @@ def _agent_dashboard(request: HttpRequest, agent: Agent) -> HttpResponse:
         "presets": _presets(filters),
         "is_own": agent.user_id == request.user.pk,
         "team_query": filters.with_teams([agent.team_id]),
-        "goals": [],
+        "goals": list(dash.goal_list_for_agent(agent=agent)),
     }
     return render(request, "skillhub/dashboard_agent.html", context)
 
