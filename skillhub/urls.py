@@ -18,6 +18,7 @@ app_patterns = (
         path("dashboards/vendors/", dashboards.vendor_comparison, name="vendor-comparison"),
         path("dashboards/agents/<int:pk>/", dashboards.agent_dashboard, name="agent-dashboard"),
         path("dashboards/me/", dashboards.my_dashboard, name="my-dashboard"),
+        path("dashboards/hiring/", dashboards.hiring_dashboard, name="hiring-dashboard"),
     ],
     "skillhub",
 )

@@ -8,6 +8,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from assessments.models import Stage
+from assessments.selectors import requisitions_for_user
 from qa.models import COUNTED_STATUSES, Review
 from skillhub import roles
 from skillhub.models import Agent, Skill, Vendor
@@ -15,7 +17,7 @@ from skillhub.selectors import metrics
 from skillhub.selectors.scope import agents_for_user, teams_for_user, vendors_for_user
 from skillhub.views import require_role
 
-from . import definitions, exports
+from . import definitions, exports, hiring
 from . import selectors as dash
 from .charts import heatmap_rows, kpi_cards, trend_charts
 from .periods import Filters, PeriodForm, default_filters, filters_from
@@ -301,3 +303,32 @@ def my_dashboard(request: HttpRequest) -> HttpResponse:
     """The signed-in agent's own dashboard (their landing page)."""
     agent = get_object_or_404(Agent.objects.select_related("user", "team__vendor"), user_id=request.user.pk)
     return _agent_dashboard(request, agent)
+
+
+@require_role(roles.HIRING_MANAGER)
+def hiring_dashboard(request: HttpRequest) -> HttpResponse:
+    """Candidates per stage per requisition, time in stage and pass rate per stage (requisitions the user is on)."""
+    requisitions = requisitions_for_user(user=request.user)
+    rows = hiring.pipeline(requisitions=requisitions)
+    stages = hiring.stage_stats(requisitions=requisitions)
+    labels = [Stage(stage).label for stage in hiring.PIPELINE]
+    export = request.GET.get("export")
+    if export == "pipeline":
+        return exports.csv_response(
+            filename="hiring-pipeline.csv",
+            header=["Requisition", "Status", "Openings", *labels, "Total"],
+            rows=([row["title"], row["status"], row["openings"], *row["stages"], row["total"]] for row in rows),
+        )
+    if export == "stages":
+        return exports.csv_response(
+            filename="hiring-stages.csv",
+            header=["Stage", "Entered", "Left", "Passed", "Pass rate %", "Mean days in stage"],
+            rows=([s["stage"], s["entered"], s["left"], s["passed"], s["pass_rate"], s["mean_days"]] for s in stages),
+        )
+    chart = {
+        "id": "pipeline",
+        "labels": [row["title"] for row in rows],
+        "datasets": [{"label": label, "data": [row["stages"][i] for row in rows]} for i, label in enumerate(labels)],
+    }
+    context = {"rows": rows, "stages": stages, "labels": labels, "chart": chart}
+    return render(request, "skillhub/dashboard_hiring.html", context)

@@ -28,6 +28,7 @@ MATRIX: dict[str, tuple[str, str | None, str]] = {
     "skillhub:vendor-comparison": ("GET", None, "L 200 200 403 403 403 403 200 403"),
     "skillhub:agent-dashboard": ("GET", "agent", "L 200 200 403 403 200 404 404 403"),
     "skillhub:my-dashboard": ("GET", None, "L 404 403 403 403 200 200 403 403"),
+    "skillhub:hiring-dashboard": ("GET", None, "L 200 403 403 200 403 403 403 403"),
     "login": ("GET", None, "200 R R R R R R R R"),
     "logout": ("POST", None, "R R R R R R R R R"),
     "password_change": ("GET", None, "L 200 200 200 200 200 200 200 200"),

@@ -92,6 +92,28 @@
     return charts;
   }
 
+  function drawStacked() {
+    var source = document.getElementById("hiring-chart");
+    var canvas = document.querySelector('canvas[data-chart="pipeline"]');
+    if (!source || !canvas || !window.Chart) { return null; }
+    var spec = JSON.parse(source.textContent);
+    var chart = new window.Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: spec.labels,
+        datasets: spec.datasets.map(function (d, i) {
+          return { label: d.label, data: d.data, backgroundColor: COLOURS[i % COLOURS.length] };
+        })
+      },
+      options: {
+        animation: false, responsive: true, maintainAspectRatio: false, indexAxis: "y",
+        scales: { x: { stacked: true, title: { display: true, text: "candidates" } }, y: { stacked: true } }
+      }
+    });
+    canvas.dataset.drawn = "true";
+    return chart;
+  }
+
   function cellValue(row, index, numeric) {
     var cell = row.children[index];
     if (!cell) { return numeric ? -Infinity : ""; }
@@ -138,6 +160,8 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     window.skillhubCharts = drawCharts();
+    var stacked = drawStacked();
+    if (stacked) { window.skillhubCharts.push(stacked); }
     wireSorting();
     wireTooltips();
   });
