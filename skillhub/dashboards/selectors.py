@@ -7,7 +7,7 @@ are here, summing the same AgentDay / AgentSkillDay counts and deriving figures 
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import Case, Count, F, FilteredRelation, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.db.models import Case, Count, F, FilteredRelation, Q, QuerySet, Sum, When
 from django.db.models.functions import TruncWeek
 
 from coaching.models import Goal
@@ -30,12 +30,18 @@ def _unprefix(values: dict, prefix: str) -> dict:
     return {name: values.get(f"{prefix}{name}") for name in metrics.COUNT_FIELDS}
 
 
-def _rows(*, teams: QuerySet[Team] | None = None, agents: QuerySet[Agent] | None = None) -> QuerySet[AgentDay]:
+def _ids(objects) -> list[int] | QuerySet:
+    """A list of ids stays a literal list (so PostgreSQL uses the (team, day) index); a queryset becomes a subquery."""
+    return objects if isinstance(objects, list | tuple) else objects.values("pk")
+
+
+def _rows(*, teams=None, agents=None) -> QuerySet[AgentDay]:
+    """AgentDay rows of `teams` and/or `agents` (querysets, or lists of ids)."""
     rows = AgentDay.objects.all()
     if teams is not None:
-        rows = rows.filter(team__in=teams.values("pk"))
+        rows = rows.filter(team_id__in=_ids(teams))
     if agents is not None:
-        rows = rows.filter(agent__in=agents.values("pk"))
+        rows = rows.filter(agent_id__in=_ids(agents))
     return rows
 
 
@@ -152,34 +158,33 @@ def _period_sums(relation: str, period: Period, prefix: str = "") -> dict:
 
 
 def team_table(*, scope: QuerySet[Team], selected_ids: list[int], period: Period) -> tuple[list[tuple], list[dict]]:
-    """The team picker's choices (every team in scope) and the figures of the selected teams, in one query.
+    """The team picker's choices (every team in scope) and the figures of the selected teams (all when none).
 
-    Returns (choices as (pk, name, vendor name), rows as metrics.metrics_by_team rows for the selected teams, or all
-    when none is selected). Contacts count for the team that handled them.
+    Two queries: the scope resolved to ids first, so the figures query reads the (team, day) index with literal ids.
+    Rows are as metrics.metrics_by_team rows; contacts count for the team that handled them.
     """
-    condition = Q(agent_days__day__range=(period.start, period.end))
-    if selected_ids:
-        condition &= Q(agent_days__team_id__in=selected_ids)
+    choices = list(scope.order_by("vendor__name", "name", "pk").values_list("pk", "name", "vendor__name"))
+    ids = [pk for pk, _, _ in choices if not selected_ids or pk in selected_ids]
     rows = (
-        scope.annotate(period_days=FilteredRelation("agent_days", condition=condition))
+        Team.objects.filter(pk__in=ids)
+        .annotate(
+            period_days=FilteredRelation("agent_days", condition=Q(agent_days__day__range=(period.start, period.end)))
+        )
         .values("pk", "name", "vendor_id", "vendor__name", "vendor__kind")
         .annotate(**_period_sums("period_days", period))
         .order_by("vendor__name", "name", "pk")
     )
-    choices, table = [], []
-    for values in rows:
-        choices.append((values["pk"], values["name"], values["vendor__name"]))
-        if not selected_ids or values["pk"] in selected_ids:
-            table.append(
-                {
-                    "team_id": values["pk"],
-                    "team_name": values["name"],
-                    "vendor_id": values["vendor_id"],
-                    "vendor_name": values["vendor__name"],
-                    "vendor_kind": values["vendor__kind"],
-                    **metrics.figures(_unprefix(values, "")),
-                }
-            )
+    table = [
+        {
+            "team_id": values["pk"],
+            "team_name": values["name"],
+            "vendor_id": values["vendor_id"],
+            "vendor_name": values["vendor__name"],
+            "vendor_kind": values["vendor__kind"],
+            **metrics.figures(_unprefix(values, "")),
+        }
+        for values in rows
+    ]
     return choices, table
 
 
@@ -193,15 +198,10 @@ def agent_table(*, agents: QuerySet[Agent], period: Period) -> list[dict]:
     for step, p in enumerate(periods[1:], start=1):
         in_period = Q(span_days__day__range=(p.start, p.end))
         aggregates |= {f"p{step}_{name}": Sum(f"span_days__{name}", filter=in_period) for name in flag_fields}
-    goals = Goal.objects.filter(plan__agent=OuterRef("pk")).order_by().values("plan__agent")
     rows = (
         agents.annotate(span_days=FilteredRelation("agent_days", condition=span))
         .values("pk", "user__first_name", "user__last_name", "team_id", "team__name")
-        .annotate(
-            **aggregates,
-            goals_open=_count(goals.filter(status__in=[GoalStatus.ON_TRACK, GoalStatus.AT_RISK])),
-            goals_at_risk=_count(goals.filter(status=GoalStatus.AT_RISK)),
-        )
+        .annotate(**aggregates)
         .order_by("user__last_name", "user__first_name", "pk")
     )
     result = []
@@ -216,14 +216,20 @@ def agent_table(*, agents: QuerySet[Agent], period: Period) -> list[dict]:
         for name in flag_fields:
             values[f"p0_{name}"] = values[name]
         row["flag_keys"] = _below_target(values)
-        row["goals_open"] = values["goals_open"] or 0
-        row["goals_at_risk"] = values["goals_at_risk"] or 0
         result.append(row)
     return result
 
 
-def _count(goals: QuerySet) -> Subquery:
-    return Subquery(goals.annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField())
+def goals_by_agent(*, agents: QuerySet[Agent]) -> dict[int, dict]:
+    """Per agent id: open coaching goals (on track or at risk) and those at risk."""
+    open_statuses = [GoalStatus.ON_TRACK, GoalStatus.AT_RISK]
+    rows = (
+        Goal.objects.filter(plan__agent__in=agents.values("pk"), status__in=open_statuses)
+        .values("plan__agent_id")
+        .annotate(open=Count("pk"), at_risk=Count("pk", filter=Q(status=GoalStatus.AT_RISK)))
+        .order_by()
+    )
+    return {row["plan__agent_id"]: row for row in rows}
 
 
 def goal_list_for_agent(*, agent: Agent) -> QuerySet[Goal]:
@@ -251,7 +257,7 @@ def _below_target(values: dict) -> list[str]:
     return below
 
 
-def vendor_table(*, vendors, teams: QuerySet[Team], periods: dict[str, Period]) -> list[dict]:
+def vendor_table(*, vendors, teams, periods: dict[str, Period]) -> list[dict]:
     """Per vendor of `vendors` (by name): metrics.metrics_by_vendor figures for each labelled period, one query.
 
     Only contacts of `teams` (the user's scope) count. Each row: vendor_id, vendor_name, vendor_kind and, per label,
@@ -260,7 +266,7 @@ def vendor_table(*, vendors, teams: QuerySet[Team], periods: dict[str, Period]) 
     first = min(p.start for p in periods.values())
     last = max(p.end for p in periods.values())
     condition = Q(teams__agent_days__day__range=(first, last))
-    in_scope = Q(scoped_days__team_id__in=teams.values("pk"))
+    in_scope = Q(scoped_days__team_id__in=_ids(teams))
     aggregates = {}
     for label, period in periods.items():
         in_period = in_scope & Q(scoped_days__day__range=(period.start, period.end))

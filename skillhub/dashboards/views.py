@@ -12,9 +12,9 @@ from assessments.models import Stage
 from assessments.selectors import requisitions_for_user
 from qa.models import COUNTED_STATUSES, Review
 from skillhub import roles
-from skillhub.models import Agent, Skill, Vendor
+from skillhub.models import Agent, Skill, Team, Vendor
 from skillhub.selectors import metrics
-from skillhub.selectors.scope import agents_for_user, teams_for_user, vendors_for_user
+from skillhub.selectors.scope import agents_for_user, teams_for_user
 from skillhub.views import require_role
 
 from . import definitions, exports, hiring
@@ -92,8 +92,10 @@ def _team_scope(request: HttpRequest):
         # A team out of scope or bad dates: the form shows the error; figures are of the defaults (rare: 1 query).
         choices, team_rows = dash.team_table(scope=scope, selected_ids=checked.team_ids, period=checked.period)
     filters = checked
-    teams = scope.filter(pk__in=filters.team_ids) if filters.team_ids else scope
-    agents = agents_for_user(user=request.user).filter(team__in=teams.values("pk"))
+    # The scope resolved to literal ids once (from the query above), so the rollup queries use their indexes.
+    team_ids = filters.team_ids or [pk for pk, _, _ in choices]
+    teams = team_ids
+    agents = agents_for_user(user=request.user).filter(team_id__in=team_ids)
     team_rows = [row for row in team_rows if not filters.team_ids or row["team_id"] in filters.team_ids]
     return form, filters, choices, team_rows, teams, agents
 
@@ -135,15 +137,18 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
 
     sums = dash.totals(periods={"now": period, "before": period.previous()}, teams=teams)
     agent_rows = dash.agent_table(agents=agents, period=period)
+    goals = dash.goals_by_agent(agents=agents)
     for row in agent_rows:
         row["flags"] = [definitions.KPI_BY_KEY[key].short for key in row["flag_keys"]]
+        row["goals_open"] = goals.get(row["agent_id"], {}).get("open", 0)
+        row["goals_at_risk"] = goals.get(row["agent_id"], {}).get("at_risk", 0)
     for row in team_rows:
         row["query"] = filters.with_teams([row["team_id"]])
     skills = _skills()
     scores = metrics.skill_scores_by_agent(agents=agents, start=period.start, end=period.end)
     trend_rows = dash.trend(period=period, grain=filters.chart_grain, teams=teams)
     open_disputes = Review.objects.filter(
-        team__in=teams.values("pk"), status=Review.Status.DISPUTED, is_calibration=False
+        team_id__in=[row["team_id"] for row in team_rows], status=Review.Status.DISPUTED, is_calibration=False
     ).count()
     now = sums["now"]
     at_risk = [row for row in agent_rows if row["goals_at_risk"]]
@@ -201,8 +206,11 @@ def vendor_comparison(request: HttpRequest) -> HttpResponse:
     """In-house against outsourced partners on the same figures and period (vendors in the user's scope)."""
     form, filters = _filters(request, teams=[])
     period = filters.period
-    teams = teams_for_user(user=request.user)
-    vendors = vendors_for_user(user=request.user)
+    # The scope resolved to literal ids once, so the rollup queries use their indexes.
+    team_kinds = list(teams_for_user(user=request.user).values_list("pk", "vendor__kind"))
+    team_ids = [pk for pk, _ in team_kinds]
+    teams = Team.objects.filter(pk__in=team_ids)
+    vendors = Vendor.objects.filter(pk__in=teams.values("vendor_id"))
     export = request.GET.get("export")
     name = _period_name(filters)
     if export == "vendors":
@@ -212,9 +220,9 @@ def vendor_comparison(request: HttpRequest) -> HttpResponse:
         rows = metrics.metrics_by_team(teams=teams, start=period.start, end=period.end)
         return _csv(f"vendor-teams-{name}.csv", TEAM_COLUMNS, rows)
 
-    table = dash.vendor_table(vendors=vendors, teams=teams, periods={"now": period, "before": period.previous()})
-    in_house_teams = teams.filter(vendor__kind=Vendor.Kind.IN_HOUSE)
-    in_house = dash.totals(periods={"now": period}, teams=in_house_teams)["now"]
+    table = dash.vendor_table(vendors=vendors, teams=team_ids, periods={"now": period, "before": period.previous()})
+    in_house_ids = [pk for pk, kind in team_kinds if kind == Vendor.Kind.IN_HOUSE]
+    in_house = dash.totals(periods={"now": period}, teams=in_house_ids)["now"]
     has_in_house = any(row["vendor_kind"] == Vendor.Kind.IN_HOUSE for row in table)
     vendor_rows = []
     for entry in table:
@@ -227,7 +235,7 @@ def vendor_comparison(request: HttpRequest) -> HttpResponse:
     for row in team_rows:
         row["query"] = filters.with_teams([row["team_id"]])
     vendor_names = {row["vendor_id"]: row["vendor_name"] for row in vendor_rows}
-    by_vendor = dash.trend_by_vendor(period=period, teams=teams, grain=filters.chart_grain)
+    by_vendor = dash.trend_by_vendor(period=period, teams=team_ids, grain=filters.chart_grain)
     context = {
         "form": form,
         "filters": filters,
