@@ -174,32 +174,33 @@ def _rebuild(start: date, end: date) -> int:
     return rows
 
 
-def _repeat_deadline(column: str) -> str:
-    """SQL for `column` plus the repeat window, per database."""
+def _after_window(later: str, first: str) -> str:
+    """SQL: `later` started more than the repeat window (a parameter, in days) after `first`, per database."""
     if connection.vendor == "postgresql":
-        return f"{column} + make_interval(days => %s)"
-    return f"julianday({column}) + %s"
-
-
-def _started(column: str) -> str:
-    return column if connection.vendor == "postgresql" else f"julianday({column})"
+        return f"{later} > {first} + make_interval(days => %s)"
+    return f"julianday({later}) > julianday({first}) + %s"
 
 
 def _statuses_sql() -> str:
     return ", ".join(f"'{status}'" for status in COUNTED_STATUSES)
 
 
-def agent_day_select_sql(*, where_contacts: str, where_firsts: str, where_reviews: str) -> str:
-    """SELECT of the AgentDay columns grouped by (day, agent, team), for contacts, cases and QA reviews.
+def agent_day_sql() -> str:
+    """INSERT … SELECT of the AgentDay rows of the days start..end, grouped by (day, agent, team).
 
-    - contacts, surveys and seconds: every contact on its own day, agent and team;
-    - cases: on the day, agent and team of the case's first contact (earliest started_at, then lowest id);
-      first-contact resolved when its explicit flag says so, else when it is resolved and no other contact of
-      the case started within REPEAT_WINDOW_DAYS of it;
+    One pass over the contacts of the cases that have a contact in the range, numbered within their case
+    (earliest started_at first, then lowest id), with the start of the case's next contact:
+    - contacts, surveys and seconds: every contact of the range on its own day, agent and team;
+    - cases: the contacts numbered 1 (a case counts on the day, agent and team of its first contact);
+      first-contact resolved when its explicit flag says so, else when it is resolved and the case's next contact
+      started more than REPEAT_WINDOW_DAYS later (or never);
     - QA: counted reviews (COUNTED_STATUSES, not calibration, scored) on their contact's day and their team.
     """
-    repeat = _repeat_deadline("f.started_at")
+    columns = ", ".join(["day", "agent_id", "team_id", *AGENT_DAY_COLUMNS])
+    no_repeat = f"(x.next_at IS NULL OR {_after_window('x.next_at', 'x.started_at')})"
+    fcr = f"COALESCE(x.first_contact_resolved, x.resolved AND {no_repeat})"
     return f"""
+INSERT INTO skillhub_agentday ({columns})
 SELECT u.day, u.agent_id, u.team_id,
        SUM(u.contacts), SUM(u.cases), SUM(u.fcr_cases),
        SUM(u.csat_responses), SUM(u.csat_satisfied), SUM(u.csat_sum),
@@ -207,45 +208,35 @@ SELECT u.day, u.agent_id, u.team_id,
        SUM(u.nps_responses), SUM(u.promoters), SUM(u.detractors),
        SUM(u.handle_seconds), SUM(u.after_seconds), SUM(u.reviews), SUM(u.qa_score_sum)
 FROM (
-    SELECT c.day, c.agent_id, c.team_id,
-           COUNT(*) AS contacts, 0 AS cases, 0 AS fcr_cases,
-           COUNT(c.csat) AS csat_responses,
-           SUM(CASE WHEN c.csat >= 4 THEN 1 ELSE 0 END) AS csat_satisfied,
-           COALESCE(SUM(c.csat), 0) AS csat_sum,
-           COUNT(c.ces) AS ces_responses, COALESCE(SUM(c.ces), 0) AS ces_sum,
-           COUNT(c.nps) AS nps_responses,
-           SUM(CASE WHEN c.nps >= 9 THEN 1 ELSE 0 END) AS promoters,
-           SUM(CASE WHEN c.nps <= 6 THEN 1 ELSE 0 END) AS detractors,
-           SUM(c.handle_seconds) AS handle_seconds, SUM(c.after_contact_seconds) AS after_seconds,
+    SELECT x.day, x.agent_id, x.team_id,
+           COUNT(*) AS contacts,
+           SUM(CASE WHEN x.rn = 1 THEN 1 ELSE 0 END) AS cases,
+           SUM(CASE WHEN x.rn = 1 AND {fcr} THEN 1 ELSE 0 END) AS fcr_cases,
+           COUNT(x.csat) AS csat_responses,
+           SUM(CASE WHEN x.csat >= 4 THEN 1 ELSE 0 END) AS csat_satisfied,
+           COALESCE(SUM(x.csat), 0) AS csat_sum,
+           COUNT(x.ces) AS ces_responses, COALESCE(SUM(x.ces), 0) AS ces_sum,
+           COUNT(x.nps) AS nps_responses,
+           SUM(CASE WHEN x.nps >= 9 THEN 1 ELSE 0 END) AS promoters,
+           SUM(CASE WHEN x.nps <= 6 THEN 1 ELSE 0 END) AS detractors,
+           SUM(x.handle_seconds) AS handle_seconds, SUM(x.after_contact_seconds) AS after_seconds,
            0 AS reviews, 0 AS qa_score_sum
-    FROM skillhub_contact c
-    WHERE {where_contacts}
-    GROUP BY c.day, c.agent_id, c.team_id
-    UNION ALL
-    SELECT f.day, f.agent_id, f.team_id,
-           0, COUNT(*),
-           SUM(CASE WHEN COALESCE(
-                   f.first_contact_resolved,
-                   f.resolved AND NOT EXISTS (
-                       SELECT 1 FROM skillhub_contact r
-                       WHERE r.case_id = f.case_id AND r.id <> f.id AND {_started("r.started_at")} <= {repeat}
-                   )
-               ) THEN 1 ELSE 0 END),
-           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
-    FROM skillhub_contact f
-    WHERE {where_firsts}
-      AND NOT EXISTS (
-          SELECT 1 FROM skillhub_contact p
-          WHERE p.case_id = f.case_id
-            AND (p.started_at < f.started_at OR (p.started_at = f.started_at AND p.id < f.id))
-      )
-    GROUP BY f.day, f.agent_id, f.team_id
+    FROM (
+        SELECT c.day, c.agent_id, c.team_id, c.started_at, c.resolved, c.first_contact_resolved,
+               c.csat, c.ces, c.nps, c.handle_seconds, c.after_contact_seconds,
+               ROW_NUMBER() OVER w AS rn, LEAD(c.started_at) OVER w AS next_at
+        FROM skillhub_contact c
+        WHERE c.case_id IN (SELECT k.case_id FROM skillhub_contact k WHERE k.day BETWEEN %s AND %s)
+        WINDOW w AS (PARTITION BY c.case_id ORDER BY c.started_at, c.id)
+    ) x
+    WHERE x.day BETWEEN %s AND %s
+    GROUP BY x.day, x.agent_id, x.team_id
     UNION ALL
     SELECT c.day, q.agent_id, q.team_id,
            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
            COUNT(*), SUM(q.score)
     FROM qa_review q JOIN skillhub_contact c ON c.id = q.contact_id
-    WHERE {where_reviews}
+    WHERE c.day BETWEEN %s AND %s
       AND q.status IN ({_statuses_sql()}) AND NOT q.is_calibration AND q.score IS NOT NULL
     GROUP BY c.day, q.agent_id, q.team_id
 ) u
@@ -253,18 +244,8 @@ GROUP BY u.day, u.agent_id, u.team_id
 """
 
 
-def agent_day_sql() -> str:
-    columns = ", ".join(["day", "agent_id", "team_id", *AGENT_DAY_COLUMNS])
-    select = agent_day_select_sql(
-        where_contacts="c.day BETWEEN %s AND %s",
-        where_firsts="f.day BETWEEN %s AND %s",
-        where_reviews="c.day BETWEEN %s AND %s",
-    )
-    return f"INSERT INTO skillhub_agentday ({columns})\n{select}"
-
-
 def agent_day_params(start: date, end: date) -> list:
-    return [start, end, settings.REPEAT_WINDOW_DAYS, start, end, start, end]
+    return [settings.REPEAT_WINDOW_DAYS, start, end, start, end, start, end]
 
 
 def agent_skill_day_sql() -> str:

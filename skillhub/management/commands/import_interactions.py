@@ -1,3 +1,5 @@
+import time
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -32,6 +34,7 @@ class Command(BaseCommand):
             stream, rows = imports.open_rows(options["file"], mapping)
         except OSError as error:
             raise CommandError(f"Cannot read {options['file']}: {error}") from error
+        started = time.perf_counter()
         bar = tqdm(unit=" rows", desc="Importing", disable=options["verbosity"] < 1, file=self.stderr._out)
         try:
             summary = imports.interactions_import(
@@ -47,6 +50,7 @@ class Command(BaseCommand):
         finally:
             stream.close()
         bar.close()
+        seconds = time.perf_counter() - started
         verb = "Would import" if summary.dry_run else "Imported"
         self.stdout.write(
             self.style.SUCCESS(
@@ -54,5 +58,6 @@ class Command(BaseCommand):
                 f"{summary.unchanged} unchanged"
                 + (f", {summary.agents_created} agents created" if summary.agents_created else "")
                 + (" (dry run: nothing written)" if summary.dry_run else "")
+                + f" in {seconds:.1f} s ({summary.rows / max(seconds, 1e-9):,.0f} rows/s)"
             )
         )

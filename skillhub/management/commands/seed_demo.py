@@ -8,6 +8,7 @@ from skillhub import demo
 # Each app seeds its own part, in this order; a seeder takes rng and stdout and is safe to run twice.
 SEEDERS = [
     "skillhub.demo.seed_org",
+    "skillhub.demo_contacts.seed_contacts",
     "assessments.demo.seed_hiring",
 ]
 

@@ -1,0 +1,113 @@
+"""Incremental rollups equal a full reconciliation; concurrent rollups never double count."""
+
+import threading
+from datetime import date
+
+import pytest
+from django.db import connection, connections
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from skillhub.models import AgentDay, AgentSkillDay, Contact, RollupMark
+from skillhub.services import rollups
+from skillhub.tests.contact_rows import row, run_import
+from skillhub.tests.factories import AgentFactory, TeamFactory
+
+COLUMNS = ["day", "agent_id", "team_id", *rollups.AGENT_DAY_COLUMNS]
+
+
+def table() -> list[tuple]:
+    return list(AgentDay.objects.order_by("day", "agent_id", "team_id").values_list(*COLUMNS))
+
+
+contact = st.fixed_dictionaries(
+    {
+        "external_id": st.sampled_from([f"e{n}" for n in range(10)]),
+        "case_id": st.sampled_from(["K0", "K1", "K2", "K3"]),
+        "agent": st.integers(0, 2),
+        "team": st.sampled_from(["", "", "T-one", "T-two"]),
+        "day": st.integers(1, 20),
+        "hour": st.integers(0, 23),
+        "resolved": st.sampled_from(["yes", "no"]),
+        "first_contact_resolved": st.sampled_from(["", "", "yes", "no"]),
+        "csat": st.sampled_from(["", 1, 4, 5]),
+        "nps": st.sampled_from(["", 0, 7, 10]),
+    }
+)
+
+
+@pytest.fixture
+def people(db):
+    one, two = TeamFactory(name="T-one"), TeamFactory(name="T-two")
+    return [AgentFactory(team=one), AgentFactory(team=one), AgentFactory(team=two)]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(batches=st.lists(st.lists(contact, min_size=1, max_size=6), min_size=1, max_size=5))
+def test_incremental_rollup_equals_full_reconciliation(people, batches):
+    for model in (AgentDay, AgentSkillDay, RollupMark, Contact):
+        model.objects.all().delete()
+    for batch in batches:
+        unique = {}
+        for item in batch:
+            unique[item["external_id"]] = row(
+                item["external_id"],
+                item["case_id"],
+                people[item["agent"]],
+                f"2026-04-{item['day']:02d}T{item['hour']:02d}:00:00Z",
+                team=item["team"],
+                resolved=item["resolved"],
+                first_contact_resolved=item["first_contact_resolved"],
+                csat=item["csat"],
+                nps=item["nps"],
+            )
+        run_import(list(unique.values()))
+        rollups.rollup_pending()
+    incremental = table()
+    rollups.rollup_full()
+    assert table() == incremental
+    assert sum(r[COLUMNS.index("contacts")] for r in incremental) == Contact.objects.count()
+
+
+def test_full_rollup_gives_identical_table_after_pending(people):
+    run_import([row(f"z{n}", f"Z{n % 3}", people[n % 3], f"2026-05-{1 + n:02d}T08:00:00Z") for n in range(12)])
+    rollups.rollup_pending()
+    pending = table()
+    rollups.rollup_full()
+    assert table() == pending and len(pending) == 12
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_rollups_at_once_do_not_double_count(postgres_only):
+    team = TeamFactory(name="T-lock")
+    agents = [AgentFactory(team=team) for _ in range(3)]
+    run_import(
+        [row(f"p{n}", f"P{n % 7}", agents[n % 3], f"2026-06-{1 + n % 5:02d}T{n % 24:02d}:00:00Z") for n in range(60)]
+    )
+    rollups.rollup_full()
+    expected = table()
+    errors = []
+    barrier = threading.Barrier(4)
+
+    def work(kind: str):
+        try:
+            barrier.wait()
+            for _ in range(3):
+                if kind == "full":
+                    rollups.rollup_full()
+                else:
+                    rollups.rollup_day_list(days=[date(2026, 6, d) for d in range(1, 6)])
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(kind,)) for kind in ("full", "days", "full", "days")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert table() == expected
+    assert connection.vendor == "postgresql"
