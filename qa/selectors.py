@@ -1,10 +1,10 @@
 """Reads of the qa app, scoped to the asking user; figures are database aggregates."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet, StdDev
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, F, FloatField, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Cast, TruncWeek
 from django.utils import timezone
 
 from qa.models import (
@@ -17,7 +17,7 @@ from qa.models import (
     ScorecardVersion,
 )
 from qa.rules import is_qa_lead
-from qa.stats import MeanCI, mean_ci
+from qa.stats import MeanCI, mean_ci_from_sums, sd_from_sums
 from skillhub import roles
 from skillhub.models import Agent, Skill, User
 from skillhub.selectors.scope import agents_for_user, teams_for_user
@@ -34,7 +34,11 @@ def reviews_for_user(*, user: User) -> QuerySet[Review]:
     if roles.is_admin(user):
         return Review.objects.all()
     if roles.has_role(user, roles.QA_REVIEWER):
-        return Review.objects.filter(agent__in=agents_for_user(user=user).values("pk"))
+        # Calibration reviews are blind: only their own reviewer opens them here (results: qa.selectors_calibration).
+        return Review.objects.filter(
+            Q(agent__in=agents_for_user(user=user).values("pk"), is_calibration=False)
+            | Q(is_calibration=True, reviewer_id=user.pk)
+        )
     if roles.has_role(user, roles.OPS_LEAD):
         return Review.objects.filter(
             agent__in=agents_for_user(user=user).values("pk"), status__in=COUNTED_STATUSES, is_calibration=False
@@ -204,22 +208,27 @@ def reviewer_queue(*, user: User) -> dict:
 # Figures ----------------------------------------------------------------------------------------------------------
 
 
-def day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
-
-
 def counted_for_agent(*, agent: Agent, start: date | None = None, end: date | None = None) -> QuerySet[Review]:
     qs = counted(Review.objects.filter(agent=agent))
     if start is not None:
-        qs = qs.filter(contact__started_at__gte=day_start(start))
+        qs = qs.filter(contact__day__gte=start)
     if end is not None:
-        qs = qs.filter(contact__started_at__lt=day_start(end + timedelta(days=1)))
+        qs = qs.filter(contact__day__lte=end)
     return qs
 
 
+def moments(field: str, *, filter: Q | None = None) -> dict:
+    """Count, sum and sum of squares of `field`: enough for a mean and its interval, in one aggregate."""
+    value = Cast(F(field), FloatField())
+    return {
+        "n": Count(field, filter=filter),
+        "total": Sum(value, filter=filter),
+        "total_sq": Sum(value * value, filter=filter),
+    }
+
+
 def score_ci(qs: QuerySet[Review]) -> MeanCI:
-    row = qs.aggregate(n=Count("score"), mean=Avg("score"), sd=StdDev("score", sample=True))
-    return mean_ci(n=row["n"], mean=row["mean"], sd=row["sd"])
+    return mean_ci_from_sums(**qs.aggregate(**moments("score")))
 
 
 @dataclass
@@ -232,26 +241,21 @@ def skill_figures(reviews: QuerySet[Review]) -> list[SkillFigure]:
     rows = (
         ReviewSkillScore.objects.filter(review__in=reviews.values("pk"), score__isnull=False)
         .values("skill_id")
-        .annotate(n=Count("score"), mean=Avg("score"), sd=StdDev("score", sample=True))
+        .annotate(**moments("score"))
     )
     by_skill = {row["skill_id"]: row for row in rows}
     return [
-        SkillFigure(skill=skill, ci=mean_ci(**{k: by_skill[skill.pk][k] for k in ("n", "mean", "sd")}))
+        SkillFigure(skill=skill, ci=mean_ci_from_sums(**{k: by_skill[skill.pk][k] for k in ("n", "total", "total_sq")}))
         for skill in Skill.objects.filter(pk__in=by_skill).order_by("position", "name")
     ]
 
 
 def weekly_trend(reviews: QuerySet[Review]) -> list[dict]:
     """Mean score and n per week of contact (database aggregate)."""
-    rows = (
-        reviews.annotate(week=TruncWeek("contact__started_at"))
-        .values("week")
-        .annotate(n=Count("score"), mean=Avg("score"), sd=StdDev("score", sample=True))
-        .order_by("week")
-    )
+    rows = reviews.annotate(week=TruncWeek("contact__day")).values("week").annotate(**moments("score")).order_by("week")
     out = []
     for row in rows:
-        ci = mean_ci(n=row["n"], mean=row["mean"], sd=row["sd"])
+        ci = mean_ci_from_sums(n=row["n"], total=row["total"], total_sq=row["total_sq"])
         week = row["week"]
         out.append({"week": week.date() if isinstance(week, datetime) else week, "ci": ci})
     return out
@@ -264,7 +268,12 @@ def agent_qa_page(*, agent: Agent, viewer: User, start: date, end: date) -> dict
         reviews_for_user(user=viewer)
         .filter(agent=agent, status__in=COUNTED_STATUSES, is_calibration=False)
         .select_related("contact", "reviewer", "version__template")
-        .prefetch_related(Prefetch("skill_scores", queryset=ReviewSkillScore.objects.select_related("skill")))
+        .prefetch_related(
+            Prefetch(
+                "skill_scores",
+                queryset=ReviewSkillScore.objects.select_related("skill").order_by("skill__position", "skill__name"),
+            )
+        )
         .order_by("-contact__started_at", "-pk")
     )
     return {
@@ -282,27 +291,23 @@ def agents_with_figures(*, user: User, start: date, end: date) -> QuerySet[Agent
         reviews__status__in=COUNTED_STATUSES,
         reviews__is_calibration=False,
         reviews__score__isnull=False,
-        reviews__contact__started_at__gte=day_start(start),
-        reviews__contact__started_at__lt=day_start(end + timedelta(days=1)),
+        reviews__contact__day__gte=start,
+        reviews__contact__day__lte=end,
     )
     return (
         agents_for_user(user=user)
         .filter(is_active=True)
         .select_related("user", "team")
-        .annotate(
-            qa_n=Count("reviews__score", filter=in_period),
-            qa_mean=Avg("reviews__score", filter=in_period),
-            qa_sd=StdDev("reviews__score", sample=True, filter=in_period),
-        )
+        .annotate(**{f"qa_{k}": v for k, v in moments("reviews__score", filter=in_period).items()})
         .order_by("team__name", "user__last_name", "user__first_name")
     )
 
 
 def score_sd(*, user: User, since: date) -> float | None:
     """Sample sd of counted review scores in scope since `since`: what the reviews-needed figure plans with."""
-    qs = counted(reviews_for_user(user=user)).filter(contact__started_at__gte=day_start(since))
-    row = qs.aggregate(n=Count("score"), sd=StdDev("score", sample=True))
-    return float(row["sd"]) if row["n"] and row["n"] >= 5 and row["sd"] is not None else None
+    qs = counted(reviews_for_user(user=user)).filter(contact__day__gte=since)
+    row = qs.aggregate(**moments("score"))
+    return sd_from_sums(**row) if row["n"] >= 5 else None
 
 
 # Templates --------------------------------------------------------------------------------------------------------

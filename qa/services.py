@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from qa.models import (
     Criterion,
@@ -217,7 +218,8 @@ def default_version() -> ScorecardVersion | None:
 
 
 def contact_day(contact: Contact) -> date:
-    return timezone.localdate(contact.started_at)
+    """The local day the contact counts on (Contact.day, as the KPI rollups use)."""
+    return contact.day
 
 
 def _mark(review: Review) -> None:
@@ -310,18 +312,27 @@ def _validate_answers(review: Review, answers: Mapping[int, RawAnswer], *, compl
 
 
 def _write_answers(review: Review, answers: Mapping[int, RawAnswer], *, actor: User | None, reason: str) -> None:
+    """Store the raw answers; each new or changed answer gets a history record (who, when, why)."""
     existing = {a.criterion_id: a for a in review.answers.all()}
+    new: list[ReviewAnswer] = []
     for criterion_id, raw in answers.items():
         value = None if raw.is_na else raw.value
         answer = existing.get(criterion_id)
-        if answer is not None and (answer.value, answer.is_na, answer.comment) == (value, raw.is_na, raw.comment):
-            continue
         if answer is None:
-            answer = ReviewAnswer(review=review, criterion_id=criterion_id)
+            new.append(
+                ReviewAnswer(
+                    review=review, criterion_id=criterion_id, value=value, is_na=raw.is_na, comment=raw.comment
+                )
+            )
+            continue
+        if (answer.value, answer.is_na, answer.comment) == (value, raw.is_na, raw.comment):
+            continue
         answer.value, answer.is_na, answer.comment = value, raw.is_na, raw.comment
         answer._history_user = actor
         answer._change_reason = reason
         answer.save()
+    if new:
+        bulk_create_with_history(new, ReviewAnswer, default_user=actor, default_change_reason=reason)
 
 
 def review_raw_answers(review: Review) -> dict[int, RawAnswer]:
@@ -364,8 +375,7 @@ def review_save(
     review = Review.objects.select_related("contact", "version").get(pk=review.pk)
     if not review_is_editable(review):
         raise ValidationError("This review was already submitted; changes go through a dispute.")
-    if review.reviewer_id not in (None, actor.pk) and not roles.is_admin(actor):
-        raise ValidationError("This review is assigned to another reviewer.")
+    # Any reviewer in scope may work on a draft (a colleague covering); the lock stops silent overwrites.
     if actor.pk == review.agent.user_id:
         raise ValidationError("A reviewer cannot review their own work.")
     merged = {**review_raw_answers(review), **answers}
@@ -375,8 +385,8 @@ def review_save(
     _write_answers(review, answers, actor=actor, reason=reason)
     _rescore(review)
     fields = ["score", "auto_failed", "auto_fail_reason"]
-    if review.reviewer_id is None:
-        review.reviewer = actor
+    if review.reviewer_id is None or (submit and review.reviewer_id != actor.pk):
+        review.reviewer = actor  # whoever submits is the reviewer of record (a dispute goes to someone else)
         fields.append("reviewer")
     if comment is not None:
         review.comment = comment

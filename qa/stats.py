@@ -79,6 +79,21 @@ def mean_ci(*, n: int, mean, sd) -> MeanCI:
     return MeanCI(n=n, mean=mean, low=max(0.0, mean - half), high=min(100.0, mean + half))
 
 
+def sd_from_sums(*, n: int, total, total_sq) -> float | None:
+    """Sample standard deviation from Count, Sum and Sum of squares (portable: SQLite's STDDEV fails for n < 2)."""
+    if not n or n < 2 or total is None or total_sq is None:
+        return None
+    total, total_sq = float(total), float(total_sq)
+    variance = (total_sq - total * total / n) / (n - 1)
+    return math.sqrt(max(0.0, variance))
+
+
+def mean_ci_from_sums(*, n: int, total, total_sq) -> MeanCI:
+    if not n:
+        return MeanCI(n=0, mean=None, low=None, high=None)
+    return mean_ci(n=n, mean=float(total) / n, sd=sd_from_sums(n=n, total=total, total_sq=total_sq))
+
+
 def reviews_needed(*, sd: float, margin: float) -> int:
     """Reviews per agent so the 95% interval is ± margin points: n = (1.96·sd / margin)², rounded up (at least 2)."""
     if margin <= 0:

@@ -32,3 +32,6 @@ def sampling_weekly(per_agent: int = 5) -> list[int]:
             sampling_run_execute.delay_on_commit(run.pk)
         run_ids.append(run.pk)
     return run_ids
+
+
+from qa.tasks_calibration import calibration_open_due  # noqa: E402, F401  (registered with the qa tasks)

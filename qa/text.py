@@ -10,7 +10,9 @@ from qa.stats import flesch_reading_ease, reading_ease_label
 
 WRITTEN_CHANNELS = ("email", "chat", "social")
 
-_SPEAKER = re.compile(r"^\s*(agent|customer|a|c)\s*:\s*", re.IGNORECASE)
+# "Customer: …", "Agent: …", or the agent's name ("Lena: …"), as imported transcripts label turns.
+_SPEAKER = re.compile(r"^\s*([A-Za-z][A-Za-z .'-]{0,40}?)\s*:\s+")
+_CUSTOMER_LABELS = {"customer", "c", "client", "caller", "user", "cust"}
 
 # Phrases that show the agent listened (restating, checking) or acknowledged feelings. Hints, never scores.
 LISTENING_PHRASES = [
@@ -45,7 +47,8 @@ _PATTERN = re.compile(
 
 @dataclass
 class Turn:
-    speaker: str  # "agent", "customer" or "" when the transcript has no speaker labels
+    speaker: str  # "agent", "customer" or "" when the line has no speaker label
+    label: str  # the label as written ("Lena", "Customer")
     html: SafeString
 
 
@@ -86,10 +89,11 @@ def transcript_hints(*, transcript: str, channel: str) -> TranscriptHints:
         if not line.strip():
             continue
         match = _SPEAKER.match(line)
-        speaker = ""
+        speaker = label = ""
         body = line
         if match:
-            speaker = "agent" if match.group(1).lower() in ("agent", "a") else "customer"
+            label = match.group(1).strip()
+            speaker = "customer" if label.lower() in _CUSTOMER_LABELS else "agent"
             body = line[match.end() :]
         if speaker in ("agent", ""):
             agent_text.append(body)
@@ -99,7 +103,7 @@ def transcript_hints(*, transcript: str, channel: str) -> TranscriptHints:
             empathy += n_emp
         else:
             html = escape(body)
-        turns.append(Turn(speaker=speaker, html=html))
+        turns.append(Turn(speaker=speaker, label=label, html=html))
     ease = flesch_reading_ease(" ".join(agent_text)) if written else None
     return TranscriptHints(
         turns=turns,

@@ -28,3 +28,7 @@ urlpatterns = [
     path("sampling/", views.sampling, name="sampling"),
     path("sampling/<int:pk>/", views.sampling_detail, name="sampling-detail"),
 ]
+
+from qa.urls_calibration import urlpatterns as calibration_urlpatterns  # noqa: E402
+
+urlpatterns += calibration_urlpatterns

@@ -14,7 +14,7 @@ from qa.forms import CriterionForm, DisputeForm, MarginForm, SamplingForm, Score
 from qa.models import Criterion, Review, SamplingRun, ScorecardSection, ScorecardTemplate, ScorecardVersion
 from qa.rules import can_resolve, is_qa_lead, is_reviewer
 from qa.scoring import score_answers
-from qa.stats import mean_ci, reviews_needed
+from qa.stats import mean_ci_from_sums, reviews_needed
 from qa.text import WRITTEN_CHANNELS, transcript_hints
 from qa.whatif import whatif_rescore
 from skillhub import roles
@@ -120,6 +120,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_service_error(error)
                 status = 400
             else:
+                if submit and review.is_calibration:  # calibration hook: back to the session (may open its results)
+                    return redirect_to_calibration_session(request, review)
                 messages.success(request, "Review submitted and released to the agent." if submit else "Draft saved.")
                 return redirect("qa:review-detail", pk=review.pk)
         else:
@@ -261,7 +263,7 @@ def agent_list(request: HttpRequest) -> HttpResponse:
     start, end, days = _period(request)
     agents = list(selectors.agents_with_figures(user=request.user, start=start, end=end))
     for agent in agents:
-        agent.qa = mean_ci(n=agent.qa_n, mean=agent.qa_mean, sd=agent.qa_sd)
+        agent.qa = mean_ci_from_sums(n=agent.qa_n, total=agent.qa_total, total_sq=agent.qa_total_sq)
     return render(request, "qa/agent_list.html", {"agents": agents, "start": start, "end": end, "days": days})
 
 
@@ -302,6 +304,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     by_section = {s.pk: [] for s in sections}
     for criterion in criteria:
         by_section[criterion.section_id].append(criterion)
+    preview = selectors.criteria_by_skill(criteria, channel=channel)
     context = {
         "version": version,
         "sections": [(s, by_section[s.pk]) for s in sections],
@@ -309,7 +312,8 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_build": is_qa_lead(request.user),
         "channel": channel,
         "channels": Channel.choices,
-        "preview": selectors.criteria_by_skill(criteria, channel=channel),
+        "preview": preview,
+        "preview_count": sum(len(group.criteria) for group in preview),
         "versions": version.template.versions.order_by("-number"),
         "skills_covered": sorted({c.skill.name for c in criteria}),
         "n_reviews": version.reviews.count(),
@@ -550,3 +554,6 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
         or template.versions.order_by("-number").first()
     )
     return redirect("qa:version-detail", pk=version.pk)
+
+
+from qa.views_calibration import redirect_to_calibration_session  # noqa: E402

@@ -2,7 +2,7 @@
 
 import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
@@ -10,7 +10,7 @@ from django.db.models import Prefetch
 
 from qa.models import Criterion, Review, ReviewAnswer, ScorecardVersion
 from qa.scoring import RawAnswer, fraction_of, score_answers
-from qa.selectors import counted, day_start, reviews_for_user, version_criteria
+from qa.selectors import counted, reviews_for_user, version_criteria
 from skillhub.models import User
 
 LIMIT = 300
@@ -54,8 +54,8 @@ def whatif_rescore(*, version: ScorecardVersion, user: User, start: date, end: d
         counted(reviews_for_user(user=user))
         .filter(
             version__template_id=version.template_id,
-            contact__started_at__gte=day_start(start),
-            contact__started_at__lt=day_start(end + timedelta(days=1)),
+            contact__day__gte=start,
+            contact__day__lte=end,
         )
         .exclude(version=version)
         .select_related("contact", "agent__user", "version")

@@ -8,7 +8,8 @@ import logging
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
+from django.views.defaults import page_not_found as django_page_not_found
 from django.views.defaults import permission_denied as django_permission_denied
 
 logger = logging.getLogger("skillhub.security")
@@ -52,3 +53,10 @@ def permission_denied(request: HttpRequest, exception=None):
     """handler403: log the denial, then render the usual 403 page."""
     log_event("access_denied", user=getattr(request, "user", None), request=request, path=request.path)
     return django_permission_denied(request, exception, template_name="403.html")
+
+
+def page_not_found(request: HttpRequest, exception=None):
+    """handler404: API paths answer JSON like the rest of the API; pages get the HTML page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return django_page_not_found(request, exception, template_name="404.html")

@@ -145,6 +145,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "skillhub.api.schema.add_error_responses",
+    ],
 }
 
 # Celery: with no broker, tasks run eagerly in-process (development, demo, tests).
@@ -173,11 +177,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Coaching: goal values and statuses, suggestions, notifications (after the nightly rollup sweep).
     "coaching-nightly": {"task": "coaching.tasks.coaching_nightly", "schedule": crontab(hour=3, minute=15)},
+    # QA: sample last week's conversations for review, Mondays 03:00.
+    "qa-sampling-weekly": {"task": "qa.tasks.sampling_weekly", "schedule": crontab(minute=0, hour=3, day_of_week=1)},
 }
-# QA: sample last week's conversations for review, Mondays 03:00.
-CELERY_BEAT_SCHEDULE["qa-sampling-weekly"] = {
-    "task": "qa.tasks.sampling_weekly",
-    "schedule": crontab(minute=0, hour=3, day_of_week=1),
+# QA calibration: open the results of sessions whose deadline has passed.
+CELERY_BEAT_SCHEDULE["qa-calibration-open-due"] = {
+    "task": "qa.tasks_calibration.calibration_open_due",
+    "schedule": crontab(minute="*/15"),
 }
 
 # Metrics

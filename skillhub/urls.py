@@ -24,6 +24,7 @@ app_patterns = (
 )
 
 handler403 = "skillhub.security.permission_denied"
+handler404 = "skillhub.security.page_not_found"
 
 urlpatterns = [
     path("", include(app_patterns)),

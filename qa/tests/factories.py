@@ -56,3 +56,42 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     agent = factory.LazyAttribute(lambda o: o.contact.agent)
     team = factory.LazyAttribute(lambda o: o.contact.team)
     version = factory.SubFactory(VersionFactory)
+
+
+def answer_all(version, channel: str) -> dict:
+    """Full marks on every criterion of `version` that applies to `channel` (a valid, submittable answer set)."""
+    from qa.scoring import RawAnswer
+
+    return {
+        c.pk: RawAnswer(value=1 if c.scale == Criterion.Scale.YES_NO else c.scale_max)
+        for c in version.criteria.all()
+        if c.applies_to(channel)
+    }
+
+
+def disputed_review_world(*, agent, vendor) -> dict:
+    """For the permission matrix: a disputed review of `agent` scored by a third reviewer, and the QA objects
+    its URLs need (the default template, its version, a section, a criterion, a sampling run of the agent's team)."""
+    from qa import services
+    from skillhub.tests.factories import ScopeFactory, UserFactory
+
+    scorer = UserFactory(roles=["QA reviewer"])
+    ScopeFactory(user=scorer, vendors=[vendor])
+    version = services.default_version()
+    contact = ContactFactory(agent=agent)
+    review = services.review_create(contact=contact, reviewer=scorer, version=version)
+    review = services.review_save(
+        review=review, actor=scorer, answers=answer_all(version, contact.channel), lock_version=0, submit=True
+    )
+    review = services.review_dispute(review=review, user=agent.user, reason="Please listen again")
+    run = services.sampling_run_create(
+        teams=[agent.team], period_start=timezone.localdate(), period_end=timezone.localdate(), version=version
+    )
+    return {
+        "review": review,
+        "qa_template": version.template,
+        "version": version,
+        "section": version.sections.first(),
+        "criterion": version.criteria.first(),
+        "sampling_run": run,
+    }

@@ -109,3 +109,9 @@ def test_weekly_task_samples_last_week_once_per_team(staffed_team, team, version
     run = SamplingRun.objects.get(pk__in=run_ids, teams=team)
     assert (run.period_start, run.period_end) == (START, END)
     assert run.reviews.count() == 4 * 2
+
+
+def test_weekly_sampling_is_on_the_beat_schedule(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["qa-sampling-weekly"]
+    assert entry["task"] == "qa.tasks.sampling_weekly"
+    assert entry["schedule"].day_of_week == {1}

@@ -58,7 +58,7 @@ def test_review_submit_requires_every_applicable_answer_but_a_draft_does_not(ver
 
 
 def test_second_reviewer_saving_a_stale_draft_gets_a_conflict_and_nothing_is_overwritten(
-    version, contact, reviewer_user, admin_user
+    version, contact, reviewer_user, second_reviewer
 ):
     review = services.review_create(contact=contact, reviewer=reviewer_user, version=version)
     loaded = review.lock_version
@@ -67,7 +67,7 @@ def test_second_reviewer_saving_a_stale_draft_gets_a_conflict_and_nothing_is_ove
     )
     with pytest.raises(services.ReviewConflict) as error:
         services.review_save(
-            review=review, actor=admin_user, answers={version.c_listen.pk: RawAnswer(0)}, lock_version=loaded
+            review=review, actor=second_reviewer, answers={version.c_listen.pk: RawAnswer(0)}, lock_version=loaded
         )
     assert "saved this review" in error.value.messages[0]
     assert review.answers.get(criterion=version.c_listen).value == 1

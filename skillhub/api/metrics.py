@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ParseError, PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
@@ -189,13 +189,21 @@ class InteractionBulkView(GenericAPIView):
     def post(self, request):
         if not roles.is_admin(request.user):
             raise PermissionDenied("Only admins import contacts.")
-        if not isinstance(request.data, list):
+        try:
+            data = request.data
+        except ParseError as error:
+            # Answer a body that is not JSON in the documented error shape too.
+            return Response(
+                {"errors": [{"line": 0, "field": "", "message": str(error.detail)}]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        if not isinstance(data, list):
             return Response(
                 {"errors": [{"line": 0, "field": "", "message": "Expected a JSON list of objects."}]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         try:
-            summary = imports.interactions_import(rows=imports.read_objects(request.data))
+            summary = imports.interactions_import(rows=imports.read_objects(data))
         except imports.ImportRejected as rejected:
             return Response(
                 {"errors": [{"line": e.line, "field": e.field, "message": e.message} for e in rejected.errors]},

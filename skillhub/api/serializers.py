@@ -37,7 +37,7 @@ class TeamSerializer(serializers.ModelSerializer):
 class AgentSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
     team = serializers.StringRelatedField()
-    role_profile = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    role_profile = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Agent

@@ -16,7 +16,9 @@ USERS = ["anon", "admin", "lead", "reviewer", "hiring", "agent", "other_agent", 
 
 # Expected status per user, in USERS order. "L" = 302 to sign-in; "R" = any other redirect (302).
 # (method, object key or None, statuses)
-MATRIX: dict[str, tuple[str, str | None, str]] = {
+# An optional fourth item is a query string.
+PERIOD = "start=2025-01-01&end=2025-01-31"
+MATRIX: dict[str, tuple] = {
     # url name                          method  object      anon admin lead rev hire agent oth plead prev
     "skillhub:home": ("GET", None, "L R R R R R R R R"),
     "skillhub:me": ("GET", None, "L 404 403 403 403 200 200 403 403"),
@@ -36,6 +38,21 @@ MATRIX: dict[str, tuple[str, str | None, str]] = {
     "api-schema": ("GET", None, "200 200 200 200 200 200 200 200 200"),
     "api-docs": ("GET", None, "200 200 200 200 200 200 200 200 200"),
     "admin:index": ("GET", None, "R 200 R R R R R R R"),
+    # Calibration (the session is led by a QA lead outside USERS; `reviewer` takes part but has not submitted)
+    "qa:calibration-list": ("GET", None, "L 200 403 200 403 403 403 403 200"),
+    "qa:calibration-create": ("GET", None, "L 200 403 403 403 403 403 403 403"),
+    "qa:calibration-detail": ("GET", "calibration_session", "L 200 403 200 403 403 403 403 404"),
+    "qa:calibration-results": ("GET", "calibration_session", "L 200 403 403 403 403 403 403 404"),
+    "qa:calibration-close": ("POST", "calibration_session", "L R 403 403 403 403 403 403 404"),
+    "qa:calibration-discussion": ("POST", "calibration_session", "L R 403 403 403 403 403 403 404"),
+    "qa:calibration-promote": ("POST", "calibration_discussion", "L R 403 403 403 403 403 403 404"),
+    "qa:calibration-revise": ("POST", "calibration_assignment", "L R 403 R 403 403 403 403 404"),
+    "qa:calibration-gold-list": ("GET", None, "L 200 403 403 403 403 403 403 403"),
+    "qa:calibration-gold-detail": ("GET", "gold_set", "L 200 403 403 403 403 403 403 403"),
+    "qa:calibration-history": ("GET", "reviewer_user", "L 200 403 200 403 403 403 403 404"),
+    "qa:calibration-vendors": ("GET", None, "L 200 403 403 403 403 403 403 403"),
+    "calibration-session-list": ("GET", None, "403 200 403 200 403 403 403 403 200"),
+    "calibration-session-detail": ("GET", "calibration_session", "403 200 403 200 403 403 403 403 404"),
     # API
     "api-root": ("GET", None, "403 200 200 200 200 200 200 200 200"),
     "skill-list": ("GET", None, "403 200 200 200 200 200 200 200 200"),
@@ -46,6 +63,39 @@ MATRIX: dict[str, tuple[str, str | None, str]] = {
     "team-detail": ("GET", "team", "403 200 200 200 404 404 404 404 404"),
     "agent-list": ("GET", None, "403 200 200 200 200 200 200 200 200"),
     "agent-detail": ("GET", "agent", "403 200 200 200 404 200 404 404 404"),
+    "metrics-agents": ("GET", None, "403 200 200 200 200 200 200 200 200", PERIOD),
+    "metrics-teams": ("GET", None, "403 200 200 200 200 200 200 200 200", PERIOD),
+    "metrics-vendors": ("GET", None, "403 200 200 200 200 200 200 200 200", PERIOD),
+    "interactions-bulk": ("POST", None, "403 400 403 403 403 403 403 403 403"),
+    # QA (the review is the agent's, disputed, scored by another in-house reviewer; "reviewer" is no QA lead)
+    "qa:queue": ("GET", None, "L 200 403 200 403 403 403 403 200"),
+    "qa:review-detail": ("GET", "review", "L 200 200 200 403 200 404 404 404"),
+    "qa:review-score": ("POST", "review", "L 200 403 200 403 403 403 403 404"),
+    "qa:review-acknowledge": ("POST", "review", "L R 403 403 403 R 404 403 403"),
+    "qa:review-dispute": ("POST", "review", "L 400 403 403 403 400 404 403 403"),
+    "qa:review-resolve": ("GET", "review", "L 200 403 200 403 403 403 403 404"),
+    "qa:my-reviews": ("GET", None, "L 404 403 403 403 200 200 403 403"),
+    "qa:agent-list": ("GET", None, "L 200 200 200 403 403 403 200 200"),
+    "qa:agent-reviews": ("GET", "agent", "L 200 200 200 403 403 403 404 404"),
+    "qa:template-list": ("GET", None, "L 200 403 200 403 403 403 403 200"),
+    "qa:template-detail": ("GET", "qa_template", "L R 403 R 403 403 403 403 R"),
+    "qa:version-detail": ("GET", "version", "L 200 403 200 403 403 403 403 200"),
+    "qa:version-edit": ("POST", "version", "L R 403 403 403 403 403 403 403"),
+    "qa:version-publish": ("POST", "version", "L R 403 403 403 403 403 403 403"),
+    "qa:version-whatif": ("GET", "version", "L 200 403 403 403 403 403 403 403"),
+    "qa:section-create": ("POST", "version", "L R 403 403 403 403 403 403 403"),
+    "qa:section-delete": ("POST", "section", "L R 403 403 403 403 403 403 403"),
+    "qa:criterion-create": ("GET", "version", "L R 403 403 403 403 403 403 403"),
+    "qa:criterion-update": ("GET", "criterion", "L R 403 403 403 403 403 403 403"),
+    "qa:criterion-delete": ("POST", "criterion", "L R 403 403 403 403 403 403 403"),
+    "qa:sampling": ("GET", None, "L 200 403 200 403 403 403 403 200"),
+    "qa:sampling-detail": ("GET", "sampling_run", "L 200 403 200 403 403 403 403 404"),
+    "scorecard-template-list": ("GET", None, "403 200 200 200 403 403 403 200 200"),
+    "scorecard-template-detail": ("GET", "qa_template", "403 200 200 200 403 403 403 200 200"),
+    "review-list": ("GET", None, "403 200 200 200 403 200 200 200 200"),
+    "review-detail": ("GET", "review", "403 200 200 200 403 200 404 404 404"),
+    "review-answers": ("POST", "review", "403 400 403 400 403 403 403 403 404"),
+    "review-submit": ("POST", "review", "403 400 403 400 403 403 403 403 404"),
 }
 
 # Django admin's own pages check is_staff themselves; the matrix covers its index only.
@@ -113,7 +163,50 @@ def world(db):
         "skill": Skill.objects.get(code="empathy"),
         "role_profile": RoleProfile.objects.first(),
     }
+    from qa.tests.factories import disputed_review_world
+
+    objects.update(disputed_review_world(agent=agent, vendor=in_house))
+    objects.update(_calibration_world(agent=agent, reviewer=reviewer, vendor=in_house))
     return {"users": users, "objects": objects}
+
+
+def _calibration_world(*, agent, reviewer, vendor) -> dict:
+    """A closed calibration session on the agent's conversation, led by a QA lead outside USERS."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from qa import services_calibration
+    from qa.rules import QA_LEAD_GROUP
+    from qa.tests.factories import CriterionFactory, SectionFactory, VersionFactory
+    from skillhub.tests.factories import ContactFactory
+
+    qa_lead = UserFactory(roles=[roles.QA_REVIEWER, QA_LEAD_GROUP])
+    ScopeFactory(user=qa_lead, vendors=[vendor])
+    version = VersionFactory()
+    criterion = CriterionFactory(section=SectionFactory(version=version))
+    contact = ContactFactory(agent=agent)
+    session = services_calibration.session_create(
+        owner=qa_lead,
+        title="Matrix calibration",
+        version=version,
+        contacts=[contact],
+        participants=[reviewer],
+        calibrator=qa_lead,
+        deadline=timezone.now() + timedelta(days=1),
+    )
+    services_calibration.session_close(session=session, user=qa_lead)
+    discussion = services_calibration.discussion_save(session=session, criterion=criterion, user=qa_lead, note="x")
+    gold_set = services_calibration.gold_set_create(
+        owner=qa_lead, name="Matrix gold", version=version, contacts=[contact]
+    )
+    return {
+        "calibration_session": session,
+        "calibration_assignment": session.participants.get(user=reviewer).assignments.get(),
+        "calibration_discussion": discussion,
+        "gold_set": gold_set,
+        "reviewer_user": reviewer,
+    }
 
 
 def _kwargs_for(name: str, obj) -> dict:
@@ -128,9 +221,11 @@ def _kwargs_for(name: str, obj) -> dict:
 
 
 def _check(client, world, name):
-    method, object_key, statuses = MATRIX[name]
+    method, object_key, statuses, *query = MATRIX[name]
     obj = world["objects"][object_key] if object_key else None
     url = reverse(name, kwargs=_kwargs_for(name, obj))
+    if query:
+        url = f"{url}?{query[0]}"
     failures = []
     for user_key, expected in zip(USERS, statuses.split(), strict=True):
         client.logout()

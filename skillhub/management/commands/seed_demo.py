@@ -9,6 +9,8 @@ from skillhub import demo
 SEEDERS = [
     "skillhub.demo.seed_org",
     "skillhub.demo_contacts.seed_contacts",
+    "qa.demo.seed_qa",
+    "qa.demo_calibration.seed_calibration",
     "assessments.demo.seed_hiring",
 ]
 

@@ -1,0 +1,101 @@
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from qa import services
+from qa.models import Review
+from qa.tests.conftest import full_answers
+from skillhub.tests.factories import AgentFactory, ContactFactory
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def _answers_payload(version):
+    rows = [
+        {"criterion": version.c_listen.pk, "value": 1},
+        {"criterion": version.c_solve.pk, "value": 4, "comment": "Nearly the root cause"},
+        {"criterion": version.c_data.pk, "value": 1},
+        {"criterion": version.c_calm.pk, "is_na": True},
+    ]
+    return rows
+
+
+def test_reviewer_creates_answers_and_submits_a_review_by_api(api, version, contact, reviewer_user):
+    api.force_authenticate(reviewer_user)
+    created = api.post("/api/v1/reviews/", {"contact": contact.external_id, "version": version.pk}, format="json")
+    assert created.status_code == 201, created.data
+    review_id = created.data["id"]
+    assert created.data["status"] == "draft" and created.data["score"] is None
+    saved = api.post(
+        f"/api/v1/reviews/{review_id}/answers/",
+        {"lock_version": created.data["lock_version"], "answers": _answers_payload(version)},
+        format="json",
+    )
+    assert saved.status_code == 200, saved.data
+    stale = api.post(f"/api/v1/reviews/{review_id}/submit/", {"lock_version": 0}, format="json")
+    assert stale.status_code == 409
+    submitted = api.post(
+        f"/api/v1/reviews/{review_id}/submit/", {"lock_version": saved.data["lock_version"]}, format="json"
+    )
+    assert submitted.status_code == 200
+    body = submitted.data
+    assert body["status"] == "released" and body["score"] == 93.75 and body["auto_failed"] is False
+    assert body["skill_scores"]["problem_solving"] == 75.0 and body["skill_scores"]["communication"] is None
+    assert {a["key"]: a["is_na"] for a in body["answers"]}[version.c_calm.key] is True
+
+
+def test_api_bad_answers_give_400_with_field_errors(api, version, contact, reviewer_user):
+    review = services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    api.force_authenticate(reviewer_user)
+    response = api.post(
+        f"/api/v1/reviews/{review.pk}/answers/",
+        {"lock_version": 0, "answers": [{"criterion": version.c_listen.pk, "value": 7}], "submit": True},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert f"criterion_{version.c_listen.pk}" in response.data
+    assert api.post("/api/v1/reviews/", {"contact": "nope"}, format="json").status_code == 400
+    assert api.post(f"/api/v1/reviews/{review.pk}/answers/", {}, format="json").status_code == 400
+
+
+def test_api_scope_agent_sees_only_own_released_and_hiring_is_refused(
+    api, version, team, reviewer_user, hiring_user, other_agent
+):
+    ana, ben = AgentFactory(team=team), AgentFactory(team=team)
+    for agent in (ana, ben):
+        review = services.review_create(contact=ContactFactory(agent=agent), reviewer=reviewer_user, version=version)
+        services.review_save(
+            review=review, actor=reviewer_user, answers=full_answers(version), lock_version=0, submit=True
+        )
+    services.review_create(contact=ContactFactory(agent=ana), reviewer=reviewer_user, version=version)  # draft
+    api.force_authenticate(ana.user)
+    rows = api.get("/api/v1/reviews/").data["results"]
+    assert [r["agent"] for r in rows] == [ana.pk] and rows[0]["status"] == "released"
+    ben_review = Review.objects.get(agent=ben)
+    assert api.get(f"/api/v1/reviews/{ben_review.pk}/").status_code == 404
+    assert api.post("/api/v1/reviews/", {"contact": "x"}, format="json").status_code == 403
+    assert api.get("/api/v1/scorecard-templates/").status_code == 403
+    api.force_authenticate(reviewer_user)
+    assert len(api.get("/api/v1/reviews/", {"status": "draft"}).data["results"]) == 1
+    assert api.get("/api/v1/reviews/", {"agent": ben.pk}).data["count"] == 1
+    foreign = ContactFactory(agent=other_agent)
+    assert api.post("/api/v1/reviews/", {"contact": foreign.external_id}, format="json").status_code == 400
+    api.force_authenticate(hiring_user)
+    assert api.get("/api/v1/reviews/").status_code == 403
+
+
+def test_scorecard_templates_api_lists_versions_with_criteria(api, reviewer_user, django_assert_max_num_queries):
+    api.force_authenticate(reviewer_user)
+    with django_assert_max_num_queries(8):
+        response = api.get(reverse("scorecard-template-list"))
+    assert response.status_code == 200
+    default = next(t for t in response.data["results"] if t["is_default"])
+    criteria = [c for s in default["versions"][0]["sections"] for c in s["criteria"]]
+    from skillhub.skill_codes import CORE
+
+    assert set(CORE) <= {c["skill"] for c in criteria}
+    assert any(c["critical"] for c in criteria)
+    assert {"phone", "email", "chat", "social"} <= {ch for c in criteria for ch in c["channels"]}

@@ -1,0 +1,351 @@
+"""Calibration pages and API: blindness, scope, roles, exclusion from agent figures, constant query counts."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from qa import services_calibration as cal
+from qa.models import CalibrationRevision, CalibrationSession, Review
+from qa.tests.calibration_fixtures import *  # noqa: F403
+from qa.tests.calibration_fixtures import make_reviewer, submit
+from skillhub import roles
+from skillhub.tests.factories import AgentFactory, ContactFactory, UserFactory, VendorFactory
+
+
+def _api(pk=None):
+    if pk is None:
+        return reverse("calibration-session-list")
+    return reverse("calibration-session-detail", kwargs={"pk": pk})
+
+
+def _submit_all(calibration, version, qa_lead, in_house_reviewer, partner_reviewer):
+    submit(calibration, qa_lead, version)
+    submit(calibration, in_house_reviewer, version)
+    submit(calibration, partner_reviewer, version, listen=0, solve=2)
+
+
+# Blindness -----------------------------------------------------------------------------------------------------------
+
+
+def test_results_page_is_closed_to_a_participant_before_they_submit(
+    client, calibration, version, qa_lead, in_house_reviewer, partner_reviewer
+):
+    submit(calibration, qa_lead, version)
+    submit(calibration, partner_reviewer, version, listen=0, solve=2)
+    client.force_login(in_house_reviewer)
+    assert client.get(reverse("qa:calibration-results", args=[calibration.pk])).status_code == 403
+    page = client.get(reverse("qa:calibration-detail", args=[calibration.pk]))
+    assert page.status_code == 200
+    assert b"Blind scoring" in page.content
+    assert b'data-testid="results-link"' not in page.content
+    # Even the lead's early close does not show others' answers to someone who has not submitted.
+    cal.session_close(session=calibration, user=qa_lead)
+    assert client.get(reverse("qa:calibration-results", args=[calibration.pk])).status_code == 403
+
+
+def test_others_calibration_reviews_are_404_on_the_review_page(
+    client, calibration, version, qa_lead, in_house_reviewer
+):
+    submit(calibration, qa_lead, version)
+    benchmark = Review.objects.filter(reviewer=qa_lead, is_calibration=True).first()
+    client.force_login(in_house_reviewer)
+    assert client.get(reverse("qa:review-detail", args=[benchmark.pk])).status_code == 404
+
+
+def test_api_hides_results_until_the_caller_has_submitted(
+    client, calibration, version, qa_lead, in_house_reviewer, partner_reviewer
+):
+    submit(calibration, qa_lead, version)
+    submit(calibration, partner_reviewer, version, listen=0, solve=2)
+    client.force_login(in_house_reviewer)
+    body = client.get(_api(calibration.pk)).json()
+    assert body["results_available"] is False and body["results"] is None
+    assert "answers" not in str(body)
+    listed = client.get(_api()).json()["results"][0]
+    assert listed["results"] is None
+    submit(calibration, in_house_reviewer, version)
+    body = client.get(_api(calibration.pk)).json()
+    assert body["status"] == "closed" and body["results_available"] is True
+    results = body["results"]
+    assert results["alpha"] is not None and len(results["alpha_interval"]) == 2
+    reviewers = {row["user"]: row for row in results["reviewers"]}
+    assert reviewers[partner_reviewer.pk]["distance"] == pytest.approx(-50)
+    assert reviewers[partner_reviewer.pk]["agreement_pct"] == 50
+    assert reviewers[in_house_reviewer.pk]["agreement_pct"] == 100
+    listed = client.get(_api()).json()["results"][0]["results"]
+    assert {row["user"]: row["agreement_pct"] for row in listed["reviewers"]}[partner_reviewer.pk] == 50
+
+
+# Results page ----------------------------------------------------------------------------------------------------
+
+
+def test_lead_reads_results_with_alpha_reading_and_groups(
+    client, calibration, version, qa_lead, in_house_reviewer, partner_reviewer
+):
+    _submit_all(calibration, version, qa_lead, in_house_reviewer, partner_reviewer)
+    client.force_login(qa_lead)
+    page = client.get(reverse("qa:calibration-results", args=[calibration.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Krippendorff" in text and "95% bootstrap interval" in text
+    assert "In-house" in text and "Outsourced partner" in text
+    assert partner_reviewer.get_full_name() in text
+    assert "strict" in text
+
+
+@pytest.mark.parametrize("n_extra", [1, 4])
+def test_results_page_runs_a_constant_number_of_queries(
+    client, version, agent, qa_lead, in_house_reviewer, vendor, n_extra, django_assert_max_num_queries
+):
+    others = [make_reviewer(vendor) for _ in range(n_extra)]
+    session = cal.session_create(
+        owner=qa_lead,
+        title="Sized",
+        version=version,
+        contacts=[ContactFactory(agent=agent, channel="phone") for _ in range(n_extra)],
+        participants=[in_house_reviewer, *others],
+        calibrator=qa_lead,
+        deadline=timezone.now() + timedelta(days=1),
+    )
+    for user in [qa_lead, in_house_reviewer, *others]:
+        submit(session, user, version)
+    client.force_login(qa_lead)
+    client.get(reverse("qa:calibration-results", args=[session.pk]))  # opens the results once
+    with django_assert_max_num_queries(30):
+        assert client.get(reverse("qa:calibration-results", args=[session.pk])).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("qa:calibration-list")).status_code == 200
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("qa:calibration-detail", args=[session.pk])).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("qa:calibration-vendors")).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("qa:calibration-history", args=[in_house_reviewer.pk])).status_code == 200
+    with django_assert_max_num_queries(25):
+        assert client.get(_api(session.pk)).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(_api()).status_code == 200
+
+
+def test_participant_changes_an_answer_after_the_results_opened(
+    client, calibration, version, qa_lead, in_house_reviewer, partner_reviewer
+):
+    _submit_all(calibration, version, qa_lead, in_house_reviewer, partner_reviewer)
+    assignment = calibration.participants.get(user=partner_reviewer).assignments.first()
+    client.force_login(partner_reviewer)
+    url = reverse("qa:calibration-revise", args=[assignment.pk])
+    response = client.post(url, {"criterion": version.c_listen.pk, "value": "1"})
+    assert response.status_code == 302
+    assert CalibrationRevision.objects.get().value == 1
+    assert client.post(url, {"criterion": version.c_listen.pk, "value": "abc"}).status_code == 302  # message, no 500
+    assert CalibrationRevision.objects.get().value == 1
+    page = client.get(reverse("qa:calibration-results", args=[calibration.pk]))
+    assert page.context["results"].anchoring.changes == 1
+    client.force_login(in_house_reviewer)
+    client.post(url, {"criterion": version.c_listen.pk, "value": "0"})
+    assert CalibrationRevision.objects.get().value == 1  # not theirs
+
+
+def test_lead_saves_a_discussion_and_promotes_it_to_guidance(client, calibration, version, qa_lead, in_house_reviewer):
+    cal.session_close(session=calibration, user=qa_lead)
+    client.force_login(in_house_reviewer)
+    url = reverse("qa:calibration-discussion", args=[calibration.pk])
+    assert client.post(url, {"criterion": version.c_solve.pk, "note": "x", "agreed": "3"}).status_code == 403
+    client.force_login(qa_lead)
+    assert (
+        client.post(url, {"criterion": version.c_solve.pk, "note": "Workaround = 3", "agreed": "3"}).status_code == 302
+    )
+    discussion = calibration.discussions.get()
+    assert discussion.agreed_value == 3
+    response = client.post(reverse("qa:calibration-promote", args=[discussion.pk]))
+    assert response.status_code == 302
+    version.c_solve.refresh_from_db()
+    assert "Workaround = 3" in version.c_solve.guidance
+
+
+def test_lead_creates_a_session_from_the_form(client, version, agent, qa_lead, in_house_reviewer, partner_reviewer):
+    contact = ContactFactory(agent=agent, channel="phone")
+    client.force_login(qa_lead)
+    url = reverse("qa:calibration-create")
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"title": "", "participants": [in_house_reviewer.pk]})
+    assert bad.status_code == 400
+    deadline = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        url,
+        {
+            "title": "Refunds",
+            "version": version.pk,
+            "contacts": [contact.pk],
+            "calibrator": qa_lead.pk,
+            "participants": [in_house_reviewer.pk, partner_reviewer.pk],
+            "deadline": deadline,
+        },
+    )
+    session = CalibrationSession.objects.get(title="Refunds")
+    assert response.status_code == 302 and response.url == reverse("qa:calibration-detail", args=[session.pk])
+    assert session.participants.count() == 3
+
+
+def test_submitting_on_the_review_page_returns_to_the_session_and_opens_results(
+    client, calibration, version, qa_lead, in_house_reviewer, partner_reviewer
+):
+    submit(calibration, qa_lead, version)
+    submit(calibration, in_house_reviewer, version)
+    assignment = calibration.participants.get(user=partner_reviewer).assignments.select_related("review").first()
+    submit_one_left = calibration.participants.get(user=partner_reviewer).assignments.exclude(pk=assignment.pk).get()
+    from qa.scoring import RawAnswer
+    from qa.services import review_save
+
+    review_save(
+        review=submit_one_left.review,
+        actor=partner_reviewer,
+        answers={
+            version.c_listen.pk: RawAnswer(1),
+            version.c_solve.pk: RawAnswer(3),
+            version.c_data.pk: RawAnswer(1),
+            version.c_calm.pk: RawAnswer(1),
+        },
+        lock_version=submit_one_left.review.lock_version,
+        submit=True,
+    )
+    client.force_login(partner_reviewer)
+    review = assignment.review
+    data = {"lock_version": review.lock_version, "comment": "", "action": "submit"}
+    data.update({f"c{version.c_listen.pk}": "1", f"c{version.c_solve.pk}": "3", f"c{version.c_data.pk}": "1"})
+    data.update({f"c{version.c_calm.pk}": "1"})
+    response = client.post(reverse("qa:review-detail", args=[review.pk]), data)
+    assert response.status_code == 302
+    assert response.url == reverse("qa:calibration-detail", args=[calibration.pk])
+    calibration.refresh_from_db()
+    assert calibration.status == CalibrationSession.Status.CLOSED
+
+
+# Exclusion from agent figures ----------------------------------------------------------------------------------------
+
+
+def test_calibration_reviews_stay_out_of_the_agents_pages_and_figures(
+    client, calibration, version, agent, qa_lead, in_house_reviewer, partner_reviewer
+):
+    _submit_all(calibration, version, qa_lead, in_house_reviewer, partner_reviewer)
+    from qa import selectors as qa_selectors
+
+    assert qa_selectors.counted_for_agent(agent=agent).count() == 0
+    client.force_login(agent.user)
+    for review in Review.objects.filter(is_calibration=True):
+        assert client.get(reverse("qa:review-detail", args=[review.pk])).status_code == 404
+
+
+# Scope and roles -------------------------------------------------------------------------------------------------
+
+
+def test_partner_reviewer_outside_the_session_gets_404(client, calibration, partner_vendor):
+    stranger = make_reviewer(partner_vendor)
+    client.force_login(stranger)
+    for name in ("qa:calibration-detail", "qa:calibration-results"):
+        assert client.get(reverse(name, args=[calibration.pk])).status_code == 404
+    assert client.get(_api(calibration.pk)).status_code == 404
+    assert client.get(_api()).json()["results"] == []
+
+
+def test_another_vendors_lead_cannot_see_the_session(client, calibration):
+    other_vendor = VendorFactory(kind="partner")
+    from skillhub.tests.factories import TeamFactory
+
+    TeamFactory(vendor=other_vendor)
+    other_lead = make_reviewer(other_vendor, lead=True)
+    client.force_login(other_lead)
+    assert client.get(reverse("qa:calibration-detail", args=[calibration.pk])).status_code == 404
+    assert client.post(reverse("qa:calibration-close", args=[calibration.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("role", [roles.AGENT, roles.HIRING_MANAGER, roles.OPS_LEAD])
+def test_agents_hiring_managers_and_ops_leads_get_403(client, calibration, role):
+    client.force_login(UserFactory(roles=[role]))
+    assert client.get(reverse("qa:calibration-list")).status_code == 403
+    assert client.get(reverse("qa:calibration-detail", args=[calibration.pk])).status_code == 403
+    assert client.get(_api()).status_code == 403
+    assert client.get(_api(calibration.pk)).status_code == 403
+
+
+def test_a_participant_cannot_close_or_manage(client, calibration, in_house_reviewer):
+    client.force_login(in_house_reviewer)
+    assert client.post(reverse("qa:calibration-close", args=[calibration.pk])).status_code == 403
+    assert client.get(reverse("qa:calibration-create")).status_code == 403
+    assert client.get(reverse("qa:calibration-vendors")).status_code == 403
+    assert client.get(reverse("qa:calibration-gold-list")).status_code == 403
+
+
+def test_reviewer_history_is_for_themself_and_leads(client, calibration, in_house_reviewer, partner_reviewer, qa_lead):
+    client.force_login(in_house_reviewer)
+    assert client.get(reverse("qa:calibration-history", args=[in_house_reviewer.pk])).status_code == 200
+    assert client.get(reverse("qa:calibration-history", args=[partner_reviewer.pk])).status_code == 404
+    client.force_login(qa_lead)
+    assert client.get(reverse("qa:calibration-history", args=[partner_reviewer.pk])).status_code == 200
+
+
+def test_gold_set_pages_create_and_record_answers(client, version, agent, qa_lead):
+    contact = ContactFactory(agent=agent, channel="phone")
+    client.force_login(qa_lead)
+    url = reverse("qa:calibration-gold-list")
+    assert client.post(url, {"name": ""}).status_code == 400
+    response = client.post(url, {"name": "Refund calls", "version": version.pk, "contacts": [contact.pk]})
+    assert response.status_code == 302
+    detail = response.url
+    assert client.get(detail).status_code == 200
+    page = client.get(detail)
+    item = page.context["rows"][0]["item"]
+    client.post(detail, {"item": item.pk, f"c{version.c_solve.pk}": "4", f"c{version.c_listen.pk}": "9"})
+    assert item.answers.get().value == 4  # the bad value is refused with a message, the good one kept
+
+
+def test_vendor_view_shows_in_house_and_partner_side_by_side(
+    client, calibration, version, qa_lead, in_house_reviewer, partner_reviewer
+):
+    _submit_all(calibration, version, qa_lead, in_house_reviewer, partner_reviewer)
+    cal.session_sync(session=calibration)
+    client.force_login(qa_lead)
+    page = client.get(reverse("qa:calibration-vendors"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "In-house" in text and "Outsourced partners" in text and "strict" in text
+
+
+def test_a_reviewer_cannot_take_part_on_their_own_conversation(version, qa_lead, vendor, in_house_reviewer):
+    agent_reviewer = make_reviewer(vendor)
+    agent = AgentFactory(user=agent_reviewer)
+    with pytest.raises(ValidationError, match="their own conversation"):
+        cal.session_create(
+            owner=qa_lead,
+            title="Own work",
+            version=version,
+            contacts=[ContactFactory(agent=agent)],
+            participants=[agent_reviewer, in_house_reviewer],
+            calibrator=qa_lead,
+            deadline=timezone.now() + timedelta(days=1),
+        )
+
+
+def test_reviews_api_never_shows_another_participants_calibration_review(
+    client, calibration, version, qa_lead, in_house_reviewer
+):
+    submit(calibration, qa_lead, version)
+    benchmark = Review.objects.filter(reviewer=qa_lead, is_calibration=True).first()
+    client.force_login(in_house_reviewer)
+    assert client.get(reverse("review-detail", kwargs={"pk": benchmark.pk})).status_code == 404
+    listed = client.get(reverse("review-list")).json()["results"]
+    assert {row["id"] for row in listed}.isdisjoint(
+        Review.objects.filter(is_calibration=True).exclude(reviewer=in_house_reviewer).values_list("pk", flat=True)
+    )
+
+
+def test_beat_task_opens_sessions_past_their_deadline(calibration):
+    from qa.tasks_calibration import calibration_open_due
+
+    assert calibration_open_due() == 0
+    CalibrationSession.objects.filter(pk=calibration.pk).update(deadline=timezone.now() - timedelta(seconds=1))
+    assert calibration_open_due() == 1
+    assert calibration_open_due() == 0

@@ -1,0 +1,348 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from qa import services
+from qa.models import Review
+from qa.rules import QA_LEAD_GROUP
+from qa.tests.conftest import full_answers
+from skillhub import roles
+from skillhub.tests.factories import AgentFactory, ContactFactory, ScopeFactory, UserFactory
+
+
+def _released(version, contact, reviewer):
+    review = services.review_create(contact=contact, reviewer=reviewer, version=version)
+    return services.review_save(
+        review=review, actor=reviewer, answers=full_answers(version), lock_version=0, submit=True
+    )
+
+
+@pytest.fixture
+def draft(version, contact, reviewer_user):
+    return services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+
+
+@pytest.fixture
+def qa_lead(reviewer_user):
+    from django.contrib.auth.models import Group
+
+    reviewer_user.groups.add(Group.objects.get(name=QA_LEAD_GROUP))
+    return reviewer_user
+
+
+def _post_answers(client, review, version, *, action="save", data_value="1", lock=None, **extra):
+    payload = {
+        "lock_version": review.lock_version if lock is None else lock,
+        f"c{version.c_listen.pk}": "1",
+        f"c{version.c_solve.pk}": "4",
+        f"c{version.c_data.pk}": data_value,
+        f"c{version.c_calm.pk}": "na",
+        "comment": "Well done",
+        "action": action,
+        **extra,
+    }
+    return client.post(reverse("qa:review-detail", args=[review.pk]), payload)
+
+
+# Reviewing -------------------------------------------------------------------------------------------------------
+
+
+def test_reviewer_saves_a_draft_then_submits_and_it_is_released(client, draft, version, reviewer_user):
+    client.force_login(reviewer_user)
+    page = client.get(reverse("qa:review-detail", args=[draft.pk]))
+    assert page.status_code == 200
+    assert b"Submit and release" in page.content and b"Structure" not in page.content  # email-only line hidden
+    assert _post_answers(client, draft, version).status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Review.Status.DRAFT and draft.answers.count() == 4
+    assert _post_answers(client, draft, version, action="submit").status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Review.Status.RELEASED and float(draft.score) == pytest.approx(100 * 3.75 / 4)
+
+
+def test_review_page_needs_a_reason_for_a_critical_fail(client, draft, version, reviewer_user):
+    client.force_login(reviewer_user)
+    response = _post_answers(client, draft, version, action="submit", data_value="0")
+    assert response.status_code == 400
+    assert b"A critical fail needs a reason" in response.content
+    draft.refresh_from_db()
+    assert draft.status == Review.Status.DRAFT and not draft.answers.exists()
+
+
+def test_review_page_shows_a_conflict_when_someone_saved_first(client, draft, version, reviewer_user, second_reviewer):
+    stale = draft.lock_version
+    client.force_login(second_reviewer)
+    assert _post_answers(client, draft, version, lock=stale).status_code == 302
+    client.force_login(reviewer_user)
+    response = _post_answers(client, draft, version, lock=stale, **{f"c{version.c_listen.pk}": "0"})
+    assert response.status_code == 409
+    assert b"saved this review" in response.content and b"Reload the review" in response.content
+    assert draft.answers.get(criterion=version.c_listen).value == 1
+
+
+def test_live_score_adds_up_the_posted_answers_without_saving(client, draft, version, reviewer_user):
+    client.force_login(reviewer_user)
+    response = client.post(
+        reverse("qa:review-score", args=[draft.pk]),
+        {f"c{version.c_listen.pk}": "1", f"c{version.c_data.pk}": "0"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert b'data-testid="live-score-value">0.0<' in response.content
+    assert b"Auto-fail" in response.content
+    assert not draft.answers.exists()
+
+
+def test_written_channel_review_shows_reading_ease_and_highlights(client, version, agent, reviewer_user):
+    contact = ContactFactory(
+        agent=agent, channel="email", transcript="Customer: It broke.\nAgent: I'm sorry, that must be frustrating."
+    )
+    review = services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    client.force_login(reviewer_user)
+    content = client.get(reverse("qa:review-detail", args=[review.pk])).content.decode()
+    assert 'data-testid="flesch"' in content
+    assert '<mark class="hint-empathy" title="Shows empathy">I&#x27;m sorry</mark>' in content
+
+
+# Release, disputes -----------------------------------------------------------------------------------------------
+
+
+def test_agent_acknowledges_or_disputes_their_released_review(client, version, contact, reviewer_user, agent_user):
+    review = _released(version, contact, reviewer_user)
+    client.force_login(agent_user)
+    assert client.get(reverse("qa:review-detail", args=[review.pk])).status_code == 200
+    bad = client.post(reverse("qa:review-dispute", args=[review.pk]), {"reason": ""})
+    assert bad.status_code == 400
+    client.post(reverse("qa:review-dispute", args=[review.pk]), {"reason": "Listen again at 02:10"})
+    review.refresh_from_db()
+    assert review.status == Review.Status.DISPUTED
+
+
+def test_dispute_resolution_page_is_refused_to_the_original_reviewer(
+    client, version, contact, reviewer_user, second_reviewer, agent_user
+):
+    review = _released(version, contact, reviewer_user)
+    services.review_dispute(review=review, user=agent_user, reason="Unfair")
+    review.refresh_from_db()
+    url = reverse("qa:review-resolve", args=[review.pk])
+    client.force_login(reviewer_user)
+    assert client.get(url).status_code == 403
+    client.force_login(second_reviewer)
+    assert client.get(url).status_code == 200
+    payload = {
+        "lock_version": review.lock_version,
+        f"c{version.c_listen.pk}": "1",
+        f"c{version.c_solve.pk}": "5",
+        f"c{version.c_data.pk}": "1",
+        f"c{version.c_calm.pk}": "1",
+        "note": "",
+    }
+    assert client.post(url, payload).status_code == 400  # a decision note is required
+    payload["note"] = "Agreed"
+    assert client.post(url, payload).status_code == 302
+    review.refresh_from_db()
+    assert review.status == Review.Status.RESOLVED and float(review.score) == 100.0
+    page = client.get(reverse("qa:review-detail", args=[review.pk])).content.decode()
+    assert "Dispute resolved" in page and "5 of 1–5" in page
+
+
+# Scope -----------------------------------------------------------------------------------------------------------
+
+
+def test_agent_gets_404_on_another_agents_review_and_on_their_own_draft(client, version, team, reviewer_user):
+    mine, theirs = AgentFactory(team=team), AgentFactory(team=team)
+    other_review = _released(version, ContactFactory(agent=theirs), reviewer_user)
+    own_draft = services.review_create(contact=ContactFactory(agent=mine), reviewer=reviewer_user, version=version)
+    client.force_login(mine.user)
+    assert client.get(reverse("qa:review-detail", args=[other_review.pk])).status_code == 404
+    assert client.get(reverse("qa:review-detail", args=[own_draft.pk])).status_code == 404
+    assert client.post(reverse("qa:review-acknowledge", args=[other_review.pk])).status_code == 404
+
+
+def test_reviewer_gets_404_on_a_review_of_another_vendors_agent(client, version, other_agent, reviewer_user):
+    other_reviewer = UserFactory(roles=[roles.QA_REVIEWER])
+    ScopeFactory(user=other_reviewer, teams=[other_agent.team])
+    review = _released(version, ContactFactory(agent=other_agent), other_reviewer)
+    client.force_login(reviewer_user)
+    assert client.get(reverse("qa:review-detail", args=[review.pk])).status_code == 404
+    assert client.get(reverse("qa:agent-reviews", args=[other_agent.pk])).status_code == 404
+
+
+def test_hiring_manager_is_refused_every_qa_page(client, hiring_user, draft):
+    client.force_login(hiring_user)
+    for url in [
+        reverse("qa:queue"),
+        reverse("qa:review-detail", args=[draft.pk]),
+        reverse("qa:my-reviews"),
+        reverse("qa:agent-list"),
+        reverse("qa:template-list"),
+        reverse("qa:sampling"),
+    ]:
+        assert client.get(url).status_code == 403, url
+
+
+def test_ops_lead_reads_released_reviews_but_cannot_score(client, version, contact, reviewer_user, lead_user, draft):
+    client.force_login(lead_user)
+    assert client.get(reverse("qa:review-detail", args=[draft.pk])).status_code == 404  # drafts are not theirs
+    assert client.get(reverse("qa:queue")).status_code == 403
+    services.review_save(review=draft, actor=reviewer_user, answers=full_answers(version), lock_version=0, submit=True)
+    assert client.get(reverse("qa:review-detail", args=[draft.pk])).status_code == 200
+    assert _post_answers(client, draft, version).status_code == 403
+
+
+def test_only_qa_leads_build_templates_and_sample(client, reviewer_user, version):
+    client.force_login(reviewer_user)
+    assert client.post(reverse("qa:template-list"), {"name": "Chat only"}).status_code == 403
+    assert client.post(reverse("qa:version-edit", args=[version.pk])).status_code == 403
+    assert client.get(reverse("qa:sampling")).status_code == 200
+
+
+# Builder ---------------------------------------------------------------------------------------------------------
+
+
+def test_qa_lead_builds_a_template_previews_and_publishes_it(client, qa_lead):
+    from qa.models import ScorecardTemplate
+    from skillhub.models import Skill
+
+    client.force_login(qa_lead)
+    response = client.post(reverse("qa:template-list"), {"name": "Chat quality", "description": ""})
+    template = ScorecardTemplate.objects.get(name="Chat quality")
+    version = template.versions.get()
+    assert response.url == reverse("qa:version-detail", args=[version.pk])
+    client.post(reverse("qa:section-create", args=[version.pk]), {"title": "Opening"})
+    section = version.sections.get()
+    bad = client.post(
+        reverse("qa:criterion-create", args=[version.pk]),
+        {
+            "section": section.pk,
+            "skill": Skill.objects.get(code="empathy").pk,
+            "text": "Warm greeting",
+            "weight": "2",
+            "scale": "points",
+            "scale_min": 1,
+            "scale_max": 3,
+            "point_labels": "cold\nok",
+        },
+    )
+    assert bad.status_code == 400 and b"Describe each of the 3 points" in bad.content
+    client.post(
+        reverse("qa:criterion-create", args=[version.pk]),
+        {
+            "section": section.pk,
+            "skill": Skill.objects.get(code="empathy").pk,
+            "text": "Warm greeting",
+            "weight": "2",
+            "scale": "points",
+            "scale_min": 1,
+            "scale_max": 3,
+            "point_labels": "cold\nok\nwarm",
+            "channels": ["chat"],
+        },
+    )
+    preview = client.get(
+        reverse("qa:version-detail", args=[version.pk]),
+        {"channel": "chat", "partial": "preview"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert b"Warm greeting" in preview.content and b"<html" not in preview.content
+    phone = client.get(
+        reverse("qa:version-detail", args=[version.pk]),
+        {"channel": "phone", "partial": "preview"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert b"No criterion applies" in phone.content
+    client.post(reverse("qa:version-publish", args=[version.pk]))
+    version.refresh_from_db()
+    assert version.status == "published"
+
+
+def test_whatif_rescores_last_periods_reviews_under_the_draft(client, qa_lead, version, agent):
+    from decimal import Decimal
+
+    review = _released(version, ContactFactory(agent=agent), UserFactory(roles=[roles.QA_REVIEWER]))
+    assert review.score == Decimal("95.00")
+    draft = services.version_for_editing(version=version, user=qa_lead)
+    solve = draft.criteria.get(key=version.c_solve.key)
+    services.criterion_save(
+        section=solve.section, criterion=solve, text=solve.text, weight=Decimal(1), scale="yes_no"
+    )  # 4 on 1..5 is 0.75 → yes
+    client.force_login(qa_lead)
+    response = client.get(reverse("qa:version-whatif", args=[draft.pk]))
+    assert response.status_code == 200
+    row = response.context["rows"][0]
+    assert (row.real, row.whatif) == (Decimal("95.00"), Decimal("100.00"))
+    review.refresh_from_db()
+    assert review.score == Decimal("95.00")
+
+
+def test_sampling_page_says_how_many_reviews_a_margin_needs(client, reviewer_user):
+    client.force_login(reviewer_user)
+    response = client.get(reverse("qa:sampling"), {"margin": "5"})
+    # no observed spread yet: assumed sd 15 → (1.96·15/5)² = 34.6 → 35
+    assert response.context["needed"] == 35
+    assert client.get(reverse("qa:sampling"), {"margin": "-1"}).status_code == 200
+
+
+def test_qa_lead_samples_on_demand(client, qa_lead, version, team, agent, django_capture_on_commit_callbacks):
+    today = timezone.localdate()
+    for i in range(4):
+        ContactFactory(agent=agent, started_at=timezone.now() - timedelta(days=2, hours=i))
+    client.force_login(qa_lead)
+    bad = client.post(
+        reverse("qa:sampling"),
+        {"teams": [team.pk], "period_start": today, "period_end": today - timedelta(days=5), "per_agent": 2},
+    )
+    assert bad.status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("qa:sampling"),
+            {
+                "teams": [team.pk],
+                "period_start": today - timedelta(days=6),
+                "period_end": today,
+                "per_agent": 2,
+                "seed": 77,
+            },
+        )
+    assert response.status_code == 302
+    assert Review.objects.filter(sampling_run__seed=77, reviewer=qa_lead).count() == 2
+    assert client.get(response.url).status_code == 200
+
+
+# Query counts ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_queue_page_query_count_is_flat(
+    client, version, team, reviewer_user, second_reviewer, n, django_assert_max_num_queries
+):
+    for _ in range(n):
+        agent = AgentFactory(team=team)
+        services.review_create(contact=ContactFactory(agent=agent), reviewer=reviewer_user, version=version)
+        disputed = _released(version, ContactFactory(agent=agent), second_reviewer)
+        services.review_dispute(review=disputed, user=agent.user, reason="no")
+        _released(version, ContactFactory(agent=agent), reviewer_user)
+    client.force_login(reviewer_user)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("qa:queue"))
+    assert response.status_code == 200 and len(response.context["todo"]) == n
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_agent_page_query_count_is_flat(client, version, agent, reviewer_user, n, django_assert_max_num_queries):
+    for i in range(n):
+        _released(
+            version, ContactFactory(agent=agent, started_at=timezone.now() - timedelta(days=3 * i)), reviewer_user
+        )
+    client.force_login(agent.user)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("qa:my-reviews"))
+    assert response.status_code == 200
+    assert response.context["overall"].n == n
+    client.force_login(reviewer_user)
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("qa:agent-reviews", args=[agent.pk])).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("qa:agent-list")).status_code == 200

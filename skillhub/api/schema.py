@@ -1,0 +1,29 @@
+"""drf-spectacular hooks: document the error answers every operation can give."""
+
+_ERROR = {
+    "description": "",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "additionalProperties": True,
+                "description": "`detail`, or field names with lists of messages",
+            }
+        }
+    },
+}
+_ERRORS = {
+    "400": "Invalid input: field errors by field name",
+    "401": "Not signed in (token authentication)",
+    "403": "Not signed in, or the caller's role does not allow it",
+    "404": "Not found, or outside the caller's scope",
+}
+
+
+def add_error_responses(result, generator, request, public):
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            responses = operation.setdefault("responses", {})
+            for code, description in _ERRORS.items():
+                responses.setdefault(code, {**_ERROR, "description": description})
+    return result
