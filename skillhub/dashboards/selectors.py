@@ -7,7 +7,7 @@ are here, summing the same AgentDay / AgentSkillDay counts and deriving figures 
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import Case, Count, F, FilteredRelation, Q, QuerySet, Sum, When
+from django.db.models import Avg, Case, Count, F, FilteredRelation, Q, QuerySet, Sum, When
 from django.db.models.functions import TruncWeek
 
 from coaching.models import Goal
@@ -339,3 +339,25 @@ def agent_and_team(*, agent: Agent, period: Period, grain: str) -> dict:
             for label in ("own", "team")
         }
     return {"totals": totals, "trends": trends, "skills": skills}
+
+
+def calibration_by_vendor(*, team_ids: list[int], vendor_ids: list[int]) -> dict[int, dict]:
+    """Per vendor id: how its QA reviewers align with the benchmark in closed calibration sessions on conversations
+    of `team_ids` (mean agreement %, mean absolute distance in points, sessions, reviewers). One query."""
+    from qa.models_calibration import CalibrationItem
+    from qa.selectors_calibration import closed_participations
+
+    sessions = CalibrationItem.objects.filter(contact__team_id__in=team_ids).values("session_id")
+    rows = (
+        closed_participations()
+        .filter(session__in=sessions, vendor_id__in=vendor_ids)
+        .values("vendor_id")
+        .annotate(
+            sessions=Count("session", distinct=True),
+            reviewers=Count("user", distinct=True),
+            agreement=Avg("agreement_pct"),
+            abs_distance=Avg("abs_distance"),
+        )
+        .order_by()
+    )
+    return {row["vendor_id"]: row for row in rows}

@@ -221,9 +221,13 @@ def vendor_comparison(request: HttpRequest) -> HttpResponse:
         return _csv(f"vendor-teams-{name}.csv", TEAM_COLUMNS, rows)
 
     table = dash.vendor_table(vendors=vendors, teams=team_ids, periods={"now": period, "before": period.previous()})
-    in_house_ids = [pk for pk, kind in team_kinds if kind == Vendor.Kind.IN_HOUSE]
-    in_house = dash.totals(periods={"now": period}, teams=in_house_ids)["now"]
-    has_in_house = any(row["vendor_kind"] == Vendor.Kind.IN_HOUSE for row in table)
+    in_house_rows = [entry["now"] for entry in table if entry["vendor_kind"] == Vendor.Kind.IN_HOUSE]
+    has_in_house = bool(in_house_rows)
+    if len(in_house_rows) == 1:
+        in_house = in_house_rows[0]  # the usual case: one in-house vendor, its row is the reference
+    else:
+        in_house_ids = [pk for pk, kind in team_kinds if kind == Vendor.Kind.IN_HOUSE]
+        in_house = dash.totals(periods={"now": period}, teams=in_house_ids)["now"]
     vendor_rows = []
     for entry in table:
         row = {**entry["now"], **{k: entry[k] for k in ("vendor_id", "vendor_name", "vendor_kind")}}
@@ -236,7 +240,14 @@ def vendor_comparison(request: HttpRequest) -> HttpResponse:
         row["query"] = filters.with_teams([row["team_id"]])
     vendor_names = {row["vendor_id"]: row["vendor_name"] for row in vendor_rows}
     by_vendor = dash.trend_by_vendor(period=period, teams=team_ids, grain=filters.chart_grain)
+    calibration = dash.calibration_by_vendor(team_ids=team_ids, vendor_ids=[row["vendor_id"] for row in vendor_rows])
     context = {
+        "calibration": calibration,
+        "calibration_definition": (
+            "QA calibration alignment: mean agreement (%) of this vendor's reviewers with the calibrator's benchmark "
+            "answers in closed calibration sessions on conversations of your teams; n = reviewer participations "
+            "(sessions × reviewers)."
+        ),
         "form": form,
         "filters": filters,
         "vendor_rows": vendor_rows,
