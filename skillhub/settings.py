@@ -190,6 +190,8 @@ CELERY_BEAT_SCHEDULE["qa-calibration-open-due"] = {
 REPEAT_WINDOW_DAYS = env.int("REPEAT_WINDOW_DAYS", default=7)
 CES_SCALE_MAX = env.int("CES_SCALE_MAX", default=7)
 CES_LOWER_IS_BETTER = env.bool("CES_LOWER_IS_BETTER", default=True)
+# Dashboards: seconds a rendered dashboard body is kept per user, page and filters (0 = off).
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 
 # Production hardening: on unless DEBUG (python manage.py check --deploy reports nothing).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

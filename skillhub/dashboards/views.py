@@ -4,9 +4,16 @@ Every figure comes from the daily rollups (skillhub.selectors.metrics and .selec
 number of queries whatever the number of agents. `?export=<table>` answers the same filters as CSV.
 """
 
+import hashlib
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from assessments.models import Stage
 from assessments.selectors import requisitions_for_user
@@ -100,9 +107,39 @@ def _team_scope(request: HttpRequest):
     return form, filters, choices, team_rows, teams, agents
 
 
+def _page(request: HttpRequest, *, name: str, title: str, build, key: str = "") -> HttpResponse:
+    """Render dashboard `name`: `build()` gives its context (or a CSV response for `?export=`).
+
+    The rendered body is cached for DASHBOARD_CACHE_SECONDS per user, page and filters (the rollups themselves are
+    rebuilt every few minutes, so a minute of staleness changes nothing a reader can tell); base.html with its
+    per-request CSRF token and CSP nonce is rendered each time around it.
+    """
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    exporting = "export" in request.GET
+    cache_key = None
+    if seconds and not exporting:
+        params = urlencode(sorted(request.GET.lists()), doseq=True)
+        digest = hashlib.sha256(f"{name}|{key}|{request.user.pk}|{params}|{timezone.localdate()}".encode()).hexdigest()
+        cache_key = f"dashboards:page:{digest}"
+        body = cache.get(cache_key)
+        if body is not None:
+            return render(request, "skillhub/dashboard_page.html", {"body": mark_safe(body), "page_title": title})
+    context = build()
+    if isinstance(context, HttpResponse):
+        return context
+    body = render_to_string(f"skillhub/dashboard_{name}.html", context, request)
+    if cache_key:
+        cache.set(cache_key, body, seconds)
+    return render(request, "skillhub/dashboard_page.html", {"body": mark_safe(body), "page_title": title})
+
+
 @require_role(roles.OPS_LEAD)
 def team_dashboard(request: HttpRequest) -> HttpResponse:
     """The ops lead's dashboard of the teams in their scope for a period."""
+    return _page(request, name="team", title="Team dashboard", build=lambda: _team_dashboard(request))
+
+
+def _team_dashboard(request: HttpRequest):
     form, filters, team_choices, team_rows, teams, agents = _team_scope(request)
     period = filters.period
     export = request.GET.get("export")
@@ -189,7 +226,7 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
         "flag_min_n": dash.FLAG_MIN_N,
         "presets": _presets(filters),
     }
-    return render(request, "skillhub/dashboard_team.html", context)
+    return context
 
 
 def _presets(filters: Filters) -> list[dict]:
@@ -204,6 +241,10 @@ def _presets(filters: Filters) -> list[dict]:
 @require_role(roles.OPS_LEAD)
 def vendor_comparison(request: HttpRequest) -> HttpResponse:
     """In-house against outsourced partners on the same figures and period (vendors in the user's scope)."""
+    return _page(request, name="vendor", title="Vendor comparison", build=lambda: _vendor_comparison(request))
+
+
+def _vendor_comparison(request: HttpRequest):
     form, filters = _filters(request, teams=[])
     period = filters.period
     # The scope resolved to literal ids once, so the rollup queries use their indexes.
@@ -259,10 +300,15 @@ def vendor_comparison(request: HttpRequest) -> HttpResponse:
         "charts": trend_charts(None, grain=filters.chart_grain, by_vendor=by_vendor, vendor_names=vendor_names),
         "presets": _presets(filters),
     }
-    return render(request, "skillhub/dashboard_vendor.html", context)
+    return context
 
 
-def _agent_dashboard(request: HttpRequest, agent: Agent) -> HttpResponse:
+def _agent_page(request: HttpRequest, agent: Agent) -> HttpResponse:
+    title = "My dashboard" if agent.user_id == request.user.pk else agent.name
+    return _page(request, name="agent", title=title, key=str(agent.pk), build=lambda: _agent_dashboard(request, agent))
+
+
+def _agent_dashboard(request: HttpRequest, agent: Agent):
     form, filters = _filters(request, teams=[])
     period = filters.period
     agent_qs = Agent.objects.filter(pk=agent.pk)
@@ -303,7 +349,7 @@ def _agent_dashboard(request: HttpRequest, agent: Agent) -> HttpResponse:
         "team_query": filters.with_teams([agent.team_id]),
         "goals": list(dash.goal_list_for_agent(agent=agent)),
     }
-    return render(request, "skillhub/dashboard_agent.html", context)
+    return context
 
 
 def _range(filters: Filters) -> dict:
@@ -314,14 +360,14 @@ def _range(filters: Filters) -> dict:
 def agent_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """One agent's figures against their team and goals (an agent: only their own)."""
     agent = get_object_or_404(agents_for_user(user=request.user).select_related("user", "team__vendor"), pk=pk)
-    return _agent_dashboard(request, agent)
+    return _agent_page(request, agent)
 
 
 @require_role(roles.AGENT)
 def my_dashboard(request: HttpRequest) -> HttpResponse:
     """The signed-in agent's own dashboard (their landing page)."""
     agent = get_object_or_404(Agent.objects.select_related("user", "team__vendor"), user_id=request.user.pk)
-    return _agent_dashboard(request, agent)
+    return _agent_page(request, agent)
 
 
 @require_role(roles.HIRING_MANAGER)

@@ -277,3 +277,23 @@ def test_team_from_another_lead_is_not_in_scope(client, lead_user, vendor):
     client.force_login(lead_user)
     response = client.get(reverse("skillhub:team-dashboard"), {"team": foreign.pk})
     assert response.context["form"].errors and not response.context["filters"].team_ids
+
+
+def test_rendered_body_is_cached_per_user_and_filters(
+    client, lead_user, team, data, settings, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    client.force_login(lead_user)
+    first = client.get(reverse("skillhub:team-dashboard"), PERIOD)
+    with django_assert_max_num_queries(6):  # session, user, roles and the session's own write only
+        second = client.get(reverse("skillhub:team-dashboard"), PERIOD)
+    assert first.content.count(b'data-testid="agent-table"') == second.content.count(b'data-testid="agent-table"') == 1
+    other = client.get(reverse("skillhub:team-dashboard"), {**PERIOD, "grain": "week"})
+    assert other.context["filters"].grain == "week"  # other filters: computed afresh
+    assert client.get(reverse("skillhub:team-dashboard"), {**PERIOD, "export": "agents"})["Content-Type"].startswith(
+        "text/csv"
+    )
+    cache.clear()
