@@ -21,9 +21,11 @@ def test_rollup_task_is_safe_to_retry_and_bounded():
 def test_beat_schedule_runs_the_rollup_often_and_sweeps_nightly(settings):
     schedule = settings.CELERY_BEAT_SCHEDULE
     tasks = {entry["task"] for entry in schedule.values()}
-    assert tasks - {"qa.tasks.sampling_weekly", "qa.tasks_calibration.calibration_open_due"} == {
-        "skillhub.tasks.rollup_metrics"
-    }
+    assert tasks - {
+        "qa.tasks.sampling_weekly",
+        "qa.tasks_calibration.calibration_open_due",
+        "coaching.tasks.coaching_nightly",
+    } == {"skillhub.tasks.rollup_metrics"}
     assert schedule["rollup-metrics-last-7-days"]["kwargs"] == {"last_days": 7}
 
 
