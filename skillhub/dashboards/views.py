@@ -293,7 +293,8 @@ def _vendor_comparison(request: HttpRequest):
         "filters": filters,
         "vendor_rows": vendor_rows,
         "team_rows": team_rows,
-        "in_house": in_house if has_in_house else None,
+        # The reference row is shown when it is not simply the one in-house vendor's own row.
+        "in_house": in_house if len(in_house_rows) > 1 else None,
         "definitions_kpis": definitions.kpi_list(),
         "targets": definitions.TARGETS,
         "flag_periods": definitions.FLAG_PERIODS,

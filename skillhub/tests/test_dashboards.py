@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -297,3 +297,53 @@ def test_rendered_body_is_cached_per_user_and_filters(
         "text/csv"
     )
     cache.clear()
+
+
+@pytest.fixture
+def pipeline(hiring_user):
+    from datetime import datetime
+
+    from assessments import services as hiring_services
+    from assessments.models import StageMove
+    from assessments.tests.factories import RequisitionFactory
+
+    mine = RequisitionFactory(title="North intake", hiring_team=[hiring_user])
+    other = RequisitionFactory(title="Someone else's")
+    people = [
+        hiring_services.candidate_create(
+            requisition=mine, first_name="C", last_name=str(i), email=f"c{i}@x.test", created_by=hiring_user
+        )
+        for i in range(4)
+    ]
+    hiring_services.candidate_create(
+        requisition=other, first_name="D", last_name="0", email="d@x.test", created_by=hiring_user
+    )
+    hiring_services.candidate_move(candidate=people[0], to_stage="behavioural", moved_by=hiring_user)
+    hiring_services.candidate_move(candidate=people[1], to_stage="behavioural", moved_by=hiring_user)
+    hiring_services.candidate_reject(candidate=people[2], decided_by=hiring_user, reasons="Not a fit")
+    # Two days between entering screening and leaving it, for every move out of screening.
+    StageMove.objects.filter(from_stage="").update(moved_at=datetime(2026, 3, 1, tzinfo=UTC))
+    StageMove.objects.exclude(from_stage="").update(moved_at=datetime(2026, 3, 3, tzinfo=UTC))
+    return mine
+
+
+def test_hiring_dashboard_counts_stages_pass_rates_and_time(client, hiring_user, pipeline):
+    client.force_login(hiring_user)
+    response = client.get(reverse("skillhub:hiring-dashboard"))
+    assert response.status_code == 200
+    (row,) = response.context["rows"]  # only the requisition the manager is on
+    labels = response.context["labels"]
+    counts = dict(zip(labels, row["stages"], strict=True))
+    assert counts["Screening"] == 1 and counts["Behavioural interview"] == 2 and counts["Rejected"] == 1
+    screening = response.context["stages"][0]
+    assert (screening["entered"], screening["left"], screening["passed"]) == (4, 3, 2)
+    assert screening["pass_rate"] == pytest.approx(200 / 3)
+    assert screening["mean_days"] == pytest.approx(2.0)
+    exported = client.get(reverse("skillhub:hiring-dashboard"), {"export": "stages"}).content.decode()
+    assert exported.splitlines()[1].startswith("Screening,4,3,2,66.6667,2")
+
+
+def test_hiring_dashboard_is_for_hiring_managers(client, lead_user, agent_user):
+    for user in (lead_user, agent_user):
+        client.force_login(user)
+        assert client.get(reverse("skillhub:hiring-dashboard")).status_code == 403
