@@ -49,6 +49,15 @@ AGENT_COLUMNS = [
 ]
 TEAM_COLUMNS = [("Team", "team_name"), ("Vendor", "vendor_name")] + AGENT_COLUMNS[2:]
 VENDOR_COLUMNS = [("Vendor", "vendor_name"), ("Kind", "vendor_kind")] + AGENT_COLUMNS[2:]
+# Coaching goal KPIs → the dashboard figure they measure.
+GOAL_KPI_KEYS = {
+    "fcr": "fcr_pct",
+    "csat": "csat_pct",
+    "ces": "ces_avg",
+    "nps": "nps",
+    "aht": "aht_seconds",
+    "qa": "qa_score",
+}
 TREND_COLUMNS = [("Period start", "bucket")] + AGENT_COLUMNS[2:]
 
 
@@ -329,11 +338,19 @@ def _agent_dashboard(request: HttpRequest, agent: Agent):
         .order_by("-submitted_at", "-pk")[:5]
     )
     trend_rows, team_trend = data["trends"]["own"], data["trends"]["team"]
+    goals = list(dash.goal_list_for_agent(agent=agent))
+    cards = kpi_cards(now=own, before=before, team=team)
+    open_goals = {}
+    for goal in goals:  # the open goal due first, per KPI, shown on that KPI's card
+        if goal.status in ("on_track", "at_risk"):
+            open_goals.setdefault(GOAL_KPI_KEYS.get(goal.kpi), goal)
+    for card in cards:
+        card["goal"] = open_goals.get(card["kpi"].key)
     context = {
         "agent": agent,
         "form": form,
         "filters": filters,
-        "cards": kpi_cards(now=own, before=before, team=team),
+        "cards": cards,
         "totals": own,
         "team_totals": team,
         "previous_period": period.previous(),
@@ -348,7 +365,7 @@ def _agent_dashboard(request: HttpRequest, agent: Agent):
         "presets": _presets(filters),
         "is_own": agent.user_id == request.user.pk,
         "team_query": filters.with_teams([agent.team_id]),
-        "goals": list(dash.goal_list_for_agent(agent=agent)),
+        "goals": goals,
     }
     return context
 

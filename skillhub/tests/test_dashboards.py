@@ -160,6 +160,7 @@ def test_dashboards_run_a_constant_number_of_queries(client, team, lead_user, n_
             response = client.get(url, PERIOD)
         assert response.status_code == 200
     assert response.context["goals"][0].status == GoalStatus.AT_RISK
+    assert b'data-testid="goal-fcr_pct"' in response.content  # the goal on its KPI's card
 
 
 def test_agent_csv_export_has_the_page_rows_and_filters(client, lead_user, team, data):
