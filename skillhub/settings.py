@@ -175,10 +175,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=2, minute=30),
         "kwargs": {"last_days": 7},
     },
-    # QA: sample last week's conversations for review, Mondays 03:00.
-    "qa-sampling-weekly": {"task": "qa.tasks.sampling_weekly", "schedule": crontab(minute=0, hour=3, day_of_week=1)},
     # Coaching: goal values and statuses, suggestions, notifications (after the nightly rollup sweep).
     "coaching-nightly": {"task": "coaching.tasks.coaching_nightly", "schedule": crontab(hour=3, minute=15)},
+    # QA: sample last week's conversations for review, Mondays 03:00.
+    "qa-sampling-weekly": {"task": "qa.tasks.sampling_weekly", "schedule": crontab(minute=0, hour=3, day_of_week=1)},
 }
 # QA calibration: open the results of sessions whose deadline has passed.
 CELERY_BEAT_SCHEDULE["qa-calibration-open-due"] = {
@@ -192,6 +192,8 @@ CES_SCALE_MAX = env.int("CES_SCALE_MAX", default=7)
 CES_LOWER_IS_BETTER = env.bool("CES_LOWER_IS_BETTER", default=True)
 # Coaching: open peer-mentoring assignments a mentor may carry before suggestions pass them over.
 COACHING_MAX_MENTEES = env.int("COACHING_MAX_MENTEES", default=2)
+# Dashboards: seconds a rendered dashboard body is kept per user, page and filters (0 = off).
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 
 # Production hardening: on unless DEBUG (python manage.py check --deploy reports nothing).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

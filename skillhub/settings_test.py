@@ -17,3 +17,4 @@ CELERY_TASK_ALWAYS_EAGER = True
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 AXES_ENABLED = False  # the security tests switch it on
+DASHBOARD_CACHE_SECONDS = 0  # every test sees fresh figures; test_dashboards switches it on to test the cache

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from skillhub import views
+from skillhub.dashboards import views as dashboards
 
 app_patterns = (
     [
@@ -13,6 +14,11 @@ app_patterns = (
         path("teams/<int:pk>/", views.team_detail, name="team-detail"),
         path("agents/<int:pk>/", views.agent_detail, name="agent-detail"),
         path("skills/", views.skill_list, name="skill-list"),
+        path("dashboards/team/", dashboards.team_dashboard, name="team-dashboard"),
+        path("dashboards/vendors/", dashboards.vendor_comparison, name="vendor-comparison"),
+        path("dashboards/agents/<int:pk>/", dashboards.agent_dashboard, name="agent-dashboard"),
+        path("dashboards/me/", dashboards.my_dashboard, name="my-dashboard"),
+        path("dashboards/hiring/", dashboards.hiring_dashboard, name="hiring-dashboard"),
     ],
     "skillhub",
 )

@@ -9,11 +9,11 @@ from skillhub.selectors import org as org_selectors
 
 # Where each role lands after sign-in, most specific first. Apps point these at their own pages.
 LANDING = [
-    (roles.ADMIN, "skillhub:team-list"),
-    (roles.OPS_LEAD, "skillhub:team-list"),
+    (roles.ADMIN, "skillhub:team-dashboard"),
+    (roles.OPS_LEAD, "skillhub:team-dashboard"),
     (roles.QA_REVIEWER, "qa:queue"),
     (roles.HIRING_MANAGER, "assessments:requisition-list"),
-    (roles.AGENT, "skillhub:me"),
+    (roles.AGENT, "skillhub:my-dashboard"),
 ]
 
 

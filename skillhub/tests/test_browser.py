@@ -32,11 +32,11 @@ def _sign_in(page, live_server, username: str) -> None:
 @pytest.mark.parametrize(
     ("username", "heading", "visible_nav", "hidden_nav"),
     [
-        ("olivia", "Teams in your scope", "Teams", "Admin"),
+        ("olivia", "Team dashboard", "Dashboard", "Admin"),
         ("quinn", "Review queue", "Review queue", "My profile"),
         ("hannah", "Requisitions", "Requisitions", "Teams"),
-        ("ana", "Ana Alves", "My profile", "Teams"),
-        ("root", "Teams in your scope", "Admin", "My profile"),
+        ("ana", "My dashboard", "My dashboard", "Teams"),
+        ("root", "Team dashboard", "Admin", "My profile"),
     ],
 )
 def test_each_demo_role_signs_in_and_sees_its_page(

@@ -18,11 +18,11 @@ def test_anonymous_user_is_sent_to_sign_in(client, url_name):
 @pytest.mark.parametrize(
     ("user_fixture", "landing"),
     [
-        ("admin_user", "skillhub:team-list"),
-        ("lead_user", "skillhub:team-list"),
+        ("admin_user", "skillhub:team-dashboard"),
+        ("lead_user", "skillhub:team-dashboard"),
         ("reviewer_user", "qa:queue"),
         ("hiring_user", "assessments:requisition-list"),
-        ("agent_user", "skillhub:me"),
+        ("agent_user", "skillhub:my-dashboard"),
     ],
 )
 def test_each_role_lands_on_its_page(client, request, user_fixture, landing):

@@ -1,0 +1,363 @@
+"""Dashboard reads on top of skillhub.selectors.metrics: each a single aggregate over the daily rollups.
+
+The metrics service gives per-agent, per-team and per-vendor rows; the dashboards also need several periods in one
+query (now and before, the flag periods), per-day/per-week buckets of chosen teams and per-skill team means, so those
+are here, summing the same AgentDay / AgentSkillDay counts and deriving figures with `metrics.figures` (divide last).
+"""
+
+from datetime import date, datetime, timedelta
+
+from django.db.models import Avg, Case, Count, F, FilteredRelation, Q, QuerySet, Sum, When
+from django.db.models.functions import TruncWeek
+
+from coaching.models import Goal
+from coaching.status import GoalStatus
+from skillhub.models import Agent, AgentDay, AgentSkillDay, Team
+from skillhub.selectors import metrics
+
+from .definitions import FLAG_PERIODS, TARGETS
+from .periods import Period
+
+# A period's figure counts only with at least this many cases / responses / reviews behind it.
+FLAG_MIN_N = 5
+
+
+def _sums(prefix: str = "", condition: Q | None = None) -> dict:
+    return {f"{prefix}{name}": Sum(name, filter=condition) for name in metrics.COUNT_FIELDS}
+
+
+def _unprefix(values: dict, prefix: str) -> dict:
+    return {name: values.get(f"{prefix}{name}") for name in metrics.COUNT_FIELDS}
+
+
+def _ids(objects) -> list[int] | QuerySet:
+    """A list of ids stays a literal list (so PostgreSQL uses the (team, day) index); a queryset becomes a subquery."""
+    return objects if isinstance(objects, list | tuple) else objects.values("pk")
+
+
+def _rows(*, teams=None, agents=None) -> QuerySet[AgentDay]:
+    """AgentDay rows of `teams` and/or `agents` (querysets, or lists of ids)."""
+    rows = AgentDay.objects.all()
+    if teams is not None:
+        rows = rows.filter(team_id__in=_ids(teams))
+    if agents is not None:
+        rows = rows.filter(agent_id__in=_ids(agents))
+    return rows
+
+
+def totals(
+    *, periods: dict[str, Period], teams: QuerySet[Team] | None = None, agents: QuerySet[Agent] | None = None
+) -> dict[str, dict]:
+    """Figures of several periods in one query, for contacts handled in `teams` (and/or by `agents`).
+
+    Each row also carries `agents_worked` (agents with contacts) and `agents_reviewed` (agents with counted reviews)
+    for QA coverage.
+    """
+    first = min(period.start for period in periods.values())
+    last = max(period.end for period in periods.values())
+    aggregates = {}
+    for label, period in periods.items():
+        in_period = Q(day__range=(period.start, period.end))
+        aggregates |= _sums(f"{label}__", in_period)
+        aggregates[f"{label}__agents_worked"] = Count("agent", distinct=True, filter=in_period & Q(contacts__gt=0))
+        aggregates[f"{label}__agents_reviewed"] = Count("agent", distinct=True, filter=in_period & Q(reviews__gt=0))
+    values = _rows(teams=teams, agents=agents).filter(day__range=(first, last)).aggregate(**aggregates)
+    result = {}
+    for label in periods:
+        row = metrics.figures(_unprefix(values, f"{label}__"))
+        row["agents_worked"] = values[f"{label}__agents_worked"] or 0
+        row["agents_reviewed"] = values[f"{label}__agents_reviewed"] or 0
+        row["reviewed_share"] = 100 * row["agents_reviewed"] / row["agents_worked"] if row["agents_worked"] else None
+        row["reviews_per_agent"] = row["reviews"] / row["agents_worked"] if row["agents_worked"] else None
+        result[label] = row
+    return result
+
+
+def _buckets(period: Period, grain: str) -> list[date]:
+    if grain == "week":
+        first = period.start - timedelta(days=period.start.weekday())
+        return [first + timedelta(weeks=n) for n in range((period.end - first).days // 7 + 1)]
+    return [period.start + timedelta(days=n) for n in range(period.days)]
+
+
+def _bucketed(rows: QuerySet[AgentDay], grain: str, *group: str) -> QuerySet:
+    bucket = TruncWeek("day") if grain == "week" else F("day")
+    return rows.annotate(bucket=bucket).values(*group, "bucket").annotate(**_sums()).order_by(*group, "bucket")
+
+
+def _as_date(value) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def trend(
+    *, period: Period, grain: str, teams: QuerySet[Team] | None = None, agents: QuerySet[Agent] | None = None
+) -> list[dict]:
+    """One row per day or week (weeks start on Monday; the first and last may be partial), zeros where no data."""
+    rows = _rows(teams=teams, agents=agents).filter(day__range=(period.start, period.end))
+    sums = {_as_date(values["bucket"]): _unprefix(values, "") for values in _bucketed(rows, grain)}
+    return [{"bucket": b, **metrics.figures(sums.get(b, {}))} for b in _buckets(period, grain)]
+
+
+def trend_by_vendor(*, period: Period, teams: QuerySet[Team], grain: str) -> dict[int, list[dict]]:
+    """Per vendor id: the trend rows (as `trend`) of the vendor's teams among `teams`."""
+    rows = _rows(teams=teams).filter(day__range=(period.start, period.end))
+    sums: dict[int, dict] = {}
+    for values in _bucketed(rows, grain, "team__vendor_id"):
+        sums.setdefault(values["team__vendor_id"], {})[_as_date(values["bucket"])] = _unprefix(values, "")
+    buckets = _buckets(period, grain)
+    return {
+        vendor_id: [{"bucket": b, **metrics.figures(by_bucket.get(b, {}))} for b in buckets]
+        for vendor_id, by_bucket in sums.items()
+    }
+
+
+def agent_flags(*, agents: QuerySet[Agent], period: Period) -> dict[int, list[str]]:
+    """Per agent id: the figures (of TARGETS) below target in each of the last FLAG_PERIODS periods running.
+
+    The periods are `period` and the FLAG_PERIODS − 1 periods of the same length before it; each must have at
+    least FLAG_MIN_N cases / responses / reviews behind the figure to count.
+    """
+    periods = [period.previous(step) for step in range(FLAG_PERIODS)]
+    fields = ["fcr_cases", "cases", "csat_satisfied", "csat_responses", "reviews", "qa_score_sum"]
+    aggregates = {}
+    for step, p in enumerate(periods):
+        in_period = Q(day__range=(p.start, p.end))
+        aggregates |= {f"p{step}_{name}": Sum(name, filter=in_period) for name in fields}
+    rows = (
+        AgentDay.objects.filter(agent__in=agents.values("pk"), day__range=(periods[-1].start, period.end))
+        .values("agent_id")
+        .annotate(**aggregates)
+    )
+    flags: dict[int, list[str]] = {}
+    for row in rows:
+        below = _below_target(row)
+        if below:
+            flags[row["agent_id"]] = below
+    return flags
+
+
+def team_skill_scores(*, teams: QuerySet[Team], period: Period) -> dict[int, dict]:
+    """Per skill id: reviews and mean QA skill score of contacts handled in `teams`."""
+    rows = (
+        AgentSkillDay.objects.filter(team__in=teams.values("pk"), day__range=(period.start, period.end))
+        .values("skill_id")
+        .annotate(reviews=Sum("reviews"), score_sum=Sum("score_sum"))
+    )
+    return {
+        row["skill_id"]: {
+            "reviews": row["reviews"],
+            "score": float(row["score_sum"]) / row["reviews"] if row["reviews"] else None,
+        }
+        for row in rows
+    }
+
+
+def _period_sums(relation: str, period: Period, prefix: str = "") -> dict:
+    in_period = Q(**{f"{relation}__day__range": (period.start, period.end)})
+    return {f"{prefix}{name}": Sum(f"{relation}__{name}", filter=in_period) for name in metrics.COUNT_FIELDS}
+
+
+def team_table(*, scope: QuerySet[Team], selected_ids: list[int], period: Period) -> tuple[list[tuple], list[dict]]:
+    """The team picker's choices (every team in scope) and the figures of the selected teams (all when none).
+
+    Two queries: the scope resolved to ids first, so the figures query reads the (team, day) index with literal ids.
+    Rows are as metrics.metrics_by_team rows; contacts count for the team that handled them.
+    """
+    choices = list(scope.order_by("vendor__name", "name", "pk").values_list("pk", "name", "vendor__name"))
+    ids = [pk for pk, _, _ in choices if not selected_ids or pk in selected_ids]
+    rows = (
+        Team.objects.filter(pk__in=ids)
+        .annotate(
+            period_days=FilteredRelation("agent_days", condition=Q(agent_days__day__range=(period.start, period.end)))
+        )
+        .values("pk", "name", "vendor_id", "vendor__name", "vendor__kind")
+        .annotate(**_period_sums("period_days", period))
+        .order_by("vendor__name", "name", "pk")
+    )
+    table = [
+        {
+            "team_id": values["pk"],
+            "team_name": values["name"],
+            "vendor_id": values["vendor_id"],
+            "vendor_name": values["vendor__name"],
+            "vendor_kind": values["vendor__kind"],
+            **metrics.figures(_unprefix(values, "")),
+        }
+        for values in rows
+    ]
+    return choices, table
+
+
+def agent_table(*, agents: QuerySet[Agent], period: Period) -> list[dict]:
+    """Per agent (by name): the figures of metrics.metrics_by_agent over `period` and the flags of `agent_flags`,
+    in one query (sums of the period and of the FLAG_PERIODS periods running, over the agent's AgentDay rows)."""
+    periods = [period.previous(step) for step in range(FLAG_PERIODS)]
+    span = Q(agent_days__day__range=(periods[-1].start, period.end))
+    flag_fields = ["fcr_cases", "cases", "csat_satisfied", "csat_responses", "reviews", "qa_score_sum"]
+    aggregates = _period_sums("span_days", period)
+    for step, p in enumerate(periods[1:], start=1):
+        in_period = Q(span_days__day__range=(p.start, p.end))
+        aggregates |= {f"p{step}_{name}": Sum(f"span_days__{name}", filter=in_period) for name in flag_fields}
+    rows = (
+        agents.annotate(span_days=FilteredRelation("agent_days", condition=span))
+        .values("pk", "user__first_name", "user__last_name", "team_id", "team__name")
+        .annotate(**aggregates)
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    result = []
+    for values in rows:
+        row = {
+            "agent_id": values["pk"],
+            "agent_name": f"{values['user__first_name']} {values['user__last_name']}".strip(),
+            "team_id": values["team_id"],
+            "team_name": values["team__name"],
+            **metrics.figures(_unprefix(values, "")),
+        }
+        for name in flag_fields:
+            values[f"p0_{name}"] = values[name]
+        row["flag_keys"] = _below_target(values)
+        result.append(row)
+    return result
+
+
+def goals_by_agent(*, agents: QuerySet[Agent]) -> dict[int, dict]:
+    """Per agent id: open coaching goals (on track or at risk) and those at risk."""
+    open_statuses = [GoalStatus.ON_TRACK, GoalStatus.AT_RISK]
+    rows = (
+        Goal.objects.filter(plan__agent__in=agents.values("pk"), status__in=open_statuses)
+        .values("plan__agent_id")
+        .annotate(open=Count("pk"), at_risk=Count("pk", filter=Q(status=GoalStatus.AT_RISK)))
+        .order_by()
+    )
+    return {row["plan__agent_id"]: row for row in rows}
+
+
+def goal_list_for_agent(*, agent: Agent) -> QuerySet[Goal]:
+    """The agent's coaching goals, open ones first by due date."""
+    return (
+        Goal.objects.filter(plan__agent=agent)
+        .select_related("skill", "plan")
+        .order_by(
+            Case(When(status__in=[GoalStatus.AT_RISK, GoalStatus.ON_TRACK], then=0), default=1), "due_date", "pk"
+        )[:8]
+    )
+
+
+def _below_target(values: dict) -> list[str]:
+    checks = [
+        ("fcr_pct", "fcr_cases", "cases", 100),
+        ("csat_pct", "csat_satisfied", "csat_responses", 100),
+        ("qa_score", "qa_score_sum", "reviews", 1),
+    ]
+    below = []
+    for key, numerator, denominator, scale in checks:
+        pairs = [(values[f"p{s}_{numerator}"] or 0, values[f"p{s}_{denominator}"] or 0) for s in range(FLAG_PERIODS)]
+        if all(n >= FLAG_MIN_N and float(x) * scale / n < TARGETS[key] for x, n in pairs):
+            below.append(key)
+    return below
+
+
+def vendor_table(*, vendors, teams, periods: dict[str, Period]) -> list[dict]:
+    """Per vendor of `vendors` (by name): metrics.metrics_by_vendor figures for each labelled period, one query.
+
+    Only contacts of `teams` (the user's scope) count. Each row: vendor_id, vendor_name, vendor_kind and, per label,
+    a figures dict.
+    """
+    first = min(p.start for p in periods.values())
+    last = max(p.end for p in periods.values())
+    condition = Q(teams__agent_days__day__range=(first, last))
+    in_scope = Q(scoped_days__team_id__in=_ids(teams))
+    aggregates = {}
+    for label, period in periods.items():
+        in_period = in_scope & Q(scoped_days__day__range=(period.start, period.end))
+        aggregates |= {
+            f"{label}__{name}": Sum(f"scoped_days__{name}", filter=in_period) for name in metrics.COUNT_FIELDS
+        }
+    rows = (
+        vendors.annotate(scoped_days=FilteredRelation("teams__agent_days", condition=condition))
+        .values("pk", "name", "kind")
+        .annotate(**aggregates)
+        .order_by("name", "pk")
+    )
+    return [
+        {
+            "vendor_id": values["pk"],
+            "vendor_name": values["name"],
+            "vendor_kind": values["kind"],
+            **{label: metrics.figures(_unprefix(values, f"{label}__")) for label in periods},
+        }
+        for values in rows
+    ]
+
+
+def agent_and_team(*, agent: Agent, period: Period, grain: str) -> dict:
+    """The agent's figures now and before, their team's now, both trends and per-skill scores: three queries."""
+    before = period.previous()
+    own, team = Q(agent_id=agent.pk), Q(team_id=agent.team_id)
+    rows = AgentDay.objects.filter(own | team)
+    aggregates = {}
+    for label, condition, p in (("own", own, period), ("before", own, before), ("team", team, period)):
+        in_period = condition & Q(day__range=(p.start, p.end))
+        aggregates |= {f"{label}__{name}": Sum(name, filter=in_period) for name in metrics.COUNT_FIELDS}
+    values = rows.filter(day__range=(before.start, period.end)).aggregate(**aggregates)
+    totals = {label: metrics.figures(_unprefix(values, f"{label}__")) for label in ("own", "before", "team")}
+
+    bucket = TruncWeek("day") if grain == "week" else F("day")
+    by_bucket = (
+        rows.filter(day__range=(period.start, period.end))
+        .annotate(bucket=bucket)
+        .values("bucket")
+        .annotate(
+            **{f"own__{name}": Sum(name, filter=own) for name in metrics.COUNT_FIELDS},
+            **{f"team__{name}": Sum(name, filter=team) for name in metrics.COUNT_FIELDS},
+        )
+        .order_by("bucket")
+    )
+    sums = {_as_date(v["bucket"]): v for v in by_bucket}
+    buckets = _buckets(period, grain)
+    trends = {
+        label: [{"bucket": b, **metrics.figures(_unprefix(sums.get(b, {}), f"{label}__"))} for b in buckets]
+        for label in ("own", "team")
+    }
+
+    skill_rows = (
+        AgentSkillDay.objects.filter(own | team, day__range=(period.start, period.end))
+        .values("skill_id")
+        .annotate(
+            own_reviews=Sum("reviews", filter=own),
+            own_sum=Sum("score_sum", filter=own),
+            team_reviews=Sum("reviews", filter=team),
+            team_sum=Sum("score_sum", filter=team),
+        )
+    )
+    skills = {}
+    for row in skill_rows:
+        skills[row["skill_id"]] = {
+            label: {"reviews": row[f"{label}_reviews"], "score": float(row[f"{label}_sum"]) / row[f"{label}_reviews"]}
+            if row[f"{label}_reviews"]
+            else None
+            for label in ("own", "team")
+        }
+    return {"totals": totals, "trends": trends, "skills": skills}
+
+
+def calibration_by_vendor(*, team_ids: list[int], vendor_ids: list[int]) -> dict[int, dict]:
+    """Per vendor id: how its QA reviewers align with the benchmark in closed calibration sessions on conversations
+    of `team_ids` (mean agreement %, mean absolute distance in points, sessions, reviewers). One query."""
+    from qa.models_calibration import CalibrationItem
+    from qa.selectors_calibration import closed_participations
+
+    sessions = CalibrationItem.objects.filter(contact__team_id__in=team_ids).values("session_id")
+    rows = (
+        closed_participations()
+        .filter(session__in=sessions, vendor_id__in=vendor_ids)
+        .values("vendor_id")
+        .annotate(
+            sessions=Count("session", distinct=True),
+            reviewers=Count("user", distinct=True),
+            agreement=Avg("agreement_pct"),
+            abs_distance=Avg("abs_distance"),
+        )
+        .order_by()
+    )
+    return {row["vendor_id"]: row for row in rows}
