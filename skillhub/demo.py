@@ -137,9 +137,10 @@ def demo_logins() -> list[tuple[str, str]]:
         ("admin", "Admin: everything, including the Django admin"),
         ("lead", "Ops lead for the in-house vendor (North, South, Renewals)"),
         ("partner.lead", "Ops lead for the outsourced partner (Partner Lisbon)"),
-        ("reviewer", "QA reviewer covering in-house and partner teams"),
+        ("reviewer", "QA reviewer and QA lead covering in-house and partner teams"),
         ("partner.reviewer", "QA reviewer of the partner, sees only Partner Lisbon"),
         ("hiring", "Hiring manager: requisitions and candidates, no QA or coaching data"),
+        ("interviewer", "Hiring manager: the second interviewer on the demo requisitions"),
         (DEMO_AGENT_USERNAME, "Agent Ana Alves in North: only her own data"),
     ]
 
