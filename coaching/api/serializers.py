@@ -46,7 +46,7 @@ class PlanActivitySerializer(serializers.ModelSerializer):
         fields = ["id", "activity", "kind", "skill", "goal", "mentor", "due_on", "status", "completed_on"]
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class CoachingSessionSerializer(serializers.ModelSerializer):
     reviews = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
@@ -68,7 +68,7 @@ class CoachingPlanSerializer(serializers.ModelSerializer):
     team = serializers.CharField(source="agent.team.name", read_only=True)
     goals = GoalSerializer(many=True, read_only=True)
     activities = PlanActivitySerializer(source="assignments", many=True, read_only=True)
-    sessions = SessionSerializer(many=True, read_only=True)
+    sessions = CoachingSessionSerializer(many=True, read_only=True)
 
     class Meta:
         model = CoachingPlan

@@ -36,7 +36,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
         return obj.user.get_full_name() or obj.user.username
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class CalibrationSessionSerializer(serializers.ModelSerializer):
     """A session; `results` is null until the results are open to the caller (blind scoring)."""
 
     template = serializers.CharField(source="version.template.name")
@@ -101,7 +101,7 @@ class SessionSerializer(serializers.ModelSerializer):
         }
 
 
-class SessionDetailSerializer(SessionSerializer):
+class CalibrationSessionDetailSerializer(CalibrationSessionSerializer):
     """Adds the full results: per criterion alpha, spread and answers; per reviewer distance and agreement."""
 
     @extend_schema_field(serializers.DictField(allow_null=True))
@@ -187,7 +187,7 @@ class CalibrationSessionViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["status", "gold_set"]
 
     def get_serializer_class(self):
-        return SessionDetailSerializer if self.action == "retrieve" else SessionSerializer
+        return CalibrationSessionDetailSerializer if self.action == "retrieve" else CalibrationSessionSerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
