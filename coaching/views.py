@@ -116,6 +116,11 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 @lead_only
 def plan_create(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET" and request.GET.get("agent", "").isdigit():
+        # Linked from an agent's dashboard: an agent who already has a plan goes straight to it.
+        existing = selectors.plans_for_user(user=request.user).filter(agent_id=int(request.GET["agent"])).first()
+        if existing is not None:
+            return redirect("coaching:plan-detail", pk=existing.pk)
     agents = selectors.agents_without_plan(user=request.user)
     form = forms.PlanCreateForm(request.POST or None, agents=agents, initial={"agent": request.GET.get("agent")})
     if request.method == "POST" and form.is_valid():
