@@ -26,7 +26,7 @@ from assessments.models import (
     StageMove,
     TicketReply,
 )
-from skillhub import roles
+from skillhub import roles, security
 from skillhub.models import Agent, RoleProfile, Team, User
 
 LINK_VALID_DAYS = 7
@@ -175,6 +175,7 @@ def candidate_reject(*, candidate: Candidate, decided_by: User, reasons: str) ->
     candidate.decided_by = decided_by
     candidate.decided_at = timezone.now()
     candidate.save(update_fields=["stage", "decision_reasons", "decided_by", "decided_at"])
+    security.log_event("hiring_decision", user=decided_by, candidate=candidate.pk, decision="rejected")
     return candidate
 
 
@@ -237,6 +238,7 @@ def candidate_hire(
     candidate.decided_by = decided_by
     candidate.decided_at = timezone.now()
     candidate.save(update_fields=["stage", "agent", "decision_reasons", "decided_by", "decided_at"])
+    security.log_event("hiring_decision", user=decided_by, candidate=candidate.pk, decision="hired", agent=agent.pk)
     return agent
 
 

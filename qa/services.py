@@ -22,7 +22,7 @@ from qa.models import (
     ScorecardVersion,
 )
 from qa.scoring import RawAnswer, score_answers, value_is_valid
-from skillhub import roles
+from skillhub import roles, security
 from skillhub.models import Agent, Channel, Contact, Team, User
 from skillhub.services.rollups import rollup_enqueue, rollup_mark
 
@@ -401,6 +401,9 @@ def review_save(
     _save_review(review, actor=actor, reason=reason, fields=fields)
     if submit:
         _mark(review)
+        security.log_event(
+            "review_submitted", user=actor, review=review.pk, score=str(review.score), calibration=review.is_calibration
+        )
     return review
 
 
@@ -480,6 +483,7 @@ def review_resolve(
         fields=["score", "auto_failed", "auto_fail_reason", "status", "resolved_by", "resolved_at", "resolution_note"],
     )
     _mark(review)
+    security.log_event("review_dispute_resolved", user=resolver, review=review.pk, score=str(review.score))
     return review
 
 

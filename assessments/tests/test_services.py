@@ -317,11 +317,15 @@ def test_hire_refuses_duplicates_and_missing_reasons(candidate, hiring_user, tea
     assert Agent.objects.count() == 1
 
 
-def test_reject_records_reasons(candidate, hiring_user):
+def test_reject_records_reasons(candidate, hiring_user, caplog):
+    caplog.set_level("INFO", logger="skillhub.security")
     services.candidate_reject(candidate=candidate, decided_by=hiring_user, reasons="Not yet ready.")
     candidate.refresh_from_db()
     assert candidate.stage == Stage.REJECTED and candidate.decision_reasons == "Not yet ready."
     assert candidate.moves.filter(to_stage=Stage.REJECTED).exists()
+    decision = [r for r in caplog.records if r.name == "skillhub.security" and r.event == "hiring_decision"]
+    assert decision and decision[0].who == hiring_user.username
+    assert f"candidate={candidate.pk}" in decision[0].getMessage() and "'rejected'" in decision[0].getMessage()
 
 
 # ---------------------------------------------------------------- blindness and scope

@@ -81,7 +81,8 @@ def test_reviewer_cannot_review_their_own_work(version, agent, reviewer_user):
         services.review_create(contact=contact, reviewer=agent.user, version=version)
 
 
-def test_dispute_is_resolved_by_another_reviewer_with_history(version, contact, reviewer_user, second_reviewer):
+def test_dispute_is_resolved_by_another_reviewer_with_history(version, contact, reviewer_user, second_reviewer, caplog):
+    caplog.set_level("INFO", logger="skillhub.security")
     review = services.review_create(contact=contact, reviewer=reviewer_user, version=version)
     review = services.review_save(
         review=review, actor=reviewer_user, answers=full_answers(version), lock_version=0, submit=True
@@ -111,6 +112,11 @@ def test_dispute_is_resolved_by_another_reviewer_with_history(version, contact, 
     answer_change = [e for e in history if any(c["what"] == "Root cause" for c in e["changes"])]
     assert answer_change and answer_change[0]["who"] == second_reviewer
     assert answer_change[0]["changes"][0]["old"] == "4 of 1–5" and answer_change[0]["changes"][0]["new"] == "5 of 1–5"
+    # Score changes are in the security log: who, which review, the score.
+    events = [(r.event, r.who) for r in caplog.records if r.name == "skillhub.security"]
+    assert ("review_submitted", reviewer_user.username) in events
+    assert ("review_dispute_resolved", second_reviewer.username) in events
+    assert f"review={review.pk} score='100.00'" in caplog.text
 
 
 def test_only_the_agent_acknowledges_and_only_once(version, contact, reviewer_user):
