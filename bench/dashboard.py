@@ -4,7 +4,8 @@
 
 1. Data: if there are no AgentDay rows yet (e.g. bench/rollup.py has not been run), the rolled-up form of the large
    data set is generated directly in SQL: 2,000 agents in 100 teams (two vendors: in-house and a partner), one
-   AgentDay row per agent per day for 365 days (what 10M contacts roll up to: 730,000 rows) and QA skill rows.
+   AgentDay row per agent per day for 365 days (what 10M contacts roll up to: 730,000 rows) and QA skill rows;
+   the TeamDay rows (AgentDay summed per day and team) are built from them when missing.
 2. Query count and the raw SQL: one request of each page is captured; the same SQL statements are then re-run
    directly on the connection (no Django) and timed, so the ratio page / SQL shows what Django adds.
 3. Served by Django in-process (test client): 200 sequential requests, p50/p95/p99.
@@ -46,9 +47,11 @@ def pct(values: list[float], q: float) -> float:
 
 def setup(n_agents: int, n_teams: int, days: int) -> None:
     from django.db import connection
+    from django.db.models import Max, Min
 
     from skillhub import roles
-    from skillhub.models import Agent, AgentDay, Team, TeamMembership, User, Vendor
+    from skillhub.models import Agent, AgentDay, Team, TeamDay, TeamMembership, User, Vendor
+    from skillhub.services.rollups import team_day_rebuild
 
     if AgentDay.objects.exists():
         print(f"Using the existing rollups: {AgentDay.objects.count():,} AgentDay rows.")
@@ -108,6 +111,12 @@ def setup(n_agents: int, n_teams: int, days: int) -> None:
             )
             cursor.execute("ANALYZE skillhub_agentday; ANALYZE skillhub_agentskillday;")
         print(f"… {AgentDay.objects.count():,} AgentDay rows.")
+    if not TeamDay.objects.exists():
+        bounds = AgentDay.objects.aggregate(first=Min("day"), last=Max("day"))
+        team_day_rebuild(start=bounds["first"], end=bounds["last"])
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE skillhub_teamday")
+    print(f"{TeamDay.objects.count():,} TeamDay rows.")
     from django.contrib.auth.models import Group
 
     lead, _ = User.objects.get_or_create(username="bench.lead")
@@ -148,16 +157,20 @@ def measure_in_process(n: int) -> dict:
             page_times.append((time.perf_counter() - t) * 1000)
         # The raw SQL behind the page: the same statements, straight on the connection.
         sql_times = []
+        per_statement: dict[int, list[float]] = {}
         with connection.cursor() as cursor:
             for _ in range(n):
                 t = time.perf_counter()
-                for sql in queries:
+                for index, sql in enumerate(queries):
                     if sql.startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")):
                         continue
+                    s = time.perf_counter()
                     cursor.execute(sql)
                     if cursor.description:
                         cursor.fetchall()
+                    per_statement.setdefault(index, []).append((time.perf_counter() - s) * 1000)
                 sql_times.append((time.perf_counter() - t) * 1000)
+        slowest = sorted(per_statement.items(), key=lambda item: -statistics.median(item[1]))[:4]
         results[name] = {
             "queries": len(queries),
             "page_p50_ms": statistics.median(page_times),
@@ -166,6 +179,9 @@ def measure_in_process(n: int) -> dict:
             "sql_p50_ms": statistics.median(sql_times),
             "sql_p95_ms": pct(sql_times, 95),
             "ratio_page_over_sql": statistics.median(page_times) / statistics.median(sql_times),
+            "slowest_statements_p50_ms": [
+                [round(statistics.median(times), 2), queries[index][:160]] for index, times in slowest
+            ],
         }
     return results
 

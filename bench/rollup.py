@@ -5,7 +5,8 @@
                            [--db skillhub_bench] [--pg postgres://postgres@127.0.0.1:5432]
 
 It (re)creates its own database, generates the contacts with COPY, then times in the same run:
-  (a) the app's full rollup (services.rollups.rollup_full: SQL in the database, one transaction per month);
+  (a) the app's full rollup (services.rollups.rollup_full: SQL in the database, one transaction per month;
+      AgentDay, TeamDay and AgentSkillDay);
   (b) the floor: one hand-written INSERT … SELECT … GROUP BY … ON CONFLICT computing the same table;
   (c) the app's incremental rollup after importing one more day (marked days, and one day on its own);
   (d) `manage.py import_interactions` on a CSV of --import-rows new contacts, against COPY of the same rows,
@@ -144,7 +145,7 @@ def main() -> None:
     _sql("CREATE TABLE bench_floor (LIKE skillhub_agentday INCLUDING ALL)")
     full_times, floor_times, full_cpu, floor_cpu = [], [], [], []
     for _ in range(2):  # alternate, best of two, so caches favour neither
-        _sql("TRUNCATE skillhub_agentday, bench_floor")
+        _sql("TRUNCATE skillhub_agentday, skillhub_teamday, bench_floor")
         started, cpu = time.perf_counter(), _backend_cpu() + _cpu_now()
         result = rollups.rollup_full()
         full_times.append(time.perf_counter() - started)

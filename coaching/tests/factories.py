@@ -4,6 +4,7 @@ import factory
 
 from coaching.models import Activity, CoachingPlan, CoachingSession, Goal, PlanActivity
 from skillhub.models import AgentDay, AgentSkillDay, Skill
+from skillhub.services.rollups import team_day_rebuild
 from skillhub.tests.factories import AgentFactory, UserFactory
 
 
@@ -69,7 +70,9 @@ class SessionFactory(factory.django.DjangoModelFactory):
 
 def agent_day(agent, day, **counts) -> AgentDay:
     """A rollup row as the contacts rollup would write it (counts and sums only)."""
-    return AgentDay.objects.create(agent=agent, team=agent.team, day=day, **counts)
+    row = AgentDay.objects.create(agent=agent, team=agent.team, day=day, **counts)
+    team_day_rebuild(start=day, end=day)
+    return row
 
 
 def agent_skill_day(agent, day, skill_obj, reviews, score_sum) -> AgentSkillDay:

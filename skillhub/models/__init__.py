@@ -1,12 +1,13 @@
 from .contacts import Channel, Contact, local_day
 from .org import Agent, Scope, Site, Team, TeamMembership, User, Vendor
-from .rollups import AgentDay, AgentSkillDay, RollupMark
+from .rollups import AgentDay, AgentSkillDay, RollupMark, TeamDay
 from .skills import RoleProfile, RoleProfileSkill, Skill, SkillTier
 
 __all__ = [
     "Agent",
     "AgentDay",
     "AgentSkillDay",
+    "TeamDay",
     "Channel",
     "Contact",
     "RoleProfile",

@@ -52,6 +52,39 @@ class AgentDay(models.Model):
         return f"{self.agent_id} in {self.team_id} on {self.day}"
 
 
+class TeamDay(models.Model):
+    """AgentDay summed per (day, team): the same counts and sums, rebuilt with AgentDay for the same days.
+
+    Team- and vendor-level figures read these rows (about 1/20 of AgentDay's), agent-level figures read AgentDay.
+    """
+
+    day = models.DateField()
+    # Indexed by the unique constraint's (team, day) index below.
+    team = models.ForeignKey("skillhub.Team", on_delete=models.CASCADE, related_name="team_days", db_index=False)
+    contacts = models.PositiveIntegerField(default=0)
+    cases = models.PositiveIntegerField(default=0)
+    fcr_cases = models.PositiveIntegerField(default=0)
+    csat_responses = models.PositiveIntegerField(default=0)
+    csat_satisfied = models.PositiveIntegerField(default=0)
+    csat_sum = models.PositiveIntegerField(default=0)
+    ces_responses = models.PositiveIntegerField(default=0)
+    ces_sum = models.PositiveIntegerField(default=0)
+    nps_responses = models.PositiveIntegerField(default=0)
+    promoters = models.PositiveIntegerField(default=0)
+    detractors = models.PositiveIntegerField(default=0)
+    handle_seconds = models.BigIntegerField(default=0)
+    after_seconds = models.BigIntegerField(default=0)
+    reviews = models.PositiveIntegerField(default=0)
+    qa_score_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "day"], name="team_day_unique")]
+        indexes = [models.Index(fields=["day"], name="team_day_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} on {self.day}"
+
+
 class AgentSkillDay(models.Model):
     """QA skill scores of one agent's reviewed contacts of one day in one team: count and sum per skill."""
 

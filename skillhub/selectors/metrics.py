@@ -1,5 +1,7 @@
 """KPI figures for any period: sum the AgentDay counts in the database, divide last.
 
+Team and vendor figures sum TeamDay instead (the same counts already summed per day and team, rebuilt with AgentDay).
+
 Every function returns the raw counts and the derived figures (None where there is no data):
 fcr_pct, csat_pct, csat_avg, ces_avg, nps, aht_seconds, acw_seconds, qa_score, qa_reviews.
 Dashboards, coaching and QA call these; callers pass querysets already scoped with selectors.scope.
@@ -10,7 +12,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 
-from skillhub.models import Agent, AgentDay, AgentSkillDay, Team, Vendor
+from skillhub.models import Agent, AgentDay, AgentSkillDay, Team, TeamDay, Vendor
 
 COUNT_FIELDS = [
     "contacts",
@@ -75,6 +77,11 @@ def _period(start: date, end: date) -> QuerySet[AgentDay]:
     return AgentDay.objects.filter(day__range=(start, end))
 
 
+def _team_period(start: date, end: date) -> QuerySet[TeamDay]:
+    """TeamDay rows (AgentDay summed per day and team) of the period: what team and vendor figures read."""
+    return TeamDay.objects.filter(day__range=(start, end))
+
+
 def metrics_by_agent(*, agents: QuerySet[Agent], start: date, end: date) -> list[dict]:
     """One row per agent of `agents` (by name), with figures of all the teams they worked in during the period."""
     sums = {
@@ -101,7 +108,7 @@ def metrics_by_team(*, teams: QuerySet[Team], start: date, end: date) -> list[di
     """One row per team of `teams`: contacts count for the team they were handled in."""
     sums = {
         values["team_id"]: _unprefix(values)
-        for values in _period(start, end).filter(team__in=teams.values("pk")).values("team_id").annotate(**_SUMS)
+        for values in _team_period(start, end).filter(team__in=teams.values("pk")).values("team_id").annotate(**_SUMS)
     }
     return [
         {
@@ -122,7 +129,7 @@ def metrics_by_vendor(
     *, vendors: QuerySet[Vendor], start: date, end: date, teams: QuerySet[Team] | None = None
 ) -> list[dict]:
     """One row per vendor of `vendors`, summing the teams it runs (only those of `teams` when given)."""
-    rows = _period(start, end).filter(team__vendor__in=vendors.values("pk"))
+    rows = _team_period(start, end).filter(team__vendor__in=vendors.values("pk"))
     if teams is not None:
         rows = rows.filter(team__in=teams.values("pk"))
     sums = {values["team__vendor_id"]: _unprefix(values) for values in rows.values("team__vendor_id").annotate(**_SUMS)}

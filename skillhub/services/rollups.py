@@ -1,9 +1,10 @@
 """KPI rollups: which (agent, day) pairs need recomputing, and recomputing them in the database.
 
-A rollup rebuilds whole days: it deletes the days' AgentDay and AgentSkillDay rows and inserts them again
-with one INSERT … SELECT … GROUP BY each, so running it twice gives the same rows. Each day is locked while
-it is rebuilt (a PostgreSQL advisory lock; SQLite has one writer at a time), so two rollups never double
-count. Imports and reviews mark the (agent, day) pairs they touch; `rollup_pending` rebuilds the marked days.
+A rollup rebuilds whole days: it deletes the days' AgentDay, TeamDay and AgentSkillDay rows and inserts them
+again with one INSERT … SELECT … GROUP BY each (TeamDay from the AgentDay rows just written), so running it
+twice gives the same rows. Each day is locked while it is rebuilt (a PostgreSQL advisory lock; SQLite has one
+writer at a time), so two rollups never double count. Imports and reviews mark the (agent, day) pairs they
+touch; `rollup_pending` rebuilds the marked days.
 """
 
 import logging
@@ -17,7 +18,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from qa.models import COUNTED_STATUSES
-from skillhub.models import AgentDay, AgentSkillDay, Contact, RollupMark
+from skillhub.models import AgentDay, AgentSkillDay, Contact, RollupMark, TeamDay
 
 logger = logging.getLogger(__name__)
 
@@ -144,7 +145,7 @@ def contact_day_bounds() -> tuple[date | None, date | None]:
 @transaction.atomic
 def rollup_drop_outside(*, first: date | None, last: date | None) -> None:
     """Delete rollup rows and marks of days outside first..last (everything when there are no contacts)."""
-    for model in (AgentDay, AgentSkillDay, RollupMark):
+    for model in (AgentDay, TeamDay, AgentSkillDay, RollupMark):
         rows = model.objects.all()
         if first is not None and last is not None:
             rows = rows.exclude(day__range=(first, last))
@@ -185,14 +186,41 @@ def _marks_between(start: date, end: date):
 
 
 def _rebuild(start: date, end: date) -> int:
-    """Delete and re-insert the AgentDay and AgentSkillDay rows of start..end; returns the AgentDay rows."""
+    """Delete and re-insert the AgentDay, TeamDay and AgentSkillDay rows of start..end; returns the AgentDay rows."""
     AgentDay.objects.filter(day__range=(start, end))._raw_delete(AgentDay.objects.db)
+    TeamDay.objects.filter(day__range=(start, end))._raw_delete(TeamDay.objects.db)
     AgentSkillDay.objects.filter(day__range=(start, end))._raw_delete(AgentSkillDay.objects.db)
     with connection.cursor() as cursor:
         cursor.execute(agent_day_sql(), agent_day_params(start, end))
         rows = cursor.rowcount
+        cursor.execute(team_day_sql(), [start, end])
         cursor.execute(agent_skill_day_sql(), agent_skill_day_params(start, end))
     return rows
+
+
+def team_day_rebuild(*, start: date, end: date) -> int:
+    """Rebuild only the TeamDay rows of start..end from the AgentDay rows already there (one transaction).
+
+    The rollup does this itself; this is for AgentDay rows written directly (test data, generated benchmark data).
+    """
+    with transaction.atomic():
+        TeamDay.objects.filter(day__range=(start, end))._raw_delete(TeamDay.objects.db)
+        with connection.cursor() as cursor:
+            cursor.execute(team_day_sql(), [start, end])
+            return cursor.rowcount
+
+
+def team_day_sql() -> str:
+    """INSERT … SELECT of the TeamDay rows of the days start..end: the AgentDay rows summed per (day, team)."""
+    columns = ", ".join(AGENT_DAY_COLUMNS)
+    sums = ", ".join(f"SUM({name})" for name in AGENT_DAY_COLUMNS)
+    return f"""
+INSERT INTO skillhub_teamday (day, team_id, {columns})
+SELECT day, team_id, {sums}
+FROM skillhub_agentday
+WHERE day BETWEEN %s AND %s
+GROUP BY day, team_id
+"""
 
 
 def _after_window(later: str, first: str) -> str:

@@ -5,19 +5,32 @@ from datetime import date
 
 import pytest
 from django.db import connection, connections
+from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from skillhub.models import AgentDay, AgentSkillDay, Contact, RollupMark
+from skillhub.models import AgentDay, AgentSkillDay, Contact, RollupMark, TeamDay
 from skillhub.services import rollups
 from skillhub.tests.contact_rows import row, run_import
 from skillhub.tests.factories import AgentFactory, TeamFactory
 
 COLUMNS = ["day", "agent_id", "team_id", *rollups.AGENT_DAY_COLUMNS]
+TEAM_COLUMNS = ["day", "team_id", *rollups.AGENT_DAY_COLUMNS]
 
 
 def table() -> list[tuple]:
     return list(AgentDay.objects.order_by("day", "agent_id", "team_id").values_list(*COLUMNS))
+
+
+def team_table() -> list[tuple]:
+    return list(TeamDay.objects.order_by("day", "team_id").values_list(*TEAM_COLUMNS))
+
+
+def agent_days_by_team() -> list[tuple]:
+    """AgentDay summed per (day, team) in Python-visible form: what TeamDay must hold."""
+    sums = {name: Sum(name) for name in rollups.AGENT_DAY_COLUMNS}
+    rows = AgentDay.objects.values("day", "team_id").annotate(**sums).order_by("day", "team_id")
+    return [tuple(row[name] for name in TEAM_COLUMNS) for row in rows]
 
 
 contact = st.fixed_dictionaries(
@@ -45,7 +58,7 @@ def people(db):
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(batches=st.lists(st.lists(contact, min_size=1, max_size=6), min_size=1, max_size=5))
 def test_incremental_rollup_equals_full_reconciliation(people, batches):
-    for model in (AgentDay, AgentSkillDay, RollupMark, Contact):
+    for model in (AgentDay, TeamDay, AgentSkillDay, RollupMark, Contact):
         model.objects.all().delete()
     for batch in batches:
         unique = {}
@@ -63,18 +76,22 @@ def test_incremental_rollup_equals_full_reconciliation(people, batches):
             )
         run_import(list(unique.values()))
         rollups.rollup_pending()
-    incremental = table()
+    incremental, incremental_teams = table(), team_table()
+    assert incremental_teams == agent_days_by_team()
     rollups.rollup_full()
     assert table() == incremental
+    assert team_table() == incremental_teams
     assert sum(r[COLUMNS.index("contacts")] for r in incremental) == Contact.objects.count()
 
 
 def test_full_rollup_gives_identical_table_after_pending(people):
     run_import([row(f"z{n}", f"Z{n % 3}", people[n % 3], f"2026-05-{1 + n:02d}T08:00:00Z") for n in range(12)])
     rollups.rollup_pending()
-    pending = table()
+    pending, pending_teams = table(), team_table()
+    assert pending_teams == agent_days_by_team() and pending_teams
     rollups.rollup_full()
     assert table() == pending and len(pending) == 12
+    assert team_table() == pending_teams
 
 
 @pytest.mark.postgres
@@ -86,7 +103,7 @@ def test_two_rollups_at_once_do_not_double_count(postgres_only):
         [row(f"p{n}", f"P{n % 7}", agents[n % 3], f"2026-06-{1 + n % 5:02d}T{n % 24:02d}:00:00Z") for n in range(60)]
     )
     rollups.rollup_full()
-    expected = table()
+    expected, expected_teams = table(), team_table()
     errors = []
     barrier = threading.Barrier(4)
 
@@ -110,4 +127,5 @@ def test_two_rollups_at_once_do_not_double_count(postgres_only):
         thread.join()
     assert errors == []
     assert table() == expected
+    assert team_table() == expected_teams == agent_days_by_team()
     assert connection.vendor == "postgresql"
