@@ -185,7 +185,7 @@ def main() -> None:
     from unittest import mock
 
     started = time.perf_counter()
-    with mock.patch("skillhub.tasks.rollup_metrics.delay_on_commit"):  # a worker would run it; we time it below
+    with mock.patch("skillhub.services.imports.rollup_enqueue"):  # a worker would run it; we time it below
         imports.interactions_import(rows=((n + 2, row) for n, row in enumerate(day_rows)))
     import_day = time.perf_counter() - started
     marked_days = len({day for day in _sql("SELECT DISTINCT day FROM skillhub_rollupmark")})
