@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from qa import selectors, services
 from qa.forms import CriterionForm, DisputeForm, MarginForm, SamplingForm, ScorecardForm, SectionForm, TemplateForm
@@ -496,7 +497,15 @@ def sampling(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:
-                sampling_run_execute.delay_on_commit(run.pk)
+                try:
+                    sampling_run_execute.delay_on_commit(run.pk)
+                except BrokerUnavailable:
+                    messages.error(
+                        request,
+                        f"The sampling run (seed {run.seed}) is saved but the task queue is unreachable, so it has "
+                        "not started. Try again in a few minutes.",
+                    )
+                    return redirect("qa:sampling-detail", pk=run.pk)
                 messages.success(request, f"Sampling with seed {run.seed}; the reviews appear in reviewers' queues.")
                 return redirect("qa:sampling-detail", pk=run.pk)
     margin_form = MarginForm(request.GET or None)

@@ -311,6 +311,23 @@ def test_qa_lead_samples_on_demand(client, qa_lead, version, team, agent, django
     assert client.get(response.url).status_code == 200
 
 
+def test_sampling_on_demand_with_the_queue_down_says_so_instead_of_failing(client, qa_lead, team):
+    from unittest import mock
+
+    from kombu.exceptions import OperationalError
+
+    today = timezone.localdate()
+    client.force_login(qa_lead)
+    with mock.patch("qa.tasks.sampling_run_execute.delay_on_commit", side_effect=OperationalError("refused")):
+        response = client.post(
+            reverse("qa:sampling"),
+            {"teams": [team.pk], "period_start": today - timedelta(days=6), "period_end": today, "per_agent": 2},
+            follow=True,
+        )
+    assert response.status_code == 200
+    assert "task queue is unreachable" in response.content.decode()
+
+
 # Query counts ----------------------------------------------------------------------------------------------------
 
 
