@@ -1,5 +1,24 @@
 from django.db import models
 
+# The counts and sums every rollup row (AgentDay, TeamDay) keeps; figures are divided from their sums, last.
+ROLLUP_COUNTS = (
+    "contacts",
+    "cases",
+    "fcr_cases",
+    "csat_responses",
+    "csat_satisfied",
+    "csat_sum",
+    "ces_responses",
+    "ces_sum",
+    "nps_responses",
+    "promoters",
+    "detractors",
+    "handle_seconds",
+    "after_seconds",
+    "reviews",
+    "qa_score_sum",
+)
+
 
 class RollupMark(models.Model):
     """An (agent, day) whose daily figures must be recomputed: written by imports, reviews and repeat contacts."""

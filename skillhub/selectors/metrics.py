@@ -13,24 +13,9 @@ from decimal import Decimal
 from django.db.models import QuerySet, Sum
 
 from skillhub.models import Agent, AgentDay, AgentSkillDay, Team, TeamDay, Vendor
+from skillhub.models.rollups import ROLLUP_COUNTS
 
-COUNT_FIELDS = [
-    "contacts",
-    "cases",
-    "fcr_cases",
-    "csat_responses",
-    "csat_satisfied",
-    "csat_sum",
-    "ces_responses",
-    "ces_sum",
-    "nps_responses",
-    "promoters",
-    "detractors",
-    "handle_seconds",
-    "after_seconds",
-    "reviews",
-    "qa_score_sum",
-]
+COUNT_FIELDS = list(ROLLUP_COUNTS)
 FIGURE_FIELDS = [
     "fcr_pct",
     "csat_pct",

@@ -19,29 +19,14 @@ from django.utils import timezone
 
 from qa.models import COUNTED_STATUSES
 from skillhub.models import AgentDay, AgentSkillDay, Contact, RollupMark, TeamDay
+from skillhub.models.rollups import ROLLUP_COUNTS
 
 logger = logging.getLogger(__name__)
 
 # First half of the two-int advisory-lock key; the second is the day's ordinal.
 LOCK_NAMESPACE = 74_201
 
-AGENT_DAY_COLUMNS = [
-    "contacts",
-    "cases",
-    "fcr_cases",
-    "csat_responses",
-    "csat_satisfied",
-    "csat_sum",
-    "ces_responses",
-    "ces_sum",
-    "nps_responses",
-    "promoters",
-    "detractors",
-    "handle_seconds",
-    "after_seconds",
-    "reviews",
-    "qa_score_sum",
-]
+AGENT_DAY_COLUMNS = list(ROLLUP_COUNTS)
 
 
 @dataclass
