@@ -50,8 +50,8 @@ def setup(n_agents: int, n_teams: int, days: int) -> None:
     from django.db.models import Max, Min
 
     from skillhub import roles
-    from skillhub.models import Agent, AgentDay, Team, TeamDay, TeamMembership, User, Vendor
-    from skillhub.services.rollups import team_day_rebuild
+    from skillhub.models import Agent, AgentDay, AgentRunning, Team, TeamDay, TeamMembership, User, Vendor
+    from skillhub.services.rollups import derived_rebuild
 
     if AgentDay.objects.exists():
         print(f"Using the existing rollups: {AgentDay.objects.count():,} AgentDay rows.")
@@ -111,11 +111,12 @@ def setup(n_agents: int, n_teams: int, days: int) -> None:
             )
             cursor.execute("ANALYZE skillhub_agentday; ANALYZE skillhub_agentskillday;")
         print(f"… {AgentDay.objects.count():,} AgentDay rows.")
-    if not TeamDay.objects.exists():
+    if not TeamDay.objects.exists() or not AgentRunning.objects.exists():
+        print("Building the TeamDay and AgentRunning rows from the AgentDay rows …", flush=True)
         bounds = AgentDay.objects.aggregate(first=Min("day"), last=Max("day"))
-        team_day_rebuild(start=bounds["first"], end=bounds["last"])
+        derived_rebuild(start=bounds["first"], end=bounds["last"])
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE skillhub_teamday")
+            cursor.execute("ANALYZE skillhub_teamday; ANALYZE skillhub_agentrunning;")
     print(f"{TeamDay.objects.count():,} TeamDay rows.")
     from django.contrib.auth.models import Group
 

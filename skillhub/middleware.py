@@ -12,6 +12,8 @@ from skillhub import security
 
 _STARTED = "_skillhub_auth_started"
 _SEEN = "_skillhub_last_seen"
+# The last-seen time is written at most this often (seconds): a page view within it writes no session row.
+SEEN_RESOLUTION = 30
 
 
 class SessionLimitsMiddleware:
@@ -41,5 +43,6 @@ class SessionLimitsMiddleware:
                     return response
                 messages.info(request, "Your session ended. Please sign in again.")
                 return redirect_to_login(request.get_full_path())
-            request.session[_SEEN] = now
+            if _SEEN not in request.session or now - seen >= SEEN_RESOLUTION:
+                request.session[_SEEN] = now
         return self.get_response(request)

@@ -4,7 +4,7 @@ import factory
 
 from coaching.models import Activity, CoachingPlan, CoachingSession, Goal, PlanActivity
 from skillhub.models import AgentDay, AgentSkillDay, Skill
-from skillhub.services.rollups import team_day_rebuild
+from skillhub.services.rollups import derived_rebuild
 from skillhub.tests.factories import AgentFactory, UserFactory
 
 
@@ -71,7 +71,7 @@ class SessionFactory(factory.django.DjangoModelFactory):
 def agent_day(agent, day, **counts) -> AgentDay:
     """A rollup row as the contacts rollup would write it (counts and sums only)."""
     row = AgentDay.objects.create(agent=agent, team=agent.team, day=day, **counts)
-    team_day_rebuild(start=day, end=day)
+    derived_rebuild(start=day, end=day)
     return row
 
 

@@ -9,18 +9,16 @@ rows); figures of agents read AgentDay.
 
 from datetime import date, datetime, timedelta
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import (
     Avg,
     Case,
     Count,
     F,
     FilteredRelation,
-    Func,
-    IntegerField,
-    Max,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     When,
 )
@@ -36,6 +34,8 @@ from .periods import Period
 
 # A period's figure counts only with at least this many cases / responses / reviews behind it.
 FLAG_MIN_N = 5
+# The counts the flags (_below_target) read.
+FLAG_FIELDS = ["fcr_cases", "cases", "csat_satisfied", "csat_responses", "reviews", "qa_score_sum"]
 
 
 def _sums(prefix: str = "", condition: Q | None = None) -> dict:
@@ -64,42 +64,14 @@ def _rows(*, teams=None, agents=None) -> QuerySet[AgentDay] | QuerySet[TeamDay]:
 def totals(
     *, periods: dict[str, Period], teams: QuerySet[Team] | None = None, agents: QuerySet[Agent] | None = None
 ) -> dict[str, dict]:
-    """Figures of several periods in one query, for contacts handled in `teams` (and/or by `agents`).
-
-    Each row also carries `agents_worked` (agents with contacts) and `agents_reviewed` (agents with counted reviews)
-    for QA coverage.
-    """
+    """Figures of several periods in one query, for contacts handled in `teams` (and/or by `agents`)."""
     first = min(period.start for period in periods.values())
     last = max(period.end for period in periods.values())
-    by_team = agents is None and teams is not None
     aggregates = {}
     for label, period in periods.items():
-        in_period = Q(day__range=(period.start, period.end))
-        aggregates |= _sums(f"{label}__", in_period)
-        if by_team:
-            # The sums come from TeamDay; the distinct agents from AgentDay, as scalar subqueries of the same query.
-            agent_days = AgentDay.objects.filter(team_id__in=_ids(teams), day__range=(period.start, period.end))
-            aggregates[f"{label}__agents_worked"] = Max(_distinct_agents(agent_days.filter(contacts__gt=0)))
-            aggregates[f"{label}__agents_reviewed"] = Max(_distinct_agents(agent_days.filter(reviews__gt=0)))
-        else:
-            aggregates[f"{label}__agents_worked"] = Count("agent", distinct=True, filter=in_period & Q(contacts__gt=0))
-            aggregates[f"{label}__agents_reviewed"] = Count("agent", distinct=True, filter=in_period & Q(reviews__gt=0))
+        aggregates |= _sums(f"{label}__", Q(day__range=(period.start, period.end)))
     values = _rows(teams=teams, agents=agents).filter(day__range=(first, last)).aggregate(**aggregates)
-    result = {}
-    for label in periods:
-        row = metrics.figures(_unprefix(values, f"{label}__"))
-        row["agents_worked"] = values[f"{label}__agents_worked"] or 0
-        row["agents_reviewed"] = values[f"{label}__agents_reviewed"] or 0
-        row["reviewed_share"] = 100 * row["agents_reviewed"] / row["agents_worked"] if row["agents_worked"] else None
-        row["reviews_per_agent"] = row["reviews"] / row["agents_worked"] if row["agents_worked"] else None
-        result[label] = row
-    return result
-
-
-def _distinct_agents(rows: QuerySet[AgentDay]) -> Subquery:
-    """A scalar subquery: how many distinct agents `rows` have."""
-    count = Func("agent_id", function="COUNT", template="COUNT(DISTINCT %(expressions)s)", output_field=IntegerField())
-    return Subquery(rows.order_by().values(n=count)[:1], output_field=IntegerField())
+    return {label: metrics.figures(_unprefix(values, f"{label}__")) for label in periods}
 
 
 def _buckets(period: Period, grain: str) -> list[date]:
@@ -147,7 +119,7 @@ def agent_flags(*, agents: QuerySet[Agent], period: Period) -> dict[int, list[st
     least FLAG_MIN_N cases / responses / reviews behind the figure to count.
     """
     periods = [period.previous(step) for step in range(FLAG_PERIODS)]
-    fields = ["fcr_cases", "cases", "csat_satisfied", "csat_responses", "reviews", "qa_score_sum"]
+    fields = FLAG_FIELDS
     aggregates = {}
     for step, p in enumerate(periods):
         in_period = Q(day__range=(p.start, p.end))
@@ -181,6 +153,18 @@ def team_skill_scores(*, teams: QuerySet[Team], period: Period) -> dict[int, dic
     }
 
 
+def skill_scores(*, agent_ids: list[int], period: Period) -> list[dict]:
+    """Per agent of `agent_ids` and skill: counted reviews and mean QA skill score over `period` (unordered), as
+    metrics.skill_scores_by_agent; literal ids, so the (agent, day) index is read directly."""
+    rows = (
+        AgentSkillDay.objects.filter(agent_id__in=agent_ids, day__range=(period.start, period.end))
+        .values("agent_id", "skill_id")
+        .annotate(reviews=Sum("reviews"), score_sum=Sum("score_sum"))
+        .order_by()
+    )
+    return [{**row, "score": float(row["score_sum"]) / row["reviews"] if row["reviews"] else None} for row in rows]
+
+
 def _period_sums(relation: str, period: Period, prefix: str = "") -> dict:
     in_period = Q(**{f"{relation}__day__range": (period.start, period.end)})
     return {f"{prefix}{name}": Sum(f"{relation}__{name}", filter=in_period) for name in metrics.COUNT_FIELDS}
@@ -194,10 +178,16 @@ def team_table(*, scope: QuerySet[Team], selected_ids: list[int], period: Period
     """
     choices = list(scope.order_by("vendor__name", "name", "pk").values_list("pk", "name", "vendor__name"))
     ids = [pk for pk, _, _ in choices if not selected_ids or pk in selected_ids]
+    if not ids:
+        return choices, []
     rows = (
         Team.objects.filter(pk__in=ids)
         .annotate(
-            period_days=FilteredRelation("team_days", condition=Q(team_days__day__range=(period.start, period.end)))
+            # The ids repeated in the join condition, so PostgreSQL reads TeamDay by its (team, day) index.
+            period_days=FilteredRelation(
+                "team_days",
+                condition=Q(team_days__day__range=(period.start, period.end), team_days__team_id__in=ids),
+            )
         )
         .values("pk", "name", "vendor_id", "vendor__name", "vendor__kind")
         .annotate(**_period_sums("period_days", period))
@@ -218,31 +208,66 @@ def team_table(*, scope: QuerySet[Team], selected_ids: list[int], period: Period
 
 
 def agent_table(*, agents: QuerySet[Agent], period: Period) -> list[dict]:
-    """Per agent (by name): the figures of metrics.metrics_by_agent over `period` and the flags of `agent_flags`,
-    in one query (sums of the period and of the FLAG_PERIODS periods running, over the agent's AgentDay rows)."""
+    """Per agent (by name): the figures of metrics.metrics_by_agent over `period`, the flags of `agent_flags`, and
+    the QA coverage of the list (`agents_worked`, `agents_reviewed` and `roster_reviews`, the same on every row).
+
+    One query, whatever the periods' length: each period's sums are the agent's running totals (AgentRunning) at
+    its end minus those before its start, four index lookups per agent for the period and the FLAG_PERIODS − 1
+    periods before it.
+    """
     periods = [period.previous(step) for step in range(FLAG_PERIODS)]
-    span = Q(agent_days__day__range=(periods[-1].start, period.end))
-    flag_fields = ["fcr_cases", "cases", "csat_satisfied", "csat_responses", "reviews", "qa_score_sum"]
-    aggregates = _period_sums("span_days", period)
+    bounds = sorted({p.end for p in periods} | {p.start - timedelta(days=1) for p in periods})
+    alias = {day: f"x{n}" for n, day in enumerate(bounds)}
+
+    def diff(p: Period, name: str) -> str:
+        end, before = alias[p.end], alias[p.start - timedelta(days=1)]
+        return f"(COALESCE({end}.{name}, 0) - COALESCE({before}.{name}, 0))"
+
+    columns = [f"{diff(period, name)} AS {name}" for name in metrics.COUNT_FIELDS]
     for step, p in enumerate(periods[1:], start=1):
-        in_period = Q(span_days__day__range=(p.start, p.end))
-        aggregates |= {f"p{step}_{name}": Sum(f"span_days__{name}", filter=in_period) for name in flag_fields}
-    rows = (
-        agents.annotate(span_days=FilteredRelation("agent_days", condition=span))
-        .values("pk", "user__first_name", "user__last_name", "team_id", "team__name")
-        .annotate(**aggregates)
-        .order_by("user__last_name", "user__first_name", "pk")
+        columns += [f"{diff(p, name)} AS p{step}_{name}" for name in FLAG_FIELDS]
+    columns += [
+        f"SUM(CASE WHEN {diff(period, 'contacts')} > 0 THEN 1 ELSE 0 END) OVER () AS agents_worked",
+        f"SUM(CASE WHEN {diff(period, 'reviews')} > 0 THEN 1 ELSE 0 END) OVER () AS agents_reviewed",
+        f"SUM({diff(period, 'reviews')}) OVER () AS roster_reviews",
+    ]
+    lookups = ", ".join(
+        f"(SELECT r.id FROM skillhub_agentrunning r WHERE r.agent_id = a.id AND r.day <= %s "
+        f"ORDER BY r.day DESC LIMIT 1) AS {name}"
+        for name in alias.values()
     )
+    joins = " ".join(f"LEFT JOIN skillhub_agentrunning {name} ON {name}.id = ag.{name}" for name in alias.values())
+    try:
+        roster, roster_params = agents.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # e.g. no teams in scope: the queryset is known to be empty
+        return []
+    sql = f"""
+SELECT ag.id, u.first_name, u.last_name, ag.team_id, t.name, {", ".join(columns)}
+FROM (
+    SELECT a.id, a.user_id, a.team_id, {lookups} FROM skillhub_agent a WHERE a.id IN ({roster})
+) ag
+JOIN skillhub_user u ON u.id = ag.user_id
+LEFT JOIN skillhub_team t ON t.id = ag.team_id
+{joins}
+ORDER BY u.last_name, u.first_name, ag.id
+"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*alias.keys(), *roster_params])
+        names = [column[0] for column in cursor.description]
+        fetched = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
     result = []
-    for values in rows:
+    for values in fetched:
         row = {
-            "agent_id": values["pk"],
-            "agent_name": f"{values['user__first_name']} {values['user__last_name']}".strip(),
+            "agent_id": values["id"],
+            "agent_name": f"{values['first_name']} {values['last_name']}".strip(),
             "team_id": values["team_id"],
-            "team_name": values["team__name"],
+            "team_name": values["name"],
             **metrics.figures(_unprefix(values, "")),
+            "agents_worked": values["agents_worked"],
+            "agents_reviewed": values["agents_reviewed"],
+            "roster_reviews": values["roster_reviews"],
         }
-        for name in flag_fields:
+        for name in FLAG_FIELDS:
             values[f"p0_{name}"] = values[name]
         row["flag_keys"] = _below_target(values)
         result.append(row)

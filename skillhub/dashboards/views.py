@@ -167,7 +167,7 @@ def _team_dashboard(request: HttpRequest):
     if export == "skills":
         skills = _skills()
         agent_rows = dash.agent_table(agents=agents, period=period)
-        scores = metrics.skill_scores_by_agent(agents=agents, start=period.start, end=period.end)
+        scores = dash.skill_scores(agent_ids=[row["agent_id"] for row in agent_rows], period=period)
         rows = heatmap_rows(agent_rows=agent_rows, skills=skills, scores=scores)
         header = ["Agent", "Team today"] + [f"{s.name} score" for s in skills] + [f"{s.name} reviews" for s in skills]
         return exports.csv_response(
@@ -191,7 +191,7 @@ def _team_dashboard(request: HttpRequest):
     for row in team_rows:
         row["query"] = filters.with_teams([row["team_id"]])
     skills = _skills()
-    scores = metrics.skill_scores_by_agent(agents=agents, start=period.start, end=period.end)
+    scores = dash.skill_scores(agent_ids=[row["agent_id"] for row in agent_rows], period=period)
     trend_rows = dash.trend(period=period, grain=filters.chart_grain, teams=teams)
     open_disputes = Review.objects.filter(
         team_id__in=[row["team_id"] for row in team_rows], status=Review.Status.DISPUTED, is_calibration=False
@@ -221,14 +221,7 @@ def _team_dashboard(request: HttpRequest):
         "heatmap": heatmap_rows(agent_rows=agent_rows, skills=skills, scores=scores),
         "charts": trend_charts(trend_rows, grain=filters.chart_grain),
         "trend_rows": trend_rows,
-        "coverage": {
-            "agents_worked": now["agents_worked"],
-            "agents_reviewed": now["agents_reviewed"],
-            "reviewed_share": now["reviewed_share"],
-            "reviews": now["reviews"],
-            "reviews_per_agent": now["reviews_per_agent"],
-            "open_disputes": open_disputes,
-        },
+        "coverage": coverage(agent_rows, open_disputes=open_disputes),
         "targets": definitions.TARGETS,
         "definitions_kpis": definitions.kpi_list(),
         "flag_periods": definitions.FLAG_PERIODS,
@@ -236,6 +229,21 @@ def _team_dashboard(request: HttpRequest):
         "presets": _presets(filters),
     }
     return context
+
+
+def coverage(agent_rows: list[dict], *, open_disputes: int) -> dict:
+    """QA coverage of the agents listed (the selected teams' agents today), from agent_table's window columns."""
+    first = agent_rows[0] if agent_rows else {}
+    worked, reviewed = first.get("agents_worked") or 0, first.get("agents_reviewed") or 0
+    reviews = first.get("roster_reviews") or 0
+    return {
+        "agents_worked": worked,
+        "agents_reviewed": reviewed,
+        "reviewed_share": 100 * reviewed / worked if worked else None,
+        "reviews": reviews,
+        "reviews_per_agent": reviews / worked if worked else None,
+        "open_disputes": open_disputes,
+    }
 
 
 def _presets(filters: Filters) -> list[dict]:

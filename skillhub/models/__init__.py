@@ -1,11 +1,12 @@
 from .contacts import Channel, Contact, local_day
 from .org import Agent, Scope, Site, Team, TeamMembership, User, Vendor
-from .rollups import AgentDay, AgentSkillDay, RollupMark, TeamDay
+from .rollups import AgentDay, AgentRunning, AgentSkillDay, RollupMark, TeamDay
 from .skills import RoleProfile, RoleProfileSkill, Skill, SkillTier
 
 __all__ = [
     "Agent",
     "AgentDay",
+    "AgentRunning",
     "AgentSkillDay",
     "TeamDay",
     "Channel",

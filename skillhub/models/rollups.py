@@ -124,3 +124,36 @@ class AgentSkillDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent_id} {self.skill_id} on {self.day}"
+
+
+class AgentRunning(models.Model):
+    """Running totals of one agent's AgentDay counts (all teams) from their first day through `day`.
+
+    One row per (agent, day) the agent has AgentDay rows; the sums of any period are two lookups, the latest row on
+    or before its end minus the latest row before its start, whatever the period's length. Rebuilt by the rollup
+    from the first day whose figures changed.
+    """
+
+    agent = models.ForeignKey("skillhub.Agent", on_delete=models.CASCADE, related_name="running", db_index=False)
+    day = models.DateField()
+    contacts = models.BigIntegerField(default=0)
+    cases = models.BigIntegerField(default=0)
+    fcr_cases = models.BigIntegerField(default=0)
+    csat_responses = models.BigIntegerField(default=0)
+    csat_satisfied = models.BigIntegerField(default=0)
+    csat_sum = models.BigIntegerField(default=0)
+    ces_responses = models.BigIntegerField(default=0)
+    ces_sum = models.BigIntegerField(default=0)
+    nps_responses = models.BigIntegerField(default=0)
+    promoters = models.BigIntegerField(default=0)
+    detractors = models.BigIntegerField(default=0)
+    handle_seconds = models.BigIntegerField(default=0)
+    after_seconds = models.BigIntegerField(default=0)
+    reviews = models.BigIntegerField(default=0)
+    qa_score_sum = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agent", "day"], name="agent_running_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} through {self.day}"

@@ -2,7 +2,8 @@
 
 A rollup rebuilds whole days: it deletes the days' AgentDay, TeamDay and AgentSkillDay rows and inserts them
 again with one INSERT … SELECT … GROUP BY each (TeamDay from the AgentDay rows just written), so running it
-twice gives the same rows. Each day is locked while it is rebuilt (a PostgreSQL advisory lock; SQLite has one
+twice gives the same rows. The agents whose daily sums changed get their AgentRunning rows (running totals)
+rebuilt from the first changed day. Each day is locked while it is rebuilt (a PostgreSQL advisory lock; SQLite has one
 writer at a time), so two rollups never double count. Imports and reviews mark the (agent, day) pairs they
 touch; `rollup_pending` rebuilds the marked days.
 """
@@ -18,7 +19,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from qa.models import COUNTED_STATUSES
-from skillhub.models import AgentDay, AgentSkillDay, Contact, RollupMark, TeamDay
+from skillhub.models import AgentDay, AgentRunning, AgentSkillDay, Contact, RollupMark, TeamDay
 from skillhub.models.rollups import ROLLUP_COUNTS
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,8 @@ logger = logging.getLogger(__name__)
 LOCK_NAMESPACE = 74_201
 
 AGENT_DAY_COLUMNS = list(ROLLUP_COUNTS)
+# Second half of the running totals' lock key (day ordinals start at 1).
+RUNNING_LOCK = 0
 
 
 @dataclass
@@ -86,12 +89,15 @@ def rollup_pending(*, limit_days: int | None = None) -> RollupResult:
     return result
 
 
-def rollup_days(*, start: date, end: date) -> RollupResult:
-    """Rebuild the days from start to end inclusive, in one transaction, and clear their marks."""
+def rollup_days(*, start: date, end: date, running: bool = True) -> RollupResult:
+    """Rebuild the days from start to end inclusive, in one transaction, and clear their marks.
+
+    `running=False` leaves AgentRunning alone (the caller rebuilds it afterwards, as `rollup_full` does).
+    """
     with transaction.atomic():
         _lock_days(start, end)
         mark_ids = list(_marks_between(start, end))
-        rows = _rebuild(start, end)
+        rows = _rebuild(start, end, running=running)
         if mark_ids:
             RollupMark.objects.filter(pk__in=mark_ids).delete()
     return RollupResult(days=(end - start).days + 1, rows=rows)
@@ -118,7 +124,8 @@ def rollup_full(*, start: date | None = None, end: date | None = None) -> Rollup
     if first is None or last is None:
         return result
     for chunk_start, chunk_end in month_chunks(first, last):
-        result += rollup_days(start=chunk_start, end=chunk_end)
+        result += rollup_days(start=chunk_start, end=chunk_end, running=False)
+    agent_running_rebuild(start=None if start is None and end is None else first)
     return result
 
 
@@ -130,7 +137,7 @@ def contact_day_bounds() -> tuple[date | None, date | None]:
 @transaction.atomic
 def rollup_drop_outside(*, first: date | None, last: date | None) -> None:
     """Delete rollup rows and marks of days outside first..last (everything when there are no contacts)."""
-    for model in (AgentDay, TeamDay, AgentSkillDay, RollupMark):
+    for model in (AgentDay, TeamDay, AgentSkillDay, AgentRunning, RollupMark):
         rows = model.objects.all()
         if first is not None and last is not None:
             rows = rows.exclude(day__range=(first, last))
@@ -163,6 +170,16 @@ def _lock_days(start: date, end: date) -> None:
         )
 
 
+def _lock_running() -> None:
+    """Hold the running totals' lock until the transaction ends: two rollups of different days may change the same
+    agent's running rows, so those rebuilds take turns (each then reads what the other committed). Taken after the
+    day locks, always, so it never deadlocks with them. SQLite: one writer at a time anyway."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, RUNNING_LOCK])
+
+
 def _marks_between(start: date, end: date):
     marks = RollupMark.objects.filter(day__range=(start, end))
     if connection.features.has_select_for_update:
@@ -170,8 +187,15 @@ def _marks_between(start: date, end: date):
     return marks.values_list("pk", flat=True)
 
 
-def _rebuild(start: date, end: date) -> int:
-    """Delete and re-insert the AgentDay, TeamDay and AgentSkillDay rows of start..end; returns the AgentDay rows."""
+def _rebuild(start: date, end: date, *, running: bool = True) -> int:
+    """Delete and re-insert the AgentDay, TeamDay and AgentSkillDay rows of start..end; returns the AgentDay rows.
+
+    With `running`, the agents whose daily sums changed get their running totals rebuilt from the first change.
+    """
+    if running:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS rollup_before")
+            cursor.execute(f"CREATE TEMPORARY TABLE rollup_before AS {_daily_sums_sql()}", [start, end])
     AgentDay.objects.filter(day__range=(start, end))._raw_delete(AgentDay.objects.db)
     TeamDay.objects.filter(day__range=(start, end))._raw_delete(TeamDay.objects.db)
     AgentSkillDay.objects.filter(day__range=(start, end))._raw_delete(AgentSkillDay.objects.db)
@@ -180,11 +204,96 @@ def _rebuild(start: date, end: date) -> int:
         rows = cursor.rowcount
         cursor.execute(team_day_sql(), [start, end])
         cursor.execute(agent_skill_day_sql(), agent_skill_day_params(start, end))
+        if running:
+            daily = _daily_sums_sql()
+            cursor.execute("DROP TABLE IF EXISTS rollup_changed")
+            cursor.execute(
+                f"""
+CREATE TEMPORARY TABLE rollup_changed AS
+SELECT agent_id, MIN(day) AS first_day, CAST(NULL AS BIGINT) AS base_id FROM (
+    SELECT * FROM ({daily} EXCEPT SELECT * FROM rollup_before) added
+    UNION ALL
+    SELECT * FROM (SELECT * FROM rollup_before EXCEPT {daily}) removed
+) changed
+GROUP BY agent_id
+""",
+                [start, end, start, end],
+            )
+            cursor.execute("DROP TABLE rollup_before")
+            _lock_running()
+            _running_rebuild_changed(cursor)
     return rows
 
 
-def team_day_rebuild(*, start: date, end: date) -> int:
-    """Rebuild only the TeamDay rows of start..end from the AgentDay rows already there (one transaction).
+def _daily_sums_sql() -> str:
+    """SELECT of each agent's AgentDay counts summed per day (over their teams) for the days %s..%s."""
+    sums = ", ".join(f"SUM({name}) AS {name}" for name in AGENT_DAY_COLUMNS)
+    return f"SELECT agent_id, day, {sums} FROM skillhub_agentday WHERE day BETWEEN %s AND %s GROUP BY agent_id, day"
+
+
+def agent_running_rebuild(*, start: date | None = None) -> None:
+    """Rebuild every agent's AgentRunning rows from `start` (all of them when None) from the AgentDay rows."""
+    first = start or date.min
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock_running()
+        cursor.execute("DROP TABLE IF EXISTS rollup_changed")
+        cursor.execute(
+            """
+CREATE TEMPORARY TABLE rollup_changed AS
+SELECT agent_id, %s AS first_day, CAST(NULL AS BIGINT) AS base_id FROM (
+    SELECT agent_id FROM skillhub_agentday WHERE day >= %s
+    UNION SELECT agent_id FROM skillhub_agentrunning WHERE day >= %s
+) agents
+""",
+            [first, first, first],
+        )
+        _running_rebuild_changed(cursor)
+
+
+def _running_rebuild_changed(cursor) -> None:
+    """Rebuild the AgentRunning rows of the agents in the temporary table rollup_changed from their first_day:
+    delete them, find each agent's last row before first_day (the base), insert base + the running sums."""
+    cursor.execute(
+        """
+DELETE FROM skillhub_agentrunning WHERE EXISTS (
+    SELECT 1 FROM rollup_changed c
+    WHERE c.agent_id = skillhub_agentrunning.agent_id AND skillhub_agentrunning.day >= c.first_day
+)
+"""
+    )
+    cursor.execute(
+        """
+UPDATE rollup_changed SET base_id = (
+    SELECT r.id FROM skillhub_agentrunning r
+    WHERE r.agent_id = rollup_changed.agent_id AND r.day < rollup_changed.first_day
+    ORDER BY r.day DESC LIMIT 1
+)
+"""
+    )
+    columns = ", ".join(AGENT_DAY_COLUMNS)
+    sums = ", ".join(f"SUM(a.{name}) AS {name}" for name in AGENT_DAY_COLUMNS)
+    running = ", ".join(f"COALESCE(b.{name}, 0) + SUM(d.{name}) OVER w" for name in AGENT_DAY_COLUMNS)
+    cursor.execute(
+        f"""
+INSERT INTO skillhub_agentrunning (agent_id, day, {columns})
+SELECT d.agent_id, d.day, {running}
+FROM (
+    SELECT a.agent_id, a.day, {sums}
+    FROM skillhub_agentday a JOIN rollup_changed c ON c.agent_id = a.agent_id
+    WHERE a.day >= c.first_day
+    GROUP BY a.agent_id, a.day
+) d
+JOIN rollup_changed c ON c.agent_id = d.agent_id
+LEFT JOIN skillhub_agentrunning b ON b.id = c.base_id
+WINDOW w AS (PARTITION BY d.agent_id ORDER BY d.day)
+"""
+    )
+    cursor.execute("DROP TABLE rollup_changed")
+
+
+def derived_rebuild(*, start: date, end: date) -> int:
+    """Rebuild the TeamDay rows of start..end and the running totals from `start` from the AgentDay rows already
+    there (one transaction); returns the TeamDay rows.
 
     The rollup does this itself; this is for AgentDay rows written directly (test data, generated benchmark data).
     """
@@ -192,7 +301,9 @@ def team_day_rebuild(*, start: date, end: date) -> int:
         TeamDay.objects.filter(day__range=(start, end))._raw_delete(TeamDay.objects.db)
         with connection.cursor() as cursor:
             cursor.execute(team_day_sql(), [start, end])
-            return cursor.rowcount
+            rows = cursor.rowcount
+        agent_running_rebuild(start=start)
+        return rows
 
 
 def team_day_sql() -> str:

@@ -14,6 +14,7 @@ from skillhub.dashboards import stats
 from skillhub.dashboards.exports import neutralise
 from skillhub.dashboards.periods import Period
 from skillhub.models import AgentDay, Skill
+from skillhub.services import rollups
 from skillhub.tests.dashboard_data import fill_rollups
 from skillhub.tests.factories import AgentFactory, TeamFactory, UserFactory
 
@@ -238,6 +239,7 @@ def test_agent_below_target_three_periods_running_is_flagged(client, lead_user, 
         rows.append(AgentDay(day=day, agent=weak, team=team, contacts=10, cases=10, fcr_cases=5))
         rows.append(AgentDay(day=day, agent=fine, team=team, contacts=10, cases=10, fcr_cases=9))
     AgentDay.objects.bulk_create(rows)
+    rollups.derived_rebuild(start=END - timedelta(days=89), end=END)
     client.force_login(lead_user)
     response = client.get(reverse("skillhub:team-dashboard"), PERIOD)
     flags = {row["agent_id"]: row["flags"] for row in response.context["agent_rows"]}

@@ -52,17 +52,20 @@ def test_a_rollup_killed_half_way_leaves_the_old_figures_and_the_next_run_is_rig
     with mock.patch.object(rollup_metrics, "delay"):  # the import's own rollup never runs
         run_import([row("k2", "K2", agent, "2026-03-01T11:00:00Z")])
 
-    def dies_after_deleting(start, end):
+    def dies_after_deleting(start, end, **kwargs):
         rollups.AgentDay.objects.filter(day__range=(start, end)).delete()
+        rollups.AgentRunning.objects.filter(day__gte=start).delete()
         raise DatabaseError("worker lost mid-rollup")
 
     with mock.patch.object(rollups, "_rebuild", side_effect=dies_after_deleting), pytest.raises(DatabaseError):
         rollups.rollup_pending()
     # Old figures, never half: the delete was rolled back with the rest, and the mark is still there.
     assert AgentDay.objects.get(agent=agent, day=date(2026, 3, 1)).contacts == 1
+    assert rollups.AgentRunning.objects.get(agent=agent, day=date(2026, 3, 1)).contacts == 1
     assert RollupMark.objects.filter(day=date(2026, 3, 1)).exists()
     rollups.rollup_pending()
     assert AgentDay.objects.get(agent=agent, day=date(2026, 3, 1)).contacts == 2
+    assert rollups.AgentRunning.objects.get(agent=agent, day=date(2026, 3, 1)).contacts == 2
 
 
 def test_a_database_error_during_an_import_leaves_nothing_written(agent, monkeypatch):

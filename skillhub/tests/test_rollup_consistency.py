@@ -9,13 +9,14 @@ from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from skillhub.models import AgentDay, AgentSkillDay, Contact, RollupMark, TeamDay
+from skillhub.models import AgentDay, AgentRunning, AgentSkillDay, Contact, RollupMark, TeamDay
 from skillhub.services import rollups
 from skillhub.tests.contact_rows import row, run_import
 from skillhub.tests.factories import AgentFactory, TeamFactory
 
 COLUMNS = ["day", "agent_id", "team_id", *rollups.AGENT_DAY_COLUMNS]
 TEAM_COLUMNS = ["day", "team_id", *rollups.AGENT_DAY_COLUMNS]
+RUNNING_COLUMNS = rollups.AGENT_DAY_COLUMNS
 
 
 def table() -> list[tuple]:
@@ -31,6 +32,23 @@ def agent_days_by_team() -> list[tuple]:
     sums = {name: Sum(name) for name in rollups.AGENT_DAY_COLUMNS}
     rows = AgentDay.objects.values("day", "team_id").annotate(**sums).order_by("day", "team_id")
     return [tuple(row[name] for name in TEAM_COLUMNS) for row in rows]
+
+
+def running_table() -> list[tuple]:
+    return list(AgentRunning.objects.order_by("agent_id", "day").values_list("agent_id", "day", *RUNNING_COLUMNS))
+
+
+def agent_days_running() -> list[tuple]:
+    """Each agent's AgentDay counts (all teams) added up day by day: what AgentRunning must hold."""
+    sums = {name: Sum(name) for name in RUNNING_COLUMNS}
+    rows = AgentDay.objects.values("agent_id", "day").annotate(**sums).order_by("agent_id", "day")
+    expected, totals = [], {}
+    for daily in rows:
+        running = totals.setdefault(daily["agent_id"], dict.fromkeys(RUNNING_COLUMNS, 0))
+        for name in RUNNING_COLUMNS:
+            running[name] += daily[name]
+        expected.append((daily["agent_id"], daily["day"], *(running[name] for name in RUNNING_COLUMNS)))
+    return expected
 
 
 contact = st.fixed_dictionaries(
@@ -58,7 +76,7 @@ def people(db):
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(batches=st.lists(st.lists(contact, min_size=1, max_size=6), min_size=1, max_size=5))
 def test_incremental_rollup_equals_full_reconciliation(people, batches):
-    for model in (AgentDay, TeamDay, AgentSkillDay, RollupMark, Contact):
+    for model in (AgentDay, TeamDay, AgentSkillDay, AgentRunning, RollupMark, Contact):
         model.objects.all().delete()
     for batch in batches:
         unique = {}
@@ -76,11 +94,13 @@ def test_incremental_rollup_equals_full_reconciliation(people, batches):
             )
         run_import(list(unique.values()))
         rollups.rollup_pending()
-    incremental, incremental_teams = table(), team_table()
+    incremental, incremental_teams, incremental_running = table(), team_table(), running_table()
     assert incremental_teams == agent_days_by_team()
+    assert incremental_running == agent_days_running()
     rollups.rollup_full()
     assert table() == incremental
     assert team_table() == incremental_teams
+    assert running_table() == incremental_running
     assert sum(r[COLUMNS.index("contacts")] for r in incremental) == Contact.objects.count()
 
 
@@ -92,6 +112,7 @@ def test_full_rollup_gives_identical_table_after_pending(people):
     rollups.rollup_full()
     assert table() == pending and len(pending) == 12
     assert team_table() == pending_teams
+    assert running_table() == agent_days_running() and len(running_table()) == 12
 
 
 @pytest.mark.postgres
@@ -128,4 +149,5 @@ def test_two_rollups_at_once_do_not_double_count(postgres_only):
     assert errors == []
     assert table() == expected
     assert team_table() == expected_teams == agent_days_by_team()
+    assert running_table() == agent_days_running()
     assert connection.vendor == "postgresql"
