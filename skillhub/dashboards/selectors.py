@@ -16,7 +16,6 @@ from django.db.models import (
     Case,
     Count,
     F,
-    FilteredRelation,
     Q,
     QuerySet,
     Sum,
@@ -36,6 +35,77 @@ from .periods import Period
 FLAG_MIN_N = 5
 # The counts the flags (_below_target) read.
 FLAG_FIELDS = ["fcr_cases", "cases", "csat_satisfied", "csat_responses", "reviews", "qa_score_sum"]
+
+
+class _Bounds:
+    """SQL pieces reading running totals (AgentRunning, TeamRunning) at the bounds of `periods`.
+
+    Each period's sums are the latest running row on or before its end minus the latest before its start: one
+    correlated lookup per bound and key (`lookups`, selected in a subquery aliased k over `outer`), joined back by
+    id (`joins`); `diff(period, name)` is the period's sum of count `name`.
+    """
+
+    def __init__(self, periods: list[Period], *, target: str, key: str, outer: str):
+        days = sorted({p.end for p in periods} | {p.start - timedelta(days=1) for p in periods})
+        self.alias = {day: f"x{n}" for n, day in enumerate(days)}
+        self.params = days
+        self.lookups = ", ".join(
+            f"(SELECT r.id FROM {target} r WHERE r.{key} = {outer}.id AND r.day <= %s "
+            f"ORDER BY r.day DESC LIMIT 1) AS {name}"
+            for name in self.alias.values()
+        )
+        self.joins = " ".join(f"LEFT JOIN {target} {name} ON {name}.id = k.{name}" for name in self.alias.values())
+
+    def diff(self, period: Period, name: str) -> str:
+        end, before = self.alias[period.end], self.alias[period.start - timedelta(days=1)]
+        return f"(COALESCE({end}.{name}, 0) - COALESCE({before}.{name}, 0))"
+
+
+def _sum(expression: str, name: str) -> str:
+    """SQL SUM of a count (kept an integer: PostgreSQL sums bigints as numeric) or of the QA score sum (decimal)."""
+    return f"SUM({expression})" if name == "qa_score_sum" else f"CAST(SUM({expression}) AS BIGINT)"
+
+
+def _fetch(sql: str, params: list) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+
+def team_sums(*, team_ids: list[int], periods: dict[str, Period], group: str) -> list[dict]:
+    """Sums of each labelled period over the teams of `team_ids`, from TeamRunning: per team (`group="team"`, with
+    team_id, team_name, vendor_id, vendor_name, vendor_kind), per vendor (`"vendor"`: vendor_id, vendor_name,
+    vendor_kind) or all together (`"all"`: one row). Counts are keyed `<label>__<count>`. One query, whatever the
+    periods' length: a few index lookups per team."""
+    bounds = _Bounds(list(periods.values()), target="skillhub_teamrunning", key="team_id", outer="t")
+    sums = ", ".join(
+        f"{_sum(bounds.diff(p, name), name)} AS {label}__{name}"
+        for label, p in periods.items()
+        for name in metrics.COUNT_FIELDS
+    )
+    heads = {
+        "team": "k.id AS team_id, k.name AS team_name, k.vendor_id, v.name AS vendor_name, v.kind AS vendor_kind, ",
+        "vendor": "v.id AS vendor_id, v.name AS vendor_name, v.kind AS vendor_kind, ",
+        "all": "",
+    }
+    tails = {
+        "team": "GROUP BY k.id, k.name, k.vendor_id, v.name, v.kind ORDER BY v.name, k.name, k.id",
+        "vendor": "GROUP BY v.id, v.name, v.kind ORDER BY v.name, v.id",
+        "all": "",
+    }
+    ids = list(team_ids) or [0]  # no team: no rows (ids start at 1), and one row of NULL sums for "all"
+    placeholders = ", ".join(["%s"] * len(ids))
+    sql = f"""
+SELECT {heads[group]}{sums}
+FROM (
+    SELECT t.id, t.name, t.vendor_id, {bounds.lookups} FROM skillhub_team t WHERE t.id IN ({placeholders})
+) k
+JOIN skillhub_vendor v ON v.id = k.vendor_id
+{bounds.joins}
+{tails[group]}
+"""
+    return _fetch(sql, [*bounds.params, *ids])
 
 
 def _sums(prefix: str = "", condition: Q | None = None) -> dict:
@@ -64,7 +134,13 @@ def _rows(*, teams=None, agents=None) -> QuerySet[AgentDay] | QuerySet[TeamDay]:
 def totals(
     *, periods: dict[str, Period], teams: QuerySet[Team] | None = None, agents: QuerySet[Agent] | None = None
 ) -> dict[str, dict]:
-    """Figures of several periods in one query, for contacts handled in `teams` (and/or by `agents`)."""
+    """Figures of several periods in one query, for contacts handled in `teams` (and/or by `agents`).
+
+    A list of team ids (and no agents) reads TeamRunning: the same sums, whatever the periods' length.
+    """
+    if agents is None and isinstance(teams, list | tuple):
+        values = team_sums(team_ids=teams, periods=periods, group="all")[0]
+        return {label: metrics.figures(_unprefix(values, f"{label}__")) for label in periods}
     first = min(period.start for period in periods.values())
     last = max(period.end for period in periods.values())
     aggregates = {}
@@ -165,11 +241,6 @@ def skill_scores(*, agent_ids: list[int], period: Period) -> list[dict]:
     return [{**row, "score": float(row["score_sum"]) / row["reviews"] if row["reviews"] else None} for row in rows]
 
 
-def _period_sums(relation: str, period: Period, prefix: str = "") -> dict:
-    in_period = Q(**{f"{relation}__day__range": (period.start, period.end)})
-    return {f"{prefix}{name}": Sum(f"{relation}__{name}", filter=in_period) for name in metrics.COUNT_FIELDS}
-
-
 def team_table(*, scope: QuerySet[Team], selected_ids: list[int], period: Period) -> tuple[list[tuple], list[dict]]:
     """The team picker's choices (every team in scope) and the figures of the selected teams (all when none).
 
@@ -180,27 +251,11 @@ def team_table(*, scope: QuerySet[Team], selected_ids: list[int], period: Period
     ids = [pk for pk, _, _ in choices if not selected_ids or pk in selected_ids]
     if not ids:
         return choices, []
-    rows = (
-        Team.objects.filter(pk__in=ids)
-        .annotate(
-            # The ids repeated in the join condition, so PostgreSQL reads TeamDay by its (team, day) index.
-            period_days=FilteredRelation(
-                "team_days",
-                condition=Q(team_days__day__range=(period.start, period.end), team_days__team_id__in=ids),
-            )
-        )
-        .values("pk", "name", "vendor_id", "vendor__name", "vendor__kind")
-        .annotate(**_period_sums("period_days", period))
-        .order_by("vendor__name", "name", "pk")
-    )
+    rows = team_sums(team_ids=ids, periods={"now": period}, group="team")
     table = [
         {
-            "team_id": values["pk"],
-            "team_name": values["name"],
-            "vendor_id": values["vendor_id"],
-            "vendor_name": values["vendor__name"],
-            "vendor_kind": values["vendor__kind"],
-            **metrics.figures(_unprefix(values, "")),
+            **{key: values[key] for key in ("team_id", "team_name", "vendor_id", "vendor_name", "vendor_kind")},
+            **metrics.figures(_unprefix(values, "now__")),
         }
         for values in rows
     ]
@@ -216,45 +271,31 @@ def agent_table(*, agents: QuerySet[Agent], period: Period) -> list[dict]:
     periods before it.
     """
     periods = [period.previous(step) for step in range(FLAG_PERIODS)]
-    bounds = sorted({p.end for p in periods} | {p.start - timedelta(days=1) for p in periods})
-    alias = {day: f"x{n}" for n, day in enumerate(bounds)}
-
-    def diff(p: Period, name: str) -> str:
-        end, before = alias[p.end], alias[p.start - timedelta(days=1)]
-        return f"(COALESCE({end}.{name}, 0) - COALESCE({before}.{name}, 0))"
-
+    bounds = _Bounds(periods, target="skillhub_agentrunning", key="agent_id", outer="a")
+    diff = bounds.diff
     columns = [f"{diff(period, name)} AS {name}" for name in metrics.COUNT_FIELDS]
     for step, p in enumerate(periods[1:], start=1):
         columns += [f"{diff(p, name)} AS p{step}_{name}" for name in FLAG_FIELDS]
     columns += [
-        f"SUM(CASE WHEN {diff(period, 'contacts')} > 0 THEN 1 ELSE 0 END) OVER () AS agents_worked",
-        f"SUM(CASE WHEN {diff(period, 'reviews')} > 0 THEN 1 ELSE 0 END) OVER () AS agents_reviewed",
-        f"SUM({diff(period, 'reviews')}) OVER () AS roster_reviews",
+        f"CAST(SUM(CASE WHEN {diff(period, 'contacts')} > 0 THEN 1 ELSE 0 END) OVER () AS BIGINT) AS agents_worked",
+        f"CAST(SUM(CASE WHEN {diff(period, 'reviews')} > 0 THEN 1 ELSE 0 END) OVER () AS BIGINT) AS agents_reviewed",
+        f"CAST(SUM({diff(period, 'reviews')}) OVER () AS BIGINT) AS roster_reviews",
     ]
-    lookups = ", ".join(
-        f"(SELECT r.id FROM skillhub_agentrunning r WHERE r.agent_id = a.id AND r.day <= %s "
-        f"ORDER BY r.day DESC LIMIT 1) AS {name}"
-        for name in alias.values()
-    )
-    joins = " ".join(f"LEFT JOIN skillhub_agentrunning {name} ON {name}.id = ag.{name}" for name in alias.values())
     try:
         roster, roster_params = agents.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # e.g. no teams in scope: the queryset is known to be empty
         return []
     sql = f"""
-SELECT ag.id, u.first_name, u.last_name, ag.team_id, t.name, {", ".join(columns)}
+SELECT k.id, u.first_name, u.last_name, k.team_id, t.name, {", ".join(columns)}
 FROM (
-    SELECT a.id, a.user_id, a.team_id, {lookups} FROM skillhub_agent a WHERE a.id IN ({roster})
-) ag
-JOIN skillhub_user u ON u.id = ag.user_id
-LEFT JOIN skillhub_team t ON t.id = ag.team_id
-{joins}
-ORDER BY u.last_name, u.first_name, ag.id
+    SELECT a.id, a.user_id, a.team_id, {bounds.lookups} FROM skillhub_agent a WHERE a.id IN ({roster})
+) k
+JOIN skillhub_user u ON u.id = k.user_id
+LEFT JOIN skillhub_team t ON t.id = k.team_id
+{bounds.joins}
+ORDER BY u.last_name, u.first_name, k.id
 """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*alias.keys(), *roster_params])
-        names = [column[0] for column in cursor.description]
-        fetched = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+    fetched = _fetch(sql, [*bounds.params, *roster_params])
     result = []
     for values in fetched:
         row = {
@@ -311,36 +352,18 @@ def _below_target(values: dict) -> list[str]:
     return below
 
 
-def vendor_table(*, vendors, teams, periods: dict[str, Period]) -> list[dict]:
-    """Per vendor of `vendors` (by name): metrics.metrics_by_vendor figures for each labelled period, one query.
-
-    Only contacts of `teams` (the user's scope) count. Each row: vendor_id, vendor_name, vendor_kind and, per label,
-    a figures dict.
-    """
-    first = min(p.start for p in periods.values())
-    last = max(p.end for p in periods.values())
-    # The scope goes into the join (checked once per row), not into each of the per-period sums' filters.
-    condition = Q(teams__team_days__day__range=(first, last), teams__team_days__team_id__in=_ids(teams))
-    aggregates = {}
-    for label, period in periods.items():
-        in_period = Q(scoped_days__day__range=(period.start, period.end))
-        aggregates |= {
-            f"{label}__{name}": Sum(f"scoped_days__{name}", filter=in_period) for name in metrics.COUNT_FIELDS
-        }
-    rows = (
-        vendors.annotate(scoped_days=FilteredRelation("teams__team_days", condition=condition))
-        .values("pk", "name", "kind")
-        .annotate(**aggregates)
-        .order_by("name", "pk")
-    )
+def vendor_table(*, team_ids: list[int], periods: dict[str, Period]) -> list[dict]:
+    """Per vendor of the teams `team_ids` (the user's scope; by name): metrics.metrics_by_vendor figures for each
+    labelled period, one query over TeamRunning. Each row: vendor_id, vendor_name, vendor_kind and, per label, a
+    figures dict."""
     return [
         {
-            "vendor_id": values["pk"],
-            "vendor_name": values["name"],
-            "vendor_kind": values["kind"],
+            "vendor_id": values["vendor_id"],
+            "vendor_name": values["vendor_name"],
+            "vendor_kind": values["vendor_kind"],
             **{label: metrics.figures(_unprefix(values, f"{label}__")) for label in periods},
         }
-        for values in rows
+        for values in team_sums(team_ids=team_ids, periods=periods, group="vendor")
     ]
 
 

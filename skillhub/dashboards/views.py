@@ -278,7 +278,7 @@ def _vendor_comparison(request: HttpRequest):
         rows = metrics.metrics_by_team(teams=teams, start=period.start, end=period.end)
         return _csv(f"vendor-teams-{name}.csv", TEAM_COLUMNS, rows)
 
-    table = dash.vendor_table(vendors=vendors, teams=team_ids, periods={"now": period, "before": period.previous()})
+    table = dash.vendor_table(team_ids=team_ids, periods={"now": period, "before": period.previous()})
     in_house_rows = [entry["now"] for entry in table if entry["vendor_kind"] == Vendor.Kind.IN_HOUSE]
     has_in_house = bool(in_house_rows)
     if len(in_house_rows) == 1:

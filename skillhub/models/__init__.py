@@ -1,6 +1,6 @@
 from .contacts import Channel, Contact, local_day
 from .org import Agent, Scope, Site, Team, TeamMembership, User, Vendor
-from .rollups import AgentDay, AgentRunning, AgentSkillDay, RollupMark, TeamDay
+from .rollups import AgentDay, AgentRunning, AgentSkillDay, RollupMark, TeamDay, TeamRunning
 from .skills import RoleProfile, RoleProfileSkill, Skill, SkillTier
 
 __all__ = [
@@ -9,6 +9,7 @@ __all__ = [
     "AgentRunning",
     "AgentSkillDay",
     "TeamDay",
+    "TeamRunning",
     "Channel",
     "Contact",
     "RoleProfile",

@@ -126,15 +126,11 @@ class AgentSkillDay(models.Model):
         return f"{self.agent_id} {self.skill_id} on {self.day}"
 
 
-class AgentRunning(models.Model):
-    """Running totals of one agent's AgentDay counts (all teams) from their first day through `day`.
+class RunningTotals(models.Model):
+    """Running totals of the daily rollup counts from the first day through `day`: the sums of any period are two
+    lookups, the latest row on or before its end minus the latest row before its start, whatever its length.
+    One row per day with daily rows; rebuilt by the rollup from the first day whose figures changed."""
 
-    One row per (agent, day) the agent has AgentDay rows; the sums of any period are two lookups, the latest row on
-    or before its end minus the latest row before its start, whatever the period's length. Rebuilt by the rollup
-    from the first day whose figures changed.
-    """
-
-    agent = models.ForeignKey("skillhub.Agent", on_delete=models.CASCADE, related_name="running", db_index=False)
     day = models.DateField()
     contacts = models.BigIntegerField(default=0)
     cases = models.BigIntegerField(default=0)
@@ -153,7 +149,28 @@ class AgentRunning(models.Model):
     qa_score_sum = models.DecimalField(max_digits=18, decimal_places=2, default=0)
 
     class Meta:
+        abstract = True
+
+
+class AgentRunning(RunningTotals):
+    """An agent's running totals over all the teams they worked in (AgentDay summed per day)."""
+
+    agent = models.ForeignKey("skillhub.Agent", on_delete=models.CASCADE, related_name="running", db_index=False)
+
+    class Meta:
         constraints = [models.UniqueConstraint(fields=["agent", "day"], name="agent_running_unique")]
 
     def __str__(self) -> str:
         return f"{self.agent_id} through {self.day}"
+
+
+class TeamRunning(RunningTotals):
+    """A team's running totals (of its TeamDay rows)."""
+
+    team = models.ForeignKey("skillhub.Team", on_delete=models.CASCADE, related_name="running", db_index=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "day"], name="team_running_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} through {self.day}"

@@ -2,10 +2,10 @@
 
 A rollup rebuilds whole days: it deletes the days' AgentDay, TeamDay and AgentSkillDay rows and inserts them
 again with one INSERT … SELECT … GROUP BY each (TeamDay from the AgentDay rows just written), so running it
-twice gives the same rows. The agents whose daily sums changed get their AgentRunning rows (running totals)
-rebuilt from the first changed day. Each day is locked while it is rebuilt (a PostgreSQL advisory lock; SQLite has one
-writer at a time), so two rollups never double count. Imports and reviews mark the (agent, day) pairs they
-touch; `rollup_pending` rebuilds the marked days.
+twice gives the same rows. The agents and teams whose daily sums changed get their running totals (AgentRunning,
+TeamRunning) rebuilt from their first changed day. Each day is locked while it is rebuilt (a PostgreSQL
+advisory lock; SQLite has one writer at a time), so two rollups never double count. Imports and reviews mark the
+(agent, day) pairs they touch; `rollup_pending` rebuilds the marked days.
 """
 
 import logging
@@ -19,7 +19,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from qa.models import COUNTED_STATUSES
-from skillhub.models import AgentDay, AgentRunning, AgentSkillDay, Contact, RollupMark, TeamDay
+from skillhub.models import AgentDay, AgentRunning, AgentSkillDay, Contact, RollupMark, TeamDay, TeamRunning
 from skillhub.models.rollups import ROLLUP_COUNTS
 
 logger = logging.getLogger(__name__)
@@ -92,7 +92,7 @@ def rollup_pending(*, limit_days: int | None = None) -> RollupResult:
 def rollup_days(*, start: date, end: date, running: bool = True) -> RollupResult:
     """Rebuild the days from start to end inclusive, in one transaction, and clear their marks.
 
-    `running=False` leaves AgentRunning alone (the caller rebuilds it afterwards, as `rollup_full` does).
+    `running=False` leaves the running totals alone (the caller rebuilds them afterwards, as `rollup_full` does).
     """
     with transaction.atomic():
         _lock_days(start, end)
@@ -125,7 +125,7 @@ def rollup_full(*, start: date | None = None, end: date | None = None) -> Rollup
         return result
     for chunk_start, chunk_end in month_chunks(first, last):
         result += rollup_days(start=chunk_start, end=chunk_end, running=False)
-    agent_running_rebuild(start=None if start is None and end is None else first)
+    running_rebuild(start=None if start is None and end is None else first)
     return result
 
 
@@ -137,7 +137,7 @@ def contact_day_bounds() -> tuple[date | None, date | None]:
 @transaction.atomic
 def rollup_drop_outside(*, first: date | None, last: date | None) -> None:
     """Delete rollup rows and marks of days outside first..last (everything when there are no contacts)."""
-    for model in (AgentDay, TeamDay, AgentSkillDay, AgentRunning, RollupMark):
+    for model in (AgentDay, TeamDay, AgentSkillDay, AgentRunning, TeamRunning, RollupMark):
         rows = model.objects.all()
         if first is not None and last is not None:
             rows = rows.exclude(day__range=(first, last))
@@ -187,85 +187,102 @@ def _marks_between(start: date, end: date):
     return marks.values_list("pk", flat=True)
 
 
+@dataclass(frozen=True)
+class Running:
+    """A running-totals table (`target`) kept from the daily rows of `source`, per `key` (agent or team)."""
+
+    source: str
+    target: str
+    key: str
+
+
+RUNNING = (
+    Running("skillhub_agentday", "skillhub_agentrunning", "agent_id"),
+    Running("skillhub_teamday", "skillhub_teamrunning", "team_id"),
+)
+
+
 def _rebuild(start: date, end: date, *, running: bool = True) -> int:
     """Delete and re-insert the AgentDay, TeamDay and AgentSkillDay rows of start..end; returns the AgentDay rows.
 
-    With `running`, the agents whose daily sums changed get their running totals rebuilt from the first change.
+    With `running`, the agents and teams whose daily sums changed get their running totals rebuilt from their first
+    changed day (the days' sums before the rebuild are kept in temporary tables and compared with the new ones).
     """
-    if running:
-        with connection.cursor() as cursor:
-            cursor.execute("DROP TABLE IF EXISTS rollup_before")
-            cursor.execute(f"CREATE TEMPORARY TABLE rollup_before AS {_daily_sums_sql()}", [start, end])
-    AgentDay.objects.filter(day__range=(start, end))._raw_delete(AgentDay.objects.db)
-    TeamDay.objects.filter(day__range=(start, end))._raw_delete(TeamDay.objects.db)
-    AgentSkillDay.objects.filter(day__range=(start, end))._raw_delete(AgentSkillDay.objects.db)
     with connection.cursor() as cursor:
+        if running:
+            for table in RUNNING:
+                cursor.execute(f"DROP TABLE IF EXISTS before_{table.key}")
+                cursor.execute(f"CREATE TEMPORARY TABLE before_{table.key} AS {_daily_sums_sql(table)}", [start, end])
+        AgentDay.objects.filter(day__range=(start, end))._raw_delete(AgentDay.objects.db)
+        TeamDay.objects.filter(day__range=(start, end))._raw_delete(TeamDay.objects.db)
+        AgentSkillDay.objects.filter(day__range=(start, end))._raw_delete(AgentSkillDay.objects.db)
         cursor.execute(agent_day_sql(), agent_day_params(start, end))
         rows = cursor.rowcount
         cursor.execute(team_day_sql(), [start, end])
         cursor.execute(agent_skill_day_sql(), agent_skill_day_params(start, end))
         if running:
-            daily = _daily_sums_sql()
-            cursor.execute("DROP TABLE IF EXISTS rollup_changed")
-            cursor.execute(
-                f"""
-CREATE TEMPORARY TABLE rollup_changed AS
-SELECT agent_id, MIN(day) AS first_day, CAST(NULL AS BIGINT) AS base_id FROM (
-    SELECT * FROM ({daily} EXCEPT SELECT * FROM rollup_before) added
-    UNION ALL
-    SELECT * FROM (SELECT * FROM rollup_before EXCEPT {daily}) removed
-) changed
-GROUP BY agent_id
-""",
-                [start, end, start, end],
-            )
-            cursor.execute("DROP TABLE rollup_before")
             _lock_running()
-            _running_rebuild_changed(cursor)
+            for table in RUNNING:
+                daily, before = _daily_sums_sql(table), f"before_{table.key}"
+                cursor.execute(f"DROP TABLE IF EXISTS changed_{table.key}")
+                cursor.execute(
+                    f"""
+CREATE TEMPORARY TABLE changed_{table.key} AS
+SELECT {table.key}, MIN(day) AS first_day, CAST(NULL AS BIGINT) AS base_id FROM (
+    SELECT * FROM ({daily} EXCEPT SELECT * FROM {before}) added
+    UNION ALL
+    SELECT * FROM (SELECT * FROM {before} EXCEPT {daily}) removed
+) changed
+GROUP BY {table.key}
+""",
+                    [start, end, start, end],
+                )
+                cursor.execute(f"DROP TABLE {before}")
+                _running_rebuild_changed(cursor, table)
     return rows
 
 
-def _daily_sums_sql() -> str:
-    """SELECT of each agent's AgentDay counts summed per day (over their teams) for the days %s..%s."""
+def _daily_sums_sql(table: Running) -> str:
+    """SELECT of the daily rows' counts summed per key and day (an agent's teams together) for the days %s..%s."""
     sums = ", ".join(f"SUM({name}) AS {name}" for name in AGENT_DAY_COLUMNS)
-    return f"SELECT agent_id, day, {sums} FROM skillhub_agentday WHERE day BETWEEN %s AND %s GROUP BY agent_id, day"
+    return f"SELECT {table.key}, day, {sums} FROM {table.source} WHERE day BETWEEN %s AND %s GROUP BY {table.key}, day"
 
 
-def agent_running_rebuild(*, start: date | None = None) -> None:
-    """Rebuild every agent's AgentRunning rows from `start` (all of them when None) from the AgentDay rows."""
+def running_rebuild(*, start: date | None = None) -> None:
+    """Rebuild the running totals of every agent and team from `start` (all of them when None) from the daily rows."""
     first = start or date.min
     with transaction.atomic(), connection.cursor() as cursor:
         _lock_running()
-        cursor.execute("DROP TABLE IF EXISTS rollup_changed")
-        cursor.execute(
-            """
-CREATE TEMPORARY TABLE rollup_changed AS
-SELECT agent_id, %s AS first_day, CAST(NULL AS BIGINT) AS base_id FROM (
-    SELECT agent_id FROM skillhub_agentday WHERE day >= %s
-    UNION SELECT agent_id FROM skillhub_agentrunning WHERE day >= %s
-) agents
+        for table in RUNNING:
+            cursor.execute(f"DROP TABLE IF EXISTS changed_{table.key}")
+            cursor.execute(
+                f"""
+CREATE TEMPORARY TABLE changed_{table.key} AS
+SELECT {table.key}, %s AS first_day, CAST(NULL AS BIGINT) AS base_id FROM (
+    SELECT {table.key} FROM {table.source} WHERE day >= %s
+    UNION SELECT {table.key} FROM {table.target} WHERE day >= %s
+) keys
 """,
-            [first, first, first],
-        )
-        _running_rebuild_changed(cursor)
+                [first, first, first],
+            )
+            _running_rebuild_changed(cursor, table)
 
 
-def _running_rebuild_changed(cursor) -> None:
-    """Rebuild the AgentRunning rows of the agents in the temporary table rollup_changed from their first_day:
-    delete them, find each agent's last row before first_day (the base), insert base + the running sums."""
+def _running_rebuild_changed(cursor, table: Running) -> None:
+    """Rebuild the running rows of the keys in the temporary table changed_<key> from their first_day: delete them,
+    find each key's last row before first_day (the base), insert base + the running sums of the daily rows."""
+    key, target, changed = table.key, table.target, f"changed_{table.key}"
     cursor.execute(
-        """
-DELETE FROM skillhub_agentrunning WHERE EXISTS (
-    SELECT 1 FROM rollup_changed c
-    WHERE c.agent_id = skillhub_agentrunning.agent_id AND skillhub_agentrunning.day >= c.first_day
+        f"""
+DELETE FROM {target} WHERE EXISTS (
+    SELECT 1 FROM {changed} c WHERE c.{key} = {target}.{key} AND {target}.day >= c.first_day
 )
 """
     )
     cursor.execute(
-        """
-UPDATE rollup_changed SET base_id = (
-    SELECT r.id FROM skillhub_agentrunning r
-    WHERE r.agent_id = rollup_changed.agent_id AND r.day < rollup_changed.first_day
+        f"""
+UPDATE {changed} SET base_id = (
+    SELECT r.id FROM {target} r WHERE r.{key} = {changed}.{key} AND r.day < {changed}.first_day
     ORDER BY r.day DESC LIMIT 1
 )
 """
@@ -275,20 +292,20 @@ UPDATE rollup_changed SET base_id = (
     running = ", ".join(f"COALESCE(b.{name}, 0) + SUM(d.{name}) OVER w" for name in AGENT_DAY_COLUMNS)
     cursor.execute(
         f"""
-INSERT INTO skillhub_agentrunning (agent_id, day, {columns})
-SELECT d.agent_id, d.day, {running}
+INSERT INTO {target} ({key}, day, {columns})
+SELECT d.{key}, d.day, {running}
 FROM (
-    SELECT a.agent_id, a.day, {sums}
-    FROM skillhub_agentday a JOIN rollup_changed c ON c.agent_id = a.agent_id
+    SELECT a.{key}, a.day, {sums}
+    FROM {table.source} a JOIN {changed} c ON c.{key} = a.{key}
     WHERE a.day >= c.first_day
-    GROUP BY a.agent_id, a.day
+    GROUP BY a.{key}, a.day
 ) d
-JOIN rollup_changed c ON c.agent_id = d.agent_id
-LEFT JOIN skillhub_agentrunning b ON b.id = c.base_id
-WINDOW w AS (PARTITION BY d.agent_id ORDER BY d.day)
+JOIN {changed} c ON c.{key} = d.{key}
+LEFT JOIN {target} b ON b.id = c.base_id
+WINDOW w AS (PARTITION BY d.{key} ORDER BY d.day)
 """
     )
-    cursor.execute("DROP TABLE rollup_changed")
+    cursor.execute(f"DROP TABLE {changed}")
 
 
 def derived_rebuild(*, start: date, end: date) -> int:
@@ -302,7 +319,7 @@ def derived_rebuild(*, start: date, end: date) -> int:
         with connection.cursor() as cursor:
             cursor.execute(team_day_sql(), [start, end])
             rows = cursor.rowcount
-        agent_running_rebuild(start=start)
+        running_rebuild(start=start)
         return rows
 
 

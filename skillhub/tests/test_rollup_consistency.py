@@ -9,7 +9,7 @@ from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from skillhub.models import AgentDay, AgentRunning, AgentSkillDay, Contact, RollupMark, TeamDay
+from skillhub.models import AgentDay, AgentRunning, AgentSkillDay, Contact, RollupMark, TeamDay, TeamRunning
 from skillhub.services import rollups
 from skillhub.tests.contact_rows import row, run_import
 from skillhub.tests.factories import AgentFactory, TeamFactory
@@ -35,20 +35,28 @@ def agent_days_by_team() -> list[tuple]:
 
 
 def running_table() -> list[tuple]:
-    return list(AgentRunning.objects.order_by("agent_id", "day").values_list("agent_id", "day", *RUNNING_COLUMNS))
+    """AgentRunning and TeamRunning rows."""
+    return [
+        list(model.objects.order_by(key, "day").values_list(key, "day", *RUNNING_COLUMNS))
+        for model, key in ((AgentRunning, "agent_id"), (TeamRunning, "team_id"))
+    ]
 
 
-def agent_days_running() -> list[tuple]:
-    """Each agent's AgentDay counts (all teams) added up day by day: what AgentRunning must hold."""
+def expected_running() -> list[tuple]:
+    """Each agent's AgentDay counts (all teams) and each team's TeamDay counts added up day by day: what
+    AgentRunning and TeamRunning must hold."""
     sums = {name: Sum(name) for name in RUNNING_COLUMNS}
-    rows = AgentDay.objects.values("agent_id", "day").annotate(**sums).order_by("agent_id", "day")
-    expected, totals = [], {}
-    for daily in rows:
-        running = totals.setdefault(daily["agent_id"], dict.fromkeys(RUNNING_COLUMNS, 0))
-        for name in RUNNING_COLUMNS:
-            running[name] += daily[name]
-        expected.append((daily["agent_id"], daily["day"], *(running[name] for name in RUNNING_COLUMNS)))
-    return expected
+    result = []
+    for model, key in ((AgentDay, "agent_id"), (TeamDay, "team_id")):
+        rows = model.objects.values(key, "day").annotate(**sums).order_by(key, "day")
+        expected, totals = [], {}
+        for daily in rows:
+            running = totals.setdefault(daily[key], dict.fromkeys(RUNNING_COLUMNS, 0))
+            for name in RUNNING_COLUMNS:
+                running[name] += daily[name]
+            expected.append((daily[key], daily["day"], *(running[name] for name in RUNNING_COLUMNS)))
+        result.append(expected)
+    return result
 
 
 contact = st.fixed_dictionaries(
@@ -76,7 +84,7 @@ def people(db):
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(batches=st.lists(st.lists(contact, min_size=1, max_size=6), min_size=1, max_size=5))
 def test_incremental_rollup_equals_full_reconciliation(people, batches):
-    for model in (AgentDay, TeamDay, AgentSkillDay, AgentRunning, RollupMark, Contact):
+    for model in (AgentDay, TeamDay, AgentSkillDay, AgentRunning, TeamRunning, RollupMark, Contact):
         model.objects.all().delete()
     for batch in batches:
         unique = {}
@@ -96,7 +104,7 @@ def test_incremental_rollup_equals_full_reconciliation(people, batches):
         rollups.rollup_pending()
     incremental, incremental_teams, incremental_running = table(), team_table(), running_table()
     assert incremental_teams == agent_days_by_team()
-    assert incremental_running == agent_days_running()
+    assert incremental_running == expected_running()
     rollups.rollup_full()
     assert table() == incremental
     assert team_table() == incremental_teams
@@ -112,7 +120,7 @@ def test_full_rollup_gives_identical_table_after_pending(people):
     rollups.rollup_full()
     assert table() == pending and len(pending) == 12
     assert team_table() == pending_teams
-    assert running_table() == agent_days_running() and len(running_table()) == 12
+    assert running_table() == expected_running() and len(running_table()[0]) == 12
 
 
 @pytest.mark.postgres
@@ -149,5 +157,5 @@ def test_two_rollups_at_once_do_not_double_count(postgres_only):
     assert errors == []
     assert table() == expected
     assert team_table() == expected_teams == agent_days_by_team()
-    assert running_table() == agent_days_running()
+    assert running_table() == expected_running()
     assert connection.vendor == "postgresql"
