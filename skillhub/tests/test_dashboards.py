@@ -350,3 +350,21 @@ def test_hiring_dashboard_is_for_hiring_managers(client, lead_user, agent_user):
     for user in (lead_user, agent_user):
         client.force_login(user)
         assert client.get(reverse("skillhub:hiring-dashboard")).status_code == 403
+
+
+def test_qa_coverage_counts_the_listed_agents_with_contacts_and_their_reviews(client, lead_user, team):
+    reviewed, unreviewed, idle = AgentFactory.create_batch(3, team=team)
+    rows = [
+        # Inside the period: two reviews for one agent, contacts only for the other.
+        AgentDay(day=START, agent=reviewed, team=team, contacts=5, cases=5, reviews=1, qa_score_sum=80),
+        AgentDay(day=END, agent=reviewed, team=team, contacts=4, cases=4, reviews=1, qa_score_sum=90),
+        AgentDay(day=START + timedelta(days=3), agent=unreviewed, team=team, contacts=7, cases=7),
+        # Before the period: counts for nobody now.
+        AgentDay(day=START - timedelta(days=1), agent=idle, team=team, contacts=9, cases=9, reviews=3),
+    ]
+    AgentDay.objects.bulk_create(rows)
+    rollups.derived_rebuild(start=START - timedelta(days=1), end=END)
+    client.force_login(lead_user)
+    coverage = client.get(reverse("skillhub:team-dashboard"), PERIOD).context["coverage"]
+    assert (coverage["agents_worked"], coverage["agents_reviewed"], coverage["reviews"]) == (2, 1, 2)
+    assert coverage["reviewed_share"] == 50 and coverage["reviews_per_agent"] == 1
