@@ -201,8 +201,10 @@ class InteractionBulkView(GenericAPIView):
         try:
             data = request.data
         except (ParseError, UnsupportedMediaType, RequestTooLarge) as error:
-            # A body that is not JSON, not UTF-8 or too large: answered in the documented error shape too.
-            return _errors([imports.RowError(0, "", str(error.detail))], code=error.status_code)
+            # A body that is not JSON (or not sent as JSON), not UTF-8 or too large: the documented shape too,
+            # 413 for too large and 400 for the rest.
+            code = error.status_code if isinstance(error, RequestTooLarge) else status.HTTP_400_BAD_REQUEST
+            return _errors([imports.RowError(0, "", str(error.detail))], code=code)
         if not isinstance(data, list):
             return _errors([imports.RowError(0, "", "Expected a JSON list of objects.")])
         if len(data) > settings.BULK_IMPORT_MAX_ROWS:

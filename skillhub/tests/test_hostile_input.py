@@ -230,9 +230,9 @@ def test_bulk_api_accepts_utf8_with_a_bom(client, admin_user, agent):
     assert Contact.objects.get(external_id="e1").case_id == "Zoë"
 
 
-def test_bulk_api_answers_a_form_post_in_the_documented_shape(client, admin_user, agent):
+def test_bulk_api_answers_a_form_post_with_400_in_the_documented_shape(client, admin_user, agent):
     response = _post(client, admin_user, b"a=1", content_type="application/x-www-form-urlencoded")
-    assert response.status_code == 415
+    assert response.status_code == 400
     assert response.json()["errors"][0]["message"].startswith("Unsupported media type")
 
 
