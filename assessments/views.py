@@ -588,10 +588,10 @@ def take_save(request: HttpRequest, token: str) -> HttpResponse:
             question = get_object_or_404(
                 AptitudeQuestion.objects.filter(test_id=test.aptitude_test_id), pk=_int(request.POST.get("question"))
             )
-            choice = request.POST.get(f"q-{question.pk}", request.POST.get("choice", ""))
-            if int_param(choice) is None:
+            choice = int_param(request.POST.get(f"q-{question.pk}", request.POST.get("choice")))
+            if choice is None:
                 raise ValidationError("Choose one of the answers.")
-            services.aptitude_answer_save(test=test, question=question, choice=int_param(choice))
+            services.aptitude_answer_save(test=test, question=question, choice=choice)
     except ValidationError as error:
         return HttpResponse(_error_text(error), status=400)
     return render(request, "assessments/partials/saved.html", {"at": timezone.now()})
@@ -614,10 +614,10 @@ def take_submit(request: HttpRequest, token: str) -> HttpResponse:
                     return redirect("assessments:take-test", token=token)
     else:
         for question in AptitudeQuestion.objects.filter(test_id=test.aptitude_test_id):
-            choice = request.POST.get(f"q-{question.pk}")
-            if int_param(choice) is not None:
+            choice = int_param(request.POST.get(f"q-{question.pk}"))
+            if choice is not None:
                 try:
-                    services.aptitude_answer_save(test=test, question=question, choice=int_param(choice))
+                    services.aptitude_answer_save(test=test, question=question, choice=choice)
                 except ValidationError:
                     pass  # time ran out between the last save and submit: keep what was saved
     services.candidate_test_submit(test=test)

@@ -45,8 +45,9 @@ def session_list(request: HttpRequest) -> HttpResponse:
 def session_create(request: HttpRequest) -> HttpResponse:
     _require_lead(request)
     initial = {}
-    if int_param(request.GET.get("gold_set")) is not None:
-        initial["gold_set"] = int_param(request.GET["gold_set"])
+    gold_set = int_param(request.GET.get("gold_set"))
+    if gold_set is not None:
+        initial["gold_set"] = gold_set
     form = SessionForm(request.POST or None, lead=request.user, initial=initial)
     status = 200
     if request.method == "POST":
