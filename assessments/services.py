@@ -296,6 +296,8 @@ def rating_save(
         score = None
     if score is not None and not 1 <= int(score) <= 4:
         raise ValidationError({"score": "Rate from 1 to 4."})
+    if "\x00" in evidence:  # posted raw, not through a form field (which refuses NUL); the database would fail
+        raise ValidationError({"evidence": "The evidence contains a NUL character."})
     item = _item_for(interview=interview, item_key=item_key)
     rating, _ = Rating.objects.update_or_create(
         interview=interview,
@@ -437,6 +439,8 @@ def ticket_reply_save(*, test: CandidateTest, ticket: MockTicket, body: str) -> 
     _check_open(test)
     if len(body) > 10000:
         raise ValidationError({"body": "Keep the reply under 10,000 characters."})
+    if "\x00" in body:  # posted raw by the candidate's page; the database would fail on it
+        raise ValidationError({"body": "The reply contains a NUL character."})
     reply, _ = TicketReply.objects.update_or_create(candidate_test=test, ticket=ticket, defaults={"body": body})
     return reply
 

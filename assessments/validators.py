@@ -32,7 +32,7 @@ def validate_cv(upload) -> None:
         )
     if not hasattr(upload, "read") or getattr(upload, "_committed", False):
         return  # a file already stored: checked when it was uploaded
-    head = upload.read(8)
+    head = upload.read(2048)  # the magic bytes, and enough of a .txt to see it is not binary
     upload.seek(0)
     if extension == ".txt":
         if b"\x00" in head:

@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from assessments import forms, selectors, services
@@ -24,7 +25,7 @@ from assessments.models import (
 )
 from assessments.readability import flesch_reading_ease, reading_ease_label
 from skillhub import roles
-from skillhub.views import require_role
+from skillhub.views import int_param, require_role
 
 hiring_only = require_role(roles.HIRING_MANAGER)
 
@@ -259,7 +260,10 @@ def candidate_move(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error)
     else:
         messages.success(request, f"{candidate} moved to {candidate.get_stage_display()}.")
-    return redirect(request.POST.get("next") or reverse("assessments:candidate-detail", args=[candidate.pk]))
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("assessments:candidate-detail", args=[candidate.pk])  # never off-site (open redirect)
+    return redirect(next_url)
 
 
 @hiring_only
@@ -422,14 +426,14 @@ def rating_save(request: HttpRequest, pk: int) -> HttpResponse:
     key = request.POST.get("item", "")
     score = request.POST.get(f"score-{key}") or None
     error = None
-    if score is not None and not score.isdigit():
+    if score is not None and int_param(score) is None:
         error = "Rate from 1 to 4, or mark 'not enough evidence'."
     else:
         try:
             services.rating_save(
                 interview=interview,
                 item_key=key,
-                score=int(score) if score else None,
+                score=int_param(score),
                 not_enough_evidence=request.POST.get(f"nee-{key}") == "on",
                 evidence=request.POST.get(f"evidence-{key}", "")[:5000],
             )
@@ -468,7 +472,7 @@ def interview_submit(request: HttpRequest, pk: int) -> HttpResponse:
             services.rating_save(
                 interview=interview,
                 item_key=key,
-                score=int(score) if score and score.isdigit() else None,
+                score=int_param(score),
                 not_enough_evidence=nee,
                 evidence=evidence,
             )
@@ -520,7 +524,7 @@ _UNAVAILABLE = {
 
 
 def _int(value) -> int:
-    return int(value) if value and str(value).isdigit() else 0
+    return int_param(value) or 0
 
 
 def _open_test(token: str):
@@ -584,10 +588,10 @@ def take_save(request: HttpRequest, token: str) -> HttpResponse:
             question = get_object_or_404(
                 AptitudeQuestion.objects.filter(test_id=test.aptitude_test_id), pk=_int(request.POST.get("question"))
             )
-            choice = request.POST.get(f"q-{question.pk}", request.POST.get("choice", ""))
-            if not choice.isdigit():
+            choice = int_param(request.POST.get(f"q-{question.pk}", request.POST.get("choice")))
+            if choice is None:
                 raise ValidationError("Choose one of the answers.")
-            services.aptitude_answer_save(test=test, question=question, choice=int(choice))
+            services.aptitude_answer_save(test=test, question=question, choice=choice)
     except ValidationError as error:
         return HttpResponse(_error_text(error), status=400)
     return render(request, "assessments/partials/saved.html", {"at": timezone.now()})
@@ -610,10 +614,10 @@ def take_submit(request: HttpRequest, token: str) -> HttpResponse:
                     return redirect("assessments:take-test", token=token)
     else:
         for question in AptitudeQuestion.objects.filter(test_id=test.aptitude_test_id):
-            choice = request.POST.get(f"q-{question.pk}")
-            if choice is not None and choice.isdigit():
+            choice = int_param(request.POST.get(f"q-{question.pk}"))
+            if choice is not None:
                 try:
-                    services.aptitude_answer_save(test=test, question=question, choice=int(choice))
+                    services.aptitude_answer_save(test=test, question=question, choice=choice)
                 except ValidationError:
                     pass  # time ran out between the last save and submit: keep what was saved
     services.candidate_test_submit(test=test)

@@ -20,7 +20,7 @@ from coaching.models import Activity, CoachingPlan, Suggestion
 from coaching.status import GoalStatus
 from qa.models import COUNTED_STATUSES, Review
 from skillhub import roles
-from skillhub.views import require_role
+from skillhub.views import int_param, require_role
 
 lead_only = require_role(roles.OPS_LEAD)
 plan_readers = require_role(roles.OPS_LEAD, roles.AGENT)
@@ -116,9 +116,10 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 @lead_only
 def plan_create(request: HttpRequest) -> HttpResponse:
-    if request.method == "GET" and request.GET.get("agent", "").isdigit():
+    agent_id = int_param(request.GET.get("agent"))
+    if request.method == "GET" and agent_id is not None:
         # Linked from an agent's dashboard: an agent who already has a plan goes straight to it.
-        existing = selectors.plans_for_user(user=request.user).filter(agent_id=int(request.GET["agent"])).first()
+        existing = selectors.plans_for_user(user=request.user).filter(agent_id=agent_id).first()
         if existing is not None:
             return redirect("coaching:plan-detail", pk=existing.pk)
     agents = selectors.agents_without_plan(user=request.user)
@@ -492,6 +493,5 @@ def notification_badge(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def notification_read(request: HttpRequest) -> HttpResponse:
-    pk = request.POST.get("pk")
-    services.notifications_mark_read(user=request.user, pk=int(pk) if pk and pk.isdigit() else None)
+    services.notifications_mark_read(user=request.user, pk=int_param(request.POST.get("pk")))
     return redirect("coaching:notification-list")

@@ -465,6 +465,8 @@ def review_resolve(
         raise ValidationError("An agent cannot resolve their own dispute.")
     if not note.strip():
         raise ValidationError({"note": "Explain the decision to the agent."})
+    if "\x00" in note:  # posted raw, not through a form field; the database would fail on it
+        raise ValidationError({"note": "The note contains a NUL character."})
     answers = answers or {}
     merged = {**review_raw_answers(review), **answers}
     _validate_answers(review, merged, complete=True)

@@ -354,6 +354,8 @@ def gold_answer_set(
         raise ValidationError({"value": "N/A is not allowed on this criterion."})
     if not is_na and not value_is_valid(criterion, value):
         raise ValidationError({"value": "Not a value of this scale."})
+    if "\x00" in note:  # posted raw, not through a form field; the database would fail on it
+        raise ValidationError({"note": "The note contains a NUL character."})
     answer, _ = GoldAnswer.objects.update_or_create(
         item=item,
         criterion=criterion,

@@ -12,7 +12,7 @@ from qa.forms_calibration import DiscussionForm, GoldSetForm, ReviseForm, Sessio
 from qa.models import CalibrationAssignment, CalibrationDiscussion, Criterion, Review
 from qa.rules import is_qa_lead
 from skillhub import roles
-from skillhub.views import require_role
+from skillhub.views import int_param, require_role
 
 
 def _require_lead(request: HttpRequest) -> None:
@@ -45,8 +45,9 @@ def session_list(request: HttpRequest) -> HttpResponse:
 def session_create(request: HttpRequest) -> HttpResponse:
     _require_lead(request)
     initial = {}
-    if request.GET.get("gold_set", "").isdigit():
-        initial["gold_set"] = int(request.GET["gold_set"])
+    gold_set = int_param(request.GET.get("gold_set"))
+    if gold_set is not None:
+        initial["gold_set"] = gold_set
     form = SessionForm(request.POST or None, lead=request.user, initial=initial)
     status = 200
     if request.method == "POST":

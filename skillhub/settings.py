@@ -136,6 +136,11 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "skillhub.api.exceptions.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "skillhub.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SkillHub API",
@@ -192,6 +197,11 @@ CES_SCALE_MAX = env.int("CES_SCALE_MAX", default=7)
 CES_LOWER_IS_BETTER = env.bool("CES_LOWER_IS_BETTER", default=True)
 # Coaching: open peer-mentoring assignments a mentor may carry before suggestions pass them over.
 COACHING_MAX_MENTEES = env.int("COACHING_MAX_MENTEES", default=2)
+# Bulk import API: the largest JSON body and the most items one call takes (larger loads: import_interactions).
+BULK_IMPORT_MAX_BYTES = env.int("BULK_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+BULK_IMPORT_MAX_ROWS = env.int("BULK_IMPORT_MAX_ROWS", default=10_000)
+# Any other request body Django reads into memory (forms, API JSON); past it forms get 400, the API 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 # Dashboards: seconds a rendered dashboard body is kept per user, page and filters (0 = off).
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 

@@ -42,6 +42,16 @@ def require_role(*allowed: str):
     return decorator
 
 
+def int_param(value) -> int | None:
+    """A query or form value as a whole number (an id, a score, a choice), or None when it is not one.
+
+    ASCII digits only ("²".isdigit() is true, yet int("²") fails) and at most 18 of them, so the number always
+    fits a 64-bit database column (a longer one would be an error in the database, not a 404).
+    """
+    text = "" if value is None else str(value)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return redirect(landing_url_for(request.user))

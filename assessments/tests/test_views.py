@@ -168,6 +168,8 @@ def test_cv_upload_accepts_a_pdf(client, hiring_user, requisition, settings, tmp
         ("cv.pdf", b"\x89PNG\r\n\x1a\n....", "its content is not a PDF document"),
         ("cv.docx", b"%PDF-1.4", "its content is not a DOCX document"),
         ("cv.txt", b"abc\x00def", "not plain text"),
+        ("cv.txt", b"A plain start, then a binary payload: " + b"\x00\x01" * 50, "not plain text"),
+        ("cv.pdf", b"%PDF-" + b"x" * (CV_MAX_BYTES - 4), "the largest allowed is 5.0"),  # one byte over
     ],
 )
 def test_bad_cv_upload_is_refused_with_a_clear_message(client, hiring_user, requisition, name, content, message):
@@ -448,3 +450,55 @@ def test_edit_requisition(client, hiring_user, requisition, second_hiring_user):
     assert list(requisition.hiring_team.all()) == [hiring_user]
     client.force_login(second_hiring_user)
     assert client.get(url).status_code == 404
+
+
+# ---------------------------------------------------------------- hostile input
+
+
+def test_board_move_never_redirects_off_site(client, hiring_user, candidate):
+    client.force_login(hiring_user)
+    url = reverse("assessments:candidate-move", args=[candidate.pk])
+    board = reverse("assessments:requisition-board", args=[candidate.requisition_id])
+    assert client.post(url, {"to_stage": "role_play", "next": board}).url == board
+    for hostile in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
+        response = client.post(url, {"to_stage": "role_play", "next": hostile})
+        assert response.status_code == 302 and response.url == reverse(
+            "assessments:candidate-detail", args=[candidate.pk]
+        )
+
+
+def test_candidate_pages_answer_hostile_form_values_without_a_500(client, hiring_user, candidate):
+    mock = _link(client, hiring_user, candidate, "mock_ticket")
+    ticket = MockTicket.objects.first()
+    response = client.post(mock + "save/", {"ticket": ticket.pk, "body": "Hello\x00there"})
+    assert response.status_code == 400 and "NUL character" in response.content.decode()
+    assert client.post(mock + "save/", {"ticket": "²", "body": "x"}).status_code == 404
+    assert client.post(mock + "save/", {"ticket": "9" * 30, "body": "x"}).status_code == 404
+    assert not TicketReply.objects.exists()
+    aptitude = _link(client, hiring_user, candidate, "aptitude")
+    client.post(aptitude, {"start": "1"})
+    question = CandidateTest.objects.get(kind="aptitude").aptitude_test.questions.first()
+    for choice in ("²", "9" * 5000, "-1"):
+        response = client.post(aptitude + "save/", {"question": question.pk, f"q-{question.pk}": choice})
+        assert response.status_code == 400
+    done = client.post(aptitude + "submit/", {f"q-{question.pk}": "²"})
+    assert done.status_code == 200 and not AptitudeAnswer.objects.exists()
+
+
+def test_rating_save_answers_hostile_scores_and_evidence_with_an_error(client, candidate, hiring_user):
+    client.force_login(hiring_user)
+    interview = services.interview_start(candidate=candidate, stage="screening", interviewer=hiring_user)
+    key = selectors.interview_items(interview=interview)[0].key
+    save = reverse("assessments:rating-save", args=[interview.pk])
+    for data in (
+        {f"score-{key}": "²"},
+        {f"score-{key}": "9" * 5000},
+        {f"score-{key}": "3", f"evidence-{key}": "a\x00b"},
+    ):
+        response = client.post(save, {"item": key, **data}, HTTP_HX_REQUEST="true")
+        assert response.status_code == 400
+    assert not interview.ratings.exists()
+    submit = client.post(
+        reverse("assessments:interview-submit", args=[interview.pk]), {"items": [key], f"score-{key}": "²"}
+    )
+    assert submit.status_code == 302

@@ -212,6 +212,8 @@ def test_a_gold_set_is_the_benchmark_of_its_sessions(version, agent, qa_lead, in
         cal.gold_answer_set(item=item, criterion=criterion, user=qa_lead, value=value)
     with pytest.raises(ValidationError):
         cal.gold_answer_set(item=item, criterion=version.c_solve, user=qa_lead, value=8)
+    with pytest.raises(ValidationError, match="NUL"):
+        cal.gold_answer_set(item=item, criterion=version.c_solve, user=qa_lead, value=3, note="a\x00b")
     session = cal.session_create(
         owner=qa_lead,
         title="Gold run",

@@ -140,6 +140,8 @@ def test_dispute_resolution_page_is_refused_to_the_original_reviewer(
         "note": "",
     }
     assert client.post(url, payload).status_code == 400  # a decision note is required
+    payload["note"] = "Agreed\x00"  # posted raw (not through a form field): refused, not a database error
+    assert client.post(url, payload).status_code == 400
     payload["note"] = "Agreed"
     assert client.post(url, payload).status_code == 302
     review.refresh_from_db()

@@ -20,10 +20,14 @@ _ERRORS = {
 }
 
 
+_BODY_ERRORS = {"413": "Request body too large (over DATA_UPLOAD_MAX_MEMORY_SIZE)"}
+
+
 def add_error_responses(result, generator, request, public):
     for path_item in result.get("paths", {}).values():
         for operation in path_item.values():
             responses = operation.setdefault("responses", {})
-            for code, description in _ERRORS.items():
+            errors = {**_ERRORS, **_BODY_ERRORS} if "requestBody" in operation else _ERRORS
+            for code, description in errors.items():
                 responses.setdefault(code, {**_ERROR, "description": description})
     return result

@@ -22,7 +22,7 @@ from skillhub import roles
 from skillhub.models import Agent, Skill, Team, Vendor
 from skillhub.selectors import metrics
 from skillhub.selectors.scope import agents_for_user, teams_for_user
-from skillhub.views import require_role
+from skillhub.views import int_param, require_role
 
 from . import definitions, exports, hiring
 from . import selectors as dash
@@ -99,7 +99,7 @@ def _team_scope(request: HttpRequest):
     # The choices come with the figures of the selected teams in one query; the form is bound to them afterwards.
     params = request.GET.copy()
     params.pop("export", None)
-    wanted = [int(pk) for pk in params.getlist("team") if pk.isdigit()]
+    wanted = [pk for pk in map(int_param, params.getlist("team")) if pk is not None]
     probe = PeriodForm(params or None, teams=[(pk, str(pk)) for pk in wanted])
     filters = (filters_from(probe) if probe.is_bound else None) or default_filters(probe.today)
     choices, team_rows = dash.team_table(scope=scope, selected_ids=filters.team_ids, period=filters.period)

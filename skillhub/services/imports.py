@@ -4,14 +4,21 @@ The rows are streamed in chunks inside one transaction. Every row is checked; go
 external_id as they come (so memory does not grow with the file), and if any row is bad the transaction is
 rolled back and every bad row is reported with its line: nothing is half-imported. Duplicate external ids
 inside a file are caught with a temporary table, not a Python set, for the same reason.
+
+Files must be UTF-8 text (a UTF-8 byte-order mark is fine, and lines may end in LF, CRLF or CR, mixed): UTF-16,
+Latin-1, NUL bytes, binary files, over-long lines and broken CSV quoting refuse the file with the line and the
+reason, never a traceback.
 """
 
+import codecs
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -69,6 +76,9 @@ CHUNK_ROWS = 5000
 VALUES_BATCH = 1000  # rows per INSERT … VALUES statement (SQLite allows 32,766 parameters)
 MAX_REPORTED_ERRORS = 10_000
 MAX_SECONDS = 24 * 3600
+MAX_LINE_CHARS = 1_048_576  # a physical line of the file; a longer one is not a contact export
+MAX_TRANSCRIPT_CHARS = 100_000  # below csv's field limit (131,072), so a long transcript is a row error
+YEARS = (1970, 2100)  # started_at outside these is a typo (and would overflow date arithmetic near year 1 or 9999)
 TRUE_WORDS = {"1", "true", "t", "yes", "y"}
 FALSE_WORDS = {"0", "false", "f", "no", "n"}
 CHANNELS = frozenset(Channel.values)
@@ -109,6 +119,67 @@ class ImportSummary:
 
 # --- readers: (line number, {field: raw value}) -------------------------------------------------------------
 
+# Files that start like this are not text: what they are, for the message.
+_NOT_TEXT = {
+    b"\x1f\x8b": "a gzip archive",
+    b"PK\x03\x04": "a zip archive (an Excel .xlsx workbook?)",
+    b"\xd0\xcf\x11\xe0": "an old Excel (.xls) workbook",
+    b"%PDF": "a PDF document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"7z\xbc\xaf": "a 7-Zip archive",
+    b"\xfd7zXZ": "an xz archive",
+}
+# UTF-32 first: its little-endian mark starts with UTF-16's.
+_OTHER_BOMS = [
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+]
+_UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, as errors="surrogateescape" keeps them
+SAVE_AS_UTF8 = "save the file as UTF-8 (in Excel: CSV UTF-8)"
+
+
+def _refuse(line: int, message: str) -> ImportRejected:
+    return ImportRejected([RowError(line, "", message)])
+
+
+def text_lines(binary: BinaryIO) -> Iterator[str]:
+    """The lines of a UTF-8 file (with or without a byte-order mark), each ending as in the file.
+
+    Anything that is not UTF-8 text refuses the file with the line and the reason: another encoding's byte-order
+    mark, a binary file, bytes that are not UTF-8 (Latin-1, Windows-1252), a NUL byte, a line over MAX_LINE_CHARS.
+    """
+    head = binary.read(4096)
+    binary.seek(0)
+    for bom, name in _OTHER_BOMS:
+        if head.startswith(bom):
+            raise _refuse(1, f"the file is {name} text, not UTF-8 — {SAVE_AS_UTF8}")
+    for magic, kind in _NOT_TEXT.items():
+        if head.startswith(magic):
+            raise _refuse(1, f"the file is {kind}, not a CSV or JSON-lines text file")
+    if head.count(0) > len(head) // 4:  # every other byte NUL: UTF-16 without a byte-order mark
+        raise _refuse(1, f"the file looks like UTF-16 text, not UTF-8 — {SAVE_AS_UTF8}")
+    # newline="": lines end at LF, CRLF or CR and keep their ending (csv needs it for quoted newlines).
+    stream = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    line = 0
+    while text := stream.readline(MAX_LINE_CHARS + 1):
+        line += 1
+        if len(text) > MAX_LINE_CHARS:
+            raise _refuse(line, f"longer than {MAX_LINE_CHARS:,} characters — is this a CSV or JSON-lines file?")
+        if not text.isascii():
+            bad = _UNDECODED.search(text)
+            if bad:
+                byte = ord(bad.group()) - 0xDC00
+                raise _refuse(
+                    line, f"not valid UTF-8 (byte 0x{byte:02X} at character {bad.start() + 1}) — {SAVE_AS_UTF8}"
+                )
+        if "\x00" in text:
+            raise _refuse(line, "contains a NUL byte — this is not a text file")
+        yield text
+
 
 def parse_mapping(pairs: Iterable[str]) -> dict[str, str]:
     """FIELD=COLUMN pairs from --map into {field: column}."""
@@ -124,13 +195,23 @@ def parse_mapping(pairs: Iterable[str]) -> dict[str, str]:
     return mapping
 
 
-def read_csv(stream: io.TextIOBase, mapping: dict[str, str] | None = None) -> Iterator[tuple[int, dict]]:
+def read_csv(stream: Iterable[str], mapping: dict[str, str] | None = None) -> Iterator[tuple[int, dict]]:
     """Rows of a CSV file with a header line; a missing required column refuses the file at line 1."""
     mapping = mapping or {}
     reader = csv.reader(stream)
+    try:
+        yield from _csv_rows(reader, mapping)
+    except csv.Error as error:
+        reason = str(error)
+        if "field limit" in reason:
+            reason = f"a field is longer than {csv.field_size_limit():,} characters (a quote left open?)"
+        raise _refuse(reader.line_num, f"not valid CSV: {reason}") from None
+
+
+def _csv_rows(reader, mapping: dict[str, str]) -> Iterator[tuple[int, dict]]:
     header = next(reader, None)
     if header is None:
-        raise ImportRejected([RowError(1, "", "the file is empty")])
+        raise _refuse(1, "the file is empty")
     positions = {name.strip(): index for index, name in enumerate(header)}
     columns = {name: mapping.get(name, name) for name in FIELDS}
     missing = [columns[name] for name in REQUIRED if columns[name] not in positions]
@@ -149,7 +230,7 @@ def read_csv(stream: io.TextIOBase, mapping: dict[str, str] | None = None) -> It
         yield line, {name: record[index] for name, index in take}
 
 
-def read_json_lines(stream: io.TextIOBase, mapping: dict[str, str] | None = None) -> Iterator[tuple[int, dict]]:
+def read_json_lines(stream: Iterable[str], mapping: dict[str, str] | None = None) -> Iterator[tuple[int, dict]]:
     """Rows of a JSON-lines file: one object per line."""
     mapping = mapping or {}
     columns = {name: mapping.get(name, name) for name in FIELDS}
@@ -159,7 +240,10 @@ def read_json_lines(stream: io.TextIOBase, mapping: dict[str, str] | None = None
         try:
             obj = json.loads(text)
         except ValueError as error:
-            yield line, {"__error__": f"not valid JSON ({error.msg})"}
+            yield line, {"__error__": f"not valid JSON ({getattr(error, 'msg', error)})"}
+            continue
+        except RecursionError:
+            yield line, {"__error__": "not valid JSON (nested too deeply)"}
             continue
         if not isinstance(obj, dict):
             yield line, {"__error__": "expected a JSON object"}
@@ -185,15 +269,16 @@ def _from_object(obj: dict, columns: dict[str, str]) -> dict:
     return row
 
 
-def open_rows(path: str, mapping: dict[str, str] | None = None) -> tuple[io.TextIOBase, Iterator[tuple[int, dict]]]:
+def open_rows(path: str, mapping: dict[str, str] | None = None) -> tuple[BinaryIO, Iterator[tuple[int, dict]]]:
     """Open a CSV or JSON-lines file (by extension, or by a first character of '{')."""
-    stream = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 (the caller closes it)
+    stream = open(path, "rb")  # noqa: SIM115 (the caller closes it)
     lower = path.lower()
     is_json = lower.endswith((".jsonl", ".ndjson", ".json"))
     if not is_json and not lower.endswith(".csv"):
-        is_json = stream.read(1) == "{"
+        is_json = stream.read(4).removeprefix(codecs.BOM_UTF8).startswith(b"{")
         stream.seek(0)
-    return stream, (read_json_lines(stream, mapping) if is_json else read_csv(stream, mapping))
+    lines = text_lines(stream)
+    return stream, (read_json_lines(lines, mapping) if is_json else read_csv(lines, mapping))
 
 
 # --- the shared validation and write path --------------------------------------------------------------------
@@ -274,8 +359,9 @@ def interactions_import(
                     flush()
             if chunk:
                 flush()
-        except ImportRejected as rejected:  # a file-level problem (e.g. a missing column)
-            errors[:0] = rejected.errors
+        except ImportRejected as rejected:  # a file-level problem (a missing column, not UTF-8, broken quoting)
+            errors.extend(rejected.errors)
+            errors.sort(key=lambda error: error.line)
         if errors:
             raise ImportRejected(errors, more_errors)
         seen.drop()
@@ -374,13 +460,20 @@ def _clean(line: int, raw: dict, *, lookups: Lookups, tz: ZoneInfo, create_agent
         errors.append(RowError(line, name, "missing"))
     row: dict = {}
 
-    def text(name: str, max_length: int, required: bool) -> str:
+    def text(name: str, max_length: int, required: bool, strip: bool = True) -> str:
+        """The field as text, or "" with an error when it is not usable text (the error names why)."""
         value = raw.get(name)
-        value = "" if value is None else str(value).strip()
+        if isinstance(value, dict | list):
+            errors.append(RowError(line, name, "expected a single value, not a list or object"))
+            return ""
+        value = "" if value is None else str(value)
+        value = value.strip() if strip else value
+        problem = _text_problem(value, max_length)
+        if problem:
+            errors.append(RowError(line, name, problem))
+            return ""
         if not value and required and name in raw:
             errors.append(RowError(line, name, "required"))
-        elif len(value) > max_length:
-            errors.append(RowError(line, name, f"longer than {max_length} characters"))
         return value
 
     row["external_id"] = text("external_id", 100, True)
@@ -389,21 +482,32 @@ def _clean(line: int, raw: dict, *, lookups: Lookups, tz: ZoneInfo, create_agent
     team_name = text("team", 100, False)
     channel = text("channel", 10, True).lower()
     if channel and channel not in CHANNELS:
-        errors.append(RowError(line, "channel", f"unknown channel {channel!r} (one of {', '.join(sorted(CHANNELS))})"))
+        errors.append(
+            RowError(line, "channel", f"unknown channel {_show(channel)} (one of {', '.join(sorted(CHANNELS))})")
+        )
     row["channel"] = channel
 
     started_raw = text("started_at", 64, True)
-    started_at = None
+    started_at = day = None
     if started_raw:
         try:
             started_at = datetime.fromisoformat(started_raw)
         except ValueError:
-            errors.append(RowError(line, "started_at", f"not a date and time: {started_raw!r}"))
+            errors.append(RowError(line, "started_at", f"not a date and time: {_show(started_raw)}"))
         else:
             if started_at.tzinfo is None:
                 started_at = started_at.replace(tzinfo=tz)
+            try:
+                day = started_at.astimezone(tz).date()
+            except OverflowError:  # within a day of year 1 or 9999
+                day = None
+            if day is None or not YEARS[0] <= day.year <= YEARS[1]:
+                errors.append(
+                    RowError(line, "started_at", f"{_show(started_raw)} is not between {YEARS[0]} and {YEARS[1]}")
+                )
+                started_at = day = None
     row["started_at"] = started_at
-    row["day"] = started_at.astimezone(tz).date() if started_at else None
+    row["day"] = day
 
     row["handle_seconds"] = _number(raw, "handle_seconds", 0, MAX_SECONDS, line, errors, default=0)
     row["after_contact_seconds"] = _number(raw, "after_contact_seconds", 0, MAX_SECONDS, line, errors, default=0)
@@ -412,17 +516,16 @@ def _clean(line: int, raw: dict, *, lookups: Lookups, tz: ZoneInfo, create_agent
     row["nps"] = _number(raw, "nps", 0, 10, line, errors)
     row["resolved"] = _flag(raw, "resolved", line, errors, required=True)
     row["first_contact_resolved"] = _flag(raw, "first_contact_resolved", line, errors, required=False)
-    transcript = raw.get("transcript")
-    row["transcript"] = "" if transcript is None else str(transcript)
+    row["transcript"] = text("transcript", MAX_TRANSCRIPT_CHARS, False, strip=False)
 
     agent_id = lookups.agents.get(email) if email else None
     if email and agent_id is None:
         if not create_agents:
-            errors.append(RowError(line, "agent_email", f"unknown agent {email!r} (use --create-agents to add)"))
+            errors.append(RowError(line, "agent_email", f"unknown agent {_show(email)} (use --create-agents to add)"))
         elif "@" not in email:
-            errors.append(RowError(line, "agent_email", f"not an email address: {email!r}"))
+            errors.append(RowError(line, "agent_email", f"not an email address: {_show(email)}"))
         elif not team_name:
-            errors.append(RowError(line, "team", f"needed to create the new agent {email!r}"))
+            errors.append(RowError(line, "team", f"needed to create the new agent {_show(email)}"))
     row["agent_email"] = email
     row["agent_id"] = agent_id
 
@@ -430,11 +533,31 @@ def _clean(line: int, raw: dict, *, lookups: Lookups, tz: ZoneInfo, create_agent
     if team_name:
         team_id = lookups.teams.get(team_name.lower())
         if team_id is None:
-            errors.append(RowError(line, "team", f"unknown team {team_name!r}"))
+            errors.append(RowError(line, "team", f"unknown team {_show(team_name)}"))
     elif agent_id is not None and row["day"] is not None:
         team_id = lookups.team_on(agent_id, row["day"])
     row["team_id"] = team_id
     return row, errors
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")  # a JSON "\\ud800" escape without its pair: not text
+
+
+def _text_problem(value: str, max_length: int) -> str:
+    """Why `value` cannot be stored as text ("" when it can)."""
+    if len(value) > max_length:
+        return f"longer than {max_length:,} characters"
+    if "\x00" in value:
+        return "contains a NUL character"
+    if not value.isascii() and _SURROGATE.search(value):
+        return "contains an unpaired surrogate (\\ud800–\\udfff), which is not text"
+    return ""
+
+
+def _show(value, limit: int = 40) -> str:
+    """A raw value quoted for a message, cut short: a bad 1 MB value must not make a 1 MB message."""
+    shown = repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 def _number(raw, name, low, high, line, errors, default=None):
@@ -442,7 +565,7 @@ def _number(raw, name, low, high, line, errors, default=None):
     if value is None or (isinstance(value, str) and not value.strip()):
         return default
     if isinstance(value, bool):
-        errors.append(RowError(line, name, f"not a whole number: {value!r}"))
+        errors.append(RowError(line, name, f"not a whole number: {_show(value)}"))
         return None
     try:
         number = int(value) if not isinstance(value, float) or value.is_integer() else None
@@ -454,7 +577,7 @@ def _number(raw, name, low, high, line, errors, default=None):
         except (TypeError, ValueError):
             as_float = None
         if as_float is None or not as_float.is_integer():
-            errors.append(RowError(line, name, f"not a whole number: {value!r}"))
+            errors.append(RowError(line, name, f"not a whole number: {_show(value)}"))
             return None
         number = int(as_float)
     if not low <= number <= high:
@@ -476,7 +599,7 @@ def _flag(raw, name, line, errors, *, required):
         if required and name in raw:
             errors.append(RowError(line, name, "required (yes or no)"))
         return None
-    errors.append(RowError(line, name, f"not yes or no: {value!r}"))
+    errors.append(RowError(line, name, f"not yes or no: {_show(value)}"))
     return None
 
 

@@ -210,7 +210,7 @@ def test_neutralise_defuses_formula_cells():
     assert neutralise("-2+3") == "'-2+3"
     assert neutralise("@cmd") == "'@cmd"
     assert neutralise("Ana") == "Ana"
-    assert neutralise(-3.5) == "-3.5" and neutralise(None) == ""
+    assert neutralise(-3.5) == -3.5 and neutralise(None) == ""
 
 
 def test_bad_period_re_renders_with_errors(client, lead_user):
@@ -343,7 +343,7 @@ def test_hiring_dashboard_counts_stages_pass_rates_and_time(client, hiring_user,
     assert screening["pass_rate"] == pytest.approx(200 / 3)
     assert screening["mean_days"] == pytest.approx(2.0)
     exported = client.get(reverse("skillhub:hiring-dashboard"), {"export": "stages"}).content.decode()
-    assert exported.splitlines()[1].startswith("Screening,4,3,2,66.6667,2")
+    assert exported.splitlines()[1].startswith('"Screening",4,3,2,66.6667,2')
 
 
 def test_hiring_dashboard_is_for_hiring_managers(client, lead_user, agent_user):
