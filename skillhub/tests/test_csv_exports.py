@@ -63,7 +63,7 @@ def hostile(admin_user):
                 detractors=detractors,
                 handle_seconds=3000,
             )
-    rollups.team_day_rebuild(start=START, end=END)
+    rollups.derived_rebuild(start=START, end=END)
     requisition = RequisitionFactory(title="\r=cmd()")
     CandidateFactory(requisition=requisition)
     RequisitionFactory(title="@evil")
