@@ -35,6 +35,12 @@
     return el && el.closest ? el.closest("form[data-draft-key]") : null;
   }
 
+  // The element that made an htmx request (on htmx:beforeSwap, detail.elt is the swap target instead).
+  function requester(event) {
+    var detail = event.detail || {};
+    return (detail.requestConfig && detail.requestConfig.elt) || detail.elt || event.target;
+  }
+
   function fields(form) {
     return Array.prototype.filter.call(form.elements, function (el) {
       return (
@@ -262,11 +268,11 @@
   });
 
   document.addEventListener("htmx:configRequest", function (event) {
-    if (draftFormOf(event.detail.elt)) event.detail.headers["X-Draft"] = "1";
+    if (draftFormOf(requester(event))) event.detail.headers["X-Draft"] = "1";
   });
 
   document.addEventListener("htmx:beforeRequest", function (event) {
-    var elt = event.detail.elt;
+    var elt = requester(event);
     var form = draftFormOf(elt);
     if (!form) return;
     if (form.dataset.draftSubmitting) {
@@ -277,7 +283,7 @@
   });
 
   document.addEventListener("htmx:beforeSwap", function (event) {
-    var elt = event.detail.elt;
+    var elt = requester(event);
     if (elt.matches && elt.matches("[data-autosave]") && SHOWN_STATUSES.indexOf(event.detail.xhr.status) >= 0) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
@@ -286,8 +292,9 @@
 
   // A whole-form autosave (data-autosave="form") that stored exactly what is on the page: the copy is not needed.
   document.addEventListener("htmx:afterRequest", function (event) {
-    var elt = event.detail.elt;
-    if (!event.detail.successful || !elt.matches || !elt.matches('[data-autosave="form"]')) return;
+    var elt = requester(event);
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (status < 200 || status > 299 || !elt.matches || !elt.matches('[data-autosave="form"]')) return;
     var form = draftFormOf(elt);
     if (form && elt._draftSent && same(snapshot(form), elt._draftSent) && same(elt._draftSent, snapshot(form))) {
       form._draftServer = elt._draftSent;
