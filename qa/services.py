@@ -289,7 +289,9 @@ def _claim(review: Review, *, lock_version: int | None) -> None:
     review.lock_version = lock_version + 1
 
 
-def _unchanged(review: Review, stored: Mapping[int, RawAnswer], answers: Mapping[int, RawAnswer], comment) -> bool:
+def _unchanged(
+    review: Review, stored: Mapping[int, RawAnswer], answers: Mapping[int, RawAnswer], comment: str | None
+) -> bool:
     same_answers = all(stored.get(criterion_id) == raw for criterion_id, raw in answers.items())
     return same_answers and (comment is None or comment == review.comment)
 

@@ -183,7 +183,9 @@ def review_autosave(request: HttpRequest, pk: int) -> HttpResponse:
             context["error"] = " ".join(error.messages)
             status = 400
         else:
-            context.update(review=review, saved_at=review.updated_at, lock_version=review.lock_version)
+            # Nothing saved yet (an autosave that changed nothing on a fresh draft): keep the first status line.
+            saved_at = review.updated_at if review.lock_version else None
+            context.update(review=review, saved_at=saved_at, lock_version=review.lock_version)
     return render(request, "qa/partials/autosave_status.html", context, status=status)
 
 

@@ -83,7 +83,11 @@ def test_qa_review_autosaves_and_survives_an_ended_session(page, live_server, re
     page.get_by_test_id("criterion-summary").get_by_label("No").check()
     page.get_by_label("Overall feedback for the agent").fill("First thoughts, then a second paragraph")
     expect(status).to_contain_text("Not saved — sign in again; your answers are kept on this device.")
-    assert _draft_keys(page) == [f"skillhub.draft.qa-review-{review.pk}-u{review.reviewer_id}"]
+    key = f"skillhub.draft.qa-review-{review.pk}-u{review.reviewer_id}"
+    assert _draft_keys(page) == [key]
+    stored = page.evaluate(f"window.localStorage.getItem('{key}')")
+    assert "then a second paragraph" in stored
+    assert "csrfmiddlewaretoken" not in stored and "lock_version" not in stored  # no tokens, no hidden fields
 
     # Save → sign-in with next= back to the review.
     page.get_by_role("button", name="Save draft").click()
