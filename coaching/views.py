@@ -7,7 +7,6 @@ roles without coaching (hiring managers, QA reviewers) get 403.
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +19,7 @@ from coaching.models import Activity, CoachingPlan, Suggestion
 from coaching.status import GoalStatus
 from qa.models import COUNTED_STATUSES, Review
 from skillhub import roles
-from skillhub.views import int_param, require_role
+from skillhub.views import int_param, login_required, require_role
 
 lead_only = require_role(roles.OPS_LEAD)
 plan_readers = require_role(roles.OPS_LEAD, roles.AGENT)
@@ -155,7 +154,16 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
                 f"({goal.baseline_sample or 0} {KPI_INFO[goal.kpi].sample_label}).",
             )
             return redirect("coaching:plan-detail", pk=plan.pk)
-    return render(request, "coaching/form.html", {"form": form, "title": f"New goal for {plan.agent}", "plan": plan})
+    return render(
+        request,
+        "coaching/form.html",
+        {
+            "form": form,
+            "title": f"New goal for {plan.agent}",
+            "plan": plan,
+            "draft_key": f"coaching-goal-new-{plan.pk}",
+        },
+    )
 
 
 @lead_only
@@ -179,7 +187,13 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "coaching/form.html",
-        {"form": form, "title": f"Edit goal: {goal}", "plan": goal.plan, "deletable": True},
+        {
+            "form": form,
+            "title": f"Edit goal: {goal}",
+            "plan": goal.plan,
+            "deletable": True,
+            "draft_key": f"coaching-goal-{goal.pk}",
+        },
     )
 
 
@@ -237,7 +251,11 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Session recorded; the agent will see it on their plan.")
             return redirect("coaching:plan-detail", pk=plan.pk)
-    return render(request, "coaching/form.html", {"form": form, "title": f"Coaching session with {plan.agent}"})
+    return render(
+        request,
+        "coaching/form.html",
+        {"form": form, "title": f"Coaching session with {plan.agent}", "draft_key": f"coaching-session-new-{plan.pk}"},
+    )
 
 
 @plan_readers

@@ -156,6 +156,8 @@ class SamplingRun(models.Model):
 class Review(models.Model):
     """A QA review of one contact; submitted, scored, non-calibration reviews count in the agent's QA figures."""
 
+    AUTOSAVE_REASON = "Draft autosaved"  # history reason of saves made as the reviewer types (not listed as history)
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         RELEASED = "released", "Released"

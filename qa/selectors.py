@@ -88,7 +88,11 @@ def criteria_by_skill(criteria: list[Criterion], *, channel: str | None) -> list
 def review_history(*, review: Review) -> list[dict]:
     """Every saved change to the review and its answers after sampling: who, when, what changed (oldest first)."""
     entries: list[dict] = []
-    records = list(review.history.select_related("history_user").order_by("history_date", "history_id"))
+    records = list(
+        review.history.exclude(history_change_reason=Review.AUTOSAVE_REASON)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
     tracked = [
         ("status", "Status"),
         ("score", "Score"),

@@ -268,21 +268,32 @@ def review_is_editable(review: Review) -> bool:
     return review.status == Review.Status.DRAFT and review.submitted_at is None
 
 
+def _conflict(review: Review) -> ReviewConflict:
+    current = Review.objects.select_related("reviewer").get(pk=review.pk)
+    last = current.history.select_related("history_user").first()
+    who = str(last.history_user) if last is not None and last.history_user else "someone else"
+    when = timezone.localtime(current.updated_at).strftime("%H:%M:%S")
+    return ReviewConflict(
+        f"{who} saved this review at {when}, after you opened it. Your changes were not saved; "
+        "reload the review to see theirs, then make your changes again."
+    )
+
+
 def _claim(review: Review, *, lock_version: int | None) -> None:
     """Optimistic lock: bump lock_version only if nobody saved since the form was loaded."""
     if lock_version is None:
         raise ValidationError({"lock_version": "Send the lock_version you loaded."})
     updated = Review.objects.filter(pk=review.pk, lock_version=lock_version).update(lock_version=F("lock_version") + 1)
     if not updated:
-        current = Review.objects.select_related("reviewer").get(pk=review.pk)
-        last = current.history.select_related("history_user").first()
-        who = str(last.history_user) if last is not None and last.history_user else "someone else"
-        when = timezone.localtime(current.updated_at).strftime("%H:%M:%S")
-        raise ReviewConflict(
-            f"{who} saved this review at {when}, after you opened it. Your changes were not saved; "
-            "reload the review to see theirs, then make your changes again."
-        )
+        raise _conflict(review)
     review.lock_version = lock_version + 1
+
+
+def _unchanged(
+    review: Review, stored: Mapping[int, RawAnswer], answers: Mapping[int, RawAnswer], comment: str | None
+) -> bool:
+    same_answers = all(stored.get(criterion_id) == raw for criterion_id, raw in answers.items())
+    return same_answers and (comment is None or comment == review.comment)
 
 
 def _validate_answers(review: Review, answers: Mapping[int, RawAnswer], *, complete: bool) -> None:
@@ -369,20 +380,27 @@ def review_save(
     lock_version: int | None,
     comment: str | None = None,
     submit: bool = False,
+    autosave: bool = False,
 ) -> Review:
     """Save a draft's answers (and submit it: release to the agent, or lock a calibration review).
 
-    Refuses a stale save (ReviewConflict): a second reviewer never silently overwrites the first."""
+    Refuses a stale save (ReviewConflict): a second reviewer never silently overwrites the first. An autosave
+    (saved as the reviewer types) that changes nothing writes nothing, and stays out of the review's history."""
     review = Review.objects.select_related("contact", "version").get(pk=review.pk)
     if not review_is_editable(review):
         raise ValidationError("This review was already submitted; changes go through a dispute.")
     # Any reviewer in scope may work on a draft (a colleague covering); the lock stops silent overwrites.
     if actor.pk == review.agent.user_id:
         raise ValidationError("A reviewer cannot review their own work.")
-    merged = {**review_raw_answers(review), **answers}
-    _validate_answers(review, merged, complete=submit)
+    stored = review_raw_answers(review)
+    _validate_answers(review, {**stored, **answers}, complete=submit)
+    autosave = autosave and not submit
+    if autosave and lock_version is not None and _unchanged(review, stored, answers, comment):
+        if lock_version != review.lock_version:
+            raise _conflict(review)
+        return review
     _claim(review, lock_version=lock_version)
-    reason = "Submitted" if submit else "Draft saved"
+    reason = "Submitted" if submit else (Review.AUTOSAVE_REASON if autosave else "Draft saved")
     _write_answers(review, answers, actor=actor, reason=reason)
     _rescore(review)
     fields = ["score", "auto_failed", "auto_fail_reason"]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("reviews/<int:pk>/", views.review_detail, name="review-detail"),
     path("reviews/<int:pk>/score/", views.review_score, name="review-score"),
+    path("reviews/<int:pk>/autosave/", views.review_autosave, name="review-autosave"),
     path("reviews/<int:pk>/acknowledge/", views.review_acknowledge, name="review-acknowledge"),
     path("reviews/<int:pk>/dispute/", views.review_dispute, name="review-dispute"),
     path("reviews/<int:pk>/resolve/", views.review_resolve, name="review-resolve"),

@@ -88,14 +88,16 @@ def _review_context(request: HttpRequest, review: Review, form: ScorecardForm | 
     }
 
 
+def _is_editable_by(user, review: Review) -> bool:
+    return is_reviewer(user) and services.review_is_editable(review) and review.agent.user_id != user.pk
+
+
 @require_role(roles.QA_REVIEWER, roles.AGENT, roles.OPS_LEAD)
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The review page: a reviewer scores a draft here; everyone else in scope reads it with its history."""
     review = get_object_or_404(selectors.review_detail_queryset(user=request.user), pk=pk)
     criteria = selectors.version_criteria(version=review.version) if review.version_id else []
-    editable = (
-        is_reviewer(request.user) and services.review_is_editable(review) and review.agent.user_id != request.user.pk
-    )
+    editable = _is_editable_by(request.user, review)
     form = None
     status = 200
     if request.method == "POST":
@@ -146,6 +148,45 @@ def review_score(request: HttpRequest, pk: int) -> HttpResponse:
         "qa/partials/live_score.html",
         {"live": live, "skill_names": {c.skill_id: c.skill.name for c in criteria}},
     )
+
+
+@require_role(roles.QA_REVIEWER)
+@require_POST
+def review_autosave(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: save the draft as the reviewer types ("Save draft" without the button) and answer with a status line;
+    the new lock_version goes back out of band, so the next save is not refused as stale."""
+    review = get_object_or_404(selectors.review_detail_queryset(user=request.user), pk=pk)
+    context = {"review": review, "saved_at": None, "error": None, "conflict": False, "lock_version": None}
+    if not _is_editable_by(request.user, review):
+        context["error"] = "this review can no longer be edited here. Reload it."
+        return render(request, "qa/partials/autosave_status.html", context, status=403)
+    criteria = selectors.version_criteria(version=review.version)
+    form = _review_form(review, criteria, data=request.POST)
+    status = 200
+    if not form.is_valid():
+        context["error"] = "some answers need attention; save the draft to see which."
+        status = 400
+    else:
+        try:
+            review = services.review_save(
+                review=review,
+                actor=request.user,
+                answers=form.answers(),
+                comment=form.cleaned_data["comment"],
+                lock_version=form.cleaned_data["lock_version"],
+                autosave=True,
+            )
+        except services.ReviewConflict as error:
+            context.update(error=" ".join(error.messages), conflict=True)
+            status = 409
+        except ValidationError as error:
+            context["error"] = " ".join(error.messages)
+            status = 400
+        else:
+            # Nothing saved yet (an autosave that changed nothing on a fresh draft): keep the first status line.
+            saved_at = review.updated_at if review.lock_version else None
+            context.update(review=review, saved_at=saved_at, lock_version=review.lock_version)
+    return render(request, "qa/partials/autosave_status.html", context, status=status)
 
 
 @require_role(roles.AGENT)

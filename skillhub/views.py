@@ -1,10 +1,12 @@
-from django.contrib.auth.decorators import login_required
+from functools import wraps
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from skillhub import roles
+from skillhub.middleware import sign_in_again
 from skillhub.selectors import org as org_selectors
 
 # Where each role lands after sign-in, most specific first. Apps point these at their own pages.
@@ -23,6 +25,18 @@ def landing_url_for(user) -> str:
         if role in names:
             return reverse(url_name)
     return reverse("skillhub:skill-list")
+
+
+def login_required(view):
+    """Django's login_required, but a form post or an htmx call comes back to its page after signing in."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return sign_in_again(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def require_role(*allowed: str):

@@ -111,6 +111,32 @@ def test_interview_pages_only_for_its_interviewer(client, candidate, hiring_user
     assert client.get(reverse("assessments:interview-detail", args=[interview.pk])).status_code == 403
 
 
+def test_interview_page_is_a_draft_form_of_its_interviewer_until_submitted(client, candidate, hiring_user):
+    interview = services.interview_start(candidate=candidate, stage="behavioural", interviewer=hiring_user)
+    client.force_login(hiring_user)
+    url = reverse("assessments:interview-detail", args=[interview.pk])
+    body = client.get(url).content.decode()
+    assert f'data-draft-key="interview-{interview.pk}-u{hiring_user.pk}"' in body
+    assert body.count("data-autosave") == len(selectors.interview_items(interview=interview))
+    for item in selectors.interview_items(interview=interview):
+        services.rating_save(interview=interview, item_key=item.key, score=3)
+    services.interview_submit(interview=interview, recommendation="yes")
+    body = client.get(url).content.decode()
+    assert "data-draft-key" not in body and "data-autosave" not in body
+
+
+def test_rating_save_with_bad_input_answers_400_with_a_status_line(client, candidate, hiring_user):
+    interview = services.interview_start(candidate=candidate, stage="behavioural", interviewer=hiring_user)
+    key = selectors.interview_items(interview=interview)[0].key
+    client.force_login(hiring_user)
+    url = reverse("assessments:rating-save", args=[interview.pk])
+    response = client.post(url, {"item": key, f"score-{key}": "x"}, HTTP_HX_REQUEST="true", HTTP_X_DRAFT="1")
+    assert response.status_code == 400 and "Rate from 1 to 4" in response.content.decode()
+    response = client.post(url, {"item": "nope"}, HTTP_HX_REQUEST="true", HTTP_X_DRAFT="1")
+    assert response.status_code == 400
+    assert not interview.ratings.exists()
+
+
 def test_requisition_list_shows_only_mine(client, hiring_user, requisition, other_requisition):
     client.force_login(hiring_user)
     body = client.get(reverse("assessments:requisition-list")).content.decode()

@@ -187,6 +187,25 @@ def test_lead_edits_and_deletes_a_goal(client, lead_user, plan):
     assert not Goal.objects.exists()
 
 
+def test_goal_and_session_forms_keep_a_device_copy_of_typed_text_per_user(client, lead_user, plan):
+    goal = GoalFactory(plan=plan)
+    client.force_login(lead_user)
+    pages = {
+        reverse("coaching:goal-create", args=[plan.pk]): f"coaching-goal-new-{plan.pk}-u{lead_user.pk}",
+        reverse("coaching:goal-edit", args=[goal.pk]): f"coaching-goal-{goal.pk}-u{lead_user.pk}",
+        reverse("coaching:session-create", args=[plan.pk]): f"coaching-session-new-{plan.pk}-u{lead_user.pk}",
+    }
+    for url, key in pages.items():
+        body = client.get(url).content.decode()
+        assert f'data-draft-key="{key}"' in body and "data-draft-save" in body, url
+        assert "data-draft-unsaved" not in body
+    # Re-rendered with errors: not saved, so the device copy is kept.
+    response = client.post(reverse("coaching:goal-create", args=[plan.pk]), {"target": "x"})
+    assert response.status_code == 200 and "data-draft-unsaved" in response.content.decode()
+    # Other forms on the shared template are not drafts.
+    assert "data-draft-key" not in client.get(reverse("coaching:plan-create")).content.decode()
+
+
 # --- sessions -----------------------------------------------------------------------------------------------------
 
 

@@ -71,6 +71,7 @@ MATRIX: dict[str, tuple] = {
     "qa:queue": ("GET", None, "L 200 403 200 403 403 403 403 200"),
     "qa:review-detail": ("GET", "review", "L 200 200 200 403 200 404 404 404"),
     "qa:review-score": ("POST", "review", "L 200 403 200 403 403 403 403 404"),
+    "qa:review-autosave": ("POST", "review", "L 403 403 403 403 403 403 403 404"),
     "qa:review-acknowledge": ("POST", "review", "L R 403 403 403 R 404 403 403"),
     "qa:review-dispute": ("POST", "review", "L 400 403 403 403 400 404 403 403"),
     "qa:review-resolve": ("GET", "review", "L 200 403 200 403 403 403 403 404"),

@@ -83,6 +83,118 @@ def test_expired_session_on_htmx_request_redirects_the_page(client, agent_user, 
     assert response["HX-Redirect"].startswith(reverse("login"))
 
 
+@pytest.fixture
+def interview(hiring_user):
+    from assessments import services
+    from assessments.tests.factories import CandidateFactory, RequisitionFactory
+
+    candidate = CandidateFactory(requisition=RequisitionFactory(hiring_team=[hiring_user]))
+    return services.interview_start(candidate=candidate, stage="screening", interviewer=hiring_user)
+
+
+def _ended(client, user, settings):
+    client.force_login(user)
+    client.get(reverse("skillhub:skill-list"))
+    _age_session(client, seen=settings.SESSION_IDLE_SECONDS + 5)
+
+
+def _next(url: str) -> str:
+    from urllib.parse import parse_qs, urlsplit
+
+    return parse_qs(urlsplit(url).query)["next"][0]
+
+
+@pytest.mark.django_db
+def test_htmx_call_on_an_ended_session_comes_back_to_the_page_not_the_endpoint(
+    client, hiring_user, interview, settings
+):
+    page = reverse("assessments:interview-detail", args=[interview.pk])
+    _ended(client, hiring_user, settings)
+    response = client.post(
+        reverse("assessments:rating-save", args=[interview.pk]),
+        {"item": "x"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=f"http://testserver{page}?tab=1",
+    )
+    assert response.status_code == 401
+    assert _next(response["HX-Redirect"]) == f"{page}?tab=1"
+
+
+@pytest.mark.django_db
+def test_draft_form_call_on_an_ended_session_answers_a_status_line_and_keeps_the_page(
+    client, hiring_user, interview, settings
+):
+    page = reverse("assessments:interview-detail", args=[interview.pk])
+    _ended(client, hiring_user, settings)
+    response = client.post(
+        reverse("assessments:rating-save", args=[interview.pk]),
+        {"item": "x", "evidence-x": "typed while signed out"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=f"http://testserver{page}",
+        HTTP_X_DRAFT="1",
+    )
+    assert response.status_code == 401 and "HX-Redirect" not in response
+    body = response.content.decode()
+    assert "Not saved" in body and "kept on this device" in body
+    assert f"{reverse('login')}?next={page.replace('/', '%2F')}" in body
+    assert not interview.ratings.exists()
+
+
+@pytest.mark.django_db
+def test_draft_form_call_after_the_session_row_is_gone_answers_the_same(client, hiring_user, interview):
+    from django.contrib.sessions.models import Session
+
+    client.force_login(hiring_user)
+    Session.objects.all().delete()
+    response = client.post(
+        reverse("assessments:rating-save", args=[interview.pk]), {"item": "x"}, HTTP_HX_REQUEST="true", HTTP_X_DRAFT="1"
+    )
+    assert response.status_code == 401 and "kept on this device" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("ended_by", ["idle limit", "deleted session"])
+def test_form_post_on_an_ended_session_comes_back_to_the_page_it_was_posted_from(
+    client, hiring_user, interview, settings, ended_by
+):
+    from django.contrib.sessions.models import Session
+
+    page = reverse("assessments:interview-detail", args=[interview.pk])
+    _ended(client, hiring_user, settings)
+    if ended_by == "deleted session":
+        Session.objects.all().delete()
+    response = client.post(
+        reverse("assessments:interview-submit", args=[interview.pk]),
+        {"recommendation": "yes"},
+        HTTP_REFERER=f"http://testserver{page}",
+    )
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert _next(response.url) == page
+    interview.refresh_from_db()
+    assert interview.status == "draft"
+
+
+@pytest.mark.django_db
+def test_sign_in_after_an_ended_session_post_lands_on_the_page(client, hiring_user, interview, settings):
+    page = reverse("assessments:interview-detail", args=[interview.pk])
+    _ended(client, hiring_user, settings)
+    response = client.post(
+        reverse("assessments:interview-submit", args=[interview.pk]), {}, HTTP_REFERER=f"http://testserver{page}"
+    )
+    response = client.post(response.url, {"username": hiring_user.username, "password": "pw-for-tests"})
+    assert response.status_code == 302 and response.url == page
+    assert client.get(page).status_code == 200
+
+
+@pytest.mark.django_db
+def test_post_from_another_site_never_becomes_the_next_page(client, hiring_user, interview, settings):
+    _ended(client, hiring_user, settings)
+    response = client.post(
+        reverse("assessments:interview-submit", args=[interview.pk]), {}, HTTP_REFERER="https://evil.example/x"
+    )
+    assert _next(response.url) == reverse("skillhub:home")
+
+
 @pytest.mark.django_db
 def test_security_log_records_sign_ins_failures_and_denials_without_passwords(client, agent_user, caplog):
     caplog.set_level(logging.INFO, logger="skillhub.security")
