@@ -1,6 +1,6 @@
 from .contacts import Channel, Contact, local_day
 from .org import Agent, Scope, Site, Team, TeamMembership, User, Vendor
-from .rollups import AgentDay, AgentRunning, AgentSkillDay, RollupMark, TeamDay, TeamRunning
+from .rollups import AgentDay, AgentRunning, AgentSkillDay, RollupMark, RunningDirty, TeamDay, TeamRunning
 from .skills import RoleProfile, RoleProfileSkill, Skill, SkillTier
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "Contact",
     "RoleProfile",
     "RollupMark",
+    "RunningDirty",
     "RoleProfileSkill",
     "Scope",
     "Site",

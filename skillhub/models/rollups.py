@@ -174,3 +174,18 @@ class TeamRunning(RunningTotals):
 
     def __str__(self) -> str:
         return f"{self.team_id} through {self.day}"
+
+
+class RunningDirty(models.Model):
+    """An agent's or a team's running totals that must be rebuilt from `first_day`: written by a rollup whose days
+    changed their figures, cleared by `rollups.running_flush` (once for many days)."""
+
+    kind = models.CharField(max_length=8, help_text="agent_id or team_id: which running table.")
+    key_id = models.BigIntegerField(help_text="The agent's or team's id.")
+    first_day = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "key_id"], name="running_dirty_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key_id} from {self.first_day}"

@@ -19,7 +19,16 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from qa.models import COUNTED_STATUSES
-from skillhub.models import AgentDay, AgentRunning, AgentSkillDay, Contact, RollupMark, TeamDay, TeamRunning
+from skillhub.models import (
+    AgentDay,
+    AgentRunning,
+    AgentSkillDay,
+    Contact,
+    RollupMark,
+    RunningDirty,
+    TeamDay,
+    TeamRunning,
+)
 from skillhub.models.rollups import ROLLUP_COUNTS
 
 logger = logging.getLogger(__name__)
@@ -79,20 +88,24 @@ def rollup_enqueue() -> None:
 
 
 def rollup_pending(*, limit_days: int | None = None) -> RollupResult:
-    """Rebuild every day that has marks (oldest first), one day per transaction, and clear those marks."""
+    """Rebuild every day that has marks (oldest first), one day per transaction, and clear those marks; then the
+    running totals of what changed, once."""
     days = list(RollupMark.objects.order_by("day").values_list("day", flat=True).distinct())
     if limit_days is not None:
         days = days[:limit_days]
     result = RollupResult()
     for day in days:
-        result += rollup_days(start=day, end=day)
+        result += rollup_days(start=day, end=day, flush=False)
+    running_flush()
     return result
 
 
-def rollup_days(*, start: date, end: date, running: bool = True) -> RollupResult:
-    """Rebuild the days from start to end inclusive, in one transaction, and clear their marks.
+def rollup_days(*, start: date, end: date, running: bool = True, flush: bool = True) -> RollupResult:
+    """Rebuild the days from start to end inclusive, in one transaction, and clear their marks; then (`flush`) the
+    running totals of the agents and teams whose figures changed.
 
-    `running=False` leaves the running totals alone (the caller rebuilds them afterwards, as `rollup_full` does).
+    `running=False` leaves the running totals alone (the caller rebuilds them afterwards, as `rollup_full` does);
+    `flush=False` leaves the changes marked for one `running_flush` after several calls (`rollup_pending`).
     """
     with transaction.atomic():
         _lock_days(start, end)
@@ -100,6 +113,8 @@ def rollup_days(*, start: date, end: date, running: bool = True) -> RollupResult
         rows = _rebuild(start, end, running=running)
         if mark_ids:
             RollupMark.objects.filter(pk__in=mark_ids).delete()
+    if running and flush:
+        running_flush()
     return RollupResult(days=(end - start).days + 1, rows=rows)
 
 
@@ -107,7 +122,8 @@ def rollup_day_list(*, days: Iterable[date]) -> RollupResult:
     """Rebuild each of `days` (one transaction per day)."""
     result = RollupResult()
     for day in sorted(set(days)):
-        result += rollup_days(start=day, end=day)
+        result += rollup_days(start=day, end=day, flush=False)
+    running_flush()
     return result
 
 
@@ -136,12 +152,29 @@ def contact_day_bounds() -> tuple[date | None, date | None]:
 
 @transaction.atomic
 def rollup_drop_outside(*, first: date | None, last: date | None) -> None:
-    """Delete rollup rows and marks of days outside first..last (everything when there are no contacts)."""
+    """Delete rollup rows and marks of days outside first..last (everything when there are no contacts).
+
+    Running rows outside go too; when daily rows before `first` went, every running total from `first` on still
+    counts them, so all are marked for rebuilding from `first` (the full rollup's flush or rebuild does it).
+    """
+    if first is None or last is None:
+        for model in (AgentDay, TeamDay, AgentSkillDay, AgentRunning, TeamRunning, RunningDirty, RollupMark):
+            model.objects.all()._raw_delete(model.objects.db)
+        return
+    dropped_before = AgentDay.objects.filter(day__lt=first).exists() or TeamDay.objects.filter(day__lt=first).exists()
     for model in (AgentDay, TeamDay, AgentSkillDay, AgentRunning, TeamRunning, RollupMark):
-        rows = model.objects.all()
-        if first is not None and last is not None:
-            rows = rows.exclude(day__range=(first, last))
-        rows.delete()
+        model.objects.exclude(day__range=(first, last)).delete()
+    if dropped_before:
+        with connection.cursor() as cursor:
+            for table in RUNNING:
+                cursor.execute(
+                    f"""
+INSERT INTO skillhub_runningdirty (kind, key_id, first_day)
+SELECT DISTINCT %s, {table.key}, %s FROM {table.target} WHERE 1 = 1
+ON CONFLICT (kind, key_id) DO UPDATE SET first_day = excluded.first_day
+""",
+                    [table.key, first],
+                )
 
 
 def month_chunks(first: date, last: date) -> Iterator[tuple[date, date]]:
@@ -205,8 +238,9 @@ RUNNING = (
 def _rebuild(start: date, end: date, *, running: bool = True) -> int:
     """Delete and re-insert the AgentDay, TeamDay and AgentSkillDay rows of start..end; returns the AgentDay rows.
 
-    With `running`, the agents and teams whose daily sums changed get their running totals rebuilt from their first
-    changed day (the days' sums before the rebuild are kept in temporary tables and compared with the new ones).
+    With `running`, the agents and teams whose daily sums changed are recorded in RunningDirty with their first
+    changed day (the days' sums before the rebuild are kept in temporary tables and compared with the new ones);
+    `running_flush` then rebuilds their running totals once, however many days were rolled up.
     """
     with connection.cursor() as cursor:
         if running:
@@ -221,25 +255,58 @@ def _rebuild(start: date, end: date, *, running: bool = True) -> int:
         cursor.execute(team_day_sql(), [start, end])
         cursor.execute(agent_skill_day_sql(), agent_skill_day_params(start, end))
         if running:
-            _lock_running()
-            for table in RUNNING:
-                daily, before = _daily_sums_sql(table), f"before_{table.key}"
-                cursor.execute(f"DROP TABLE IF EXISTS changed_{table.key}")
-                cursor.execute(
-                    f"""
-CREATE TEMPORARY TABLE changed_{table.key} AS
-SELECT {table.key}, MIN(day) AS first_day, CAST(NULL AS BIGINT) AS base_id FROM (
+            _mark_running_dirty(cursor, start, end)
+    return rows
+
+
+def _mark_running_dirty(cursor, start: date, end: date) -> None:
+    """Record (in RunningDirty, keeping the earliest day; `WHERE 1 = 1` keeps SQLite's parser from reading the
+    upsert's ON as a join's) the agents and teams whose daily sums in start..end differ
+    from the before_<key> snapshots, then drop the snapshots. Under the running lock, so a flush in progress
+    never loses a mark (this transaction waits for it, and the next flush sees this one's rows)."""
+    _lock_running()
+    for table in RUNNING:
+        daily, before = _daily_sums_sql(table), f"before_{table.key}"
+        cursor.execute(
+            f"""
+INSERT INTO skillhub_runningdirty (kind, key_id, first_day)
+SELECT %s, {table.key}, MIN(day) FROM (
     SELECT * FROM ({daily} EXCEPT SELECT * FROM {before}) added
     UNION ALL
     SELECT * FROM (SELECT * FROM {before} EXCEPT {daily}) removed
 ) changed
+WHERE 1 = 1
 GROUP BY {table.key}
+ON CONFLICT (kind, key_id) DO UPDATE SET first_day = CASE
+    WHEN excluded.first_day < skillhub_runningdirty.first_day THEN excluded.first_day
+    ELSE skillhub_runningdirty.first_day END
 """,
-                    [start, end, start, end],
-                )
-                cursor.execute(f"DROP TABLE {before}")
-                _running_rebuild_changed(cursor, table)
-    return rows
+            [table.key, start, end, start, end],
+        )
+        cursor.execute(f"DROP TABLE {before}")
+
+
+def running_flush() -> int:
+    """Rebuild the running totals of every agent and team marked in RunningDirty from its first changed day, in one
+    statement per table, and clear the marks; returns how many were rebuilt. Rollups call it after their days
+    (until then the running totals lag the day rows by that moment)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock_running()
+        done = 0
+        for table in RUNNING:
+            cursor.execute(f"DROP TABLE IF EXISTS changed_{table.key}")
+            cursor.execute(
+                f"""
+CREATE TEMPORARY TABLE changed_{table.key} AS
+SELECT key_id AS {table.key}, first_day, CAST(NULL AS BIGINT) AS base_id
+FROM skillhub_runningdirty WHERE kind = %s
+""",
+                [table.key],
+            )
+            cursor.execute("DELETE FROM skillhub_runningdirty WHERE kind = %s", [table.key])
+            done += cursor.rowcount
+            _running_rebuild_changed(cursor, table)
+        return done
 
 
 def _daily_sums_sql(table: Running) -> str:
@@ -255,16 +322,20 @@ def running_rebuild(*, start: date | None = None) -> None:
         _lock_running()
         for table in RUNNING:
             cursor.execute(f"DROP TABLE IF EXISTS changed_{table.key}")
+            # Every key with rows from `first`, and every key marked dirty (from its own first day if earlier).
             cursor.execute(
                 f"""
 CREATE TEMPORARY TABLE changed_{table.key} AS
-SELECT {table.key}, %s AS first_day, CAST(NULL AS BIGINT) AS base_id FROM (
-    SELECT {table.key} FROM {table.source} WHERE day >= %s
-    UNION SELECT {table.key} FROM {table.target} WHERE day >= %s
+SELECT {table.key}, MIN(first_day) AS first_day, CAST(NULL AS BIGINT) AS base_id FROM (
+    SELECT {table.key}, %s AS first_day FROM {table.source} WHERE day >= %s
+    UNION SELECT {table.key}, %s FROM {table.target} WHERE day >= %s
+    UNION SELECT key_id, first_day FROM skillhub_runningdirty WHERE kind = %s
 ) keys
+GROUP BY {table.key}
 """,
-                [first, first, first],
+                [first, first, first, first, table.key],
             )
+            cursor.execute("DELETE FROM skillhub_runningdirty WHERE kind = %s", [table.key])
             _running_rebuild_changed(cursor, table)
 
 

@@ -9,7 +9,16 @@ from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from skillhub.models import AgentDay, AgentRunning, AgentSkillDay, Contact, RollupMark, TeamDay, TeamRunning
+from skillhub.models import (
+    AgentDay,
+    AgentRunning,
+    AgentSkillDay,
+    Contact,
+    RollupMark,
+    RunningDirty,
+    TeamDay,
+    TeamRunning,
+)
 from skillhub.services import rollups
 from skillhub.tests.contact_rows import row, run_import
 from skillhub.tests.factories import AgentFactory, TeamFactory
@@ -159,3 +168,50 @@ def test_two_rollups_at_once_do_not_double_count(postgres_only):
     assert team_table() == expected_teams == agent_days_by_team()
     assert running_table() == expected_running()
     assert connection.vendor == "postgresql"
+
+
+def test_a_change_on_an_old_day_rebuilds_only_that_agents_running_rows_from_that_day(people):
+    first, second, third = people
+    run_import(
+        [row(f"o{n}", f"O{n}", people[n % 3], f"2026-05-{1 + n // 3:02d}T08:00:00Z") for n in range(30)]
+    )  # ten days, every agent every day
+    rollups.rollup_pending()
+    before = {(r.agent_id, r.day): r.pk for r in AgentRunning.objects.all()}
+    assert len(before) == 30
+    # A late survey answer on day 4 for the second agent only.
+    run_import([row("o10", "O10", second, "2026-05-04T08:00:00Z", csat=5)])
+    rollups.rollup_pending()
+    after = {(r.agent_id, r.day): r.pk for r in AgentRunning.objects.all()}
+    rebuilt = {key for key, pk in after.items() if before.get(key) != pk}
+    assert rebuilt == {(second.pk, date(2026, 5, day)) for day in range(4, 11)}
+    assert running_table() == expected_running()
+    assert not RunningDirty.objects.exists()
+
+
+def test_many_marked_days_rebuild_the_running_totals_once(people, monkeypatch):
+    run_import([row(f"m{n}", f"M{n}", people[n % 3], f"2026-06-{1 + n:02d}T08:00:00Z") for n in range(20)])
+    calls = []
+    original = rollups.running_flush
+
+    def counted():
+        calls.append(1)
+        return original()
+
+    monkeypatch.setattr(rollups, "running_flush", counted)
+    result = rollups.rollup_pending()
+    assert result.days == 20 and calls == [1]
+    assert running_table() == expected_running()
+
+
+def test_contacts_gone_from_the_start_of_history_leave_no_trace_in_the_running_totals(people):
+    agent = people[0]
+    run_import([row(f"s{n}", f"S{n}", agent, f"2026-07-{1 + n:02d}T08:00:00Z") for n in range(5)])
+    rollups.rollup_pending()
+    Contact.objects.filter(day__lt=date(2026, 7, 3)).delete()
+    # As the full-rollup task does it: drop what is outside the contacts' days, then one rollup per month.
+    first, last = rollups.contact_day_bounds()
+    rollups.rollup_drop_outside(first=first, last=last)
+    for chunk_start, chunk_end in rollups.month_chunks(first, last):
+        rollups.rollup_days(start=chunk_start, end=chunk_end)
+    assert running_table() == expected_running()
+    assert AgentRunning.objects.get(agent=agent, day=date(2026, 7, 5)).contacts == 3
