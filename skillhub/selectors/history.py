@@ -36,8 +36,10 @@ class Entry:
 
 def show(record, name: str, value) -> str:
     """A value as a reader sees it: choice labels, names of people and things, Yes/No, dates; '—' when empty."""
-    if value is None or value == "" or isinstance(value, DeletedObject):
-        return EMPTY if not isinstance(value, DeletedObject) else "(removed)"
+    if isinstance(value, DeletedObject):  # diff_against's stand-in for an empty or deleted foreign key
+        return EMPTY if value.pk is None else "(removed)"
+    if value is None or value == "":
+        return EMPTY
     model_field = record._meta.get_field(name)
     if model_field.flatchoices:
         return str(dict(model_field.flatchoices).get(value, value))
