@@ -90,15 +90,16 @@ def history_entries(
         if skip is not None and skip(record):
             continue
         changes: list[Change] = []
-        if record.history_type == "+" or before is None:
-            default = "Created"
+        if record.history_type == "-":
+            default = "Removed"
+        elif before is None:
+            # The first record: a creation, or the first change to an object older than its history.
+            default = "Created" if record.history_type == "+" else "Changed"
             if with_initial:
                 values = {name: text(record, name, getattr(record, name)) for name in names}
                 changes = [
                     Change(label, EMPTY, values[name]) for name, label in fields.items() if values[name] != EMPTY
                 ]
-        elif record.history_type == "-":
-            default = "Removed"
         else:
             default = "Changed"
             delta = record.diff_against(before, included_fields=names, foreign_keys_are_objs=True)
