@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from assessments import selectors, services
 from assessments.models import (
@@ -264,7 +265,7 @@ def _score_stage(
                     evidence="" if nee else _evidence(score),
                 )
             )
-        Rating.objects.bulk_create(ratings)
+        bulk_create_with_history(ratings, Rating, default_user=who)
         recommendation = (
             Interview.Recommendation.STRONG_YES
             if ability > 3.3

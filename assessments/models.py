@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from assessments.validators import validate_cv
 
@@ -103,6 +104,7 @@ class Candidate(models.Model):
         "skillhub.Agent", on_delete=models.SET_NULL, null=True, blank=True, related_name="hired_from"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["cv"])
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
@@ -117,6 +119,10 @@ class Candidate(models.Model):
     @property
     def name(self) -> str:
         return str(self)
+
+
+# Change reason of a candidate's history records written with a StageMove row: the history shows the move instead.
+STAGE_MOVE_REASON = "Stage move"
 
 
 class StageMove(models.Model):
@@ -354,6 +360,7 @@ class Interview(models.Model):
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["candidate", "stage", "created_at"]
@@ -387,6 +394,7 @@ class Rating(models.Model):
     not_enough_evidence = models.BooleanField(default=False)
     evidence = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["pk"]

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 
 from assessments.models import (
     QUESTION_STAGES,
+    STAGE_MOVE_REASON,
     AgentSkillBaseline,
     AptitudeAnswer,
     AptitudeQuestion,
@@ -31,6 +32,7 @@ from assessments.models import (
 )
 from skillhub import roles
 from skillhub.models import Contact, RoleProfileSkill, Skill, SkillTier, User
+from skillhub.selectors.history import Change, Entry, history_entries
 
 # How many bank questions a skill gets in the behavioural kit, by its emphasis in the role profile.
 KIT_QUESTIONS_BY_EMPHASIS = {
@@ -108,8 +110,84 @@ def board_columns(*, requisition: Requisition) -> list[tuple[str, str]]:
     return requisition.stage_labels() + [(Stage.HIRED.value, Stage.HIRED.label), (Stage.REJECTED.value, "Rejected")]
 
 
-def move_history(*, candidate: Candidate) -> QuerySet[StageMove]:
-    return candidate.moves.select_related("moved_by")
+CANDIDATE_HISTORY_FIELDS = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "email": "Email",
+    "phone": "Phone",
+    "source": "Source",
+    "stage": "Stage",
+    "decision_reasons": "Decision reasons",
+    "decided_by": "Decided by",
+    "agent": "Hired as agent",
+}
+INTERVIEW_HISTORY_FIELDS = {"status": "Status", "recommendation": "Recommendation", "notes": "Notes"}
+RATING_HISTORY_FIELDS = {"score": "Score", "not_enough_evidence": "Not enough evidence", "evidence": "Evidence"}
+
+
+def _move_why(move: StageMove) -> str:
+    if not move.from_stage:
+        return "Added"
+    return {Stage.HIRED: "Hired", Stage.REJECTED: "Rejected"}.get(move.to_stage, "Moved")
+
+
+def _rating_item(record) -> str:
+    if record.question_id:
+        text = record.question.text
+        return text if len(text) <= 60 else f"{text[:59]}…"
+    return f"{record.criterion.name}" + (f" ({record.ticket.subject})" if record.ticket_id else "")
+
+
+def candidate_history(*, candidate: Candidate, user: User, can_see_others: bool) -> list[Entry]:
+    """The candidate's history, oldest first: stage moves and decisions (StageMove rows), later edits of the
+    candidate or its decision, and submitted interviews with ratings changed after submission. Blind scoring:
+    another interviewer's interview appears only when `user` may see others' ratings. Five queries."""
+    entries = [
+        Entry(
+            when=move.moved_at,
+            who=move.moved_by,
+            why=_move_why(move),
+            changes=[Change("Stage", move.get_from_stage_display() or "—", move.get_to_stage_display())],
+            note=move.note,
+        )
+        for move in candidate.moves.select_related("moved_by").order_by("moved_at", "pk")
+    ]
+    records = (
+        Candidate.history.filter(id=candidate.pk)
+        .select_related("history_user", "decided_by", "agent")
+        .order_by("history_date", "history_id")
+    )
+    entries += history_entries(
+        records,
+        fields=CANDIDATE_HISTORY_FIELDS,
+        skip=lambda record: record.history_type == "+" or record.history_change_reason == STAGE_MOVE_REASON,
+    )
+    interviews = Interview.history.filter(candidate_id=candidate.pk)
+    ratings = Rating.history.filter(interview__candidate_id=candidate.pk)
+    if not can_see_others:
+        interviews = interviews.filter(interviewer_id=user.pk)
+        ratings = ratings.filter(interview__interviewer_id=user.pk)
+    entries += history_entries(
+        interviews.select_related("history_user", "interviewer").order_by("history_date", "history_id"),
+        fields=INTERVIEW_HISTORY_FIELDS,
+        subject=lambda record: f"{record.get_stage_display()} by {record.interviewer}",
+        skip=lambda record: record.status == Interview.Status.DRAFT,  # scoring in progress is not history
+    )
+    entries += history_entries(
+        ratings.select_related("history_user", "interview", "question", "criterion", "ticket").order_by(
+            "history_date", "history_id"
+        ),
+        fields=RATING_HISTORY_FIELDS,
+        why=lambda record, before: "Rating changed after submission",
+        subject=lambda record: f"{record.interview.get_stage_display()}: {_rating_item(record)}",
+        skip=lambda record: (
+            record.history_type == "+"
+            or record.interview.submitted_at is None
+            or record.history_date <= record.interview.submitted_at
+        ),
+    )
+    entries.sort(key=lambda entry: entry.when)
+    return entries
 
 
 # ---------------------------------------------------------------- question bank and kits

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from assessments.models import (
     ASSESSMENT_STAGES,
+    STAGE_MOVE_REASON,
     AgentSkillBaseline,
     AptitudeAnswer,
     AptitudeQuestion,
@@ -139,6 +140,7 @@ def candidate_create(
     if cv:
         candidate.cv = cv
     candidate.full_clean()
+    candidate._history_user = created_by
     candidate.save()
     StageMove.objects.create(candidate=candidate, from_stage="", to_stage=candidate.stage, moved_by=created_by)
     return candidate
@@ -155,7 +157,12 @@ def candidate_move(*, candidate: Candidate, to_stage: str, moved_by: User, note:
         return candidate
     locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
     StageMove.objects.create(candidate=locked, from_stage=locked.stage, to_stage=to_stage, moved_by=moved_by, note=note)
+    security.log_event(
+        "candidate_moved", user=moved_by, candidate=candidate.pk, from_stage=locked.stage, to_stage=to_stage
+    )
     locked.stage = to_stage
+    locked._history_user = moved_by
+    locked._change_reason = STAGE_MOVE_REASON
     locked.save(update_fields=["stage"])
     candidate.stage = to_stage
     return candidate
@@ -174,6 +181,8 @@ def candidate_reject(*, candidate: Candidate, decided_by: User, reasons: str) ->
     candidate.decision_reasons = reasons
     candidate.decided_by = decided_by
     candidate.decided_at = timezone.now()
+    candidate._history_user = decided_by
+    candidate._change_reason = STAGE_MOVE_REASON
     candidate.save(update_fields=["stage", "decision_reasons", "decided_by", "decided_at"])
     security.log_event("hiring_decision", user=decided_by, candidate=candidate.pk, decision="rejected")
     return candidate
@@ -237,6 +246,8 @@ def candidate_hire(
     candidate.decision_reasons = reasons
     candidate.decided_by = decided_by
     candidate.decided_at = timezone.now()
+    candidate._history_user = decided_by
+    candidate._change_reason = STAGE_MOVE_REASON
     candidate.save(update_fields=["stage", "agent", "decision_reasons", "decided_by", "decided_at"])
     security.log_event("hiring_decision", user=decided_by, candidate=candidate.pk, decision="hired", agent=agent.pk)
     return agent
@@ -266,6 +277,7 @@ def interview_start(
         scenario=scenario if stage == Stage.ROLE_PLAY else None,
     )
     interview.full_clean()
+    interview._history_user = interviewer
     interview.save()
     return interview
 
@@ -299,16 +311,18 @@ def rating_save(
     if "\x00" in evidence:  # posted raw, not through a form field (which refuses NUL); the database would fail
         raise ValidationError({"evidence": "The evidence contains a NUL character."})
     item = _item_for(interview=interview, item_key=item_key)
-    rating, _ = Rating.objects.update_or_create(
-        interview=interview,
-        item_key=item_key,
-        defaults={
-            **item,
-            "score": score,
-            "not_enough_evidence": not_enough_evidence,
-            "evidence": evidence,
-        },
+    rating = Rating.objects.filter(interview=interview, item_key=item_key).first() or Rating(
+        interview=interview, item_key=item_key
     )
+    for name, value in {
+        **item,
+        "score": score,
+        "not_enough_evidence": not_enough_evidence,
+        "evidence": evidence,
+    }.items():
+        setattr(rating, name, value)
+    rating._history_user = interview.interviewer
+    rating.save()
     return rating
 
 
@@ -339,6 +353,18 @@ def interview_submit(*, interview: Interview, recommendation: str, notes: str = 
     if not updated:
         raise ValidationError("This interview was already submitted.")
     interview.refresh_from_db()
+    # The conditional update writes no history: record the submission (who, when, the recommendation) here.
+    Interview.history.bulk_history_create(
+        [interview], update=True, default_user=interview.interviewer, default_change_reason="Submitted"
+    )
+    security.log_event(
+        "interview_submitted",
+        user=interview.interviewer,
+        interview=interview.pk,
+        candidate=interview.candidate_id,
+        stage=interview.stage,
+        recommendation=interview.recommendation,
+    )
     return interview
 
 

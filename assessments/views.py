@@ -200,12 +200,15 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
         reply.reading_ease = flesch_reading_ease(reply.body)
         reply.reading_label = reading_ease_label(reply.reading_ease)
     decided = candidate.stage in (Stage.HIRED, Stage.REJECTED)
+    can_see_others = selectors.can_see_others_ratings(user=request.user, candidate=candidate)
     return render(
         request,
         "assessments/candidate_detail.html",
         {
             "candidate": candidate,
-            "moves": selectors.move_history(candidate=candidate),
+            "history": selectors.candidate_history(
+                candidate=candidate, user=request.user, can_see_others=can_see_others
+            ),
             "my_interviews": my_interviews,
             "tests": tests,
             "now": timezone.now(),
@@ -218,7 +221,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "link_form": forms.IssueLinkForm(),
             "hire_form": None if decided else forms.HireForm(candidate=candidate),
             "reject_form": None if decided else forms.RejectForm(),
-            "can_see_others": selectors.can_see_others_ratings(user=request.user, candidate=candidate),
+            "can_see_others": can_see_others,
             "new_link": request.session.pop(f"new_link_{candidate.pk}", None),
         },
     )

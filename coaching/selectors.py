@@ -9,7 +9,7 @@ from math import ceil
 from django.conf import settings
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 
-from coaching.kpis import KPI_INFO, Kpi, value_from_rows
+from coaching.kpis import KPI_INFO, Kpi, format_value, value_from_rows
 from coaching.models import (
     Activity,
     CoachingPlan,
@@ -25,6 +25,7 @@ from coaching.status import GoalStatus
 from skillhub import roles
 from skillhub.models import Agent, AgentDay, AgentSkillDay, Skill, Team, User
 from skillhub.selectors import metrics
+from skillhub.selectors.history import Entry, history_entries
 from skillhub.selectors.scope import agents_for_user, teams_for_user
 
 MIN_SKILL_REVIEWS = 3  # reviews of a skill needed before its QA score counts (for suggestions and mentors)
@@ -79,6 +80,37 @@ def plan_detail(*, plans: QuerySet[CoachingPlan]) -> QuerySet[CoachingPlan]:
             "sessions",
             queryset=CoachingSession.objects.select_related("coach").prefetch_related("reviews__contact"),
         ),
+    )
+
+
+GOAL_HISTORY_FIELDS = {
+    "skill": "Skill",
+    "kpi": "KPI",
+    "baseline": "Baseline",
+    "target": "Target",
+    "due_date": "Due date",
+    "status": "Status",
+    "note": "Note",
+}
+
+
+def _kpi_value(record, value: float) -> str:
+    return format_value(record.kpi, value)
+
+
+def plan_goal_history(*, plan: CoachingPlan) -> list[Entry]:
+    """Every change to the plan's goals, removed ones included: who, when, what (oldest first). One query."""
+    records = (
+        Goal.history.filter(plan_id=plan.pk)
+        .select_related("history_user", "skill")
+        .order_by("history_date", "history_id")
+    )
+    return history_entries(
+        records,
+        fields=GOAL_HISTORY_FIELDS,
+        with_initial=True,
+        subject=lambda record: f"{record.get_kpi_display()} · {record.skill.name}",
+        formats={"baseline": _kpi_value, "target": _kpi_value},
     )
 
 

@@ -23,6 +23,7 @@ from coaching.models import (
     Suggestion,
 )
 from coaching.status import GoalStatus, goal_status
+from skillhub import security
 from skillhub.models import Agent, Skill, Team, User
 
 DEFAULT_WINDOW_DAYS = 28
@@ -113,30 +114,69 @@ def goal_create(
         created_by=created_by,
     )
     goal.full_clean()
+    goal._history_user = created_by
     goal.save()
     goals_refresh(goals=[goal], today=today, force=True)
     goal.refresh_from_db()
+    security.log_event(
+        "coaching_goal_set",
+        user=created_by,
+        goal=goal.pk,
+        agent=plan.agent_id,
+        kpi=goal.kpi,
+        baseline=goal.baseline,
+        target=goal.target,
+        due_date=goal.due_date.isoformat(),
+    )
     return goal
 
 
 @transaction.atomic
-def goal_update(*, goal: Goal, target: float, due_date: date, note: str = "", today: date | None = None) -> Goal:
+def goal_update(
+    *,
+    goal: Goal,
+    target: float,
+    due_date: date,
+    updated_by: User | None,
+    note: str = "",
+    today: date | None = None,
+) -> Goal:
     """Change the target, due date or note; the baseline stays as measured. Status is recomputed at once."""
     today = today or timezone.localdate()
     if due_date < goal.start_date:
         raise ValidationError({"due_date": "The due date cannot be before the goal was set."})
+    before = {"target": goal.target, "due_date": goal.due_date.isoformat()}
     goal.target = float(target)
     goal.due_date = due_date
     goal.note = note
     goal.full_clean()
+    goal._history_user = updated_by
     goal.save(update_fields=["target", "due_date", "note"])
     goals_refresh(goals=[goal], today=today, force=True)
     goal.refresh_from_db()
+    security.log_event(
+        "coaching_goal_changed",
+        user=updated_by,
+        goal=goal.pk,
+        agent=goal.plan.agent_id,
+        before=before,
+        after={"target": goal.target, "due_date": goal.due_date.isoformat()},
+    )
     return goal
 
 
 @transaction.atomic
-def goal_delete(*, goal: Goal) -> None:
+def goal_delete(*, goal: Goal, deleted_by: User | None) -> None:
+    """Remove a goal; its history (and this removal) stays in the plan's goal history."""
+    security.log_event(
+        "coaching_goal_removed",
+        user=deleted_by,
+        goal=goal.pk,
+        agent=goal.plan.agent_id,
+        kpi=goal.kpi,
+        target=goal.target,
+    )
+    goal._history_user = deleted_by
     goal.delete()
 
 
@@ -152,11 +192,17 @@ def goals_refresh(*, goals, today: date, force: bool = False) -> int:
     if not goals:
         return 0
     measures = selectors.measure_goals(goals=goals, today=today)
+    moved = []
     for goal in goals:
+        before = goal.status
         _apply_measure(goal=goal, measure=measures[goal.pk], today=today)
+        if goal.status != before:
+            moved.append(goal)
     Goal.objects.bulk_update(
         goals, ["current_value", "current_sample", "measured_on", "status", "status_since"], batch_size=500
     )
+    # bulk_update writes no history: a status change gets its record here (a new daily value alone does not).
+    Goal.history.bulk_history_create(moved, update=True, default_change_reason="Measured", batch_size=500)
     # Chart points: one per goal and measuring day (the due date's window once it has passed).
     GoalMeasurement.objects.bulk_create(
         [

@@ -75,6 +75,7 @@ def _render_plan(request: HttpRequest, plan: CoachingPlan | None) -> HttpRespons
             sessions=list(plan.sessions.all()),
             is_own=plan.agent.user_id == request.user.pk,
             ack_form=forms.AcknowledgeForm(),
+            goal_history=selectors.plan_goal_history(plan=plan),
         )
     return render(request, "coaching/plan_detail.html", context)
 
@@ -173,12 +174,12 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.GoalEditForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if request.POST.get("delete"):
-            services.goal_delete(goal=goal)
+            services.goal_delete(goal=goal, deleted_by=request.user)
             messages.success(request, "Goal removed.")
             return redirect("coaching:plan-detail", pk=goal.plan_id)
         if form.is_valid():
             try:
-                services.goal_update(goal=goal, **form.cleaned_data)
+                services.goal_update(goal=goal, updated_by=request.user, **form.cleaned_data)
             except ValidationError as error:
                 _add_errors(form, error)
             else:

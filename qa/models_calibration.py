@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 __all__ = [
     "CalibrationAssignment",
@@ -176,6 +177,7 @@ class CalibrationRevision(models.Model):
     value = models.SmallIntegerField(null=True, blank=True)
     is_na = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -198,6 +200,7 @@ class CalibrationDiscussion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["session", "criterion"], name="calibration_discussion_unique")]

@@ -20,6 +20,7 @@ from qa.rules import is_qa_lead
 from qa.stats import MeanCI, mean_ci_from_sums, sd_from_sums
 from skillhub import roles
 from skillhub.models import Agent, Skill, User
+from skillhub.selectors.history import Change, Entry, history_entries
 from skillhub.selectors.scope import agents_for_user, teams_for_user
 
 
@@ -85,42 +86,28 @@ def criteria_by_skill(criteria: list[Criterion], *, channel: str | None) -> list
     return list(groups.values())
 
 
-def review_history(*, review: Review) -> list[dict]:
-    """Every saved change to the review and its answers after sampling: who, when, what changed (oldest first)."""
-    entries: list[dict] = []
-    records = list(
+REVIEW_HISTORY_FIELDS = {
+    "status": "Status",
+    "score": "Score",
+    "auto_failed": "Auto-failed",
+    "reviewer": "Reviewer",
+    "comment": "Overall comment",
+    "dispute_reason": "Dispute reason",
+    "resolved_by": "Resolved by",
+    "resolution_note": "Resolution",
+}
+
+
+def review_history(*, review: Review) -> list[Entry]:
+    """Every saved change to the review and its answers after sampling: who, when, what changed (oldest first).
+
+    Three queries whatever the length: the review's records, its answers' records, the version's criteria."""
+    records = (
         review.history.exclude(history_change_reason=Review.AUTOSAVE_REASON)
-        .select_related("history_user")
+        .select_related("history_user", "reviewer", "resolved_by")
         .order_by("history_date", "history_id")
     )
-    tracked = [
-        ("status", "Status"),
-        ("score", "Score"),
-        ("auto_failed", "Auto-failed"),
-        ("reviewer_id", "Reviewer"),
-        ("comment", "Overall comment"),
-        ("dispute_reason", "Dispute reason"),
-        ("resolution_note", "Resolution"),
-    ]
-    status_labels = dict(Review.Status.choices)
-    for previous, record in zip([None, *records], records, strict=False):
-        changes = []
-        for field, label in tracked:
-            old = getattr(previous, field) if previous is not None else None
-            new = getattr(record, field)
-            if previous is not None and old != new:
-                if field == "status":
-                    old, new = status_labels.get(old, old), status_labels.get(new, new)
-                changes.append({"what": label, "old": old, "new": new})
-        if previous is None or changes:
-            entries.append(
-                {
-                    "when": record.history_date,
-                    "who": record.history_user,
-                    "why": record.history_change_reason or ("Created" if previous is None else "Changed"),
-                    "changes": changes,
-                }
-            )
+    entries = history_entries(records, fields=REVIEW_HISTORY_FIELDS)
     answers = list(
         ReviewAnswer.history.filter(review_id=review.pk)
         .select_related("history_user")
@@ -139,19 +126,19 @@ def review_history(*, review: Review) -> list[dict]:
         new = _answer_label(record, criterion)
         changes = []
         if prev is None or old != new:
-            changes.append({"what": criterion.text if criterion else "Criterion", "old": old, "new": new})
+            changes.append(Change(criterion.text if criterion else "Criterion", old, new))
         if prev is not None and prev.comment != record.comment:
-            changes.append({"what": "Comment", "old": prev.comment, "new": record.comment})
+            changes.append(Change("Comment", prev.comment or "—", record.comment or "—"))
         if changes and record.history_change_reason != "Submitted":
             entries.append(
-                {
-                    "when": record.history_date,
-                    "who": record.history_user,
-                    "why": record.history_change_reason or "Answer changed",
-                    "changes": changes,
-                }
+                Entry(
+                    when=record.history_date,
+                    who=record.history_user,
+                    why=record.history_change_reason or "Answer changed",
+                    changes=changes,
+                )
             )
-    entries.sort(key=lambda e: e["when"])
+    entries.sort(key=lambda e: e.when)
     return entries
 
 

@@ -38,6 +38,8 @@ from qa.rules import is_qa_lead
 from qa.scoring import RawAnswer, score_answers
 from skillhub import roles
 from skillhub.models import User, Vendor
+from skillhub.selectors import history
+from skillhub.selectors.history import Entry, history_entries
 from skillhub.selectors.scope import teams_for_user
 
 BOOTSTRAP_SAMPLES = 1000
@@ -419,6 +421,83 @@ def session_results(*, session: CalibrationSession, with_interval: bool = False)
         anchoring=anchoring(changes),
         revisers=len({counted[r["assignment_id"]].participant_id for r in revision_rows}),
     )
+
+
+# ------------------------------------------------------------------------------------- answer history
+
+
+def can_see_answer_history(*, session: CalibrationSession, user: User) -> bool:
+    """Who changed which answer when is for the session's lead (and QA leads), and only once the results are open."""
+    return session.status == CalibrationSession.Status.CLOSED and (
+        can_manage(session=session, user=user) or is_qa_lead(user)
+    )
+
+
+def _revision_label(criterion: Criterion, value, is_na: bool) -> str:
+    from qa.services_calibration import answer_label
+
+    return answer_label(criterion, value, is_na)
+
+
+def session_answer_history(*, session: CalibrationSession) -> list[Entry]:
+    """Answers changed after the results opened (blind → changed, changed again, back to blind) and the lead's
+    agreed answers, oldest first. Two queries whatever the session's size."""
+    revisions = (
+        CalibrationRevision.history.filter(
+            assignment_id__in=CalibrationAssignment.objects.filter(participant__session=session).values("pk")
+        )
+        .select_related("history_user", "criterion", "assignment__item__contact", "assignment__participant__user")
+        .order_by("history_date", "history_id")
+    )
+    entries: list[Entry] = []
+    last: dict[int, object] = {}
+    for record in revisions:
+        previous = last.get(record.id)
+        last[record.id] = record
+        blind = _revision_label(record.criterion, record.before_value, record.before_na)
+        revised = _revision_label(record.criterion, record.value, record.is_na)
+        if record.history_type == "+":
+            why, old, new = "Changed the blind answer", blind, revised
+        elif record.history_type == "-":
+            why, old, new = "Went back to the blind answer", revised, blind
+        else:
+            why, new = "Changed the answer again", revised
+            old = _revision_label(record.criterion, previous.value, previous.is_na) if previous else blind
+        assignment = record.assignment
+        participant = assignment.participant.user
+        name = participant.get_full_name() or participant.username
+        entries.append(
+            Entry(
+                when=record.history_date,
+                who=record.history_user,
+                why=why,
+                subject=f"{name} on {assignment.item.contact.external_id}",
+                changes=[history.Change(record.criterion.text, old, new)],
+            )
+        )
+    discussions = (
+        CalibrationDiscussion.history.filter(session_id=session.pk)
+        .select_related("history_user", "criterion")
+        .order_by("history_date", "history_id")
+    )
+    entries += history_entries(
+        discussions,
+        fields={
+            "agreed_value": "Agreed answer",
+            "agreed_na": "Agreed answer N/A",
+            "note": "Discussion note",
+            "promoted_at": "Added to the guidance",
+        },
+        with_initial=True,
+        subject=lambda record: record.criterion.text,
+        why=lambda record, before: record.history_change_reason or "Discussion saved",
+        formats={
+            "agreed_value": lambda record, value: _revision_label(record.criterion, value, False),
+            "agreed_na": lambda record, value: "Yes" if value else "—",
+        },
+    )
+    entries.sort(key=lambda entry: entry.when)
+    return entries
 
 
 # ------------------------------------------------------------------------------------- history and vendors

@@ -459,6 +459,7 @@ def review_dispute(*, review: Review, user: User, reason: str) -> Review:
     review.lock_version += 1
     _save_review(review, actor=user, reason="Disputed by the agent", fields=["status", "dispute_reason", "disputed_at"])
     _mark(review)
+    security.log_event("review_disputed", user=user, review=review.pk, score=str(review.score))
     return review
 
 
@@ -489,6 +490,7 @@ def review_resolve(
     merged = {**review_raw_answers(review), **answers}
     _validate_answers(review, merged, complete=True)
     _claim(review, lock_version=lock_version)
+    previous_score = review.score
     reason = "Dispute resolved"
     _write_answers(review, answers, actor=resolver, reason=reason)
     _rescore(review)
@@ -503,7 +505,14 @@ def review_resolve(
         fields=["score", "auto_failed", "auto_fail_reason", "status", "resolved_by", "resolved_at", "resolution_note"],
     )
     _mark(review)
-    security.log_event("review_dispute_resolved", user=resolver, review=review.pk, score=str(review.score))
+    security.log_event(
+        "review_dispute_resolved",
+        user=resolver,
+        review=review.pk,
+        previous_score=str(previous_score),
+        score=str(review.score),
+        answers_changed=sorted(answers),
+    )
     return review
 
 

@@ -25,6 +25,7 @@ from qa.models import (
 )
 from qa.rules import is_qa_lead
 from qa.scoring import value_is_valid
+from skillhub import security
 from skillhub.models import Contact, User, Vendor
 from skillhub.selectors.scope import agents_for_user, vendors_for_user
 
@@ -219,15 +220,27 @@ def answer_revise(
     blind = ReviewAnswer.objects.filter(review=review, criterion=criterion).first()
     before_value, before_na = (blind.value, blind.is_na) if blind else (None, False)
     new_value = None if is_na else value
+    revision = CalibrationRevision.objects.filter(assignment=assignment, criterion=criterion).first()
+    old = answer_label(criterion, *((revision.value, revision.is_na) if revision else (before_value, before_na)))
+    log = {"session": session.pk, "assignment": assignment.pk, "criterion": criterion.pk, "before": old}
+    # Each change is kept in the revision's history (who, when, old → new), also when it goes back to blind.
     if (new_value, is_na) == (before_value, before_na):
-        CalibrationRevision.objects.filter(assignment=assignment, criterion=criterion).delete()
+        if revision is not None:
+            revision._history_user = user
+            revision._change_reason = "Back to the blind answer"
+            revision.delete()
+            security.log_event(
+                "calibration_answer_revised", user=user, after=answer_label(criterion, new_value, is_na), **log
+            )
         return None
-    revision, _ = CalibrationRevision.objects.update_or_create(
-        assignment=assignment,
-        criterion=criterion,
-        defaults={"value": new_value, "is_na": is_na},
-        create_defaults={"value": new_value, "is_na": is_na, "before_value": before_value, "before_na": before_na},
-    )
+    if revision is None:
+        revision = CalibrationRevision(
+            assignment=assignment, criterion=criterion, before_value=before_value, before_na=before_na
+        )
+    revision.value, revision.is_na = new_value, is_na
+    revision._history_user = user
+    revision.save()
+    security.log_event("calibration_answer_revised", user=user, after=answer_label(criterion, new_value, is_na), **log)
     return revision
 
 
@@ -258,15 +271,23 @@ def discussion_save(
         raise ValidationError({"agreed_value": "N/A is not allowed on this criterion."})
     if agreed_value is not None and not agreed_na and not value_is_valid(criterion, agreed_value):
         raise ValidationError({"agreed_value": "Not a value of this scale."})
-    discussion, _ = CalibrationDiscussion.objects.update_or_create(
-        session=session,
-        criterion=criterion,
-        defaults={
-            "note": note.strip(),
-            "agreed_value": None if agreed_na else agreed_value,
-            "agreed_na": agreed_na,
-            "updated_by": user,
-        },
+    discussion = CalibrationDiscussion.objects.filter(session=session, criterion=criterion).first()
+    if discussion is None:
+        discussion = CalibrationDiscussion(session=session, criterion=criterion)
+    before = answer_label(criterion, discussion.agreed_value, discussion.agreed_na)
+    discussion.note = note.strip()
+    discussion.agreed_value = None if agreed_na else agreed_value
+    discussion.agreed_na = agreed_na
+    discussion.updated_by = user
+    discussion._history_user = user
+    discussion.save()
+    security.log_event(
+        "calibration_agreed_answer",
+        user=user,
+        session=session.pk,
+        criterion=criterion.pk,
+        before=before,
+        after=answer_label(criterion, discussion.agreed_value, discussion.agreed_na),
     )
     return discussion
 
@@ -309,6 +330,8 @@ def discussion_promote(*, discussion: CalibrationDiscussion, user: User) -> Crit
         target.guidance = f"{target.guidance.rstrip()}\n\n{line}".strip()
         target.save(update_fields=["guidance"])
     discussion.promoted_at = timezone.now()
+    discussion._history_user = user
+    discussion._change_reason = "Added to the guidance"
     discussion.save(update_fields=["promoted_at"])
     criterion.refresh_from_db()
     return criterion

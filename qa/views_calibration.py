@@ -110,6 +110,11 @@ def session_results(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": sel.can_manage(session=session, user=request.user),
             "my_answers": my_answers,
             "choices": {row.criterion.pk: criterion_choices(row.criterion) for row in results.criteria},
+            "answer_history": (
+                sel.session_answer_history(session=session)
+                if sel.can_see_answer_history(session=session, user=request.user)
+                else None
+            ),
         },
     )
 

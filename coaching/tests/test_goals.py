@@ -208,6 +208,6 @@ def test_beat_runs_the_nightly_task(settings):
 def test_goal_update_recomputes_status_and_keeps_history(plan):
     agent_day(plan.agent, TODAY - timedelta(days=1), cases=10, fcr_cases=7)
     goal = GoalFactory(plan=plan, kpi="fcr", baseline=60, target=80, start_date=TODAY - timedelta(days=5))
-    services.goal_update(goal=goal, target=70, due_date=goal.due_date, today=TODAY)
+    services.goal_update(goal=goal, target=70, due_date=goal.due_date, updated_by=None, today=TODAY)
     assert goal.status == GoalStatus.ACHIEVED
     assert goal.history.count() >= 2

@@ -107,11 +107,11 @@ def test_dispute_is_resolved_by_another_reviewer_with_history(version, contact, 
     from qa.selectors import review_history
 
     history = review_history(review=review)
-    whys = [entry["why"] for entry in history]
+    whys = [entry.why for entry in history]
     assert "Submitted" in whys and "Disputed by the agent" in whys and "Dispute resolved" in whys
-    answer_change = [e for e in history if any(c["what"] == "Root cause" for c in e["changes"])]
-    assert answer_change and answer_change[0]["who"] == second_reviewer
-    assert answer_change[0]["changes"][0]["old"] == "4 of 1–5" and answer_change[0]["changes"][0]["new"] == "5 of 1–5"
+    answer_change = [e for e in history if any(c.what == "Root cause" for c in e.changes)]
+    assert answer_change and answer_change[0].who == second_reviewer
+    assert answer_change[0].changes[0].old == "4 of 1–5" and answer_change[0].changes[0].new == "5 of 1–5"
     # Score changes are in the security log: who, which review, the score.
     events = [(r.event, r.who) for r in caplog.records if r.name == "skillhub.security"]
     assert ("review_submitted", reviewer_user.username) in events

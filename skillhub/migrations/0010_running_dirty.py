@@ -4,22 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('skillhub', '0009_running_totals'),
+        ("skillhub", "0009_running_totals"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RunningDirty',
+            name="RunningDirty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(help_text='agent_id or team_id: which running table.', max_length=8)),
-                ('key_id', models.BigIntegerField(help_text="The agent's or team's id.")),
-                ('first_day', models.DateField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(help_text="agent_id or team_id: which running table.", max_length=8)),
+                ("key_id", models.BigIntegerField(help_text="The agent's or team's id.")),
+                ("first_day", models.DateField()),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('kind', 'key_id'), name='running_dirty_unique')],
+                "constraints": [models.UniqueConstraint(fields=("kind", "key_id"), name="running_dirty_unique")],
             },
         ),
     ]
