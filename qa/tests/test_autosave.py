@@ -151,7 +151,7 @@ def test_autosaves_are_not_listed_as_review_history(client, draft, version, revi
     client.force_login(reviewer_user)
     _autosave(client, draft, version)
     _autosave(client, draft, version, lock=1, comment="Changed my mind")
-    whys = [entry["why"] for entry in selectors.review_history(review=draft)]
+    whys = [entry.why for entry in selectors.review_history(review=draft)]
     assert Review.AUTOSAVE_REASON not in whys
     assert draft.history.filter(history_change_reason=Review.AUTOSAVE_REASON).count() == 2
 
