@@ -322,6 +322,10 @@ def main() -> None:
 
     if connection.vendor != "postgresql":
         sys.exit("Run this on PostgreSQL: DATABASE_URL=postgres://…")
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # pages are served as deployed (hashed names)
     setup(args.agents, args.teams, args.days)
     report = {} if args.load_only_server else {"in_process": measure_in_process(args.requests)}
     print(json.dumps(report, indent=2), flush=True)
