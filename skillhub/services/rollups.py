@@ -304,8 +304,12 @@ FROM skillhub_runningdirty WHERE kind = %s
                 [table.key],
             )
             cursor.execute("DELETE FROM skillhub_runningdirty WHERE kind = %s", [table.key])
-            done += cursor.rowcount
-            _running_rebuild_changed(cursor, table)
+            marked = cursor.rowcount
+            if marked:
+                _running_rebuild_changed(cursor, table)
+            else:
+                cursor.execute(f"DROP TABLE changed_{table.key}")
+            done += marked
         return done
 
 
@@ -321,6 +325,13 @@ def running_rebuild(*, start: date | None = None) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         _lock_running()
         for table in RUNNING:
+            if start is None:  # everything: no base rows, no key list to join
+                if connection.vendor == "postgresql":
+                    cursor.execute("SET LOCAL work_mem = '64MB'")  # sort a year of day rows in memory
+                cursor.execute(f"DELETE FROM {table.target}")
+                cursor.execute("DELETE FROM skillhub_runningdirty WHERE kind = %s", [table.key])
+                cursor.execute(_running_insert_sql(table, changed=None))
+                continue
             cursor.execute(f"DROP TABLE IF EXISTS changed_{table.key}")
             # Every key with rows from `first`, and every key marked dirty (from its own first day if earlier).
             cursor.execute(
@@ -343,6 +354,8 @@ def _running_rebuild_changed(cursor, table: Running) -> None:
     """Rebuild the running rows of the keys in the temporary table changed_<key> from their first_day: delete them,
     find each key's last row before first_day (the base), insert base + the running sums of the daily rows."""
     key, target, changed = table.key, table.target, f"changed_{table.key}"
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {changed}")  # temporary tables have no statistics: plan for the real count
     cursor.execute(
         f"""
 DELETE FROM {target} WHERE EXISTS (
@@ -358,25 +371,37 @@ UPDATE {changed} SET base_id = (
 )
 """
     )
+    cursor.execute(_running_insert_sql(table, changed=changed))
+    cursor.execute(f"DROP TABLE {changed}")
+
+
+def _running_insert_sql(table: Running, *, changed: str | None) -> str:
+    """INSERT … SELECT of running rows: for the keys of the temporary table `changed` from their first_day on top of
+    their base row, or (None) for every key from its first day."""
+    key, target = table.key, table.target
     columns = ", ".join(AGENT_DAY_COLUMNS)
-    sums = ", ".join(f"SUM(a.{name}) AS {name}" for name in AGENT_DAY_COLUMNS)
-    running = ", ".join(f"COALESCE(b.{name}, 0) + SUM(d.{name}) OVER w" for name in AGENT_DAY_COLUMNS)
-    cursor.execute(
-        f"""
-INSERT INTO {target} ({key}, day, {columns})
-SELECT d.{key}, d.day, {running}
-FROM (
-    SELECT a.{key}, a.day, {sums}
+    # A day's sums fit an integer; summing integers gives bigints (summing bigints would give slow numerics).
+    sums = ", ".join(
+        f"SUM(a.{name}) AS {name}" if name == "qa_score_sum" else f"CAST(SUM(a.{name}) AS INTEGER) AS {name}"
+        for name in AGENT_DAY_COLUMNS
+    )
+    if changed is None:
+        running = ", ".join(f"SUM(d.{name}) OVER w" for name in AGENT_DAY_COLUMNS)
+        source, joins = f"SELECT a.{key}, a.day, {sums} FROM {table.source} a GROUP BY a.{key}, a.day", ""
+    else:
+        running = ", ".join(f"COALESCE(b.{name}, 0) + SUM(d.{name}) OVER w" for name in AGENT_DAY_COLUMNS)
+        source = f"""SELECT a.{key}, a.day, {sums}
     FROM {table.source} a JOIN {changed} c ON c.{key} = a.{key}
     WHERE a.day >= c.first_day
-    GROUP BY a.{key}, a.day
-) d
-JOIN {changed} c ON c.{key} = d.{key}
-LEFT JOIN {target} b ON b.id = c.base_id
+    GROUP BY a.{key}, a.day"""
+        joins = f"JOIN {changed} c ON c.{key} = d.{key} LEFT JOIN {target} b ON b.id = c.base_id"
+    return f"""
+INSERT INTO {target} ({key}, day, {columns})
+SELECT d.{key}, d.day, {running}
+FROM ({source}) d
+{joins}
 WINDOW w AS (PARTITION BY d.{key} ORDER BY d.day)
 """
-    )
-    cursor.execute(f"DROP TABLE {changed}")
 
 
 def derived_rebuild(*, start: date, end: date) -> int:
