@@ -68,6 +68,26 @@ def test_a_rollup_killed_half_way_leaves_the_old_figures_and_the_next_run_is_rig
     assert rollups.AgentRunning.objects.get(agent=agent, day=date(2026, 3, 1)).contacts == 2
 
 
+def test_a_worker_killed_between_the_days_and_the_running_totals_loses_nothing(agent):
+    run_import([row("w1", "W1", agent, "2026-03-01T10:00:00Z")])
+    assert rollups.AgentRunning.objects.get(agent=agent, day=date(2026, 3, 1)).contacts == 1
+    with mock.patch.object(rollup_metrics, "delay"):
+        run_import([row("w2", "W2", agent, "2026-03-01T11:00:00Z")])
+
+    def dies(*args, **kwargs):
+        raise DatabaseError("worker lost before the running totals")
+
+    with mock.patch.object(rollups, "_running_rebuild_changed", side_effect=dies), pytest.raises(DatabaseError):
+        rollups.rollup_pending()
+    # The day is new, the running totals old (never half), and the change is still marked.
+    assert AgentDay.objects.get(agent=agent, day=date(2026, 3, 1)).contacts == 2
+    assert rollups.AgentRunning.objects.get(agent=agent, day=date(2026, 3, 1)).contacts == 1
+    assert rollups.RunningDirty.objects.filter(key_id=agent.pk).exists()
+    rollups.rollup_pending()  # nothing left to roll up; the flush catches up
+    assert rollups.AgentRunning.objects.get(agent=agent, day=date(2026, 3, 1)).contacts == 2
+    assert not rollups.RunningDirty.objects.exists()
+
+
 def test_a_database_error_during_an_import_leaves_nothing_written(agent, monkeypatch):
     monkeypatch.setattr(imports, "CHUNK_ROWS", 2)
     rows = [row(f"d{i}", f"D{i}", agent, f"2026-03-0{i + 1}T10:00:00Z") for i in range(5)]
