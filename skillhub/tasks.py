@@ -32,23 +32,28 @@ def rollup_metrics(
     end: str | None = None,
     last_days: int | None = None,
     full: bool = False,
+    flush: bool = True,
 ) -> dict:
     """Rebuild KPI rollup days.
 
     - no arguments: the days imports and reviews marked (oldest first, DAYS_PER_RUN per run, then requeues);
     - days=[ISO dates]: those days; start/end: that range (one transaction, e.g. a month of a full run);
     - last_days=N: the last N days up to today (the nightly sweep);
-    - full=True: every day with data, fanned out as one task per month.
+    - full=True: every day with data, fanned out as one task per month (flush=False: those leave the running totals
+      marked), then one plain run that flushes them once.
     """
     if full:
         first, last = rollups.contact_day_bounds()
         rollups.rollup_drop_outside(first=first, last=last)
         chunks = list(rollups.month_chunks(first, last)) if first and last else []
         for chunk_start, chunk_end in chunks:
-            rollup_metrics.delay(start=chunk_start.isoformat(), end=chunk_end.isoformat())
+            rollup_metrics.delay(start=chunk_start.isoformat(), end=chunk_end.isoformat(), flush=False)
+        rollup_metrics.delay()  # after the months (in queue order): the marked days, then one running-totals flush
         return {"months": len(chunks)}
     if start or end:
-        result = rollups.rollup_days(start=date.fromisoformat(start or end), end=date.fromisoformat(end or start))
+        result = rollups.rollup_days(
+            start=date.fromisoformat(start or end), end=date.fromisoformat(end or start), flush=flush
+        )
     elif days:
         result = rollups.rollup_day_list(days=[date.fromisoformat(day) for day in days])
     elif last_days:

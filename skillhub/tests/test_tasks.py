@@ -1,5 +1,6 @@
 import time
 from datetime import date, timedelta
+from unittest import mock
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -7,7 +8,8 @@ from django.core.management import call_command
 from django.db import OperationalError
 
 from skillhub.celery import app
-from skillhub.models import AgentDay, RollupMark
+from skillhub.models import AgentDay, AgentRunning, RollupMark, RunningDirty
+from skillhub.services import rollups
 from skillhub.tasks import DAYS_PER_RUN, rollup_metrics
 from skillhub.tests.contact_rows import row, run_import
 
@@ -39,8 +41,13 @@ def test_rollup_task_arguments_rebuild_the_right_days(agent):
     assert set(RollupMark.objects.values_list("day", flat=True)) == {date(2026, 3, 20)}
     assert rollup_metrics.delay(start="2026-03-01", end="2026-03-31").get() == {"days": 31, "rows": 2}
     AgentDay.objects.all().delete()
-    assert rollup_metrics.delay(full=True).get() == {"months": 1}
-    assert AgentDay.objects.count() == 2
+    flushes = []
+    original = rollups.running_flush
+    with mock.patch.object(rollups, "running_flush", side_effect=lambda: flushes.append(1) or original()):
+        assert rollup_metrics.delay(full=True).get() == {"months": 1}
+    assert AgentDay.objects.count() == 2 and flushes == [1]  # the months leave it to one run after them
+    assert AgentRunning.objects.get(agent=agent, day=date(2026, 3, 20)).contacts == 2
+    assert not RunningDirty.objects.exists()
     assert rollup_metrics.delay(last_days=7).get()["days"] == 7
 
 
