@@ -213,34 +213,6 @@ def agent_flags(*, agents: QuerySet[Agent], period: Period) -> dict[int, list[st
     return flags
 
 
-def team_skill_scores(*, teams: QuerySet[Team], period: Period) -> dict[int, dict]:
-    """Per skill id: reviews and mean QA skill score of contacts handled in `teams`."""
-    rows = (
-        AgentSkillDay.objects.filter(team__in=teams.values("pk"), day__range=(period.start, period.end))
-        .values("skill_id")
-        .annotate(reviews=Sum("reviews"), score_sum=Sum("score_sum"))
-    )
-    return {
-        row["skill_id"]: {
-            "reviews": row["reviews"],
-            "score": float(row["score_sum"]) / row["reviews"] if row["reviews"] else None,
-        }
-        for row in rows
-    }
-
-
-def skill_scores(*, agent_ids: list[int], period: Period) -> list[dict]:
-    """Per agent of `agent_ids` and skill: counted reviews and mean QA skill score over `period` (unordered), as
-    metrics.skill_scores_by_agent; literal ids, so the (agent, day) index is read directly."""
-    rows = (
-        AgentSkillDay.objects.filter(agent_id__in=agent_ids, day__range=(period.start, period.end))
-        .values("agent_id", "skill_id")
-        .annotate(reviews=Sum("reviews"), score_sum=Sum("score_sum"))
-        .order_by()
-    )
-    return [{**row, "score": float(row["score_sum"]) / row["reviews"] if row["reviews"] else None} for row in rows]
-
-
 def team_table(*, scope: QuerySet[Team], selected_ids: list[int], period: Period) -> tuple[list[tuple], list[dict]]:
     """The team picker's choices (every team in scope) and the figures of the selected teams (all when none).
 

@@ -167,7 +167,9 @@ def _team_dashboard(request: HttpRequest):
     if export == "skills":
         skills = _skills()
         agent_rows = dash.agent_table(agents=agents, period=period)
-        scores = dash.skill_scores(agent_ids=[row["agent_id"] for row in agent_rows], period=period)
+        scores = metrics.skill_scores_by_agent(
+            agents=[row["agent_id"] for row in agent_rows], start=period.start, end=period.end
+        )
         rows = heatmap_rows(agent_rows=agent_rows, skills=skills, scores=scores)
         header = ["Agent", "Team today"] + [f"{s.name} score" for s in skills] + [f"{s.name} reviews" for s in skills]
         return exports.csv_response(
@@ -191,7 +193,9 @@ def _team_dashboard(request: HttpRequest):
     for row in team_rows:
         row["query"] = filters.with_teams([row["team_id"]])
     skills = _skills()
-    scores = dash.skill_scores(agent_ids=[row["agent_id"] for row in agent_rows], period=period)
+    scores = metrics.skill_scores_by_agent(
+        agents=[row["agent_id"] for row in agent_rows], start=period.start, end=period.end
+    )
     trend_rows = dash.trend(period=period, grain=filters.chart_grain, teams=teams)
     open_disputes = Review.objects.filter(
         team_id__in=[row["team_id"] for row in team_rows], status=Review.Status.DISPUTED, is_calibration=False

@@ -145,13 +145,17 @@ def metrics_by_day(*, agents: QuerySet[Agent], start: date, end: date) -> list[d
     ]
 
 
-def skill_scores_by_agent(*, agents: QuerySet[Agent], start: date, end: date) -> list[dict]:
-    """Per agent and skill: counted reviews, score sum and mean QA skill score over the period."""
+def skill_scores_by_agent(*, agents: QuerySet[Agent] | list[int], start: date, end: date) -> list[dict]:
+    """Per agent and skill (by ids): counted reviews, score sum and mean QA skill score over the period.
+
+    `agents` is a queryset or a list of ids (a literal list lets PostgreSQL read the (agent, day) index directly).
+    """
+    ids = agents if isinstance(agents, list | tuple) else agents.values("pk")
     rows = (
-        AgentSkillDay.objects.filter(day__range=(start, end), agent__in=agents.values("pk"))
+        AgentSkillDay.objects.filter(day__range=(start, end), agent_id__in=ids)
         .values("agent_id", "skill_id")
         .annotate(reviews=Sum("reviews"), score_sum=Sum("score_sum"))
-        .order_by("agent_id", "skill__position", "skill_id")
+        .order_by("agent_id", "skill_id")
     )
     return [
         {

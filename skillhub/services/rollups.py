@@ -204,9 +204,9 @@ def _lock_days(start: date, end: date) -> None:
 
 
 def _lock_running() -> None:
-    """Hold the running totals' lock until the transaction ends: two rollups of different days may change the same
-    agent's running rows, so those rebuilds take turns (each then reads what the other committed). Taken after the
-    day locks, always, so it never deadlocks with them. SQLite: one writer at a time anyway."""
+    """Hold the running totals' lock until the transaction ends: a rollup marking what it changed and a flush (or
+    rebuild) of the running rows take turns, so a flush never deletes a mark it did not rebuild from. Taken after
+    the day locks, always, so it never deadlocks with them. SQLite: one writer at a time anyway."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
@@ -260,10 +260,10 @@ def _rebuild(start: date, end: date, *, running: bool = True) -> int:
 
 
 def _mark_running_dirty(cursor, start: date, end: date) -> None:
-    """Record (in RunningDirty, keeping the earliest day; `WHERE 1 = 1` keeps SQLite's parser from reading the
-    upsert's ON as a join's) the agents and teams whose daily sums in start..end differ
-    from the before_<key> snapshots, then drop the snapshots. Under the running lock, so a flush in progress
-    never loses a mark (this transaction waits for it, and the next flush sees this one's rows)."""
+    """Record in RunningDirty (keeping each key's earliest day) the agents and teams whose daily sums in start..end
+    differ from the before_<key> snapshots, then drop the snapshots. Under the running lock: a flush in progress
+    finishes first, and the next flush sees these marks. (`WHERE 1 = 1` keeps SQLite's parser from reading the
+    upsert's ON as a join's.)"""
     _lock_running()
     for table in RUNNING:
         daily, before = _daily_sums_sql(table), f"before_{table.key}"
