@@ -228,3 +228,23 @@ def test_api_docs_are_served_without_a_cdn(client, agent_user):
     assert '<script src="/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js">' in page
     assert '<script src="/api/docs/?script=">' in page
     assert "<script>" not in page
+
+
+API_LISTS = ["/api/v1/reviews/", "/api/v1/teams/", "/api/v1/agents/", "/api/v1/coaching-plans/"]
+
+
+@pytest.mark.parametrize("who", ["agent_user", "lead_user"])
+@pytest.mark.parametrize("url", API_LISTS)
+def test_the_browsable_api_shows_no_names_outside_the_callers_scope(
+    client, request, other_agent, partner_team, url, who
+):
+    """Filter forms and HTML forms would list every related object (teams, agents, users) as choices."""
+    other_agent.user.first_name, other_agent.user.last_name = "Zebedee", "Outofscope"
+    other_agent.user.save()
+    partner_team.name = "Faraway Partner Team"
+    partner_team.save()
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(url, HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Outofscope" not in page and "Faraway Partner Team" not in page
