@@ -123,8 +123,9 @@ class CriterionForm(forms.Form):
     guidance = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     weight = forms.DecimalField(min_value=0.01, max_digits=5, decimal_places=2, initial=1)
     scale = forms.ChoiceField(choices=Criterion.Scale.choices, initial=Criterion.Scale.YES_NO)
-    scale_min = forms.IntegerField(initial=1, required=False, label="Lowest point")
-    scale_max = forms.IntegerField(initial=4, required=False, label="Highest point")
+    # The model keeps the points as small integers.
+    scale_min = forms.IntegerField(initial=1, required=False, min_value=-100, max_value=100, label="Lowest point")
+    scale_max = forms.IntegerField(initial=4, required=False, min_value=-100, max_value=100, label="Highest point")
     point_labels = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -170,7 +171,11 @@ class SamplingForm(forms.Form):
         min_value=1, max_value=5, required=False, label="Only CSAT at most", help_text="e.g. 2 for unhappy customers"
     )
     min_handle_seconds = forms.IntegerField(
-        min_value=0, required=False, label="Only handle time at least (s)", help_text="e.g. 900 for long contacts"
+        min_value=0,
+        max_value=86_400,
+        required=False,
+        label="Only handle time at least (s)",
+        help_text="e.g. 900 for long contacts",
     )
     seed = forms.IntegerField(
         min_value=0,

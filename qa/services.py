@@ -245,6 +245,9 @@ def review_create(
         raise ValidationError({"version": "No published scorecard version to review with."})
     if version.status == ScorecardVersion.Status.RETIRED:
         raise ValidationError({"version": "This version is retired; use the published one."})
+    if version.status != ScorecardVersion.Status.PUBLISHED:
+        # A review freezes its version: a draft with a review could be neither edited nor replaced.
+        raise ValidationError({"version": "This version is a draft; publish it first or use the published one."})
     if reviewer is not None and reviewer.pk == contact.agent.user_id:
         raise ValidationError({"reviewer": "A reviewer cannot review their own work."})
     if not is_calibration and Review.objects.filter(contact=contact, is_calibration=False).exists():

@@ -99,3 +99,13 @@ def test_scorecard_templates_api_lists_versions_with_criteria(api, reviewer_user
     assert set(CORE) <= {c["skill"] for c in criteria}
     assert any(c["critical"] for c in criteria)
     assert {"phone", "email", "chat", "social"} <= {ch for c in criteria for ch in c["channels"]}
+
+
+def test_api_refuses_to_pin_a_review_to_a_draft_version(api, version, contact, reviewer_user):
+    from qa import services
+
+    draft = services.version_copy(version=version, user=reviewer_user)
+    api.force_authenticate(reviewer_user)
+    response = api.post("/api/v1/reviews/", {"contact": contact.external_id, "version": draft.pk}, format="json")
+    assert response.status_code == 400 and "version" in response.json()
+    assert not draft.reviews.exists()

@@ -374,3 +374,41 @@ def test_agent_list_shows_team_and_agent_scores_with_n(client, version, agent, t
     response = client.get(reverse("qa:agent-list"))
     assert response.context["teams"][0]["ci"].n == 3
     assert b"n = 3" in response.content
+
+
+def test_out_of_range_numbers_in_builder_and_sampling_forms_are_form_errors(client, qa_lead, team):
+    from qa.models import SamplingRun, ScorecardTemplate
+    from skillhub.models import Skill
+
+    client.force_login(qa_lead)
+    client.post(reverse("qa:template-list"), {"name": "Huge points", "description": ""})
+    version = ScorecardTemplate.objects.get(name="Huge points").versions.get()
+    client.post(reverse("qa:section-create", args=[version.pk]), {"title": "Opening"})
+    criterion = {
+        "section": version.sections.get().pk,
+        "skill": Skill.objects.get(code="empathy").pk,
+        "text": "Warm greeting",
+        "weight": "1",
+        "scale": "points",
+        "scale_min": 10**20,
+        "scale_max": 10**20 + 1,
+        "point_labels": "low\nhigh",
+    }
+    response = client.post(reverse("qa:criterion-create", args=[version.pk]), criterion)
+    assert response.status_code == 400 and not version.sections.get().criteria.exists()
+    today = timezone.localdate()
+    sampling = {"teams": [team.pk], "period_start": today, "period_end": today, "per_agent": 2}
+    response = client.post(reverse("qa:sampling"), {**sampling, "min_handle_seconds": 10**20})
+    assert response.status_code == 400 and not SamplingRun.objects.exists()
+
+
+def test_a_reviewer_who_is_not_a_qa_lead_cannot_sample(client, reviewer_user, team):
+    from qa.models import SamplingRun
+
+    client.force_login(reviewer_user)
+    today = timezone.localdate()
+    response = client.post(
+        reverse("qa:sampling"),
+        {"teams": [team.pk], "period_start": today - timedelta(days=6), "period_end": today, "per_agent": 2},
+    )
+    assert response.status_code == 403 and not SamplingRun.objects.exists()
