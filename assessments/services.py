@@ -146,9 +146,16 @@ def candidate_create(
     return candidate
 
 
+def _lock_stage(candidate: Candidate) -> None:
+    """Lock the candidate's row until the transaction ends and read its stage from it, so two moves or decisions
+    at once (a double click) take turns and the second sees the first's outcome."""
+    candidate.stage = Candidate.objects.select_for_update().values_list("stage", flat=True).get(pk=candidate.pk)
+
+
 @transaction.atomic
 def candidate_move(*, candidate: Candidate, to_stage: str, moved_by: User, note: str = "") -> Candidate:
     """Move a candidate to another assessment stage of their requisition (hiring and rejecting are decisions)."""
+    _lock_stage(candidate)
     if candidate.stage in (Stage.HIRED, Stage.REJECTED):
         raise ValidationError(f"{candidate} has a decision ({candidate.get_stage_display()}); they cannot move.")
     if to_stage not in candidate.requisition.stages:
@@ -172,6 +179,7 @@ def candidate_move(*, candidate: Candidate, to_stage: str, moved_by: User, note:
 def candidate_reject(*, candidate: Candidate, decided_by: User, reasons: str) -> Candidate:
     if not reasons.strip():
         raise ValidationError({"reasons": "Record the reasons for the decision."})
+    _lock_stage(candidate)
     if candidate.stage in (Stage.HIRED, Stage.REJECTED):
         raise ValidationError(f"{candidate} already has a decision.")
     StageMove.objects.create(
@@ -205,6 +213,7 @@ def candidate_hire(
 
     if not reasons.strip():
         raise ValidationError({"reasons": "Record the reasons for the decision."})
+    _lock_stage(candidate)
     if candidate.stage in (Stage.HIRED, Stage.REJECTED):
         raise ValidationError(f"{candidate} already has a decision.")
     if Agent.objects.filter(employee_id=employee_id).exists():

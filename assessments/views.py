@@ -25,7 +25,7 @@ from assessments.models import (
 )
 from assessments.readability import flesch_reading_ease, reading_ease_label
 from skillhub import roles
-from skillhub.views import int_param, require_role
+from skillhub.views import add_service_errors, int_param, require_role
 
 hiring_only = require_role(roles.HIRING_MANAGER)
 
@@ -60,7 +60,7 @@ def requisition_create(request: HttpRequest) -> HttpResponse:
                 created_by=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Requisition “{requisition}” opened.")
             return redirect("assessments:requisition-board", pk=requisition.pk)
@@ -96,7 +96,7 @@ def requisition_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 description=data["description"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Requisition saved.")
             return redirect("assessments:requisition-board", pk=requisition.pk)
@@ -176,7 +176,7 @@ def candidate_create(request: HttpRequest, pk: int) -> HttpResponse:
                 created_by=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{candidate} added at {candidate.get_stage_display()}.")
             return redirect("assessments:candidate-detail", pk=candidate.pk)
@@ -333,7 +333,7 @@ def candidate_hire(request: HttpRequest, pk: int) -> HttpResponse:
                 channels=data["channels"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, f"{candidate} is hired: agent {agent.employee_id} in {agent.team}, with their baseline kept."

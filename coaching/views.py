@@ -19,18 +19,10 @@ from coaching.models import Activity, CoachingPlan, Suggestion
 from coaching.status import GoalStatus
 from qa.models import COUNTED_STATUSES, Review
 from skillhub import roles
-from skillhub.views import int_param, login_required, require_role
+from skillhub.views import add_service_errors, int_param, login_required, require_role
 
 lead_only = require_role(roles.OPS_LEAD)
 plan_readers = require_role(roles.OPS_LEAD, roles.AGENT)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _goal_rows(plan: CoachingPlan) -> tuple[list[dict], list[dict]]:
@@ -147,7 +139,7 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             goal = services.goal_create(plan=plan, created_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -181,7 +173,7 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.goal_update(goal=goal, updated_by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Goal updated.")
                 return redirect("coaching:plan-detail", pk=goal.plan_id)
@@ -211,7 +203,7 @@ def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.plan_activity_assign(plan=plan, assigned_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Activity assigned.")
             return redirect("coaching:plan-detail", pk=plan.pk)
@@ -228,7 +220,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 assignment=assignment, user=request.user, answer=form.cleaned_data.get("answer")
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"“{assignment.activity}” marked done.")
             return redirect("coaching:plan-detail", pk=assignment.plan_id)
@@ -248,7 +240,7 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.session_create(plan=plan, coach=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Session recorded; the agent will see it on their plan.")
             return redirect("coaching:plan-detail", pk=plan.pk)
@@ -321,7 +313,7 @@ def _activity_form(request: HttpRequest, activity: Activity | None) -> HttpRespo
             else:
                 services.activity_update(activity=activity, **form.service_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Catalogue saved.")
             return redirect("coaching:activity-list")
@@ -428,7 +420,7 @@ def suggestion_accept(request: HttpRequest, pk: int) -> HttpResponse:
                 use_mentor=form.cleaned_data["mentor"] is not None,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Goal added to {suggestion.agent}'s plan.")
             return redirect("coaching:plan-detail", pk=goal.plan_id)

@@ -1,6 +1,6 @@
 from functools import wraps
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +17,16 @@ LANDING = [
     (roles.HIRING_MANAGER, "assessments:requisition-list"),
     (roles.AGENT, "skillhub:my-dashboard"),
 ]
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the field it names when the form has it, else on the form
+    (a service may name a field the form does not show, e.g. the email of a candidate being hired)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 def landing_url_for(user) -> str:

@@ -528,3 +528,30 @@ def test_rating_save_answers_hostile_scores_and_evidence_with_an_error(client, c
         reverse("assessments:interview-submit", args=[interview.pk]), {"items": [key], f"score-{key}": "²"}
     )
     assert submit.status_code == 302
+
+
+def test_hiring_a_candidate_whose_email_an_agent_already_has_is_a_form_error(client, candidate, hiring_user, team):
+    from skillhub.tests.factories import AgentFactory
+
+    AgentFactory(email=candidate.email)  # e.g. an internal candidate
+    score(candidate=candidate, user=hiring_user)
+    client.force_login(hiring_user)
+    response = client.post(
+        reverse("assessments:candidate-hire", args=[candidate.pk]),
+        {"reasons": "Great", "team": team.pk, "start_date": "2026-02-02", "employee_id": "H10", "channels": ["email"]},
+    )
+    assert response.status_code == 400 and b"already has this email address" in response.content
+    candidate.refresh_from_db()
+    assert candidate.stage != "hired"
+
+
+def test_a_second_decision_on_a_stale_candidate_is_refused(candidate, hiring_user):
+    from django.core.exceptions import ValidationError
+
+    stale = Candidate.objects.get(pk=candidate.pk)
+    services.candidate_reject(candidate=candidate, decided_by=hiring_user, reasons="Not now")
+    with pytest.raises(ValidationError):
+        services.candidate_reject(candidate=stale, decided_by=hiring_user, reasons="Double click")
+    with pytest.raises(ValidationError):
+        services.candidate_move(candidate=stale, to_stage=stale.requisition.stages[-1], moved_by=hiring_user)
+    assert candidate.moves.filter(to_stage="rejected").count() == 1
