@@ -15,7 +15,8 @@ class CoachingReader(permissions.IsAuthenticated):
 
 
 class CoachingPlanFilter(filters.FilterSet):
-    team = filters.NumberFilter(field_name="agent__team")
+    # Bounded: a number past a database integer would reach the query and fail there.
+    team = filters.NumberFilter(field_name="agent__team", min_value=1, max_value=2**53)
     goal_status = filters.CharFilter(field_name="goals__status", distinct=True)
 
     class Meta:

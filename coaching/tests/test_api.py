@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from coaching.status import GoalStatus
 from coaching.tests.factories import GoalFactory, PlanActivityFactory, PlanFactory, SessionFactory
-from skillhub.tests.factories import AgentFactory
+from skillhub.tests.factories import AgentFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +42,17 @@ def test_lead_lists_plans_of_own_teams_and_filters_by_status(client, lead_user, 
     assert client.get(reverse("coaching-plan-list")).json()["count"] == 1
     assert client.get(reverse("coaching-plan-list"), {"goal_status": "missed"}).json()["count"] == 0
     assert client.get(reverse("coaching-plan-detail", args=[plan.pk])).status_code == 200
+
+
+def test_lead_filters_plans_by_team_and_a_bad_team_id_is_a_400(client, lead_user, plan, team):
+    other_team = TeamFactory(vendor=team.vendor)
+    other_team.leads.add(lead_user)
+    PlanFactory(agent=AgentFactory(team=other_team))
+    client.force_login(lead_user)
+    assert client.get(reverse("coaching-plan-list")).json()["count"] == 2
+    filtered = client.get(reverse("coaching-plan-list"), {"team": team.pk}).json()
+    assert [row["id"] for row in filtered["results"]] == [plan.pk]
+    assert client.get(reverse("coaching-plan-list"), {"team": "9" * 25}).status_code == 400
 
 
 @pytest.mark.parametrize("user_fixture", ["hiring_user", "reviewer_user"])
