@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from skillhub import roles
 from skillhub.api.parsers import BulkJSONParser, RequestTooLarge
 from skillhub.models import Agent, Contact, Team, Vendor
+from skillhub.models.contacts import YEARS
 from skillhub.selectors import metrics
 from skillhub.selectors.scope import agents_for_user, teams_for_user, vendors_for_user
 from skillhub.services import imports
@@ -23,6 +24,9 @@ class PeriodSerializer(serializers.Serializer):
     vendor = serializers.CharField(required=False, help_text="Only this vendor's teams (by name)")
 
     def validate(self, attrs):
+        for name in ("start", "end"):
+            if not YEARS[0] <= attrs[name].year <= YEARS[1]:
+                raise serializers.ValidationError({name: [f"Pick a day between {YEARS[0]} and {YEARS[1]}."]})
         if attrs["end"] < attrs["start"]:
             raise serializers.ValidationError({"end": ["The end must not be before the start."]})
         if (attrs["end"] - attrs["start"]).days > 3 * 366:

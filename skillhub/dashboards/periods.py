@@ -7,6 +7,8 @@ from urllib.parse import urlencode
 from django import forms
 from django.utils import timezone
 
+from skillhub.models.contacts import YEARS
+
 PRESETS = [(7, "Last 7 days"), (30, "Last 30 days"), (90, "Last 90 days"), (365, "Last year")]
 DEFAULT_PRESET = 30
 MAX_DAYS = 2 * 366
@@ -63,6 +65,8 @@ class PeriodForm(forms.Form):
         if start or end:
             if not (start and end):
                 raise forms.ValidationError("Give both a start and an end day, or pick a preset.")
+            if not (YEARS[0] <= start.year <= YEARS[1] and YEARS[0] <= end.year <= YEARS[1]):
+                raise forms.ValidationError(f"Pick days between {YEARS[0]} and {YEARS[1]}.")
             if end < start:
                 self.add_error("end", "The end must not be before the start.")
             elif (end - start).days + 1 > MAX_DAYS:

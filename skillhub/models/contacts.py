@@ -3,6 +3,10 @@ from datetime import date, datetime
 from django.db import models
 from django.utils import timezone
 
+# Days outside these years are typos (and would overflow date arithmetic near year 1 or 9999): imports refuse them
+# in contacts, the dashboards and the metrics API in periods.
+YEARS = (1970, 2100)
+
 
 class Channel(models.TextChoices):
     PHONE = "phone", "Phone"

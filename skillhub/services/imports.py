@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from skillhub.models import Agent, Channel, Contact, Team, TeamMembership
+from skillhub.models.contacts import YEARS
 from skillhub.services.rollups import rollup_enqueue, rollup_mark
 
 FIELDS = [
@@ -78,7 +79,6 @@ MAX_REPORTED_ERRORS = 10_000
 MAX_SECONDS = 24 * 3600
 MAX_LINE_CHARS = 1_048_576  # a physical line of the file; a longer one is not a contact export
 MAX_TRANSCRIPT_CHARS = 100_000  # below csv's field limit (131,072), so a long transcript is a row error
-YEARS = (1970, 2100)  # started_at outside these is a typo (and would overflow date arithmetic near year 1 or 9999)
 TRUE_WORDS = {"1", "true", "t", "yes", "y"}
 FALSE_WORDS = {"0", "false", "f", "no", "n"}
 CHANNELS = frozenset(Channel.values)

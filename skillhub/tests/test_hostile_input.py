@@ -321,3 +321,19 @@ def test_int_param_takes_only_ascii_digits_that_fit_a_database_id():
         None,
         None,
     ]
+
+
+@pytest.mark.parametrize("start,end", [("0001-01-01", "0001-01-05"), ("9999-12-25", "9999-12-31")])
+def test_dashboard_and_metrics_periods_near_the_ends_of_the_calendar_are_refused(client, lead_user, agent, start, end):
+    client.force_login(lead_user)
+    for url in (
+        reverse("skillhub:team-dashboard"),
+        reverse("skillhub:vendor-comparison"),
+        reverse("skillhub:agent-dashboard", args=[agent.pk]),
+    ):
+        for grain in ("day", "week"):
+            response = client.get(url, {"start": start, "end": end, "grain": grain})
+            assert response.status_code in (200, 400), url
+            assert b"Pick days between 1970 and 2100" in response.content, url
+    api = client.get(reverse("metrics-teams"), {"start": start, "end": end})
+    assert api.status_code == 400 and "start" in api.json()
