@@ -17,7 +17,10 @@ from django.utils.safestring import mark_safe
 
 from assessments.models import Stage
 from assessments.selectors import requisitions_for_user
-from qa.models import COUNTED_STATUSES, Review
+from coaching.kpis import KPI_INFO
+from coaching.status import GoalStatus
+from qa import selectors as qa_selectors
+from qa.models import Review
 from skillhub import roles
 from skillhub.models import Agent, Skill, Team, Vendor
 from skillhub.selectors import metrics
@@ -49,15 +52,6 @@ AGENT_COLUMNS = [
 ]
 TEAM_COLUMNS = [("Team", "team_name"), ("Vendor", "vendor_name")] + AGENT_COLUMNS[2:]
 VENDOR_COLUMNS = [("Vendor", "vendor_name"), ("Kind", "vendor_kind")] + AGENT_COLUMNS[2:]
-# Coaching goal KPIs → the dashboard figure they measure.
-GOAL_KPI_KEYS = {
-    "fcr": "fcr_pct",
-    "csat": "csat_pct",
-    "ces": "ces_avg",
-    "nps": "nps",
-    "aht": "aht_seconds",
-    "qa": "qa_score",
-}
 TREND_COLUMNS = [("Period start", "bucket")] + AGENT_COLUMNS[2:]
 
 
@@ -345,7 +339,7 @@ def _agent_dashboard(request: HttpRequest, agent: Agent):
     skill_rows = [{"skill": skill, **(data["skills"].get(skill.pk) or {"own": None, "team": None})} for skill in skills]
     flags = dash.agent_flags(agents=agent_qs, period=period).get(agent.pk, [])
     reviews = list(
-        Review.objects.filter(agent=agent, status__in=COUNTED_STATUSES, is_calibration=False, score__isnull=False)
+        qa_selectors.counted_for_agent(agent=agent)
         .select_related("contact", "reviewer")
         .order_by("-submitted_at", "-pk")[:5]
     )
@@ -354,8 +348,8 @@ def _agent_dashboard(request: HttpRequest, agent: Agent):
     cards = kpi_cards(now=own, before=before, team=team)
     open_goals = {}
     for goal in goals:  # the open goal due first, per KPI, shown on that KPI's card
-        if goal.status in ("on_track", "at_risk"):
-            open_goals.setdefault(GOAL_KPI_KEYS.get(goal.kpi), goal)
+        if goal.status in (GoalStatus.ON_TRACK, GoalStatus.AT_RISK):
+            open_goals.setdefault(KPI_INFO[goal.kpi].figure, goal)
     for card in cards:
         card["goal"] = open_goals.get(card["kpi"].key)
     context = {
@@ -380,10 +374,6 @@ def _agent_dashboard(request: HttpRequest, agent: Agent):
         "goals": goals,
     }
     return context
-
-
-def _range(filters: Filters) -> dict:
-    return {"start": filters.period.start, "end": filters.period.end}
 
 
 @require_role(roles.OPS_LEAD, roles.AGENT)

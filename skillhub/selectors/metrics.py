@@ -16,17 +16,6 @@ from skillhub.models import Agent, AgentDay, AgentSkillDay, Team, TeamDay, Vendo
 from skillhub.models.rollups import ROLLUP_COUNTS
 
 COUNT_FIELDS = list(ROLLUP_COUNTS)
-FIGURE_FIELDS = [
-    "fcr_pct",
-    "csat_pct",
-    "csat_avg",
-    "ces_avg",
-    "nps",
-    "aht_seconds",
-    "acw_seconds",
-    "qa_score",
-    "qa_reviews",
-]
 _SUMS = {f"sum_{name}": Sum(name) for name in COUNT_FIELDS}
 
 

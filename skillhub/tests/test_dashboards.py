@@ -81,6 +81,22 @@ def test_vendor_comparison_figures_equal_the_metrics_api(client, admin_user, dat
     assert partner["against_in_house"] is not None
 
 
+def test_a_lead_sees_a_vendors_figures_of_their_own_teams_only(client, lead_user, team):
+    sister = TeamFactory(vendor=team.vendor)  # same vendor, not the lead's
+    mine, theirs = AgentFactory(team=team), AgentFactory(team=sister)
+    fill_rollups(agents=[mine, theirs], start=START, end=END)
+    own_contacts = sum(AgentDay.objects.filter(team=team).values_list("contacts", flat=True))
+    assert own_contacts < sum(AgentDay.objects.values_list("contacts", flat=True))
+    client.force_login(lead_user)
+    (api_row,) = _api(client, "vendors")
+    assert api_row["contacts"] == own_contacts
+    (page_row,) = client.get(reverse("skillhub:vendor-comparison"), PERIOD).context["vendor_rows"]
+    assert page_row["contacts"] == own_contacts
+    export = client.get(reverse("skillhub:vendor-comparison"), {**PERIOD, "export": "vendors"})
+    header, row = list(csv.reader(io.StringIO(export.content.decode())))
+    assert int(row[header.index("Contacts")]) == own_contacts
+
+
 def test_agent_dashboard_figures_equal_the_metrics_api(client, agent_user, agent, team):
     fill_rollups(agents=[agent], start=END - timedelta(days=59), end=END)
     client.force_login(agent_user)
