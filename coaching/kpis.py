@@ -69,6 +69,17 @@ KPI_INFO: dict[str, KpiInfo] = {
 }
 
 
+def target_range(kpi: str) -> tuple[float, float]:
+    """The values a target of `kpi` can take: its figure's scale."""
+    if kpi == Kpi.NPS:
+        return -100.0, 100.0
+    if kpi == Kpi.CES:
+        return 1.0, float(settings.CES_SCALE_MAX)
+    if kpi == Kpi.AHT:
+        return 1.0, 86_400.0
+    return 0.0, 100.0  # percentages and QA scores
+
+
 def lower_is_better(kpi: str) -> bool:
     """AHT always; CES by default (the CES_LOWER_IS_BETTER setting); every other KPI is higher-is-better."""
     if kpi == Kpi.AHT:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaching import selectors
-from coaching.kpis import KPI_INFO, Kpi, format_value, meets
+from coaching.kpis import KPI_INFO, Kpi, format_value, meets, target_range
 from coaching.models import (
     Activity,
     CoachingPlan,
@@ -62,6 +62,12 @@ def _apply_measure(*, goal: Goal, measure: selectors.Measure, today: date) -> No
 
 
 @transaction.atomic
+def _check_target(kpi: str, value: float, *, field: str = "target") -> None:
+    low, high = target_range(kpi)
+    if not low <= float(value) <= high:
+        raise ValidationError({field: f"A {Kpi(kpi).label} target is between {low:g} and {high:g}."})
+
+
 def goal_create(
     *,
     plan: CoachingPlan,
@@ -83,6 +89,7 @@ def goal_create(
         raise ValidationError({"kpi": "Unknown KPI."})
     if target is None:
         raise ValidationError({"target": "Set a target."})
+    _check_target(kpi, target)
     if due_date <= today:
         raise ValidationError({"due_date": "The due date must be after today."})
     if not 1 <= window_days <= 366:
@@ -143,6 +150,7 @@ def goal_update(
 ) -> Goal:
     """Change the target, due date or note; the baseline stays as measured. Status is recomputed at once."""
     today = today or timezone.localdate()
+    _check_target(goal.kpi, target)
     if due_date < goal.start_date:
         raise ValidationError({"due_date": "The due date cannot be before the goal was set."})
     before = {"target": goal.target, "due_date": goal.due_date.isoformat()}
@@ -364,6 +372,7 @@ def kpi_target_set(*, team: Team, kpi: str, value: float | None, updated_by: Use
     if value is None:
         KpiTarget.objects.filter(team=team, kpi=kpi).delete()
         return None
+    _check_target(kpi, value, field="value")
     target, _ = KpiTarget.objects.update_or_create(
         team=team, kpi=kpi, defaults={"value": float(value), "updated_by": updated_by}
     )

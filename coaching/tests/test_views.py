@@ -176,6 +176,23 @@ def test_goal_form_re_renders_with_errors(client, lead_user, plan):
     assert response.status_code == 200 and "due date must be after today" in response.content.decode()
 
 
+@pytest.mark.parametrize("kpi,target", [("fcr", "150"), ("nps", "-101"), ("aht", "1e300"), ("ces", "0")])
+def test_a_target_off_the_kpis_scale_is_a_form_error(client, lead_user, plan, kpi, target):
+    client.force_login(lead_user)
+    response = client.post(
+        reverse("coaching:goal-create", args=[plan.pk]),
+        {
+            "skill": skill().pk,
+            "kpi": kpi,
+            "target": target,
+            "window_days": "28",
+            "due_date": (TODAY + timedelta(days=40)).isoformat(),
+        },
+    )
+    assert response.status_code == 200 and "target is between" in response.content.decode()
+    assert not Goal.objects.exists()
+
+
 def test_lead_edits_and_deletes_a_goal(client, lead_user, plan):
     goal = GoalFactory(plan=plan)
     client.force_login(lead_user)
