@@ -41,20 +41,19 @@ class _Bounds:
     """SQL pieces reading running totals (AgentRunning, TeamRunning) at the bounds of `periods`.
 
     Each period's sums are the latest running row on or before its end minus the latest before its start: one
-    correlated lookup per bound and key (`lookups`, selected in a subquery aliased k over `outer`), joined back by
-    id (`joins`); `diff(period, name)` is the period's sum of count `name`.
+    index lookup per bound and key, a LATERAL join on `outer` (`joins`) that brings the whole row, so it is not
+    fetched again by id; `diff(period, name)` is the period's sum of count `name`.
     """
 
     def __init__(self, periods: list[Period], *, target: str, key: str, outer: str):
         days = sorted({p.end for p in periods} | {p.start - timedelta(days=1) for p in periods})
         self.alias = {day: f"x{n}" for n, day in enumerate(days)}
         self.params = days
-        self.lookups = ", ".join(
-            f"(SELECT r.id FROM {target} r WHERE r.{key} = {outer}.id AND r.day <= %s "
-            f"ORDER BY r.day DESC LIMIT 1) AS {name}"
+        self.joins = " ".join(
+            f"LEFT JOIN LATERAL (SELECT * FROM {target} r WHERE r.{key} = {outer}.id AND r.day <= %s "
+            f"ORDER BY r.day DESC LIMIT 1) {name} ON TRUE"
             for name in self.alias.values()
         )
-        self.joins = " ".join(f"LEFT JOIN {target} {name} ON {name}.id = k.{name}" for name in self.alias.values())
 
     def diff(self, period: Period, name: str) -> str:
         end, before = self.alias[period.end], self.alias[period.start - timedelta(days=1)]
@@ -78,7 +77,7 @@ def team_sums(*, team_ids: list[int], periods: dict[str, Period], group: str) ->
     team_id, team_name, vendor_id, vendor_name, vendor_kind), per vendor (`"vendor"`: vendor_id, vendor_name,
     vendor_kind) or all together (`"all"`: one row). Counts are keyed `<label>__<count>`. One query, whatever the
     periods' length: a few index lookups per team."""
-    bounds = _Bounds(list(periods.values()), target="skillhub_teamrunning", key="team_id", outer="t")
+    bounds = _Bounds(list(periods.values()), target="skillhub_teamrunning", key="team_id", outer="k")
     sums = ", ".join(
         f"{_sum(bounds.diff(p, name), name)} AS {label}__{name}"
         for label, p in periods.items()
@@ -98,11 +97,10 @@ def team_sums(*, team_ids: list[int], periods: dict[str, Period], group: str) ->
     placeholders = ", ".join(["%s"] * len(ids))
     sql = f"""
 SELECT {heads[group]}{sums}
-FROM (
-    SELECT t.id, t.name, t.vendor_id, {bounds.lookups} FROM skillhub_team t WHERE t.id IN ({placeholders})
-) k
+FROM skillhub_team k
 JOIN skillhub_vendor v ON v.id = k.vendor_id
 {bounds.joins}
+WHERE k.id IN ({placeholders})
 {tails[group]}
 """
     return _fetch(sql, [*bounds.params, *ids])
@@ -243,7 +241,7 @@ def agent_table(*, agents: QuerySet[Agent], period: Period) -> list[dict]:
     periods before it.
     """
     periods = [period.previous(step) for step in range(FLAG_PERIODS)]
-    bounds = _Bounds(periods, target="skillhub_agentrunning", key="agent_id", outer="a")
+    bounds = _Bounds(periods, target="skillhub_agentrunning", key="agent_id", outer="k")
     diff = bounds.diff
     columns = [f"{diff(period, name)} AS {name}" for name in metrics.COUNT_FIELDS]
     for step, p in enumerate(periods[1:], start=1):
@@ -259,12 +257,11 @@ def agent_table(*, agents: QuerySet[Agent], period: Period) -> list[dict]:
         return []
     sql = f"""
 SELECT k.id, u.first_name, u.last_name, k.team_id, t.name, {", ".join(columns)}
-FROM (
-    SELECT a.id, a.user_id, a.team_id, {bounds.lookups} FROM skillhub_agent a WHERE a.id IN ({roster})
-) k
+FROM skillhub_agent k
 JOIN skillhub_user u ON u.id = k.user_id
 LEFT JOIN skillhub_team t ON t.id = k.team_id
 {bounds.joins}
+WHERE k.id IN ({roster})
 ORDER BY u.last_name, u.first_name, k.id
 """
     fetched = _fetch(sql, [*bounds.params, *roster_params])

@@ -105,7 +105,8 @@ def _team_scope(request: HttpRequest):
     # The scope resolved to literal ids once (from the query above), so the rollup queries use their indexes.
     team_ids = filters.team_ids or [pk for pk, _, _ in choices]
     teams = team_ids
-    agents = agents_for_user(user=request.user).filter(team_id__in=team_ids)
+    # The teams are the user's scope (or checked against it), so their agents need no second scope subquery.
+    agents = Agent.objects.filter(team_id__in=team_ids)
     team_rows = [row for row in team_rows if not filters.team_ids or row["team_id"] in filters.team_ids]
     return form, filters, choices, team_rows, teams, agents
 
