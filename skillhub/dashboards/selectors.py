@@ -211,13 +211,14 @@ def agent_flags(*, agents: QuerySet[Agent], period: Period) -> dict[int, list[st
     return flags
 
 
-def team_table(*, scope: QuerySet[Team], selected_ids: list[int], period: Period) -> tuple[list[tuple], list[dict]]:
-    """The team picker's choices (every team in scope) and the figures of the selected teams (all when none).
+def team_table(*, scope: list[tuple], selected_ids: list[int], period: Period) -> tuple[list[tuple], list[dict]]:
+    """The team picker's choices (every team in `scope`: (id, name, vendor name, …) tuples, the user's scope resolved
+    by the caller) and the figures of the selected teams (all when none).
 
-    Two queries: the scope resolved to ids first, so the figures query reads the (team, day) index with literal ids.
-    Rows are as metrics.metrics_by_team rows; contacts count for the team that handled them.
+    One query, reading the running totals with literal team ids. Rows are as metrics.metrics_by_team rows; contacts
+    count for the team that handled them.
     """
-    choices = list(scope.order_by("vendor__name", "name", "pk").values_list("pk", "name", "vendor__name"))
+    choices = [(pk, name, vendor_name) for pk, name, vendor_name, *_ in scope]
     ids = [pk for pk, _, _ in choices if not selected_ids or pk in selected_ids]
     if not ids:
         return choices, []

@@ -89,7 +89,7 @@ def _skills() -> list[Skill]:
 
 def _team_scope(request: HttpRequest):
     """(form, filters, team choices, team rows, selected teams, their agents) of the team dashboard's GET."""
-    scope = teams_for_user(user=request.user)
+    scope = _scope_teams(request)
     # The choices come with the figures of the selected teams in one query; the form is bound to them afterwards.
     params = request.GET.copy()
     params.pop("export", None)
@@ -114,16 +114,21 @@ def _team_scope(request: HttpRequest):
 def _page(request: HttpRequest, *, name: str, title: str, build, key: str = "") -> HttpResponse:
     """Render dashboard `name`: `build()` gives its context (or a CSV response for `?export=`).
 
-    The rendered body is cached for DASHBOARD_CACHE_SECONDS per user, page and filters (the rollups themselves are
-    rebuilt every few minutes, so a minute of staleness changes nothing a reader can tell); base.html with its
-    per-request CSRF token and CSP nonce is rendered each time around it.
+    The rendered body is cached for DASHBOARD_CACHE_SECONDS per user, page, filters and what the user may see (the
+    rollups themselves are rebuilt every few minutes, so a minute of staleness changes nothing a reader can tell);
+    base.html with its per-request CSRF token and CSP nonce is rendered each time around it. The key holds the
+    user's roles and the teams in their scope (one query), so a lead taken off a team, or a user losing a role, never
+    gets a body drawn with the old access.
     """
     seconds = settings.DASHBOARD_CACHE_SECONDS
     exporting = "export" in request.GET
     cache_key = None
     if seconds and not exporting:
         params = urlencode(sorted(request.GET.lists()), doseq=True)
-        digest = hashlib.sha256(f"{name}|{key}|{request.user.pk}|{params}|{timezone.localdate()}".encode()).hexdigest()
+        access = _access_fingerprint(request)
+        digest = hashlib.sha256(
+            f"{name}|{key}|{request.user.pk}|{access}|{params}|{timezone.localdate()}".encode()
+        ).hexdigest()
         cache_key = f"dashboards:page:{digest}"
         body = cache.get(cache_key)
         if body is not None:
@@ -135,6 +140,20 @@ def _page(request: HttpRequest, *, name: str, title: str, build, key: str = "") 
     if cache_key:
         cache.set(cache_key, body, seconds)
     return render(request, "skillhub/dashboard_page.html", {"body": mark_safe(body), "page_title": title})
+
+
+def _scope_teams(request: HttpRequest) -> list[tuple[int, str, str, str]]:
+    """(id, name, vendor name, vendor kind) of the teams in the user's scope, by vendor and name: one query, kept on
+    the request (the cache key, the team picker and the vendor page share it)."""
+    if not hasattr(request, "_dashboard_scope"):
+        teams = teams_for_user(user=request.user).order_by("vendor__name", "name", "pk")
+        request._dashboard_scope = list(teams.values_list("pk", "name", "vendor__name", "vendor__kind"))
+    return request._dashboard_scope
+
+
+def _access_fingerprint(request: HttpRequest) -> str:
+    """The user's roles and the teams in their scope (what their dashboards may show), as text."""
+    return f"{sorted(roles.role_names(request.user))}|{_scope_teams(request)}"
 
 
 @require_role(roles.OPS_LEAD)
@@ -264,7 +283,7 @@ def _vendor_comparison(request: HttpRequest):
     form, filters = _filters(request, teams=[])
     period = filters.period
     # The scope resolved to literal ids once, so the rollup queries use their indexes.
-    team_kinds = list(teams_for_user(user=request.user).values_list("pk", "vendor__kind"))
+    team_kinds = [(pk, kind) for pk, _, _, kind in _scope_teams(request)]
     team_ids = [pk for pk, _ in team_kinds]
     teams = Team.objects.filter(pk__in=team_ids)
     vendors = Vendor.objects.filter(pk__in=teams.values("vendor_id"))
@@ -292,7 +311,7 @@ def _vendor_comparison(request: HttpRequest):
         is_partner = row["vendor_kind"] == Vendor.Kind.PARTNER
         row["against_in_house"] = kpi_cards(now=entry["now"], before=in_house) if is_partner and has_in_house else None
         vendor_rows.append(row)
-    _, team_rows = dash.team_table(scope=teams, selected_ids=[], period=period)
+    _, team_rows = dash.team_table(scope=_scope_teams(request), selected_ids=[], period=period)
     for row in team_rows:
         row["query"] = filters.with_teams([row["team_id"]])
     vendor_names = {row["vendor_id"]: row["vendor_name"] for row in vendor_rows}

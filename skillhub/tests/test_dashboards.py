@@ -307,7 +307,7 @@ def test_rendered_body_is_cached_per_user_and_filters(
     settings.DASHBOARD_CACHE_SECONDS = 60
     client.force_login(lead_user)
     first = client.get(reverse("skillhub:team-dashboard"), PERIOD)
-    with django_assert_max_num_queries(6):  # session, user, roles and the session's own write only
+    with django_assert_max_num_queries(7):  # session, user, roles, the teams in scope (the key) and the session write
         second = client.get(reverse("skillhub:team-dashboard"), PERIOD)
     assert first.content.count(b'data-testid="agent-table"') == second.content.count(b'data-testid="agent-table"') == 1
     other = client.get(reverse("skillhub:team-dashboard"), {**PERIOD, "grain": "week"})
@@ -315,6 +315,30 @@ def test_rendered_body_is_cached_per_user_and_filters(
     assert client.get(reverse("skillhub:team-dashboard"), {**PERIOD, "export": "agents"})["Content-Type"].startswith(
         "text/csv"
     )
+    cache.clear()
+
+
+def test_cached_body_is_not_served_after_the_user_loses_access(client, lead_user, team, data, settings):
+    """A lead taken off a team, or losing the ops-lead role, within the cache's minute gets no body drawn with the old
+    access: the cache key holds the roles and the teams in scope."""
+    from django.contrib.auth.models import Group
+    from django.core.cache import cache
+
+    from skillhub.tests.factories import TeamFactory
+
+    cache.clear()
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    second_team = TeamFactory(vendor=team.vendor, name="Second Shift Squad")
+    second_team.leads.add(lead_user)
+    client.force_login(lead_user)
+    url = reverse("skillhub:team-dashboard")
+    assert b"Second Shift Squad" in client.get(url, PERIOD).content
+    second_team.leads.remove(lead_user)
+    assert b"Second Shift Squad" not in client.get(url, PERIOD).content
+    second_team.leads.add(lead_user)
+    assert b"Second Shift Squad" in client.get(url, PERIOD).content
+    lead_user.groups.remove(Group.objects.get(name=roles.OPS_LEAD))
+    assert client.get(url, PERIOD).status_code == 403
     cache.clear()
 
 
