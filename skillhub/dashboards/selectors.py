@@ -41,19 +41,24 @@ class _Bounds:
     """SQL pieces reading running totals (AgentRunning, TeamRunning) at the bounds of `periods`.
 
     Each period's sums are the latest running row on or before its end minus the latest before its start: one
-    index lookup per bound and key, a LATERAL join on `outer` (`joins`) that brings the whole row, so it is not
-    fetched again by id; `diff(period, name)` is the period's sum of count `name`.
+    index lookup per bound and key, a LATERAL join on `outer` (`joins`) that brings the whole row (SQLite, without
+    LATERAL: the row's id from a correlated subquery, then the row); `diff(period, name)` is the period's sum of
+    count `name`.
     """
 
     def __init__(self, periods: list[Period], *, target: str, key: str, outer: str):
         days = sorted({p.end for p in periods} | {p.start - timedelta(days=1) for p in periods})
         self.alias = {day: f"x{n}" for n, day in enumerate(days)}
         self.params = days
-        self.joins = " ".join(
-            f"LEFT JOIN LATERAL (SELECT * FROM {target} r WHERE r.{key} = {outer}.id AND r.day <= %s "
-            f"ORDER BY r.day DESC LIMIT 1) {name} ON TRUE"
-            for name in self.alias.values()
-        )
+        latest = f"FROM {target} r WHERE r.{key} = {outer}.id AND r.day <= %s ORDER BY r.day DESC LIMIT 1"
+        if connection.vendor == "postgresql":
+            self.joins = " ".join(
+                f"LEFT JOIN LATERAL (SELECT * {latest}) {name} ON TRUE" for name in self.alias.values()
+            )
+        else:  # SQLite has no LATERAL: the row's id from a correlated subquery, then the row by id
+            self.joins = " ".join(
+                f"LEFT JOIN {target} {name} ON {name}.id = (SELECT r.id {latest})" for name in self.alias.values()
+            )
 
     def diff(self, period: Period, name: str) -> str:
         end, before = self.alias[period.end], self.alias[period.start - timedelta(days=1)]
