@@ -8,7 +8,9 @@
    the TeamDay rows (AgentDay summed per day and team) are built from them when missing.
 2. Query count and the raw SQL: one request of each page is captured; the same SQL statements are then re-run
    directly on the connection (no Django) and timed, so the ratio page / SQL shows what Django adds.
-3. Served by Django in-process (test client): 200 sequential requests, p50/p95/p99.
+3. Served by Django in-process (test client): 200 sequential requests, p50/p95/p99. Then the heatmap's read
+   (skill scores of the lead's 100 agents) from the daily rows against the per-skill running totals, per period
+   length (7 days to a year), side by side, with a check that both give the same rows.
 4. Under load: gunicorn (2 workers × 4 threads, loopback, port 8018) and a second process of 20 concurrent users
    for 30 s each page; p50/p95/p99 and requests per second. The app runs as deployed, with the rendered-body
    cache (DASHBOARD_CACHE_SECONDS, default 60; `--cache-seconds 0` to measure without it).
@@ -50,7 +52,17 @@ def setup(n_agents: int, n_teams: int, days: int) -> None:
     from django.db.models import Max, Min
 
     from skillhub import roles
-    from skillhub.models import Agent, AgentDay, AgentRunning, Team, TeamDay, TeamMembership, User, Vendor
+    from skillhub.models import (
+        Agent,
+        AgentDay,
+        AgentRunning,
+        AgentSkillRunning,
+        Team,
+        TeamDay,
+        TeamMembership,
+        User,
+        Vendor,
+    )
     from skillhub.services.rollups import derived_rebuild
 
     if AgentDay.objects.exists():
@@ -111,12 +123,14 @@ def setup(n_agents: int, n_teams: int, days: int) -> None:
             )
             cursor.execute("ANALYZE skillhub_agentday; ANALYZE skillhub_agentskillday;")
         print(f"… {AgentDay.objects.count():,} AgentDay rows.")
-    if not TeamDay.objects.exists() or not AgentRunning.objects.exists():
-        print("Building the TeamDay and AgentRunning rows from the AgentDay rows …", flush=True)
+    if not TeamDay.objects.exists() or not AgentRunning.objects.exists() or not AgentSkillRunning.objects.exists():
+        print("Building the TeamDay rows and the running totals from the daily rows …", flush=True)
         bounds = AgentDay.objects.aggregate(first=Min("day"), last=Max("day"))
         derived_rebuild(start=bounds["first"], end=bounds["last"])
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE skillhub_teamday; ANALYZE skillhub_agentrunning;")
+            cursor.execute(
+                "ANALYZE skillhub_teamday; ANALYZE skillhub_agentrunning; ANALYZE skillhub_agentskillrunning;"
+            )
     print(f"{TeamDay.objects.count():,} TeamDay rows.")
     from django.contrib.auth.models import Group
 
@@ -183,6 +197,42 @@ def measure_in_process(n: int) -> dict:
             "slowest_statements_p50_ms": [
                 [round(statistics.median(times), 2), queries[index][:160]] for index, times in slowest
             ],
+        }
+    return results
+
+
+def measure_skill_sources(n: int) -> dict:
+    """The heatmap's read (metrics.skill_scores_by_agent for the lead's 100 agents) from the daily rows against the
+    running totals, per period length: where SKILL_RUNNING_MIN_DAYS belongs. p50 ms of n calls each."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from skillhub.models import Agent
+    from skillhub.selectors import metrics
+
+    lead = users()["lead"]
+    ids = list(Agent.objects.filter(team__leads=lead).values_list("pk", flat=True))
+    end = timezone.localdate()
+    results = {"agents": len(ids), "threshold_days": metrics.SKILL_RUNNING_MIN_DAYS}
+    for days in (7, 14, 28, 60, 90, 365):
+        start = end - timedelta(days=days - 1)
+        timings = {}
+        for source in ("daily", "running"):
+            times = []
+            for _ in range(n):
+                t = time.perf_counter()
+                rows = metrics.skill_scores_by_agent(agents=ids, start=start, end=end, source=source)
+                times.append((time.perf_counter() - t) * 1000)
+            timings[source] = (round(statistics.median(times), 2), len(rows))
+        same = metrics.skill_scores_by_agent(agents=ids, start=start, end=end, source="daily") == (
+            metrics.skill_scores_by_agent(agents=ids, start=start, end=end, source="running")
+        )
+        results[f"{days} days"] = {
+            "daily_ms": timings["daily"][0],
+            "running_ms": timings["running"][0],
+            "cells": timings["daily"][1],
+            "same_rows": same,
         }
     return results
 
@@ -328,6 +378,8 @@ def main() -> None:
     call_command("collectstatic", interactive=False, verbosity=0)  # pages are served as deployed (hashed names)
     setup(args.agents, args.teams, args.days)
     report = {} if args.load_only_server else {"in_process": measure_in_process(args.requests)}
+    if not args.load_only_server:
+        report["skill_scores_daily_vs_running"] = measure_skill_sources(min(args.requests, 50))
     print(json.dumps(report, indent=2), flush=True)
     if not args.no_load:
         report["under_load"] = measure_under_load(args.users, args.seconds, args.port, args.cache_seconds)

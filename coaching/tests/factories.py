@@ -76,6 +76,9 @@ def agent_day(agent, day, **counts) -> AgentDay:
 
 
 def agent_skill_day(agent, day, skill_obj, reviews, score_sum) -> AgentSkillDay:
-    return AgentSkillDay.objects.create(
+    """A QA skill rollup row as the rollup would write it, with the running totals rebuilt from its day."""
+    row = AgentSkillDay.objects.create(
         agent=agent, team=agent.team, day=day, skill=skill_obj, reviews=reviews, score_sum=score_sum
     )
+    derived_rebuild(start=day, end=day)
+    return row

@@ -1,6 +1,15 @@
 from .contacts import Channel, Contact, local_day
 from .org import Agent, Scope, Site, Team, TeamMembership, User, Vendor
-from .rollups import AgentDay, AgentRunning, AgentSkillDay, RollupMark, RunningDirty, TeamDay, TeamRunning
+from .rollups import (
+    AgentDay,
+    AgentRunning,
+    AgentSkillDay,
+    AgentSkillRunning,
+    RollupMark,
+    RunningDirty,
+    TeamDay,
+    TeamRunning,
+)
 from .skills import RoleProfile, RoleProfileSkill, Skill, SkillTier
 
 __all__ = [
@@ -8,6 +17,7 @@ __all__ = [
     "AgentDay",
     "AgentRunning",
     "AgentSkillDay",
+    "AgentSkillRunning",
     "TeamDay",
     "TeamRunning",
     "Channel",

@@ -176,11 +176,36 @@ class TeamRunning(RunningTotals):
         return f"{self.team_id} through {self.day}"
 
 
+class AgentSkillRunning(models.Model):
+    """An agent's running QA skill totals (AgentSkillDay summed over their teams, from the first day through `day`).
+
+    Written on each day the agent has skill rows, one row for every skill they were ever scored on by then (a skill
+    not scored that day carries its total forward), so the totals at any bound are the rows of one day: the latest
+    on or before it. A period's per-skill sums are those at its end minus those before its start.
+    """
+
+    agent = models.ForeignKey("skillhub.Agent", on_delete=models.CASCADE, related_name="skill_running", db_index=False)
+    day = models.DateField()
+    skill = models.ForeignKey("skillhub.Skill", on_delete=models.CASCADE, related_name="+", db_index=False)
+    reviews = models.BigIntegerField(default=0)
+    score_sum = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "day", "skill"], name="agent_skill_running_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.skill_id} through {self.day}"
+
+
 class RunningDirty(models.Model):
     """An agent's or a team's running totals that must be rebuilt from `first_day`: written by a rollup whose days
     changed their figures, cleared by `rollups.running_flush` (once for many days)."""
 
-    kind = models.CharField(max_length=8, help_text="agent_id or team_id: which running table.")
+    kind = models.CharField(
+        max_length=8, help_text="agent_id, team_id or skills (AgentSkillRunning, by agent): which running table."
+    )
     key_id = models.BigIntegerField(help_text="The agent's or team's id.")
     first_day = models.DateField()
 

@@ -10,6 +10,8 @@ Dashboards, coaching and QA call these; callers pass querysets already scoped wi
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import QuerySet, Sum
 
 from skillhub.models import Agent, AgentDay, AgentSkillDay, Team, TeamDay, Vendor
@@ -134,25 +136,77 @@ def metrics_by_day(*, agents: QuerySet[Agent], start: date, end: date) -> list[d
     ]
 
 
-def skill_scores_by_agent(*, agents: QuerySet[Agent] | list[int], start: date, end: date) -> list[dict]:
+# Periods at least this long read the per-skill running totals (AgentSkillRunning: two lookups per agent, whatever
+# the length); shorter ones sum their few AgentSkillDay rows, which is cheaper there (bench/dashboard.py measures both).
+SKILL_RUNNING_MIN_DAYS = 28
+
+
+def skill_scores_by_agent(
+    *, agents: QuerySet[Agent] | list[int], start: date, end: date, source: str = "auto"
+) -> list[dict]:
     """Per agent and skill (by ids): counted reviews, score sum and mean QA skill score over the period.
 
-    `agents` is a queryset or a list of ids (a literal list lets PostgreSQL read the (agent, day) index directly).
+    `agents` is a queryset or a list of ids (a literal list lets PostgreSQL read the indexes directly). Periods of
+    SKILL_RUNNING_MIN_DAYS or more read the running totals, shorter ones the daily rows; `source` ("daily" or
+    "running") forces one (both give the same rows).
     """
+    days = (end - start).days + 1
+    running = source == "running" or (source == "auto" and days >= SKILL_RUNNING_MIN_DAYS)
+    rows = _skill_sums_running(agents, start, end) if running else _skill_sums_daily(agents, start, end)
+    return [
+        {
+            "agent_id": agent_id,
+            "skill_id": skill_id,
+            "reviews": int(reviews),
+            "score_sum": round(float(score_sum), 2),
+            "score": _ratio(round(float(score_sum), 2), reviews),
+        }
+        for agent_id, skill_id, reviews, score_sum in rows
+    ]
+
+
+def _skill_sums_daily(agents: QuerySet[Agent] | list[int], start: date, end: date) -> list[tuple]:
     ids = agents if isinstance(agents, list | tuple) else agents.values("pk")
-    rows = (
+    return list(
         AgentSkillDay.objects.filter(day__range=(start, end), agent_id__in=ids)
         .values("agent_id", "skill_id")
         .annotate(reviews=Sum("reviews"), score_sum=Sum("score_sum"))
         .order_by("agent_id", "skill_id")
+        .values_list("agent_id", "skill_id", "reviews", "score_sum")
     )
-    return [
-        {
-            "agent_id": row["agent_id"],
-            "skill_id": row["skill_id"],
-            "reviews": row["reviews"],
-            "score_sum": float(row["score_sum"]),
-            "score": _ratio(row["score_sum"], row["reviews"]),
-        }
-        for row in rows
-    ]
+
+
+def _skill_sums_running(agents: QuerySet[Agent] | list[int], start: date, end: date) -> list[tuple]:
+    """Per agent and skill with reviews in start..end: the AgentSkillRunning rows of the agent's latest day on or
+    before `end` minus those of its latest day before `start` (one query: two day lookups per agent)."""
+    if isinstance(agents, list | tuple):
+        ids = [int(pk) for pk in agents] or [0]
+        roster, roster_params = ", ".join(["%s"] * len(ids)), ids
+    else:
+        try:
+            roster, roster_params = agents.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:  # e.g. no teams in scope: the queryset is known to be empty
+            return []
+    table = "skillhub_agentskillrunning"
+    latest = "SELECT {pick} FROM " + table + " r WHERE r.agent_id = k.id AND r.day {op} %s"
+    if connection.vendor == "postgresql":
+        at_end = f"JOIN LATERAL ({latest.format(pick='r.day', op='<=')} ORDER BY r.day DESC LIMIT 1) ed ON TRUE"
+        before = f"LEFT JOIN LATERAL ({latest.format(pick='r.day', op='<')} ORDER BY r.day DESC LIMIT 1) bd ON TRUE"
+        joins = f"""{at_end}
+JOIN {table} e ON e.agent_id = k.id AND e.day = ed.day
+{before}
+LEFT JOIN {table} b ON b.agent_id = k.id AND b.day = bd.day AND b.skill_id = e.skill_id"""
+    else:  # SQLite has no LATERAL: the days from correlated subqueries
+        joins = f"""JOIN {table} e ON e.agent_id = k.id AND e.day = ({latest.format(pick="MAX(r.day)", op="<=")})
+LEFT JOIN {table} b ON b.agent_id = k.id AND b.skill_id = e.skill_id
+    AND b.day = ({latest.format(pick="MAX(r.day)", op="<")})"""
+    sql = f"""
+SELECT k.id, e.skill_id, e.reviews - COALESCE(b.reviews, 0), e.score_sum - COALESCE(b.score_sum, 0)
+FROM skillhub_agent k
+{joins}
+WHERE k.id IN ({roster}) AND e.reviews > COALESCE(b.reviews, 0)
+ORDER BY k.id, e.skill_id
+"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [end, start, *roster_params])
+        return cursor.fetchall()

@@ -3,9 +3,9 @@
 A rollup rebuilds whole days: it deletes the days' AgentDay, TeamDay and AgentSkillDay rows and inserts them
 again with one INSERT … SELECT … GROUP BY each (TeamDay from the AgentDay rows just written), so running it
 twice gives the same rows. The agents and teams whose daily sums changed get their running totals (AgentRunning,
-TeamRunning) rebuilt from their first changed day. Each day is locked while it is rebuilt (a PostgreSQL
-advisory lock; SQLite has one writer at a time), so two rollups never double count. Imports and reviews mark the
-(agent, day) pairs they touch; `rollup_pending` rebuilds the marked days.
+TeamRunning, and the agents' per-skill AgentSkillRunning) rebuilt from their first changed day. Each day is locked
+while it is rebuilt (a PostgreSQL advisory lock; SQLite has one writer at a time), so two rollups never double
+count. Imports and reviews mark the (agent, day) pairs they touch; `rollup_pending` rebuilds the marked days.
 """
 
 import logging
@@ -23,6 +23,7 @@ from skillhub.models import (
     AgentDay,
     AgentRunning,
     AgentSkillDay,
+    AgentSkillRunning,
     Contact,
     RollupMark,
     RunningDirty,
@@ -39,6 +40,9 @@ LOCK_NAMESPACE = 74_201
 AGENT_DAY_COLUMNS = list(ROLLUP_COUNTS)
 # Second half of the running totals' lock key (day ordinals start at 1).
 RUNNING_LOCK = 0
+
+DAILY_MODELS = (AgentDay, TeamDay, AgentSkillDay)
+RUNNING_MODELS = (AgentRunning, TeamRunning, AgentSkillRunning)
 
 
 @dataclass
@@ -158,11 +162,11 @@ def rollup_drop_outside(*, first: date | None, last: date | None) -> None:
     counts them, so all are marked for rebuilding from `first` (the full rollup's flush or rebuild does it).
     """
     if first is None or last is None:
-        for model in (AgentDay, TeamDay, AgentSkillDay, AgentRunning, TeamRunning, RunningDirty, RollupMark):
+        for model in (*DAILY_MODELS, *RUNNING_MODELS, RunningDirty, RollupMark):
             model.objects.all()._raw_delete(model.objects.db)
         return
     dropped_before = AgentDay.objects.filter(day__lt=first).exists() or TeamDay.objects.filter(day__lt=first).exists()
-    for model in (AgentDay, TeamDay, AgentSkillDay, AgentRunning, TeamRunning, RollupMark):
+    for model in (*DAILY_MODELS, *RUNNING_MODELS, RollupMark):
         model.objects.exclude(day__range=(first, last)).delete()
     if dropped_before:
         with connection.cursor() as cursor:
@@ -173,7 +177,7 @@ INSERT INTO skillhub_runningdirty (kind, key_id, first_day)
 SELECT DISTINCT %s, {table.key}, %s FROM {table.target} WHERE 1 = 1
 ON CONFLICT (kind, key_id) DO UPDATE SET first_day = excluded.first_day
 """,
-                    [table.key, first],
+                    [table.kind, first],
                 )
 
 
@@ -222,16 +226,27 @@ def _marks_between(start: date, end: date):
 
 @dataclass(frozen=True)
 class Running:
-    """A running-totals table (`target`) kept from the daily rows of `source`, per `key` (agent or team)."""
+    """A running-totals table (`target`) kept from the daily rows of `source`, per `key` (agent or team).
+
+    `kind` names it in RunningDirty and in its temporary tables; `skills` marks AgentSkillRunning (per agent, day and
+    skill, its own rebuild), whose changed keys carry the day of their base rows rather than a base row's id.
+    """
 
     source: str
     target: str
     key: str
+    kind: str
+    skills: bool = False
+
+    @property
+    def base(self) -> str:
+        return "CAST(NULL AS DATE) AS base_day" if self.skills else "CAST(NULL AS BIGINT) AS base_id"
 
 
 RUNNING = (
-    Running("skillhub_agentday", "skillhub_agentrunning", "agent_id"),
-    Running("skillhub_teamday", "skillhub_teamrunning", "team_id"),
+    Running("skillhub_agentday", "skillhub_agentrunning", "agent_id", "agent_id"),
+    Running("skillhub_teamday", "skillhub_teamrunning", "team_id", "team_id"),
+    Running("skillhub_agentskillday", "skillhub_agentskillrunning", "agent_id", "skills", skills=True),
 )
 
 
@@ -245,8 +260,8 @@ def _rebuild(start: date, end: date, *, running: bool = True) -> int:
     with connection.cursor() as cursor:
         if running:
             for table in RUNNING:
-                cursor.execute(f"DROP TABLE IF EXISTS before_{table.key}")
-                cursor.execute(f"CREATE TEMPORARY TABLE before_{table.key} AS {_daily_sums_sql(table)}", [start, end])
+                cursor.execute(f"DROP TABLE IF EXISTS before_{table.kind}")
+                cursor.execute(f"CREATE TEMPORARY TABLE before_{table.kind} AS {_daily_sums_sql(table)}", [start, end])
         AgentDay.objects.filter(day__range=(start, end))._raw_delete(AgentDay.objects.db)
         TeamDay.objects.filter(day__range=(start, end))._raw_delete(TeamDay.objects.db)
         AgentSkillDay.objects.filter(day__range=(start, end))._raw_delete(AgentSkillDay.objects.db)
@@ -261,12 +276,12 @@ def _rebuild(start: date, end: date, *, running: bool = True) -> int:
 
 def _mark_running_dirty(cursor, start: date, end: date) -> None:
     """Record in RunningDirty (keeping each key's earliest day) the agents and teams whose daily sums in start..end
-    differ from the before_<key> snapshots, then drop the snapshots. Under the running lock: a flush in progress
+    differ from the before_<kind> snapshots, then drop the snapshots. Under the running lock: a flush in progress
     finishes first, and the next flush sees these marks. (`WHERE 1 = 1` keeps SQLite's parser from reading the
     upsert's ON as a join's.)"""
     _lock_running()
     for table in RUNNING:
-        daily, before = _daily_sums_sql(table), f"before_{table.key}"
+        daily, before = _daily_sums_sql(table), f"before_{table.kind}"
         cursor.execute(
             f"""
 INSERT INTO skillhub_runningdirty (kind, key_id, first_day)
@@ -281,7 +296,7 @@ ON CONFLICT (kind, key_id) DO UPDATE SET first_day = CASE
     WHEN excluded.first_day < skillhub_runningdirty.first_day THEN excluded.first_day
     ELSE skillhub_runningdirty.first_day END
 """,
-            [table.key, start, end, start, end],
+            [table.kind, start, end, start, end],
         )
         cursor.execute(f"DROP TABLE {before}")
 
@@ -294,27 +309,33 @@ def running_flush() -> int:
         _lock_running()
         done = 0
         for table in RUNNING:
-            cursor.execute(f"DROP TABLE IF EXISTS changed_{table.key}")
+            cursor.execute(f"DROP TABLE IF EXISTS changed_{table.kind}")
             cursor.execute(
                 f"""
-CREATE TEMPORARY TABLE changed_{table.key} AS
-SELECT key_id AS {table.key}, first_day, CAST(NULL AS BIGINT) AS base_id
+CREATE TEMPORARY TABLE changed_{table.kind} AS
+SELECT key_id AS {table.key}, first_day, {table.base}
 FROM skillhub_runningdirty WHERE kind = %s
 """,
-                [table.key],
+                [table.kind],
             )
-            cursor.execute("DELETE FROM skillhub_runningdirty WHERE kind = %s", [table.key])
+            cursor.execute("DELETE FROM skillhub_runningdirty WHERE kind = %s", [table.kind])
             marked = cursor.rowcount
             if marked:
                 _running_rebuild_changed(cursor, table)
             else:
-                cursor.execute(f"DROP TABLE changed_{table.key}")
+                cursor.execute(f"DROP TABLE changed_{table.kind}")
             done += marked
         return done
 
 
 def _daily_sums_sql(table: Running) -> str:
-    """SELECT of the daily rows' counts summed per key and day (an agent's teams together) for the days %s..%s."""
+    """SELECT of the daily rows' counts summed per key and day (an agent's teams together; and skill, for the skill
+    rows) for the days %s..%s."""
+    if table.skills:
+        return (
+            f"SELECT {table.key}, day, skill_id, SUM(reviews) AS reviews, SUM(score_sum) AS score_sum "
+            f"FROM {table.source} WHERE day BETWEEN %s AND %s GROUP BY {table.key}, day, skill_id"
+        )
     sums = ", ".join(f"SUM({name}) AS {name}" for name in AGENT_DAY_COLUMNS)
     return f"SELECT {table.key}, day, {sums} FROM {table.source} WHERE day BETWEEN %s AND %s GROUP BY {table.key}, day"
 
@@ -327,33 +348,35 @@ def running_rebuild(*, start: date | None = None) -> None:
         for table in RUNNING:
             if start is None:  # everything: no base rows, no key list to join
                 if connection.vendor == "postgresql":
-                    cursor.execute("SET LOCAL work_mem = '64MB'")  # sort a year of day rows in memory
+                    cursor.execute("SET LOCAL work_mem = '256MB'")  # sort a year of day (and skill) rows in memory
                 cursor.execute(f"DELETE FROM {table.target}")
-                cursor.execute("DELETE FROM skillhub_runningdirty WHERE kind = %s", [table.key])
-                cursor.execute(_running_insert_sql(table, changed=None))
+                cursor.execute("DELETE FROM skillhub_runningdirty WHERE kind = %s", [table.kind])
+                insert = _skill_running_insert_sql if table.skills else _running_insert_sql
+                cursor.execute(insert(table, changed=None))
                 continue
-            cursor.execute(f"DROP TABLE IF EXISTS changed_{table.key}")
+            cursor.execute(f"DROP TABLE IF EXISTS changed_{table.kind}")
             # Every key with rows from `first`, and every key marked dirty (from its own first day if earlier).
             cursor.execute(
                 f"""
-CREATE TEMPORARY TABLE changed_{table.key} AS
-SELECT {table.key}, MIN(first_day) AS first_day, CAST(NULL AS BIGINT) AS base_id FROM (
+CREATE TEMPORARY TABLE changed_{table.kind} AS
+SELECT {table.key}, MIN(first_day) AS first_day, {table.base} FROM (
     SELECT {table.key}, %s AS first_day FROM {table.source} WHERE day >= %s
     UNION SELECT {table.key}, %s FROM {table.target} WHERE day >= %s
     UNION SELECT key_id, first_day FROM skillhub_runningdirty WHERE kind = %s
 ) keys
 GROUP BY {table.key}
 """,
-                [first, first, first, first, table.key],
+                [first, first, first, first, table.kind],
             )
-            cursor.execute("DELETE FROM skillhub_runningdirty WHERE kind = %s", [table.key])
+            cursor.execute("DELETE FROM skillhub_runningdirty WHERE kind = %s", [table.kind])
             _running_rebuild_changed(cursor, table)
 
 
 def _running_rebuild_changed(cursor, table: Running) -> None:
-    """Rebuild the running rows of the keys in the temporary table changed_<key> from their first_day: delete them,
-    find each key's last row before first_day (the base), insert base + the running sums of the daily rows."""
-    key, target, changed = table.key, table.target, f"changed_{table.key}"
+    """Rebuild the running rows of the keys in the temporary table changed_<kind> from their first_day: delete them,
+    find each key's last row before first_day (the base; the skill rows: its day), insert base + the running sums
+    of the daily rows."""
+    key, target, changed = table.key, table.target, f"changed_{table.kind}"
     if connection.vendor == "postgresql":
         cursor.execute(f"ANALYZE {changed}")  # temporary tables have no statistics: plan for the real count
     cursor.execute(
@@ -363,15 +386,25 @@ DELETE FROM {target} WHERE EXISTS (
 )
 """
     )
-    cursor.execute(
-        f"""
+    if table.skills:
+        cursor.execute(
+            f"""
+UPDATE {changed} SET base_day = (
+    SELECT MAX(r.day) FROM {target} r WHERE r.{key} = {changed}.{key} AND r.day < {changed}.first_day
+)
+"""
+        )
+        cursor.execute(_skill_running_insert_sql(table, changed=changed))
+    else:
+        cursor.execute(
+            f"""
 UPDATE {changed} SET base_id = (
     SELECT r.id FROM {target} r WHERE r.{key} = {changed}.{key} AND r.day < {changed}.first_day
     ORDER BY r.day DESC LIMIT 1
 )
 """
-    )
-    cursor.execute(_running_insert_sql(table, changed=changed))
+        )
+        cursor.execute(_running_insert_sql(table, changed=changed))
     cursor.execute(f"DROP TABLE {changed}")
 
 
@@ -401,6 +434,48 @@ SELECT d.{key}, d.day, {running}
 FROM ({source}) d
 {joins}
 WINDOW w AS (PARTITION BY d.{key} ORDER BY d.day)
+"""
+
+
+def _skill_running_insert_sql(table: Running, *, changed: str | None) -> str:
+    """INSERT … SELECT of AgentSkillRunning rows: on each day an agent has skill rows, one row for every skill they
+    were scored on by then (a skill not scored that day carries its total forward; none before its first score).
+    For the agents of the temporary table `changed` from their first_day, on top of the rows of their base day; or
+    (None) for every agent from their first day."""
+    key, target = table.key, table.target
+    if changed is None:
+        per_join, base = (
+            "WHERE 1 = 1",
+            f"SELECT r.{key}, r.skill_id, r.reviews, r.score_sum FROM {target} r WHERE 1 = 0",
+        )
+    else:
+        per_join = f"JOIN {changed} c ON c.{key} = a.{key} WHERE a.day >= c.first_day"
+        base = f"""SELECT r.{key}, r.skill_id, r.reviews, r.score_sum
+    FROM {target} r JOIN {changed} c ON c.{key} = r.{key} AND r.day = c.base_day"""
+    # A day's sums fit an integer; summing integers gives bigints (summing bigints would give slow numerics).
+    return f"""
+WITH per AS (
+    SELECT a.{key}, a.day, a.skill_id, CAST(SUM(a.reviews) AS INTEGER) AS reviews, SUM(a.score_sum) AS score_sum
+    FROM {table.source} a {per_join}
+    GROUP BY a.{key}, a.day, a.skill_id
+), base AS (
+    {base}
+), grid AS (
+    SELECT d.{key}, d.day, s.skill_id
+    FROM (SELECT DISTINCT {key}, day FROM per) d
+    JOIN (SELECT {key}, skill_id FROM per UNION SELECT {key}, skill_id FROM base) s ON s.{key} = d.{key}
+)
+INSERT INTO {target} ({key}, day, skill_id, reviews, score_sum)
+SELECT {key}, day, skill_id, reviews, score_sum FROM (
+    SELECT g.{key}, g.day, g.skill_id,
+           COALESCE(b.reviews, 0) + SUM(COALESCE(p.reviews, 0)) OVER w AS reviews,
+           COALESCE(b.score_sum, 0) + SUM(COALESCE(p.score_sum, 0)) OVER w AS score_sum
+    FROM grid g
+    LEFT JOIN per p ON p.{key} = g.{key} AND p.day = g.day AND p.skill_id = g.skill_id
+    LEFT JOIN base b ON b.{key} = g.{key} AND b.skill_id = g.skill_id
+    WINDOW w AS (PARTITION BY g.{key}, g.skill_id ORDER BY g.day)
+) totals
+WHERE reviews > 0
 """
 
 

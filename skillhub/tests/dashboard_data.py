@@ -63,6 +63,6 @@ def fill_rollups(*, agents, start: date, end: date, seed: int = 1, skills: bool 
                         )
             day += timedelta(days=1)
     AgentDay.objects.bulk_create(days, batch_size=2000)
-    if days:
-        rollups.derived_rebuild(start=min(d.day for d in days), end=max(d.day for d in days))
     AgentSkillDay.objects.bulk_create(skill_days, batch_size=2000)
+    if days:  # TeamDay and the running totals (skills' too) from the rows just written
+        rollups.derived_rebuild(start=min(d.day for d in days), end=max(d.day for d in days))

@@ -68,6 +68,33 @@ def test_team_dashboard_figures_equal_the_metrics_api(client, lead_user, team, d
     assert f"{api_team['fcr_pct']:.1f} %" in html and f"n = {api_team['cases']} cases" in html
 
 
+@pytest.mark.parametrize("days", [7, 30, 120])
+def test_heatmap_cells_equal_the_skill_rows_summed(client, lead_user, team, data, days):
+    """Each heatmap cell is the agent's AgentSkillDay rows of the skill summed over the period, whether the period is
+    short (daily rows) or long enough to read the running totals."""
+    from django.db.models import Sum
+
+    from skillhub.models import AgentSkillDay
+
+    client.force_login(lead_user)
+    start = END - timedelta(days=days - 1)
+    response = client.get(reverse("skillhub:team-dashboard"), {"start": start.isoformat(), "end": END.isoformat()})
+    sums = AgentSkillDay.objects.filter(day__range=(start, END), agent__team=team).values("agent_id", "skill_id")
+    expected = {
+        (r["agent_id"], r["skill_id"]): (r["reviews"], float(r["score_sum"]) / r["reviews"])
+        for r in sums.annotate(reviews=Sum("reviews"), score_sum=Sum("score_sum"))
+    }
+    shown = {
+        (row["agent_id"], cell["skill"].pk): (cell["reviews"], cell["score"])
+        for row in response.context["heatmap"]
+        for cell in row["cells"]
+        if cell["reviews"]
+    }
+    assert len(expected) > 5 and set(shown) == set(expected)
+    for key, (reviews, score) in expected.items():
+        assert shown[key][0] == reviews and shown[key][1] == pytest.approx(score, abs=1e-9), key
+
+
 def test_vendor_comparison_figures_equal_the_metrics_api(client, admin_user, data):
     client.force_login(admin_user)
     response = client.get(reverse("skillhub:vendor-comparison"), PERIOD)
