@@ -555,3 +555,70 @@ def test_a_second_decision_on_a_stale_candidate_is_refused(candidate, hiring_use
     with pytest.raises(ValidationError):
         services.candidate_move(candidate=stale, to_stage=stale.requisition.stages[-1], moved_by=hiring_user)
     assert candidate.moves.filter(to_stage="rejected").count() == 1
+
+
+def _scenario_with_criteria(n: int):
+    """A role-play scenario with n rubric criteria, so a kit of exactly n items."""
+    from assessments.models import RubricCriterion, Scenario
+    from skillhub.models import Skill
+
+    scenario = Scenario.objects.create(
+        code=f"sized-{n}", title=f"Sized {n}", scene="s", customer_brief="b", goal="g", debrief_questions="d"
+    )
+    skills = list(Skill.objects.order_by("position"))
+    RubricCriterion.objects.bulk_create(
+        RubricCriterion(
+            scenario=scenario,
+            code=f"sized-{n}-{i}",
+            skill=skills[i % len(skills)],
+            name=f"Criterion {i}",
+            observe="o",
+            anchor_1="1",
+            anchor_2="2",
+            anchor_3="3",
+            anchor_4="4",
+            position=i,
+        )
+        for i in range(n)
+    )
+    return scenario
+
+
+@pytest.mark.parametrize("n_items", [3, 20])
+def test_interview_submit_query_count_is_flat(client, candidate, hiring_user, n_items, django_assert_max_num_queries):
+    from assessments.models import Rating
+
+    scenario = _scenario_with_criteria(n_items)
+    interview = services.interview_start(
+        candidate=candidate, stage="role_play", interviewer=hiring_user, scenario=scenario
+    )
+    items = selectors.interview_items(interview=interview)
+    assert len(items) == n_items
+    # Some ratings were autosaved before (updated on submit, one unchanged), the rest arrive with the submit.
+    services.rating_save(interview=interview, item_key=items[0].key, score=1, evidence="first go")
+    services.rating_save(interview=interview, item_key=items[1].key, score=3, evidence="seen 1")
+    data = {"items": [item.key for item in items], "recommendation": "yes", "notes": "fine"}
+    for i, item in enumerate(items):
+        if i == 2:
+            data[f"nee-{item.key}"] = "on"
+        else:
+            data[f"score-{item.key}"] = "3"
+            data[f"evidence-{item.key}"] = f"seen {i}"
+    client.force_login(hiring_user)
+    with django_assert_max_num_queries(26):  # 137 with 20 items when each rating was saved on its own
+        response = client.post(reverse("assessments:interview-submit", args=[interview.pk]), data)
+    assert response.status_code == 302
+    assert response.url == reverse("assessments:candidate-scorecard", args=[candidate.pk])
+    interview.refresh_from_db()
+    assert interview.status == "submitted" and interview.recommendation == "yes"
+    ratings = {rating.item_key: rating for rating in interview.ratings.all()}
+    assert len(ratings) == n_items
+    assert ratings[items[0].key].score == 3 and ratings[items[0].key].evidence == "seen 0"
+    assert ratings[items[2].key].score is None and ratings[items[2].key].not_enough_evidence
+    assert {rating.skill_id for rating in ratings.values()} == {item.skill.pk for item in items}
+    # Every new or changed rating has its history record, by the interviewer; the unchanged one gets none.
+    history = Rating.history.filter(interview_id=interview.pk)
+    assert {record.history_user for record in history} == {hiring_user}
+    assert history.filter(item_key=items[0].key).count() == 2
+    assert history.filter(item_key=items[1].key).count() == 1
+    assert history.filter(history_type="+").count() == n_items
