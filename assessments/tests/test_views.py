@@ -143,6 +143,31 @@ def test_requisition_list_shows_only_mine(client, hiring_user, requisition, othe
     assert requisition.title in body and other_requisition.title not in body
 
 
+def test_requisition_list_counts_candidates_per_stage_by_the_hiring_dashboards_definition(
+    client, hiring_user, requisition, monkeypatch
+):
+    from skillhub.dashboards import hiring
+
+    for stage in ["screening", "screening", "role_play", "hired", "rejected"]:
+        CandidateFactory(requisition=requisition, stage=stage)
+    pipelines = []
+    definition = hiring.pipeline
+
+    def pipeline(*, requisitions):
+        pipelines.append(definition(requisitions=requisitions))
+        return pipelines[-1]
+
+    monkeypatch.setattr(hiring, "pipeline", pipeline)
+    client.force_login(hiring_user)
+    body = client.get(reverse("assessments:requisition-list")).content.decode()
+    assert len(pipelines) == 1  # one definition, shared with the hiring dashboard
+    (row,) = pipelines[0]
+    assert row["requisition_id"] == requisition.pk and row["stages"] == [2, 0, 1, 0, 0, 1, 1]
+    assert '<td class="text-end">5</td>' in body
+    for shown in ("S 2<", "B 0<", "R 1<", "M 0<", "A 0<", "hired 1<", "rejected 1<"):
+        assert shown in body
+
+
 def test_create_requisition_and_bad_input_re_renders(client, hiring_user, second_hiring_user):
     from skillhub.models import RoleProfile
 
@@ -273,6 +298,23 @@ def test_compare_and_list_query_counts_are_flat(client, hiring_user, requisition
         assert client.get(reverse("assessments:requisition-compare", args=[requisition.pk])).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("assessments:requisition-list")).status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 8])
+def test_requisition_list_query_count_is_flat_in_requisitions(
+    client, hiring_user, second_hiring_user, n, django_assert_max_num_queries
+):
+    from assessments.tests.factories import RequisitionFactory
+
+    for i in range(n):
+        requisition = RequisitionFactory(hiring_team=[hiring_user, second_hiring_user])
+        for stage in ["screening", "aptitude", "hired"][: i % 3 + 1]:
+            CandidateFactory(requisition=requisition, stage=stage)
+    client.force_login(hiring_user)
+    # Session, user, roles, the pipeline (2), requisitions, hiring teams, the session's save (and savepoints).
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("assessments:requisition-list"))
+    assert response.status_code == 200 and response.content.decode().count('title="Screening"') == n
 
 
 # ---------------------------------------------------------------- blind scoring on pages
