@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
 
 from assessments.models import (
     QUESTION_STAGES,
@@ -31,7 +30,9 @@ from assessments.models import (
     TicketReply,
 )
 from skillhub import roles
-from skillhub.models import Contact, RoleProfileSkill, Skill, SkillTier, User
+from skillhub.dashboards import hiring
+from skillhub.models import Agent, RoleProfileSkill, Skill, SkillTier, User
+from skillhub.selectors import metrics
 from skillhub.selectors.history import Change, Entry, history_entries
 
 # How many bank questions a skill gets in the behavioural kit, by its emphasis in the role profile.
@@ -64,17 +65,22 @@ def candidates_for_user(*, user: User) -> QuerySet[Candidate]:
     return Candidate.objects.filter(requisition__in=requisitions_for_user(user=user).values("pk"))
 
 
-def requisition_list(*, user: User) -> QuerySet[Requisition]:
-    stage_counts = {
-        f"n_{stage}": Count("candidates", filter=Q(candidates__stage=stage), distinct=True) for stage in Stage.values
-    }
-    return (
-        requisitions_for_user(user=user)
-        .select_related("role_profile", "team")
+def requisition_list(*, user: User) -> list[Requisition]:
+    """The user's requisitions, open first, each with `stage_counts` (stage code -> candidates there today) and
+    `n_candidates`, as the hiring dashboard's pipeline counts them (one definition). Four queries."""
+    scope = requisitions_for_user(user=user)
+    pipeline = {row["requisition_id"]: row["stages"] for row in hiring.pipeline(requisitions=scope)}
+    requisitions = list(
+        scope.select_related("role_profile", "team")
         .prefetch_related("hiring_team")
-        .annotate(n_candidates=Count("candidates", distinct=True), **stage_counts)
-        .order_by("status", "-created_at")
+        .order_by("status", "-created_at", "pk")
     )
+    for requisition in requisitions:
+        # A requisition opened between the two reads has no candidates yet.
+        counts = pipeline.get(requisition.pk, [0] * len(hiring.PIPELINE))
+        requisition.stage_counts = {str(stage): n for stage, n in zip(hiring.PIPELINE, counts, strict=True)}
+        requisition.n_candidates = sum(counts)
+    return requisitions
 
 
 def requisition_detail_queryset(*, user: User) -> QuerySet[Requisition]:
@@ -648,7 +654,6 @@ def predictive_report(*, user: User) -> dict:
     """
     hires = candidates_for_user(user=user).filter(agent__isnull=False)
     agent_ids = list(hires.values_list("agent_id", flat=True))
-    window_end = F("agent__start_date") + timedelta(days=REPORT_WINDOW_DAYS)
     baseline = {
         (row["agent_id"], row["skill_id"]): float(row["score"])
         for row in AgentSkillBaseline.objects.filter(agent_id__in=agent_ids).values("agent_id", "skill_id", "score")
@@ -706,30 +711,14 @@ def predictive_report(*, user: User) -> dict:
         question_rows.append({"label": label, "skill": skills.get(skill_id), **_correlate(per_item.get(item, []))})
     question_rows.sort(key=lambda row: (row["r"] is None, -(abs(row["r"]) if row["r"] is not None else 0)))
 
-    kpi_rows = (
-        Contact.objects.filter(
-            agent_id__in=agent_ids,
-            started_at__date__gte=F("agent__start_date"),
-            started_at__date__lt=window_end,
+    # Early on-the-job figures from the daily rollups, as the dashboards and the metrics API count them.
+    kpis = {
+        row["agent_id"]: row
+        for row in metrics.metrics_by_agent_from_start(
+            agents=Agent.objects.filter(pk__in=agent_ids), days=REPORT_WINDOW_DAYS
         )
-        .values("agent_id")
-        .annotate(
-            contacts=Count("pk"),
-            resolved=Count("pk", filter=Q(resolved=True)),
-            csat_n=Count("pk", filter=Q(csat__isnull=False)),
-            csat_top=Count("pk", filter=Q(csat__gte=4)),
-            seconds=Coalesce(Sum(F("handle_seconds") + F("after_contact_seconds")), 0),
-        )
-    )
-    kpis: dict[int, dict[str, float]] = {}
-    for row in kpi_rows:
-        values = {}
-        if row["contacts"]:
-            values["resolved_pct"] = 100 * row["resolved"] / row["contacts"]
-            values["aht_seconds"] = row["seconds"] / row["contacts"]
-        if row["csat_n"]:
-            values["csat_pct"] = 100 * row["csat_top"] / row["csat_n"]
-        kpis[row["agent_id"]] = values
+        if row["contacts"]
+    }
     hire_scores = candidate_scores(candidates=list(hires.select_related("requisition")))
     weighted_by_agent = {
         candidate.agent_id: hire_scores[candidate.pk].weighted_score
@@ -739,7 +728,7 @@ def predictive_report(*, user: User) -> dict:
     # (code, label, lower is better)
     kpi_labels = [
         ("csat_pct", "CSAT %", False),
-        ("resolved_pct", "Resolved %", False),
+        ("fcr_pct", "FCR %", False),
         ("aht_seconds", "AHT (s)", True),
     ]
     kpi_result = []
@@ -747,7 +736,7 @@ def predictive_report(*, user: User) -> dict:
         pairs = [
             (score, kpis[agent_id][code])
             for agent_id, score in weighted_by_agent.items()
-            if agent_id in kpis and code in kpis[agent_id]
+            if agent_id in kpis and kpis[agent_id][code] is not None
         ]
         kpi_result.append({"label": label, "lower_is_better": lower_is_better, **_correlate(pairs)})
     qa_agents = {agent_id for agent_id, _ in qa}
@@ -758,5 +747,6 @@ def predictive_report(*, user: User) -> dict:
         "skill_rows": skill_rows,
         "question_rows": question_rows,
         "kpi_rows": kpi_result,
+        "kpis_by_agent": kpis,
         "window_days": REPORT_WINDOW_DAYS,
     }

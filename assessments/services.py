@@ -2,12 +2,14 @@
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Avg, Count
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from assessments.models import (
     ASSESSMENT_STAGES,
@@ -291,17 +293,85 @@ def interview_start(
     return interview
 
 
-def _item_for(*, interview: Interview, item_key: str) -> dict:
-    """Resolve an item key of this interview's kit to its question/criterion/ticket and skill."""
-    from assessments import selectors
+@dataclass(frozen=True)
+class RatingInput:
+    """One item's rating as posted: a 1–4 score, or 'not enough evidence', and the evidence noted."""
 
-    for item in selectors.interview_items(interview=interview):
-        if item.key == item_key:
-            return {"question": item.question, "criterion": item.criterion, "ticket": item.ticket, "skill": item.skill}
-    raise ValidationError({"item": "This item is not part of the interview's kit."})
+    item_key: str
+    score: int | None = None
+    not_enough_evidence: bool = False
+    evidence: str = ""
+
+
+RATING_FIELDS = ["question", "criterion", "ticket", "skill", "score", "not_enough_evidence", "evidence", "updated_at"]
 
 
 @transaction.atomic
+def ratings_save(*, interview: Interview, ratings: list[RatingInput]) -> list[Rating]:
+    """Save several ratings of one interview at once, all or none; 'not enough evidence' clears any score.
+
+    A constant number of queries whatever the kit's size: new ratings are bulk-created and changed ones
+    bulk-updated, each with a history record by the interviewer; an unchanged rating is not written again.
+    """
+    from assessments import selectors
+
+    if not ratings:
+        return []
+    # Lock the interview and read its status from the row, so no rating slips in after a submission.
+    status = Interview.objects.select_for_update().values_list("status", flat=True).get(pk=interview.pk)
+    if status != Interview.Status.DRAFT:
+        raise ValidationError("This interview was submitted; its ratings are final.")
+    posted: dict[str, RatingInput] = {}
+    for rating in ratings:
+        score = None if rating.not_enough_evidence else rating.score
+        if score is not None and not 1 <= int(score) <= 4:
+            raise ValidationError({"score": "Rate from 1 to 4."})
+        # Posted raw, not through a form field (which refuses NUL); the database would fail on it.
+        if "\x00" in rating.evidence:
+            raise ValidationError({"evidence": "The evidence contains a NUL character."})
+        posted[rating.item_key] = RatingInput(
+            item_key=rating.item_key,
+            score=int(score) if score is not None else None,
+            not_enough_evidence=rating.not_enough_evidence,
+            evidence=rating.evidence,
+        )
+    kit = {item.key: item for item in selectors.interview_items(interview=interview)}
+    if any(key not in kit for key in posted):
+        raise ValidationError({"item": "This item is not part of the interview's kit."})
+    existing = {rating.item_key: rating for rating in Rating.objects.filter(interview=interview, item_key__in=posted)}
+    now = timezone.now()
+    new: list[Rating] = []
+    changed: list[Rating] = []
+    saved: list[Rating] = []
+    for key, value in posted.items():
+        item = kit[key]
+        values = {
+            # Ids, not objects: comparing a loaded rating's relations would query each one.
+            "question_id": item.question.pk if item.question else None,
+            "criterion_id": item.criterion.pk if item.criterion else None,
+            "ticket_id": item.ticket.pk if item.ticket else None,
+            "skill_id": item.skill.pk,
+            "score": value.score,
+            "not_enough_evidence": value.not_enough_evidence,
+            "evidence": value.evidence,
+        }
+        rating = existing.get(key)
+        if rating is None:
+            rating = Rating(interview=interview, item_key=key, updated_at=now, **values)
+            new.append(rating)
+        elif any(getattr(rating, name) != new_value for name, new_value in values.items()):
+            for name, new_value in values.items():
+                setattr(rating, name, new_value)
+            rating.updated_at = now
+            changed.append(rating)
+        saved.append(rating)
+    if new:
+        bulk_create_with_history(new, Rating, default_user=interview.interviewer)
+    if changed:
+        bulk_update_with_history(changed, Rating, RATING_FIELDS, default_user=interview.interviewer)
+    return saved
+
+
 def rating_save(
     *,
     interview: Interview,
@@ -310,28 +380,13 @@ def rating_save(
     not_enough_evidence: bool = False,
     evidence: str = "",
 ) -> Rating:
-    """Save one rating as the interviewer goes; 'not enough evidence' clears any score."""
-    if interview.status != Interview.Status.DRAFT:
-        raise ValidationError("This interview was submitted; its ratings are final.")
-    if not_enough_evidence:
-        score = None
-    if score is not None and not 1 <= int(score) <= 4:
-        raise ValidationError({"score": "Rate from 1 to 4."})
-    if "\x00" in evidence:  # posted raw, not through a form field (which refuses NUL); the database would fail
-        raise ValidationError({"evidence": "The evidence contains a NUL character."})
-    item = _item_for(interview=interview, item_key=item_key)
-    rating = Rating.objects.filter(interview=interview, item_key=item_key).first() or Rating(
-        interview=interview, item_key=item_key
+    """Save one rating as the interviewer goes (the autosave); see ratings_save."""
+    (rating,) = ratings_save(
+        interview=interview,
+        ratings=[
+            RatingInput(item_key=item_key, score=score, not_enough_evidence=not_enough_evidence, evidence=evidence)
+        ],
     )
-    for name, value in {
-        **item,
-        "score": score,
-        "not_enough_evidence": not_enough_evidence,
-        "evidence": evidence,
-    }.items():
-        setattr(rating, name, value)
-    rating._history_user = interview.interviewer
-    rating.save()
     return rating
 
 

@@ -23,8 +23,8 @@ from assessments.models import (
     Stage,
     TicketReply,
 )
-from assessments.readability import flesch_reading_ease, reading_ease_label
 from skillhub import roles
+from skillhub.readability import flesch_reading_ease, reading_ease_label
 from skillhub.views import add_service_errors, int_param, require_role
 
 hiring_only = require_role(roles.HIRING_MANAGER)
@@ -464,24 +464,23 @@ def rating_save(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def interview_submit(request: HttpRequest, pk: int) -> HttpResponse:
     interview = _interview_for(request, pk)
-    # The whole form is posted on submit, so ratings typed without autosave (no JavaScript) are kept too.
+    # The whole form is posted on submit, so ratings typed without autosave (no JavaScript) are kept too:
+    # saved together, in a constant number of queries whatever the kit's size.
+    ratings = []
     for key in request.POST.getlist("items"):
         score = request.POST.get(f"score-{key}") or None
         nee = request.POST.get(f"nee-{key}") == "on"
         evidence = request.POST.get(f"evidence-{key}", "")
         if score is None and not nee and not evidence:
             continue
-        try:
-            services.rating_save(
-                interview=interview,
-                item_key=key,
-                score=int_param(score),
-                not_enough_evidence=nee,
-                evidence=evidence,
-            )
-        except ValidationError as error:
-            messages.error(request, _error_text(error))
-            return redirect("assessments:interview-detail", pk=interview.pk)
+        ratings.append(
+            services.RatingInput(item_key=key, score=int_param(score), not_enough_evidence=nee, evidence=evidence)
+        )
+    try:
+        services.ratings_save(interview=interview, ratings=ratings)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("assessments:interview-detail", pk=interview.pk)
     form = forms.SubmitInterviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose an overall recommendation before submitting.")

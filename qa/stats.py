@@ -1,7 +1,6 @@
 """Honest numbers: a mean with its n and a 95% confidence interval, and how many reviews a margin needs."""
 
 import math
-import re
 from dataclasses import dataclass
 
 # Two-sided 95% Student t critical values by degrees of freedom; 1.96 beyond the table.
@@ -99,43 +98,3 @@ def reviews_needed(*, sd: float, margin: float) -> int:
     if margin <= 0:
         raise ValueError("margin must be positive")
     return max(2, math.ceil((Z95 * sd / margin) ** 2))
-
-
-# Readability for written channels --------------------------------------------------------------------------------
-
-_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
-_SENTENCE_END = re.compile(r"[.!?]+")
-
-
-def _syllables(word: str) -> int:
-    word = word.lower()
-    if len(word) <= 3:
-        return 1
-    word = re.sub(r"(?:[^laeiouy]es|ed|[^laeiouy]e)$", "", word)
-    word = re.sub(r"^y", "", word)
-    return max(1, len(re.findall(r"[aeiouy]{1,2}", word)))
-
-
-def flesch_reading_ease(text: str) -> float | None:
-    """Flesch reading ease: 206.835 − 1.015·(words/sentences) − 84.6·(syllables/words); None for no words."""
-    words = _WORD.findall(text)
-    if not words:
-        return None
-    sentences = max(1, len([s for s in _SENTENCE_END.split(text) if _WORD.search(s)]))
-    syllables = sum(_syllables(w) for w in words)
-    return round(206.835 - 1.015 * (len(words) / sentences) - 84.6 * (syllables / len(words)), 1)
-
-
-def reading_ease_label(score: float | None) -> str:
-    if score is None:
-        return "—"
-    for bound, label in (
-        (90, "very easy"),
-        (70, "easy"),
-        (60, "plain English"),
-        (50, "fairly difficult"),
-        (30, "difficult"),
-    ):
-        if score >= bound:
-            return label
-    return "very difficult"

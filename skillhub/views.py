@@ -3,7 +3,9 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from skillhub import roles
 from skillhub.middleware import sign_in_again
@@ -114,3 +116,10 @@ def skill_list(request: HttpRequest) -> HttpResponse:
         "skillhub/skill_list.html",
         {"skills": org_selectors.skill_list(), "profiles": org_selectors.role_profile_list()},
     )
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages that link no icon (the admin, a JSON answer opened in a tab): send them
+    to the static one. Public, like the sign-in page it also serves; not permanent, as the static URL is hashed."""
+    return redirect(static("favicon.ico"))

@@ -10,6 +10,7 @@ from assessments.tests.factories import CandidateFactory
 from qa.models import Review, ReviewSkillScore
 from skillhub import skill_codes
 from skillhub.models import Skill
+from skillhub.services import rollups
 from skillhub.tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +56,7 @@ def hires(requisition, hiring_user, team):
             ContactFactory(agent=agent, started_at=_at(START + timedelta(days=n + 1)), csat=5, resolved=True)
         ContactFactory(agent=agent, started_at=_at(START + timedelta(days=20)), csat=1, resolved=False)
         agents.append(agent)
+    rollups.rollup_full()
     return agents
 
 
@@ -69,6 +71,66 @@ def test_predictive_report_correlates_baseline_with_first_90_days(hires, hiring_
     assert csat["n"] == 4 and csat["r"] > 0.9
     questions = [row for row in report["question_rows"] if row["skill"].code == skill_codes.COMMUNICATION]
     assert len(questions) == 3 and all(row["r"] == pytest.approx(1.0) and row["n"] == 4 for row in questions)
+
+
+def test_predictive_report_reads_kpis_from_the_rollups_as_the_metrics_api_does(
+    client, requisition, hiring_user, team, admin_user
+):
+    """FCR (not resolved contacts), CSAT and AHT over each hire's first 90 days: the metrics API's figures."""
+    agents = []
+    for level in (1, 2, 3):
+        candidate = CandidateFactory(requisition=requisition)
+        score(candidate=candidate, user=hiring_user, default=level)
+        agent = services.candidate_hire(
+            candidate=candidate,
+            decided_by=hiring_user,
+            reasons="ok",
+            team=team,
+            start_date=START,
+            employee_id=f"K{level}",
+        )
+        for n in range(level):
+            # Resolved, but the customer came back on the same case two days later: not first-contact resolved.
+            first = ContactFactory(agent=agent, started_at=_at(START + timedelta(days=n)), csat=5, handle_seconds=200)
+            ContactFactory(agent=agent, case_id=first.case_id, started_at=_at(START + timedelta(days=n + 2)), csat=3)
+        ContactFactory(agent=agent, started_at=_at(START + timedelta(days=89)), csat=4)  # the 90th day counts
+        ContactFactory(agent=agent, started_at=_at(START + timedelta(days=90)), csat=1, handle_seconds=9000)
+        ContactFactory(agent=agent, started_at=_at(START - timedelta(days=1)), csat=1, handle_seconds=9000)
+        agents.append(agent)
+    rollups.rollup_full()
+    report = selectors.predictive_report(user=hiring_user)
+    client.force_login(admin_user)
+    period = f"start={START}&end={START + timedelta(days=89)}"
+    response = client.get(f"/api/v1/metrics/agents/?{period}")
+    api = {row["agent_id"]: row for row in response.json()["results"]}
+    for level, agent in enumerate(agents, start=1):
+        figures = report["kpis_by_agent"][agent.pk]
+        for name in ("contacts", "cases", "fcr_cases", "fcr_pct", "csat_pct", "aht_seconds"):
+            assert figures[name] == api[agent.pk][name], name
+        assert figures["contacts"] == 2 * level + 1 and figures["fcr_pct"] == pytest.approx(100 / (level + 1))
+    assert report["with_contacts"] == 3
+    assert [(row["label"], row["n"]) for row in report["kpi_rows"]] == [("CSAT %", 3), ("FCR %", 3), ("AHT (s)", 3)]
+    fcr = next(row for row in report["kpi_rows"] if row["label"] == "FCR %")
+    assert fcr["r"] == pytest.approx(-0.98, abs=0.01)  # FCR falls as the interview scores rise here
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_predictive_report_query_count_is_flat(requisition, hiring_user, team, n, django_assert_max_num_queries):
+    for level in range(n):
+        candidate = CandidateFactory(requisition=requisition)
+        score(candidate=candidate, user=hiring_user, default=level % 4 + 1)
+        agent = services.candidate_hire(
+            candidate=candidate,
+            decided_by=hiring_user,
+            reasons="ok",
+            team=team,
+            start_date=START,
+            employee_id=f"Q{level}",
+        )
+        ContactFactory(agent=agent, started_at=_at(START + timedelta(days=level)), csat=level % 5 + 1)
+    rollups.rollup_full()
+    with django_assert_max_num_queries(14):
+        assert selectors.predictive_report(user=hiring_user)["with_contacts"] == n
 
 
 def test_predictive_report_is_scoped(hires, other_requisition):

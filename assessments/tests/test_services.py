@@ -134,6 +134,26 @@ def test_rating_refuses_items_outside_the_kit_and_bad_scores(candidate, hiring_u
         services.rating_save(interview=interview, item_key=key, score=5)
 
 
+def test_ratings_save_writes_all_or_nothing(candidate, hiring_user):
+    interview = services.interview_start(candidate=candidate, stage="behavioural", interviewer=hiring_user)
+    first, second = (item.key for item in selectors.interview_items(interview=interview)[:2])
+    with pytest.raises(ValidationError):
+        services.ratings_save(
+            interview=interview,
+            ratings=[services.RatingInput(item_key=first, score=3), services.RatingInput(item_key="q:999999", score=3)],
+        )
+    assert not Rating.objects.exists()
+    saved = services.ratings_save(
+        interview=interview,
+        ratings=[
+            services.RatingInput(item_key=first, score=3, evidence="an example"),
+            services.RatingInput(item_key=second, score=2, not_enough_evidence=True),
+        ],
+    )
+    assert [(r.item_key, r.score, r.not_enough_evidence) for r in saved] == [(first, 3, False), (second, None, True)]
+    assert Rating.history.filter(interview_id=interview.pk, history_user=hiring_user).count() == 2
+
+
 def test_submit_needs_every_item_rated_and_a_recommendation(candidate, hiring_user):
     interview = services.interview_start(candidate=candidate, stage="behavioural", interviewer=hiring_user)
     with pytest.raises(ValidationError, match="left"):

@@ -143,6 +143,31 @@ def test_requisition_list_shows_only_mine(client, hiring_user, requisition, othe
     assert requisition.title in body and other_requisition.title not in body
 
 
+def test_requisition_list_counts_candidates_per_stage_by_the_hiring_dashboards_definition(
+    client, hiring_user, requisition, monkeypatch
+):
+    from skillhub.dashboards import hiring
+
+    for stage in ["screening", "screening", "role_play", "hired", "rejected"]:
+        CandidateFactory(requisition=requisition, stage=stage)
+    pipelines = []
+    definition = hiring.pipeline
+
+    def pipeline(*, requisitions):
+        pipelines.append(definition(requisitions=requisitions))
+        return pipelines[-1]
+
+    monkeypatch.setattr(hiring, "pipeline", pipeline)
+    client.force_login(hiring_user)
+    body = client.get(reverse("assessments:requisition-list")).content.decode()
+    assert len(pipelines) == 1  # one definition, shared with the hiring dashboard
+    (row,) = pipelines[0]
+    assert row["requisition_id"] == requisition.pk and row["stages"] == [2, 0, 1, 0, 0, 1, 1]
+    assert '<td class="text-end">5</td>' in body
+    for shown in ("S 2<", "B 0<", "R 1<", "M 0<", "A 0<", "hired 1<", "rejected 1<"):
+        assert shown in body
+
+
 def test_create_requisition_and_bad_input_re_renders(client, hiring_user, second_hiring_user):
     from skillhub.models import RoleProfile
 
@@ -273,6 +298,23 @@ def test_compare_and_list_query_counts_are_flat(client, hiring_user, requisition
         assert client.get(reverse("assessments:requisition-compare", args=[requisition.pk])).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("assessments:requisition-list")).status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 8])
+def test_requisition_list_query_count_is_flat_in_requisitions(
+    client, hiring_user, second_hiring_user, n, django_assert_max_num_queries
+):
+    from assessments.tests.factories import RequisitionFactory
+
+    for i in range(n):
+        requisition = RequisitionFactory(hiring_team=[hiring_user, second_hiring_user])
+        for stage in ["screening", "aptitude", "hired"][: i % 3 + 1]:
+            CandidateFactory(requisition=requisition, stage=stage)
+    client.force_login(hiring_user)
+    # Session, user, roles, the pipeline (2), requisitions, hiring teams, the session's save (and savepoints).
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("assessments:requisition-list"))
+    assert response.status_code == 200 and response.content.decode().count('title="Screening"') == n
 
 
 # ---------------------------------------------------------------- blind scoring on pages
@@ -555,3 +597,70 @@ def test_a_second_decision_on_a_stale_candidate_is_refused(candidate, hiring_use
     with pytest.raises(ValidationError):
         services.candidate_move(candidate=stale, to_stage=stale.requisition.stages[-1], moved_by=hiring_user)
     assert candidate.moves.filter(to_stage="rejected").count() == 1
+
+
+def _scenario_with_criteria(n: int):
+    """A role-play scenario with n rubric criteria, so a kit of exactly n items."""
+    from assessments.models import RubricCriterion, Scenario
+    from skillhub.models import Skill
+
+    scenario = Scenario.objects.create(
+        code=f"sized-{n}", title=f"Sized {n}", scene="s", customer_brief="b", goal="g", debrief_questions="d"
+    )
+    skills = list(Skill.objects.order_by("position"))
+    RubricCriterion.objects.bulk_create(
+        RubricCriterion(
+            scenario=scenario,
+            code=f"sized-{n}-{i}",
+            skill=skills[i % len(skills)],
+            name=f"Criterion {i}",
+            observe="o",
+            anchor_1="1",
+            anchor_2="2",
+            anchor_3="3",
+            anchor_4="4",
+            position=i,
+        )
+        for i in range(n)
+    )
+    return scenario
+
+
+@pytest.mark.parametrize("n_items", [3, 20])
+def test_interview_submit_query_count_is_flat(client, candidate, hiring_user, n_items, django_assert_max_num_queries):
+    from assessments.models import Rating
+
+    scenario = _scenario_with_criteria(n_items)
+    interview = services.interview_start(
+        candidate=candidate, stage="role_play", interviewer=hiring_user, scenario=scenario
+    )
+    items = selectors.interview_items(interview=interview)
+    assert len(items) == n_items
+    # Some ratings were autosaved before (updated on submit, one unchanged), the rest arrive with the submit.
+    services.rating_save(interview=interview, item_key=items[0].key, score=1, evidence="first go")
+    services.rating_save(interview=interview, item_key=items[1].key, score=3, evidence="seen 1")
+    data = {"items": [item.key for item in items], "recommendation": "yes", "notes": "fine"}
+    for i, item in enumerate(items):
+        if i == 2:
+            data[f"nee-{item.key}"] = "on"
+        else:
+            data[f"score-{item.key}"] = "3"
+            data[f"evidence-{item.key}"] = f"seen {i}"
+    client.force_login(hiring_user)
+    with django_assert_max_num_queries(26):  # 137 with 20 items when each rating was saved on its own
+        response = client.post(reverse("assessments:interview-submit", args=[interview.pk]), data)
+    assert response.status_code == 302
+    assert response.url == reverse("assessments:candidate-scorecard", args=[candidate.pk])
+    interview.refresh_from_db()
+    assert interview.status == "submitted" and interview.recommendation == "yes"
+    ratings = {rating.item_key: rating for rating in interview.ratings.all()}
+    assert len(ratings) == n_items
+    assert ratings[items[0].key].score == 3 and ratings[items[0].key].evidence == "seen 0"
+    assert ratings[items[2].key].score is None and ratings[items[2].key].not_enough_evidence
+    assert {rating.skill_id for rating in ratings.values()} == {item.skill.pk for item in items}
+    # Every new or changed rating has its history record, by the interviewer; the unchanged one gets none.
+    history = Rating.history.filter(interview_id=interview.pk)
+    assert {record.history_user for record in history} == {hiring_user}
+    assert history.filter(item_key=items[0].key).count() == 2
+    assert history.filter(item_key=items[1].key).count() == 1
+    assert history.filter(history_type="+").count() == n_items

@@ -3,8 +3,9 @@ import statistics
 
 import pytest
 
-from qa.stats import flesch_reading_ease, mean_ci, mean_ci_from_sums, reviews_needed, sd_from_sums
+from qa.stats import mean_ci, mean_ci_from_sums, reviews_needed, sd_from_sums
 from qa.text import transcript_hints
+from skillhub.readability import flesch_reading_ease
 
 
 def test_mean_ci_uses_t_for_small_samples_and_shows_n():
@@ -31,14 +32,11 @@ def test_reviews_needed_for_a_margin():
     assert reviews_needed(sd=15, margin=50) == 2
 
 
-def test_flesch_reading_ease_prefers_short_plain_sentences():
-    plain = flesch_reading_ease("I fixed it. You can log in now. Is there anything else?")
-    dense = flesch_reading_ease(
-        "Subsequently, authentication infrastructure reconfiguration necessitates comprehensive verification "
-        "of organisational credentials prior to reinstatement."
-    )
-    assert plain > 80 > 0 > dense
-    assert flesch_reading_ease("") is None
+def test_transcript_hints_read_ease_by_the_one_flesch_definition_hiring_uses():
+    reply = "We created the changes in version 3.5 for you. Thanks."  # 89.5 by hand: see skillhub test_readability
+    hints = transcript_hints(transcript=f"Customer: Is it fixed?\nAgent: {reply}", channel="email")
+    assert hints.reading_ease == flesch_reading_ease(reply) == 89.5
+    assert hints.reading_label == "easy"
 
 
 def test_transcript_hints_score_only_the_agent_and_escape_html():

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import QuerySet, Sum
+from django.db.models import F, QuerySet, Sum
 
 from skillhub.models import Agent, AgentDay, AgentSkillDay, Team, TeamDay, Vendor
 from skillhub.models.rollups import ROLLUP_COUNTS
@@ -60,9 +60,22 @@ def _team_period(start: date, end: date) -> QuerySet[TeamDay]:
 
 def metrics_by_agent(*, agents: QuerySet[Agent], start: date, end: date) -> list[dict]:
     """One row per agent of `agents` (by name), with figures of all the teams they worked in during the period."""
+    return _agent_rows(agents=agents, days=_period(start, end))
+
+
+def metrics_by_agent_from_start(*, agents: QuerySet[Agent], days: int) -> list[dict]:
+    """As metrics_by_agent, each agent over their own first `days` days from their start date (a new hire's
+    early figures): the same as metrics_by_agent from start_date to start_date + days − 1 for each agent."""
+    window = AgentDay.objects.filter(
+        day__gte=F("agent__start_date"), day__lt=F("agent__start_date") + timedelta(days=days)
+    )
+    return _agent_rows(agents=agents, days=window)
+
+
+def _agent_rows(*, agents: QuerySet[Agent], days: QuerySet[AgentDay]) -> list[dict]:
     sums = {
         values["agent_id"]: _unprefix(values)
-        for values in _period(start, end).filter(agent__in=agents.values("pk")).values("agent_id").annotate(**_SUMS)
+        for values in days.filter(agent__in=agents.values("pk")).values("agent_id").annotate(**_SUMS)
     }
     rows = []
     for pk, first, last, team_id, team_name in agents.order_by("user__last_name", "user__first_name", "pk").values_list(

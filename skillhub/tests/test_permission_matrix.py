@@ -38,6 +38,7 @@ MATRIX: dict[str, tuple] = {
     "api-schema": ("GET", None, "200 200 200 200 200 200 200 200 200"),
     "api-docs": ("GET", None, "200 200 200 200 200 200 200 200 200"),
     "admin:index": ("GET", None, "R 200 R R R R R R R"),
+    "favicon": ("GET", None, "R R R R R R R R R"),
     # Calibration (the session is led by a QA lead outside USERS; `reviewer` takes part but has not submitted)
     "qa:calibration-list": ("GET", None, "L 200 403 200 403 403 403 403 200"),
     "qa:calibration-create": ("GET", None, "L 200 403 403 403 403 403 403 403"),

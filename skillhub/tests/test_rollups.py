@@ -259,3 +259,30 @@ def test_month_chunks_cover_the_range():
         (date(2026, 2, 1), date(2026, 2, 28)),
         (date(2026, 3, 1), date(2026, 3, 2)),
     ]
+
+
+def test_metrics_from_start_give_each_agent_their_own_first_days(db):
+    from skillhub.models import Agent
+    from skillhub.selectors.metrics import metrics_by_agent_from_start
+
+    first = AgentFactory(start_date=date(2026, 3, 1))
+    second = AgentFactory(start_date=date(2026, 3, 10))
+    rows = []
+    for agent in (first, second):
+        start = agent.start_date
+        rows += [
+            row(f"{agent.pk}-before", f"{agent.pk}-A", agent, f"{start - timedelta(days=1)}T10:00:00+00:00"),
+            row(f"{agent.pk}-first", f"{agent.pk}-B", agent, f"{start}T10:00:00+00:00", csat=5),
+            row(f"{agent.pk}-last", f"{agent.pk}-C", agent, f"{start + timedelta(days=9)}T10:00:00+00:00", csat=2),
+            row(f"{agent.pk}-after", f"{agent.pk}-D", agent, f"{start + timedelta(days=10)}T10:00:00+00:00", csat=1),
+        ]
+    run_import(rows)
+    rollups.rollup_full()
+    agents = Agent.objects.filter(pk__in=[first.pk, second.pk])
+    from_start = {r["agent_id"]: r for r in metrics_by_agent_from_start(agents=agents, days=10)}
+    for agent in (first, second):
+        (own,) = metrics_by_agent(
+            agents=agents.filter(pk=agent.pk), start=agent.start_date, end=agent.start_date + timedelta(days=9)
+        )
+        assert from_start[agent.pk] == own
+        assert (own["contacts"], own["csat_responses"], own["csat_pct"]) == (2, 2, 50.0)

@@ -1,4 +1,5 @@
 import pytest
+from django.templatetags.static import static
 from django.urls import reverse
 
 from skillhub.tests.factories import TeamFactory
@@ -126,3 +127,24 @@ def test_navigation_shows_each_role_only_its_areas(client, hiring_user, lead_use
     page = client.get(reverse("skillhub:team-list")).content.decode()
     assert 'href="/teams/"' in page
     assert 'href="/admin/"' not in page
+
+
+def test_favicon_ico_leads_to_the_static_icon_instead_of_a_404(client, settings):
+    settings.WHITENOISE_USE_FINDERS = True  # serve static files from the app as runserver would, no collectstatic
+    settings.WHITENOISE_AUTOREFRESH = True
+    response = client.get("/favicon.ico", follow=True)
+    assert response.redirect_chain == [(static("favicon.ico"), 302)]
+    assert response.status_code == 200
+    icon = b"".join(response.streaming_content)
+    assert icon[:4] == b"\x00\x00\x01\x00"  # an ICO file (PNG images inside)
+
+
+@pytest.mark.parametrize(("url", "signed_in"), [("/accounts/login/", False), ("/api/v1/", True), ("/skills/", True)])
+def test_pages_and_the_browsable_api_link_the_icon(client, admin_user, url, signed_in):
+    if signed_in:
+        client.force_login(admin_user)
+    response = client.get(url, HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f'<link rel="icon" href="{static("favicon.ico")}" sizes="32x32">' in body
+    assert f'<link rel="icon" href="{static("favicon.svg")}" type="image/svg+xml">' in body

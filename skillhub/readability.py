@@ -1,6 +1,7 @@
-"""Flesch reading ease of a written reply: 206.835 − 1.015 × words/sentences − 84.6 × syllables/words.
+"""Flesch reading ease of written text (a candidate's mock-ticket reply, an agent's chat or email messages):
+206.835 − 1.015 × words/sentences − 84.6 × syllables/words.
 
-60–70 is plain English; above 70 is easy; below 50 is hard for many customers.
+60–70 is plain English; above 70 is easy; below 50 is hard for many customers. One definition for hiring and QA.
 """
 
 import re
@@ -36,16 +37,16 @@ def flesch_reading_ease(text: str) -> float | None:
 
 
 def reading_ease_label(score: float | None) -> str:
+    """Flesch's own bands: 90+ very easy, 70+ easy, 60+ plain English, 50+ fairly difficult, 30+ difficult."""
     if score is None:
         return "no text"
-    if score >= 80:
-        return "very easy"
-    if score >= 70:
-        return "easy"
-    if score >= 60:
-        return "plain English"
-    if score >= 50:
-        return "fairly hard"
-    if score >= 30:
-        return "hard"
-    return "very hard"
+    for bound, label in (
+        (90, "very easy"),
+        (70, "easy"),
+        (60, "plain English"),
+        (50, "fairly difficult"),
+        (30, "difficult"),
+    ):
+        if score >= bound:
+            return label
+    return "very difficult"
