@@ -116,6 +116,7 @@ def heatmap_rows(*, agent_rows: list[dict], skills: list, scores: list[dict]) ->
                 "agent_id": agent["agent_id"],
                 "agent_name": agent["agent_name"],
                 "team_name": agent["team_name"],
+                "url": agent.get("url", ""),
                 "cells": cells,
             }
         )

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -201,6 +202,7 @@ def _team_dashboard(request: HttpRequest):
     agent_rows = dash.agent_table(agents=agents, period=period)
     goals = dash.goals_by_agent(agents=agents)
     for row in agent_rows:
+        row["url"] = f"{reverse('skillhub:agent-dashboard', args=[row['agent_id']])}?{filters.query}"
         row["flags"] = [definitions.KPI_BY_KEY[key].short for key in row["flag_keys"]]
         row["goals_open"] = goals.get(row["agent_id"], {}).get("open", 0)
         row["goals_at_risk"] = goals.get(row["agent_id"], {}).get("at_risk", 0)

@@ -84,19 +84,56 @@ def figure_cells(row, kpis):
     return mark_safe("".join(parts))
 
 
-@register.filter
-def heat_cells(cells):
-    """The heatmap cells of one agent: class by score band, the score and the reviews behind it."""
+def _heat_cells(cells, names: dict) -> str:
+    """The heatmap cells of one agent: class by score band, the score and the reviews behind it. `names` keeps each
+    skill's escaped name for the page (the same for every row)."""
     parts = []
     for cell in cells:
-        name, css = escape(cell["skill"].name), escape(cell["css"])
+        skill = cell["skill"]
+        name = names.get(skill.pk)
+        if name is None:
+            name = names[skill.pk] = escape(skill.name)
+        css = escape(cell["css"])
         if cell["score"] is None:
             parts.append(f'<td class="{css} text-center" title="{name}: no reviews"></td>')
         else:
             reviews = int(cell["reviews"])
             plural = "" if reviews == 1 else "s"
+            score = float(cell["score"])
             parts.append(
-                f'<td class="{css} text-center" title="{name}: {num(cell["score"], 1)} over {reviews} review{plural}">'
-                f'{num(cell["score"], 0)}<span class="heat-n">{reviews}</span></td>'
+                f'<td class="{css} text-center" title="{name}: {score:,.1f} over {reviews} review{plural}">'
+                f'{score:,.0f}<span class="heat-n">{reviews}</span></td>'
             )
-    return mark_safe("".join(parts))  # names and classes escaped above, numbers formatted here
+    return "".join(parts)  # names and classes escaped above, numbers formatted here
+
+
+@register.filter
+def heat_rows(rows):
+    """The heatmap's body: per agent the linked name and the cells, in one go (hundreds of agents would otherwise
+    cost several template nodes per row). Each row has agent_name, url (the agent's dashboard) and cells."""
+    names: dict = {}
+    return mark_safe(
+        "".join(
+            f'<tr><th scope="row"><a href="{escape(row["url"])}">{escape(row["agent_name"])}</a></th>'
+            f"{_heat_cells(row['cells'], names)}</tr>"
+            for row in rows
+        )
+    )
+
+
+@register.filter
+def agent_rows(rows, kpis):
+    """The agent table's body in one go: the linked name, team, contacts, the KPI cells of figure_cells and the
+    flags (each row: agent_name, url, team_name, contacts, the KPI figures, flags). Every text is escaped here."""
+    parts = []
+    for row in rows:
+        warning = ' class="table-warning"' if row["flags"] else ""
+        flags = "".join(f'<span class="badge text-bg-warning">⚑ {escape(flag)}</span> ' for flag in row["flags"])
+        contacts = _text(row["contacts"])
+        parts.append(
+            f'<tr{warning}><th scope="row"><a href="{escape(row["url"])}">{escape(row["agent_name"])}</a></th>'
+            f"<td>{_text(row['team_name'])}</td>"
+            f'<td class="text-end" data-value="{contacts}">{contacts}</td>'
+            f"{figure_cells(row, kpis)}<td>{flags}</td></tr>"
+        )
+    return mark_safe("".join(parts))
