@@ -86,14 +86,16 @@ def figure_cells(row, kpis):
 
 def _heat_cells(cells, names: dict) -> str:
     """The heatmap cells of one agent: class by score band, the score and the reviews behind it. `names` keeps each
-    skill's escaped name for the page (the same for every row)."""
+    skill's escaped name and each escaped class for the page (the same for every row)."""
     parts = []
     for cell in cells:
         skill = cell["skill"]
         name = names.get(skill.pk)
         if name is None:
             name = names[skill.pk] = escape(skill.name)
-        css = escape(cell["css"])
+        css = names.get(cell["css"])
+        if css is None:
+            css = names[cell["css"]] = escape(cell["css"])
         if cell["score"] is None:
             parts.append(f'<td class="{css} text-center" title="{name}: no reviews"></td>')
         else:
