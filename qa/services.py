@@ -646,21 +646,23 @@ def sampling_run_execute(*, run: SamplingRun) -> int:
         eligible.setdefault(contact.agent.user_id, eligible_by_team.get(contact.team_id, []))
     all_reviewers = {r for ids in eligible_by_team.values() for r in ids}
     assignment = assign_by_load(items=items, eligible=eligible, load=open_load(all_reviewers))
-    created = 0
-    for contact_id, reviewer_id in assignment.items():
-        contact = contacts[contact_id]
-        review = Review(
-            contact=contact,
-            agent_id=contact.agent_id,
-            team_id=contact.team_id,
+    reviews = [
+        Review(
+            contact_id=contact_id,
+            agent_id=contacts[contact_id].agent_id,
+            team_id=contacts[contact_id].team_id,
             reviewer_id=reviewer_id,
-            version=run.version,
+            version_id=run.version_id,
             due_date=run.due_date,
             sampling_run=run,
         )
-        review._change_reason = f"Sampled (seed {run.seed})"
-        review.save()
-        created += 1
+        for contact_id, reviewer_id in assignment.items()
+    ]
+    if reviews:  # one insert for the reviews and one for their history records, whatever the sample's size
+        bulk_create_with_history(
+            reviews, Review, default_user=run.created_by, default_change_reason=f"Sampled (seed {run.seed})"
+        )
+    created = len(reviews)
     SamplingRun.objects.filter(pk=run.pk).update(executed_at=timezone.now(), picked=F("picked") + created)
     return created
 

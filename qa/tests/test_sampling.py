@@ -115,3 +115,26 @@ def test_weekly_sampling_is_on_the_beat_schedule(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["qa-sampling-weekly"]
     assert entry["task"] == "qa.tasks.sampling_weekly"
     assert entry["schedule"].day_of_week == {1}
+
+
+@pytest.mark.parametrize("per_agent", [2, 10])
+def test_sampling_run_execute_runs_a_constant_number_of_queries(
+    staffed_team, team, version, per_agent, django_assert_max_num_queries
+):
+    agents, reviewers = staffed_team
+    lead = UserFactory(roles=[roles.QA_REVIEWER])
+    run = services.sampling_run_create(
+        teams=[team], period_start=START, period_end=END, per_agent=per_agent, seed=3, version=version, created_by=lead
+    )
+    # 12 on PostgreSQL at both sizes; SQLite splits an insert past 999 parameters (about 40 reviews) in two.
+    with django_assert_max_num_queries(13):
+        created = services.sampling_run_execute(run=run)
+    assert created == len(agents) * per_agent
+    reviews = Review.objects.filter(sampling_run=run)
+    assert reviews.count() == created and set(reviews.values_list("reviewer", flat=True)) <= {r.pk for r in reviewers}
+    # Each new review has its history record, made by the lead who asked for the run, with the seed as its reason.
+    records = Review.history.filter(sampling_run_id=run.pk)
+    assert records.count() == created
+    assert set(records.values_list("history_user", "history_change_reason", "history_type")) == {
+        (lead.pk, "Sampled (seed 3)", "+")
+    }
