@@ -547,6 +547,9 @@ def sampling(request: HttpRequest) -> HttpResponse:
                         "not started. Try again in a few minutes.",
                     )
                     return redirect("qa:sampling-detail", pk=run.pk)
+                except ValidationError as error:  # run at once (no queue configured) and lost a race with another
+                    messages.error(request, " ".join(error.messages))
+                    return redirect("qa:sampling-detail", pk=run.pk)
                 messages.success(request, f"Sampling with seed {run.seed}; the reviews appear in reviewers' queues.")
                 return redirect("qa:sampling-detail", pk=run.pk)
     margin_form = MarginForm(request.GET or None)

@@ -109,3 +109,18 @@ def test_api_refuses_to_pin_a_review_to_a_draft_version(api, version, contact, r
     response = api.post("/api/v1/reviews/", {"contact": contact.external_id, "version": draft.pk}, format="json")
     assert response.status_code == 400 and "version" in response.json()
     assert not draft.reviews.exists()
+
+
+def test_api_second_review_of_a_contact_is_a_400_also_when_it_loses_a_race(
+    api, version, contact, reviewer_user, monkeypatch
+):
+    api.force_authenticate(reviewer_user)
+    body = {"contact": contact.external_id, "version": version.pk}
+    assert api.post("/api/v1/reviews/", body, format="json").status_code == 201
+    again = api.post("/api/v1/reviews/", body, format="json")
+    assert again.status_code == 400 and again.json() == {"contact": ["This conversation already has a review."]}
+    checks = iter([False, True])  # the other request's review was not there yet at the check
+    monkeypatch.setattr(services, "has_review", lambda contact_ids: next(checks))
+    raced = api.post("/api/v1/reviews/", body, format="json")
+    assert raced.status_code == 400 and raced.json() == {"contact": ["This conversation already has a review."]}
+    assert Review.objects.filter(contact=contact).count() == 1
