@@ -17,6 +17,7 @@ from qa.models import (
     ScorecardVersion,
 )
 from qa.rules import is_qa_lead
+from qa.scoring import answer_label
 from qa.stats import MeanCI, mean_ci_from_sums, sd_from_sums
 from skillhub import roles
 from skillhub.models import Agent, Skill, User
@@ -122,8 +123,8 @@ def review_history(*, review: Review) -> list[Entry]:
         if submitted is None or record.history_date < submitted:
             continue  # drafting is not history; the submitted answers are the baseline
         criterion = criteria.get(record.criterion_id)
-        old = _answer_label(prev, criterion) if prev is not None else "—"
-        new = _answer_label(record, criterion)
+        old = answer_label(criterion, prev.value, is_na=prev.is_na, points="of_scale") if prev is not None else "—"
+        new = answer_label(criterion, record.value, is_na=record.is_na, points="of_scale")
         changes = []
         if prev is None or old != new:
             changes.append(Change(criterion.text if criterion else "Criterion", old, new))
@@ -140,31 +141,6 @@ def review_history(*, review: Review) -> list[Entry]:
             )
     entries.sort(key=lambda e: e.when)
     return entries
-
-
-def answer_label(criterion, raw) -> str:
-    """How an answer reads on the page: Yes/No, 'N/A', or 'p of min–max — description'."""
-    if raw is None or (not raw.is_na and raw.value is None):
-        return "Not answered"
-    if raw.is_na:
-        return "N/A"
-    if criterion.scale == Criterion.Scale.YES_NO:
-        return "Yes" if raw.value else "No"
-    labels = dict(criterion.points)
-    description = labels.get(raw.value, "")
-    return f"{raw.value} of {criterion.scale_min}–{criterion.scale_max}" + (f" — {description}" if description else "")
-
-
-def _answer_label(record, criterion) -> str:
-    if record.is_na:
-        return "N/A"
-    if record.value is None:
-        return "—"
-    if criterion is None:
-        return str(record.value)
-    if criterion.scale == Criterion.Scale.YES_NO:
-        return "Yes" if record.value else "No"
-    return f"{record.value} of {criterion.scale_min}–{criterion.scale_max}"
 
 
 # Queues -----------------------------------------------------------------------------------------------------------
