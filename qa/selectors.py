@@ -99,6 +99,26 @@ REVIEW_HISTORY_FIELDS = {
 }
 
 
+ANSWER_FIELDS = ["value", "is_na", "comment"]
+
+
+def answer_changes(before, after, criterion: Criterion | None) -> list[Change]:
+    """What a reader sees change between two history records of one answer (`before` None: the answer was first
+    given): the answer, shown on its criterion's scale ('4 of 1–5', 'N/A'), and its comment."""
+    if before is None:
+        changed = {"value", "is_na"}
+    else:
+        changed = {change.field for change in after.diff_against(before, included_fields=ANSWER_FIELDS).changes}
+    changes = []
+    if changed & {"value", "is_na"}:
+        old = answer_label(criterion, before.value, is_na=before.is_na, points="of_scale") if before else "—"
+        new = answer_label(criterion, after.value, is_na=after.is_na, points="of_scale")
+        changes.append(Change(criterion.text if criterion else "Criterion", old, new))
+    if "comment" in changed:
+        changes.append(Change("Comment", before.comment or "—", after.comment or "—"))
+    return changes
+
+
 def review_history(*, review: Review) -> list[Entry]:
     """Every saved change to the review and its answers after sampling: who, when, what changed (oldest first).
 
@@ -122,14 +142,7 @@ def review_history(*, review: Review) -> list[Entry]:
         last[record.id] = record
         if submitted is None or record.history_date < submitted:
             continue  # drafting is not history; the submitted answers are the baseline
-        criterion = criteria.get(record.criterion_id)
-        old = answer_label(criterion, prev.value, is_na=prev.is_na, points="of_scale") if prev is not None else "—"
-        new = answer_label(criterion, record.value, is_na=record.is_na, points="of_scale")
-        changes = []
-        if prev is None or old != new:
-            changes.append(Change(criterion.text if criterion else "Criterion", old, new))
-        if prev is not None and prev.comment != record.comment:
-            changes.append(Change("Comment", prev.comment or "—", record.comment or "—"))
+        changes = answer_changes(prev, record, criteria.get(record.criterion_id))
         if changes and record.history_change_reason != "Submitted":
             entries.append(
                 Entry(
