@@ -153,6 +153,9 @@ class SamplingRun(models.Model):
         return f"Sample {self.period_start}–{self.period_end} (seed {self.seed})"
 
 
+ALREADY_REVIEWED = "This conversation already has a review."  # the one_review_per_contact rule, in words
+
+
 class Review(models.Model):
     """A QA review of one contact; submitted, scored, non-calibration reviews count in the agent's QA figures."""
 
@@ -206,6 +209,16 @@ class Review(models.Model):
         indexes = [
             models.Index(fields=["agent", "status"], name="review_agent_status_idx"),
             models.Index(fields=["reviewer", "status"], name="review_reviewer_status_idx"),
+        ]
+        constraints = [
+            # Whatever its status (a draft included): a dispute changes the review, it never adds one. Calibration
+            # reviews are several per conversation by design (reviewers score it blind) and stay out.
+            models.UniqueConstraint(
+                fields=["contact"],
+                condition=Q(is_calibration=False),
+                name="one_review_per_contact",
+                violation_error_message=ALREADY_REVIEWED,
+            )
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Literal
 
 TWO_PLACES = Decimal("0.01")
 
@@ -51,6 +52,35 @@ def value_is_valid(criterion, value: int | None) -> bool:
     if criterion.scale == "yes_no":
         return value in (0, 1)
     return criterion.scale_min <= value <= criterion.scale_max
+
+
+PointStyle = Literal["number", "of_scale", "of_scale_described", "described"]
+
+
+def answer_label(
+    criterion, value: int | None, *, is_na: bool = False, points: PointStyle, unanswered: str = "—"
+) -> str:
+    """How an answer reads: 'N/A', `unanswered` when there is no value, Yes/No on a yes/no criterion, and a point as
+    `points` says: "number" '4' (compact tables), "of_scale" '4 of 1–5' (history), "of_scale_described"
+    '4 of 1–5 — Workaround' (the review page), "described" '4 (Workaround)' (calibration notes and logs).
+    A point without a description reads as its number (or 'of scale'); no criterion (deleted) gives the number."""
+    if is_na:
+        return "N/A"
+    if value is None:
+        return unanswered
+    if criterion is None:
+        return str(value)
+    if criterion.scale == "yes_no":
+        return "Yes" if value else "No"
+    if points == "number":
+        return str(value)
+    description = dict(criterion.points).get(value, "")
+    if points == "described":
+        return f"{value} ({description})" if description else str(value)
+    of_scale = f"{value} of {criterion.scale_min}–{criterion.scale_max}"
+    if points == "of_scale_described" and description:
+        return f"{of_scale} — {description}"
+    return of_scale
 
 
 def _percent(numerator: Fraction, denominator: Fraction) -> Decimal | None:

@@ -17,6 +17,7 @@ from qa.models import (
     ScorecardVersion,
 )
 from qa.rules import is_qa_lead
+from qa.scoring import answer_label
 from qa.stats import MeanCI, mean_ci_from_sums, sd_from_sums
 from skillhub import roles
 from skillhub.models import Agent, Skill, User
@@ -98,6 +99,26 @@ REVIEW_HISTORY_FIELDS = {
 }
 
 
+ANSWER_FIELDS = ["value", "is_na", "comment"]
+
+
+def answer_changes(before, after, criterion: Criterion | None) -> list[Change]:
+    """What a reader sees change between two history records of one answer (`before` None: the answer was first
+    given): the answer, shown on its criterion's scale ('4 of 1–5', 'N/A'), and its comment."""
+    if before is None:
+        changed = {"value", "is_na"}
+    else:
+        changed = {change.field for change in after.diff_against(before, included_fields=ANSWER_FIELDS).changes}
+    changes = []
+    if changed & {"value", "is_na"}:
+        old = answer_label(criterion, before.value, is_na=before.is_na, points="of_scale") if before else "—"
+        new = answer_label(criterion, after.value, is_na=after.is_na, points="of_scale")
+        changes.append(Change(criterion.text if criterion else "Criterion", old, new))
+    if "comment" in changed:
+        changes.append(Change("Comment", before.comment or "—", after.comment or "—"))
+    return changes
+
+
 def review_history(*, review: Review) -> list[Entry]:
     """Every saved change to the review and its answers after sampling: who, when, what changed (oldest first).
 
@@ -121,14 +142,7 @@ def review_history(*, review: Review) -> list[Entry]:
         last[record.id] = record
         if submitted is None or record.history_date < submitted:
             continue  # drafting is not history; the submitted answers are the baseline
-        criterion = criteria.get(record.criterion_id)
-        old = _answer_label(prev, criterion) if prev is not None else "—"
-        new = _answer_label(record, criterion)
-        changes = []
-        if prev is None or old != new:
-            changes.append(Change(criterion.text if criterion else "Criterion", old, new))
-        if prev is not None and prev.comment != record.comment:
-            changes.append(Change("Comment", prev.comment or "—", record.comment or "—"))
+        changes = answer_changes(prev, record, criteria.get(record.criterion_id))
         if changes and record.history_change_reason != "Submitted":
             entries.append(
                 Entry(
@@ -140,31 +154,6 @@ def review_history(*, review: Review) -> list[Entry]:
             )
     entries.sort(key=lambda e: e.when)
     return entries
-
-
-def answer_label(criterion, raw) -> str:
-    """How an answer reads on the page: Yes/No, 'N/A', or 'p of min–max — description'."""
-    if raw is None or (not raw.is_na and raw.value is None):
-        return "Not answered"
-    if raw.is_na:
-        return "N/A"
-    if criterion.scale == Criterion.Scale.YES_NO:
-        return "Yes" if raw.value else "No"
-    labels = dict(criterion.points)
-    description = labels.get(raw.value, "")
-    return f"{raw.value} of {criterion.scale_min}–{criterion.scale_max}" + (f" — {description}" if description else "")
-
-
-def _answer_label(record, criterion) -> str:
-    if record.is_na:
-        return "N/A"
-    if record.value is None:
-        return "—"
-    if criterion is None:
-        return str(record.value)
-    if criterion.scale == Criterion.Scale.YES_NO:
-        return "Yes" if record.value else "No"
-    return f"{record.value} of {criterion.scale_min}–{criterion.scale_max}"
 
 
 # Queues -----------------------------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from qa.models import (
     ReviewAnswer,
 )
 from qa.rules import is_qa_lead
-from qa.scoring import RawAnswer, score_answers
+from qa.scoring import RawAnswer, answer_label, score_answers
 from skillhub import roles
 from skillhub.models import User, Vendor
 from skillhub.selectors import history
@@ -433,12 +433,6 @@ def can_see_answer_history(*, session: CalibrationSession, user: User) -> bool:
     )
 
 
-def _revision_label(criterion: Criterion, value, is_na: bool) -> str:
-    from qa.services_calibration import answer_label
-
-    return answer_label(criterion, value, is_na)
-
-
 def session_answer_history(*, session: CalibrationSession) -> list[Entry]:
     """Answers changed after the results opened (blind → changed, changed again, back to blind) and the lead's
     agreed answers, oldest first. Two queries whatever the session's size."""
@@ -454,15 +448,19 @@ def session_answer_history(*, session: CalibrationSession) -> list[Entry]:
     for record in revisions:
         previous = last.get(record.id)
         last[record.id] = record
-        blind = _revision_label(record.criterion, record.before_value, record.before_na)
-        revised = _revision_label(record.criterion, record.value, record.is_na)
+        blind = answer_label(record.criterion, record.before_value, is_na=record.before_na, points="described")
+        revised = answer_label(record.criterion, record.value, is_na=record.is_na, points="described")
         if record.history_type == "+":
             why, old, new = "Changed the blind answer", blind, revised
         elif record.history_type == "-":
             why, old, new = "Went back to the blind answer", revised, blind
         else:
             why, new = "Changed the answer again", revised
-            old = _revision_label(record.criterion, previous.value, previous.is_na) if previous else blind
+            old = (
+                answer_label(record.criterion, previous.value, is_na=previous.is_na, points="described")
+                if previous
+                else blind
+            )
         assignment = record.assignment
         participant = assignment.participant.user
         name = participant.get_full_name() or participant.username
@@ -492,7 +490,7 @@ def session_answer_history(*, session: CalibrationSession) -> list[Entry]:
         subject=lambda record: record.criterion.text,
         why=lambda record, before: record.history_change_reason or "Discussion saved",
         formats={
-            "agreed_value": lambda record, value: _revision_label(record.criterion, value, False),
+            "agreed_value": lambda record, value: answer_label(record.criterion, value, points="described"),
             "agreed_na": lambda record, value: "Yes" if value else "—",
         },
     )

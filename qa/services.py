@@ -6,12 +6,13 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from qa.models import (
+    ALREADY_REVIEWED,
     Criterion,
     Review,
     ReviewAnswer,
@@ -29,6 +30,14 @@ from skillhub.services.rollups import rollup_enqueue, rollup_mark
 
 class ReviewConflict(ValidationError):
     """Someone saved the review after this form was loaded; nothing was written."""
+
+
+SAMPLING_ATTEMPTS = 3
+
+
+def has_review(contact_ids: Iterable[int]) -> bool:
+    """Whether any of the contacts has a (non-calibration) review: the one_review_per_contact rule."""
+    return Review.objects.filter(contact_id__in=list(contact_ids), is_calibration=False).exists()
 
 
 # Templates and versions -------------------------------------------------------------------------------------------
@@ -250,8 +259,8 @@ def review_create(
         raise ValidationError({"version": "This version is a draft; publish it first or use the published one."})
     if reviewer is not None and reviewer.pk == contact.agent.user_id:
         raise ValidationError({"reviewer": "A reviewer cannot review their own work."})
-    if not is_calibration and Review.objects.filter(contact=contact, is_calibration=False).exists():
-        raise ValidationError({"contact": "This conversation already has a review."})
+    if not is_calibration and has_review([contact.pk]):
+        raise ValidationError({"contact": ALREADY_REVIEWED})
     review = Review(
         contact=contact,
         agent_id=contact.agent_id,
@@ -263,7 +272,14 @@ def review_create(
         is_calibration=is_calibration,
     )
     review._history_user = reviewer
-    review.save()
+    try:
+        with transaction.atomic():  # a savepoint: only this insert is undone when it loses a race
+            review.save()
+    except IntegrityError:
+        # Another request created a review of the contact after the check above (one_review_per_contact).
+        if not is_calibration and has_review([contact.pk]):
+            raise ValidationError({"contact": ALREADY_REVIEWED}) from None
+        raise
     return review
 
 
@@ -625,9 +641,8 @@ def sampling_run_create(
     return run
 
 
-@transaction.atomic
-def sampling_run_execute(*, run: SamplingRun) -> int:
-    """Draw the run's contacts and create an assigned draft review for each that has none. Safe to run twice."""
+def _sampled_reviews(run: SamplingRun) -> list[Review]:
+    """The run's drawn contacts that have no review yet, as unsaved draft reviews assigned by reviewer load."""
     teams = list(run.teams.select_related("vendor"))
     agents = list(Agent.objects.filter(team__in=teams, is_active=True).select_related("user"))
     picks = sample_contacts(run=run, agents=agents)
@@ -646,23 +661,46 @@ def sampling_run_execute(*, run: SamplingRun) -> int:
         eligible.setdefault(contact.agent.user_id, eligible_by_team.get(contact.team_id, []))
     all_reviewers = {r for ids in eligible_by_team.values() for r in ids}
     assignment = assign_by_load(items=items, eligible=eligible, load=open_load(all_reviewers))
-    created = 0
-    for contact_id, reviewer_id in assignment.items():
-        contact = contacts[contact_id]
-        review = Review(
-            contact=contact,
-            agent_id=contact.agent_id,
-            team_id=contact.team_id,
+    return [
+        Review(
+            contact_id=contact_id,
+            agent_id=contacts[contact_id].agent_id,
+            team_id=contacts[contact_id].team_id,
             reviewer_id=reviewer_id,
-            version=run.version,
+            version_id=run.version_id,
             due_date=run.due_date,
             sampling_run=run,
         )
-        review._change_reason = f"Sampled (seed {run.seed})"
-        review.save()
-        created += 1
-    SamplingRun.objects.filter(pk=run.pk).update(executed_at=timezone.now(), picked=F("picked") + created)
-    return created
+        for contact_id, reviewer_id in assignment.items()
+    ]
+
+
+@transaction.atomic
+def sampling_run_execute(*, run: SamplingRun) -> int:
+    """Draw the run's contacts and create an assigned draft review for each that has none. Safe to run twice, and
+    beside another run over the same conversations: what the other run reviewed first is skipped."""
+    for attempt in range(1, SAMPLING_ATTEMPTS + 1):
+        reviews = _sampled_reviews(run)
+        if not reviews:
+            break
+        try:
+            with transaction.atomic():  # one insert for the reviews, one for their history, whatever the size
+                bulk_create_with_history(
+                    reviews, Review, default_user=run.created_by, default_change_reason=f"Sampled (seed {run.seed})"
+                )
+            break
+        except IntegrityError:
+            # A concurrent run (or request) reviewed one of these contacts after the draw read them: it has committed
+            # by now, so drawing again skips those contacts.
+            if not has_review(r.contact_id for r in reviews):
+                raise
+            if attempt == SAMPLING_ATTEMPTS:
+                raise ValidationError(
+                    "Other reviews of these conversations were being created at the same time; nothing was sampled. "
+                    "Run the sampling again: conversations that have a review are skipped."
+                ) from None
+    SamplingRun.objects.filter(pk=run.pk).update(executed_at=timezone.now(), picked=F("picked") + len(reviews))
+    return len(reviews)
 
 
 def last_week(today: date | None = None) -> tuple[date, date]:

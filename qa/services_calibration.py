@@ -24,7 +24,7 @@ from qa.models import (
     ScorecardVersion,
 )
 from qa.rules import is_qa_lead
-from qa.scoring import value_is_valid
+from qa.scoring import answer_label, value_is_valid
 from skillhub import security
 from skillhub.models import Contact, User, Vendor
 from skillhub.selectors.scope import agents_for_user, vendors_for_user
@@ -221,7 +221,8 @@ def answer_revise(
     before_value, before_na = (blind.value, blind.is_na) if blind else (None, False)
     new_value = None if is_na else value
     revision = CalibrationRevision.objects.filter(assignment=assignment, criterion=criterion).first()
-    old = answer_label(criterion, *((revision.value, revision.is_na) if revision else (before_value, before_na)))
+    shown_value, shown_na = (revision.value, revision.is_na) if revision else (before_value, before_na)
+    old = answer_label(criterion, shown_value, is_na=shown_na, points="described")
     log = {"session": session.pk, "assignment": assignment.pk, "criterion": criterion.pk, "before": old}
     # Each change is kept in the revision's history (who, when, old → new), also when it goes back to blind.
     if (new_value, is_na) == (before_value, before_na):
@@ -230,7 +231,10 @@ def answer_revise(
             revision._change_reason = "Back to the blind answer"
             revision.delete()
             security.log_event(
-                "calibration_answer_revised", user=user, after=answer_label(criterion, new_value, is_na), **log
+                "calibration_answer_revised",
+                user=user,
+                after=answer_label(criterion, new_value, is_na=is_na, points="described"),
+                **log,
             )
         return None
     if revision is None:
@@ -240,7 +244,12 @@ def answer_revise(
     revision.value, revision.is_na = new_value, is_na
     revision._history_user = user
     revision.save()
-    security.log_event("calibration_answer_revised", user=user, after=answer_label(criterion, new_value, is_na), **log)
+    security.log_event(
+        "calibration_answer_revised",
+        user=user,
+        after=answer_label(criterion, new_value, is_na=is_na, points="described"),
+        **log,
+    )
     return revision
 
 
@@ -274,7 +283,7 @@ def discussion_save(
     discussion = CalibrationDiscussion.objects.filter(session=session, criterion=criterion).first()
     if discussion is None:
         discussion = CalibrationDiscussion(session=session, criterion=criterion)
-    before = answer_label(criterion, discussion.agreed_value, discussion.agreed_na)
+    before = answer_label(criterion, discussion.agreed_value, is_na=discussion.agreed_na, points="described")
     discussion.note = note.strip()
     discussion.agreed_value = None if agreed_na else agreed_value
     discussion.agreed_na = agreed_na
@@ -287,20 +296,9 @@ def discussion_save(
         session=session.pk,
         criterion=criterion.pk,
         before=before,
-        after=answer_label(criterion, discussion.agreed_value, discussion.agreed_na),
+        after=answer_label(criterion, discussion.agreed_value, is_na=discussion.agreed_na, points="described"),
     )
     return discussion
-
-
-def answer_label(criterion: Criterion, value: int | None, is_na: bool) -> str:
-    if is_na:
-        return "N/A"
-    if value is None:
-        return "—"
-    for point, label in criterion.points:
-        if point == value:
-            return f"{value} ({label})" if criterion.scale == Criterion.Scale.POINTS and label else label or str(value)
-    return str(value)
 
 
 @transaction.atomic
@@ -315,9 +313,10 @@ def discussion_promote(*, discussion: CalibrationDiscussion, user: User) -> Crit
     if discussion.agreed_value is None and not discussion.agreed_na:
         raise ValidationError("Record the agreed answer first.")
     criterion = discussion.criterion
+    agreed = answer_label(criterion, discussion.agreed_value, is_na=discussion.agreed_na, points="described")
     line = (
         f"Calibration “{session.title}” ({timezone.localdate(session.results_opened_at or timezone.now()):%d %b %Y}): "
-        f"agreed answer {answer_label(criterion, discussion.agreed_value, discussion.agreed_na)}."
+        f"agreed answer {agreed}."
     )
     if discussion.note:
         line += f" {discussion.note}"

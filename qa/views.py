@@ -14,7 +14,7 @@ from qa import selectors, services
 from qa.forms import CriterionForm, DisputeForm, MarginForm, SamplingForm, ScorecardForm, SectionForm, TemplateForm
 from qa.models import Criterion, Review, SamplingRun, ScorecardSection, ScorecardTemplate, ScorecardVersion
 from qa.rules import can_resolve, is_qa_lead, is_reviewer
-from qa.scoring import score_answers
+from qa.scoring import RawAnswer, answer_label, score_answers
 from qa.stats import mean_ci_from_sums, reviews_needed
 from qa.text import WRITTEN_CHANNELS, transcript_hints
 from qa.whatif import whatif_rescore
@@ -67,10 +67,7 @@ def _review_context(request: HttpRequest, review: Review, form: ScorecardForm | 
         "review": review,
         "form": form,
         "answer_groups": [
-            (
-                group.skill,
-                [(c, answers.get(c.pk), selectors.answer_label(c, answers.get(c.pk))) for c in group.criteria],
-            )
+            (group.skill, [(c, answers.get(c.pk), _shown_answer(c, answers.get(c.pk))) for c in group.criteria])
             for group in groups
         ],
         "skill_score_map": {s.skill_id: s.score for s in skill_scores},
@@ -86,6 +83,11 @@ def _review_context(request: HttpRequest, review: Review, form: ScorecardForm | 
         "is_reviewer": is_reviewer(user),
         "dispute_form": DisputeForm(),
     }
+
+
+def _shown_answer(criterion: Criterion, raw: RawAnswer | None) -> str:
+    value, is_na = (raw.value, raw.is_na) if raw is not None else (None, False)
+    return answer_label(criterion, value, is_na=is_na, points="of_scale_described", unanswered="Not answered")
 
 
 def _is_editable_by(user, review: Review) -> bool:
@@ -546,6 +548,9 @@ def sampling(request: HttpRequest) -> HttpResponse:
                         f"The sampling run (seed {run.seed}) is saved but the task queue is unreachable, so it has "
                         "not started. Try again in a few minutes.",
                     )
+                    return redirect("qa:sampling-detail", pk=run.pk)
+                except ValidationError as error:  # run at once (no queue configured) and lost a race with another
+                    messages.error(request, " ".join(error.messages))
                     return redirect("qa:sampling-detail", pk=run.pk)
                 messages.success(request, f"Sampling with seed {run.seed}; the reviews appear in reviewers' queues.")
                 return redirect("qa:sampling-detail", pk=run.pk)

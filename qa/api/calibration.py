@@ -6,6 +6,7 @@ from rest_framework import permissions, serializers, viewsets
 
 from qa import selectors_calibration as sel
 from qa import services_calibration as services
+from qa.api.filters import CalibrationSessionFilter
 from qa.calibration_analytics import NA
 from qa.models import CalibrationParticipant, CalibrationSession
 from qa.rules import is_qa_lead
@@ -184,7 +185,7 @@ class CalibrationSessionViewSet(viewsets.ReadOnlyModelViewSet):
     """Calibration sessions the caller leads or takes part in (QA leads: those on teams in their scope)."""
 
     permission_classes = [IsQAReviewer]
-    filterset_fields = ["status", "gold_set"]
+    filterset_class = CalibrationSessionFilter
 
     def get_serializer_class(self):
         return CalibrationSessionDetailSerializer if self.action == "retrieve" else CalibrationSessionSerializer

@@ -1,10 +1,42 @@
-import django_filters
+"""Filters of the qa API. A filter that takes an id chooses among what the caller may see (as django-filter's
+ModelChoiceFilter does with a scoped queryset), so an id outside their scope and an id that does not exist get the
+same 400 "not one of the available choices": the answer never tells whether another vendor's object exists."""
 
-from qa.models import Review
-from skillhub.models import Channel
+import django_filters
+from django.db.models import Q, QuerySet
+
+from qa import selectors
+from qa import selectors_calibration as calibration
+from qa.models import CalibrationSession, GoldSet, Review
+from skillhub.models import Agent, Channel, Team, User
+from skillhub.selectors.scope import agents_for_user, teams_for_user
+
+
+def _agents(request) -> QuerySet[Agent]:
+    return agents_for_user(user=request.user) if request is not None else Agent.objects.none()
+
+
+def _teams(request) -> QuerySet[Team]:
+    """Teams in the caller's scope, and those their visible reviews were handled in (an agent's own team)."""
+    if request is None:
+        return Team.objects.none()
+    user = request.user
+    reviews = selectors.reviews_for_user(user=user).values("team_id")
+    return Team.objects.filter(Q(pk__in=teams_for_user(user=user).values("pk")) | Q(pk__in=reviews))
+
+
+def _reviewers(request) -> QuerySet[User]:
+    """The caller and the reviewers of the reviews they may see."""
+    if request is None:
+        return User.objects.none()
+    user = request.user
+    return User.objects.filter(Q(pk=user.pk) | Q(pk__in=selectors.reviews_for_user(user=user).values("reviewer_id")))
 
 
 class ReviewFilter(django_filters.FilterSet):
+    agent = django_filters.ModelChoiceFilter(queryset=_agents)
+    team = django_filters.ModelChoiceFilter(queryset=_teams)
+    reviewer = django_filters.ModelChoiceFilter(queryset=_reviewers)
     channel = django_filters.ChoiceFilter(field_name="contact__channel", choices=Channel.choices)
     contact = django_filters.CharFilter(field_name="contact__external_id")
     submitted_after = django_filters.DateFilter(field_name="submitted_at", lookup_expr="date__gte")
@@ -15,3 +47,21 @@ class ReviewFilter(django_filters.FilterSet):
     class Meta:
         model = Review
         fields = ["agent", "team", "reviewer", "status", "auto_failed", "is_calibration", "version"]
+
+
+def _gold_sets(request) -> QuerySet[GoldSet]:
+    """Gold sets a QA lead shares, and those of the sessions the caller may open."""
+    if request is None:
+        return GoldSet.objects.none()
+    user = request.user
+    shared = calibration.gold_sets_for_user(user=user).values("pk")
+    used = calibration.sessions_for_user(user=user).values("gold_set_id")
+    return GoldSet.objects.filter(Q(pk__in=shared) | Q(pk__in=used))
+
+
+class CalibrationSessionFilter(django_filters.FilterSet):
+    gold_set = django_filters.ModelChoiceFilter(queryset=_gold_sets)
+
+    class Meta:
+        model = CalibrationSession
+        fields = ["status", "gold_set"]

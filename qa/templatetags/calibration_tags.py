@@ -5,6 +5,7 @@ from django.utils.html import format_html
 
 from qa import irr
 from qa.calibration_analytics import NA
+from qa.scoring import answer_label
 
 register = template.Library()
 
@@ -15,13 +16,9 @@ TENDENCY_STYLES = {"strict": "info", "lenient": "warning", "aligned": "success",
 @register.filter
 def answer_text(answer, criterion) -> str:
     """'Yes', 'No', '4', 'N/A' or '—' for no answer."""
-    if answer is None:
-        return "—"
     if answer == NA:
-        return "N/A"
-    if criterion.scale == "yes_no":
-        return "Yes" if answer else "No"
-    return str(answer)
+        return answer_label(criterion, None, is_na=True, points="number")
+    return answer_label(criterion, answer, points="number")
 
 
 @register.filter

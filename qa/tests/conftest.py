@@ -51,3 +51,21 @@ def full_answers(version, *, data=1, calm_na=False):
         version.c_data.pk: RawAnswer(data, comment="" if data else "Read card number aloud"),
         version.c_calm.pk: RawAnswer(is_na=True) if calm_na else RawAnswer(1),
     }
+
+
+def compete_for_contacts(monkeypatch, times: int) -> list:
+    """For the first `times` draws, another run reviews the draw's first contact between the draw and its insert."""
+    from qa import services
+    from qa.models import Review
+
+    real, taken = services._sampled_reviews, []
+
+    def draw(run):
+        reviews = real(run)
+        if reviews and len(taken) < times:
+            contact = reviews[0].contact
+            taken.append(Review.objects.create(contact=contact, agent=contact.agent, team=contact.team))
+        return reviews
+
+    monkeypatch.setattr(services, "_sampled_reviews", draw)
+    return taken

@@ -109,3 +109,112 @@ def test_api_refuses_to_pin_a_review_to_a_draft_version(api, version, contact, r
     response = api.post("/api/v1/reviews/", {"contact": contact.external_id, "version": draft.pk}, format="json")
     assert response.status_code == 400 and "version" in response.json()
     assert not draft.reviews.exists()
+
+
+def test_api_second_review_of_a_contact_is_a_400_also_when_it_loses_a_race(
+    api, version, contact, reviewer_user, monkeypatch
+):
+    api.force_authenticate(reviewer_user)
+    body = {"contact": contact.external_id, "version": version.pk}
+    assert api.post("/api/v1/reviews/", body, format="json").status_code == 201
+    again = api.post("/api/v1/reviews/", body, format="json")
+    assert again.status_code == 400 and again.json() == {"contact": ["This conversation already has a review."]}
+    checks = iter([False, True])  # the other request's review was not there yet at the check
+    monkeypatch.setattr(services, "has_review", lambda contact_ids: next(checks))
+    raced = api.post("/api/v1/reviews/", body, format="json")
+    assert raced.status_code == 400 and raced.json() == {"contact": ["This conversation already has a review."]}
+    assert Review.objects.filter(contact=contact).count() == 1
+
+
+# Filters by id: an id outside the caller's scope answers exactly like an id that does not exist ----------------------
+
+
+@pytest.fixture
+def two_vendors(version, team, partner_team, agent, other_agent, reviewer_user):
+    """A released review on each vendor's team, each scored by that vendor's reviewer; a lead of the partner."""
+    from skillhub import roles
+    from skillhub.tests.factories import ScopeFactory, UserFactory
+
+    partner_reviewer = UserFactory(roles=[roles.QA_REVIEWER])
+    ScopeFactory(user=partner_reviewer, vendors=[partner_team.vendor])
+    partner_lead = UserFactory(roles=[roles.OPS_LEAD])
+    partner_team.leads.add(partner_lead)
+    for who, scorer in ((agent, reviewer_user), (other_agent, partner_reviewer)):
+        review = services.review_create(contact=ContactFactory(agent=who), reviewer=scorer, version=version)
+        services.review_save(review=review, actor=scorer, answers=full_answers(version), lock_version=0, submit=True)
+    return {"partner_reviewer": partner_reviewer, "partner_lead": partner_lead}
+
+
+MISSING = [10**9, "abc", 2**70]  # no such row, not a number, past any database integer
+
+
+def _same_400_for_foreign_and_missing(api, name, foreign_id):
+    foreign = api.get("/api/v1/reviews/", {name: foreign_id})
+    assert foreign.status_code == 400, (name, foreign.json())
+    assert foreign.json() == {name: ["Select a valid choice. That choice is not one of the available choices."]}
+    for missing in MISSING:
+        response = api.get("/api/v1/reviews/", {name: missing})
+        assert (response.status_code, response.json()) == (400, foreign.json()), (name, missing)
+
+
+def test_review_filters_answer_an_agent_the_same_for_other_vendors_ids_and_missing_ids(
+    api, two_vendors, agent, other_agent, team, partner_team, reviewer_user
+):
+    api.force_authenticate(agent.user)
+    _same_400_for_foreign_and_missing(api, "agent", other_agent.pk)
+    _same_400_for_foreign_and_missing(api, "team", partner_team.pk)
+    _same_400_for_foreign_and_missing(api, "reviewer", two_vendors["partner_reviewer"].pk)
+    # What the agent may see still filters.
+    for name, value in (("agent", agent.pk), ("team", team.pk), ("reviewer", reviewer_user.pk)):
+        response = api.get("/api/v1/reviews/", {name: value})
+        assert (response.status_code, response.json()["count"]) == (200, 1), name
+
+
+@pytest.mark.parametrize("who", ["partner_lead", "partner_reviewer"])
+def test_review_filters_answer_another_vendors_lead_the_same_for_our_ids_and_missing_ids(
+    api, two_vendors, who, agent, other_agent, team, partner_team, reviewer_user
+):
+    api.force_authenticate(two_vendors[who])
+    _same_400_for_foreign_and_missing(api, "agent", agent.pk)
+    _same_400_for_foreign_and_missing(api, "team", team.pk)
+    _same_400_for_foreign_and_missing(api, "reviewer", reviewer_user.pk)
+    for name, value in (("agent", other_agent.pk), ("team", partner_team.pk)):
+        response = api.get("/api/v1/reviews/", {name: value})
+        assert (response.status_code, response.json()["count"]) == (200, 1), name
+
+
+def test_calibration_session_filter_answers_the_same_for_a_gold_set_out_of_scope_and_a_missing_one(
+    api, version, agent, other_agent, vendor, partner_vendor
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from qa import services_calibration as cal
+    from qa.tests.calibration_fixtures import make_reviewer
+
+    partner_lead = make_reviewer(partner_vendor, lead=True)
+    theirs = cal.gold_set_create(
+        owner=partner_lead, name="Partner gold", version=version, contacts=[ContactFactory(agent=other_agent)]
+    )
+    our_lead, our_reviewer = make_reviewer(vendor, lead=True), make_reviewer(vendor)
+    ours = cal.gold_set_create(owner=our_lead, name="Our gold", version=version, contacts=[ContactFactory(agent=agent)])
+    cal.session_create(
+        owner=our_lead,
+        title="From gold",
+        version=version,
+        contacts=[],
+        participants=[our_reviewer],
+        calibrator=our_lead,
+        deadline=timezone.now() + timedelta(days=1),
+        gold_set=ours,
+    )
+    for user in (our_lead, our_reviewer):
+        api.force_authenticate(user)
+        foreign = api.get("/api/v1/calibration-sessions/", {"gold_set": theirs.pk})
+        assert foreign.status_code == 400, foreign.json()
+        for missing in MISSING:
+            response = api.get("/api/v1/calibration-sessions/", {"gold_set": missing})
+            assert (response.status_code, response.json()) == (400, foreign.json())
+        mine = api.get("/api/v1/calibration-sessions/", {"gold_set": ours.pk})
+        assert (mine.status_code, mine.json()["count"]) == (200, 1)

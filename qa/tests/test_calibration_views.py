@@ -363,3 +363,27 @@ def test_beat_task_opens_sessions_past_their_deadline(calibration):
     CalibrationSession.objects.filter(pk=calibration.pk).update(deadline=timezone.now() - timedelta(seconds=1))
     assert calibration_open_due() == 1
     assert calibration_open_due() == 0
+
+
+def test_new_session_page_treats_another_vendors_gold_set_like_a_missing_one(client, version, agent, qa_lead):
+    """?gold_set= only preselects a gold set the lead may use: another's id and a missing id give the same page."""
+    ours = cal.gold_set_create(
+        owner=qa_lead, name="In-house gold", version=version, contacts=[ContactFactory(agent=agent)]
+    )
+    other_vendor = VendorFactory(kind="partner")
+    from skillhub.tests.factories import TeamFactory
+
+    TeamFactory(vendor=other_vendor)
+    client.force_login(make_reviewer(other_vendor, lead=True))
+    url = reverse("qa:calibration-create")
+    pages = [client.get(url, {"gold_set": value}) for value in (ours.pk, 10**9, "abc", 2**70)]
+    assert {page.status_code for page in pages} == {200}
+
+    def gold_set_select(page) -> str:
+        return page.content.decode().split('name="gold_set"')[1].split("</select>")[0]
+
+    assert gold_set_select(pages[0]) == gold_set_select(pages[1])  # the same select for theirs and a missing id
+    assert "selected" not in gold_set_select(pages[0]) and ours.name not in pages[0].content.decode()
+    client.force_login(qa_lead)
+    page = client.get(url, {"gold_set": ours.pk})
+    assert f'<option value="{ours.pk}" selected>' in page.content.decode()

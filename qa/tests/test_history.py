@@ -247,3 +247,35 @@ def test_security_log_records_revised_and_agreed_calibration_answers(
 def test_a_reviewer_outside_the_qa_role_never_reaches_the_history(client, calibration):
     client.force_login(UserFactory(roles=[roles.OPS_LEAD]))
     assert client.get(reverse("qa:calibration-results", args=[calibration.pk])).status_code == 403
+
+
+def test_answer_changes_show_the_answer_on_its_scale_and_the_comment(version, django_assert_num_queries):
+    from qa.selectors import answer_changes
+    from qa.tests.factories import ReviewFactory
+
+    review = ReviewFactory(version=version)
+    solve = ReviewAnswer.objects.create(review=review, criterion=version.c_solve, value=4)
+    solve.value = 5
+    solve.save()
+    solve.comment = "Heard it at 2:10"
+    solve.save()
+    solve.save()  # saved again, nothing changed
+    calm = ReviewAnswer.objects.create(review=review, criterion=version.c_calm, value=1, comment="Kept calm")
+    calm.value, calm.is_na, calm.comment = None, True, ""
+    calm.save()
+    first, to_five, commented, again = ReviewAnswer.history.filter(id=solve.pk).order_by("history_date", "history_id")
+    calm_first, calm_na = ReviewAnswer.history.filter(id=calm.pk).order_by("history_date", "history_id")
+
+    def shown(before, after, criterion):
+        return [(c.what, c.old, c.new) for c in answer_changes(before, after, criterion)]
+
+    with django_assert_num_queries(0):
+        assert shown(None, first, version.c_solve) == [("Root cause", "—", "4 of 1–5")]
+        assert shown(first, to_five, version.c_solve) == [("Root cause", "4 of 1–5", "5 of 1–5")]
+        assert shown(to_five, commented, version.c_solve) == [("Comment", "—", "Heard it at 2:10")]
+        assert shown(commented, again, version.c_solve) == []
+        assert shown(calm_first, calm_na, version.c_calm) == [
+            ("Stayed calm", "Yes", "N/A"),
+            ("Comment", "Kept calm", "—"),
+        ]
+        assert shown(first, to_five, None) == [("Criterion", "4", "5")]  # its criterion is gone

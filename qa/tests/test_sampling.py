@@ -1,10 +1,12 @@
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from qa import services, tasks
 from qa.models import Review, SamplingRun
+from qa.tests.conftest import compete_for_contacts
 from skillhub import roles
 from skillhub.tests.factories import AgentFactory, ContactFactory, ScopeFactory, UserFactory
 
@@ -115,3 +117,45 @@ def test_weekly_sampling_is_on_the_beat_schedule(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["qa-sampling-weekly"]
     assert entry["task"] == "qa.tasks.sampling_weekly"
     assert entry["schedule"].day_of_week == {1}
+
+
+@pytest.mark.parametrize("per_agent", [2, 10])
+def test_sampling_run_execute_runs_a_constant_number_of_queries(
+    staffed_team, team, version, per_agent, django_assert_max_num_queries
+):
+    agents, reviewers = staffed_team
+    lead = UserFactory(roles=[roles.QA_REVIEWER])
+    run = services.sampling_run_create(
+        teams=[team], period_start=START, period_end=END, per_agent=per_agent, seed=3, version=version, created_by=lead
+    )
+    # 14 on PostgreSQL at both sizes; SQLite splits an insert past 999 parameters (about 40 reviews) in two.
+    with django_assert_max_num_queries(15):
+        created = services.sampling_run_execute(run=run)
+    assert created == len(agents) * per_agent
+    reviews = Review.objects.filter(sampling_run=run)
+    assert reviews.count() == created and set(reviews.values_list("reviewer", flat=True)) <= {r.pk for r in reviewers}
+    # Each new review has its history record, made by the lead who asked for the run, with the seed as its reason.
+    records = Review.history.filter(sampling_run_id=run.pk)
+    assert records.count() == created
+    assert set(records.values_list("history_user", "history_change_reason", "history_type")) == {
+        (lead.pk, "Sampled (seed 3)", "+")
+    }
+
+
+def test_sampling_skips_what_a_concurrent_run_reviewed_first(staffed_team, team, version, monkeypatch):
+    run = _run(team, version, 11)
+    taken = compete_for_contacts(monkeypatch, times=1)
+    assert services.sampling_run_execute(run=run) == 4 * 3 - 1
+    mine = Review.objects.filter(sampling_run=run)
+    assert taken[0].contact_id not in set(mine.values_list("contact_id", flat=True))
+    assert Review.objects.filter(pk=taken[0].pk).exists()
+    run.refresh_from_db()
+    assert run.picked == 4 * 3 - 1 and run.executed_at is not None
+
+
+def test_sampling_that_keeps_losing_the_race_says_so_and_samples_nothing(staffed_team, team, version, monkeypatch):
+    run = _run(team, version, 12)
+    compete_for_contacts(monkeypatch, times=services.SAMPLING_ATTEMPTS)
+    with pytest.raises(ValidationError, match="being created at the same time; nothing was sampled"):
+        services.sampling_run_execute(run=run)
+    assert not Review.objects.filter(sampling_run=run).exists()

@@ -3,7 +3,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from qa.scoring import RawAnswer, score_answers
+from qa.scoring import RawAnswer, answer_label, score_answers
 
 
 def crit(pk, *, skill=1, weight=1, scale="yes_no", low=0, high=1, critical=False, allow_na=False, channels=()):
@@ -85,3 +85,37 @@ def test_skill_scores_use_each_skills_criteria_only():
     result = score_answers(criteria=criteria, answers=answers, channel="phone")
     assert result.skill_scores == {1: Decimal("66.67"), 2: Decimal("0.00"), 3: None}
     assert result.score == Decimal("50.00")
+
+
+@pytest.mark.parametrize(
+    ("value", "is_na", "number", "of_scale", "of_scale_described", "described"),
+    [
+        (4, False, "4", "4 of 1–5", "4 of 1–5 — Workaround", "4 (Workaround)"),
+        (2, False, "2", "2 of 1–5", "2 of 1–5", "2"),  # a point without a description
+        (None, True, "N/A", "N/A", "N/A", "N/A"),
+        (None, False, "—", "—", "—", "—"),
+    ],
+)
+def test_answer_label_reads_a_point_the_way_each_page_shows_it(
+    value, is_na, number, of_scale, of_scale_described, described
+):
+    criterion = crit(1, scale="points", low=1, high=5)
+    criterion.points = [(1, "Guess"), (2, ""), (3, "Some"), (4, "Workaround"), (5, "Root cause")]
+    shown = {
+        style: answer_label(criterion, value, is_na=is_na, points=style)
+        for style in ("number", "of_scale", "of_scale_described", "described")
+    }
+    assert shown == {
+        "number": number,
+        "of_scale": of_scale,
+        "of_scale_described": of_scale_described,
+        "described": described,
+    }
+
+
+def test_answer_label_reads_yes_no_the_same_everywhere_and_says_what_no_answer_is():
+    yes_no = crit(1)
+    for style in ("number", "of_scale", "of_scale_described", "described"):
+        assert (answer_label(yes_no, 1, points=style), answer_label(yes_no, 0, points=style)) == ("Yes", "No")
+    assert answer_label(yes_no, None, points="of_scale_described", unanswered="Not answered") == "Not answered"
+    assert answer_label(None, 3, points="of_scale") == "3"  # its criterion is gone: the raw value

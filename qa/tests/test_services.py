@@ -1,5 +1,6 @@
 from datetime import timedelta
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -220,3 +221,97 @@ def test_calibration_reviews_are_locked_on_submit_and_never_counted(version, con
 
     assert not counted(Review.objects.filter(pk=calibration.pk)).exists()
     assert not reviews_for_user(user=contact.agent.user).filter(pk=calibration.pk).exists()
+
+
+# One review per contact ---------------------------------------------------------------------------------------------
+
+
+def test_database_refuses_a_second_review_of_a_contact_but_not_calibration_reviews(version, contact, reviewer_user):
+    from django.db import IntegrityError, transaction
+
+    services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    fields = {"contact": contact, "agent": contact.agent, "team": contact.team, "version": version}
+    for status in (Review.Status.DRAFT, Review.Status.RELEASED):  # whatever its status
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Review.objects.create(**fields, status=status)
+    Review.objects.create(**fields, is_calibration=True)
+    Review.objects.create(**fields, is_calibration=True, status=Review.Status.RELEASED)
+    assert Review.objects.filter(contact=contact).count() == 3
+    with pytest.raises(ValidationError, match="already has a review"):
+        Review(**fields).validate_constraints()
+
+
+def test_review_create_turns_a_lost_race_into_a_validation_error(version, contact, reviewer_user, monkeypatch):
+    services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    # The other request's review was not there yet when this one checked; its insert then fails on the constraint.
+    checks = iter([False, True])
+    monkeypatch.setattr(services, "has_review", lambda contact_ids: next(checks))
+    with pytest.raises(ValidationError) as error:
+        services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    assert error.value.message_dict == {"contact": ["This conversation already has a review."]}
+    assert Review.objects.filter(contact=contact).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_reviews_of_a_contact_created_at_once_give_one_review_and_one_validation_error(postgres_only, vendor):
+    import threading
+
+    from django.db import connections, transaction
+
+    from qa.tests.factories import VersionFactory
+    from skillhub import roles
+    from skillhub.tests.factories import ContactFactory, ScopeFactory, UserFactory
+
+    version = VersionFactory()
+    contact = ContactFactory()
+    reviewers = [UserFactory(roles=[roles.QA_REVIEWER]) for _ in range(2)]
+    for user in reviewers:
+        ScopeFactory(user=user, vendors=[vendor])
+    first_inserted, results = threading.Event(), {}
+
+    def first():  # creates its review and commits only once the second request has passed its check
+        try:
+            with transaction.atomic():
+                results["first"] = services.review_create(contact=contact, reviewer=reviewers[0], version=version)
+                first_inserted.set()
+                while not checked.is_set():
+                    checked.wait(0.05)
+                threading.Event().wait(0.3)  # the second insert now waits on this row's commit
+        finally:
+            connections.close_all()
+
+    checked = threading.Event()
+    real_has_review = services.has_review
+
+    def second():
+        try:
+            first_inserted.wait(5)
+            calls = []
+
+            def has_review(contact_ids):
+                found = real_has_review(contact_ids)
+                if not calls:
+                    checked.set()
+                calls.append(found)
+                return found
+
+            with mock.patch.object(services, "has_review", has_review):
+                services.review_create(contact=contact, reviewer=reviewers[1], version=version)
+        except ValidationError as error:
+            results["second"] = error
+            results["checks"] = calls
+        except Exception as error:  # pragma: no cover - reported below
+            results["second"] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert isinstance(results["second"], ValidationError), results["second"]
+    assert results["second"].message_dict == {"contact": ["This conversation already has a review."]}
+    assert results["checks"] == [False, True]  # the check passed, the insert lost, the error names the rule
+    assert list(Review.objects.filter(contact=contact).values_list("pk", flat=True)) == [results["first"].pk]

@@ -7,7 +7,7 @@ from django.utils import timezone
 from qa import services
 from qa.models import Review
 from qa.rules import QA_LEAD_GROUP
-from qa.tests.conftest import full_answers
+from qa.tests.conftest import compete_for_contacts, full_answers
 from skillhub import roles
 from skillhub.tests.factories import AgentFactory, ContactFactory, ScopeFactory, UserFactory
 
@@ -412,3 +412,58 @@ def test_a_reviewer_who_is_not_a_qa_lead_cannot_sample(client, reviewer_user, te
         {"teams": [team.pk], "period_start": today - timedelta(days=6), "period_end": today, "per_agent": 2},
     )
     assert response.status_code == 403 and not SamplingRun.objects.exists()
+
+
+def test_sampling_on_demand_that_loses_a_race_says_so_instead_of_failing(client, qa_lead, team, agent, monkeypatch):
+    """Without a task queue the run executes inside the request; losing every attempt there is a message, not a 500."""
+    from unittest import mock
+
+    from qa import tasks
+
+    for i in range(4):
+        ContactFactory(agent=agent, started_at=timezone.now() - timedelta(days=2, hours=i))
+    compete_for_contacts(monkeypatch, times=services.SAMPLING_ATTEMPTS)
+    today = timezone.localdate()
+    client.force_login(qa_lead)
+    with mock.patch("qa.tasks.sampling_run_execute.delay_on_commit", side_effect=tasks.sampling_run_execute):
+        response = client.post(
+            reverse("qa:sampling"),
+            {"teams": [team.pk], "period_start": today - timedelta(days=6), "period_end": today, "per_agent": 4},
+            follow=True,
+        )
+    assert response.status_code == 200
+    assert "being created at the same time; nothing was sampled" in response.content.decode()
+
+
+def test_review_page_shows_each_answer_with_its_scale(client, version, contact, reviewer_user):
+    from qa.scoring import RawAnswer
+
+    review = services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    answers = {
+        version.c_listen.pk: RawAnswer(0),
+        version.c_solve.pk: RawAnswer(4),
+        version.c_calm.pk: RawAnswer(is_na=True),
+    }
+    services.review_save(review=review, actor=reviewer_user, answers=answers, lock_version=0)
+    client.force_login(reviewer_user)
+    page = client.get(reverse("qa:review-detail", args=[review.pk]))
+    shown = {criterion.pk: label for _, rows in page.context["answer_groups"] for criterion, _, label in rows}
+    assert shown == {
+        version.c_listen.pk: "No",
+        version.c_solve.pk: "4 of 1–5 — d",
+        version.c_data.pk: "Not answered",
+        version.c_calm.pk: "N/A",
+    }
+
+
+def test_calibration_tables_show_answers_as_their_number():
+    from qa.calibration_analytics import NA
+    from qa.models import Criterion
+    from qa.templatetags.calibration_tags import answer_text
+
+    yes_no, points = (
+        Criterion(scale="yes_no"),
+        Criterion(scale="points", scale_min=1, scale_max=5, point_labels=["a"] * 5),
+    )
+    shown = [answer_text(a, c) for a, c in [(1, yes_no), (0, yes_no), (NA, points), (None, points), (4, points)]]
+    assert shown == ["Yes", "No", "N/A", "—", "4"]

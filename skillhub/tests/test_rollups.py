@@ -16,7 +16,7 @@ from skillhub.selectors.metrics import (
 from skillhub.services import rollups
 from skillhub.services.org import agent_move_team
 from skillhub.tests.contact_rows import row, run_import
-from skillhub.tests.factories import AgentFactory, TeamFactory, UserFactory, VendorFactory
+from skillhub.tests.factories import AgentFactory, ContactFactory, TeamFactory, UserFactory, VendorFactory
 
 MARCH = (date(2026, 3, 1), date(2026, 3, 11))
 
@@ -200,11 +200,13 @@ def test_qa_reviews_and_skill_scores_count_on_the_contact_day_and_review_team(ex
     ana = example["ana"]
     c1, c3 = Contact.objects.get(external_id="c1"), Contact.objects.get(external_id="c3")
     skill = Skill.objects.order_by("position").first()
+    # A contact has one (non-calibration) review: the draft and the unscored one are on more contacts that day.
+    c3_draft, c3_unscored = (ContactFactory(agent=ana, team=example["north"], started_at=c3.started_at) for _ in "ab")
     counted = Review.objects.create(contact=c1, agent=ana, team=example["north"], status="released", score=80)
     Review.objects.create(contact=c3, agent=ana, team=example["north"], status="acknowledged", score=60)
-    Review.objects.create(contact=c3, agent=ana, team=example["north"], status="draft", score=10)
+    Review.objects.create(contact=c3_draft, agent=ana, team=example["north"], status="draft", score=10)
     Review.objects.create(contact=c3, agent=ana, team=example["north"], status="released", score=0, is_calibration=True)
-    Review.objects.create(contact=c3, agent=ana, team=example["north"], status="released", score=None)
+    Review.objects.create(contact=c3_unscored, agent=ana, team=example["north"], status="released", score=None)
     ReviewSkillScore.objects.create(review=counted, skill=skill, score=75)
     rollups.rollup_full()
     day = AgentDay.objects.get(agent=ana, day=date(2026, 3, 1))

@@ -1,0 +1,70 @@
+"""Migrations that change data: run against rows the new constraint would refuse."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from qa.models import Review, ReviewAnswer
+from qa.tests.factories import CriterionFactory, VersionFactory
+from skillhub.models import Skill
+from skillhub.tests.factories import ContactFactory
+
+BEFORE = [("qa", "0007_calibration_answer_history")]
+AFTER = [("qa", "0009_review_one_per_contact")]
+
+
+def _migrate(target) -> None:
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(target)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_review_per_contact_migration_removes_untouched_duplicate_drafts_and_stops_on_real_duplicates():
+    _migrate(BEFORE)  # no constraint: the duplicates a race could leave can be written
+    try:
+        version = VersionFactory()
+        # A transactional test may run after another one emptied the seeded skill catalogue.
+        skill, _ = Skill.objects.get_or_create(
+            code="migration_test", defaults={"name": "Migration test", "tier": "technical"}
+        )
+        criterion = CriterionFactory(version=version, section__version=version, skill=skill)
+
+        def review(contact, **fields):
+            return Review.objects.create(
+                contact=contact, agent=contact.agent, team=contact.team, version=version, **fields
+            )
+
+        worked, twice_sampled, with_calibration = ContactFactory(), ContactFactory(), ContactFactory()
+        released = review(worked, status=Review.Status.RELEASED, score=80)
+        stray = review(worked)  # an untouched draft made beside the released review
+        oldest, newer = review(twice_sampled), review(twice_sampled)  # two untouched drafts: the oldest stays
+        calibration = review(with_calibration, is_calibration=True)
+        single = review(with_calibration)
+
+        conflict = ContactFactory()
+        first = review(conflict)
+        ReviewAnswer.objects.create(review=first, criterion=criterion, value=1)  # a draft with an answer is work
+        second = review(conflict, comment="Started the feedback")
+        with pytest.raises(RuntimeError, match=rf"contact {conflict.pk}: reviews {first.pk}, {second.pk}"):
+            _migrate(AFTER)
+        assert Review.objects.filter(pk__in=[stray.pk, newer.pk]).count() == 2  # nothing changed
+        second_pk = second.pk
+        second.delete()  # a person decided (which writes its own "-" record)
+
+        _migrate(AFTER)
+        assert set(Review.objects.values_list("pk", flat=True)) == {
+            released.pk,
+            oldest.pk,
+            calibration.pk,
+            single.pk,
+            first.pk,
+        }
+        closing = Review.history.filter(history_type="-").exclude(id=second_pk).order_by("id")
+        assert [(r.id, r.history_user, r.history_change_reason) for r in closing] == [
+            (stray.pk, None, "Duplicate untouched draft removed (one review per contact)"),
+            (newer.pk, None, "Duplicate untouched draft removed (one review per contact)"),
+        ]
+        assert closing[0].contact_id == worked.pk and closing[0].status == Review.Status.DRAFT
+    finally:
+        _migrate(AFTER)
