@@ -82,6 +82,10 @@ def team_sums(*, team_ids: list[int], periods: dict[str, Period], group: str) ->
     team_id, team_name, vendor_id, vendor_name, vendor_kind), per vendor (`"vendor"`: vendor_id, vendor_name,
     vendor_kind) or all together (`"all"`: one row). Counts are keyed `<label>__<count>`. One query, whatever the
     periods' length: a few index lookups per team."""
+    return _fetch(*_team_sums_query(team_ids=team_ids, periods=periods, group=group))
+
+
+def _team_sums_query(*, team_ids: list[int], periods: dict[str, Period], group: str) -> tuple[str, list]:
     bounds = _Bounds(list(periods.values()), target="skillhub_teamrunning", key="team_id", outer="k")
     sums = ", ".join(
         f"{_sum(bounds.diff(p, name), name)} AS {label}__{name}"
@@ -108,7 +112,17 @@ JOIN skillhub_vendor v ON v.id = k.vendor_id
 WHERE k.id IN ({placeholders})
 {tails[group]}
 """
-    return _fetch(sql, [*bounds.params, *ids])
+    return sql, [*bounds.params, *ids]
+
+
+def _agent_sums_query(*, agent_id: int, periods: dict[str, Period]) -> tuple[str, list]:
+    """One row of the agent's sums of each labelled period (`<label>__<count>`, over all their teams), from
+    AgentRunning: a few index lookups, whatever the periods' length."""
+    bounds = _Bounds(list(periods.values()), target="skillhub_agentrunning", key="agent_id", outer="k")
+    sums = ", ".join(
+        f"{bounds.diff(p, name)} AS {label}__{name}" for label, p in periods.items() for name in metrics.COUNT_FIELDS
+    )
+    return f"SELECT {sums} FROM skillhub_agent k {bounds.joins} WHERE k.id = %s", [*bounds.params, agent_id]
 
 
 def _sums(prefix: str = "", condition: Q | None = None) -> dict:
@@ -343,15 +357,17 @@ def vendor_table(*, team_ids: list[int], periods: dict[str, Period]) -> list[dic
 
 
 def agent_and_team(*, agent: Agent, period: Period, grain: str) -> dict:
-    """The agent's figures now and before, their team's now, both trends and per-skill scores: three queries."""
+    """The agent's figures now and before, their team's now, both trends and per-skill scores: three queries.
+
+    The figures are running-total differences (the agent's AgentRunning over all their teams, the team's
+    TeamRunning: contacts handled in the team), a few index lookups whatever the period's length."""
     before = period.previous()
     own, team = Q(agent_id=agent.pk), Q(team_id=agent.team_id)
     rows = AgentDay.objects.filter(own | team)
-    aggregates = {}
-    for label, condition, p in (("own", own, period), ("before", own, before), ("team", team, period)):
-        in_period = condition & Q(day__range=(p.start, p.end))
-        aggregates |= {f"{label}__{name}": Sum(name, filter=in_period) for name in metrics.COUNT_FIELDS}
-    values = rows.filter(day__range=(before.start, period.end)).aggregate(**aggregates)
+    own_sql, own_params = _agent_sums_query(agent_id=agent.pk, periods={"own": period, "before": before})
+    team_ids = [agent.team_id] if agent.team_id else []
+    team_sql, team_params = _team_sums_query(team_ids=team_ids, periods={"team": period}, group="all")
+    (values,) = _fetch(f"SELECT * FROM ({own_sql}) a CROSS JOIN ({team_sql}) t", [*own_params, *team_params])
     totals = {label: metrics.figures(_unprefix(values, f"{label}__")) for label in ("own", "before", "team")}
 
     bucket = TruncWeek("day") if grain == "week" else F("day")

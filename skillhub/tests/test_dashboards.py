@@ -135,6 +135,28 @@ def test_agent_dashboard_figures_equal_the_metrics_api(client, agent_user, agent
     assert response.context["team_totals"]["contacts"] == api_team["contacts"]  # alone in the team
 
 
+def test_agent_dashboard_counts_the_agent_over_all_teams_and_the_team_over_its_contacts(client, lead_user, team):
+    """An agent who moved into the lead's team: their figures count all their contacts (both teams), the team's only
+    the contacts handled in the team (the other agent's and theirs since the move); both equal the metrics API."""
+    from skillhub.models import Agent
+
+    elsewhere = TeamFactory(vendor=team.vendor)
+    mover, mate = AgentFactory(team=elsewhere), AgentFactory(team=team)
+    fill_rollups(agents=[mover], start=START - timedelta(days=30), end=START + timedelta(days=9))
+    fill_rollups(agents=[mate], start=START - timedelta(days=30), end=END)
+    Agent.objects.filter(pk=mover.pk).update(team=team)
+    mover.refresh_from_db()
+    fill_rollups(agents=[mover], start=START + timedelta(days=10), end=END)
+    assert AgentDay.objects.filter(agent=mover, team=elsewhere, day__gte=START).exists()
+    client.force_login(lead_user)
+    response = client.get(reverse("skillhub:agent-dashboard", args=[mover.pk]), PERIOD)
+    api_agent = next(row for row in _api(client, "agents") if row["agent_id"] == mover.pk)
+    (api_team,) = _api(client, "teams", team=team.name)
+    _same(response.context["totals"], api_agent)
+    _same(response.context["team_totals"], api_team)
+    assert response.context["team_totals"]["contacts"] != response.context["totals"]["contacts"]
+
+
 def test_lead_sees_only_their_teams(client, lead_user, team, partner_team, data):
     client.force_login(lead_user)
     response = client.get(reverse("skillhub:team-dashboard"), PERIOD)

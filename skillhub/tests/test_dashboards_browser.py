@@ -34,7 +34,9 @@ def _sign_in(page, live_server, username):
 
 
 def _charts_drawn(page) -> int:
-    page.wait_for_function("document.querySelectorAll('canvas[data-drawn=\"true\"]').length >= 5")
+    # A function, not an expression: Playwright polls an expression with eval, which the page's CSP refuses
+    # whenever the charts are not drawn at the first check.
+    page.wait_for_function("() => document.querySelectorAll('canvas[data-drawn=\"true\"]').length >= 5")
     # Drawn means pixels: a canvas with some non-transparent pixel.
     return page.evaluate(
         """() => Array.from(document.querySelectorAll('canvas[data-chart]')).filter(c => {

@@ -53,9 +53,18 @@ def people(db):
 
 
 def review(contact: Contact, scores: dict[Skill, float]) -> Review:
-    counted = Review.objects.create(
-        contact=contact, agent=contact.agent, team=contact.team, status="released", score=sum(scores.values()) / 2
+    """The contact's one counted review, created or re-scored with these skill scores (its day marked)."""
+    counted, _ = Review.objects.update_or_create(
+        contact=contact,
+        is_calibration=False,
+        defaults={
+            "agent": contact.agent,
+            "team": contact.team,
+            "status": "released",
+            "score": sum(scores.values()) / 2,
+        },
     )
+    counted.skill_scores.all().delete()
     ReviewSkillScore.objects.bulk_create(
         [ReviewSkillScore(review=counted, skill=skill, score=score) for skill, score in scores.items()]
     )
@@ -80,9 +89,9 @@ reviews = st.lists(
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(batches=st.lists(reviews, min_size=1, max_size=3))
 def test_skill_running_totals_follow_every_rollup(people, batches):
-    """Reviews arrive in batches on random days (old days included), each batch rolled up incrementally: the running
-    rows always equal the daily rows added up, the same after a full reconciliation, and reading a period through
-    them gives what summing its daily rows gives."""
+    """Reviews arrive (or are re-scored) in batches on random days (old days included), each batch rolled up
+    incrementally: the running rows always equal the daily rows added up, the same after a full reconciliation,
+    and reading a period through them gives what summing its daily rows gives."""
     for model in (Review, Contact, AgentSkillDay, AgentSkillRunning, RunningDirty):
         model.objects.all().delete()
     skills = list(Skill.objects.order_by("position")[:4])
