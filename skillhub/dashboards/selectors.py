@@ -357,35 +357,22 @@ def vendor_table(*, team_ids: list[int], periods: dict[str, Period]) -> list[dic
 
 
 def agent_and_team(*, agent: Agent, period: Period, grain: str) -> dict:
-    """The agent's figures now and before, their team's now, both trends and per-skill scores: three queries.
+    """The agent's figures now and before, their team's now, both trends and per-skill scores: four queries.
 
     The figures are running-total differences (the agent's AgentRunning over all their teams, the team's
     TeamRunning: contacts handled in the team), a few index lookups whatever the period's length."""
     before = period.previous()
     own, team = Q(agent_id=agent.pk), Q(team_id=agent.team_id)
-    rows = AgentDay.objects.filter(own | team)
     own_sql, own_params = _agent_sums_query(agent_id=agent.pk, periods={"own": period, "before": before})
     team_ids = [agent.team_id] if agent.team_id else []
     team_sql, team_params = _team_sums_query(team_ids=team_ids, periods={"team": period}, group="all")
     (values,) = _fetch(f"SELECT * FROM ({own_sql}) a CROSS JOIN ({team_sql}) t", [*own_params, *team_params])
     totals = {label: metrics.figures(_unprefix(values, f"{label}__")) for label in ("own", "before", "team")}
 
-    bucket = TruncWeek("day") if grain == "week" else F("day")
-    by_bucket = (
-        rows.filter(day__range=(period.start, period.end))
-        .annotate(bucket=bucket)
-        .values("bucket")
-        .annotate(
-            **{f"own__{name}": Sum(name, filter=own) for name in metrics.COUNT_FIELDS},
-            **{f"team__{name}": Sum(name, filter=team) for name in metrics.COUNT_FIELDS},
-        )
-        .order_by("bucket")
-    )
-    sums = {_as_date(v["bucket"]): v for v in by_bucket}
-    buckets = _buckets(period, grain)
+    # The agent's days (all teams) from AgentDay, the team's from TeamDay: a few rows each, whatever the team's size.
     trends = {
-        label: [{"bucket": b, **metrics.figures(_unprefix(sums.get(b, {}), f"{label}__"))} for b in buckets]
-        for label in ("own", "team")
+        "own": trend(period=period, grain=grain, agents=[agent.pk]),
+        "team": trend(period=period, grain=grain, teams=team_ids),
     }
 
     skill_rows = (

@@ -390,6 +390,7 @@ def _agent_dashboard(request: HttpRequest, agent: Agent):
         "reviews": reviews,
         "charts": trend_charts(trend_rows, grain=filters.chart_grain, team_rows=team_trend),
         "trend_rows": trend_rows,
+        "team_trend": team_trend,
         "presets": _presets(filters),
         "is_own": agent.user_id == request.user.pk,
         "team_query": filters.with_teams([agent.team_id]),

@@ -155,6 +155,9 @@ def test_agent_dashboard_counts_the_agent_over_all_teams_and_the_team_over_its_c
     _same(response.context["totals"], api_agent)
     _same(response.context["team_totals"], api_team)
     assert response.context["team_totals"]["contacts"] != response.context["totals"]["contacts"]
+    # The trends add up to the same figures: the agent's days over both teams, the team's from its own rows.
+    assert sum(row["contacts"] for row in response.context["trend_rows"]) == api_agent["contacts"]
+    assert sum(row["contacts"] for row in response.context["team_trend"]) == api_team["contacts"]
 
 
 def test_lead_sees_only_their_teams(client, lead_user, team, partner_team, data):
