@@ -1,9 +1,8 @@
-from django_filters import rest_framework as filters
 from rest_framework import permissions, viewsets
 
 from coaching import selectors
+from coaching.api.filters import CoachingPlanFilter
 from coaching.api.serializers import CoachingPlanSerializer
-from coaching.models import CoachingPlan
 from skillhub import roles
 
 
@@ -12,16 +11,6 @@ class CoachingReader(permissions.IsAuthenticated):
 
     def has_permission(self, request, view) -> bool:
         return super().has_permission(request, view) and roles.has_role(request.user, roles.OPS_LEAD, roles.AGENT)
-
-
-class CoachingPlanFilter(filters.FilterSet):
-    # Bounded: a number past a database integer would reach the query and fail there.
-    team = filters.NumberFilter(field_name="agent__team", min_value=1, max_value=2**53)
-    goal_status = filters.CharFilter(field_name="goals__status", distinct=True)
-
-    class Meta:
-        model = CoachingPlan
-        fields = ["agent", "team", "goal_status"]
 
 
 class CoachingPlanViewSet(viewsets.ReadOnlyModelViewSet):

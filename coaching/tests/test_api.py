@@ -70,3 +70,85 @@ def test_plan_list_query_count_is_flat(client, lead_user, team, n, django_assert
     client.force_login(lead_user)
     with django_assert_max_num_queries(14):
         assert client.get(reverse("coaching-plan-list")).json()["count"] == n
+
+
+# Filters by id: an id outside the caller's scope answers exactly like an id that does not exist ----------------------
+
+MISSING = [10**9, "abc", 10**30]  # no such row, not a number, past any database integer
+NOT_A_CHOICE = ["Select a valid choice. That choice is not one of the available choices."]
+
+
+def _same_400_as_missing(client, name, foreign_id):
+    url = reverse("coaching-plan-list")
+    foreign = client.get(url, {name: foreign_id})
+    assert (foreign.status_code, foreign.json()) == (400, {name: NOT_A_CHOICE}), name
+    for missing in MISSING:
+        response = client.get(url, {name: missing})
+        assert (response.status_code, response.json()) == (400, foreign.json()), (name, missing)
+
+
+def _plan_ids(client, params) -> list[int]:
+    response = client.get(reverse("coaching-plan-list"), params)
+    assert response.status_code == 200, (params, response.json())
+    return [row["id"] for row in response.json()["results"]]
+
+
+@pytest.fixture
+def partner_plan(other_agent):
+    return PlanFactory(agent=other_agent)
+
+
+def test_plan_filters_answer_an_agent_the_same_for_other_ids_and_missing_ids(
+    client, agent, plan, partner_plan, other_agent, team, partner_team
+):
+    teammate = AgentFactory(team=team)
+    PlanFactory(agent=teammate)
+    client.force_login(agent.user)
+    _same_400_as_missing(client, "agent", other_agent.pk)
+    _same_400_as_missing(client, "agent", teammate.pk)
+    _same_400_as_missing(client, "team", partner_team.pk)
+    assert _plan_ids(client, {"agent": agent.pk}) == [plan.pk]
+    assert _plan_ids(client, {"team": team.pk}) == [plan.pk]
+
+
+def test_plan_filters_answer_another_vendors_lead_the_same_for_our_ids_and_missing_ids(
+    client, agent, plan, partner_plan, other_agent, team, partner_team
+):
+    from skillhub import roles
+    from skillhub.tests.factories import UserFactory
+
+    partner_lead = UserFactory(roles=[roles.OPS_LEAD])
+    partner_team.leads.add(partner_lead)
+    client.force_login(partner_lead)
+    _same_400_as_missing(client, "agent", agent.pk)
+    _same_400_as_missing(client, "team", team.pk)
+    assert _plan_ids(client, {"agent": other_agent.pk}) == [partner_plan.pk]
+    assert _plan_ids(client, {"team": partner_team.pk}) == [partner_plan.pk]
+    assert _plan_ids(client, {"team": partner_team.pk, "goal_status": "missed"}) == []
+
+
+def test_plan_filters_answer_another_vendors_reviewer_403_whatever_the_id(
+    client, agent, plan, partner_plan, other_agent, team, partner_team
+):
+    from skillhub import roles
+    from skillhub.tests.factories import ScopeFactory, UserFactory
+
+    partner_reviewer = UserFactory(roles=[roles.QA_REVIEWER])
+    ScopeFactory(user=partner_reviewer, vendors=[partner_team.vendor])
+    client.force_login(partner_reviewer)
+    url = reverse("coaching-plan-list")
+    for name, values in (("agent", [agent.pk, other_agent.pk]), ("team", [team.pk, partner_team.pk])):
+        answers = {(r.status_code, str(r.json())) for r in (client.get(url, {name: v}) for v in values + MISSING)}
+        assert len(answers) == 1 and next(iter(answers))[0] == 403, (name, answers)
+
+
+def test_plan_filters_let_a_lead_and_an_admin_filter_by_what_they_see(
+    client, lead_user, admin_user, agent, plan, partner_plan, other_agent, team, partner_team
+):
+    client.force_login(lead_user)
+    assert _plan_ids(client, {"agent": agent.pk}) == [plan.pk]
+    assert _plan_ids(client, {"team": team.pk}) == [plan.pk]
+    client.force_login(admin_user)
+    assert _plan_ids(client, {"agent": other_agent.pk}) == [partner_plan.pk]
+    assert _plan_ids(client, {"team": partner_team.pk}) == [partner_plan.pk]
+    assert client.get(reverse("coaching-plan-list"), {"team": 10**9}).json() == {"team": NOT_A_CHOICE}

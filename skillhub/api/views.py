@@ -1,5 +1,6 @@
 from rest_framework import viewsets
 
+from skillhub.api.filters import AgentFilter, TeamFilter
 from skillhub.api.serializers import AgentSerializer, RoleProfileSerializer, SkillSerializer, TeamSerializer
 from skillhub.selectors import org as org_selectors
 from skillhub.selectors.scope import agents_for_user, teams_for_user
@@ -28,7 +29,7 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet):
     """Teams in the caller's scope."""
 
     serializer_class = TeamSerializer
-    filterset_fields = ["vendor", "is_active"]
+    filterset_class = TeamFilter
 
     def get_queryset(self):
         return teams_for_user(user=self.request.user).select_related("vendor").order_by("name")
@@ -38,7 +39,7 @@ class AgentViewSet(viewsets.ReadOnlyModelViewSet):
     """Agents in the caller's scope (an agent sees only themself)."""
 
     serializer_class = AgentSerializer
-    filterset_fields = ["team", "is_active"]
+    filterset_class = AgentFilter
 
     def get_queryset(self):
         return (

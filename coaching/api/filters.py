@@ -1,0 +1,40 @@
+"""Filters of the coaching API. A filter that takes an id chooses among what the caller may see (django-filter's
+ModelChoiceFilter with a scoped queryset), so an id outside their scope and an id that does not exist get the same
+400 "not one of the available choices": the answer never tells whether another vendor's agent or team exists."""
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from coaching import selectors
+from coaching.models import CoachingPlan
+from skillhub.models import Agent, Team
+from skillhub.selectors.scope import agents_for_user, teams_for_user
+
+
+def _agents(request) -> QuerySet[Agent]:
+    """Agents in the caller's scope (an agent: themself), and the agents of the plans they may read."""
+    if request is None:
+        return Agent.objects.none()
+    user = request.user
+    plans = selectors.plans_for_user(user=user).values("agent_id")
+    return Agent.objects.filter(Q(pk__in=agents_for_user(user=user).values("pk")) | Q(pk__in=plans))
+
+
+def _teams(request) -> QuerySet[Team]:
+    """Teams in the caller's scope, and the teams of those agents (an agent's own team)."""
+    if request is None:
+        return Team.objects.none()
+    user = request.user
+    return Team.objects.filter(
+        Q(pk__in=teams_for_user(user=user).values("pk")) | Q(pk__in=_agents(request).values("team_id"))
+    )
+
+
+class CoachingPlanFilter(django_filters.FilterSet):
+    agent = django_filters.ModelChoiceFilter(queryset=_agents)
+    team = django_filters.ModelChoiceFilter(field_name="agent__team", queryset=_teams)
+    goal_status = django_filters.CharFilter(field_name="goals__status", distinct=True)
+
+    class Meta:
+        model = CoachingPlan
+        fields = ["agent", "team", "goal_status"]
