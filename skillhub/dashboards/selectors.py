@@ -70,6 +70,11 @@ def _sum(expression: str, name: str) -> str:
     return f"SUM({expression})" if name == "qa_score_sum" else f"CAST(SUM({expression}) AS BIGINT)"
 
 
+def _window_sum(expression: str, name: str) -> str:
+    """SQL sum of a per-group aggregate over all the groups (kept an integer, as _sum)."""
+    return f"SUM({expression}) OVER ()" if name == "qa_score_sum" else f"CAST(SUM({expression}) OVER () AS BIGINT)"
+
+
 def _fetch(sql: str, params: list) -> list[dict]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -85,13 +90,23 @@ def team_sums(*, team_ids: list[int], periods: dict[str, Period], group: str) ->
     return _fetch(*_team_sums_query(team_ids=team_ids, periods=periods, group=group))
 
 
-def _team_sums_query(*, team_ids: list[int], periods: dict[str, Period], group: str) -> tuple[str, list]:
+def _team_sums_query(
+    *, team_ids: list[int], periods: dict[str, Period], group: str, totals: bool = False
+) -> tuple[str, list]:
+    """team_sums' SQL; with `totals` (group "team") every row also carries the sums over all the teams, keyed
+    `all__<label>__<count>` (a window over the per-team sums: the KPI cards of the same selection, no second query)."""
     bounds = _Bounds(list(periods.values()), target="skillhub_teamrunning", key="team_id", outer="k")
     sums = ", ".join(
         f"{_sum(bounds.diff(p, name), name)} AS {label}__{name}"
         for label, p in periods.items()
         for name in metrics.COUNT_FIELDS
     )
+    if totals:
+        sums += "".join(
+            f", {_window_sum(_sum(bounds.diff(p, name), name), name)} AS all__{label}__{name}"
+            for label, p in periods.items()
+            for name in metrics.COUNT_FIELDS
+        )
     heads = {
         "team": "k.id AS team_id, k.name AS team_name, k.vendor_id, v.name AS vendor_name, v.kind AS vendor_kind, ",
         "vendor": "v.id AS vendor_id, v.name AS vendor_name, v.kind AS vendor_kind, ",
@@ -230,18 +245,20 @@ def agent_flags(*, agents: QuerySet[Agent], period: Period) -> dict[int, list[st
     return flags
 
 
-def team_table(*, scope: list[tuple], selected_ids: list[int], period: Period) -> tuple[list[tuple], list[dict]]:
+def team_table(
+    *, scope: list[tuple], selected_ids: list[int], period: Period, compare: bool = False
+) -> tuple[list[tuple], list[dict], dict | None]:
     """The team picker's choices (every team in `scope`: (id, name, vendor name, …) tuples, the user's scope resolved
-    by the caller) and the figures of the selected teams (all when none).
+    by the caller), the figures of the selected teams (all when none) and, with `compare`, the figures of those teams
+    together for the period and the one before ({"now": …, "before": …}: the KPI cards).
 
     One query, reading the running totals with literal team ids. Rows are as metrics.metrics_by_team rows; contacts
     count for the team that handled them.
     """
     choices = [(pk, name, vendor_name) for pk, name, vendor_name, *_ in scope]
     ids = [pk for pk, _, _ in choices if not selected_ids or pk in selected_ids]
-    if not ids:
-        return choices, []
-    rows = team_sums(team_ids=ids, periods={"now": period}, group="team")
+    periods = {"now": period, "before": period.previous()} if compare else {"now": period}
+    rows = _fetch(*_team_sums_query(team_ids=ids, periods=periods, group="team", totals=compare)) if ids else []
     table = [
         {
             **{key: values[key] for key in ("team_id", "team_name", "vendor_id", "vendor_name", "vendor_kind")},
@@ -249,7 +266,10 @@ def team_table(*, scope: list[tuple], selected_ids: list[int], period: Period) -
         }
         for values in rows
     ]
-    return choices, table
+    if not compare:
+        return choices, table, None
+    first = rows[0] if rows else {}
+    return choices, table, {label: metrics.figures(_unprefix(first, f"all__{label}__")) for label in periods}
 
 
 def agent_table(*, agents: QuerySet[Agent], period: Period) -> list[dict]:

@@ -25,7 +25,7 @@ from qa.models import Review
 from skillhub import roles
 from skillhub.models import Agent, Skill, Team, Vendor
 from skillhub.selectors import metrics
-from skillhub.selectors.scope import agents_for_user, teams_for_user
+from skillhub.selectors.scope import agents_for_user, team_ids_for_user, teams_for_user
 from skillhub.views import int_param, require_role
 
 from . import definitions, exports, hiring
@@ -89,7 +89,8 @@ def _skills() -> list[Skill]:
 
 
 def _team_scope(request: HttpRequest):
-    """(form, filters, team choices, team rows, selected teams, their agents) of the team dashboard's GET."""
+    """(form, filters, team choices, team rows, the selected teams' figures now and before, selected teams, their
+    agents) of the team dashboard's GET."""
     scope = _scope_teams(request)
     # The choices come with the figures of the selected teams in one query; the form is bound to them afterwards.
     params = request.GET.copy()
@@ -97,11 +98,15 @@ def _team_scope(request: HttpRequest):
     wanted = [pk for pk in map(int_param, params.getlist("team")) if pk is not None]
     probe = PeriodForm(params or None, teams=[(pk, str(pk)) for pk in wanted])
     filters = (filters_from(probe) if probe.is_bound else None) or default_filters(probe.today)
-    choices, team_rows = dash.team_table(scope=scope, selected_ids=filters.team_ids, period=filters.period)
+    choices, team_rows, sums = dash.team_table(
+        scope=scope, selected_ids=filters.team_ids, period=filters.period, compare=True
+    )
     form, checked = _filters(request, teams=[(pk, name) for pk, name, _ in choices])
     if (checked.period, checked.team_ids) != (filters.period, filters.team_ids):
         # A team out of scope or bad dates: the form shows the error; figures are of the defaults (rare: 1 query).
-        choices, team_rows = dash.team_table(scope=scope, selected_ids=checked.team_ids, period=checked.period)
+        choices, team_rows, sums = dash.team_table(
+            scope=scope, selected_ids=checked.team_ids, period=checked.period, compare=True
+        )
     filters = checked
     # The scope resolved to literal ids once (from the query above), so the rollup queries use their indexes.
     team_ids = filters.team_ids or [pk for pk, _, _ in choices]
@@ -109,7 +114,7 @@ def _team_scope(request: HttpRequest):
     # The teams are the user's scope (or checked against it), so their agents need no second scope subquery.
     agents = Agent.objects.filter(team_id__in=team_ids)
     team_rows = [row for row in team_rows if not filters.team_ids or row["team_id"] in filters.team_ids]
-    return form, filters, choices, team_rows, teams, agents
+    return form, filters, choices, team_rows, sums, teams, agents
 
 
 def _page(request: HttpRequest, *, name: str, title: str, build, key: str = "") -> HttpResponse:
@@ -153,8 +158,8 @@ def _scope_teams(request: HttpRequest) -> list[tuple[int, str, str, str]]:
 
 
 def _access_fingerprint(request: HttpRequest) -> str:
-    """The user's roles and the teams in their scope (what their dashboards may show), as text."""
-    return f"{sorted(roles.role_names(request.user))}|{_scope_teams(request)}"
+    """The user's roles and the ids of the teams in their scope (what their dashboards may show), as text."""
+    return f"{sorted(roles.role_names(request.user))}|{team_ids_for_user(user=request.user)}"
 
 
 @require_role(roles.OPS_LEAD)
@@ -164,7 +169,7 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _team_dashboard(request: HttpRequest):
-    form, filters, team_choices, team_rows, teams, agents = _team_scope(request)
+    form, filters, team_choices, team_rows, sums, teams, agents = _team_scope(request)
     period = filters.period
     export = request.GET.get("export")
     name = _period_name(filters)
@@ -198,7 +203,6 @@ def _team_dashboard(request: HttpRequest):
             ),
         )
 
-    sums = dash.totals(periods={"now": period, "before": period.previous()}, teams=teams)
     agent_rows = dash.agent_table(agents=agents, period=period)
     goals = dash.goals_by_agent(agents=agents)
     for row in agent_rows:
@@ -313,7 +317,7 @@ def _vendor_comparison(request: HttpRequest):
         is_partner = row["vendor_kind"] == Vendor.Kind.PARTNER
         row["against_in_house"] = kpi_cards(now=entry["now"], before=in_house) if is_partner and has_in_house else None
         vendor_rows.append(row)
-    _, team_rows = dash.team_table(scope=_scope_teams(request), selected_ids=[], period=period)
+    _, team_rows, _ = dash.team_table(scope=_scope_teams(request), selected_ids=[], period=period)
     for row in team_rows:
         row["query"] = filters.with_teams([row["team_id"]])
     vendor_names = {row["vendor_id"]: row["vendor_name"] for row in vendor_rows}

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from skillhub import roles
-from skillhub.selectors.scope import agents_for_user, team_of_agent_on, teams_for_user
+from skillhub.selectors.scope import agents_for_user, team_ids_for_user, team_of_agent_on, teams_for_user
 from skillhub.services.org import agent_create, agent_move_team
 from skillhub.tests.factories import ScopeFactory, TeamFactory, UserFactory
 
@@ -52,6 +52,11 @@ def test_scope_covers_led_teams_scoped_teams_and_scoped_vendors(vendor, partner_
     reviewer = UserFactory(roles=[roles.QA_REVIEWER])
     ScopeFactory(user=reviewer, vendors=[partner_vendor])
     assert set(teams_for_user(user=reviewer)) == {other}
+    # The per-request id list (its query compiled once) is the same scope, for every kind of user.
+    admin, agent = UserFactory(roles=[roles.ADMIN]), UserFactory(roles=[roles.AGENT])
+    for user in (lead, reviewer, admin, agent, UserFactory(roles=[roles.OPS_LEAD])):
+        assert team_ids_for_user(user=user) == sorted(team.pk for team in teams_for_user(user=user))
+    assert team_ids_for_user(user=lead) == sorted([led.pk, scoped.pk])
 
 
 @pytest.mark.django_db
