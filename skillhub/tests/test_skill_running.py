@@ -165,3 +165,51 @@ def test_contacts_gone_from_the_start_leave_no_skill_totals_behind(people):
     rollups.rollup_full()
     assert skill_running_table() == expected_skill_running()
     assert AgentSkillRunning.objects.get(agent=agent, day=FIRST + timedelta(days=3)).reviews == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrating_an_existing_installation_fills_the_skill_totals():
+    """An installation with skill rows and no AgentSkillRunning yet (before 0012) gets them filled by the migration,
+    equal to what the rollup itself builds."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate(target):
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(target)
+
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("skillhub")
+    migrate([("skillhub", "0011_skill_running")])
+    try:
+        team = TeamFactory(name="Migrated team")
+        agents = [AgentFactory(team=team), AgentFactory(team=team)]
+        skills = list(Skill.objects.order_by("position")[:3])
+        if len(skills) < 3:  # a transactional test may run after another one emptied the seeded catalogue
+            skills = [
+                Skill.objects.get_or_create(code=f"migration_{n}", defaults={"name": f"M{n}", "tier": "technical"})[0]
+                for n in range(3)
+            ]
+        rows = [
+            (0, 0, 0, 2, 150),
+            (0, 2, 1, 1, 80),
+            (0, 5, 0, 1, 40),
+            (1, 1, 2, 3, 210),
+            (1, 1, 0, 1, 90),
+        ]
+        AgentSkillDay.objects.bulk_create(
+            AgentSkillDay(
+                agent=agents[a], team=team, day=FIRST + timedelta(days=d), skill=skills[s], reviews=r, score_sum=x
+            )
+            for a, d, s, r, x in rows
+        )
+        AgentSkillRunning.objects.all().delete()
+        migrate(latest)
+        filled = skill_running_table()
+        assert filled == expected_skill_running() and len(filled) == 7  # 2 + 2 + 2 (carried) for one, 2 the other
+        rollups.running_rebuild()
+        assert skill_running_table() == filled
+    finally:
+        migrate(latest)
+        for model in (AgentSkillRunning, AgentSkillDay):
+            model.objects.all().delete()
