@@ -2,6 +2,7 @@ from django.db.models import Count
 from rest_framework import viewsets
 
 from assessments import selectors
+from assessments.api.filters import CandidateFilter
 from assessments.api.serializers import CandidateSerializer, RequisitionSerializer
 
 
@@ -27,7 +28,7 @@ class CandidateViewSet(viewsets.ReadOnlyModelViewSet):
     their own scoring of the candidate."""
 
     serializer_class = CandidateSerializer
-    filterset_fields = ["requisition", "stage", "source"]
+    filterset_class = CandidateFilter
 
     def get_queryset(self):
         return (

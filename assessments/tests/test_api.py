@@ -75,3 +75,84 @@ def test_api_filters_by_requisition_and_stage(client, requisition, hiring_user):
     client.force_login(hiring_user)
     assert client.get(reverse("candidate-list"), {"stage": "role_play"}).json()["count"] == 1
     assert client.get(reverse("candidate-list"), {"requisition": requisition.pk}).json()["count"] == 2
+
+
+# Filters by id: an id outside the caller's scope answers exactly like an id that does not exist ----------------------
+
+NOT_A_CHOICE = ["Select a valid choice. That choice is not one of the available choices."]
+MISSING = [10**9, "abc", 10**30]  # no such row, not a number, past any database integer
+
+
+def _same_400_for_out_of_scope_and_missing(client, url, name, out_of_scope_id):
+    answers = [client.get(url, {name: value}) for value in [out_of_scope_id, *MISSING]]
+    assert [(answer.status_code, answer.json()) for answer in answers] == [(400, {name: NOT_A_CHOICE})] * 4, name
+
+
+@pytest.fixture
+def interviewer(db, requisition, candidate):
+    """A hiring manager on our requisition only, who has scored one of its candidates."""
+    from skillhub import roles
+    from skillhub.tests.factories import UserFactory
+
+    user = UserFactory(roles=[roles.HIRING_MANAGER])
+    requisition.hiring_team.add(user)
+    score(candidate=candidate, user=user, stage="screening")
+    return user
+
+
+def test_candidate_requisition_filter_answers_another_teams_hiring_manager_like_a_missing_id(
+    client, requisition, candidate, other_candidate
+):
+    other_manager = other_candidate.requisition.hiring_team.get()
+    client.force_login(other_manager)
+    _same_400_for_out_of_scope_and_missing(client, reverse("candidate-list"), "requisition", requisition.pk)
+    # Their own requisition still filters.
+    response = client.get(reverse("candidate-list"), {"requisition": other_candidate.requisition_id})
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [other_candidate.pk]
+
+
+def test_candidate_requisition_filter_answers_an_interviewer_like_a_missing_id(
+    client, interviewer, requisition, candidate, other_candidate
+):
+    client.force_login(interviewer)
+    _same_400_for_out_of_scope_and_missing(
+        client, reverse("candidate-list"), "requisition", other_candidate.requisition_id
+    )
+    response = client.get(reverse("candidate-list"), {"requisition": requisition.pk})
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [candidate.pk]
+
+
+@pytest.mark.parametrize("fixture", ["lead_user", "reviewer_user", "agent_user"])
+def test_candidate_requisition_filter_answers_roles_outside_hiring_the_same_for_any_id(
+    client, request, fixture, candidate
+):
+    client.force_login(request.getfixturevalue(fixture))
+    _same_400_for_out_of_scope_and_missing(client, reverse("candidate-list"), "requisition", candidate.requisition_id)
+
+
+def test_candidate_requisition_filter_lets_an_admin_choose_any_requisition(
+    client, admin_user, requisition, candidate, other_candidate
+):
+    client.force_login(admin_user)
+    for chosen in (candidate, other_candidate):
+        response = client.get(reverse("candidate-list"), {"requisition": chosen.requisition_id})
+        assert response.status_code == 200
+        assert [row["id"] for row in response.json()["results"]] == [chosen.pk]
+    for missing in MISSING:
+        response = client.get(reverse("candidate-list"), {"requisition": missing})
+        assert (response.status_code, response.json()) == (400, {"requisition": NOT_A_CHOICE}), missing
+
+
+@pytest.mark.parametrize("fixture", ["hiring_user", "admin_user", "agent_user"])
+def test_requisition_role_profile_filter_is_the_public_catalogue_and_never_500(
+    client, request, fixture, requisition, other_requisition
+):
+    """Role profiles are listed to everyone (/api/v1/role-profiles/), so any existing one may be chosen."""
+    client.force_login(request.getfixturevalue(fixture))
+    response = client.get(reverse("requisition-list"), {"role_profile": other_requisition.role_profile_id})
+    assert response.status_code == 200
+    for missing in MISSING:
+        response = client.get(reverse("requisition-list"), {"role_profile": missing})
+        assert (response.status_code, response.json()) == (400, {"role_profile": NOT_A_CHOICE}), missing
