@@ -467,3 +467,125 @@ def test_calibration_tables_show_answers_as_their_number():
     )
     shown = [answer_text(a, c) for a, c in [(1, yes_no), (0, yes_no), (NA, points), (None, points), (4, points)]]
     assert shown == ["Yes", "No", "N/A", "—", "4"]
+
+
+def _sized_version(n: int):
+    """A published version of n criteria for every channel: a 1–5 scale, then a line that allows N/A, then yes/no."""
+    from qa.models import Criterion
+    from qa.tests.factories import CriterionFactory, SectionFactory, VersionFactory
+    from skillhub.models import Skill
+
+    version = VersionFactory()
+    section = SectionFactory(version=version)
+    skills = list(Skill.objects.order_by("position"))
+    for i in range(n):
+        points = {"scale": Criterion.Scale.POINTS, "scale_min": 1, "scale_max": 5, "point_labels": list("abcde")}
+        CriterionFactory(
+            section=section,
+            skill=skills[i % len(skills)],
+            position=i,
+            allow_na=i == 1,
+            **(points if i == 0 else {}),
+        )
+    return version, list(version.criteria.order_by("position"))
+
+
+def _payload(review, criteria, *, first: str, rest: str, action: str | None = None) -> dict:
+    """Answers to every criterion: `first` on the 1–5 scale, the second N/A, `rest` (yes/no) on the others."""
+    data = {"lock_version": review.lock_version, "comment": "Sized"}
+    for i, criterion in enumerate(criteria):
+        data[f"c{criterion.pk}"] = first if i == 0 else "na" if i == 1 else rest
+        data[f"c{criterion.pk}_comment"] = f"Note {i}"
+    if action:
+        data["action"] = action
+    return data
+
+
+@pytest.mark.parametrize("n_items", [4, 20])
+def test_saving_and_submitting_a_review_query_count_is_flat(
+    client, agent, reviewer_user, n_items, django_assert_max_num_queries
+):
+    from qa.models import ReviewAnswer
+    from qa.scoring import RawAnswer
+
+    version, criteria = _sized_version(n_items)
+    review = services.review_create(contact=ContactFactory(agent=agent), reviewer=reviewer_user, version=version)
+    # Two answers were saved before: the first changes below, the last stays as it is.
+    review = services.review_save(
+        review=review,
+        actor=reviewer_user,
+        answers={
+            criteria[0].pk: RawAnswer(2, comment="Note 0"),
+            criteria[-1].pk: RawAnswer(1, comment=f"Note {n_items - 1}"),
+        },
+        lock_version=0,
+    )
+    client.force_login(reviewer_user)
+    detail = reverse("qa:review-detail", args=[review.pk])
+    with django_assert_max_num_queries(27):  # "Save draft": the remaining answers are new, the first changes
+        response = client.post(detail, _payload(review, criteria, first="3", rest="1", action="save"))
+    assert response.status_code == 302
+    review.refresh_from_db()
+    with django_assert_max_num_queries(25):  # autosave: all but 2 answers change (59 for 20 one by one)
+        response = client.post(
+            reverse("qa:review-autosave", args=[review.pk]),
+            {**_payload(review, criteria, first="4", rest="0"), f"c{criteria[-1].pk}": "1"},
+            HTTP_HX_REQUEST="true",
+        )
+    assert response.status_code == 200
+    review.refresh_from_db()
+    with django_assert_max_num_queries(26):  # submit: they change back (60 for 20 one by one)
+        response = client.post(detail, _payload(review, criteria, first="5", rest="1", action="submit"))
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.status == Review.Status.RELEASED and review.lock_version == 4
+    assert review.score == 100  # 5 of 1–5 and yes everywhere; the N/A line leaves both sums
+    answers = services.review_raw_answers(review)
+    assert len(answers) == n_items
+    assert answers[criteria[0].pk] == RawAnswer(5, comment="Note 0")
+    assert answers[criteria[1].pk] == RawAnswer(is_na=True, comment="Note 1")
+    assert all(answers[c.pk] == RawAnswer(1, comment=f"Note {i}") for i, c in enumerate(criteria) if i > 1)
+    # Every new or changed answer has its history record by the reviewer, with the values and the reason it was
+    # saved for; the answer that never changed has only the record of its creation.
+    history = ReviewAnswer.history.filter(review_id=review.pk)
+    assert {record.history_user for record in history} == {reviewer_user}
+    assert history.filter(history_type="+").count() == n_items
+    assert history.filter(criterion_id=criteria[-1].pk).count() == 1
+    first = history.filter(criterion_id=criteria[0].pk).order_by("history_id")
+    assert [(r.value, r.history_type, r.history_change_reason) for r in first] == [
+        (2, "+", "Draft saved"),
+        (3, "~", "Draft saved"),
+        (4, "~", Review.AUTOSAVE_REASON),
+        (5, "~", "Submitted"),
+    ]
+    middle = history.filter(criterion_id=criteria[-2].pk).order_by("history_id")
+    assert [(r.value, r.history_change_reason) for r in middle] == [
+        (1, "Draft saved"),
+        (0, Review.AUTOSAVE_REASON),
+        (1, "Submitted"),
+    ]
+    assert history.filter(criterion_id=criteria[1].pk, history_type="~").count() == 0  # N/A throughout
+
+
+@pytest.mark.parametrize("n_items", [4, 20])
+def test_resolving_a_dispute_with_changed_answers_query_count_is_flat(
+    client, agent, reviewer_user, second_reviewer, n_items, django_assert_max_num_queries
+):
+    from qa.models import ReviewAnswer
+    from qa.scoring import RawAnswer
+
+    version, criteria = _sized_version(n_items)
+    review = services.review_create(contact=ContactFactory(agent=agent), reviewer=reviewer_user, version=version)
+    answers = {c.pk: RawAnswer(1 if i else 5) for i, c in enumerate(criteria)}
+    review = services.review_save(review=review, actor=reviewer_user, answers=answers, lock_version=0, submit=True)
+    review = services.review_dispute(review=review, user=agent.user, reason="Listen again")
+    client.force_login(second_reviewer)
+    payload = {**_payload(review, criteria, first="1", rest="0"), "note": "Changed them all"}
+    with django_assert_max_num_queries(25):  # 63 for 20 items when each answer was saved on its own
+        response = client.post(reverse("qa:review-resolve", args=[review.pk]), payload)
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.status == Review.Status.RESOLVED and review.score == 0
+    changed = ReviewAnswer.history.filter(review_id=review.pk, history_type="~")
+    assert changed.count() == n_items
+    assert {(r.history_user, r.history_change_reason) for r in changed} == {(second_reviewer, "Dispute resolved")}
