@@ -223,7 +223,9 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=int(timedelta(minutes=30).total_seconds()))
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=int(timedelta(hours=12).total_seconds()))
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
-SESSION_SAVE_EVERY_REQUEST = True
+# Not on every request: SessionLimitsMiddleware writes the last-seen time (which saves the session and slides its
+# expiry) at most every SEEN_RESOLUTION seconds, so a page view within it writes no session row.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -56,6 +56,33 @@ def _age_session(client, **offsets):
 
 
 @pytest.mark.django_db
+def test_a_page_view_writes_the_session_row_at_most_every_seen_resolution(client, agent_user):
+    """Within SEEN_RESOLUTION seconds of the last write a page view writes no session row; after it, the view writes
+    the last-seen time, which slides the session's expiry (the idle limit counts from there)."""
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from skillhub.middleware import SEEN_RESOLUTION
+
+    def writes() -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("skillhub:me")).status_code == 200
+        return [
+            q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]
+        ]
+
+    client.force_login(agent_user)
+    client.get(reverse("skillhub:me"))
+    assert writes() == [] and writes() == []
+    _age_session(client, seen=SEEN_RESOLUTION + 5)
+    key = client.cookies["sessionid"].value
+    expiry = Session.objects.get(session_key=key).expire_date
+    assert len(writes()) == 1
+    assert Session.objects.get(session_key=key).expire_date > expiry
+
+
+@pytest.mark.django_db
 def test_idle_session_ends_after_the_idle_limit(client, agent_user, settings):
     client.force_login(agent_user)
     assert client.get(reverse("skillhub:me")).status_code == 200
