@@ -1,10 +1,10 @@
-"""Dashboard reads on top of skillhub.selectors.metrics: each a single aggregate over the daily rollups.
+"""Dashboard reads on top of skillhub.selectors.metrics, each one query over the rollups.
 
 The metrics service gives per-agent, per-team and per-vendor rows; the dashboards also need several periods in one
 query (now and before, the flag periods), per-day/per-week buckets of chosen teams and per-skill team means, so those
-are here, summing the same AgentDay / AgentSkillDay counts and deriving figures with `metrics.figures` (divide last).
-Figures of whole teams and vendors read TeamDay (the AgentDay counts summed per day and team, about 20 times fewer
-rows); figures of agents read AgentDay.
+are here. Period sums of teams, vendors and agents are running-total differences (TeamRunning, AgentRunning: a few
+index lookups per key, whatever the period's length); trends sum the daily rows of their buckets (TeamDay, AgentDay);
+figures are derived with `metrics.figures` (divide last).
 """
 
 from datetime import date, datetime, timedelta
@@ -140,8 +140,8 @@ def _agent_sums_query(*, agent_id: int, periods: dict[str, Period]) -> tuple[str
     return f"SELECT {sums} FROM skillhub_agent k {bounds.joins} WHERE k.id = %s", [*bounds.params, agent_id]
 
 
-def _sums(prefix: str = "", condition: Q | None = None) -> dict:
-    return {f"{prefix}{name}": Sum(name, filter=condition) for name in metrics.COUNT_FIELDS}
+def _sums() -> dict:
+    return {name: Sum(name) for name in metrics.COUNT_FIELDS}
 
 
 def _unprefix(values: dict, prefix: str) -> dict:
@@ -163,22 +163,10 @@ def _rows(*, teams=None, agents=None) -> QuerySet[AgentDay] | QuerySet[TeamDay]:
     return rows
 
 
-def totals(
-    *, periods: dict[str, Period], teams: QuerySet[Team] | None = None, agents: QuerySet[Agent] | None = None
-) -> dict[str, dict]:
-    """Figures of several periods in one query, for contacts handled in `teams` (and/or by `agents`).
-
-    A list of team ids (and no agents) reads TeamRunning: the same sums, whatever the periods' length.
-    """
-    if agents is None and isinstance(teams, list | tuple):
-        values = team_sums(team_ids=teams, periods=periods, group="all")[0]
-        return {label: metrics.figures(_unprefix(values, f"{label}__")) for label in periods}
-    first = min(period.start for period in periods.values())
-    last = max(period.end for period in periods.values())
-    aggregates = {}
-    for label, period in periods.items():
-        aggregates |= _sums(f"{label}__", Q(day__range=(period.start, period.end)))
-    values = _rows(teams=teams, agents=agents).filter(day__range=(first, last)).aggregate(**aggregates)
+def totals(*, periods: dict[str, Period], team_ids: list[int]) -> dict[str, dict]:
+    """Figures of several periods for the contacts handled in the teams of `team_ids`, together: one query over
+    TeamRunning, whatever the periods' length."""
+    values = team_sums(team_ids=team_ids, periods=periods, group="all")[0]
     return {label: metrics.figures(_unprefix(values, f"{label}__")) for label in periods}
 
 
@@ -220,31 +208,6 @@ def trend_by_vendor(*, period: Period, teams: QuerySet[Team], grain: str) -> dic
     }
 
 
-def agent_flags(*, agents: QuerySet[Agent], period: Period) -> dict[int, list[str]]:
-    """Per agent id: the figures (of TARGETS) below target in each of the last FLAG_PERIODS periods running.
-
-    The periods are `period` and the FLAG_PERIODS − 1 periods of the same length before it; each must have at
-    least FLAG_MIN_N cases / responses / reviews behind the figure to count.
-    """
-    periods = [period.previous(step) for step in range(FLAG_PERIODS)]
-    fields = FLAG_FIELDS
-    aggregates = {}
-    for step, p in enumerate(periods):
-        in_period = Q(day__range=(p.start, p.end))
-        aggregates |= {f"p{step}_{name}": Sum(name, filter=in_period) for name in fields}
-    rows = (
-        AgentDay.objects.filter(agent__in=agents.values("pk"), day__range=(periods[-1].start, period.end))
-        .values("agent_id")
-        .annotate(**aggregates)
-    )
-    flags: dict[int, list[str]] = {}
-    for row in rows:
-        below = _below_target(row)
-        if below:
-            flags[row["agent_id"]] = below
-    return flags
-
-
 def team_table(
     *, scope: list[tuple], selected_ids: list[int], period: Period, compare: bool = False
 ) -> tuple[list[tuple], list[dict], dict | None]:
@@ -273,7 +236,9 @@ def team_table(
 
 
 def agent_table(*, agents: QuerySet[Agent], period: Period) -> list[dict]:
-    """Per agent (by name): the figures of metrics.metrics_by_agent over `period`, the flags of `agent_flags`, and
+    """Per agent (by name): the figures of metrics.metrics_by_agent over `period`, the flags (`flag_keys`: the
+    figures of TARGETS below target in each of the last FLAG_PERIODS periods of the same length, each with at least
+    FLAG_MIN_N cases / responses / reviews behind it), and
     the QA coverage of the list (`agents_worked`, `agents_reviewed` and `roster_reviews`, the same on every row).
 
     One query, whatever the periods' length: each period's sums are the agent's running totals (AgentRunning) at

@@ -309,7 +309,7 @@ def _vendor_comparison(request: HttpRequest):
         in_house = in_house_rows[0]  # the usual case: one in-house vendor, its row is the reference
     else:
         in_house_ids = [pk for pk, kind in team_kinds if kind == Vendor.Kind.IN_HOUSE]
-        in_house = dash.totals(periods={"now": period}, teams=in_house_ids)["now"]
+        in_house = dash.totals(periods={"now": period}, team_ids=in_house_ids)["now"]
     vendor_rows = []
     for entry in table:
         row = {**entry["now"], **{k: entry[k] for k in ("vendor_id", "vendor_name", "vendor_kind")}}
@@ -363,7 +363,8 @@ def _agent_dashboard(request: HttpRequest, agent: Agent):
     own, before, team = data["totals"]["own"], data["totals"]["before"], data["totals"]["team"]
     skills = _skills()
     skill_rows = [{"skill": skill, **(data["skills"].get(skill.pk) or {"own": None, "team": None})} for skill in skills]
-    flags = dash.agent_flags(agents=agent_qs, period=period).get(agent.pk, [])
+    (agent_row,) = dash.agent_table(agents=agent_qs, period=period)  # the team dashboard's row: the same flags
+    flags = agent_row["flag_keys"]
     reviews = list(
         qa_selectors.counted_for_agent(agent=agent)
         .select_related("contact", "reviewer")

@@ -326,6 +326,10 @@ def test_agent_below_target_three_periods_running_is_flagged(client, lead_user, 
     response = client.get(reverse("skillhub:team-dashboard"), PERIOD)
     flags = {row["agent_id"]: row["flags"] for row in response.context["agent_rows"]}
     assert flags[weak.pk] == ["FCR"] and flags[fine.pk] == []
+    # The agent's own dashboard shows the same flag, and none for the other.
+    for agent, expected in ((weak, ["fcr_pct"]), (fine, [])):
+        page = client.get(reverse("skillhub:agent-dashboard", args=[agent.pk]), PERIOD)
+        assert [kpi.key for kpi in page.context["flags"]] == expected
 
 
 def test_change_within_noise_is_not_coloured():
