@@ -110,7 +110,7 @@ def _heat_cells(cells, names: dict) -> str:
 
 
 @register.filter
-def heat_rows(rows):
+def heatmap_body(rows):
     """The heatmap's body: per agent the linked name and the cells, in one go (hundreds of agents would otherwise
     cost several template nodes per row). Each row has agent_name, url (the agent's dashboard) and cells."""
     names: dict = {}
@@ -124,7 +124,7 @@ def heat_rows(rows):
 
 
 @register.filter
-def agent_rows(rows, kpis):
+def agent_table_body(rows, kpis):
     """The agent table's body in one go: the linked name, team, contacts, the KPI cells of figure_cells and the
     flags (each row: agent_name, url, team_name, contacts, the KPI figures, flags). Every text is escaped here."""
     parts = []
