@@ -9,7 +9,6 @@ figures are derived with `metrics.figures` (divide last).
 
 from datetime import date, datetime, timedelta
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Avg,
@@ -256,10 +255,10 @@ def agent_table(*, agents: QuerySet[Agent], period: Period) -> list[dict]:
         f"CAST(SUM(CASE WHEN {diff(period, 'reviews')} > 0 THEN 1 ELSE 0 END) OVER () AS BIGINT) AS agents_reviewed",
         f"CAST(SUM({diff(period, 'reviews')}) OVER () AS BIGINT) AS roster_reviews",
     ]
-    try:
-        roster, roster_params = agents.order_by().values("pk").query.sql_with_params()
-    except EmptyResultSet:  # e.g. no teams in scope: the queryset is known to be empty
+    roster = metrics.roster_sql(agents)
+    if roster is None:
         return []
+    roster, roster_params = roster
     sql = f"""
 SELECT k.id, u.first_name, u.last_name, k.team_id, t.name, {", ".join(columns)}
 FROM skillhub_agent k

@@ -149,6 +149,19 @@ def metrics_by_day(*, agents: QuerySet[Agent], start: date, end: date) -> list[d
     ]
 
 
+def roster_sql(agents: QuerySet[Agent] | list[int]) -> tuple[str, list] | None:
+    """SQL for `k.id IN (…)` of raw queries over agents: placeholders for a list of ids, or the queryset's own SQL
+    (with its parameters); None when the queryset is known to be empty (e.g. no teams in scope)."""
+    if isinstance(agents, list | tuple):
+        ids = [int(pk) for pk in agents] or [0]  # no agent: no rows (ids start at 1)
+        return ", ".join(["%s"] * len(ids)), ids
+    try:
+        sql, params = agents.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return sql, list(params)
+
+
 # Periods at least this long read the per-skill running totals (AgentSkillRunning: two lookups per agent, whatever
 # the length); shorter ones sum their few AgentSkillDay rows, which is cheaper there (bench/dashboard.py measures both).
 SKILL_RUNNING_MIN_DAYS = 28
@@ -192,14 +205,10 @@ def _skill_sums_daily(agents: QuerySet[Agent] | list[int], start: date, end: dat
 def _skill_sums_running(agents: QuerySet[Agent] | list[int], start: date, end: date) -> list[tuple]:
     """Per agent and skill with reviews in start..end: the AgentSkillRunning rows of the agent's latest day on or
     before `end` minus those of its latest day before `start` (one query: two day lookups per agent)."""
-    if isinstance(agents, list | tuple):
-        ids = [int(pk) for pk in agents] or [0]
-        roster, roster_params = ", ".join(["%s"] * len(ids)), ids
-    else:
-        try:
-            roster, roster_params = agents.order_by().values("pk").query.sql_with_params()
-        except EmptyResultSet:  # e.g. no teams in scope: the queryset is known to be empty
-            return []
+    roster = roster_sql(agents)
+    if roster is None:
+        return []
+    roster, roster_params = roster
     table = "skillhub_agentskillrunning"
     latest = "SELECT {pick} FROM " + table + " r WHERE r.agent_id = k.id AND r.day {op} %s"
     if connection.vendor == "postgresql":
