@@ -61,13 +61,13 @@ def _apply_measure(*, goal: Goal, measure: selectors.Measure, today: date) -> No
     goal.measured_on = today
 
 
-@transaction.atomic
 def _check_target(kpi: str, value: float, *, field: str = "target") -> None:
     low, high = target_range(kpi)
     if not low <= float(value) <= high:
         raise ValidationError({field: f"A {Kpi(kpi).label} target is between {low:g} and {high:g}."})
 
 
+@transaction.atomic
 def goal_create(
     *,
     plan: CoachingPlan,

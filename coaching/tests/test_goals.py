@@ -211,3 +211,24 @@ def test_goal_update_recomputes_status_and_keeps_history(plan):
     services.goal_update(goal=goal, target=70, due_date=goal.due_date, updated_by=None, today=TODAY)
     assert goal.status == GoalStatus.ACHIEVED
     assert goal.history.count() >= 2
+
+
+def test_goal_create_is_all_or_nothing(plan, lead_user, monkeypatch):
+    """A failure after the goal row is written (measuring it) leaves no goal behind."""
+    from coaching.models import Goal
+
+    def broken(**kwargs):
+        raise RuntimeError("measuring failed")
+
+    monkeypatch.setattr(services, "goals_refresh", broken)
+    with pytest.raises(RuntimeError):
+        services.goal_create(
+            plan=plan,
+            skill=skill("problem_solving"),
+            kpi="fcr",
+            target=73,
+            due_date=date(2026, 6, 30),
+            created_by=lead_user,
+            today=TODAY,
+        )
+    assert not Goal.objects.filter(plan=plan).exists()
