@@ -217,40 +217,38 @@ def answer_revise(
         raise ValidationError({"value": "N/A is not allowed on this criterion."})
     if not is_na and not value_is_valid(criterion, value):
         raise ValidationError({"value": "Not a value of this scale."})
+    # One revision of an assignment at a time: a double-click or two tabs wait here and then see the first's row,
+    # instead of both creating it (the unique constraint would answer the second with an error).
+    CalibrationAssignment.objects.select_for_update().only("pk").get(pk=assignment.pk)
     blind = ReviewAnswer.objects.filter(review=review, criterion=criterion).first()
     before_value, before_na = (blind.value, blind.is_na) if blind else (None, False)
     new_value = None if is_na else value
     revision = CalibrationRevision.objects.filter(assignment=assignment, criterion=criterion).first()
     shown_value, shown_na = (revision.value, revision.is_na) if revision else (before_value, before_na)
-    old = answer_label(criterion, shown_value, is_na=shown_na, points="described")
-    log = {"session": session.pk, "assignment": assignment.pk, "criterion": criterion.pk, "before": old}
-    # Each change is kept in the revision's history (who, when, old → new), also when it goes back to blind.
-    if (new_value, is_na) == (before_value, before_na):
-        if revision is not None:
-            revision._history_user = user
-            revision._change_reason = "Back to the blind answer"
-            revision.delete()
-            security.log_event(
-                "calibration_answer_revised",
-                user=user,
-                after=answer_label(criterion, new_value, is_na=is_na, points="described"),
-                **log,
-            )
+    back_to_blind = (new_value, is_na) == (before_value, before_na)
+    if back_to_blind and revision is None:
         return None
-    if revision is None:
-        revision = CalibrationRevision(
-            assignment=assignment, criterion=criterion, before_value=before_value, before_na=before_na
-        )
-    revision.value, revision.is_na = new_value, is_na
+    # Each change is kept in the revision's history (who, when, old → new), also when it goes back to blind.
+    revision = revision or CalibrationRevision(
+        assignment=assignment, criterion=criterion, before_value=before_value, before_na=before_na
+    )
     revision._history_user = user
-    revision.save()
+    if back_to_blind:
+        revision._change_reason = "Back to the blind answer"
+        revision.delete()
+    else:
+        revision.value, revision.is_na = new_value, is_na
+        revision.save()
     security.log_event(
         "calibration_answer_revised",
         user=user,
+        session=session.pk,
+        assignment=assignment.pk,
+        criterion=criterion.pk,
+        before=answer_label(criterion, shown_value, is_na=shown_na, points="described"),
         after=answer_label(criterion, new_value, is_na=is_na, points="described"),
-        **log,
     )
-    return revision
+    return None if back_to_blind else revision
 
 
 def _check_owner(session: CalibrationSession, user: User) -> None:
@@ -280,6 +278,8 @@ def discussion_save(
         raise ValidationError({"agreed_value": "N/A is not allowed on this criterion."})
     if agreed_value is not None and not agreed_na and not value_is_valid(criterion, agreed_value):
         raise ValidationError({"agreed_value": "Not a value of this scale."})
+    # One save of a session's discussion at a time (a double-click waits, then updates the first's row).
+    CalibrationSession.objects.select_for_update().only("pk").get(pk=session.pk)
     discussion = CalibrationDiscussion.objects.filter(session=session, criterion=criterion).first()
     if discussion is None:
         discussion = CalibrationDiscussion(session=session, criterion=criterion)
