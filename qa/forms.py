@@ -10,6 +10,7 @@ from qa.models import Criterion, ScorecardSection
 from qa.scoring import RawAnswer, fraction_of
 from qa.selectors import criteria_by_skill
 from skillhub.models import Channel, Skill
+from skillhub.views import add_service_errors
 
 NA = "na"
 
@@ -154,11 +155,7 @@ class CriterionForm(forms.Form):
         return data
 
     def add_service_error(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for key, messages in error.message_dict.items():
-                self.add_error(key if key in self.fields else None, messages)
-        else:
-            self.add_error(None, error)
+        add_service_errors(self, error)
 
 
 class SamplingForm(forms.Form):
