@@ -48,7 +48,9 @@ def rollup_metrics(
         chunks = list(rollups.month_chunks(first, last)) if first and last else []
         for chunk_start, chunk_end in chunks:
             rollup_metrics.delay(start=chunk_start.isoformat(), end=chunk_end.isoformat(), flush=False)
-        rollup_metrics.delay()  # after the months (in queue order): the marked days, then one running-totals flush
+        # The marked days and one running-totals flush. With several workers a month may finish after this task;
+        # its changes stay marked in RunningDirty and the next scheduled run (every few minutes) flushes them.
+        rollup_metrics.delay()
         return {"months": len(chunks)}
     if start or end:
         result = rollups.rollup_days(

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 
 from coaching import selectors
 from coaching.models import CoachingPlan
+from coaching.status import GoalStatus
 from skillhub.models import Agent, Team
 from skillhub.selectors.scope import agents_for_user, teams_for_user
 
@@ -33,7 +34,7 @@ def _teams(request) -> QuerySet[Team]:
 class CoachingPlanFilter(django_filters.FilterSet):
     agent = django_filters.ModelChoiceFilter(queryset=_agents)
     team = django_filters.ModelChoiceFilter(field_name="agent__team", queryset=_teams)
-    goal_status = django_filters.CharFilter(field_name="goals__status", distinct=True)
+    goal_status = django_filters.ChoiceFilter(field_name="goals__status", choices=GoalStatus.choices, distinct=True)
 
     class Meta:
         model = CoachingPlan

@@ -42,6 +42,8 @@ def test_lead_lists_plans_of_own_teams_and_filters_by_status(client, lead_user, 
     assert client.get(reverse("coaching-plan-list")).json()["count"] == 1
     assert client.get(reverse("coaching-plan-list"), {"goal_status": "missed"}).json()["count"] == 0
     assert client.get(reverse("coaching-plan-detail", args=[plan.pk])).status_code == 200
+    typo = client.get(reverse("coaching-plan-list"), {"goal_status": "mised"})  # not a status: said, not an empty list
+    assert typo.status_code == 400 and "goal_status" in typo.json()
 
 
 def test_lead_filters_plans_by_team_and_a_bad_team_id_is_a_400(client, lead_user, plan, team):
