@@ -345,8 +345,9 @@ def _validate_answers(review: Review, answers: Mapping[int, RawAnswer], *, compl
 ANSWER_FIELDS = ["value", "is_na", "comment"]
 
 
-def _write_answers(review: Review, answers: Mapping[int, RawAnswer], *, actor: User | None, reason: str) -> None:
-    """Store the raw answers; each new or changed answer gets a history record (who, when, why).
+def _write_answers(review: Review, answers: Mapping[int, RawAnswer], *, actor: User | None, reason: str) -> list[int]:
+    """Store the raw answers; each new or changed answer gets a history record (who, when, why). Returns the ids of
+    the criteria whose answers were written (new or changed), in order.
 
     A constant number of queries whatever the scorecard's size: new answers are bulk-created and changed ones
     bulk-updated, each with its history record; an unchanged answer is not written again."""
@@ -369,6 +370,7 @@ def _write_answers(review: Review, answers: Mapping[int, RawAnswer], *, actor: U
         bulk_create_with_history(new, ReviewAnswer, default_user=actor, default_change_reason=reason)
     if changed:
         bulk_update_with_history(changed, ReviewAnswer, ANSWER_FIELDS, default_user=actor, default_change_reason=reason)
+    return sorted(answer.criterion_id for answer in (*new, *changed))
 
 
 def review_raw_answers(review: Review) -> dict[int, RawAnswer]:
@@ -516,7 +518,7 @@ def review_resolve(
     _claim(review, lock_version=lock_version)
     previous_score = review.score
     reason = "Dispute resolved"
-    _write_answers(review, answers, actor=resolver, reason=reason)
+    written = _write_answers(review, answers, actor=resolver, reason=reason)
     _rescore(review)
     review.status = Review.Status.RESOLVED
     review.resolved_by = resolver
@@ -535,7 +537,7 @@ def review_resolve(
         review=review.pk,
         previous_score=str(previous_score),
         score=str(review.score),
-        answers_changed=sorted(answers),
+        answers_changed=written,
     )
     return review
 

@@ -39,7 +39,8 @@ def _disputed_and_resolved(version, contact, reviewer, resolver, *, drafts=0):
         resolver=resolver,
         note="Agreed, root cause was found",
         lock_version=review.lock_version,
-        answers={version.c_solve.pk: RawAnswer(5)},
+        # As the resolve form posts them: every answer, one of them changed.
+        answers={**full_answers(version), version.c_solve.pk: RawAnswer(5)},
     )
 
 
