@@ -134,7 +134,7 @@ def test_rating_refuses_items_outside_the_kit_and_bad_scores(candidate, hiring_u
         services.rating_save(interview=interview, item_key=key, score=5)
 
 
-def test_ratings_save_writes_all_or_nothing(candidate, hiring_user):
+def test_ratings_save_writes_all_or_nothing(candidate, hiring_user, monkeypatch):
     interview = services.interview_start(candidate=candidate, stage="behavioural", interviewer=hiring_user)
     first, second = (item.key for item in selectors.interview_items(interview=interview)[:2])
     with pytest.raises(ValidationError):
@@ -152,6 +152,19 @@ def test_ratings_save_writes_all_or_nothing(candidate, hiring_user):
     )
     assert [(r.item_key, r.score, r.not_enough_evidence) for r in saved] == [(first, 3, False), (second, None, True)]
     assert Rating.history.filter(interview_id=interview.pk, history_user=hiring_user).count() == 2
+    # A failure while writing (the new rating is inserted, then the update of the changed one fails) undoes both.
+    third = selectors.interview_items(interview=interview)[2].key
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("write failed")
+
+    monkeypatch.setattr(services, "bulk_update_with_history", broken)
+    with pytest.raises(RuntimeError):
+        services.ratings_save(
+            interview=interview,
+            ratings=[services.RatingInput(item_key=first, score=1), services.RatingInput(item_key=third, score=2)],
+        )
+    assert sorted(Rating.objects.values_list("item_key", "score")) == sorted([(first, 3), (second, None)])
 
 
 def test_submit_needs_every_item_rated_and_a_recommendation(candidate, hiring_user):
