@@ -6,8 +6,8 @@ import shutil
 import pytest
 from django.db import connection
 
-from skillhub import roles
-from skillhub.tests.factories import AgentFactory, ScopeFactory, TeamFactory, UserFactory, VendorFactory
+from core import roles
+from core.tests.factories import AgentFactory, ScopeFactory, TeamFactory, UserFactory, VendorFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -3,7 +3,7 @@
 Plain data, keyed by permanent codes; the data migration and the demo seeder upsert from here.
 """
 
-from skillhub import skill_codes as sc
+from core import skill_codes as sc
 
 # (code, skill, question, strong answer shows, weak answer shows, (anchor 1, 2, 3, 4))
 QUESTIONS = [

@@ -4,8 +4,8 @@ from django.utils import timezone
 
 from assessments.models import ASSESSMENT_STAGES, Candidate, CandidateTest, Interview, Requisition, Scenario, Stage
 from assessments.validators import CV_EXTENSIONS
-from skillhub import roles
-from skillhub.models import Channel, RoleProfile, Team, User
+from core import roles
+from core.models import Channel, RoleProfile, Team, User
 
 
 def hiring_managers():

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from assessments.models import (
+    ASSESSMENT_STAGES,
     QUESTION_STAGES,
     STAGE_MOVE_REASON,
     AgentSkillBaseline,
@@ -29,11 +30,10 @@ from assessments.models import (
     StageMove,
     TicketReply,
 )
-from skillhub import roles
-from skillhub.dashboards import hiring
-from skillhub.models import Agent, RoleProfileSkill, Skill, SkillTier, User
-from skillhub.selectors import metrics
-from skillhub.selectors.history import Change, Entry, history_entries
+from core import roles
+from core.models import Agent, RoleProfileSkill, Skill, SkillTier, User
+from core.selectors.history import Change, Entry, history_entries
+from metrics import selectors as metrics
 
 # How many bank questions a skill gets in the behavioural kit, by its emphasis in the role profile.
 KIT_QUESTIONS_BY_EMPHASIS = {
@@ -69,7 +69,7 @@ def requisition_list(*, user: User) -> list[Requisition]:
     """The user's requisitions, open first, each with `stage_counts` (stage code -> candidates there today) and
     `n_candidates`, as the hiring dashboard's pipeline counts them (one definition). Four queries."""
     scope = requisitions_for_user(user=user)
-    pipeline = {row["requisition_id"]: row["stages"] for row in hiring.pipeline(requisitions=scope)}
+    stages = {row["requisition_id"]: row["stages"] for row in pipeline(requisitions=scope)}
     requisitions = list(
         scope.select_related("role_profile", "team")
         .prefetch_related("hiring_team")
@@ -77,8 +77,8 @@ def requisition_list(*, user: User) -> list[Requisition]:
     )
     for requisition in requisitions:
         # A requisition opened between the two reads has no candidates yet.
-        counts = pipeline.get(requisition.pk, [0] * len(hiring.PIPELINE))
-        requisition.stage_counts = {str(stage): n for stage, n in zip(hiring.PIPELINE, counts, strict=True)}
+        counts = stages.get(requisition.pk, [0] * len(PIPELINE))
+        requisition.stage_counts = {str(stage): n for stage, n in zip(PIPELINE, counts, strict=True)}
         requisition.n_candidates = sum(counts)
     return requisitions
 
@@ -750,3 +750,84 @@ def predictive_report(*, user: User) -> dict:
         "kpis_by_agent": kpis,
         "window_days": REPORT_WINDOW_DAYS,
     }
+
+
+# The hiring pipeline (the hiring dashboard and the requisition list).
+# The hiring dashboard's reads: candidates per stage per requisition, time in stage and pass rate per stage.
+#
+# Read from the hiring app's tables (Candidate.stage today, StageMove history) with database aggregates. A stage's
+# pass rate is the share of candidates who left it for a later stage (not rejected) among those who left it; the time
+# in a stage is the mean time between entering it and leaving it, over the stays that ended in the period's scope.
+
+PIPELINE = [*ASSESSMENT_STAGES, Stage.HIRED, Stage.REJECTED]
+
+
+def pipeline(*, requisitions: QuerySet[Requisition]) -> list[dict]:
+    """Per requisition (open first): the number of candidates in each stage today. Two queries."""
+    counts = {
+        (row["requisition_id"], row["stage"]): row["n"]
+        for row in Candidate.objects.filter(requisition__in=requisitions.values("pk"))
+        .values("requisition_id", "stage")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    rows = []
+    for pk, title, status, openings in requisitions.order_by("status", "-created_at", "pk").values_list(
+        "pk", "title", "status", "openings"
+    ):
+        stages = [counts.get((pk, str(stage)), 0) for stage in PIPELINE]
+        rows.append(
+            {
+                "requisition_id": pk,
+                "title": title,
+                "status": Requisition.Status(status).label,
+                "openings": openings,
+                "stages": stages,
+                "total": sum(stages),
+            }
+        )
+    return rows
+
+
+def stage_stats(*, requisitions: QuerySet[Requisition]) -> list[dict]:
+    """Per assessment stage: candidates who entered it, left it, passed it, the pass rate and mean days in it."""
+    moves = StageMove.objects.filter(candidate__requisition__in=requisitions.values("pk"))
+    entered_at = Subquery(
+        StageMove.objects.filter(
+            candidate=OuterRef("candidate"), to_stage=OuterRef("from_stage"), moved_at__lte=OuterRef("moved_at")
+        )
+        .order_by("-moved_at", "-pk")
+        .values("moved_at")[:1]
+    )
+    left = {
+        row["from_stage"]: row
+        for row in moves.exclude(from_stage="")
+        .annotate(stay=ExpressionWrapper(F("moved_at") - entered_at, output_field=DurationField()))
+        .values("from_stage")
+        .annotate(
+            left=Count("candidate", distinct=True),
+            passed=Count("candidate", distinct=True, filter=~Q(to_stage=Stage.REJECTED)),
+            mean_stay=Avg("stay"),
+        )
+        .order_by()
+    }
+    entered = {
+        row["to_stage"]: row["n"]
+        for row in moves.values("to_stage").annotate(n=Count("candidate", distinct=True)).order_by()
+    }
+    rows = []
+    for stage in ASSESSMENT_STAGES:
+        out = left.get(str(stage), {})
+        n_left, passed = out.get("left", 0), out.get("passed", 0)
+        stay = out.get("mean_stay")
+        rows.append(
+            {
+                "stage": stage.label,
+                "entered": entered.get(str(stage), 0),
+                "left": n_left,
+                "passed": passed,
+                "pass_rate": 100 * passed / n_left if n_left else None,
+                "mean_days": stay.total_seconds() / 86400 if stay is not None else None,
+            }
+        )
+    return rows

@@ -29,8 +29,8 @@ from assessments.models import (
     StageMove,
     TicketReply,
 )
-from skillhub import roles, security
-from skillhub.models import Agent, RoleProfile, Team, User
+from core import roles, security
+from core.models import Agent, RoleProfile, Team, User
 
 LINK_VALID_DAYS = 7
 
@@ -211,7 +211,7 @@ def candidate_hire(
     channels: list[str] | None = None,
 ) -> Agent:
     """Hire: create the agent profile and keep the per-skill assessment scores as their starting baseline."""
-    from skillhub.services.org import agent_create
+    from core.services.org import agent_create
 
     if not reasons.strip():
         raise ValidationError({"reasons": "Record the reasons for the decision."})

@@ -23,9 +23,9 @@ from assessments.models import (
     Stage,
     TicketReply,
 )
-from skillhub import roles
-from skillhub.readability import flesch_reading_ease, reading_ease_label
-from skillhub.views import add_service_errors, int_param, require_role
+from core import roles
+from core.readability import flesch_reading_ease, reading_ease_label
+from core.views import add_service_errors, int_param, require_role
 
 hiring_only = require_role(roles.HIRING_MANAGER)
 

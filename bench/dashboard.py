@@ -51,19 +51,10 @@ def setup(n_agents: int, n_teams: int, days: int) -> None:
     from django.db import connection
     from django.db.models import Max, Min
 
-    from skillhub import roles
-    from skillhub.models import (
-        Agent,
-        AgentDay,
-        AgentRunning,
-        AgentSkillRunning,
-        Team,
-        TeamDay,
-        TeamMembership,
-        User,
-        Vendor,
-    )
-    from skillhub.services.rollups import derived_rebuild
+    from core import roles
+    from core.models import Agent, Team, TeamMembership, User, Vendor
+    from metrics.models import AgentDay, AgentRunning, AgentSkillRunning, TeamDay
+    from metrics.rollups import derived_rebuild
 
     if AgentDay.objects.exists():
         print(f"Using the existing rollups: {AgentDay.objects.count():,} AgentDay rows.")
@@ -143,7 +134,7 @@ def setup(n_agents: int, n_teams: int, days: int) -> None:
 
 
 def users():
-    from skillhub.models import User
+    from core.models import User
 
     return {"lead": User.objects.get(username="bench.lead"), "admin": User.objects.get(username="bench.admin")}
 
@@ -208,8 +199,8 @@ def measure_skill_sources(n: int) -> dict:
 
     from django.utils import timezone
 
-    from skillhub.models import Agent
-    from skillhub.selectors import metrics
+    from core.models import Agent
+    from metrics import selectors as metrics
 
     lead = users()["lead"]
     ids = list(Agent.objects.filter(team__leads=lead).values_list("pk", flat=True))

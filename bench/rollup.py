@@ -139,8 +139,8 @@ def main() -> None:
 
     from django.conf import settings
 
-    from skillhub.models import AgentDay
-    from skillhub.services import rollups
+    from metrics import rollups
+    from metrics.models import AgentDay
 
     _sql("CREATE TABLE bench_floor (LIKE skillhub_agentday INCLUDING ALL)")
     full_times, floor_times, full_cpu, floor_cpu = [], [], [], []
@@ -177,7 +177,7 @@ def main() -> None:
     )
 
     # (c) one more day arrives: new contacts, some of them repeats of earlier cases.
-    from skillhub.services import imports
+    from imports import services as imports
 
     new_day = first_day + timedelta(days=args.days)
     per_day = max(1, args.rows // args.days)
@@ -185,7 +185,7 @@ def main() -> None:
     from unittest import mock
 
     started = time.perf_counter()
-    with mock.patch("skillhub.services.imports.rollup_enqueue"):  # a worker would run it; we time it below
+    with mock.patch("imports.services.rollup_enqueue"):  # a worker would run it; we time it below
         imports.interactions_import(rows=((n + 2, row) for n, row in enumerate(day_rows)))
     import_day = time.perf_counter() - started
     marked_days = len({day for day in _sql("SELECT DISTINCT day FROM skillhub_rollupmark")})
@@ -328,7 +328,7 @@ def _sql(statement: str, params=None):
 
 def _create_org(n_agents: int, n_teams: int) -> dict[int, int]:
     """Vendors, teams and agents (users, memberships) in bulk; returns {agent id: team id}."""
-    from skillhub.models import Agent, Team, TeamMembership, User, Vendor
+    from core.models import Agent, Team, TeamMembership, User, Vendor
 
     vendor = Vendor.objects.create(name="Bench in-house")
     partner = Vendor.objects.create(name="Bench partner", kind=Vendor.Kind.PARTNER)

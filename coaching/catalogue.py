@@ -4,7 +4,7 @@ Seeded by a data migration and by seed_demo (both key on `code`, so running them
 Fields: code, skill code, kind, title, minutes, summary, content, check question, choices, index of the answer.
 """
 
-from skillhub import skill_codes as s
+from core import skill_codes as s
 
 MICRO = "micro_learning"
 LAB = "listening_lab"

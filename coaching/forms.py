@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from coaching.kpis import Kpi
 from coaching.models import Activity
-from skillhub.models import Skill
+from core.models import Skill
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type=date> reads
 

@@ -1,6 +1,6 @@
 """The KPIs a coaching goal can name: which rollup figure measures it, its sample, direction and default target.
 
-Everything here reads the same figures as the dashboards (skillhub.selectors.metrics); nothing is recomputed.
+Everything here reads the same figures as the dashboards (metrics.selectors); nothing is recomputed.
 """
 
 from dataclasses import dataclass
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models
 
-from skillhub import skill_codes
+from core import skill_codes
 
 
 class Kpi(models.TextChoices):

@@ -1,5 +1,5 @@
 """Coaching reads: plans in scope, goal figures from the shared metrics selectors, suggestions' inputs, mentors,
-return on training. Figures come from skillhub.selectors.metrics (the dashboards' rollups), never recomputed."""
+return on training. Figures come from metrics.selectors (the dashboards' rollups), never recomputed."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -22,11 +22,12 @@ from coaching.models import (
     Suggestion,
 )
 from coaching.status import GoalStatus
-from skillhub import roles
-from skillhub.models import Agent, AgentDay, AgentSkillDay, Skill, Team, User
-from skillhub.selectors import metrics
-from skillhub.selectors.history import Entry, history_entries
-from skillhub.selectors.scope import agents_for_user, teams_for_user
+from core import roles
+from core.models import Agent, Skill, Team, User
+from core.selectors.history import Entry, history_entries
+from core.selectors.scope import agents_for_user, teams_for_user
+from metrics import selectors as metrics
+from metrics.models import AgentDay, AgentSkillDay
 
 MIN_SKILL_REVIEWS = 3  # reviews of a skill needed before its QA score counts (for suggestions and mentors)
 

@@ -23,8 +23,8 @@ from coaching.models import (
     Suggestion,
 )
 from coaching.status import GoalStatus, goal_status
-from skillhub import security
-from skillhub.models import Agent, Skill, Team, User
+from core import security
+from core.models import Agent, Skill, Team, User
 
 DEFAULT_WINDOW_DAYS = 28
 SUGGESTION_COOLDOWN_DAYS = 30  # a dismissed suggestion is not proposed again for this long

@@ -17,9 +17,9 @@ from coaching import forms, selectors, services
 from coaching.kpis import KPI_INFO, Kpi, format_value, lower_is_better
 from coaching.models import Activity, CoachingPlan, Suggestion
 from coaching.status import GoalStatus
+from core import roles
+from core.views import add_service_errors, int_param, login_required, require_role
 from qa.models import COUNTED_STATUSES, Review
-from skillhub import roles
-from skillhub.views import add_service_errors, int_param, login_required, require_role
 
 lead_only = require_role(roles.OPS_LEAD)
 plan_readers = require_role(roles.OPS_LEAD, roles.AGENT)

@@ -6,11 +6,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.models import Channel, Skill
+from core.views import add_service_errors
 from qa.models import Criterion, ScorecardSection
 from qa.scoring import RawAnswer, fraction_of
 from qa.selectors import criteria_by_skill
-from skillhub.models import Channel, Skill
-from skillhub.views import add_service_errors
 
 NA = "na"
 

@@ -5,11 +5,11 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
+from core.models import Contact, User
+from core.selectors.scope import agents_for_user
 from qa.models import Criterion, GoldSet, ScorecardVersion
 from qa.selectors_calibration import gold_sets_for_user
 from qa.services_calibration import eligible_participants
-from skillhub.models import Contact, User
-from skillhub.selectors.scope import agents_for_user
 
 NA = "na"
 RECENT_CONTACTS = 300

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from skillhub.models import Channel
+from core.models import Channel
 
 
 class ScorecardTemplate(models.Model):

@@ -1,6 +1,6 @@
 """Who may do what in QA, beyond the scoped querysets of qa.selectors."""
 
-from skillhub import roles
+from core import roles
 
 # A QA reviewer in this group also builds and publishes scorecard templates and runs sampling for their scope.
 QA_LEAD_GROUP = "QA lead"

@@ -7,6 +7,10 @@ from django.db.models import Count, F, FloatField, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Cast, TruncWeek
 from django.utils import timezone
 
+from core import roles
+from core.models import Agent, Skill, User
+from core.selectors.history import Change, Entry, history_entries
+from core.selectors.scope import agents_for_user, teams_for_user
 from qa.models import (
     COUNTED_STATUSES,
     Criterion,
@@ -19,10 +23,6 @@ from qa.models import (
 from qa.rules import is_qa_lead
 from qa.scoring import answer_label
 from qa.stats import MeanCI, mean_ci_from_sums, sd_from_sums
-from skillhub import roles
-from skillhub.models import Agent, Skill, User
-from skillhub.selectors.history import Change, Entry, history_entries
-from skillhub.selectors.scope import agents_for_user, teams_for_user
 
 
 def counted(qs: QuerySet[Review]) -> QuerySet[Review]:

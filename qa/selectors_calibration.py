@@ -6,6 +6,11 @@ from statistics import mean
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 
+from core import roles
+from core.models import User, Vendor
+from core.selectors import history
+from core.selectors.history import Entry, history_entries
+from core.selectors.scope import teams_for_user
 from qa import irr
 from qa.calibration_analytics import (
     NA,
@@ -36,11 +41,6 @@ from qa.models import (
 )
 from qa.rules import is_qa_lead
 from qa.scoring import RawAnswer, answer_label, score_answers
-from skillhub import roles
-from skillhub.models import User, Vendor
-from skillhub.selectors import history
-from skillhub.selectors.history import Entry, history_entries
-from skillhub.selectors.scope import teams_for_user
 
 BOOTSTRAP_SAMPLES = 1000
 

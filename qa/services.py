@@ -11,6 +11,9 @@ from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core import roles, security
+from core.models import Agent, Channel, Contact, Team, User
+from core.services.rollup_marks import rollup_enqueue, rollup_mark
 from qa.models import (
     ALREADY_REVIEWED,
     Criterion,
@@ -23,9 +26,6 @@ from qa.models import (
     ScorecardVersion,
 )
 from qa.scoring import RawAnswer, score_answers, value_is_valid
-from skillhub import roles, security
-from skillhub.models import Agent, Channel, Contact, Team, User
-from skillhub.services.rollups import rollup_enqueue, rollup_mark
 
 
 class ReviewConflict(ValidationError):

@@ -8,6 +8,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core import security
+from core.models import Contact, User, Vendor
+from core.selectors.scope import agents_for_user, vendors_for_user
 from qa import services as qa_services
 from qa.models import (
     CalibrationAssignment,
@@ -25,14 +28,11 @@ from qa.models import (
 )
 from qa.rules import is_qa_lead
 from qa.scoring import answer_label, value_is_valid
-from skillhub import security
-from skillhub.models import Contact, User, Vendor
-from skillhub.selectors.scope import agents_for_user, vendors_for_user
 
 
 def eligible_participants(*, lead: User):
     """QA reviewers whose scope covers a vendor in the lead's scope: in-house and partner alike."""
-    from skillhub import roles
+    from core import roles
 
     vendors = vendors_for_user(user=lead).values("pk")
     return (
@@ -252,7 +252,7 @@ def answer_revise(
 
 
 def _check_owner(session: CalibrationSession, user: User) -> None:
-    from skillhub import roles
+    from core import roles
 
     if user.pk != session.owner_id and not roles.is_admin(user):
         raise ValidationError("Only the session's lead can do this.")

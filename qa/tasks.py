@@ -1,9 +1,9 @@
 from celery import shared_task
 from django.db import transaction
 
+from core.models import Team
 from qa import services
 from qa.models import SamplingRun
-from skillhub.models import Team
 
 
 @shared_task

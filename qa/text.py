@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from skillhub.readability import flesch_reading_ease, reading_ease_label
+from core.readability import flesch_reading_ease, reading_ease_label
 
 WRITTEN_CHANNELS = ("email", "chat", "social")
 

@@ -10,6 +10,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
+from core import roles
+from core.models import Channel
+from core.selectors.scope import agents_for_user
+from core.views import require_role
 from qa import selectors, services
 from qa.forms import CriterionForm, DisputeForm, MarginForm, SamplingForm, ScorecardForm, SectionForm, TemplateForm
 from qa.models import Criterion, Review, SamplingRun, ScorecardSection, ScorecardTemplate, ScorecardVersion
@@ -18,10 +22,6 @@ from qa.scoring import RawAnswer, answer_label, score_answers
 from qa.stats import mean_ci_from_sums, reviews_needed
 from qa.text import WRITTEN_CHANNELS, transcript_hints
 from qa.whatif import whatif_rescore
-from skillhub import roles
-from skillhub.models import Channel
-from skillhub.selectors.scope import agents_for_user
-from skillhub.views import require_role
 
 PERIOD_DAYS = 90
 

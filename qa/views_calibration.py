@@ -6,13 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core import roles
+from core.views import int_param, require_role
 from qa import selectors_calibration as sel
 from qa import services_calibration as services
 from qa.forms_calibration import DiscussionForm, GoldSetForm, ReviseForm, SessionForm, criterion_choices
 from qa.models import CalibrationAssignment, CalibrationDiscussion, Criterion, Review
 from qa.rules import is_qa_lead
-from skillhub import roles
-from skillhub.views import int_param, require_role
 
 
 def _require_lead(request: HttpRequest) -> None:

@@ -8,10 +8,10 @@ from fractions import Fraction
 
 from django.db.models import Prefetch
 
+from core.models import User
 from qa.models import Criterion, Review, ReviewAnswer, ScorecardVersion
 from qa.scoring import RawAnswer, fraction_of, score_answers
 from qa.selectors import counted, reviews_for_user, version_criteria
-from skillhub.models import User
 
 LIMIT = 300
 

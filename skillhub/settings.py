@@ -39,10 +39,15 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "csp",
-    "skillhub",
-    "assessments",
+    # The apps, floor by floor from the bottom (a lower floor never imports a higher one; see .importlinter).
+    "core",  # label "skillhub": people, teams, vendors, scopes, skills, contacts
+    "metrics",  # KPI rollups, running totals, the KPI catalogue
     "qa",
+    "imports",
+    "assessments",
     "coaching",
+    "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -57,7 +62,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
-    "skillhub.middleware.SessionLimitsMiddleware",
+    "core.middleware.SessionLimitsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -74,7 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "skillhub.context_processors.roles",
+                "core.context_processors.roles",
             ],
         },
     },
@@ -134,14 +139,14 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "skillhub.api.renderers.ScopedBrowsableAPIRenderer",
+        "core.api.renderers.ScopedBrowsableAPIRenderer",
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "skillhub.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
-        "skillhub.api.parsers.JSONParser",
+        "core.api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -156,7 +161,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "skillhub.api.schema.add_error_responses",
+        "core.api.schema.add_error_responses",
     ],
 }
 

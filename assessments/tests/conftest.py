@@ -2,8 +2,8 @@ import pytest
 
 from assessments import selectors, services
 from assessments.tests.factories import CandidateFactory, RequisitionFactory
-from skillhub import roles
-from skillhub.tests.factories import UserFactory
+from core import roles
+from core.tests.factories import UserFactory
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 import factory
 
 from assessments.models import Candidate, Interview, Requisition
-from skillhub.models import RoleProfile
+from core.models import RoleProfile
 
 
 class RequisitionFactory(factory.django.DjangoModelFactory):

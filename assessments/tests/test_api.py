@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from assessments.tests.conftest import score
 from assessments.tests.factories import CandidateFactory
-from skillhub import skill_codes
+from core import skill_codes
 
 pytestmark = pytest.mark.django_db
 
@@ -91,8 +91,8 @@ def _same_400_for_out_of_scope_and_missing(client, url, name, out_of_scope_id):
 @pytest.fixture
 def interviewer(db, requisition, candidate):
     """A hiring manager on our requisition only, who has scored one of its candidates."""
-    from skillhub import roles
-    from skillhub.tests.factories import UserFactory
+    from core import roles
+    from core.tests.factories import UserFactory
 
     user = UserFactory(roles=[roles.HIRING_MANAGER])
     requisition.hiring_team.add(user)

@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 from assessments import services
 from assessments.models import Interview, TicketReply
 from assessments.tests.factories import CandidateFactory, RequisitionFactory
-from skillhub import roles
-from skillhub.tests.factories import UserFactory
+from core import roles
+from core.tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,7 +20,7 @@ def _reseed() -> None:
 
     from django.apps import apps
 
-    for module in ("skillhub.migrations.0002_seed_skills", "assessments.migrations.0002_seed_bank"):
+    for module in ("core.migrations.0002_seed_skills", "assessments.migrations.0002_seed_bank"):
         importlib.import_module(module).forward(apps, None)
 
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 from assessments import selectors, services
 from assessments.models import Candidate, Interview, Rating
 from assessments.tests.conftest import score
-from skillhub import roles
-from skillhub.tests.factories import UserFactory
+from core import roles
+from core.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,11 @@ from django.utils import timezone
 from assessments import selectors, services
 from assessments.tests.conftest import score
 from assessments.tests.factories import CandidateFactory
+from core import skill_codes
+from core.models import Skill
+from core.tests.factories import ContactFactory
+from metrics import rollups
 from qa.models import Review, ReviewSkillScore
-from skillhub import skill_codes
-from skillhub.models import Skill
-from skillhub.services import rollups
-from skillhub.tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
 START = date(2026, 1, 5)

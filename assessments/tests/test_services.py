@@ -8,8 +8,8 @@ from assessments import selectors, services
 from assessments.models import AgentSkillBaseline, CandidateTest, Interview, Question, Rating, Stage
 from assessments.tests.conftest import score
 from assessments.tests.factories import CandidateFactory, RequisitionFactory
-from skillhub import roles, skill_codes
-from skillhub.models import Agent, RoleProfile, RoleProfileSkill, Skill, SkillTier
+from core import roles, skill_codes
+from core.models import Agent, RoleProfile, RoleProfileSkill, Skill, SkillTier
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from assessments.models import AptitudeAnswer, Candidate, CandidateTest, Intervi
 from assessments.tests.conftest import score
 from assessments.tests.factories import CandidateFactory
 from assessments.validators import CV_MAX_BYTES
-from skillhub import skill_codes
+from core import skill_codes
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +146,7 @@ def test_requisition_list_shows_only_mine(client, hiring_user, requisition, othe
 def test_requisition_list_counts_candidates_per_stage_by_the_hiring_dashboards_definition(
     client, hiring_user, requisition, monkeypatch
 ):
-    from skillhub.dashboards import hiring
+    from assessments import selectors as hiring
 
     for stage in ["screening", "screening", "role_play", "hired", "rejected"]:
         CandidateFactory(requisition=requisition, stage=stage)
@@ -169,7 +169,7 @@ def test_requisition_list_counts_candidates_per_stage_by_the_hiring_dashboards_d
 
 
 def test_create_requisition_and_bad_input_re_renders(client, hiring_user, second_hiring_user):
-    from skillhub.models import RoleProfile
+    from core.models import RoleProfile
 
     client.force_login(hiring_user)
     response = client.post(reverse("assessments:requisition-create"), {"title": ""})
@@ -274,8 +274,8 @@ def test_board_query_count_is_flat(client, hiring_user, requisition, n, django_a
 def test_scorecard_query_count_is_flat(
     client, hiring_user, requisition, n, django_assert_max_num_queries, django_user_model
 ):
-    from skillhub import roles
-    from skillhub.tests.factories import UserFactory
+    from core import roles
+    from core.tests.factories import UserFactory
 
     candidate = CandidateFactory(requisition=requisition)
     score(candidate=candidate, user=hiring_user)
@@ -573,7 +573,7 @@ def test_rating_save_answers_hostile_scores_and_evidence_with_an_error(client, c
 
 
 def test_hiring_a_candidate_whose_email_an_agent_already_has_is_a_form_error(client, candidate, hiring_user, team):
-    from skillhub.tests.factories import AgentFactory
+    from core.tests.factories import AgentFactory
 
     AgentFactory(email=candidate.email)  # e.g. an internal candidate
     score(candidate=candidate, user=hiring_user)
@@ -602,7 +602,7 @@ def test_a_second_decision_on_a_stale_candidate_is_refused(candidate, hiring_use
 def _scenario_with_criteria(n: int):
     """A role-play scenario with n rubric criteria, so a kit of exactly n items."""
     from assessments.models import RubricCriterion, Scenario
-    from skillhub.models import Skill
+    from core.models import Skill
 
     scenario = Scenario.objects.create(
         code=f"sized-{n}", title=f"Sized {n}", scene="s", customer_brief="b", goal="g", debrief_questions="d"

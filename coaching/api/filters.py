@@ -8,8 +8,8 @@ from django.db.models import Q, QuerySet
 from coaching import selectors
 from coaching.models import CoachingPlan
 from coaching.status import GoalStatus
-from skillhub.models import Agent, Team
-from skillhub.selectors.scope import agents_for_user, teams_for_user
+from core.models import Agent, Team
+from core.selectors.scope import agents_for_user, teams_for_user
 
 
 def _agents(request) -> QuerySet[Agent]:

@@ -3,7 +3,7 @@ from rest_framework import permissions, viewsets
 from coaching import selectors
 from coaching.api.filters import CoachingPlanFilter
 from coaching.api.serializers import CoachingPlanSerializer
-from skillhub import roles
+from core import roles
 
 
 class CoachingReader(permissions.IsAuthenticated):

@@ -3,9 +3,10 @@ import datetime as dt
 import factory
 
 from coaching.models import Activity, CoachingPlan, CoachingSession, Goal, PlanActivity
-from skillhub.models import AgentDay, AgentSkillDay, Skill
-from skillhub.services.rollups import derived_rebuild
-from skillhub.tests.factories import AgentFactory, UserFactory
+from core.models import Skill
+from core.tests.factories import AgentFactory, UserFactory
+from metrics.models import AgentDay, AgentSkillDay
+from metrics.rollups import derived_rebuild
 
 
 def skill(code: str = "empathy") -> Skill:

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from coaching.status import GoalStatus
 from coaching.tests.factories import GoalFactory, PlanActivityFactory, PlanFactory, SessionFactory
-from skillhub.tests.factories import AgentFactory, TeamFactory
+from core.tests.factories import AgentFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,8 +116,8 @@ def test_plan_filters_answer_an_agent_the_same_for_other_ids_and_missing_ids(
 def test_plan_filters_answer_another_vendors_lead_the_same_for_our_ids_and_missing_ids(
     client, agent, plan, partner_plan, other_agent, team, partner_team
 ):
-    from skillhub import roles
-    from skillhub.tests.factories import UserFactory
+    from core import roles
+    from core.tests.factories import UserFactory
 
     partner_lead = UserFactory(roles=[roles.OPS_LEAD])
     partner_team.leads.add(partner_lead)
@@ -132,8 +132,8 @@ def test_plan_filters_answer_another_vendors_lead_the_same_for_our_ids_and_missi
 def test_plan_filters_answer_another_vendors_reviewer_403_whatever_the_id(
     client, agent, plan, partner_plan, other_agent, team, partner_team
 ):
-    from skillhub import roles
-    from skillhub.tests.factories import ScopeFactory, UserFactory
+    from core import roles
+    from core.tests.factories import ScopeFactory, UserFactory
 
     partner_reviewer = UserFactory(roles=[roles.QA_REVIEWER])
     ScopeFactory(user=partner_reviewer, vendors=[partner_team.vendor])

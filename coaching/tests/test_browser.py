@@ -7,8 +7,8 @@ import pytest
 from coaching.models import CoachingSession, Notification
 from coaching.status import GoalStatus
 from coaching.tests.factories import GoalFactory, PlanFactory, SessionFactory, skill
-from skillhub import roles
-from skillhub.tests.factories import AgentFactory, TeamFactory, UserFactory, VendorFactory
+from core import roles
+from core.tests.factories import AgentFactory, TeamFactory, UserFactory, VendorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

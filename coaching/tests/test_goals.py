@@ -10,9 +10,9 @@ from coaching.models import GoalMeasurement, Notification
 from coaching.status import GoalStatus
 from coaching.tasks import coaching_nightly
 from coaching.tests.factories import GoalFactory, PlanFactory, agent_day, agent_skill_day, skill
-from skillhub.models import Agent
-from skillhub.selectors import metrics
-from skillhub.tests.factories import ContactFactory
+from core.models import Agent
+from core.tests.factories import ContactFactory
+from metrics import selectors as metrics
 
 TODAY = date(2026, 6, 1)
 pytestmark = pytest.mark.django_db
@@ -140,7 +140,7 @@ def test_current_value_equals_the_rollup_figure_for_every_kpi(plan):
 
 
 def test_current_value_follows_imported_contacts_through_the_rollup(plan):
-    from skillhub.services.rollups import rollup_full
+    from metrics.rollups import rollup_full
 
     agent = plan.agent
     today = date.today()

@@ -11,8 +11,8 @@ from coaching import selectors, services
 from coaching.models import Goal
 from coaching.status import GoalStatus
 from coaching.tests.factories import PlanFactory, agent_day, skill
-from skillhub import roles
-from skillhub.tests.factories import AgentFactory, UserFactory
+from core import roles
+from core.tests.factories import AgentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = date.today()

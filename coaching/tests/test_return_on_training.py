@@ -14,8 +14,8 @@ from coaching.tests.factories import (
     agent_skill_day,
     skill,
 )
-from skillhub.models import Agent
-from skillhub.tests.factories import AgentFactory, TeamFactory
+from core.models import Agent
+from core.tests.factories import AgentFactory, TeamFactory
 
 TODAY = date(2026, 6, 1)
 D1, D2 = date(2026, 4, 10), date(2026, 4, 20)  # completion days of the two completers

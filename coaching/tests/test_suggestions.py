@@ -9,8 +9,8 @@ from coaching import selectors, services
 from coaching.models import Activity, PlanActivity, Suggestion
 from coaching.status import GoalStatus
 from coaching.tests.factories import ActivityFactory, GoalFactory, PlanFactory, agent_day, agent_skill_day, skill
-from skillhub.models import Agent
-from skillhub.tests.factories import AgentFactory, TeamFactory
+from core.models import Agent
+from core.tests.factories import AgentFactory, TeamFactory
 
 START, END = date(2026, 5, 1), date(2026, 5, 28)
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,8 @@ from coaching.tests.factories import (
     agent_day,
     skill,
 )
+from core.tests.factories import AgentFactory, ContactFactory
 from qa.models import Review
-from skillhub.tests.factories import AgentFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = date.today()
@@ -308,7 +308,7 @@ def test_catalogue_refuses_micro_learning_without_a_check(client, lead_user):
 
 
 def test_seeded_catalogue_has_two_activities_per_core_skill():
-    from skillhub.models import Skill
+    from core.models import Skill
 
     for core in Skill.objects.filter(is_core=True):
         assert Activity.objects.filter(skill=core, is_active=True).count() >= 2, core

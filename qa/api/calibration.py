@@ -4,13 +4,13 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import permissions, serializers, viewsets
 
+from core import roles
 from qa import selectors_calibration as sel
 from qa import services_calibration as services
 from qa.api.filters import CalibrationSessionFilter
 from qa.calibration_analytics import NA
 from qa.models import CalibrationParticipant, CalibrationSession
 from qa.rules import is_qa_lead
-from skillhub import roles
 
 
 class IsQAReviewer(permissions.BasePermission):

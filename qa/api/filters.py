@@ -5,11 +5,11 @@ same 400 "not one of the available choices": the answer never tells whether anot
 import django_filters
 from django.db.models import Q, QuerySet
 
+from core.models import Agent, Channel, Team, User
+from core.selectors.scope import agents_for_user, teams_for_user
 from qa import selectors
 from qa import selectors_calibration as calibration
 from qa.models import CalibrationSession, GoldSet, Review
-from skillhub.models import Agent, Channel, Team, User
-from skillhub.selectors.scope import agents_for_user, teams_for_user
 
 
 def _agents(request) -> QuerySet[Agent]:

@@ -5,6 +5,9 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core import roles
+from core.models import Contact
+from core.selectors.scope import agents_for_user
 from qa import selectors, services
 from qa.api.filters import ReviewFilter
 from qa.api.serializers import (
@@ -17,9 +20,6 @@ from qa.api.serializers import (
 )
 from qa.models import Criterion, ReviewAnswer, ScorecardSection, ScorecardTemplate, ScorecardVersion
 from qa.scoring import RawAnswer
-from skillhub import roles
-from skillhub.models import Contact
-from skillhub.selectors.scope import agents_for_user
 
 
 class HasRole(permissions.BasePermission):

@@ -82,6 +82,6 @@ def get_choices(mapping, key):
 
 @register.filter
 def kind_label(kind: str | None) -> str:
-    from skillhub.models import Vendor
+    from core.models import Vendor
 
     return dict(Vendor.Kind.choices).get(kind, "—") if kind else "—"

@@ -5,12 +5,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from core import roles
+from core.tests.factories import ContactFactory, ScopeFactory, UserFactory
 from qa import services_calibration as cal
 from qa.rules import QA_LEAD_GROUP
 from qa.scoring import RawAnswer
 from qa.services import review_save
-from skillhub import roles
-from skillhub.tests.factories import ContactFactory, ScopeFactory, UserFactory
 
 
 def make_reviewer(*vendors, lead=False, username=None):

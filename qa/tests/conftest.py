@@ -1,9 +1,9 @@
 import pytest
 
+from core import roles
+from core.models import Skill
+from core.tests.factories import ContactFactory, ScopeFactory, UserFactory
 from qa.tests.factories import CriterionFactory, SectionFactory, VersionFactory
-from skillhub import roles
-from skillhub.models import Skill
-from skillhub.tests.factories import ContactFactory, ScopeFactory, UserFactory
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
 import factory
 from django.utils import timezone
 
+from core.models import Skill
+from core.tests.factories import ContactFactory
 from qa.models import Criterion, Review, ScorecardSection, ScorecardTemplate, ScorecardVersion
-from skillhub.models import Skill
-from skillhub.tests.factories import ContactFactory
 
 
 class TemplateFactory(factory.django.DjangoModelFactory):
@@ -72,8 +72,8 @@ def answer_all(version, channel: str) -> dict:
 def disputed_review_world(*, agent, vendor) -> dict:
     """For the permission matrix: a disputed review of `agent` scored by a third reviewer, and the QA objects
     its URLs need (the default template, its version, a section, a criterion, a sampling run of the agent's team)."""
+    from core.tests.factories import ScopeFactory, UserFactory
     from qa import services
-    from skillhub.tests.factories import ScopeFactory, UserFactory
 
     scorer = UserFactory(roles=["QA reviewer"])
     ScopeFactory(user=scorer, vendors=[vendor])

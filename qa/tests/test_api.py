@@ -2,10 +2,10 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from core.tests.factories import AgentFactory, ContactFactory
 from qa import services
 from qa.models import Review
 from qa.tests.conftest import full_answers
-from skillhub.tests.factories import AgentFactory, ContactFactory
 
 
 @pytest.fixture
@@ -94,7 +94,7 @@ def test_scorecard_templates_api_lists_versions_with_criteria(api, reviewer_user
     assert response.status_code == 200
     default = next(t for t in response.data["results"] if t["is_default"])
     criteria = [c for s in default["versions"][0]["sections"] for c in s["criteria"]]
-    from skillhub.skill_codes import CORE
+    from core.skill_codes import CORE
 
     assert set(CORE) <= {c["skill"] for c in criteria}
     assert any(c["critical"] for c in criteria)
@@ -132,8 +132,8 @@ def test_api_second_review_of_a_contact_is_a_400_also_when_it_loses_a_race(
 @pytest.fixture
 def two_vendors(version, team, partner_team, agent, other_agent, reviewer_user):
     """A released review on each vendor's team, each scored by that vendor's reviewer; a lead of the partner."""
-    from skillhub import roles
-    from skillhub.tests.factories import ScopeFactory, UserFactory
+    from core import roles
+    from core.tests.factories import ScopeFactory, UserFactory
 
     partner_reviewer = UserFactory(roles=[roles.QA_REVIEWER])
     ScopeFactory(user=partner_reviewer, vendors=[partner_team.vendor])

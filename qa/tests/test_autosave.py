@@ -3,12 +3,12 @@
 import pytest
 from django.urls import reverse
 
+from core import roles
+from core.tests.factories import ContactFactory, ScopeFactory, UserFactory
 from qa import selectors, services
 from qa.models import Review
 from qa.tests.calibration_fixtures import *  # noqa: F403
 from qa.tests.conftest import full_answers
-from skillhub import roles
-from skillhub.tests.factories import ContactFactory, ScopeFactory, UserFactory
 
 
 @pytest.fixture

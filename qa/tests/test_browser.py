@@ -3,12 +3,12 @@
 import pytest
 from playwright.sync_api import expect
 
+from core import roles
+from core.models import Skill
+from core.tests.factories import AgentFactory, ContactFactory, ScopeFactory, TeamFactory, UserFactory, VendorFactory
 from qa import services
 from qa.models import Review
 from qa.tests.factories import CriterionFactory, SectionFactory, VersionFactory
-from skillhub import roles
-from skillhub.models import Skill
-from skillhub.tests.factories import AgentFactory, ContactFactory, ScopeFactory, TeamFactory, UserFactory, VendorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

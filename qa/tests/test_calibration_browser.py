@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from core.tests.factories import ContactFactory, TeamFactory, VendorFactory
 from qa import services_calibration as cal
 from qa.services import review_save
 from qa.tests.calibration_fixtures import answers_for, make_reviewer
-from skillhub.tests.factories import ContactFactory, TeamFactory, VendorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +23,7 @@ def _sign_in(page, live_server, username: str) -> None:
 @pytest.fixture
 def seeded_skills():
     """Transactional tests may run after another one flushed the migration-seeded skills: make sure they exist."""
-    from skillhub.models import Skill
+    from core.models import Skill
 
     for code, tier in [
         ("active_listening", "foundational"),

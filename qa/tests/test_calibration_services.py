@@ -6,13 +6,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.tests.factories import ContactFactory, VendorFactory
 from qa import selectors as qa_selectors
 from qa import selectors_calibration as sel
 from qa import services_calibration as cal
 from qa.models import CalibrationSession, Review
 from qa.tests.calibration_fixtures import *  # noqa: F403
 from qa.tests.calibration_fixtures import make_reviewer, submit
-from skillhub.tests.factories import ContactFactory, VendorFactory
 
 
 def test_session_create_gives_every_participant_a_blind_calibration_review(calibration, qa_lead):

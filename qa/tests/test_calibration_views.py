@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from core import roles
+from core.tests.factories import AgentFactory, ContactFactory, UserFactory, VendorFactory
 from qa import services_calibration as cal
 from qa.models import CalibrationRevision, CalibrationSession, Review
 from qa.tests.calibration_fixtures import *  # noqa: F403
 from qa.tests.calibration_fixtures import make_reviewer, submit
-from skillhub import roles
-from skillhub.tests.factories import AgentFactory, ContactFactory, UserFactory, VendorFactory
 
 
 def _api(pk=None):
@@ -253,7 +253,7 @@ def test_partner_reviewer_outside_the_session_gets_404(client, calibration, part
 
 def test_another_vendors_lead_cannot_see_the_session(client, calibration):
     other_vendor = VendorFactory(kind="partner")
-    from skillhub.tests.factories import TeamFactory
+    from core.tests.factories import TeamFactory
 
     TeamFactory(vendor=other_vendor)
     other_lead = make_reviewer(other_vendor, lead=True)
@@ -275,7 +275,7 @@ def test_a_lead_without_scope_over_the_conversations_does_not_see_the_gold_set(c
     gold = cal.gold_set_create(
         owner=qa_lead, name="In-house gold", version=version, contacts=[ContactFactory(agent=agent)]
     )
-    from skillhub.tests.factories import TeamFactory
+    from core.tests.factories import TeamFactory
 
     other_vendor = VendorFactory(kind="partner")
     TeamFactory(vendor=other_vendor)
@@ -371,7 +371,7 @@ def test_new_session_page_treats_another_vendors_gold_set_like_a_missing_one(cli
         owner=qa_lead, name="In-house gold", version=version, contacts=[ContactFactory(agent=agent)]
     )
     other_vendor = VendorFactory(kind="partner")
-    from skillhub.tests.factories import TeamFactory
+    from core.tests.factories import TeamFactory
 
     TeamFactory(vendor=other_vendor)
     client.force_login(make_reviewer(other_vendor, lead=True))

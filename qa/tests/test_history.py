@@ -6,6 +6,8 @@ import logging
 import pytest
 from django.urls import reverse
 
+from core import roles
+from core.tests.factories import AgentFactory, ContactFactory, UserFactory
 from qa import selectors_calibration as sel
 from qa import services
 from qa import services_calibration as cal
@@ -14,8 +16,6 @@ from qa.scoring import RawAnswer
 from qa.tests.calibration_fixtures import *  # noqa: F403
 from qa.tests.calibration_fixtures import make_reviewer, submit
 from qa.tests.conftest import full_answers
-from skillhub import roles
-from skillhub.tests.factories import AgentFactory, ContactFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

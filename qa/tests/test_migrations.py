@@ -4,10 +4,10 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from core.models import Skill
+from core.tests.factories import ContactFactory
 from qa.models import Review, ReviewAnswer
 from qa.tests.factories import CriterionFactory, VersionFactory
-from skillhub.models import Skill
-from skillhub.tests.factories import ContactFactory
 
 BEFORE = [("qa", "0007_calibration_answer_history")]
 AFTER = [("qa", "0009_review_one_per_contact")]

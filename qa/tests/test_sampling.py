@@ -4,11 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core import roles
+from core.tests.factories import AgentFactory, ContactFactory, ScopeFactory, UserFactory
 from qa import services, tasks
 from qa.models import Review, SamplingRun
 from qa.tests.conftest import compete_for_contacts
-from skillhub import roles
-from skillhub.tests.factories import AgentFactory, ContactFactory, ScopeFactory, UserFactory
 
 START = date(2026, 3, 2)
 END = date(2026, 3, 8)

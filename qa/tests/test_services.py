@@ -6,12 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.models import RollupMark
 from qa import services
 from qa.models import Review, ScorecardVersion
 from qa.scoring import RawAnswer
 from qa.tests.conftest import full_answers
 from qa.tests.factories import ReviewFactory
-from skillhub.models import RollupMark
 
 
 def test_review_submit_scores_releases_and_marks_the_rollup(version, contact, reviewer_user):
@@ -75,7 +75,7 @@ def test_second_reviewer_saving_a_stale_draft_gets_a_conflict_and_nothing_is_ove
 
 
 def test_reviewer_cannot_review_their_own_work(version, agent, reviewer_user):
-    from skillhub.tests.factories import ContactFactory
+    from core.tests.factories import ContactFactory
 
     contact = ContactFactory(agent=agent)
     with pytest.raises(ValidationError):
@@ -182,8 +182,8 @@ def test_existing_review_factory_is_scored_from_raw_answers(version, reviewer_us
 
 
 def test_submitted_and_resolved_reviews_feed_the_daily_rollups(version, contact, reviewer_user, second_reviewer):
-    from skillhub.models import AgentDay, AgentSkillDay
-    from skillhub.services.rollups import rollup_pending
+    from metrics.models import AgentDay, AgentSkillDay
+    from metrics.rollups import rollup_pending
 
     review = services.review_create(contact=contact, reviewer=reviewer_user, version=version)
     review = services.review_save(
@@ -259,9 +259,9 @@ def test_two_reviews_of_a_contact_created_at_once_give_one_review_and_one_valida
 
     from django.db import connections, transaction
 
+    from core import roles
+    from core.tests.factories import ContactFactory, ScopeFactory, UserFactory
     from qa.tests.factories import VersionFactory
-    from skillhub import roles
-    from skillhub.tests.factories import ContactFactory, ScopeFactory, UserFactory
 
     version = VersionFactory()
     contact = ContactFactory()

@@ -4,12 +4,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core import roles
+from core.tests.factories import AgentFactory, ContactFactory, ScopeFactory, UserFactory
 from qa import services
 from qa.models import Review
 from qa.rules import QA_LEAD_GROUP
 from qa.tests.conftest import compete_for_contacts, full_answers
-from skillhub import roles
-from skillhub.tests.factories import AgentFactory, ContactFactory, ScopeFactory, UserFactory
 
 
 def _released(version, contact, reviewer):
@@ -205,8 +205,8 @@ def test_only_qa_leads_build_templates_and_sample(client, reviewer_user, version
 
 
 def test_qa_lead_builds_a_template_previews_and_publishes_it(client, qa_lead):
+    from core.models import Skill
     from qa.models import ScorecardTemplate
-    from skillhub.models import Skill
 
     client.force_login(qa_lead)
     response = client.post(reverse("qa:template-list"), {"name": "Chat quality", "description": ""})
@@ -377,8 +377,8 @@ def test_agent_list_shows_team_and_agent_scores_with_n(client, version, agent, t
 
 
 def test_out_of_range_numbers_in_builder_and_sampling_forms_are_form_errors(client, qa_lead, team):
+    from core.models import Skill
     from qa.models import SamplingRun, ScorecardTemplate
-    from skillhub.models import Skill
 
     client.force_login(qa_lead)
     client.post(reverse("qa:template-list"), {"name": "Huge points", "description": ""})
@@ -471,9 +471,9 @@ def test_calibration_tables_show_answers_as_their_number():
 
 def _sized_version(n: int):
     """A published version of n criteria for every channel: a 1–5 scale, then a line that allows N/A, then yes/no."""
+    from core.models import Skill
     from qa.models import Criterion
     from qa.tests.factories import CriterionFactory, SectionFactory, VersionFactory
-    from skillhub.models import Skill
 
     version = VersionFactory()
     section = SectionFactory(version=version)

@@ -1,0 +1,134 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from core.models import (
+    Agent,
+    Contact,
+    RoleProfile,
+    RoleProfileSkill,
+    Scope,
+    Site,
+    Skill,
+    Team,
+    TeamMembership,
+    User,
+    Vendor,
+)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "first_name", "last_name", "email", "role_list", "is_active", "last_login"]
+    list_filter = ["groups", "is_active", "is_staff", "is_superuser"]
+
+    @admin.display(description="Roles")
+    def role_list(self, obj: User) -> str:
+        return ", ".join(group.name for group in obj.groups.all())
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+
+@admin.register(Vendor)
+class VendorAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name"]
+
+
+@admin.register(Site)
+class SiteAdmin(admin.ModelAdmin):
+    list_display = ["name", "vendor", "city", "country"]
+    list_filter = ["vendor"]
+    search_fields = ["name", "city"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "vendor", "site", "is_active"]
+    list_filter = ["vendor", "vendor__kind", "is_active"]
+    search_fields = ["name", "vendor__name"]
+    filter_horizontal = ["leads"]
+    list_select_related = ["vendor", "site"]
+
+
+class TeamMembershipInline(admin.TabularInline):
+    model = TeamMembership
+    extra = 0
+
+
+@admin.register(Agent)
+class AgentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "employee_id", "email", "team", "role_profile", "start_date", "is_active"]
+    list_filter = ["team__vendor", "team", "role_profile", "is_active"]
+    search_fields = ["employee_id", "email", "user__first_name", "user__last_name", "user__username"]
+    list_select_related = ["user", "team", "role_profile"]
+    raw_id_fields = ["user"]
+    inlines = [TeamMembershipInline]
+
+
+@admin.register(TeamMembership)
+class TeamMembershipAdmin(admin.ModelAdmin):
+    list_display = ["agent", "team", "start_date", "end_date"]
+    list_filter = ["team"]
+    search_fields = ["agent__employee_id", "agent__user__last_name"]
+    list_select_related = ["agent__user", "team"]
+    date_hierarchy = "start_date"
+
+
+@admin.register(Scope)
+class ScopeAdmin(admin.ModelAdmin):
+    list_display = ["user"]
+    search_fields = ["user__username", "user__last_name"]
+    filter_horizontal = ["vendors", "teams"]
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    list_display = ["position", "name", "code", "tier", "kpis", "is_core"]
+    list_display_links = ["name"]
+    list_filter = ["tier", "is_core"]
+    search_fields = ["name", "code", "description"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A core skill's code and core flag are permanent; code elsewhere relies on them.
+        return ["code", "is_core"] if obj is not None and obj.is_core else ["is_core"]
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_core:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class RoleProfileSkillInline(admin.TabularInline):
+    model = RoleProfileSkill
+    extra = 0
+    autocomplete_fields = ["skill"]
+
+
+@admin.register(RoleProfile)
+class RoleProfileAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+    inlines = [RoleProfileSkillInline]
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = [
+        "external_id",
+        "case_id",
+        "agent",
+        "team",
+        "channel",
+        "started_at",
+        "resolved",
+        "csat",
+        "ces",
+        "nps",
+    ]
+    list_filter = ["channel", "resolved", "team__vendor", "team"]
+    search_fields = ["external_id", "case_id", "agent__employee_id", "agent__email"]
+    list_select_related = ["agent__user", "team"]
+    date_hierarchy = "started_at"
+    raw_id_fields = ["agent"]

@@ -1,0 +1,403 @@
+"""Dashboard reads on top of metrics.selectors, each one query over the rollups.
+
+The metrics service gives per-agent, per-team and per-vendor rows; the dashboards also need several periods in one
+query (now and before, the flag periods), per-day/per-week buckets of chosen teams and per-skill team means, so those
+are here. Period sums of teams, vendors and agents are running-total differences (TeamRunning, AgentRunning: a few
+index lookups per key, whatever the period's length); trends sum the daily rows of their buckets (TeamDay, AgentDay);
+figures are derived with `metrics.figures` (divide last).
+"""
+
+from datetime import date, datetime, timedelta
+
+from django.db import connection
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    When,
+)
+from django.db.models.functions import TruncWeek
+
+from coaching.models import Goal
+from coaching.status import GoalStatus
+from core.models import Agent, Team
+from metrics import selectors as metrics
+from metrics.models import AgentDay, AgentSkillDay, TeamDay
+
+from .definitions import FLAG_PERIODS, TARGETS
+from .periods import Period
+
+# A period's figure counts only with at least this many cases / responses / reviews behind it.
+FLAG_MIN_N = 5
+# The counts the flags (_below_target) read.
+FLAG_FIELDS = ["fcr_cases", "cases", "csat_satisfied", "csat_responses", "reviews", "qa_score_sum"]
+
+
+class _Bounds:
+    """SQL pieces reading running totals (AgentRunning, TeamRunning) at the bounds of `periods`.
+
+    Each period's sums are the latest running row on or before its end minus the latest before its start: one
+    index lookup per bound and key, a LATERAL join on `outer` (`joins`) that brings the whole row (SQLite, without
+    LATERAL: the row's id from a correlated subquery, then the row); `diff(period, name)` is the period's sum of
+    count `name`.
+    """
+
+    def __init__(self, periods: list[Period], *, target: str, key: str, outer: str):
+        days = sorted({p.end for p in periods} | {p.start - timedelta(days=1) for p in periods})
+        self.alias = {day: f"x{n}" for n, day in enumerate(days)}
+        self.params = days
+        latest = f"FROM {target} r WHERE r.{key} = {outer}.id AND r.day <= %s ORDER BY r.day DESC LIMIT 1"
+        if connection.vendor == "postgresql":
+            self.joins = " ".join(
+                f"LEFT JOIN LATERAL (SELECT * {latest}) {name} ON TRUE" for name in self.alias.values()
+            )
+        else:  # SQLite has no LATERAL: the row's id from a correlated subquery, then the row by id
+            self.joins = " ".join(
+                f"LEFT JOIN {target} {name} ON {name}.id = (SELECT r.id {latest})" for name in self.alias.values()
+            )
+
+    def diff(self, period: Period, name: str) -> str:
+        end, before = self.alias[period.end], self.alias[period.start - timedelta(days=1)]
+        return f"(COALESCE({end}.{name}, 0) - COALESCE({before}.{name}, 0))"
+
+
+def _sum(expression: str, name: str) -> str:
+    """SQL SUM of a count (kept an integer: PostgreSQL sums bigints as numeric) or of the QA score sum (decimal)."""
+    return f"SUM({expression})" if name == "qa_score_sum" else f"CAST(SUM({expression}) AS BIGINT)"
+
+
+def _window_sum(expression: str, name: str) -> str:
+    """SQL sum of a per-group aggregate over all the groups (kept an integer, as _sum)."""
+    return f"SUM({expression}) OVER ()" if name == "qa_score_sum" else f"CAST(SUM({expression}) OVER () AS BIGINT)"
+
+
+def _fetch(sql: str, params: list) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+
+def team_sums(*, team_ids: list[int], periods: dict[str, Period], group: str) -> list[dict]:
+    """Sums of each labelled period over the teams of `team_ids`, from TeamRunning: per team (`group="team"`, with
+    team_id, team_name, vendor_id, vendor_name, vendor_kind), per vendor (`"vendor"`: vendor_id, vendor_name,
+    vendor_kind) or all together (`"all"`: one row). Counts are keyed `<label>__<count>`. One query, whatever the
+    periods' length: a few index lookups per team."""
+    return _fetch(*_team_sums_query(team_ids=team_ids, periods=periods, group=group))
+
+
+def _team_sums_query(
+    *, team_ids: list[int], periods: dict[str, Period], group: str, totals: bool = False
+) -> tuple[str, list]:
+    """team_sums' SQL; with `totals` (group "team") every row also carries the sums over all the teams, keyed
+    `all__<label>__<count>` (a window over the per-team sums: the KPI cards of the same selection, no second query)."""
+    bounds = _Bounds(list(periods.values()), target="skillhub_teamrunning", key="team_id", outer="k")
+    sums = ", ".join(
+        f"{_sum(bounds.diff(p, name), name)} AS {label}__{name}"
+        for label, p in periods.items()
+        for name in metrics.COUNT_FIELDS
+    )
+    if totals:
+        sums += "".join(
+            f", {_window_sum(_sum(bounds.diff(p, name), name), name)} AS all__{label}__{name}"
+            for label, p in periods.items()
+            for name in metrics.COUNT_FIELDS
+        )
+    heads = {
+        "team": "k.id AS team_id, k.name AS team_name, k.vendor_id, v.name AS vendor_name, v.kind AS vendor_kind, ",
+        "vendor": "v.id AS vendor_id, v.name AS vendor_name, v.kind AS vendor_kind, ",
+        "all": "",
+    }
+    tails = {
+        "team": "GROUP BY k.id, k.name, k.vendor_id, v.name, v.kind ORDER BY v.name, k.name, k.id",
+        "vendor": "GROUP BY v.id, v.name, v.kind ORDER BY v.name, v.id",
+        "all": "",
+    }
+    ids = list(team_ids) or [0]  # no team: no rows (ids start at 1), and one row of NULL sums for "all"
+    placeholders = ", ".join(["%s"] * len(ids))
+    sql = f"""
+SELECT {heads[group]}{sums}
+FROM skillhub_team k
+JOIN skillhub_vendor v ON v.id = k.vendor_id
+{bounds.joins}
+WHERE k.id IN ({placeholders})
+{tails[group]}
+"""
+    return sql, [*bounds.params, *ids]
+
+
+def _agent_sums_query(*, agent_id: int, periods: dict[str, Period]) -> tuple[str, list]:
+    """One row of the agent's sums of each labelled period (`<label>__<count>`, over all their teams), from
+    AgentRunning: a few index lookups, whatever the periods' length."""
+    bounds = _Bounds(list(periods.values()), target="skillhub_agentrunning", key="agent_id", outer="k")
+    sums = ", ".join(
+        f"{bounds.diff(p, name)} AS {label}__{name}" for label, p in periods.items() for name in metrics.COUNT_FIELDS
+    )
+    return f"SELECT {sums} FROM skillhub_agent k {bounds.joins} WHERE k.id = %s", [*bounds.params, agent_id]
+
+
+def _sums() -> dict:
+    return {name: Sum(name) for name in metrics.COUNT_FIELDS}
+
+
+def _unprefix(values: dict, prefix: str) -> dict:
+    return {name: values.get(f"{prefix}{name}") for name in metrics.COUNT_FIELDS}
+
+
+def _ids(objects) -> list[int] | QuerySet:
+    """A list of ids stays a literal list (so PostgreSQL uses the (team, day) index); a queryset becomes a subquery."""
+    return objects if isinstance(objects, list | tuple) else objects.values("pk")
+
+
+def _rows(*, teams=None, agents=None) -> QuerySet[AgentDay] | QuerySet[TeamDay]:
+    """AgentDay rows of `teams` and/or `agents` (querysets, or lists of ids); TeamDay rows when only teams are given."""
+    rows = AgentDay.objects.all() if agents is not None or teams is None else TeamDay.objects.all()
+    if teams is not None:
+        rows = rows.filter(team_id__in=_ids(teams))
+    if agents is not None:
+        rows = rows.filter(agent_id__in=_ids(agents))
+    return rows
+
+
+def totals(*, periods: dict[str, Period], team_ids: list[int]) -> dict[str, dict]:
+    """Figures of several periods for the contacts handled in the teams of `team_ids`, together: one query over
+    TeamRunning, whatever the periods' length."""
+    values = team_sums(team_ids=team_ids, periods=periods, group="all")[0]
+    return {label: metrics.figures(_unprefix(values, f"{label}__")) for label in periods}
+
+
+def _buckets(period: Period, grain: str) -> list[date]:
+    if grain == "week":
+        first = period.start - timedelta(days=period.start.weekday())
+        return [first + timedelta(weeks=n) for n in range((period.end - first).days // 7 + 1)]
+    return [period.start + timedelta(days=n) for n in range(period.days)]
+
+
+def _bucketed(rows: QuerySet[AgentDay], grain: str, *group: str) -> QuerySet:
+    bucket = TruncWeek("day") if grain == "week" else F("day")
+    return rows.annotate(bucket=bucket).values(*group, "bucket").annotate(**_sums()).order_by(*group, "bucket")
+
+
+def _as_date(value) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def trend(
+    *, period: Period, grain: str, teams: QuerySet[Team] | None = None, agents: QuerySet[Agent] | None = None
+) -> list[dict]:
+    """One row per day or week (weeks start on Monday; the first and last may be partial), zeros where no data."""
+    rows = _rows(teams=teams, agents=agents).filter(day__range=(period.start, period.end))
+    sums = {_as_date(values["bucket"]): _unprefix(values, "") for values in _bucketed(rows, grain)}
+    return [{"bucket": b, **metrics.figures(sums.get(b, {}))} for b in _buckets(period, grain)]
+
+
+def trend_by_vendor(*, period: Period, teams: QuerySet[Team], grain: str) -> dict[int, list[dict]]:
+    """Per vendor id: the trend rows (as `trend`) of the vendor's teams among `teams`."""
+    rows = _rows(teams=teams).filter(day__range=(period.start, period.end))
+    sums: dict[int, dict] = {}
+    for values in _bucketed(rows, grain, "team__vendor_id"):
+        sums.setdefault(values["team__vendor_id"], {})[_as_date(values["bucket"])] = _unprefix(values, "")
+    buckets = _buckets(period, grain)
+    return {
+        vendor_id: [{"bucket": b, **metrics.figures(by_bucket.get(b, {}))} for b in buckets]
+        for vendor_id, by_bucket in sums.items()
+    }
+
+
+def team_table(
+    *, scope: list[tuple], selected_ids: list[int], period: Period, compare: bool = False
+) -> tuple[list[tuple], list[dict], dict | None]:
+    """The team picker's choices (every team in `scope`: (id, name, vendor name, …) tuples, the user's scope resolved
+    by the caller), the figures of the selected teams (all when none) and, with `compare`, the figures of those teams
+    together for the period and the one before ({"now": …, "before": …}: the KPI cards).
+
+    One query, reading the running totals with literal team ids. Rows are as metrics.metrics_by_team rows; contacts
+    count for the team that handled them.
+    """
+    choices = [(pk, name, vendor_name) for pk, name, vendor_name, *_ in scope]
+    ids = [pk for pk, _, _ in choices if not selected_ids or pk in selected_ids]
+    periods = {"now": period, "before": period.previous()} if compare else {"now": period}
+    rows = _fetch(*_team_sums_query(team_ids=ids, periods=periods, group="team", totals=compare)) if ids else []
+    table = [
+        {
+            **{key: values[key] for key in ("team_id", "team_name", "vendor_id", "vendor_name", "vendor_kind")},
+            **metrics.figures(_unprefix(values, "now__")),
+        }
+        for values in rows
+    ]
+    if not compare:
+        return choices, table, None
+    first = rows[0] if rows else {}
+    return choices, table, {label: metrics.figures(_unprefix(first, f"all__{label}__")) for label in periods}
+
+
+def agent_table(*, agents: QuerySet[Agent], period: Period) -> list[dict]:
+    """Per agent (by name): the figures of metrics.metrics_by_agent over `period`, the flags (`flag_keys`: the
+    figures of TARGETS below target in each of the last FLAG_PERIODS periods of the same length, each with at least
+    FLAG_MIN_N cases / responses / reviews behind it), and
+    the QA coverage of the list (`agents_worked`, `agents_reviewed` and `roster_reviews`, the same on every row).
+
+    One query, whatever the periods' length: each period's sums are the agent's running totals (AgentRunning) at
+    its end minus those before its start, four index lookups per agent for the period and the FLAG_PERIODS − 1
+    periods before it.
+    """
+    periods = [period.previous(step) for step in range(FLAG_PERIODS)]
+    bounds = _Bounds(periods, target="skillhub_agentrunning", key="agent_id", outer="k")
+    diff = bounds.diff
+    columns = [f"{diff(period, name)} AS {name}" for name in metrics.COUNT_FIELDS]
+    for step, p in enumerate(periods[1:], start=1):
+        columns += [f"{diff(p, name)} AS p{step}_{name}" for name in FLAG_FIELDS]
+    columns += [
+        f"CAST(SUM(CASE WHEN {diff(period, 'contacts')} > 0 THEN 1 ELSE 0 END) OVER () AS BIGINT) AS agents_worked",
+        f"CAST(SUM(CASE WHEN {diff(period, 'reviews')} > 0 THEN 1 ELSE 0 END) OVER () AS BIGINT) AS agents_reviewed",
+        f"CAST(SUM({diff(period, 'reviews')}) OVER () AS BIGINT) AS roster_reviews",
+    ]
+    roster = metrics.roster_sql(agents)
+    if roster is None:
+        return []
+    roster, roster_params = roster
+    sql = f"""
+SELECT k.id, u.first_name, u.last_name, k.team_id, t.name, {", ".join(columns)}
+FROM skillhub_agent k
+JOIN skillhub_user u ON u.id = k.user_id
+LEFT JOIN skillhub_team t ON t.id = k.team_id
+{bounds.joins}
+WHERE k.id IN ({roster})
+ORDER BY u.last_name, u.first_name, k.id
+"""
+    fetched = _fetch(sql, [*bounds.params, *roster_params])
+    result = []
+    for values in fetched:
+        row = {
+            "agent_id": values["id"],
+            "agent_name": f"{values['first_name']} {values['last_name']}".strip(),
+            "team_id": values["team_id"],
+            "team_name": values["name"],
+            **metrics.figures(_unprefix(values, "")),
+            "agents_worked": values["agents_worked"],
+            "agents_reviewed": values["agents_reviewed"],
+            "roster_reviews": values["roster_reviews"],
+        }
+        for name in FLAG_FIELDS:
+            values[f"p0_{name}"] = values[name]
+        row["flag_keys"] = _below_target(values)
+        result.append(row)
+    return result
+
+
+def goals_by_agent(*, agents: QuerySet[Agent]) -> dict[int, dict]:
+    """Per agent id: open coaching goals (on track or at risk) and those at risk."""
+    open_statuses = [GoalStatus.ON_TRACK, GoalStatus.AT_RISK]
+    rows = (
+        Goal.objects.filter(plan__agent__in=agents.values("pk"), status__in=open_statuses)
+        .values("plan__agent_id")
+        .annotate(open=Count("pk"), at_risk=Count("pk", filter=Q(status=GoalStatus.AT_RISK)))
+        .order_by()
+    )
+    return {row["plan__agent_id"]: row for row in rows}
+
+
+def goal_list_for_agent(*, agent: Agent) -> QuerySet[Goal]:
+    """The agent's coaching goals, open ones first by due date."""
+    return (
+        Goal.objects.filter(plan__agent=agent)
+        .select_related("skill", "plan")
+        .order_by(
+            Case(When(status__in=[GoalStatus.AT_RISK, GoalStatus.ON_TRACK], then=0), default=1), "due_date", "pk"
+        )[:8]
+    )
+
+
+def _below_target(values: dict) -> list[str]:
+    checks = [
+        ("fcr_pct", "fcr_cases", "cases", 100),
+        ("csat_pct", "csat_satisfied", "csat_responses", 100),
+        ("qa_score", "qa_score_sum", "reviews", 1),
+    ]
+    below = []
+    for key, numerator, denominator, scale in checks:
+        pairs = [(values[f"p{s}_{numerator}"] or 0, values[f"p{s}_{denominator}"] or 0) for s in range(FLAG_PERIODS)]
+        if all(n >= FLAG_MIN_N and float(x) * scale / n < TARGETS[key] for x, n in pairs):
+            below.append(key)
+    return below
+
+
+def vendor_table(*, team_ids: list[int], periods: dict[str, Period]) -> list[dict]:
+    """Per vendor of the teams `team_ids` (the user's scope; by name): metrics.metrics_by_vendor figures for each
+    labelled period, one query over TeamRunning. Each row: vendor_id, vendor_name, vendor_kind and, per label, a
+    figures dict."""
+    return [
+        {
+            "vendor_id": values["vendor_id"],
+            "vendor_name": values["vendor_name"],
+            "vendor_kind": values["vendor_kind"],
+            **{label: metrics.figures(_unprefix(values, f"{label}__")) for label in periods},
+        }
+        for values in team_sums(team_ids=team_ids, periods=periods, group="vendor")
+    ]
+
+
+def agent_and_team(*, agent: Agent, period: Period, grain: str) -> dict:
+    """The agent's figures now and before, their team's now, both trends and per-skill scores: four queries.
+
+    The figures are running-total differences (the agent's AgentRunning over all their teams, the team's
+    TeamRunning: contacts handled in the team), a few index lookups whatever the period's length."""
+    before = period.previous()
+    own, team = Q(agent_id=agent.pk), Q(team_id=agent.team_id)
+    own_sql, own_params = _agent_sums_query(agent_id=agent.pk, periods={"own": period, "before": before})
+    team_ids = [agent.team_id] if agent.team_id else []
+    team_sql, team_params = _team_sums_query(team_ids=team_ids, periods={"team": period}, group="all")
+    (values,) = _fetch(f"SELECT * FROM ({own_sql}) a CROSS JOIN ({team_sql}) t", [*own_params, *team_params])
+    totals = {label: metrics.figures(_unprefix(values, f"{label}__")) for label in ("own", "before", "team")}
+
+    # The agent's days (all teams) from AgentDay, the team's from TeamDay: a few rows each, whatever the team's size.
+    trends = {
+        "own": trend(period=period, grain=grain, agents=[agent.pk]),
+        "team": trend(period=period, grain=grain, teams=team_ids),
+    }
+
+    skill_rows = (
+        AgentSkillDay.objects.filter(own | team, day__range=(period.start, period.end))
+        .values("skill_id")
+        .annotate(
+            own_reviews=Sum("reviews", filter=own),
+            own_sum=Sum("score_sum", filter=own),
+            team_reviews=Sum("reviews", filter=team),
+            team_sum=Sum("score_sum", filter=team),
+        )
+    )
+    skills = {}
+    for row in skill_rows:
+        skills[row["skill_id"]] = {
+            label: {"reviews": row[f"{label}_reviews"], "score": float(row[f"{label}_sum"]) / row[f"{label}_reviews"]}
+            if row[f"{label}_reviews"]
+            else None
+            for label in ("own", "team")
+        }
+    return {"totals": totals, "trends": trends, "skills": skills}
+
+
+def calibration_by_vendor(*, team_ids: list[int], vendor_ids: list[int]) -> dict[int, dict]:
+    """Per vendor id: how its QA reviewers align with the benchmark in closed calibration sessions on conversations
+    of `team_ids` (mean agreement %, mean absolute distance in points, sessions, reviewers). One query."""
+    from qa.models_calibration import CalibrationItem
+    from qa.selectors_calibration import closed_participations
+
+    sessions = CalibrationItem.objects.filter(contact__team_id__in=team_ids).values("session_id")
+    rows = (
+        closed_participations()
+        .filter(session__in=sessions, vendor_id__in=vendor_ids)
+        .values("vendor_id")
+        .annotate(
+            sessions=Count("session", distinct=True),
+            reviewers=Count("user", distinct=True),
+            agreement=Avg("agreement_pct"),
+            abs_distance=Avg("abs_distance"),
+        )
+        .order_by()
+    )
+    return {row["vendor_id"]: row for row in rows}

@@ -1,0 +1,179 @@
+"""Demo contacts: 90 days of work for the demo agents, so dashboards have a story to tell.
+
+- every agent has their own level (FCR, satisfaction, speed) and a small trend of their own;
+- South improves steadily over the period; the partner team, Partner Lisbon, resolves fewer cases first time;
+- surveys come back on a fraction of contacts; unresolved cases come back as repeat contacts;
+- written channels carry a short transcript.
+Deterministic external ids (and a seeded random generator) make it idempotent: a second run changes nothing.
+"""
+
+import random
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from core.models import Agent, Contact, Team
+from imports.services import Lookups, contacts_upsert
+from metrics.rollups import rollup_full
+
+DAYS = 90
+PREFIX = "DEMO-"
+IMPROVING_TEAM = "South"
+WEAK_FCR_TEAM = "Partner Lisbon"
+# Mean handle seconds per channel, and after-contact seconds.
+HANDLE = {"phone": 390, "email": 420, "chat": 540, "social": 300}
+AFTER = {"phone": 75, "email": 45, "chat": 40, "social": 35}
+
+TOPICS = [
+    ("billing", "I was charged twice for my subscription this month.", "I've refunded the duplicate charge"),
+    ("login", "I can't log in since I changed my phone.", "I've reset your two-factor device"),
+    ("delivery", "My order says delivered but nothing arrived.", "I've opened a trace with the courier"),
+    ("upgrade", "How do I move to the annual plan?", "I've switched you to annual billing"),
+    ("bug", "The export button does nothing in Firefox.", "Our engineers have a fix going out this week"),
+    ("cancel", "I'd like to cancel, it's too expensive for us.", "I've applied a 20% loyalty discount instead"),
+    ("invoice", "Can you add our VAT number to the invoices?", "Your VAT number is on all future invoices"),
+    ("password", "The reset email never arrives.", "I've whitelisted your domain and resent it"),
+]
+OPENERS = ["Hi,", "Hello there,", "Good morning,", "Hey,"]
+EMPATHY = ["Sorry about the trouble!", "I understand how frustrating that is.", "Thanks for your patience."]
+
+
+def seed_contacts(*, rng: random.Random, stdout=None) -> None:
+    """Create 90 days of contacts for every demo agent (skips those already there), then a full rollup."""
+    agents = list(Agent.objects.select_related("team", "user").order_by("employee_id"))
+    if not agents:
+        return
+    today = timezone.localdate()
+    first_day = today - timedelta(days=DAYS)
+    tz = ZoneInfo(settings.TIME_ZONE)
+    lookups = Lookups.load()
+    team_names = dict(Team.objects.values_list("pk", "name"))
+    rows: list[dict] = []
+    for agent in agents:
+        rows.extend(_agent_contacts(agent, rng, first_day, today, tz, lookups, team_names))
+    with transaction.atomic():
+        existing = set(Contact.objects.filter(external_id__startswith=PREFIX).values_list("external_id", flat=True))
+        new = [contact for contact in rows if contact["external_id"] not in existing]
+        contacts_upsert(new, update=False)
+        created = len(new)
+    result = rollup_full()
+    if stdout is not None:
+        stdout.write(f"  {created} demo contacts created ({len(rows)} in the demo set); {result.rows} agent-day rows")
+
+
+def _agent_contacts(agent, rng, first_day, today, tz, lookups, team_names):
+    channels = [channel for channel in agent.channels if channel in HANDLE] or ["phone"]
+    # This agent's own level and trend.
+    fcr_base = rng.gauss(0.76, 0.05)
+    csat_base = rng.gauss(0.0, 0.5)
+    speed = rng.uniform(0.8, 1.25)
+    trend = rng.gauss(0.0, 0.03)
+    volume = rng.randint(9, 14)
+    rows = []
+    for offset in range(DAYS):
+        day = first_day + timedelta(days=offset)
+        if day.weekday() >= 5 and rng.random() < 0.7:
+            continue  # most agents are off at weekends
+        team_id = lookups.team_on(agent.pk, day)
+        team_name = team_names[team_id]
+        progress = offset / DAYS
+        fcr = fcr_base + trend * progress
+        satisfaction = csat_base + trend * 4 * progress
+        if team_name == IMPROVING_TEAM:
+            fcr += -0.07 + 0.12 * progress
+            satisfaction += -0.4 + 0.9 * progress
+        if team_name == WEAK_FCR_TEAM:
+            fcr -= 0.12
+            satisfaction -= 0.2
+        fcr = min(max(fcr, 0.35), 0.95)
+        for n in range(volume + rng.randint(-3, 3)):
+            channel = rng.choice(channels)
+            started = datetime.combine(day, time(8, 0), tzinfo=tz) + timedelta(minutes=rng.randint(0, 600))
+            case_id = f"{PREFIX}CASE-{agent.employee_id}-{day:%Y%m%d}-{n}"
+            first_time = rng.random() < fcr
+            resolved = first_time or rng.random() < 0.4
+            rows.append(
+                _contact(
+                    f"{PREFIX}{agent.employee_id}-{day:%Y%m%d}-{n}",
+                    case_id,
+                    agent,
+                    team_id,
+                    channel,
+                    started,
+                    resolved,
+                    satisfaction,
+                    speed,
+                    rng,
+                )
+            )
+            if not first_time:
+                # The customer comes back within the repeat window, to the same agent or a teammate.
+                later = started + timedelta(hours=rng.randint(2, 24 * 6))
+                if later.date() < today:
+                    rows.append(
+                        _contact(
+                            f"{PREFIX}{agent.employee_id}-{day:%Y%m%d}-{n}-R",
+                            case_id,
+                            agent,
+                            lookups.team_on(agent.pk, later.date()),
+                            channel,
+                            later,
+                            True,
+                            satisfaction - 0.8,
+                            speed,
+                            rng,
+                        )
+                    )
+    return rows
+
+
+def _contact(external_id, case_id, agent, team_id, channel, started, resolved, satisfaction, speed, rng) -> dict:
+    handle = max(60, int(rng.gauss(HANDLE[channel] * speed, HANDLE[channel] * 0.25)))
+    after = max(0, int(rng.gauss(AFTER[channel] * speed, 15)))
+    mood = satisfaction + (0.6 if resolved else -1.2)
+    csat = _score(rng, 4.1 + mood * 0.6, 1, 5) if rng.random() < 0.25 else None
+    ces = _score(rng, 2.8 - mood * 0.7, 1, 7) if rng.random() < 0.15 else None
+    nps = _score(rng, 7.6 + mood * 1.2, 0, 10) if rng.random() < 0.15 else None
+    return {
+        "external_id": external_id,
+        "case_id": case_id,
+        "agent_id": agent.pk,
+        "team_id": team_id,
+        "channel": channel,
+        "started_at": started,
+        "day": started.astimezone(ZoneInfo(settings.TIME_ZONE)).date(),
+        "handle_seconds": handle,
+        "after_contact_seconds": after,
+        "resolved": resolved,
+        "first_contact_resolved": None,
+        "csat": csat,
+        "ces": ces,
+        "nps": nps,
+        "transcript": _transcript(rng, agent, resolved) if channel != "phone" else "",
+    }
+
+
+def _score(rng: random.Random, mean: float, low: int, high: int) -> int:
+    return int(min(high, max(low, round(rng.gauss(mean, 1.0)))))
+
+
+def _transcript(rng: random.Random, agent: Agent, resolved: bool) -> str:
+    _, question, answer = rng.choice(TOPICS)
+    first = agent.user.first_name or "the agent"
+    closing = f"{answer}. Anything else I can help with?" if resolved else "I'll look into it and get back to you."
+    return "\n".join(
+        [
+            f"Customer: {rng.choice(OPENERS)} {question}",
+            f"{first}: {rng.choice(EMPATHY)} Let me check your account.",
+            f"{first}: {closing}",
+            "Customer: " + ("Great, thanks!" if resolved else "OK, please do."),
+        ]
+    )
+
+
+def demo_period() -> tuple[date, date]:
+    today = timezone.localdate()
+    return today - timedelta(days=DAYS), today - timedelta(days=1)

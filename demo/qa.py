@@ -1,0 +1,222 @@
+"""Demo QA data: released reviews for a dozen demo agents (some acknowledged, disputed, resolved, auto-failed),
+and a weekly sample of drafts waiting in the reviewers' queues. Safe to run twice."""
+
+import random
+from datetime import datetime, time, timedelta
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from core.models import Agent, Channel, Contact, Team, User, Vendor
+from qa import services
+from qa.models import Review, SamplingRun
+from qa.rules import QA_LEAD_GROUP
+from qa.scoring import RawAnswer
+
+AGENTS_PER_TEAM = 3
+REVIEWS_PER_AGENT = 6
+DEMO_SEED = 424242
+
+TRANSCRIPTS = {
+    Channel.PHONE: (
+        "Agent: Thank you for calling SkillHub support, this is {agent}. How can I help?\n"
+        "Customer: I've been charged twice for my subscription this month and nobody has fixed it.\n"
+        "Agent: I'm sorry about that, being charged twice is frustrating. So what you're saying is the March "
+        "payment went out two times, is that right?\n"
+        "Customer: Yes, on the 3rd and again on the 4th.\n"
+        "Agent: Before I look, can I confirm the last four digits of the card and your postcode?\n"
+        "Customer: 4821, and LS1 4AB.\n"
+        "Agent: Thanks. I can see both payments. The second one came from a retry after a bank timeout. "
+        "I've refunded it now; you'll see it in three to five working days, and I've fixed the retry setting "
+        "so it won't happen again.\n"
+        "Customer: Great, thanks.\n"
+        "Agent: Is there anything else I can help with today?"
+    ),
+    Channel.EMAIL: (
+        "Customer: Hello, I can't export my reports to CSV since the update. The button is grey. This is the "
+        "third time I write about it and I need the numbers for a board meeting tomorrow.\n"
+        "Agent: Hi {customer}, thank you for explaining it so clearly, and I understand how stressful that is "
+        "with a board meeting tomorrow. If I understand correctly, the Export button stays grey on every report "
+        "since Tuesday's update. The cause is a permission that the update reset for admin accounts. "
+        "I have restored it on your account, so the button works again. To export: 1. Open the report. "
+        "2. Choose Export. 3. Pick CSV. I have also added a note to your case so nobody asks you again. "
+        "Kind regards, {agent}"
+    ),
+    Channel.CHAT: (
+        "Customer: hi my password reset link doesnt work\n"
+        "Agent: Hi! Sorry to hear that. Just to confirm, the link in the email opens but says it expired?\n"
+        "Customer: yes\n"
+        "Agent: Links last 30 minutes. I have sent a fresh one now; please use it within the next half hour.\n"
+        "Customer: ok it worked\n"
+        "Agent: Great! Anything else I can help with?"
+    ),
+    Channel.SOCIAL: (
+        "Customer: @SkillHub your app has been down all morning, useless!!\n"
+        "Agent: We're really sorry, that must be frustrating. I can see why you're upset. We had an outage "
+        "from 08:10 to 09:05 and it's fixed now. I've sent you a private message so we can check your account "
+        "without sharing details here.\n"
+        "Customer: ok thanks"
+    ),
+}
+
+
+def _demo_agents() -> list[Agent]:
+    agents: list[Agent] = []
+    for team in Team.objects.order_by("name"):
+        agents.extend(
+            Agent.objects.filter(team=team, is_active=True)
+            .select_related("user")
+            .order_by("employee_id")[:AGENTS_PER_TEAM]
+        )
+    demo = Agent.objects.filter(user__username="agent").select_related("user").first()
+    if demo is not None and demo not in agents:
+        agents.insert(0, demo)
+    return agents
+
+
+def _contacts_for(agent: Agent, *, rng: random.Random, count: int, days_back: int, days_to: int) -> list[Contact]:
+    """Existing contacts of the agent in the window without a review, topped up with QA-DEMO contacts."""
+    tz = timezone.get_current_timezone()
+    today = timezone.localdate()
+    start = datetime.combine(today - timedelta(days=days_back), time.min, tzinfo=tz)
+    end = datetime.combine(today - timedelta(days=days_to), time.min, tzinfo=tz)
+    existing = list(
+        Contact.objects.filter(agent=agent, started_at__gte=start, started_at__lt=end)
+        .exclude(reviews__is_calibration=False)
+        .order_by("external_id")[:200]
+    )
+    picked = rng.sample(existing, min(count, len(existing)))
+    channels = [c for c in (agent.channels or []) if c in Channel.values] or [Channel.PHONE]
+    for i in range(count - len(picked)):
+        external_id = f"QA-DEMO-{agent.employee_id}-{days_to:03d}-{i + 1:02d}"
+        channel = channels[(i + days_to) % len(channels)]
+        day = today - timedelta(days=rng.randint(days_to, days_back - 1))
+        contact, _ = Contact.objects.get_or_create(
+            external_id=external_id,
+            defaults={
+                "case_id": f"QA-DEMO-CASE-{agent.employee_id}-{days_to:03d}-{i + 1:02d}",
+                "agent": agent,
+                "team": agent.team,
+                "channel": channel,
+                "started_at": datetime.combine(day, time(9 + rng.randint(0, 8), rng.randint(0, 59)), tzinfo=tz),
+                "handle_seconds": rng.randint(180, 1200),
+                "after_contact_seconds": rng.randint(20, 180),
+                "resolved": rng.random() < 0.8,
+                "csat": rng.choice([None, 2, 3, 4, 5, 5]),
+                "transcript": TRANSCRIPTS[Channel(channel)].format(agent=agent.user.first_name, customer="Sam"),
+            },
+        )
+        if not contact.reviews.filter(is_calibration=False).exists():
+            picked.append(contact)
+    return picked
+
+
+def _answers(version, contact: Contact, *, quality: float, rng: random.Random, fail: bool) -> dict[int, RawAnswer]:
+    answers: dict[int, RawAnswer] = {}
+    for criterion in version.criteria.all():
+        if not criterion.applies_to(contact.channel):
+            continue
+        if criterion.critical:
+            answers[criterion.pk] = (
+                RawAnswer(0, comment="Read the full card number back to the caller before verifying identity.")
+                if fail
+                else RawAnswer(1)
+            )
+            continue
+        if criterion.allow_na and rng.random() < 0.3:
+            answers[criterion.pk] = RawAnswer(is_na=True)
+            continue
+        if criterion.scale == "yes_no":
+            value = 1 if rng.random() < quality else 0
+        else:
+            span = criterion.scale_max - criterion.scale_min
+            value = criterion.scale_min + max(0, min(span, round(quality * span + rng.uniform(-1, 1))))
+        comment = "" if value else "Not seen in this conversation; let's go through an example together in our 1:1."
+        answers[criterion.pk] = RawAnswer(value, comment=comment)
+    return answers
+
+
+def _reviewer_for(agent: Agent, reviewer: User, partner_reviewer: User) -> User:
+    return partner_reviewer if agent.team.vendor.kind == Vendor.Kind.PARTNER else reviewer
+
+
+@transaction.atomic
+def seed_qa(*, rng: random.Random, stdout=None) -> None:
+    reviewer = User.objects.filter(username="reviewer").first()
+    partner_reviewer = User.objects.filter(username="partner.reviewer").first()
+    admin = User.objects.filter(username="admin").first()
+    version = services.default_version()
+    if reviewer is None or partner_reviewer is None or admin is None or version is None:
+        return
+    reviewer.groups.add(Group.objects.get_or_create(name=QA_LEAD_GROUP)[0])
+
+    for agent in _demo_agents():
+        if Review.objects.filter(agent=agent, is_calibration=False, submitted_at__isnull=False).exists():
+            continue  # seeded before
+        agent_rng = random.Random(f"{rng.random()}:{agent.employee_id}")
+        quality = agent_rng.uniform(0.55, 0.95)
+        scorer = _reviewer_for(agent, reviewer, partner_reviewer)
+        disputes_last = agent.user.username == "agent" or agent_rng.random() < 0.35
+        contacts = sorted(
+            _contacts_for(agent, rng=agent_rng, count=REVIEWS_PER_AGENT, days_back=75, days_to=8),
+            key=lambda c: c.started_at,
+        )
+        for index, contact in enumerate(contacts):
+            fail = (agent.employee_id in ("E1003", "E1013", "E1032") and index == 2) or (
+                agent.user.username == "agent" and index == 1
+            )
+            review = services.review_create(contact=contact, reviewer=scorer, version=version)
+            review = services.review_save(
+                review=review,
+                actor=scorer,
+                answers=_answers(version, contact, quality=quality, rng=agent_rng, fail=fail),
+                comment="Good structure overall; see the comments on the criteria you missed.",
+                lock_version=review.lock_version,
+                submit=True,
+            )
+            last = index == len(contacts) - 1 and disputes_last
+            if index % 3 == 0 and not last:
+                services.review_acknowledge(review=review, user=agent.user)
+            elif last or (agent.user.username == "agent" and index == len(contacts) - 2):
+                services.review_dispute(
+                    review=review,
+                    user=agent.user,
+                    reason="I did restate the issue and checked the fix at the end; please listen again.",
+                )
+                resolve_now = agent.user.username == "agent" and not last
+                if resolve_now:
+                    review.refresh_from_db()
+                    services.review_resolve(
+                        review=review,
+                        resolver=admin if scorer == reviewer else reviewer,
+                        note="Listened again: the issue was restated; the answer is changed.",
+                        lock_version=review.lock_version,
+                        answers={
+                            c.pk: RawAnswer(1, comment="Restated at 00:40.")
+                            for c in version.criteria.filter(key="restated-issue")
+                        },
+                    )
+
+    # Last week's sample: drafts waiting in the reviewers' queues.
+    if not SamplingRun.objects.filter(seed=DEMO_SEED).exists():
+        for agent in _demo_agents():
+            _contacts_for(agent, rng=random.Random(agent.employee_id), count=2, days_back=7, days_to=1)
+        today = timezone.localdate()
+        run = services.sampling_run_create(
+            teams=Team.objects.filter(is_active=True),
+            period_start=today - timedelta(days=7),
+            period_end=today - timedelta(days=1),
+            per_agent=2,
+            seed=DEMO_SEED,
+            version=version,
+            due_in_days=5,
+        )
+        services.sampling_run_execute(run=run)
+    # Fold the marked (agent, day) pairs into the KPI rollups now, so dashboards show the QA figures at once.
+    from metrics.rollups import rollup_pending
+
+    rollup_pending()
+    if stdout is not None:
+        counted = Review.objects.filter(is_calibration=False, submitted_at__isnull=False).count()
+        stdout.write(f"  QA: {counted} released reviews, {Review.objects.filter(status='draft').count()} drafts due")

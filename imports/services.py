@@ -1,0 +1,805 @@
+"""Importing contacts from helpdesk exports: one validation path for CSV, JSON lines and the bulk API.
+
+The rows are streamed in chunks inside one transaction. Every row is checked; good chunks are upserted on
+external_id as they come (so memory does not grow with the file), and if any row is bad the transaction is
+rolled back and every bad row is reported with its line: nothing is half-imported. Duplicate external ids
+inside a file are caught with a temporary table, not a Python set, for the same reason.
+
+Files must be UTF-8 text (a UTF-8 byte-order mark is fine, and lines may end in LF, CRLF or CR, mixed): UTF-16,
+Latin-1, NUL bytes, binary files, over-long lines and broken CSV quoting refuse the file with the line and the
+reason, never a traceback.
+"""
+
+import codecs
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import BinaryIO
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from core.models import Agent, Channel, Contact, Team, TeamMembership
+from core.models.contacts import YEARS
+from core.services.rollup_marks import rollup_enqueue, rollup_mark
+
+FIELDS = [
+    "external_id",
+    "case_id",
+    "agent_email",
+    "team",
+    "channel",
+    "started_at",
+    "handle_seconds",
+    "after_contact_seconds",
+    "resolved",
+    "first_contact_resolved",
+    "csat",
+    "ces",
+    "nps",
+    "transcript",
+]
+REQUIRED = [
+    "external_id",
+    "case_id",
+    "agent_email",
+    "channel",
+    "started_at",
+    "handle_seconds",
+    "after_contact_seconds",
+    "resolved",
+]
+# Columns written on every upsert (everything the file decides).
+UPSERT_FIELDS = [
+    "case_id",
+    "agent_id",
+    "team_id",
+    "channel",
+    "started_at",
+    "day",
+    "handle_seconds",
+    "after_contact_seconds",
+    "resolved",
+    "first_contact_resolved",
+    "csat",
+    "ces",
+    "nps",
+    "transcript",
+]
+CHUNK_ROWS = 5000
+VALUES_BATCH = 1000  # rows per INSERT … VALUES statement (SQLite allows 32,766 parameters)
+MAX_REPORTED_ERRORS = 10_000
+MAX_SECONDS = 24 * 3600
+MAX_LINE_CHARS = 1_048_576  # a physical line of the file; a longer one is not a contact export
+MAX_TRANSCRIPT_CHARS = 100_000  # below csv's field limit (131,072), so a long transcript is a row error
+TRUE_WORDS = {"1", "true", "t", "yes", "y"}
+FALSE_WORDS = {"0", "false", "f", "no", "n"}
+CHANNELS = frozenset(Channel.values)
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" if self.line else "file"
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class ImportRejected(ValidationError):
+    """The file was refused whole; `errors` lists every bad row (line, field, reason)."""
+
+    def __init__(self, errors: list[RowError], more: int = 0):
+        self.errors = errors
+        self.more = more
+        messages = [str(error) for error in errors]
+        if more:
+            messages.append(f"… and {more} more bad rows")
+        super().__init__(messages)
+
+
+@dataclass
+class ImportSummary:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    agents_created: int = 0
+    dry_run: bool = False
+
+
+# --- readers: (line number, {field: raw value}) -------------------------------------------------------------
+
+# Files that start like this are not text: what they are, for the message.
+_NOT_TEXT = {
+    b"\x1f\x8b": "a gzip archive",
+    b"PK\x03\x04": "a zip archive (an Excel .xlsx workbook?)",
+    b"\xd0\xcf\x11\xe0": "an old Excel (.xls) workbook",
+    b"%PDF": "a PDF document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"7z\xbc\xaf": "a 7-Zip archive",
+    b"\xfd7zXZ": "an xz archive",
+}
+# UTF-32 first: its little-endian mark starts with UTF-16's.
+_OTHER_BOMS = [
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+]
+_UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, as errors="surrogateescape" keeps them
+SAVE_AS_UTF8 = "save the file as UTF-8 (in Excel: CSV UTF-8)"
+
+
+def _refuse(line: int, message: str) -> ImportRejected:
+    return ImportRejected([RowError(line, "", message)])
+
+
+def text_lines(binary: BinaryIO) -> Iterator[str]:
+    """The lines of a UTF-8 file (with or without a byte-order mark), each ending as in the file.
+
+    Anything that is not UTF-8 text refuses the file with the line and the reason: another encoding's byte-order
+    mark, a binary file, bytes that are not UTF-8 (Latin-1, Windows-1252), a NUL byte, a line over MAX_LINE_CHARS.
+    """
+    head = binary.read(4096)
+    binary.seek(0)
+    for bom, name in _OTHER_BOMS:
+        if head.startswith(bom):
+            raise _refuse(1, f"the file is {name} text, not UTF-8 — {SAVE_AS_UTF8}")
+    for magic, kind in _NOT_TEXT.items():
+        if head.startswith(magic):
+            raise _refuse(1, f"the file is {kind}, not a CSV or JSON-lines text file")
+    if head.count(0) > len(head) // 4:  # every other byte NUL: UTF-16 without a byte-order mark
+        raise _refuse(1, f"the file looks like UTF-16 text, not UTF-8 — {SAVE_AS_UTF8}")
+    # newline="": lines end at LF, CRLF or CR and keep their ending (csv needs it for quoted newlines).
+    stream = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    line = 0
+    while text := stream.readline(MAX_LINE_CHARS + 1):
+        line += 1
+        if len(text) > MAX_LINE_CHARS:
+            raise _refuse(line, f"longer than {MAX_LINE_CHARS:,} characters — is this a CSV or JSON-lines file?")
+        if not text.isascii():
+            bad = _UNDECODED.search(text)
+            if bad:
+                byte = ord(bad.group()) - 0xDC00
+                raise _refuse(
+                    line, f"not valid UTF-8 (byte 0x{byte:02X} at character {bad.start() + 1}) — {SAVE_AS_UTF8}"
+                )
+        if "\x00" in text:
+            raise _refuse(line, "contains a NUL byte — this is not a text file")
+        yield text
+
+
+def parse_mapping(pairs: Iterable[str]) -> dict[str, str]:
+    """FIELD=COLUMN pairs from --map into {field: column}."""
+    mapping = {}
+    for pair in pairs:
+        name, sep, column = pair.partition("=")
+        name, column = name.strip(), column.strip()
+        if not sep or not name or not column:
+            raise ValidationError(f"--map expects FIELD=COLUMN, got {pair!r}.")
+        if name not in FIELDS:
+            raise ValidationError(f"--map: unknown field {name!r}; fields are {', '.join(FIELDS)}.")
+        mapping[name] = column
+    return mapping
+
+
+def read_csv(stream: Iterable[str], mapping: dict[str, str] | None = None) -> Iterator[tuple[int, dict]]:
+    """Rows of a CSV file with a header line; a missing required column refuses the file at line 1."""
+    mapping = mapping or {}
+    reader = csv.reader(stream)
+    try:
+        yield from _csv_rows(reader, mapping)
+    except csv.Error as error:
+        reason = str(error)
+        if "field limit" in reason:
+            reason = f"a field is longer than {csv.field_size_limit():,} characters (a quote left open?)"
+        raise _refuse(reader.line_num, f"not valid CSV: {reason}") from None
+
+
+def _csv_rows(reader, mapping: dict[str, str]) -> Iterator[tuple[int, dict]]:
+    header = next(reader, None)
+    if header is None:
+        raise _refuse(1, "the file is empty")
+    positions = {name.strip(): index for index, name in enumerate(header)}
+    columns = {name: mapping.get(name, name) for name in FIELDS}
+    missing = [columns[name] for name in REQUIRED if columns[name] not in positions]
+    if missing:
+        raise ImportRejected([RowError(1, "", f"missing column {column!r}") for column in missing])
+    take = [(name, positions[columns[name]]) for name in FIELDS if columns[name] in positions]
+    width = len(header)
+    last_line = reader.line_num
+    for record in reader:
+        line, last_line = last_line + 1, reader.line_num
+        if not record:
+            continue
+        if len(record) != width:
+            yield line, {"__error__": f"expected {width} columns, found {len(record)}"}
+            continue
+        yield line, {name: record[index] for name, index in take}
+
+
+def read_json_lines(stream: Iterable[str], mapping: dict[str, str] | None = None) -> Iterator[tuple[int, dict]]:
+    """Rows of a JSON-lines file: one object per line."""
+    mapping = mapping or {}
+    columns = {name: mapping.get(name, name) for name in FIELDS}
+    for line, text in enumerate(stream, start=1):
+        if not text.strip():
+            continue
+        try:
+            obj = json.loads(text)
+        except ValueError as error:
+            yield line, {"__error__": f"not valid JSON ({getattr(error, 'msg', error)})"}
+            continue
+        except RecursionError:
+            yield line, {"__error__": "not valid JSON (nested too deeply)"}
+            continue
+        if not isinstance(obj, dict):
+            yield line, {"__error__": "expected a JSON object"}
+            continue
+        yield line, _from_object(obj, columns)
+
+
+def read_objects(objects: Iterable) -> Iterator[tuple[int, dict]]:
+    """Rows of a JSON list (the bulk API): the 'line' is the item's position, from 1."""
+    columns = {name: name for name in FIELDS}
+    for line, obj in enumerate(objects, start=1):
+        if not isinstance(obj, dict):
+            yield line, {"__error__": "expected a JSON object"}
+            continue
+        yield line, _from_object(obj, columns)
+
+
+def _from_object(obj: dict, columns: dict[str, str]) -> dict:
+    row = {name: obj[column] for name, column in columns.items() if column in obj}
+    missing = [name for name in REQUIRED if name not in row]
+    if missing:
+        row["__missing__"] = missing
+    return row
+
+
+def open_rows(path: str, mapping: dict[str, str] | None = None) -> tuple[BinaryIO, Iterator[tuple[int, dict]]]:
+    """Open a CSV or JSON-lines file (by extension, or by a first character of '{')."""
+    stream = open(path, "rb")  # noqa: SIM115 (the caller closes it)
+    lower = path.lower()
+    is_json = lower.endswith((".jsonl", ".ndjson", ".json"))
+    if not is_json and not lower.endswith(".csv"):
+        is_json = stream.read(4).removeprefix(codecs.BOM_UTF8).startswith(b"{")
+        stream.seek(0)
+    lines = text_lines(stream)
+    return stream, (read_json_lines(lines, mapping) if is_json else read_csv(lines, mapping))
+
+
+# --- the shared validation and write path --------------------------------------------------------------------
+
+
+@dataclass
+class Lookups:
+    """Agents, teams and team history, loaded once (their size does not grow with the file)."""
+
+    agents: dict[str, int]
+    teams: dict[str, int]
+    memberships: dict[int, list[tuple[date, date | None, int]]]
+    agent_team: dict[int, int]
+
+    @classmethod
+    def load(cls) -> "Lookups":
+        agents, agent_team = {}, {}
+        for pk, email, team_id in Agent.objects.values_list("pk", "email", "team_id"):
+            agents[email.lower()] = pk
+            agent_team[pk] = team_id
+        memberships: dict[int, list] = {}
+        for agent_id, start, end, team_id in TeamMembership.objects.order_by("start_date").values_list(
+            "agent_id", "start_date", "end_date", "team_id"
+        ):
+            memberships.setdefault(agent_id, []).append((start, end, team_id))
+        teams = {name.lower(): pk for pk, name in Team.objects.values_list("pk", "name")}
+        return cls(agents=agents, teams=teams, memberships=memberships, agent_team=agent_team)
+
+    def team_on(self, agent_id: int, day: date) -> int:
+        """Same rule as selectors.scope.team_of_agent_on, without a query per row."""
+        history = self.memberships.get(agent_id, [])
+        for start, end, team_id in history:
+            if start <= day and (end is None or end > day):
+                return team_id
+        return history[0][2] if history else self.agent_team[agent_id]
+
+
+def interactions_import(
+    *,
+    rows: Iterable[tuple[int, dict]],
+    create_agents: bool = False,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportSummary:
+    """Validate and upsert contacts (external_id is the key); refuse the whole input if any row is bad.
+
+    Marks the (agent, day) pairs touched — old and new place of a changed contact, and every contact of the
+    cases it belongs to, so a repeat contact re-rolls its case's first day — and enqueues the rollup on commit.
+    """
+    summary = ImportSummary(dry_run=dry_run)
+    errors: list[RowError] = []
+    more_errors = 0
+    tz = ZoneInfo(settings.TIME_ZONE)
+    with transaction.atomic():
+        lookups = Lookups.load()
+        seen = _SeenIds()
+        chunk: list[tuple[int, dict]] = []
+
+        def flush():
+            nonlocal more_errors
+            chunk_errors = _process_chunk(
+                chunk, lookups=lookups, seen=seen, tz=tz, create_agents=create_agents, summary=summary, write=not errors
+            )
+            for error in chunk_errors:
+                if len(errors) < MAX_REPORTED_ERRORS:
+                    errors.append(error)
+                else:
+                    more_errors += 1
+            if progress is not None:
+                progress(len(chunk))
+            chunk.clear()
+
+        try:
+            for item in rows:
+                chunk.append(item)
+                summary.rows += 1
+                if len(chunk) >= CHUNK_ROWS:
+                    flush()
+            if chunk:
+                flush()
+        except ImportRejected as rejected:  # a file-level problem (a missing column, not UTF-8, broken quoting)
+            errors.extend(rejected.errors)
+            errors.sort(key=lambda error: error.line)
+        if errors:
+            raise ImportRejected(errors, more_errors)
+        seen.drop()
+        if dry_run:
+            transaction.set_rollback(True)
+        elif summary.created or summary.updated:
+            rollup_enqueue()
+    return summary
+
+
+class _SeenIds:
+    """External ids already met in this import, with their line, in a temporary table."""
+
+    TABLE = "skillhub_import_seen"
+
+    def __init__(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {self.TABLE} (external_id varchar(100) PRIMARY KEY, line integer)")
+
+    def earlier(self, pairs: list[tuple[str, int]]) -> dict[str, int]:
+        """Record these (id, line) pairs; return {id: earlier line} for ids met in a previous chunk."""
+        if not pairs:
+            return {}
+        placeholders = ", ".join(["%s"] * len(pairs))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT external_id, line FROM {self.TABLE} WHERE external_id IN ({placeholders})",
+                [external_id for external_id, _ in pairs],
+            )
+            found = dict(cursor.fetchall())
+            fresh = [(external_id, line) for external_id, line in pairs if external_id not in found]
+            if fresh and connection.vendor == "postgresql":
+                buffer = io.StringIO("".join(f"{_copy_value(external_id)}\t{line}\n" for external_id, line in fresh))
+                cursor.cursor.copy_expert(f"COPY {self.TABLE} (external_id, line) FROM STDIN", buffer)
+            elif fresh:
+                values = ", ".join(["(%s, %s)"] * len(fresh))
+                cursor.execute(
+                    f"INSERT INTO {self.TABLE} (external_id, line) VALUES {values}",
+                    [value for pair in fresh for value in pair],
+                )
+        return found
+
+    def drop(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
+            cursor.execute(f"DROP TABLE IF EXISTS {STAGE_TABLE}")
+
+
+def _process_chunk(chunk, *, lookups, seen, tz, create_agents, summary, write) -> list[RowError]:
+    errors: list[RowError] = []
+    cleaned: list[tuple[int, dict]] = []
+    first_line: dict[str, int] = {}
+    for line, raw in chunk:
+        row, row_errors = _clean(line, raw, lookups=lookups, tz=tz, create_agents=create_agents)
+        external_id = row.get("external_id")
+        if external_id:
+            if external_id in first_line:
+                row_errors.append(
+                    RowError(
+                        line, "external_id", f"duplicate {external_id!r} (first at line {first_line[external_id]})"
+                    )
+                )
+            else:
+                first_line[external_id] = line
+        if row_errors:
+            errors.extend(row_errors)
+        else:
+            cleaned.append((line, row))
+    earlier = seen.earlier(list(first_line.items()))
+    if earlier:
+        for line, row in cleaned:
+            if row["external_id"] in earlier:
+                errors.append(
+                    RowError(
+                        line,
+                        "external_id",
+                        f"duplicate {row['external_id']!r} (first at line {earlier[row['external_id']]})",
+                    )
+                )
+        cleaned = [(line, row) for line, row in cleaned if row["external_id"] not in earlier]
+    # Unknown agents: created (with --create-agents) only once the whole file so far is good.
+    if create_agents:
+        errors.extend(_create_agents(cleaned, lookups=lookups, summary=summary, write=write and not errors))
+    errors.sort(key=lambda error: error.line)
+    if write and not errors:
+        _upsert([row for _, row in cleaned], summary=summary)
+    return errors
+
+
+def _clean(line: int, raw: dict, *, lookups: Lookups, tz: ZoneInfo, create_agents: bool):
+    errors: list[RowError] = []
+    if "__error__" in raw:
+        return {}, [RowError(line, "", raw["__error__"])]
+    for name in raw.get("__missing__", ()):
+        errors.append(RowError(line, name, "missing"))
+    row: dict = {}
+
+    def text(name: str, max_length: int, required: bool, strip: bool = True) -> str:
+        """The field as text, or "" with an error when it is not usable text (the error names why)."""
+        value = raw.get(name)
+        if isinstance(value, dict | list):
+            errors.append(RowError(line, name, "expected a single value, not a list or object"))
+            return ""
+        value = "" if value is None else str(value)
+        value = value.strip() if strip else value
+        problem = _text_problem(value, max_length)
+        if problem:
+            errors.append(RowError(line, name, problem))
+            return ""
+        if not value and required and name in raw:
+            errors.append(RowError(line, name, "required"))
+        return value
+
+    row["external_id"] = text("external_id", 100, True)
+    row["case_id"] = text("case_id", 100, True)
+    email = text("agent_email", 254, True).lower()
+    team_name = text("team", 100, False)
+    channel = text("channel", 10, True).lower()
+    if channel and channel not in CHANNELS:
+        errors.append(
+            RowError(line, "channel", f"unknown channel {_show(channel)} (one of {', '.join(sorted(CHANNELS))})")
+        )
+    row["channel"] = channel
+
+    started_raw = text("started_at", 64, True)
+    started_at = day = None
+    if started_raw:
+        try:
+            started_at = datetime.fromisoformat(started_raw)
+        except ValueError:
+            errors.append(RowError(line, "started_at", f"not a date and time: {_show(started_raw)}"))
+        else:
+            if started_at.tzinfo is None:
+                started_at = started_at.replace(tzinfo=tz)
+            try:
+                day = started_at.astimezone(tz).date()
+            except OverflowError:  # within a day of year 1 or 9999
+                day = None
+            if day is None or not YEARS[0] <= day.year <= YEARS[1]:
+                errors.append(
+                    RowError(line, "started_at", f"{_show(started_raw)} is not between {YEARS[0]} and {YEARS[1]}")
+                )
+                started_at = day = None
+    row["started_at"] = started_at
+    row["day"] = day
+
+    row["handle_seconds"] = _number(raw, "handle_seconds", 0, MAX_SECONDS, line, errors, default=0)
+    row["after_contact_seconds"] = _number(raw, "after_contact_seconds", 0, MAX_SECONDS, line, errors, default=0)
+    row["csat"] = _number(raw, "csat", 1, 5, line, errors)
+    row["ces"] = _number(raw, "ces", 1, settings.CES_SCALE_MAX, line, errors)
+    row["nps"] = _number(raw, "nps", 0, 10, line, errors)
+    row["resolved"] = _flag(raw, "resolved", line, errors, required=True)
+    row["first_contact_resolved"] = _flag(raw, "first_contact_resolved", line, errors, required=False)
+    row["transcript"] = text("transcript", MAX_TRANSCRIPT_CHARS, False, strip=False)
+
+    agent_id = lookups.agents.get(email) if email else None
+    if email and agent_id is None:
+        if not create_agents:
+            errors.append(RowError(line, "agent_email", f"unknown agent {_show(email)} (use --create-agents to add)"))
+        elif "@" not in email:
+            errors.append(RowError(line, "agent_email", f"not an email address: {_show(email)}"))
+        elif not team_name:
+            errors.append(RowError(line, "team", f"needed to create the new agent {_show(email)}"))
+    row["agent_email"] = email
+    row["agent_id"] = agent_id
+
+    team_id = None
+    if team_name:
+        team_id = lookups.teams.get(team_name.lower())
+        if team_id is None:
+            errors.append(RowError(line, "team", f"unknown team {_show(team_name)}"))
+    elif agent_id is not None and row["day"] is not None:
+        team_id = lookups.team_on(agent_id, row["day"])
+    row["team_id"] = team_id
+    return row, errors
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")  # a JSON "\\ud800" escape without its pair: not text
+
+
+def _text_problem(value: str, max_length: int) -> str:
+    """Why `value` cannot be stored as text ("" when it can)."""
+    if len(value) > max_length:
+        return f"longer than {max_length:,} characters"
+    if "\x00" in value:
+        return "contains a NUL character"
+    if not value.isascii() and _SURROGATE.search(value):
+        return "contains an unpaired surrogate (\\ud800–\\udfff), which is not text"
+    return ""
+
+
+def _show(value, limit: int = 40) -> str:
+    """A raw value quoted for a message, cut short: a bad 1 MB value must not make a 1 MB message."""
+    shown = repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def _number(raw, name, low, high, line, errors, default=None):
+    value = raw.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    if isinstance(value, bool):
+        errors.append(RowError(line, name, f"not a whole number: {_show(value)}"))
+        return None
+    try:
+        number = int(value) if not isinstance(value, float) or value.is_integer() else None
+        if number is None:
+            raise ValueError
+    except (TypeError, ValueError):
+        try:
+            as_float = float(value)
+        except (TypeError, ValueError):
+            as_float = None
+        if as_float is None or not as_float.is_integer():
+            errors.append(RowError(line, name, f"not a whole number: {_show(value)}"))
+            return None
+        number = int(as_float)
+    if not low <= number <= high:
+        errors.append(RowError(line, name, f"{number} is out of range {low}–{high}"))
+        return None
+    return number
+
+
+def _flag(raw, name, line, errors, *, required):
+    value = raw.get(name)
+    if isinstance(value, bool):
+        return value
+    word = "" if value is None else str(value).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    if not word:
+        if required and name in raw:
+            errors.append(RowError(line, name, "required (yes or no)"))
+        return None
+    errors.append(RowError(line, name, f"not yes or no: {_show(value)}"))
+    return None
+
+
+def _create_agents(cleaned, *, lookups: Lookups, summary: ImportSummary, write: bool) -> list[RowError]:
+    from core.services.org import agent_create
+
+    errors = []
+    for line, row in cleaned:
+        if row["agent_id"] is not None:
+            continue
+        email = row["agent_email"]
+        if email in lookups.agents:
+            row["agent_id"] = lookups.agents[email]
+        elif write:
+            local = email.split("@", 1)[0]
+            first, _, last = local.replace("_", ".").partition(".")
+            try:
+                agent = agent_create(
+                    username=email[:150],
+                    email=email,
+                    first_name=first.title()[:150],
+                    last_name=last.replace(".", " ").title()[:150],
+                    employee_id=email[:50],
+                    team=Team.objects.get(pk=row["team_id"]),
+                    start_date=row["day"],
+                )
+            except ValidationError as error:
+                errors.append(RowError(line, "agent_email", f"cannot create agent: {' '.join(error.messages)}"))
+                continue
+            lookups.agents[email] = agent.pk
+            lookups.agent_team[agent.pk] = agent.team_id
+            lookups.memberships[agent.pk] = [(row["day"], None, agent.team_id)]
+            row["agent_id"] = agent.pk
+            summary.agents_created += 1
+        else:
+            lookups.agents.setdefault(email, None)
+    return errors
+
+
+def _upsert(rows: list[dict], *, summary: ImportSummary) -> None:
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        _upsert_postgresql(rows, summary=summary)
+        return
+    by_id = {row["external_id"]: row for row in rows}
+    existing = {
+        values[0]: values
+        for values in Contact.objects.filter(external_id__in=list(by_id)).values_list("external_id", *UPSERT_FIELDS)
+    }
+    writes: list[dict] = []
+    touched: set[tuple[int, date]] = set()
+    cases: set[str] = set()
+    for external_id, row in by_id.items():
+        values = tuple(row[name] for name in UPSERT_FIELDS)
+        old = existing.get(external_id)
+        if old is not None and old[1:] == values:
+            summary.unchanged += 1
+            continue
+        if old is None:
+            summary.created += 1
+        else:
+            summary.updated += 1
+            touched.add((old[1 + UPSERT_FIELDS.index("agent_id")], old[1 + UPSERT_FIELDS.index("day")]))
+            cases.add(old[1])
+        touched.add((row["agent_id"], row["day"]))
+        cases.add(row["case_id"])
+        writes.append(row)
+    if not writes:
+        return
+    contacts_upsert(writes)
+    # Every contact of the cases touched: a repeat contact changes its case's first day.
+    touched.update(Contact.objects.filter(case_id__in=list(cases)).values_list("agent_id", "day").distinct().order_by())
+    rollup_mark(agent_days=touched)
+
+
+WRITE_COLUMNS = ["external_id", *UPSERT_FIELDS, "created_at", "updated_at"]
+
+
+def contacts_upsert(rows: list[dict], *, update: bool = True) -> None:
+    """INSERT … ON CONFLICT (external_id) DO UPDATE (or DO NOTHING) of already-validated contact rows.
+
+    One multi-row statement per VALUES_BATCH rows: the same upsert bulk_create(update_conflicts=True) writes,
+    without building a model instance per row (imports are dominated by that cost otherwise).
+    """
+    if not rows:
+        return
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    columns = ", ".join(WRITE_COLUMNS)
+    if update:
+        assignments = ", ".join(f"{name} = EXCLUDED.{name}" for name in [*UPSERT_FIELDS, "updated_at"])
+        conflict = f"ON CONFLICT (external_id) DO UPDATE SET {assignments}"
+    else:
+        conflict = "ON CONFLICT (external_id) DO NOTHING"
+    placeholder = "(" + ", ".join(["%s"] * len(WRITE_COLUMNS)) + ")"
+    with connection.cursor() as cursor:
+        for offset in range(0, len(rows), VALUES_BATCH):
+            batch = rows[offset : offset + VALUES_BATCH]
+            params = []
+            for row in batch:
+                params.extend(
+                    (
+                        row["external_id"],
+                        row["case_id"],
+                        row["agent_id"],
+                        row["team_id"],
+                        row["channel"],
+                        ops.adapt_datetimefield_value(row["started_at"]),
+                        ops.adapt_datefield_value(row["day"]),
+                        row["handle_seconds"],
+                        row["after_contact_seconds"],
+                        row["resolved"],
+                        row["first_contact_resolved"],
+                        row["csat"],
+                        row["ces"],
+                        row["nps"],
+                        row["transcript"],
+                        now,
+                        now,
+                    )
+                )
+            values = ", ".join([placeholder] * len(batch))
+            cursor.execute(f"INSERT INTO skillhub_contact ({columns}) VALUES {values} {conflict}", params)
+
+
+STAGE_TABLE = "skillhub_import_stage"
+STAGE_COLUMNS = ["external_id", *UPSERT_FIELDS]
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_value(value) -> str:
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _upsert_postgresql(rows: list[dict], *, summary: ImportSummary) -> None:
+    """The same upsert on PostgreSQL, set-wise: COPY the chunk into a temporary table, then compare, upsert and
+    mark the touched (agent, day) pairs with three statements, whatever the chunk's size."""
+    columns = ", ".join(STAGE_COLUMNS)
+    same = " AND ".join(f"c.{name} IS NOT DISTINCT FROM s.{name}" for name in UPSERT_FIELDS)
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join(_copy_value(row[name]) for name in STAGE_COLUMNS))
+        buffer.write("\n")
+    buffer.seek(0)
+    assignments = ", ".join(f"{name} = EXCLUDED.{name}" for name in [*UPSERT_FIELDS, "updated_at"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE_TABLE} ("
+            "external_id varchar(100), case_id varchar(100), agent_id bigint, team_id bigint, channel varchar(10), "
+            "started_at timestamptz, day date, handle_seconds integer, after_contact_seconds integer, "
+            "resolved boolean, first_contact_resolved boolean, csat smallint, ces smallint, nps smallint, "
+            "transcript text, old_agent_id bigint, old_day date, old_case_id varchar(100), "
+            "unchanged boolean NOT NULL DEFAULT false)"
+        )
+        cursor.execute(f"TRUNCATE {STAGE_TABLE}")
+        cursor.cursor.copy_expert(f"COPY {STAGE_TABLE} ({columns}) FROM STDIN", buffer)
+        cursor.execute(
+            f"UPDATE {STAGE_TABLE} s SET old_agent_id = c.agent_id, old_day = c.day, old_case_id = c.case_id, "
+            f"unchanged = ({same}) FROM skillhub_contact c WHERE c.external_id = s.external_id"
+        )
+        cursor.execute(
+            f"SELECT COUNT(*) FILTER (WHERE old_agent_id IS NULL), "
+            f"COUNT(*) FILTER (WHERE old_agent_id IS NOT NULL AND NOT unchanged), COUNT(*) FILTER (WHERE unchanged) "
+            f"FROM {STAGE_TABLE}"
+        )
+        created, updated, unchanged = cursor.fetchone()
+        summary.created += created
+        summary.updated += updated
+        summary.unchanged += unchanged
+        if not created and not updated:
+            return
+        cursor.execute(
+            f"INSERT INTO skillhub_contact ({columns}, created_at, updated_at) "
+            f"SELECT {columns}, now(), now() FROM {STAGE_TABLE} WHERE NOT unchanged "
+            f"ON CONFLICT (external_id) DO UPDATE SET {assignments}"
+        )
+        # Old and new place of each written contact, and every contact of the cases they belong to.
+        cursor.execute(
+            f"""
+            INSERT INTO skillhub_rollupmark (agent_id, day, marked_at)
+            SELECT agent_id, day, now() FROM (
+                SELECT agent_id, day FROM {STAGE_TABLE} WHERE NOT unchanged
+                UNION SELECT old_agent_id, old_day FROM {STAGE_TABLE} WHERE NOT unchanged AND old_agent_id IS NOT NULL
+                UNION SELECT c.agent_id, c.day FROM skillhub_contact c WHERE c.case_id IN (
+                    SELECT case_id FROM {STAGE_TABLE} WHERE NOT unchanged
+                    UNION SELECT old_case_id FROM {STAGE_TABLE} WHERE NOT unchanged AND old_case_id IS NOT NULL
+                )
+            ) touched
+            ORDER BY agent_id, day
+            ON CONFLICT (agent_id, day) DO UPDATE SET marked_at = EXCLUDED.marked_at
+            """
+        )

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class MetricsConfig(AppConfig):
+    """The KPI engine: rollup tables, running totals, the rollup task and the KPI catalogue."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "metrics"
+    verbose_name = "KPI metrics"
+
+    def ready(self) -> None:
+        from . import tasks  # noqa: F401  (registers rollup_metrics, which the core sends by name)

@@ -1,0 +1,210 @@
+"""The KPI rollup tables: daily counts and sums per agent, team and skill, and their running totals."""
+
+from django.db import models
+
+# The counts and sums every rollup row (AgentDay, TeamDay) keeps; figures are divided from their sums, last.
+ROLLUP_COUNTS = (
+    "contacts",
+    "cases",
+    "fcr_cases",
+    "csat_responses",
+    "csat_satisfied",
+    "csat_sum",
+    "ces_responses",
+    "ces_sum",
+    "nps_responses",
+    "promoters",
+    "detractors",
+    "handle_seconds",
+    "after_seconds",
+    "reviews",
+    "qa_score_sum",
+)
+
+
+class AgentDay(models.Model):
+    """Counts and sums of one agent's work on one day in one team (never averages: sum rows, divide last)."""
+
+    day = models.DateField()
+    # Indexed by the composite indexes below (each extra index slows every rollup).
+    agent = models.ForeignKey("skillhub.Agent", on_delete=models.CASCADE, related_name="agent_days", db_index=False)
+    team = models.ForeignKey("skillhub.Team", on_delete=models.CASCADE, related_name="agent_days", db_index=False)
+    contacts = models.PositiveIntegerField(default=0)
+    cases = models.PositiveIntegerField(default=0, help_text="Cases whose first contact was this agent's, this day.")
+    fcr_cases = models.PositiveIntegerField(default=0)
+    csat_responses = models.PositiveIntegerField(default=0)
+    csat_satisfied = models.PositiveIntegerField(default=0, help_text="CSAT answers of 4 or 5.")
+    csat_sum = models.PositiveIntegerField(default=0)
+    ces_responses = models.PositiveIntegerField(default=0)
+    ces_sum = models.PositiveIntegerField(default=0)
+    nps_responses = models.PositiveIntegerField(default=0)
+    promoters = models.PositiveIntegerField(default=0)
+    detractors = models.PositiveIntegerField(default=0)
+    handle_seconds = models.BigIntegerField(default=0)
+    after_seconds = models.BigIntegerField(default=0)
+    reviews = models.PositiveIntegerField(default=0, help_text="Counted QA reviews of this day's contacts.")
+    qa_score_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        db_table = "skillhub_agentday"  # the table it had in the core app
+        constraints = [
+            models.UniqueConstraint(fields=["day", "agent", "team"], name="agent_day_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["agent", "day"], name="agent_day_agent_day_idx"),
+            models.Index(fields=["team", "day"], name="agent_day_team_day_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} in {self.team_id} on {self.day}"
+
+
+class TeamDay(models.Model):
+    """AgentDay summed per (day, team): the same counts and sums, rebuilt with AgentDay for the same days.
+
+    Team- and vendor-level figures read these rows (about 1/20 of AgentDay's), agent-level figures read AgentDay.
+    """
+
+    day = models.DateField()
+    # Indexed by the unique constraint's (team, day) index below.
+    team = models.ForeignKey("skillhub.Team", on_delete=models.CASCADE, related_name="team_days", db_index=False)
+    contacts = models.PositiveIntegerField(default=0)
+    cases = models.PositiveIntegerField(default=0)
+    fcr_cases = models.PositiveIntegerField(default=0)
+    csat_responses = models.PositiveIntegerField(default=0)
+    csat_satisfied = models.PositiveIntegerField(default=0)
+    csat_sum = models.PositiveIntegerField(default=0)
+    ces_responses = models.PositiveIntegerField(default=0)
+    ces_sum = models.PositiveIntegerField(default=0)
+    nps_responses = models.PositiveIntegerField(default=0)
+    promoters = models.PositiveIntegerField(default=0)
+    detractors = models.PositiveIntegerField(default=0)
+    handle_seconds = models.BigIntegerField(default=0)
+    after_seconds = models.BigIntegerField(default=0)
+    reviews = models.PositiveIntegerField(default=0)
+    qa_score_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        db_table = "skillhub_teamday"  # the table it had in the core app
+        constraints = [models.UniqueConstraint(fields=["team", "day"], name="team_day_unique")]
+        indexes = [models.Index(fields=["day"], name="team_day_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} on {self.day}"
+
+
+class AgentSkillDay(models.Model):
+    """QA skill scores of one agent's reviewed contacts of one day in one team: count and sum per skill."""
+
+    day = models.DateField()
+    agent = models.ForeignKey(
+        "skillhub.Agent", on_delete=models.CASCADE, related_name="agent_skill_days", db_index=False
+    )
+    team = models.ForeignKey("skillhub.Team", on_delete=models.CASCADE, related_name="agent_skill_days")
+    skill = models.ForeignKey("skillhub.Skill", on_delete=models.CASCADE, related_name="agent_skill_days")
+    reviews = models.PositiveIntegerField(default=0)
+    score_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        db_table = "skillhub_agentskillday"  # the table it had in the core app
+        constraints = [
+            models.UniqueConstraint(fields=["day", "agent", "team", "skill"], name="agent_skill_day_unique"),
+        ]
+        indexes = [models.Index(fields=["agent", "day"], name="agent_skill_day_agent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.skill_id} on {self.day}"
+
+
+class RunningTotals(models.Model):
+    """Running totals of the daily rollup counts from the first day through `day`: the sums of any period are two
+    lookups, the latest row on or before its end minus the latest row before its start, whatever its length.
+    One row per day with daily rows; rebuilt by the rollup from the first day whose figures changed."""
+
+    day = models.DateField()
+    contacts = models.BigIntegerField(default=0)
+    cases = models.BigIntegerField(default=0)
+    fcr_cases = models.BigIntegerField(default=0)
+    csat_responses = models.BigIntegerField(default=0)
+    csat_satisfied = models.BigIntegerField(default=0)
+    csat_sum = models.BigIntegerField(default=0)
+    ces_responses = models.BigIntegerField(default=0)
+    ces_sum = models.BigIntegerField(default=0)
+    nps_responses = models.BigIntegerField(default=0)
+    promoters = models.BigIntegerField(default=0)
+    detractors = models.BigIntegerField(default=0)
+    handle_seconds = models.BigIntegerField(default=0)
+    after_seconds = models.BigIntegerField(default=0)
+    reviews = models.BigIntegerField(default=0)
+    qa_score_sum = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        abstract = True
+
+
+class AgentRunning(RunningTotals):
+    """An agent's running totals over all the teams they worked in (AgentDay summed per day)."""
+
+    agent = models.ForeignKey("skillhub.Agent", on_delete=models.CASCADE, related_name="running", db_index=False)
+
+    class Meta:
+        db_table = "skillhub_agentrunning"  # the table it had in the core app
+        constraints = [models.UniqueConstraint(fields=["agent", "day"], name="agent_running_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} through {self.day}"
+
+
+class TeamRunning(RunningTotals):
+    """A team's running totals (of its TeamDay rows)."""
+
+    team = models.ForeignKey("skillhub.Team", on_delete=models.CASCADE, related_name="running", db_index=False)
+
+    class Meta:
+        db_table = "skillhub_teamrunning"  # the table it had in the core app
+        constraints = [models.UniqueConstraint(fields=["team", "day"], name="team_running_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} through {self.day}"
+
+
+class AgentSkillRunning(models.Model):
+    """An agent's running QA skill totals (AgentSkillDay summed over their teams, from the first day through `day`).
+
+    Written on each day the agent has skill rows, one row for every skill they were ever scored on by then (a skill
+    not scored that day carries its total forward), so the totals at any bound are the rows of one day: the latest
+    on or before it. A period's per-skill sums are those at its end minus those before its start.
+    """
+
+    agent = models.ForeignKey("skillhub.Agent", on_delete=models.CASCADE, related_name="skill_running", db_index=False)
+    day = models.DateField()
+    skill = models.ForeignKey("skillhub.Skill", on_delete=models.CASCADE, related_name="+", db_index=False)
+    reviews = models.BigIntegerField(default=0)
+    score_sum = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        db_table = "skillhub_agentskillrunning"  # the table it had in the core app
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "day", "skill"], name="agent_skill_running_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} {self.skill_id} through {self.day}"
+
+
+class RunningDirty(models.Model):
+    """An agent's or a team's running totals that must be rebuilt from `first_day`: written by a rollup whose days
+    changed their figures, cleared by `rollups.running_flush` (once for many days)."""
+
+    kind = models.CharField(
+        max_length=8, help_text="agent_id, team_id or skills (AgentSkillRunning, by agent): which running table."
+    )
+    key_id = models.BigIntegerField(help_text="The agent's or team's id.")
+    first_day = models.DateField()
+
+    class Meta:
+        db_table = "skillhub_runningdirty"  # the table it had in the core app
+        constraints = [models.UniqueConstraint(fields=["kind", "key_id"], name="running_dirty_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key_id} from {self.first_day}"
