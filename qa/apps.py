@@ -5,3 +5,12 @@ class QaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "qa"
     verbose_name = "Quality assurance"
+
+    def ready(self) -> None:
+        from metrics.registry import register_agent_day_source, register_skill_day_source
+
+        from .rollups import REVIEWS, SKILL_SCORES
+
+        # The metrics engine adds QA's reviews and skill scores to its rollups without reading QA's tables itself.
+        register_agent_day_source(REVIEWS)
+        register_skill_day_source(SKILL_SCORES)
