@@ -29,7 +29,7 @@ from metrics.models import (
     TeamDay,
     TeamRunning,
 )
-from qa.models import COUNTED_STATUSES
+from metrics.registry import agent_day_sources, skill_day_sources
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +41,8 @@ AGENT_DAY_COLUMNS = list(ROLLUP_COUNTS)
 RUNNING_LOCK = 0
 
 DAILY_MODELS = (AgentDay, TeamDay, AgentSkillDay)
+DIRTY = RunningDirty._meta.db_table
+CONTACT = Contact._meta.db_table
 RUNNING_MODELS = (AgentRunning, TeamRunning, AgentSkillRunning)
 
 
@@ -137,7 +139,7 @@ def rollup_drop_outside(*, first: date | None, last: date | None) -> None:
             for table in RUNNING:
                 cursor.execute(
                     f"""
-INSERT INTO skillhub_runningdirty (kind, key_id, first_day)
+INSERT INTO {DIRTY} (kind, key_id, first_day)
 SELECT DISTINCT %s, {table.key}, %s FROM {table.target} WHERE 1 = 1
 ON CONFLICT (kind, key_id) DO UPDATE SET first_day = excluded.first_day
 """,
@@ -208,9 +210,9 @@ class Running:
 
 
 RUNNING = (
-    Running("skillhub_agentday", "skillhub_agentrunning", "agent_id", "agent_id"),
-    Running("skillhub_teamday", "skillhub_teamrunning", "team_id", "team_id"),
-    Running("skillhub_agentskillday", "skillhub_agentskillrunning", "agent_id", "skills", skills=True),
+    Running(AgentDay._meta.db_table, AgentRunning._meta.db_table, "agent_id", "agent_id"),
+    Running(TeamDay._meta.db_table, TeamRunning._meta.db_table, "team_id", "team_id"),
+    Running(AgentSkillDay._meta.db_table, AgentSkillRunning._meta.db_table, "agent_id", "skills", skills=True),
 )
 
 
@@ -232,7 +234,9 @@ def _rebuild(start: date, end: date, *, running: bool = True) -> int:
         cursor.execute(agent_day_sql(), agent_day_params(start, end))
         rows = cursor.rowcount
         cursor.execute(team_day_sql(), [start, end])
-        cursor.execute(agent_skill_day_sql(), agent_skill_day_params(start, end))
+        skill_sql = agent_skill_day_sql()
+        if skill_sql:
+            cursor.execute(skill_sql, agent_skill_day_params(start, end))
         if running:
             _mark_running_dirty(cursor, start, end)
     return rows
@@ -248,7 +252,7 @@ def _mark_running_dirty(cursor, start: date, end: date) -> None:
         daily, before = _daily_sums_sql(table), f"before_{table.kind}"
         cursor.execute(
             f"""
-INSERT INTO skillhub_runningdirty (kind, key_id, first_day)
+INSERT INTO {DIRTY} (kind, key_id, first_day)
 SELECT %s, {table.key}, MIN(day) FROM (
     SELECT * FROM ({daily} EXCEPT SELECT * FROM {before}) added
     UNION ALL
@@ -257,8 +261,8 @@ SELECT %s, {table.key}, MIN(day) FROM (
 WHERE 1 = 1
 GROUP BY {table.key}
 ON CONFLICT (kind, key_id) DO UPDATE SET first_day = CASE
-    WHEN excluded.first_day < skillhub_runningdirty.first_day THEN excluded.first_day
-    ELSE skillhub_runningdirty.first_day END
+    WHEN excluded.first_day < {DIRTY}.first_day THEN excluded.first_day
+    ELSE {DIRTY}.first_day END
 """,
             [table.kind, start, end, start, end],
         )
@@ -278,11 +282,11 @@ def running_flush() -> int:
                 f"""
 CREATE TEMPORARY TABLE changed_{table.kind} AS
 SELECT key_id AS {table.key}, first_day, {table.base}
-FROM skillhub_runningdirty WHERE kind = %s
+FROM {DIRTY} WHERE kind = %s
 """,
                 [table.kind],
             )
-            cursor.execute("DELETE FROM skillhub_runningdirty WHERE kind = %s", [table.kind])
+            cursor.execute(f"DELETE FROM {DIRTY} WHERE kind = %s", [table.kind])
             marked = cursor.rowcount
             if marked:
                 _running_rebuild_changed(cursor, table)
@@ -314,7 +318,7 @@ def running_rebuild(*, start: date | None = None) -> None:
                 if connection.vendor == "postgresql":
                     cursor.execute("SET LOCAL work_mem = '256MB'")  # sort a year of day (and skill) rows in memory
                 cursor.execute(f"DELETE FROM {table.target}")
-                cursor.execute("DELETE FROM skillhub_runningdirty WHERE kind = %s", [table.kind])
+                cursor.execute(f"DELETE FROM {DIRTY} WHERE kind = %s", [table.kind])
                 insert = _skill_running_insert_sql if table.skills else _running_insert_sql
                 cursor.execute(insert(table, changed=None))
                 continue
@@ -326,13 +330,13 @@ CREATE TEMPORARY TABLE changed_{table.kind} AS
 SELECT {table.key}, MIN(first_day) AS first_day, {table.base} FROM (
     SELECT {table.key}, %s AS first_day FROM {table.source} WHERE day >= %s
     UNION SELECT {table.key}, %s FROM {table.target} WHERE day >= %s
-    UNION SELECT key_id, first_day FROM skillhub_runningdirty WHERE kind = %s
+    UNION SELECT key_id, first_day FROM {DIRTY} WHERE kind = %s
 ) keys
 GROUP BY {table.key}
 """,
                 [first, first, first, first, table.kind],
             )
-            cursor.execute("DELETE FROM skillhub_runningdirty WHERE kind = %s", [table.kind])
+            cursor.execute(f"DELETE FROM {DIRTY} WHERE kind = %s", [table.kind])
             _running_rebuild_changed(cursor, table)
 
 
@@ -463,9 +467,9 @@ def team_day_sql() -> str:
     columns = ", ".join(AGENT_DAY_COLUMNS)
     sums = ", ".join(f"SUM({name})" for name in AGENT_DAY_COLUMNS)
     return f"""
-INSERT INTO skillhub_teamday (day, team_id, {columns})
+INSERT INTO {TeamDay._meta.db_table} (day, team_id, {columns})
 SELECT day, team_id, {sums}
-FROM skillhub_agentday
+FROM {AgentDay._meta.db_table}
 WHERE day BETWEEN %s AND %s
 GROUP BY day, team_id
 """
@@ -478,10 +482,6 @@ def _after_window(later: str, first: str) -> str:
     return f"julianday({later}) > julianday({first}) + %s"
 
 
-def _statuses_sql() -> str:
-    return ", ".join(f"'{status}'" for status in COUNTED_STATUSES)
-
-
 def agent_day_sql() -> str:
     """INSERT … SELECT of the AgentDay rows of the days start..end, grouped by (day, agent, team).
 
@@ -491,13 +491,14 @@ def agent_day_sql() -> str:
     - cases: the contacts numbered 1 (a case counts on the day, agent and team of its first contact);
       first-contact resolved when its explicit flag says so, else when it is resolved and the case's next contact
       started more than REPEAT_WINDOW_DAYS later (or never);
-    - QA: counted reviews (COUNTED_STATUSES, not calibration, scored) on their contact's day and their team.
+    - then the rows of every registered AgentDaySource (QA's reviews and score sums), each on the day, agent and
+      team its SELECT gives; counts a source does not fill are 0.
     """
     columns = ", ".join(["day", "agent_id", "team_id", *AGENT_DAY_COLUMNS])
     no_repeat = f"(x.next_at IS NULL OR {_after_window('x.next_at', 'x.started_at')})"
     fcr = f"COALESCE(x.first_contact_resolved, x.resolved AND {no_repeat})"
     return f"""
-INSERT INTO skillhub_agentday ({columns})
+INSERT INTO {AgentDay._meta.db_table} ({columns})
 SELECT u.day, u.agent_id, u.team_id,
        SUM(u.contacts), SUM(u.cases), SUM(u.fcr_cases),
        SUM(u.csat_responses), SUM(u.csat_satisfied), SUM(u.csat_sum),
@@ -522,44 +523,55 @@ FROM (
         SELECT c.day, c.agent_id, c.team_id, c.started_at, c.resolved, c.first_contact_resolved,
                c.csat, c.ces, c.nps, c.handle_seconds, c.after_contact_seconds,
                ROW_NUMBER() OVER w AS rn, LEAD(c.started_at) OVER w AS next_at
-        FROM skillhub_contact c
-        WHERE c.case_id IN (SELECT k.case_id FROM skillhub_contact k WHERE k.day BETWEEN %s AND %s)
+        FROM {CONTACT} c
+        WHERE c.case_id IN (SELECT k.case_id FROM {CONTACT} k WHERE k.day BETWEEN %s AND %s)
         WINDOW w AS (PARTITION BY c.case_id ORDER BY c.started_at, c.id)
     ) x
     WHERE x.day BETWEEN %s AND %s
     GROUP BY x.day, x.agent_id, x.team_id
-    UNION ALL
-    SELECT c.day, q.agent_id, q.team_id,
-           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-           COUNT(*), SUM(q.score)
-    FROM qa_review q JOIN skillhub_contact c ON c.id = q.contact_id
-    WHERE c.day BETWEEN %s AND %s
-      AND q.status IN ({_statuses_sql()}) AND NOT q.is_calibration AND q.score IS NOT NULL
-    GROUP BY c.day, q.agent_id, q.team_id
-) u
+{_sources_sql()}) u
 GROUP BY u.day, u.agent_id, u.team_id
 """
 
 
+def _sources_sql() -> str:
+    """UNION ALL branches of the registered AgentDay sources, each as the full row of counts (0 where it has none)."""
+    branches = []
+    for source in agent_day_sources():
+        counts = ", ".join(f"s.{name}" if name in source.columns else f"0 AS {name}" for name in AGENT_DAY_COLUMNS)
+        branches.append(
+            f"    UNION ALL\n    SELECT s.day, s.agent_id, s.team_id, {counts}\n    FROM ({source.sql()}) s\n"
+        )
+    return "".join(branches)
+
+
 def agent_day_params(start: date, end: date) -> list:
-    return [settings.REPEAT_WINDOW_DAYS, start, end, start, end, start, end]
+    params = [settings.REPEAT_WINDOW_DAYS, start, end, start, end]
+    for source in agent_day_sources():
+        params += source.params(start, end)
+    return params
 
 
-def agent_skill_day_sql() -> str:
-    return f"""
-INSERT INTO skillhub_agentskillday (day, agent_id, team_id, skill_id, reviews, score_sum)
-SELECT c.day, q.agent_id, q.team_id, s.skill_id, COUNT(*), SUM(s.score)
-FROM qa_reviewskillscore s
-JOIN qa_review q ON q.id = s.review_id
-JOIN skillhub_contact c ON c.id = q.contact_id
-WHERE c.day BETWEEN %s AND %s
-  AND q.status IN ({_statuses_sql()}) AND NOT q.is_calibration AND q.score IS NOT NULL AND s.score IS NOT NULL
-GROUP BY c.day, q.agent_id, q.team_id, s.skill_id
-"""
+def agent_skill_day_sql() -> str | None:
+    """INSERT … SELECT of the AgentSkillDay rows of the days start..end from the registered skill sources (None
+    when no app registered one)."""
+    sources = skill_day_sources()
+    if not sources:
+        return None
+    columns = "day, agent_id, team_id, skill_id, reviews, score_sum"
+    if len(sources) == 1:
+        select = sources[0].sql()
+    else:
+        union = " UNION ALL ".join(f"SELECT {columns} FROM ({source.sql()}) s{n}" for n, source in enumerate(sources))
+        select = (
+            f"SELECT day, agent_id, team_id, skill_id, SUM(reviews), SUM(score_sum) FROM ({union}) u "
+            "GROUP BY day, agent_id, team_id, skill_id"
+        )
+    return f"INSERT INTO {AgentSkillDay._meta.db_table} ({columns})\n{select}"
 
 
 def agent_skill_day_params(start: date, end: date) -> list:
-    return [start, end]
+    return [param for source in skill_day_sources() for param in source.params(start, end)]
 
 
 def today() -> date:

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.models import Contact, Skill
+from core.services.rollup_marks import rollup_mark
 from core.tests.factories import AgentFactory, TeamFactory
 from imports.tests.contact_rows import row, run_import
 from metrics import rollups
@@ -69,7 +70,7 @@ def review(contact: Contact, scores: dict[Skill, float]) -> Review:
     ReviewSkillScore.objects.bulk_create(
         [ReviewSkillScore(review=counted, skill=skill, score=score) for skill, score in scores.items()]
     )
-    rollups.rollup_mark(agent_days=[(contact.agent_id, contact.day)])
+    rollup_mark(agent_days=[(contact.agent_id, contact.day)])
     return counted
 
 
@@ -146,7 +147,7 @@ def test_a_skill_carries_forward_and_a_skill_only_change_rebuilds_that_agent(peo
     # The same review total, other skill scores: only the skill rows know, and only the first agent's are rebuilt.
     ReviewSkillScore.objects.filter(review=early, skill=active).update(score=80)
     ReviewSkillScore.objects.filter(review=early, skill=empathy).update(score=60)
-    rollups.rollup_mark(agent_days=[(first.pk, FIRST)])
+    rollup_mark(agent_days=[(first.pk, FIRST)])
     rollups.rollup_pending()
     assert skill_running_table() == expected_skill_running()
     assert {r.pk for r in AgentSkillRunning.objects.filter(agent=second)} == untouched

@@ -53,7 +53,7 @@ def test_rollup_task_arguments_rebuild_the_right_days(agent):
 
 
 def test_rollup_task_requeues_when_more_days_are_marked(agent):
-    from metrics.rollups import rollup_mark
+    from core.services.rollup_marks import rollup_mark
 
     run_import([row("m1", "K1", agent, "2026-01-01T10:00:00Z")])
     rollup_mark(agent_days=[(agent.pk, date(2025, 1, 1) + timedelta(days=n)) for n in range(40)])
