@@ -9,7 +9,6 @@ figures are derived with `metrics.figures` (divide last).
 
 from datetime import date, datetime, timedelta
 
-from django.db import connection
 from django.db.models import (
     Avg,
     Case,
@@ -25,6 +24,7 @@ from django.db.models.functions import TruncWeek
 from coaching.models import Goal
 from coaching.status import GoalStatus
 from core.models import Agent, Team
+from metrics import running
 from metrics import selectors as metrics
 from metrics.models import AgentDay, AgentSkillDay, TeamDay
 
@@ -35,109 +35,6 @@ from .periods import Period
 FLAG_MIN_N = 5
 # The counts the flags (_below_target) read.
 FLAG_FIELDS = ["fcr_cases", "cases", "csat_satisfied", "csat_responses", "reviews", "qa_score_sum"]
-
-
-class _Bounds:
-    """SQL pieces reading running totals (AgentRunning, TeamRunning) at the bounds of `periods`.
-
-    Each period's sums are the latest running row on or before its end minus the latest before its start: one
-    index lookup per bound and key, a LATERAL join on `outer` (`joins`) that brings the whole row (SQLite, without
-    LATERAL: the row's id from a correlated subquery, then the row); `diff(period, name)` is the period's sum of
-    count `name`.
-    """
-
-    def __init__(self, periods: list[Period], *, target: str, key: str, outer: str):
-        days = sorted({p.end for p in periods} | {p.start - timedelta(days=1) for p in periods})
-        self.alias = {day: f"x{n}" for n, day in enumerate(days)}
-        self.params = days
-        latest = f"FROM {target} r WHERE r.{key} = {outer}.id AND r.day <= %s ORDER BY r.day DESC LIMIT 1"
-        if connection.vendor == "postgresql":
-            self.joins = " ".join(
-                f"LEFT JOIN LATERAL (SELECT * {latest}) {name} ON TRUE" for name in self.alias.values()
-            )
-        else:  # SQLite has no LATERAL: the row's id from a correlated subquery, then the row by id
-            self.joins = " ".join(
-                f"LEFT JOIN {target} {name} ON {name}.id = (SELECT r.id {latest})" for name in self.alias.values()
-            )
-
-    def diff(self, period: Period, name: str) -> str:
-        end, before = self.alias[period.end], self.alias[period.start - timedelta(days=1)]
-        return f"(COALESCE({end}.{name}, 0) - COALESCE({before}.{name}, 0))"
-
-
-def _sum(expression: str, name: str) -> str:
-    """SQL SUM of a count (kept an integer: PostgreSQL sums bigints as numeric) or of the QA score sum (decimal)."""
-    return f"SUM({expression})" if name == "qa_score_sum" else f"CAST(SUM({expression}) AS BIGINT)"
-
-
-def _window_sum(expression: str, name: str) -> str:
-    """SQL sum of a per-group aggregate over all the groups (kept an integer, as _sum)."""
-    return f"SUM({expression}) OVER ()" if name == "qa_score_sum" else f"CAST(SUM({expression}) OVER () AS BIGINT)"
-
-
-def _fetch(sql: str, params: list) -> list[dict]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        names = [column[0] for column in cursor.description]
-        return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
-
-
-def team_sums(*, team_ids: list[int], periods: dict[str, Period], group: str) -> list[dict]:
-    """Sums of each labelled period over the teams of `team_ids`, from TeamRunning: per team (`group="team"`, with
-    team_id, team_name, vendor_id, vendor_name, vendor_kind), per vendor (`"vendor"`: vendor_id, vendor_name,
-    vendor_kind) or all together (`"all"`: one row). Counts are keyed `<label>__<count>`. One query, whatever the
-    periods' length: a few index lookups per team."""
-    return _fetch(*_team_sums_query(team_ids=team_ids, periods=periods, group=group))
-
-
-def _team_sums_query(
-    *, team_ids: list[int], periods: dict[str, Period], group: str, totals: bool = False
-) -> tuple[str, list]:
-    """team_sums' SQL; with `totals` (group "team") every row also carries the sums over all the teams, keyed
-    `all__<label>__<count>` (a window over the per-team sums: the KPI cards of the same selection, no second query)."""
-    bounds = _Bounds(list(periods.values()), target="skillhub_teamrunning", key="team_id", outer="k")
-    sums = ", ".join(
-        f"{_sum(bounds.diff(p, name), name)} AS {label}__{name}"
-        for label, p in periods.items()
-        for name in metrics.COUNT_FIELDS
-    )
-    if totals:
-        sums += "".join(
-            f", {_window_sum(_sum(bounds.diff(p, name), name), name)} AS all__{label}__{name}"
-            for label, p in periods.items()
-            for name in metrics.COUNT_FIELDS
-        )
-    heads = {
-        "team": "k.id AS team_id, k.name AS team_name, k.vendor_id, v.name AS vendor_name, v.kind AS vendor_kind, ",
-        "vendor": "v.id AS vendor_id, v.name AS vendor_name, v.kind AS vendor_kind, ",
-        "all": "",
-    }
-    tails = {
-        "team": "GROUP BY k.id, k.name, k.vendor_id, v.name, v.kind ORDER BY v.name, k.name, k.id",
-        "vendor": "GROUP BY v.id, v.name, v.kind ORDER BY v.name, v.id",
-        "all": "",
-    }
-    ids = list(team_ids) or [0]  # no team: no rows (ids start at 1), and one row of NULL sums for "all"
-    placeholders = ", ".join(["%s"] * len(ids))
-    sql = f"""
-SELECT {heads[group]}{sums}
-FROM skillhub_team k
-JOIN skillhub_vendor v ON v.id = k.vendor_id
-{bounds.joins}
-WHERE k.id IN ({placeholders})
-{tails[group]}
-"""
-    return sql, [*bounds.params, *ids]
-
-
-def _agent_sums_query(*, agent_id: int, periods: dict[str, Period]) -> tuple[str, list]:
-    """One row of the agent's sums of each labelled period (`<label>__<count>`, over all their teams), from
-    AgentRunning: a few index lookups, whatever the periods' length."""
-    bounds = _Bounds(list(periods.values()), target="skillhub_agentrunning", key="agent_id", outer="k")
-    sums = ", ".join(
-        f"{bounds.diff(p, name)} AS {label}__{name}" for label, p in periods.items() for name in metrics.COUNT_FIELDS
-    )
-    return f"SELECT {sums} FROM skillhub_agent k {bounds.joins} WHERE k.id = %s", [*bounds.params, agent_id]
 
 
 def _sums() -> dict:
@@ -166,7 +63,7 @@ def _rows(*, teams=None, agents=None) -> QuerySet[AgentDay] | QuerySet[TeamDay]:
 def totals(*, periods: dict[str, Period], team_ids: list[int]) -> dict[str, dict]:
     """Figures of several periods for the contacts handled in the teams of `team_ids`, together: one query over
     TeamRunning, whatever the periods' length."""
-    values = team_sums(team_ids=team_ids, periods=periods, group="all")[0]
+    values = running.team_sums(team_ids=team_ids, periods=periods, group="all")[0]
     return {label: metrics.figures(_unprefix(values, f"{label}__")) for label in periods}
 
 
@@ -221,7 +118,11 @@ def team_table(
     choices = [(pk, name, vendor_name) for pk, name, vendor_name, *_ in scope]
     ids = [pk for pk, _, _ in choices if not selected_ids or pk in selected_ids]
     periods = {"now": period, "before": period.previous()} if compare else {"now": period}
-    rows = _fetch(*_team_sums_query(team_ids=ids, periods=periods, group="team", totals=compare)) if ids else []
+    rows = (
+        running.fetch(*running.team_sums_query(team_ids=ids, periods=periods, group="team", totals=compare))
+        if ids
+        else []
+    )
     table = [
         {
             **{key: values[key] for key in ("team_id", "team_name", "vendor_id", "vendor_name", "vendor_kind")},
@@ -246,30 +147,7 @@ def agent_table(*, agents: QuerySet[Agent], period: Period) -> list[dict]:
     periods before it.
     """
     periods = [period.previous(step) for step in range(FLAG_PERIODS)]
-    bounds = _Bounds(periods, target="skillhub_agentrunning", key="agent_id", outer="k")
-    diff = bounds.diff
-    columns = [f"{diff(period, name)} AS {name}" for name in metrics.COUNT_FIELDS]
-    for step, p in enumerate(periods[1:], start=1):
-        columns += [f"{diff(p, name)} AS p{step}_{name}" for name in FLAG_FIELDS]
-    columns += [
-        f"CAST(SUM(CASE WHEN {diff(period, 'contacts')} > 0 THEN 1 ELSE 0 END) OVER () AS BIGINT) AS agents_worked",
-        f"CAST(SUM(CASE WHEN {diff(period, 'reviews')} > 0 THEN 1 ELSE 0 END) OVER () AS BIGINT) AS agents_reviewed",
-        f"CAST(SUM({diff(period, 'reviews')}) OVER () AS BIGINT) AS roster_reviews",
-    ]
-    roster = metrics.roster_sql(agents)
-    if roster is None:
-        return []
-    roster, roster_params = roster
-    sql = f"""
-SELECT k.id, u.first_name, u.last_name, k.team_id, t.name, {", ".join(columns)}
-FROM skillhub_agent k
-JOIN skillhub_user u ON u.id = k.user_id
-LEFT JOIN skillhub_team t ON t.id = k.team_id
-{bounds.joins}
-WHERE k.id IN ({roster})
-ORDER BY u.last_name, u.first_name, k.id
-"""
-    fetched = _fetch(sql, [*bounds.params, *roster_params])
+    fetched = running.agent_period_sums(agents=agents, periods=periods, flag_fields=FLAG_FIELDS)
     result = []
     for values in fetched:
         row = {
@@ -337,7 +215,7 @@ def vendor_table(*, team_ids: list[int], periods: dict[str, Period]) -> list[dic
             "vendor_kind": values["vendor_kind"],
             **{label: metrics.figures(_unprefix(values, f"{label}__")) for label in periods},
         }
-        for values in team_sums(team_ids=team_ids, periods=periods, group="vendor")
+        for values in running.team_sums(team_ids=team_ids, periods=periods, group="vendor")
     ]
 
 
@@ -348,10 +226,10 @@ def agent_and_team(*, agent: Agent, period: Period, grain: str) -> dict:
     TeamRunning: contacts handled in the team), a few index lookups whatever the period's length."""
     before = period.previous()
     own, team = Q(agent_id=agent.pk), Q(team_id=agent.team_id)
-    own_sql, own_params = _agent_sums_query(agent_id=agent.pk, periods={"own": period, "before": before})
+    own_sql, own_params = running.agent_sums_query(agent_id=agent.pk, periods={"own": period, "before": before})
     team_ids = [agent.team_id] if agent.team_id else []
-    team_sql, team_params = _team_sums_query(team_ids=team_ids, periods={"team": period}, group="all")
-    (values,) = _fetch(f"SELECT * FROM ({own_sql}) a CROSS JOIN ({team_sql}) t", [*own_params, *team_params])
+    team_sql, team_params = running.team_sums_query(team_ids=team_ids, periods={"team": period}, group="all")
+    (values,) = running.fetch(f"SELECT * FROM ({own_sql}) a CROSS JOIN ({team_sql}) t", [*own_params, *team_params])
     totals = {label: metrics.figures(_unprefix(values, f"{label}__")) for label in ("own", "before", "team")}
 
     # The agent's days (all teams) from AgentDay, the team's from TeamDay: a few rows each, whatever the team's size.
@@ -384,13 +262,11 @@ def agent_and_team(*, agent: Agent, period: Period, grain: str) -> dict:
 def calibration_by_vendor(*, team_ids: list[int], vendor_ids: list[int]) -> dict[int, dict]:
     """Per vendor id: how its QA reviewers align with the benchmark in closed calibration sessions on conversations
     of `team_ids` (mean agreement %, mean absolute distance in points, sessions, reviewers). One query."""
-    from qa.models_calibration import CalibrationItem
-    from qa.selectors_calibration import closed_participations
+    from qa.calibration.selectors import closed_participations_on_teams
 
-    sessions = CalibrationItem.objects.filter(contact__team_id__in=team_ids).values("session_id")
     rows = (
-        closed_participations()
-        .filter(session__in=sessions, vendor_id__in=vendor_ids)
+        closed_participations_on_teams(team_ids=team_ids)
+        .filter(vendor_id__in=vendor_ids)
         .values("vendor_id")
         .annotate(
             sessions=Count("session", distinct=True),

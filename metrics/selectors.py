@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import F, QuerySet, Sum
 
 from core.models import Agent, Team, Vendor
-from metrics.models import ROLLUP_COUNTS, AgentDay, AgentSkillDay, TeamDay
+from metrics.models import ROLLUP_COUNTS, AgentDay, AgentSkillDay, AgentSkillRunning, TeamDay
 
 COUNT_FIELDS = list(ROLLUP_COUNTS)
 _SUMS = {f"sum_{name}": Sum(name) for name in COUNT_FIELDS}
@@ -209,7 +209,7 @@ def _skill_sums_running(agents: QuerySet[Agent] | list[int], start: date, end: d
     if roster is None:
         return []
     roster, roster_params = roster
-    table = "skillhub_agentskillrunning"
+    table = AgentSkillRunning._meta.db_table
     latest = "SELECT {pick} FROM " + table + " r WHERE r.agent_id = k.id AND r.day {op} %s"
     if connection.vendor == "postgresql":
         at_end = f"JOIN LATERAL ({latest.format(pick='r.day', op='<=')} ORDER BY r.day DESC LIMIT 1) ed ON TRUE"
@@ -224,7 +224,7 @@ LEFT JOIN {table} b ON b.agent_id = k.id AND b.skill_id = e.skill_id
     AND b.day = ({latest.format(pick="MAX(r.day)", op="<")})"""
     sql = f"""
 SELECT k.id, e.skill_id, e.reviews - COALESCE(b.reviews, 0), e.score_sum - COALESCE(b.score_sum, 0)
-FROM skillhub_agent k
+FROM {Agent._meta.db_table} k
 {joins}
 WHERE k.id IN ({roster}) AND e.reviews > COALESCE(b.reviews, 0)
 ORDER BY k.id, e.skill_id
