@@ -30,6 +30,7 @@ lint: $(BIN)/.installed
 check: $(BIN)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 worker: $(BIN)/.installed
 	$(BIN)/celery -A skillhub worker --loglevel=INFO

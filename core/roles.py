@@ -1,4 +1,4 @@
-"""The five roles of PRODUCT.md, kept as Django groups, and helpers to ask which a user holds."""
+"""The five roles (admin, ops lead, QA reviewer, hiring manager, agent) as Django groups, and who holds which."""
 
 from django.contrib.auth.models import AnonymousUser
 

@@ -28,7 +28,7 @@ def at(day: int, hour: int = 10) -> str:
 
 @pytest.fixture
 def example(db, settings):
-    """PRODUCT.md's worked example: Ana and Ben, North and South; Ben moves to South on 5 March."""
+    """The product's worked example of the figures: Ana and Ben, North and South; Ben moves to South on 5 March."""
     settings.REPEAT_WINDOW_DAYS = 7
     vendor = VendorFactory(name="In-house")
     north = TeamFactory(name="North", vendor=vendor)
