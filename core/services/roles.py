@@ -7,7 +7,7 @@ from core import roles
 
 # (app_label, codename prefix or None for all actions, model names or None for all models)
 _GRANTS: dict[str, list[tuple[str, tuple[str, ...] | None, tuple[str, ...] | None]]] = {
-    roles.ADMIN: [(app, None, None) for app in ("skillhub", "assessments", "qa", "coaching", "auth")],
+    roles.ADMIN: [(app, None, None) for app in ("skillhub", "metrics", "assessments", "qa", "coaching", "auth")],
     roles.OPS_LEAD: [
         ("skillhub", ("view",), ("team", "agent", "vendor", "site", "teammembership", "contact", "skill")),
         ("coaching", None, None),
@@ -44,6 +44,7 @@ def roles_sync() -> None:
 
 
 def roles_sync_on_migrate(sender, **kwargs) -> None:
-    # Each app's permissions exist only after its own post_migrate; sync after each of ours.
-    if sender.name in {"skillhub", "assessments", "qa", "coaching"}:
+    # Each app's permissions exist only after its own post_migrate; sync after each of ours (by label: the core's
+    # package is "core", its label "skillhub").
+    if sender.label in {app for grants in _GRANTS.values() for app, _, _ in grants} - {"auth"}:
         roles_sync()

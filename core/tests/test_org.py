@@ -75,3 +75,14 @@ def test_roles_sync_gives_each_role_its_permissions():
     assert not hiring.permissions.filter(content_type__app_label__in=["qa", "coaching"]).exists()
     reviewer = Group.objects.get(name=roles.QA_REVIEWER)
     assert reviewer.permissions.filter(content_type__app_label="qa", codename="change_review").exists()
+
+
+@pytest.mark.django_db
+def test_admin_role_keeps_the_permissions_of_the_rollup_tables_in_their_new_app():
+    """The rollup models moved from the core (label skillhub) to metrics: their permissions follow them."""
+    from django.contrib.auth.models import Group, Permission
+
+    moved = Permission.objects.filter(content_type__app_label="metrics")
+    assert moved.filter(codename="view_agentday").exists()
+    admin = Group.objects.get(name=roles.ADMIN)
+    assert set(moved) <= set(admin.permissions.all())
