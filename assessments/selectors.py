@@ -8,7 +8,19 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 
 from assessments.models import (
     ASSESSMENT_STAGES,
@@ -33,7 +45,9 @@ from assessments.models import (
 from core import roles
 from core.models import Agent, RoleProfileSkill, Skill, SkillTier, User
 from core.selectors.history import Change, Entry, history_entries
+from metrics import kpis
 from metrics import selectors as metrics
+from metrics.models import AgentSkillDay
 
 # How many bank questions a skill gets in the behavioural kit, by its emphasis in the role profile.
 KIT_QUESTIONS_BY_EMPHASIS = {
@@ -45,6 +59,8 @@ KIT_QUESTIONS_BY_EMPHASIS = {
 # Interviewers' means for one skill further apart than this (on the 1–4 scale) are flagged as disagreement.
 DISAGREEMENT_SPREAD = 1.5
 REPORT_WINDOW_DAYS = 90
+# The on-the-job KPIs the predictive report sets against the weighted interview score (catalogue keys, in order).
+REPORT_KPIS = (kpis.CSAT, kpis.FCR, kpis.AHT)
 
 
 # ---------------------------------------------------------------- scope
@@ -647,6 +663,27 @@ def _correlate(pairs: list[tuple[float, float]]) -> dict:
     return {"n": n, "r": round(r, 2) if r is not None else None}
 
 
+def first_days_skill_scores(*, agent_ids: list[int], days: int) -> dict[tuple[int, int], float]:
+    """{(agent_id, skill_id): mean QA skill score} over each agent's first `days` days from their start date.
+
+    Read from the metrics engine's per-skill daily rollup (AgentSkillDay: the counted, scored, non-calibration
+    reviews per agent, day and skill), summed over each agent's own window and divided last, as
+    metrics.selectors.skill_scores_by_agent does for one window shared by all. One query."""
+    rows = (
+        AgentSkillDay.objects.filter(
+            agent_id__in=agent_ids,
+            day__gte=F("agent__start_date"),
+            day__lt=F("agent__start_date") + timedelta(days=days),
+        )
+        .values("agent_id", "skill_id")
+        .annotate(reviews=Sum("reviews"), score_sum=Sum("score_sum"))
+        .order_by()
+    )
+    return {
+        (row["agent_id"], row["skill_id"]): float(row["score_sum"]) / row["reviews"] for row in rows if row["reviews"]
+    }
+
+
 def predictive_report(*, user: User) -> dict:
     """For hired agents of the user's requisitions: assessment scores vs their first 90 days of QA and KPIs.
 
@@ -658,21 +695,7 @@ def predictive_report(*, user: User) -> dict:
         (row["agent_id"], row["skill_id"]): float(row["score"])
         for row in AgentSkillBaseline.objects.filter(agent_id__in=agent_ids).values("agent_id", "skill_id", "score")
     }
-    from qa.models import COUNTED_STATUSES, ReviewSkillScore
-
-    qa_rows = (
-        ReviewSkillScore.objects.filter(
-            review__agent_id__in=agent_ids,
-            review__status__in=COUNTED_STATUSES,
-            review__is_calibration=False,
-            score__isnull=False,
-            review__contact__started_at__date__gte=F("review__agent__start_date"),
-            review__contact__started_at__date__lt=F("review__agent__start_date") + timedelta(days=REPORT_WINDOW_DAYS),
-        )
-        .values("review__agent_id", "skill_id")
-        .annotate(avg=Avg("score"))
-    )
-    qa = {(row["review__agent_id"], row["skill_id"]): float(row["avg"]) for row in qa_rows}
+    qa = first_days_skill_scores(agent_ids=agent_ids, days=REPORT_WINDOW_DAYS)
     skills = {skill.pk: skill for skill in Skill.objects.order_by("position")}
 
     skill_rows = []
@@ -712,7 +735,7 @@ def predictive_report(*, user: User) -> dict:
     question_rows.sort(key=lambda row: (row["r"] is None, -(abs(row["r"]) if row["r"] is not None else 0)))
 
     # Early on-the-job figures from the daily rollups, as the dashboards and the metrics API count them.
-    kpis = {
+    figures = {
         row["agent_id"]: row
         for row in metrics.metrics_by_agent_from_start(
             agents=Agent.objects.filter(pk__in=agent_ids), days=REPORT_WINDOW_DAYS
@@ -725,29 +748,23 @@ def predictive_report(*, user: User) -> dict:
         for candidate in hires.only("pk", "agent_id")
         if hire_scores[candidate.pk].weighted_score is not None
     }
-    # (code, label, lower is better)
-    kpi_labels = [
-        ("csat_pct", "CSAT %", False),
-        ("fcr_pct", "FCR %", False),
-        ("aht_seconds", "AHT (s)", True),
-    ]
     kpi_result = []
-    for code, label, lower_is_better in kpi_labels:
+    for kpi in map(kpis.get, REPORT_KPIS):
         pairs = [
-            (score, kpis[agent_id][code])
+            (score, figures[agent_id][kpi.figure])
             for agent_id, score in weighted_by_agent.items()
-            if agent_id in kpis and kpis[agent_id][code] is not None
+            if agent_id in figures and figures[agent_id][kpi.figure] is not None
         ]
-        kpi_result.append({"label": label, "lower_is_better": lower_is_better, **_correlate(pairs)})
+        kpi_result.append({"label": kpi.column, "lower_is_better": kpi.lower_is_better, **_correlate(pairs)})
     qa_agents = {agent_id for agent_id, _ in qa}
     return {
         "hires": len(agent_ids),
         "with_qa": len(qa_agents),
-        "with_contacts": len(kpis),
+        "with_contacts": len(figures),
         "skill_rows": skill_rows,
         "question_rows": question_rows,
         "kpi_rows": kpi_result,
-        "kpis_by_agent": kpis,
+        "kpis_by_agent": figures,
         "window_days": REPORT_WINDOW_DAYS,
     }
 

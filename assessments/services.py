@@ -432,6 +432,23 @@ def interview_submit(*, interview: Interview, recommendation: str, notes: str = 
     return interview
 
 
+def interview_submit_posted(
+    *, interview: Interview, ratings: list[RatingInput], recommendation: str | None, notes: str = ""
+) -> Interview:
+    """Submit an interview with what its form posts: the ratings first (typed without autosave, or changed since),
+    all or none, then the submission. A refused submission (no valid recommendation, `None` when the form did not
+    validate, or items left unrated) keeps the saved ratings as a draft to finish: two steps, each its own
+    transaction, so nothing typed is lost."""
+    ratings_save(interview=interview, ratings=ratings)
+    if recommendation not in Interview.Recommendation.values:
+        raise ValidationError("Choose an overall recommendation before submitting.")
+    # Read again: the kit's items read the interview's ratings, which the save above changed.
+    interview = Interview.objects.select_related("candidate__requisition", "scenario", "interviewer").get(
+        pk=interview.pk
+    )
+    return interview_submit(interview=interview, recommendation=recommendation, notes=notes)
+
+
 # ---------------------------------------------------------------- candidate test links
 
 
@@ -546,6 +563,29 @@ def aptitude_answer_save(*, test: CandidateTest, question: AptitudeQuestion, cho
         candidate_test=test, question=question, defaults={"choice": choice}
     )
     return answer
+
+
+def candidate_test_submit_posted(
+    *, test: CandidateTest, replies: dict[int, str], choices: dict[int, int]
+) -> CandidateTest:
+    """Submit a candidate's test with what the submit form carries (ticket id -> reply, question id -> choice), so
+    replies and answers given without autosave are kept. A reply that cannot be saved raises ValidationError and the
+    test stays open (the replies saved before it are kept); an answer that cannot be saved any more (time ran out
+    since the last autosave) is left out and the saved ones count. Then the link stops working."""
+    from assessments import selectors
+
+    if test.kind == CandidateTest.Kind.MOCK_TICKET:
+        for ticket in selectors.mock_ticket_list():
+            if ticket.pk in replies:
+                ticket_reply_save(test=test, ticket=ticket, body=replies[ticket.pk])
+    else:
+        for question in AptitudeQuestion.objects.filter(test_id=test.aptitude_test_id):
+            if question.pk in choices:
+                try:
+                    aptitude_answer_save(test=test, question=question, choice=choices[question.pk])
+                except ValidationError:
+                    pass  # time ran out between the last save and submit: keep what was saved
+    return candidate_test_submit(test=test)
 
 
 def candidate_test_submit(*, test: CandidateTest) -> CandidateTest:

@@ -460,12 +460,9 @@ def rating_save(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assessments:interview-detail", pk=interview.pk)
 
 
-@hiring_only
-@require_POST
-def interview_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = _interview_for(request, pk)
-    # The whole form is posted on submit, so ratings typed without autosave (no JavaScript) are kept too:
-    # saved together, in a constant number of queries whatever the kit's size.
+def _posted_ratings(request: HttpRequest) -> list:
+    """The ratings the interview form posts: the whole form comes on submit, so ratings typed without autosave (no
+    JavaScript) are kept too. Items left untouched are left out."""
     ratings = []
     for key in request.POST.getlist("items"):
         score = request.POST.get(f"score-{key}") or None
@@ -476,20 +473,21 @@ def interview_submit(request: HttpRequest, pk: int) -> HttpResponse:
         ratings.append(
             services.RatingInput(item_key=key, score=int_param(score), not_enough_evidence=nee, evidence=evidence)
         )
-    try:
-        services.ratings_save(interview=interview, ratings=ratings)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-        return redirect("assessments:interview-detail", pk=interview.pk)
+    return ratings
+
+
+@hiring_only
+@require_POST
+def interview_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    interview = _interview_for(request, pk)
     form = forms.SubmitInterviewForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose an overall recommendation before submitting.")
-        return redirect("assessments:interview-detail", pk=interview.pk)
+    decision = form.cleaned_data if form.is_valid() else {}
     try:
-        services.interview_submit(
-            interview=_interview_for(request, pk),
-            recommendation=form.cleaned_data["recommendation"],
-            notes=form.cleaned_data["notes"],
+        services.interview_submit_posted(
+            interview=interview,
+            ratings=_posted_ratings(request),
+            recommendation=decision.get("recommendation"),
+            notes=decision.get("notes", ""),
         )
     except ValidationError as error:
         messages.error(request, _error_text(error))
@@ -599,28 +597,32 @@ def take_save(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "assessments/partials/saved.html", {"at": timezone.now()})
 
 
+def _posted_numbered(request: HttpRequest, prefix: str) -> dict[int, str]:
+    """{id: value} of the posted fields named `prefix` + an id (body-12, q-7); other names are ignored."""
+    posted = {}
+    for name, value in request.POST.items():
+        pk = int_param(name.removeprefix(prefix)) if name.startswith(prefix) else None
+        if pk is not None:
+            posted[pk] = value
+    return posted
+
+
+def _posted_choices(request: HttpRequest) -> dict[int, int]:
+    """{question id: choice} of the aptitude answers posted as whole numbers (anything else is left out)."""
+    choices = {pk: int_param(value) for pk, value in _posted_numbered(request, "q-").items()}
+    return {pk: choice for pk, choice in choices.items() if choice is not None}
+
+
 @require_POST
 def take_submit(request: HttpRequest, token: str) -> HttpResponse:
     test, reason = _open_test(token)
     if test is None:
         return _unavailable(request, reason)
-    if test.kind == CandidateTest.Kind.MOCK_TICKET:
-        # Save what the form carries, so replies typed without autosave are kept.
-        for ticket in selectors.mock_ticket_list():
-            body = request.POST.get(f"body-{ticket.pk}")
-            if body is not None:
-                try:
-                    services.ticket_reply_save(test=test, ticket=ticket, body=body)
-                except ValidationError as error:
-                    messages.error(request, _error_text(error))
-                    return redirect("assessments:take-test", token=token)
-    else:
-        for question in AptitudeQuestion.objects.filter(test_id=test.aptitude_test_id):
-            choice = int_param(request.POST.get(f"q-{question.pk}"))
-            if choice is not None:
-                try:
-                    services.aptitude_answer_save(test=test, question=question, choice=choice)
-                except ValidationError:
-                    pass  # time ran out between the last save and submit: keep what was saved
-    services.candidate_test_submit(test=test)
+    try:
+        services.candidate_test_submit_posted(
+            test=test, replies=_posted_numbered(request, "body-"), choices=_posted_choices(request)
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("assessments:take-test", token=token)
     return render(request, "assessments/take_done.html", {"test": test, "first_name": test.candidate.first_name})

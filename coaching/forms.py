@@ -3,9 +3,9 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
-from coaching.kpis import Kpi
 from coaching.models import Activity
 from core.models import Skill
+from metrics import kpis
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type=date> reads
 
@@ -21,7 +21,7 @@ class PlanCreateForm(forms.Form):
 
 class GoalForm(forms.Form):
     skill = forms.ModelChoiceField(queryset=Skill.objects.order_by("position", "name"))
-    kpi = forms.ChoiceField(label="KPI", choices=Kpi.choices)
+    kpi = forms.ChoiceField(label="KPI", choices=kpis.CHOICES)
     target = forms.FloatField()
     due_date = forms.DateField(widget=DATE)
     baseline_start = forms.DateField(
@@ -152,5 +152,5 @@ class TargetForm(forms.Form):
 
     def __init__(self, *args, current: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        for kpi, label in Kpi.choices:
+        for kpi, label in kpis.CHOICES:
             self.fields[kpi] = forms.FloatField(label=label, required=False, initial=current.get(kpi))

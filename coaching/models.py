@@ -3,15 +3,15 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from coaching.kpis import Kpi
 from coaching.status import GoalStatus
+from metrics import kpis
 
 
 class KpiTarget(models.Model):
     """A team's target for one KPI, owned by its ops lead; without one the KPI's default target applies."""
 
     team = models.ForeignKey("skillhub.Team", on_delete=models.CASCADE, related_name="kpi_targets")
-    kpi = models.CharField(max_length=10, choices=Kpi.choices)
+    kpi = models.CharField(max_length=10, choices=kpis.CHOICES)
     value = models.FloatField()
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -86,7 +86,7 @@ class Goal(models.Model):
 
     plan = models.ForeignKey(CoachingPlan, on_delete=models.CASCADE, related_name="goals")
     skill = models.ForeignKey("skillhub.Skill", on_delete=models.PROTECT, related_name="coaching_goals")
-    kpi = models.CharField(max_length=10, choices=Kpi.choices)
+    kpi = models.CharField(max_length=10, choices=kpis.CHOICES)
     baseline = models.FloatField(null=True, blank=True, help_text="The agent's figure over the baseline window.")
     baseline_sample = models.PositiveIntegerField(null=True, blank=True)
     baseline_start = models.DateField(null=True, blank=True)
@@ -200,7 +200,7 @@ class Suggestion(models.Model):
 
     agent = models.ForeignKey("skillhub.Agent", on_delete=models.CASCADE, related_name="coaching_suggestions")
     skill = models.ForeignKey("skillhub.Skill", on_delete=models.PROTECT, related_name="+")
-    kpi = models.CharField(max_length=10, choices=Kpi.choices)
+    kpi = models.CharField(max_length=10, choices=kpis.CHOICES)
     observed = models.FloatField()
     target = models.FloatField()
     sample = models.PositiveIntegerField()

@@ -9,7 +9,6 @@ from math import ceil
 from django.conf import settings
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 
-from coaching.kpis import KPI_INFO, Kpi, format_value, value_from_rows
 from coaching.models import (
     Activity,
     CoachingPlan,
@@ -26,6 +25,7 @@ from core import roles
 from core.models import Agent, Skill, Team, User
 from core.selectors.history import Entry, history_entries
 from core.selectors.scope import agents_for_user, teams_for_user
+from metrics import kpis
 from metrics import selectors as metrics
 from metrics.models import AgentDay, AgentSkillDay
 
@@ -96,7 +96,7 @@ GOAL_HISTORY_FIELDS = {
 
 
 def _kpi_value(record, value: float) -> str:
-    return format_value(record.kpi, value)
+    return kpis.get(record.kpi).text(value)
 
 
 def plan_goal_history(*, plan: CoachingPlan) -> list[Entry]:
@@ -194,7 +194,7 @@ def targets_for_teams(*, team_ids) -> dict[tuple[int, str], float]:
 
 
 def target_for(*, targets: dict, team_id: int, kpi: str) -> float:
-    return targets.get((team_id, kpi), KPI_INFO[kpi].default_target)
+    return targets.get((team_id, kpi), kpis.get(kpi).default_target)
 
 
 # --- figures from the rollups -------------------------------------------------------------------------------------
@@ -203,12 +203,11 @@ def target_for(*, targets: dict, team_id: int, kpi: str) -> float:
 def agent_figure(*, agent: Agent, kpi: str, skill: Skill, start: date, end: date) -> tuple[float | None, int]:
     """(value, sample) of one agent's KPI over [start, end], read from the same selectors as the dashboards."""
     agents = Agent.objects.filter(pk=agent.pk)
-    if kpi == Kpi.SKILL_QA:
+    if kpis.get(kpi).per_skill:
         rows = metrics.skill_scores_by_agent(agents=agents, start=start, end=end)
-        row = next((r for r in rows if r["skill_id"] == skill.pk), None)
-        return value_from_rows(kpi=kpi, skill_id=skill.pk, metrics_row=None, skill_row=row)
+        return kpis.get(kpi).read(next((r for r in rows if r["skill_id"] == skill.pk), None))
     rows = metrics.metrics_by_agent(agents=agents, start=start, end=end)
-    return value_from_rows(kpi=kpi, skill_id=skill.pk, metrics_row=rows[0] if rows else None, skill_row=None)
+    return kpis.get(kpi).read(rows[0] if rows else None)
 
 
 def measurement_window(*, goal: Goal, today: date) -> tuple[date, date]:
@@ -236,19 +235,15 @@ def measure_goals(*, goals: list[Goal], today: date) -> dict[int, Measure]:
         agents = Agent.objects.filter(pk__in=agent_ids)
         rows = {row["agent_id"]: row for row in metrics.metrics_by_agent(agents=agents, start=start, end=end)}
         skill_rows = {}
-        if any(goal.kpi == Kpi.SKILL_QA for goal in window_goals):
+        if any(kpis.get(goal.kpi).per_skill for goal in window_goals):
             skill_rows = {
                 (row["agent_id"], row["skill_id"]): row
                 for row in metrics.skill_scores_by_agent(agents=agents, start=start, end=end)
             }
         for goal in window_goals:
             agent_id = goal.plan.agent_id
-            value, sample = value_from_rows(
-                kpi=goal.kpi,
-                skill_id=goal.skill_id,
-                metrics_row=rows.get(agent_id),
-                skill_row=skill_rows.get((agent_id, goal.skill_id)),
-            )
+            kpi = kpis.get(goal.kpi)
+            value, sample = kpi.read(skill_rows.get((agent_id, goal.skill_id)) if kpi.per_skill else rows.get(agent_id))
             out[goal.pk] = Measure(value=value, sample=sample, start=start, end=end)
     return out
 
@@ -367,8 +362,8 @@ def return_on_training(*, activity: Activity, kpi: str, window_days: int, agents
     )
     other_days = [(agent_id, reference[team_id]) for agent_id, team_id in others]
     completer_days = [(agent_id, day) for agent_id, _, day in completers]
-    skill_id = activity.skill_id if kpi == Kpi.SKILL_QA else None
-    info = KPI_INFO[kpi]
+    info = kpis.get(kpi)
+    skill_id = activity.skill_id if info.per_skill else None
 
     def group(days: list[tuple[int, date]]) -> dict:
         before = _window_sums(windows=[(a, d - window, d - timedelta(days=1)) for a, d in days], skill_id=skill_id)

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaching import selectors
-from coaching.kpis import KPI_INFO, Kpi, format_value, meets, target_range
 from coaching.models import (
     Activity,
     CoachingPlan,
@@ -25,6 +24,7 @@ from coaching.models import (
 from coaching.status import GoalStatus, goal_status
 from core import security
 from core.models import Agent, Skill, Team, User
+from metrics import kpis
 
 DEFAULT_WINDOW_DAYS = 28
 SUGGESTION_COOLDOWN_DAYS = 30  # a dismissed suggestion is not proposed again for this long
@@ -62,9 +62,9 @@ def _apply_measure(*, goal: Goal, measure: selectors.Measure, today: date) -> No
 
 
 def _check_target(kpi: str, value: float, *, field: str = "target") -> None:
-    low, high = target_range(kpi)
+    low, high = kpis.get(kpi).scale
     if not low <= float(value) <= high:
-        raise ValidationError({field: f"A {Kpi(kpi).label} target is between {low:g} and {high:g}."})
+        raise ValidationError({field: f"A {kpis.get(kpi).label} target is between {low:g} and {high:g}."})
 
 
 @transaction.atomic
@@ -85,7 +85,7 @@ def goal_create(
     """Set a goal: capture the baseline from the agent's figures over the chosen window (by default the
     `window_days` before today), then measure the current value and status."""
     today = today or timezone.localdate()
-    if kpi not in Kpi.values:
+    if kpi not in kpis.KEYS:
         raise ValidationError({"kpi": "Unknown KPI."})
     if target is None:
         raise ValidationError({"target": "Set a target."})
@@ -367,7 +367,7 @@ def session_acknowledge(*, session: CoachingSession, user: User, comment: str = 
 @transaction.atomic
 def kpi_target_set(*, team: Team, kpi: str, value: float | None, updated_by: User | None) -> KpiTarget | None:
     """Set a team's target for a KPI; None removes it (the default applies again)."""
-    if kpi not in Kpi.values:
+    if kpi not in kpis.KEYS:
         raise ValidationError({"kpi": "Unknown KPI."})
     if value is None:
         KpiTarget.objects.filter(team=team, kpi=kpi).delete()
@@ -452,12 +452,12 @@ def suggestions_generate(*, agents, start: date, end: date) -> list[Suggestion]:
         scores = skill_rows.get(agent.pk, [])
         candidates = []  # (skill_id, kpi, observed, target, sample, reason)
         for row in scores:
-            target = selectors.target_for(targets=targets, team_id=agent.team_id, kpi=Kpi.SKILL_QA)
+            target = selectors.target_for(targets=targets, team_id=agent.team_id, kpi=kpis.SKILL_QA)
             if row["reviews"] >= selectors.MIN_SKILL_REVIEWS and row["score"] is not None and row["score"] < target:
                 candidates.append(
                     (
                         row["skill_id"],
-                        Kpi.SKILL_QA,
+                        kpis.SKILL_QA,
                         row["score"],
                         target,
                         row["reviews"],
@@ -471,11 +471,11 @@ def suggestions_generate(*, agents, start: date, end: date) -> list[Suggestion]:
             for row in scores_of_vendor(agent.team.vendor_id)
             if row["agent_id"] == agent.pk and row["reviews"] >= selectors.MIN_SKILL_REVIEWS and row["score"]
         }
-        for kpi in (Kpi.FCR, Kpi.CSAT, Kpi.CES, Kpi.NPS, Kpi.AHT):
-            info = KPI_INFO[kpi]
-            value, sample = metrics_row.get(info.figure), metrics_row.get(info.sample) or 0
+        for kpi in (kpis.FCR, kpis.CSAT, kpis.CES, kpis.NPS, kpis.AHT):
+            info = kpis.get(kpi)
+            value, sample = info.read(metrics_row)
             target = selectors.target_for(targets=targets, team_id=agent.team_id, kpi=kpi)
-            if value is None or sample < info.min_sample or meets(kpi, value, target):
+            if value is None or sample < info.min_sample or info.meets(value, target):
                 continue
             linked = [skills_by_code[code] for code in info.linked_skills if code in skills_by_code]
             if not linked:
@@ -488,8 +488,7 @@ def suggestions_generate(*, agents, start: date, end: date) -> list[Suggestion]:
                     value,
                     target,
                     sample,
-                    f"{Kpi(kpi).label} {format_value(kpi, value)} over {sample} {info.sample_label}, "
-                    f"target {format_value(kpi, target)}",
+                    f"{info.label} {info.text(value)} over {sample} {info.sample_label}, target {info.text(target)}",
                 )
             )
         # Largest shortfall first (relative to the target), at most MAX_NEW_SUGGESTIONS per agent and run.
@@ -648,8 +647,8 @@ def notifications_send(*, today: date) -> int:
     for goal in goals:
         agent = goal.plan.agent
         url = reverse("coaching:plan-detail", args=[goal.plan.pk])
-        target = format_value(goal.kpi, goal.target)
-        what = f"{Kpi(goal.kpi).label} ({goal.skill.name}) → {target} by {goal.due_date:%-d %b}"
+        kpi = kpis.get(goal.kpi)
+        what = f"{kpi.label} ({goal.skill.name}) → {kpi.text(goal.target)} by {goal.due_date:%-d %b}"
         for recipient in {agent.user_id, *leads[agent.team_id]}:
             whose = (
                 "Your goal" if recipient == agent.user_id else f"{agent.user.first_name} {agent.user.last_name}'s goal"

@@ -16,7 +16,7 @@ from datetime import date
 
 from django.db import models
 
-from coaching.kpis import lower_is_better, meets
+from metrics import kpis
 
 GRACE = 0.25  # how far behind the straight-line pace (as a share of the way) a goal may be and stay on track
 
@@ -38,13 +38,14 @@ def progress_share(*, kpi: str, baseline: float | None, target: float, current: 
     """Share of the way from baseline to target covered (negative when the figure moved the wrong way)."""
     if baseline is None:
         return 0.0
+    lower_is_better = kpis.get(kpi).lower_is_better
     gap = target - baseline
-    if lower_is_better(kpi):
+    if lower_is_better:
         gap = -gap
     if gap <= 0:  # baseline already at or beyond the target: nothing to scale by
         return 0.0
     moved = current - baseline
-    if lower_is_better(kpi):
+    if lower_is_better:
         moved = -moved
     return moved / gap
 
@@ -52,7 +53,7 @@ def progress_share(*, kpi: str, baseline: float | None, target: float, current: 
 def goal_status(
     *, kpi: str, baseline: float | None, target: float, current: float | None, start: date, due: date, today: date
 ) -> str:
-    if meets(kpi, current, target):
+    if kpis.get(kpi).meets(current, target):
         return GoalStatus.ACHIEVED
     if today > due:
         return GoalStatus.MISSED

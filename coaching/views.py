@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coaching import forms, selectors, services
-from coaching.kpis import KPI_INFO, Kpi, format_value, lower_is_better
 from coaching.models import Activity, CoachingPlan, Suggestion
 from coaching.status import GoalStatus
 from core import roles
 from core.views import add_service_errors, int_param, login_required, require_role
+from metrics import kpis
 from qa.models import COUNTED_STATUSES, Review
 
 lead_only = require_role(roles.OPS_LEAD)
@@ -30,20 +30,21 @@ def _goal_rows(plan: CoachingPlan) -> tuple[list[dict], list[dict]]:
     rows, charts = [], []
     for goal in plan.goals.all():
         points = [{"x": m.day.isoformat(), "y": m.value} for m in goal.measurements.all()]
+        kpi = kpis.get(goal.kpi)
         rows.append(
             {
                 "goal": goal,
-                "baseline": format_value(goal.kpi, goal.baseline),
-                "target": format_value(goal.kpi, goal.target),
-                "current": format_value(goal.kpi, goal.current_value),
-                "sample_label": KPI_INFO[goal.kpi].sample_label,
-                "lower_is_better": lower_is_better(goal.kpi),
+                "baseline": kpi.text(goal.baseline),
+                "target": kpi.text(goal.target),
+                "current": kpi.text(goal.current_value),
+                "sample_label": kpi.sample_label,
+                "lower_is_better": kpi.lower_is_better,
             }
         )
         charts.append(
             {
                 "id": goal.pk,
-                "label": f"{Kpi(goal.kpi).label} · {goal.skill.name}",
+                "label": f"{kpi.label} · {goal.skill.name}",
                 "points": points,
                 "baseline": goal.baseline,
                 "target": goal.target,
@@ -94,7 +95,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         "plans": plans,
         "statuses": GoalStatus,
         "at_risk": [
-            (goal, format_value(goal.kpi, goal.current_value), format_value(goal.kpi, goal.target)) for goal in at_risk
+            (goal, kpis.get(goal.kpi).text(goal.current_value), kpis.get(goal.kpi).text(goal.target))
+            for goal in at_risk
         ],
         "without_plan": selectors.agents_without_plan(user=request.user)[:200],
         "open_suggestions": selectors.suggestions_for_user(user=request.user)
@@ -143,8 +145,8 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Goal set. Baseline {format_value(goal.kpi, goal.baseline)} "
-                f"({goal.baseline_sample or 0} {KPI_INFO[goal.kpi].sample_label}).",
+                f"Goal set. Baseline {kpis.get(goal.kpi).text(goal.baseline)} "
+                f"({goal.baseline_sample or 0} {kpis.get(goal.kpi).sample_label}).",
             )
             return redirect("coaching:plan-detail", pk=plan.pk)
     return render(
@@ -321,13 +323,10 @@ def _activity_form(request: HttpRequest, activity: Activity | None) -> HttpRespo
     return render(request, "coaching/form.html", {"form": form, "title": title})
 
 
-IMPACT_KPIS = [Kpi.FCR, Kpi.CSAT, Kpi.CES, Kpi.NPS, Kpi.AHT, Kpi.QA, Kpi.SKILL_QA]
-
-
 @lead_only
 def activity_impact(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(Activity.objects.select_related("skill"), pk=pk)
-    kpi = request.GET.get("kpi") if request.GET.get("kpi") in Kpi.values else Kpi.SKILL_QA
+    kpi = request.GET.get("kpi") if request.GET.get("kpi") in kpis.KEYS else kpis.SKILL_QA
     try:
         window = int(request.GET.get("window", 28))
     except ValueError:
@@ -342,8 +341,8 @@ def activity_impact(request: HttpRequest, pk: int) -> HttpResponse:
     )
     for key in ("completed", "not_completed"):
         group = result[key]
-        group["before_text"] = format_value(kpi, group["before"])
-        group["after_text"] = format_value(kpi, group["after"])
+        group["before_text"] = kpis.get(kpi).text(group["before"])
+        group["after_text"] = kpis.get(kpi).text(group["after"])
     return render(
         request,
         "coaching/activity_impact.html",
@@ -351,12 +350,12 @@ def activity_impact(request: HttpRequest, pk: int) -> HttpResponse:
             "activity": activity,
             "result": result,
             "kpi": kpi,
-            "kpi_label": Kpi(kpi).label,
-            "kpis": [(value, Kpi(value).label) for value in IMPACT_KPIS],
+            "kpi_label": kpis.get(kpi).label,
+            "kpis": kpis.CHOICES,
             "window": window,
             "windows": (14, 28, 56),
-            "lower_is_better": lower_is_better(kpi),
-            "sample_label": KPI_INFO[kpi].sample_label,
+            "lower_is_better": kpis.get(kpi).lower_is_better,
+            "sample_label": kpis.get(kpi).sample_label,
         },
     )
 
@@ -368,7 +367,7 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
     if status in Suggestion.Status.values:
         suggestions = suggestions.filter(status=status)
     rows = [
-        (s, format_value(s.kpi, s.observed), format_value(s.kpi, s.target))
+        (s, kpis.get(s.kpi).text(s.observed), kpis.get(s.kpi).text(s.target))
         for s in suggestions.order_by("agent__team__name", "agent__user__last_name", "pk")[:300]
     ]
     return render(
@@ -430,8 +429,8 @@ def suggestion_accept(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "form": form,
             "suggestion": suggestion,
-            "observed": format_value(suggestion.kpi, suggestion.observed),
-            "target": format_value(suggestion.kpi, suggestion.target),
+            "observed": kpis.get(suggestion.kpi).text(suggestion.observed),
+            "target": kpis.get(suggestion.kpi).text(suggestion.target),
         },
     )
 
@@ -458,15 +457,15 @@ def target_list(request: HttpRequest) -> HttpResponse:
             team,
             [
                 (
-                    format_value(kpi, selectors.target_for(targets=targets, team_id=team.pk, kpi=kpi)),
+                    kpis.get(kpi).text(selectors.target_for(targets=targets, team_id=team.pk, kpi=kpi)),
                     (team.pk, kpi) in targets,
                 )
-                for kpi in Kpi.values
+                for kpi in kpis.KEYS
             ],
         )
         for team in teams
     ]
-    return render(request, "coaching/target_list.html", {"rows": rows, "kpis": Kpi.choices})
+    return render(request, "coaching/target_list.html", {"rows": rows, "kpis": kpis.CHOICES})
 
 
 @lead_only
@@ -476,11 +475,11 @@ def team_targets(request: HttpRequest, pk: int) -> HttpResponse:
     current = {kpi: value for (_, kpi), value in targets.items()}
     form = forms.TargetForm(request.POST or None, current=current)
     if request.method == "POST" and form.is_valid():
-        for kpi in Kpi.values:
+        for kpi in kpis.KEYS:
             services.kpi_target_set(team=team, kpi=kpi, value=form.cleaned_data[kpi], updated_by=request.user)
         messages.success(request, f"Targets of {team} saved.")
         return redirect("coaching:target-list")
-    defaults = ", ".join(f"{Kpi(k).label} {format_value(k, info.default_target)}" for k, info in KPI_INFO.items())
+    defaults = ", ".join(f"{kpi.label} {kpi.text(kpi.default_target)}" for kpi in kpis.catalogue())
     return render(
         request,
         "coaching/form.html",

@@ -1,14 +1,16 @@
 """Shapes the figures for the templates: KPI cards, Chart.js chart specs (with their accessible tables), heatmap."""
 
+from metrics import kpis
+
 from . import definitions
 
-# (chart id, title, unit, figures drawn, the count behind each)
+# (chart id, title, unit, the KPIs drawn: catalogue keys)
 CHARTS = [
-    ("rates", "FCR and CSAT", "%", ["fcr_pct", "csat_pct"]),
-    ("nps", "NPS", "", ["nps"]),
-    ("ces", "CES", "", ["ces_avg"]),
-    ("aht", "AHT", "s", ["aht_seconds"]),
-    ("qa", "QA score", "", ["qa_score"]),
+    ("rates", "FCR and CSAT", "%", [kpis.FCR, kpis.CSAT]),
+    ("nps", "NPS", "", [kpis.NPS]),
+    ("ces", "CES", "", [kpis.CES]),
+    ("aht", "AHT", "s", [kpis.AHT]),
+    ("qa", "QA score", "", [kpis.QA]),
 ]
 HEAT_STEPS = [(90, "heat-5"), (80, "heat-4"), (70, "heat-3"), (60, "heat-2"), (0, "heat-1")]
 
@@ -23,20 +25,20 @@ def kpi_cards(*, now: dict, before: dict, team: dict | None = None) -> list[dict
     for kpi in definitions.kpi_list():
         card = {
             "kpi": kpi,
-            "value": now.get(kpi.key),
-            "n": now.get(kpi.n_field) or 0,
-            "previous": before.get(kpi.key),
-            "previous_n": before.get(kpi.n_field) or 0,
-            "change": definitions.change(kpi.key, now, before),
-            "band": definitions.benchmark_band(kpi.key, now.get(kpi.key)),
-            "target": definitions.TARGETS.get(kpi.key),
+            "value": now.get(kpi.figure),
+            "n": now.get(kpi.sample) or 0,
+            "previous": before.get(kpi.figure),
+            "previous_n": before.get(kpi.sample) or 0,
+            "change": kpi.change(now, before),
+            "band": kpi.benchmark_band(now.get(kpi.figure)),
+            "target": definitions.TARGETS.get(kpi.figure),
         }
-        if kpi.key == "csat_pct":
+        if kpi.key == kpis.CSAT:
             card["extra"] = now.get("csat_avg")
         if team is not None:
-            card["team_value"] = team.get(kpi.key)
-            card["team_n"] = team.get(kpi.n_field) or 0
-            card["against_team"] = definitions.change(kpi.key, now, team)
+            card["team_value"] = team.get(kpi.figure)
+            card["team_n"] = team.get(kpi.sample) or 0
+            card["against_team"] = kpi.change(now, team)
         cards.append(card)
     return cards
 
@@ -72,20 +74,20 @@ def trend_charts(
     for chart_id, title, unit, keys in CHARTS:
         datasets = []
         for key in keys:
-            kpi = definitions.KPI_BY_KEY[key]
+            kpi = kpis.get(key)
             for name, series_rows in series:
                 label = kpi.short if len(series) == 1 else f"{kpi.short} · {name}" if len(keys) > 1 else name
                 datasets.append(
                     {
                         "label": label,
-                        "data": [_round(row[key], kpi.decimals if kpi.decimals else 0) for row in series_rows],
-                        "n": [row[kpi.n_field] for row in series_rows],
-                        "n_label": kpi.n_label,
+                        "data": [_round(row[kpi.figure], kpi.decimals) for row in series_rows],
+                        "n": [row[kpi.sample] for row in series_rows],
+                        "n_label": kpi.sample_label,
                     }
                 )
         spec = {"id": chart_id, "title": title, "unit": unit, "labels": labels, "datasets": datasets}
         if chart_id == "rates":
-            spec["band"] = list(definitions.FCR_BENCHMARK)
+            spec["band"] = list(kpis.get(kpis.FCR).benchmark)
         spec["table"] = [
             {"label": labels[i], "cells": [(d["data"][i], d["n"][i]) for d in datasets]} for i in range(len(labels))
         ]

@@ -19,12 +19,12 @@ from django.utils.safestring import mark_safe
 from assessments import selectors as hiring_selectors
 from assessments.models import Stage
 from assessments.selectors import requisitions_for_user
-from coaching.kpis import KPI_INFO
 from coaching.status import GoalStatus
 from core import roles
 from core.models import Agent, Skill, Team, Vendor
 from core.selectors.scope import agents_for_user, team_ids_for_user, teams_for_user
 from core.views import int_param, require_role
+from metrics import kpis
 from metrics import selectors as metrics
 from qa import selectors as qa_selectors
 from qa.models import Review
@@ -178,7 +178,7 @@ def _team_dashboard(request: HttpRequest):
     if export == "agents":
         rows = dash.agent_table(agents=agents, period=period)
         for row in rows:
-            row["flags"] = " ".join(definitions.KPI_BY_KEY[key].short for key in row["flag_keys"])
+            row["flags"] = " ".join(kpis.for_figure(key).short for key in row["flag_keys"])
         return _csv(f"agents-{name}.csv", AGENT_COLUMNS, rows, [("Below target (3 periods)", "flags")])
     if export == "teams":
         return _csv(f"teams-{name}.csv", TEAM_COLUMNS, team_rows)
@@ -208,7 +208,7 @@ def _team_dashboard(request: HttpRequest):
     goals = dash.goals_by_agent(agents=agents)
     for row in agent_rows:
         row["url"] = f"{reverse('dashboards:agent-dashboard', args=[row['agent_id']])}?{filters.query}"
-        row["flags"] = [definitions.KPI_BY_KEY[key].short for key in row["flag_keys"]]
+        row["flags"] = [kpis.for_figure(key).short for key in row["flag_keys"]]
         row["goals_open"] = goals.get(row["agent_id"], {}).get("open", 0)
         row["goals_at_risk"] = goals.get(row["agent_id"], {}).get("at_risk", 0)
     for row in team_rows:
@@ -377,7 +377,7 @@ def _agent_dashboard(request: HttpRequest, agent: Agent):
     open_goals = {}
     for goal in goals:  # the open goal due first, per KPI, shown on that KPI's card
         if goal.status in (GoalStatus.ON_TRACK, GoalStatus.AT_RISK):
-            open_goals.setdefault(KPI_INFO[goal.kpi].figure, goal)
+            open_goals.setdefault(goal.kpi, goal)
     for card in cards:
         card["goal"] = open_goals.get(card["kpi"].key)
     context = {
@@ -389,7 +389,7 @@ def _agent_dashboard(request: HttpRequest, agent: Agent):
         "team_totals": team,
         "previous_period": period.previous(),
         "skill_rows": skill_rows,
-        "flags": [definitions.KPI_BY_KEY[key] for key in flags],
+        "flags": [kpis.for_figure(key) for key in flags],
         "targets": definitions.TARGETS,
         "definitions_kpis": definitions.kpi_list(),
         "flag_periods": definitions.FLAG_PERIODS,

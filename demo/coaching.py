@@ -11,47 +11,47 @@ from django.utils import timezone
 
 from coaching import selectors, services
 from coaching.catalogue import CATALOGUE
-from coaching.kpis import Kpi, lower_is_better
 from coaching.models import Activity, CoachingPlan, CoachingSession, Goal, GoalMeasurement, PlanActivity
 from coaching.status import GoalStatus
 from core import skill_codes
 from core.models import Agent, Skill, User
+from metrics import kpis
 from metrics.rollups import rollup_pending
 from qa.models import COUNTED_STATUSES, Review
 
 PLANS_PER_TEAM = 4
 # (kpi, skill code) goals rotated over the demo agents; Ana gets the first four, one per status.
 GOALS = [
-    (Kpi.FCR, skill_codes.PROBLEM_SOLVING),
-    (Kpi.CSAT, skill_codes.EMPATHY),
-    (Kpi.AHT, skill_codes.TIME_MANAGEMENT),
-    (Kpi.NPS, skill_codes.DE_ESCALATION),
-    (Kpi.SKILL_QA, skill_codes.ACTIVE_LISTENING),
-    (Kpi.CES, skill_codes.OMNICHANNEL),
+    (kpis.FCR, skill_codes.PROBLEM_SOLVING),
+    (kpis.CSAT, skill_codes.EMPATHY),
+    (kpis.AHT, skill_codes.TIME_MANAGEMENT),
+    (kpis.NPS, skill_codes.DE_ESCALATION),
+    (kpis.SKILL_QA, skill_codes.ACTIVE_LISTENING),
+    (kpis.CES, skill_codes.OMNICHANNEL),
 ]
-PERCENT_KPIS = {Kpi.FCR, Kpi.CSAT, Kpi.NPS, Kpi.QA, Kpi.SKILL_QA}
+PERCENT_KPIS = {kpis.FCR, kpis.CSAT, kpis.NPS, kpis.QA, kpis.SKILL_QA}
 STATUSES = [GoalStatus.ON_TRACK, GoalStatus.ACHIEVED, GoalStatus.AT_RISK, GoalStatus.MISSED]
 # Illustrative (baseline, current) per KPI, used only when the rollups have no figures for the goal.
 ILLUSTRATIVE = {
-    Kpi.FCR: (66.0, 70.0),
-    Kpi.CSAT: (78.0, 86.0),
-    Kpi.CES: (3.8, 3.4),
-    Kpi.NPS: (18.0, 24.0),
-    Kpi.AHT: (560.0, 530.0),
-    Kpi.QA: (76.0, 81.0),
-    Kpi.SKILL_QA: (68.0, 74.0),
+    kpis.FCR: (66.0, 70.0),
+    kpis.CSAT: (78.0, 86.0),
+    kpis.CES: (3.8, 3.4),
+    kpis.NPS: (18.0, 24.0),
+    kpis.AHT: (560.0, 530.0),
+    kpis.QA: (76.0, 81.0),
+    kpis.SKILL_QA: (68.0, 74.0),
 }
 
 
 def _better(kpi: str, value: float, by: float) -> float:
     """`value` moved `by` in the KPI's good direction."""
-    return value - by if lower_is_better(kpi) else value + by
+    return value - by if kpis.get(kpi).lower_is_better else value + by
 
 
 def _margin(kpi: str, value: float) -> float:
-    if kpi == Kpi.AHT:
+    if kpi == kpis.AHT:
         return max(30.0, value * 0.08)
-    if kpi == Kpi.CES:
+    if kpi == kpis.CES:
         return 0.4
     return 5.0
 
@@ -86,7 +86,7 @@ def _target_for(status: str, kpi: str, baseline: float | None, measured: float) 
     if status == GoalStatus.ACHIEVED:
         return round(_better(kpi, measured, -0.01 * margin), 2)  # just inside the target
     gap = abs(measured - baseline) if baseline is not None else 0.0
-    improved = baseline is not None and (measured < baseline if lower_is_better(kpi) else measured > baseline)
+    improved = baseline is not None and (measured < baseline if kpis.get(kpi).lower_is_better else measured > baseline)
     if status == GoalStatus.ON_TRACK:
         # Three days into a two-month goal: on track unless it went backwards by more than a fifth of the way.
         target = _better(kpi, measured, margin if improved else 6 * gap + margin)

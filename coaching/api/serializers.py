@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from coaching.models import CoachingPlan, CoachingSession, Goal, PlanActivity
+from metrics import kpis
 
 
 class GoalSerializer(serializers.ModelSerializer):
@@ -30,9 +31,7 @@ class GoalSerializer(serializers.ModelSerializer):
         ]
 
     def get_lower_is_better(self, goal: Goal) -> bool:
-        from coaching.kpis import lower_is_better
-
-        return lower_is_better(goal.kpi)
+        return kpis.get(goal.kpi).lower_is_better
 
 
 class PlanActivitySerializer(serializers.ModelSerializer):

@@ -4,6 +4,8 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from metrics import kpis
+
 register = template.Library()
 
 
@@ -17,7 +19,7 @@ def num(value, decimals=1) -> str:
 
 @register.filter
 def figure(value, kpi) -> str:
-    """A KPI value with its decimals and unit (72.3 %, 412 s, 4.12)."""
+    """A KPI value (a metrics.kpis.Kpi) with its decimals and unit, as the dashboards show it (72.3 %, 412 s, 4.12)."""
     if value is None:
         return "—"
     text = f"{float(value):,.{kpi.decimals}f}"
@@ -41,7 +43,8 @@ def signed(value, decimals=1) -> str:
 
 @register.filter
 def delta_unit(kpi) -> str:
-    return " pts" if kpi.unit == "%" or kpi.key == "nps" else (" s" if kpi.unit == "s" else "")
+    """A change's unit: percentage points for rates and NPS, seconds for durations."""
+    return " pts" if kpi.unit == "%" or kpi.key == kpis.NPS else (" s" if kpi.unit == "s" else "")
 
 
 @register.filter
@@ -76,7 +79,7 @@ def figure_cells(row, kpis):
     agents would otherwise cost a template node (and a format_html) per cell. Every value is escaped by _text."""
     parts = []
     for kpi in kpis:
-        value, n = row.get(kpi.key), _text(row.get(kpi.n_field))
+        value, n = row.get(kpi.figure), _text(row.get(kpi.sample))
         parts.append(
             f'<td class="text-end" data-value="{_text(value)}">{escape(figure(value, kpi))}</td>'
             f'<td class="text-end small text-body-secondary" data-value="{n}">{n}</td>'

@@ -58,7 +58,7 @@ def test_team_dashboard_figures_equal_the_metrics_api(client, lead_user, team, d
     for row in page_agents:
         _same(row, api_agents[row["agent_id"]])
     (api_team,) = _api(client, "teams", team=team.name)
-    cards = {card["kpi"].key: card for card in response.context["cards"]}
+    cards = {card["kpi"].figure: card for card in response.context["cards"]}
     for key in ["fcr_pct", "csat_pct", "ces_avg", "nps", "aht_seconds", "qa_score"]:
         assert cards[key]["value"] == pytest.approx(api_team[key])
     assert cards["fcr_pct"]["n"] == api_team["cases"]
@@ -329,7 +329,7 @@ def test_agent_below_target_three_periods_running_is_flagged(client, lead_user, 
     # The agent's own dashboard shows the same flag, and none for the other.
     for agent, expected in ((weak, ["fcr_pct"]), (fine, [])):
         page = client.get(reverse("dashboards:agent-dashboard", args=[agent.pk]), PERIOD)
-        assert [kpi.key for kpi in page.context["flags"]] == expected
+        assert [kpi.figure for kpi in page.context["flags"]] == expected
 
 
 def test_change_within_noise_is_not_coloured():
