@@ -19,7 +19,7 @@ from coaching.status import GoalStatus
 from core import roles
 from core.views import add_service_errors, int_param, login_required, require_role
 from metrics import kpis
-from qa.models import COUNTED_STATUSES, Review
+from qa.reviews.selectors import released_for_agent
 
 lead_only = require_role(roles.OPS_LEAD)
 plan_readers = require_role(roles.OPS_LEAD, roles.AGENT)
@@ -232,12 +232,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @lead_only
 def session_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _managed_plan(request, pk)
-    reviews = (
-        Review.objects.filter(agent=plan.agent, status__in=COUNTED_STATUSES, is_calibration=False)
-        .select_related("contact")
-        .order_by("-contact__started_at")[:30]
-    )
-    form = forms.SessionForm(request.POST or None, reviews=Review.objects.filter(pk__in=[r.pk for r in reviews]))
+    form = forms.SessionForm(request.POST or None, reviews=released_for_agent(agent=plan.agent, limit=30))
     if request.method == "POST" and form.is_valid():
         try:
             services.session_create(plan=plan, coach=request.user, **form.cleaned_data)

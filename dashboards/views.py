@@ -26,8 +26,8 @@ from core.selectors.scope import agents_for_user, team_ids_for_user, teams_for_u
 from core.views import int_param, require_role
 from metrics import kpis
 from metrics import selectors as metrics
-from qa import selectors as qa_selectors
-from qa.models import Review
+from qa.disputes.selectors import open_disputes_count
+from qa.reviews import selectors as qa_selectors
 
 from . import definitions, exports
 from . import selectors as dash
@@ -218,9 +218,7 @@ def _team_dashboard(request: HttpRequest):
         agents=[row["agent_id"] for row in agent_rows], start=period.start, end=period.end
     )
     trend_rows = dash.trend(period=period, grain=filters.chart_grain, teams=teams)
-    open_disputes = Review.objects.filter(
-        team_id__in=[row["team_id"] for row in team_rows], status=Review.Status.DISPUTED, is_calibration=False
-    ).count()
+    open_disputes = open_disputes_count(team_ids=[row["team_id"] for row in team_rows])
     now = sums["now"]
     at_risk = [row for row in agent_rows if row["goals_at_risk"]]
     coaching = {

@@ -11,8 +11,10 @@ from django.utils import timezone
 from core import roles
 from core.models import Channel, Contact, Scope, User, Vendor
 from demo.org import _user
-from qa import services, services_calibration
+from qa.calibration import services as calibration_services
 from qa.models import CalibrationSession, Criterion, GoldSet
+from qa.reviews import services as review_services
+from qa.scorecards import services as scorecard_services
 from qa.scoring import RawAnswer
 
 ALIGNED = "Billing calls — March calibration"
@@ -84,7 +86,7 @@ def _submit(session: CalibrationSession, user: User, answers_for) -> None:
     participant = session.participants.get(user=user)
     for assignment in participant.assignments.select_related("review", "item__contact"):
         review = assignment.review
-        services.review_save(
+        review_services.review_save(
             review=review,
             actor=user,
             answers=answers_for(assignment.item.contact),
@@ -116,7 +118,7 @@ def _run_session(
     profile: dict[str, tuple[float, int]],
     close: bool,
 ) -> CalibrationSession:
-    session = services_calibration.session_create(
+    session = calibration_services.session_create(
         owner=lead,
         title=title,
         version=version,
@@ -139,13 +141,13 @@ def _run_session(
             ),
         )
     if close:
-        services_calibration.session_sync(session=session)
+        calibration_services.session_sync(session=session)
     return session
 
 
 @transaction.atomic
 def seed_calibration(*, rng: random.Random, stdout=None) -> None:
-    version = services.default_version()
+    version = scorecard_services.default_version()
     lead = User.objects.filter(username="reviewer").first()
     if version is None or lead is None or not Contact.objects.exists():
         return
@@ -189,7 +191,7 @@ def seed_calibration(*, rng: random.Random, stdout=None) -> None:
         _anchor(session, people, rng)
         criterion = version.criteria.filter(scale=Criterion.Scale.POINTS).order_by("position", "pk").first()
         if criterion is not None:
-            services_calibration.discussion_save(
+            calibration_services.discussion_save(
                 session=session,
                 criterion=criterion,
                 user=lead,
@@ -213,7 +215,7 @@ def seed_calibration(*, rng: random.Random, stdout=None) -> None:
         )
     if not GoldSet.objects.filter(name=GOLD).exists():
         contacts = _contacts(rng, channels=[Channel.PHONE], count=2, exclude=used)
-        gold = services_calibration.gold_set_create(
+        gold = calibration_services.gold_set_create(
             owner=lead,
             name=GOLD,
             version=version,
@@ -226,7 +228,7 @@ def seed_calibration(*, rng: random.Random, stdout=None) -> None:
         for item in gold.items.select_related("contact"):
             for criterion_id, answer in _benchmark(criteria, item.contact.channel, rng).items():
                 criterion = next(c for c in criteria if c.pk == criterion_id)
-                services_calibration.gold_answer_set(
+                calibration_services.gold_answer_set(
                     item=item, criterion=criterion, user=lead, value=answer.value, is_na=answer.is_na
                 )
     if stdout is not None:
@@ -254,7 +256,7 @@ def _anchor(session: CalibrationSession, people: dict[str, User], rng: random.Ra
                 bench = benchmark.get((assignment.review.contact_id, answer.criterion_id))
                 if bench is None or moved >= 3 or (answer.value, answer.is_na) == (bench.value, bench.is_na):
                     continue
-                services_calibration.answer_revise(
+                calibration_services.answer_revise(
                     assignment=assignment,
                     criterion=answer.criterion,
                     user=people[name],

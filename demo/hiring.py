@@ -358,12 +358,13 @@ REVIEWS_PER_HIRE = 6
 def seed_hiring_reviews(*, rng: random.Random, stdout=None) -> None:
     """QA reviews of the past hires' first 90 days (after the QA seeder set up the scorecard), so the
     predictive report has QA skill scores to correlate with. Agents already reviewed are skipped."""
-    from qa import services as qa_services
     from qa.models import Review
+    from qa.reviews import services as review_services
+    from qa.scorecards import services as scorecard_services
     from qa.scoring import RawAnswer
 
     reviewer = User.objects.filter(username="reviewer").first()
-    version = qa_services.default_version()
+    version = scorecard_services.default_version()
     title = PAST_REQUISITION[0]
     if reviewer is None or version is None:
         return
@@ -399,8 +400,8 @@ def seed_hiring_reviews(*, rng: random.Random, stdout=None) -> None:
                     span = criterion.scale_max - criterion.scale_min
                     value = round(quality * span + agent_rng.uniform(-1, 1))
                     answers[criterion.pk] = RawAnswer(criterion.scale_min + max(0, min(span, value)))
-            review = qa_services.review_create(contact=contact, reviewer=reviewer, version=version)
-            qa_services.review_save(
+            review = review_services.review_create(contact=contact, reviewer=reviewer, version=version)
+            review_services.review_save(
                 review=review, actor=reviewer, answers=answers, lock_version=review.lock_version, submit=True
             )
             created += 1

@@ -9,9 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.models import Agent, Channel, Contact, Team, User, Vendor
-from qa import services
+from qa.disputes import services as dispute_services
 from qa.models import Review, SamplingRun
+from qa.reviews import services as review_services
 from qa.rules import QA_LEAD_GROUP
+from qa.sampling import services as sampling_services
+from qa.scorecards import services as scorecard_services
 from qa.scoring import RawAnswer
 
 AGENTS_PER_TEAM = 3
@@ -146,7 +149,7 @@ def seed_qa(*, rng: random.Random, stdout=None) -> None:
     reviewer = User.objects.filter(username="reviewer").first()
     partner_reviewer = User.objects.filter(username="partner.reviewer").first()
     admin = User.objects.filter(username="admin").first()
-    version = services.default_version()
+    version = scorecard_services.default_version()
     if reviewer is None or partner_reviewer is None or admin is None or version is None:
         return
     reviewer.groups.add(Group.objects.get_or_create(name=QA_LEAD_GROUP)[0])
@@ -166,8 +169,8 @@ def seed_qa(*, rng: random.Random, stdout=None) -> None:
             fail = (agent.employee_id in ("E1003", "E1013", "E1032") and index == 2) or (
                 agent.user.username == "agent" and index == 1
             )
-            review = services.review_create(contact=contact, reviewer=scorer, version=version)
-            review = services.review_save(
+            review = review_services.review_create(contact=contact, reviewer=scorer, version=version)
+            review = review_services.review_save(
                 review=review,
                 actor=scorer,
                 answers=_answers(version, contact, quality=quality, rng=agent_rng, fail=fail),
@@ -177,9 +180,9 @@ def seed_qa(*, rng: random.Random, stdout=None) -> None:
             )
             last = index == len(contacts) - 1 and disputes_last
             if index % 3 == 0 and not last:
-                services.review_acknowledge(review=review, user=agent.user)
+                review_services.review_acknowledge(review=review, user=agent.user)
             elif last or (agent.user.username == "agent" and index == len(contacts) - 2):
-                services.review_dispute(
+                dispute_services.review_dispute(
                     review=review,
                     user=agent.user,
                     reason="I did restate the issue and checked the fix at the end; please listen again.",
@@ -187,7 +190,7 @@ def seed_qa(*, rng: random.Random, stdout=None) -> None:
                 resolve_now = agent.user.username == "agent" and not last
                 if resolve_now:
                     review.refresh_from_db()
-                    services.review_resolve(
+                    dispute_services.review_resolve(
                         review=review,
                         resolver=admin if scorer == reviewer else reviewer,
                         note="Listened again: the issue was restated; the answer is changed.",
@@ -203,7 +206,7 @@ def seed_qa(*, rng: random.Random, stdout=None) -> None:
         for agent in _demo_agents():
             _contacts_for(agent, rng=random.Random(agent.employee_id), count=2, days_back=7, days_to=1)
         today = timezone.localdate()
-        run = services.sampling_run_create(
+        run = sampling_services.sampling_run_create(
             teams=Team.objects.filter(is_active=True),
             period_start=today - timedelta(days=7),
             period_end=today - timedelta(days=1),
@@ -212,7 +215,7 @@ def seed_qa(*, rng: random.Random, stdout=None) -> None:
             version=version,
             due_in_days=5,
         )
-        services.sampling_run_execute(run=run)
+        sampling_services.sampling_run_execute(run=run)
     # Fold the marked (agent, day) pairs into the KPI rollups now, so dashboards show the QA figures at once.
     from metrics.rollups import rollup_pending
 

@@ -1,4 +1,6 @@
-"""Who may do what in QA, beyond the scoped querysets of qa.selectors."""
+"""Who may do what in QA, beyond the scoped querysets of the topics' selectors (qa.reviews.selectors, …)."""
+
+from django.core.exceptions import PermissionDenied
 
 from core import roles
 
@@ -13,6 +15,12 @@ def is_reviewer(user) -> bool:
 def is_qa_lead(user) -> bool:
     names = roles.role_names(user)
     return roles.ADMIN in names or (roles.QA_REVIEWER in names and QA_LEAD_GROUP in names)
+
+
+def require_qa_lead(user) -> None:
+    """403 for anyone but a QA lead: the pages that build scorecards, run sampling and re-score (what-if)."""
+    if not is_qa_lead(user):
+        raise PermissionDenied("Only QA leads build scorecards and run sampling.")
 
 
 def can_resolve(user, review) -> bool:

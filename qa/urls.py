@@ -1,35 +1,60 @@
+"""Every page of qa (namespace "qa"), by topic."""
+
 from django.urls import path
 
-from qa import views
+from qa.calibration import views as calibration
+from qa.disputes import views as disputes
+from qa.reviews import views as reviews
+from qa.sampling import views as sampling
+from qa.scorecards import views as scorecards
 
 app_name = "qa"
 
 urlpatterns = [
-    path("", views.queue, name="queue"),
-    path("reviews/<int:pk>/", views.review_detail, name="review-detail"),
-    path("reviews/<int:pk>/score/", views.review_score, name="review-score"),
-    path("reviews/<int:pk>/autosave/", views.review_autosave, name="review-autosave"),
-    path("reviews/<int:pk>/acknowledge/", views.review_acknowledge, name="review-acknowledge"),
-    path("reviews/<int:pk>/dispute/", views.review_dispute, name="review-dispute"),
-    path("reviews/<int:pk>/resolve/", views.review_resolve, name="review-resolve"),
-    path("my-reviews/", views.my_reviews, name="my-reviews"),
-    path("agents/", views.agent_list, name="agent-list"),
-    path("agents/<int:pk>/", views.agent_reviews, name="agent-reviews"),
-    path("templates/", views.template_list, name="template-list"),
-    path("templates/<int:pk>/", views.template_detail, name="template-detail"),
-    path("versions/<int:pk>/", views.version_detail, name="version-detail"),
-    path("versions/<int:pk>/edit/", views.version_edit, name="version-edit"),
-    path("versions/<int:pk>/publish/", views.version_publish, name="version-publish"),
-    path("versions/<int:pk>/what-if/", views.version_whatif, name="version-whatif"),
-    path("versions/<int:pk>/sections/", views.section_create, name="section-create"),
-    path("versions/<int:pk>/criteria/new/", views.criterion_create, name="criterion-create"),
-    path("sections/<int:pk>/delete/", views.section_delete, name="section-delete"),
-    path("criteria/<int:pk>/", views.criterion_update, name="criterion-update"),
-    path("criteria/<int:pk>/delete/", views.criterion_delete, name="criterion-delete"),
-    path("sampling/", views.sampling, name="sampling"),
-    path("sampling/<int:pk>/", views.sampling_detail, name="sampling-detail"),
+    # Reviews
+    path("", reviews.queue, name="queue"),
+    path(
+        "reviews/<int:pk>/",
+        reviews.review_detail,
+        # A submitted calibration review goes back to its session (calibration builds on reviews, so it is wired here).
+        {"after_calibration_submit": calibration.redirect_to_calibration_session},
+        name="review-detail",
+    ),
+    path("reviews/<int:pk>/score/", reviews.review_score, name="review-score"),
+    path("reviews/<int:pk>/autosave/", reviews.review_autosave, name="review-autosave"),
+    path("reviews/<int:pk>/acknowledge/", reviews.review_acknowledge, name="review-acknowledge"),
+    path("my-reviews/", reviews.my_reviews, name="my-reviews"),
+    path("agents/", reviews.agent_list, name="agent-list"),
+    path("agents/<int:pk>/", reviews.agent_reviews, name="agent-reviews"),
+    # Disputes
+    path("reviews/<int:pk>/dispute/", disputes.review_dispute, name="review-dispute"),
+    path("reviews/<int:pk>/resolve/", disputes.review_resolve, name="review-resolve"),
+    # Scorecards (the what-if lists reviews, so its view is with the review pages)
+    path("templates/", scorecards.template_list, name="template-list"),
+    path("templates/<int:pk>/", scorecards.template_detail, name="template-detail"),
+    path("versions/<int:pk>/", scorecards.version_detail, name="version-detail"),
+    path("versions/<int:pk>/edit/", scorecards.version_edit, name="version-edit"),
+    path("versions/<int:pk>/publish/", scorecards.version_publish, name="version-publish"),
+    path("versions/<int:pk>/what-if/", reviews.version_whatif, name="version-whatif"),
+    path("versions/<int:pk>/sections/", scorecards.section_create, name="section-create"),
+    path("versions/<int:pk>/criteria/new/", scorecards.criterion_create, name="criterion-create"),
+    path("sections/<int:pk>/delete/", scorecards.section_delete, name="section-delete"),
+    path("criteria/<int:pk>/", scorecards.criterion_update, name="criterion-update"),
+    path("criteria/<int:pk>/delete/", scorecards.criterion_delete, name="criterion-delete"),
+    # Sampling
+    path("sampling/", sampling.sampling, name="sampling"),
+    path("sampling/<int:pk>/", sampling.sampling_detail, name="sampling-detail"),
+    # Calibration
+    path("calibration/", calibration.session_list, name="calibration-list"),
+    path("calibration/new/", calibration.session_create, name="calibration-create"),
+    path("calibration/<int:pk>/", calibration.session_detail, name="calibration-detail"),
+    path("calibration/<int:pk>/results/", calibration.session_results, name="calibration-results"),
+    path("calibration/<int:pk>/close/", calibration.session_close, name="calibration-close"),
+    path("calibration/<int:pk>/discussions/", calibration.discussion_save, name="calibration-discussion"),
+    path("calibration/discussions/<int:pk>/promote/", calibration.discussion_promote, name="calibration-promote"),
+    path("calibration/assignments/<int:pk>/revise/", calibration.answer_revise, name="calibration-revise"),
+    path("calibration/gold-sets/", calibration.gold_set_list, name="calibration-gold-list"),
+    path("calibration/gold-sets/<int:pk>/", calibration.gold_set_detail, name="calibration-gold-detail"),
+    path("calibration/reviewers/<int:pk>/", calibration.reviewer_history, name="calibration-history"),
+    path("calibration/vendors/", calibration.vendor_view, name="calibration-vendors"),
 ]
-
-from qa.urls_calibration import urlpatterns as calibration_urlpatterns  # noqa: E402
-
-urlpatterns += calibration_urlpatterns

@@ -19,8 +19,8 @@ from assessments.tests.factories import CandidateFactory, RequisitionFactory
 from core import roles
 from core.models import Skill
 from core.tests.factories import AgentFactory, ContactFactory, ScopeFactory, TeamFactory, UserFactory, VendorFactory
-from qa import services as qa_services
 from qa.models import Review
+from qa.reviews import services as review_services
 from qa.tests.factories import CriterionFactory, SectionFactory, VersionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -50,7 +50,7 @@ def review():
     section = SectionFactory(version=version)
     CriterionFactory(section=section, key="restated", skill=skill, text="Restated the issue")
     CriterionFactory(section=section, key="summary", skill=skill, text="Summarised at the end")
-    return qa_services.review_create(
+    return review_services.review_create(
         contact=ContactFactory(agent=agent, channel="chat"),
         reviewer=UserFactory._meta.model.objects.get(username="quinn"),
         version=version,

@@ -15,8 +15,9 @@ from coaching.tests.factories import ActivityFactory, GoalFactory, PlanActivityF
 from core import roles
 from core.models import Skill
 from core.tests.factories import AgentFactory, ContactFactory, ScopeFactory, TeamFactory, UserFactory, VendorFactory
-from qa import services as qa_services
-from qa import services_calibration as calibration_services
+from qa.calibration import services as calibration_services
+from qa.disputes import services as dispute_services
+from qa.reviews import services as review_services
 from qa.tests.calibration_fixtures import make_reviewer
 from qa.tests.factories import CriterionFactory, SectionFactory, TemplateFactory, VersionFactory, answer_all
 
@@ -46,8 +47,8 @@ def world(payload):
     contact = ContactFactory(
         agent=agent, channel="chat", transcript=f"Customer: Hello {payload}\nAgent: Thanks {payload}"
     )
-    review = qa_services.review_create(contact=contact, reviewer=reviewer, version=version)
-    review = qa_services.review_save(
+    review = review_services.review_create(contact=contact, reviewer=reviewer, version=version)
+    review = review_services.review_save(
         review=review,
         actor=reviewer,
         answers=answer_all(version, contact.channel),
@@ -55,8 +56,8 @@ def world(payload):
         comment=f"Feedback {payload}",
         submit=True,
     )
-    review = qa_services.review_dispute(review=review, user=agent.user, reason=f"Dispute {payload}")
-    draft = qa_services.review_create(contact=ContactFactory(agent=agent), reviewer=reviewer, version=version)
+    review = dispute_services.review_dispute(review=review, user=agent.user, reason=f"Dispute {payload}")
+    draft = review_services.review_create(contact=ContactFactory(agent=agent), reviewer=reviewer, version=version)
     plan = PlanFactory(agent=agent, focus=f"Focus {payload}")
     GoalFactory(plan=plan, note=f"Goal {payload}")
     PlanActivityFactory(plan=plan, activity=ActivityFactory(title=f"Activity {payload}"))

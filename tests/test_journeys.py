@@ -21,8 +21,9 @@ from core import roles
 from core.models import Skill
 from core.tests.factories import AgentFactory, ContactFactory, ScopeFactory, TeamFactory, UserFactory, VendorFactory
 from dashboards.tests.dashboard_data import fill_rollups
-from qa import services as qa_services
+from qa.disputes import services as dispute_services
 from qa.models import Review
+from qa.reviews import services as review_services
 from qa.tests.factories import CriterionFactory, SectionFactory, VersionFactory, answer_all
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,8 +61,8 @@ def _version():
 
 def _released_review(*, agent, reviewer, version):
     contact = ContactFactory(agent=agent, channel="chat")
-    review = qa_services.review_create(contact=contact, reviewer=reviewer, version=version)
-    return qa_services.review_save(
+    review = review_services.review_create(contact=contact, reviewer=reviewer, version=version)
+    return review_services.review_save(
         review=review,
         actor=reviewer,
         answers=answer_all(version, contact.channel),
@@ -126,14 +127,14 @@ def test_reviewer_completes_a_sampled_review_and_resolves_a_dispute(page, live_s
     for reviewer in (quinn, rita):
         ScopeFactory(user=reviewer, vendors=[vendor])
     version = _version()
-    sampled = qa_services.review_create(
+    sampled = review_services.review_create(
         contact=ContactFactory(agent=ana, channel="chat"),
         reviewer=quinn,
         version=version,
         due_date=timezone.localdate() + timedelta(days=3),
     )
     disputed = _released_review(agent=ben, reviewer=rita, version=version)
-    qa_services.review_dispute(review=disputed, user=ben.user, reason="I did restate it, listen at 2:10")
+    dispute_services.review_dispute(review=disputed, user=ben.user, reason="I did restate it, listen at 2:10")
 
     _sign_in(page, live_server, "quinn")
     expect(page.get_by_test_id("todo-count")).to_have_text("1")

@@ -271,7 +271,7 @@ def _calibration_world(*, agent, reviewer, vendor) -> dict:
     from django.utils import timezone
 
     from core.tests.factories import ContactFactory
-    from qa import services_calibration
+    from qa.calibration import services as calibration_services
     from qa.rules import QA_LEAD_GROUP
     from qa.tests.factories import CriterionFactory, SectionFactory, VersionFactory
 
@@ -280,7 +280,7 @@ def _calibration_world(*, agent, reviewer, vendor) -> dict:
     version = VersionFactory()
     criterion = CriterionFactory(section=SectionFactory(version=version))
     contact = ContactFactory(agent=agent)
-    session = services_calibration.session_create(
+    session = calibration_services.session_create(
         owner=qa_lead,
         title="Matrix calibration",
         version=version,
@@ -289,9 +289,9 @@ def _calibration_world(*, agent, reviewer, vendor) -> dict:
         calibrator=qa_lead,
         deadline=timezone.now() + timedelta(days=1),
     )
-    services_calibration.session_close(session=session, user=qa_lead)
-    discussion = services_calibration.discussion_save(session=session, criterion=criterion, user=qa_lead, note="x")
-    gold_set = services_calibration.gold_set_create(
+    calibration_services.session_close(session=session, user=qa_lead)
+    discussion = calibration_services.discussion_save(session=session, criterion=criterion, user=qa_lead, note="x")
+    gold_set = calibration_services.gold_set_create(
         owner=qa_lead, name="Matrix gold", version=version, contacts=[contact]
     )
     return {

@@ -1,15 +1,15 @@
 """Filters of the qa API. A filter that takes an id chooses among what the caller may see (as django-filter's
 ModelChoiceFilter does with a scoped queryset), so an id outside their scope and an id that does not exist get the
-same 400 "not one of the available choices": the answer never tells whether another vendor's object exists."""
+same 400 "not one of the available choices": the answer never tells whether another vendor's object exists.
+(Calibration sessions' filter, by the same rule, is in qa/calibration/api.py.)"""
 
 import django_filters
 from django.db.models import Q, QuerySet
 
 from core.models import Agent, Channel, Team, User
 from core.selectors.scope import agents_for_user, teams_for_user
-from qa import selectors
-from qa import selectors_calibration as calibration
-from qa.models import CalibrationSession, GoldSet, Review
+from qa.reviews import selectors
+from qa.reviews.models import Review
 
 
 def _agents(request) -> QuerySet[Agent]:
@@ -47,21 +47,3 @@ class ReviewFilter(django_filters.FilterSet):
     class Meta:
         model = Review
         fields = ["agent", "team", "reviewer", "status", "auto_failed", "is_calibration", "version"]
-
-
-def _gold_sets(request) -> QuerySet[GoldSet]:
-    """Gold sets a QA lead shares, and those of the sessions the caller may open."""
-    if request is None:
-        return GoldSet.objects.none()
-    user = request.user
-    shared = calibration.gold_sets_for_user(user=user).values("pk")
-    used = calibration.sessions_for_user(user=user).values("gold_set_id")
-    return GoldSet.objects.filter(Q(pk__in=shared) | Q(pk__in=used))
-
-
-class CalibrationSessionFilter(django_filters.FilterSet):
-    gold_set = django_filters.ModelChoiceFilter(queryset=_gold_sets)
-
-    class Meta:
-        model = CalibrationSession
-        fields = ["status", "gold_set"]

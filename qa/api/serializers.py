@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
-from qa.models import Criterion, Review, ReviewAnswer, ScorecardSection, ScorecardTemplate, ScorecardVersion
+from qa.reviews.models import Review, ReviewAnswer
+from qa.scorecards.models import Criterion, ScorecardSection, ScorecardTemplate, ScorecardVersion
 
 
 class CriterionSerializer(serializers.ModelSerializer):

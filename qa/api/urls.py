@@ -1,13 +1,13 @@
+"""Every endpoint of the qa API (included under /api/v1/ by skillhub/urls.py)."""
+
 from rest_framework.routers import SimpleRouter
 
 from qa.api import views
+from qa.calibration.api import CalibrationSessionViewSet
 
 router = SimpleRouter()
 router.register("scorecard-templates", views.ScorecardTemplateViewSet, basename="scorecard-template")
 router.register("reviews", views.ReviewViewSet, basename="review")
+router.register("calibration-sessions", CalibrationSessionViewSet, basename="calibration-session")
 
 urlpatterns = router.urls
-
-from qa.api.urls_calibration import urlpatterns as calibration_urlpatterns  # noqa: E402
-
-urlpatterns += calibration_urlpatterns

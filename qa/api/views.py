@@ -8,7 +8,6 @@ from rest_framework.response import Response
 from core import roles
 from core.models import Contact
 from core.selectors.scope import agents_for_user
-from qa import selectors, services
 from qa.api.filters import ReviewFilter
 from qa.api.serializers import (
     AnswersInputSerializer,
@@ -18,7 +17,9 @@ from qa.api.serializers import (
     ScorecardTemplateSerializer,
     SubmitInputSerializer,
 )
-from qa.models import Criterion, ReviewAnswer, ScorecardSection, ScorecardTemplate, ScorecardVersion
+from qa.reviews import selectors, services
+from qa.reviews.models import ReviewAnswer
+from qa.scorecards.models import Criterion, ScorecardSection, ScorecardTemplate, ScorecardVersion
 from qa.scoring import RawAnswer
 
 

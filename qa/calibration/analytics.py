@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from statistics import mean, pstdev
 
-from qa import irr
+from qa.calibration import irr
 
 NA = "na"
 Answer = int | str | None

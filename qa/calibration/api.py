@@ -1,16 +1,35 @@
 """API of calibration sessions: /api/v1/calibration-sessions/ (read). Results only for those allowed to see them."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+import django_filters
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import permissions, serializers, viewsets
 
 from core import roles
-from qa import selectors_calibration as sel
-from qa import services_calibration as services
-from qa.api.filters import CalibrationSessionFilter
-from qa.calibration_analytics import NA
-from qa.models import CalibrationParticipant, CalibrationSession
+from qa.calibration import selectors as sel
+from qa.calibration import services
+from qa.calibration.analytics import NA
+from qa.calibration.models import CalibrationParticipant, CalibrationSession, GoldSet
 from qa.rules import is_qa_lead
+
+
+def _gold_sets(request) -> QuerySet[GoldSet]:
+    """Gold sets a QA lead shares, and those of the sessions the caller may open. As qa/api/filters.py: an id outside
+    the caller's scope and one that does not exist get the same 400."""
+    if request is None:
+        return GoldSet.objects.none()
+    user = request.user
+    shared = sel.gold_sets_for_user(user=user).values("pk")
+    used = sel.sessions_for_user(user=user).values("gold_set_id")
+    return GoldSet.objects.filter(Q(pk__in=shared) | Q(pk__in=used))
+
+
+class CalibrationSessionFilter(django_filters.FilterSet):
+    gold_set = django_filters.ModelChoiceFilter(queryset=_gold_sets)
+
+    class Meta:
+        model = CalibrationSession
+        fields = ["status", "gold_set"]
 
 
 class IsQAReviewer(permissions.BasePermission):

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from core.models import Contact, User
 from core.selectors.scope import agents_for_user
-from qa.models import Criterion, GoldSet, ScorecardVersion
-from qa.selectors_calibration import gold_sets_for_user
-from qa.services_calibration import eligible_participants
+from qa.calibration.models import GoldSet
+from qa.calibration.selectors import eligible_participants, gold_sets_for_user
+from qa.scorecards.models import Criterion, ScorecardVersion
 
 NA = "na"
 RECENT_CONTACTS = 300

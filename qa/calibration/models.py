@@ -1,4 +1,5 @@
-"""Calibration: several reviewers score the same conversations blind against a benchmark, then compare."""
+"""Calibration: several reviewers score the same conversations blind against a benchmark, then compare (app label
+"qa", loaded via qa.models)."""
 
 from django.conf import settings
 from django.db import models

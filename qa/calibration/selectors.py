@@ -10,9 +10,9 @@ from core import roles
 from core.models import User, Vendor
 from core.selectors import history
 from core.selectors.history import Entry, history_entries
-from core.selectors.scope import teams_for_user
-from qa import irr
-from qa.calibration_analytics import (
+from core.selectors.scope import teams_for_user, vendors_for_user
+from qa.calibration import irr
+from qa.calibration.analytics import (
     NA,
     Anchoring,
     Change,
@@ -26,20 +26,20 @@ from qa.calibration_analytics import (
     spread,
     tendency,
 )
-from qa.models import (
+from qa.calibration.models import (
     CalibrationAssignment,
     CalibrationDiscussion,
     CalibrationItem,
     CalibrationParticipant,
     CalibrationRevision,
     CalibrationSession,
-    Criterion,
     GoldAnswer,
     GoldSet,
     GoldSetItem,
-    ReviewAnswer,
 )
+from qa.reviews.models import ReviewAnswer
 from qa.rules import is_qa_lead
+from qa.scorecards.models import Criterion
 from qa.scoring import RawAnswer, answer_label, score_answers
 
 BOOTSTRAP_SAMPLES = 1000
@@ -507,10 +507,19 @@ def closed_participations() -> QuerySet[CalibrationParticipant]:
     )
 
 
+def eligible_participants(*, lead: User):
+    """QA reviewers whose scope covers a vendor in the lead's scope: in-house and partner alike."""
+    vendors = vendors_for_user(user=lead).values("pk")
+    return (
+        User.objects.filter(groups__name=roles.QA_REVIEWER, is_active=True)
+        .filter(Q(scope__vendors__in=vendors) | Q(scope__teams__vendor__in=vendors) | Q(pk=lead.pk))
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
 def reviewers_visible_to(*, user: User) -> QuerySet[User]:
     """Reviewers whose calibration history `user` may read: themself; for QA leads those of vendors in scope."""
-    from qa.services_calibration import eligible_participants
-
     if roles.is_admin(user):
         return User.objects.all()
     if is_qa_lead(user):
@@ -518,6 +527,12 @@ def reviewers_visible_to(*, user: User) -> QuerySet[User]:
     if may_use_calibration(user):
         return User.objects.filter(pk=user.pk)
     return User.objects.none()
+
+
+def closed_participations_on_teams(*, team_ids: list[int]) -> QuerySet[CalibrationParticipant]:
+    """Closed participations (calibrator left out) in sessions with conversations handled in `team_ids`."""
+    sessions = CalibrationItem.objects.filter(contact__team_id__in=team_ids).values("session_id")
+    return closed_participations().filter(session__in=sessions)
 
 
 def reviewer_history(*, reviewer: User) -> dict:

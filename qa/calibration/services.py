@@ -8,39 +8,26 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from core import security
+from core import roles, security
 from core.models import Contact, User, Vendor
 from core.selectors.scope import agents_for_user, vendors_for_user
-from qa import services as qa_services
-from qa.models import (
+from qa.calibration.models import (
     CalibrationAssignment,
     CalibrationDiscussion,
     CalibrationItem,
     CalibrationParticipant,
     CalibrationRevision,
     CalibrationSession,
-    Criterion,
     GoldAnswer,
     GoldSet,
     GoldSetItem,
-    ReviewAnswer,
-    ScorecardVersion,
 )
+from qa.calibration.selectors import eligible_participants, session_results
+from qa.reviews.models import ReviewAnswer
+from qa.reviews.services import review_create
 from qa.rules import is_qa_lead
+from qa.scorecards.models import Criterion, ScorecardVersion
 from qa.scoring import answer_label, value_is_valid
-
-
-def eligible_participants(*, lead: User):
-    """QA reviewers whose scope covers a vendor in the lead's scope: in-house and partner alike."""
-    from core import roles
-
-    vendors = vendors_for_user(user=lead).values("pk")
-    return (
-        User.objects.filter(groups__name=roles.QA_REVIEWER, is_active=True)
-        .filter(Q(scope__vendors__in=vendors) | Q(scope__teams__vendor__in=vendors) | Q(pk=lead.pk))
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
 
 
 def reviewer_vendor(*, user: User, within: Iterable[int] | None = None) -> Vendor | None:
@@ -118,7 +105,7 @@ def session_create(
             is_calibrator=calibrator is not None and user.pk == calibrator.pk,
         )
         for item in items:
-            review = qa_services.review_create(
+            review = review_create(
                 contact=item.contact,
                 reviewer=user,
                 version=version,
@@ -145,8 +132,6 @@ def session_open_results(*, session: CalibrationSession, closed_by: str) -> bool
     if not updated:
         return False
     session.refresh_from_db()
-    from qa.selectors_calibration import session_results
-
     results = session_results(session=session, with_interval=True)
     session.alpha = results.alpha
     session.alpha_low = results.interval.low if results.interval else None
@@ -252,8 +237,6 @@ def answer_revise(
 
 
 def _check_owner(session: CalibrationSession, user: User) -> None:
-    from core import roles
-
     if user.pk != session.owner_id and not roles.is_admin(user):
         raise ValidationError("Only the session's lead can do this.")
 

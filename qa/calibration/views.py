@@ -4,15 +4,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core import roles
 from core.views import int_param, require_role
-from qa import selectors_calibration as sel
-from qa import services_calibration as services
-from qa.forms_calibration import DiscussionForm, GoldSetForm, ReviseForm, SessionForm, criterion_choices
-from qa.models import CalibrationAssignment, CalibrationDiscussion, Criterion, Review
+from qa.calibration import selectors as sel
+from qa.calibration import services
+from qa.calibration.forms import DiscussionForm, GoldSetForm, ReviseForm, SessionForm, criterion_choices
+from qa.calibration.models import CalibrationAssignment, CalibrationDiscussion
+from qa.reviews.models import Review
 from qa.rules import is_qa_lead
+from qa.scorecards.models import Criterion
 
 
 def _require_lead(request: HttpRequest) -> None:
@@ -223,8 +226,6 @@ def discussion_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _results_url(pk: int) -> str:
-    from django.urls import reverse
-
     return reverse("qa:calibration-results", kwargs={"pk": pk})
 
 
@@ -360,7 +361,8 @@ def vendor_view(request: HttpRequest) -> HttpResponse:
 
 
 def redirect_to_calibration_session(request: HttpRequest, review: Review) -> HttpResponse:
-    """After a participant submits a calibration review on the review page: back to its session."""
+    """After a participant submits a calibration review on the review page: back to its session (whose results open
+    if everyone has now scored). qa/urls.py hands this to the review page (qa.reviews.views.review_detail)."""
     assignment = CalibrationAssignment.objects.filter(review=review).select_related("item__session").first()
     if assignment is None:
         messages.success(request, "Calibration review submitted.")

@@ -1,24 +1,25 @@
-"""What-if: re-score last period's reviews under a (draft) version, matching criteria by their stable key."""
+"""What-if: re-score last period's reviews under a (draft) version, matching criteria by their stable key.
+
+The reviews come from qa.reviews.selectors.whatif_reviews (the page lives with the review pages); this is the rule."""
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Prefetch
+from django.db.models import Model
 
-from core.models import User
-from qa.models import Criterion, Review, ReviewAnswer, ScorecardVersion
+from qa.scorecards.models import Criterion, ScorecardVersion
+from qa.scorecards.selectors import version_criteria
 from qa.scoring import RawAnswer, fraction_of, score_answers
-from qa.selectors import counted, reviews_for_user, version_criteria
 
-LIMIT = 300
+LIMIT = 300  # reviews re-scored at most
 
 
 @dataclass
 class WhatIfRow:
-    review: Review
+    review: Model  # a qa.reviews Review
     real: Decimal | None
     real_auto_failed: bool
     whatif: Decimal | None
@@ -32,7 +33,7 @@ class WhatIfRow:
         return self.whatif - self.real
 
 
-def _translate(answer: ReviewAnswer, old: Criterion, new: Criterion) -> RawAnswer | None:
+def _translate(answer: RawAnswer, old: Criterion, new: Criterion) -> RawAnswer | None:
     """An old answer on the new criterion's scale: same scale kept as is, else mapped through its fraction."""
     if answer.is_na:
         return RawAnswer(is_na=True, comment=answer.comment) if new.allow_na else None
@@ -47,21 +48,10 @@ def _translate(answer: ReviewAnswer, old: Criterion, new: Criterion) -> RawAnswe
     return RawAnswer(value=value, comment=answer.comment)
 
 
-def whatif_rescore(*, version: ScorecardVersion, user: User, start: date, end: date) -> tuple[list[WhatIfRow], dict]:
+def whatif_rescore(*, version: ScorecardVersion, reviews: Iterable) -> tuple[list[WhatIfRow], dict]:
+    """Each review (with its answers and their criteria prefetched) re-scored under `version`, beside its real score."""
     criteria = version_criteria(version=version)
     by_key = {c.key: c for c in criteria}
-    reviews = (
-        counted(reviews_for_user(user=user))
-        .filter(
-            version__template_id=version.template_id,
-            contact__day__gte=start,
-            contact__day__lte=end,
-        )
-        .exclude(version=version)
-        .select_related("contact", "agent__user", "version")
-        .prefetch_related(Prefetch("answers", queryset=ReviewAnswer.objects.select_related("criterion")))
-        .order_by("-contact__started_at", "-pk")[:LIMIT]
-    )
     rows: list[WhatIfRow] = []
     for review in reviews:
         mapped: dict[int, RawAnswer] = {}
@@ -69,7 +59,8 @@ def whatif_rescore(*, version: ScorecardVersion, user: User, start: date, end: d
             new = by_key.get(answer.criterion.key)
             if new is None:
                 continue
-            raw = _translate(answer, answer.criterion, new)
+            given = RawAnswer(value=answer.value, is_na=answer.is_na, comment=answer.comment)
+            raw = _translate(given, answer.criterion, new)
             if raw is not None:
                 mapped[new.pk] = raw
         result = score_answers(criteria=criteria, answers=mapped, channel=review.contact.channel)

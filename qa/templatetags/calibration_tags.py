@@ -3,8 +3,8 @@
 from django import template
 from django.utils.html import format_html
 
-from qa import irr
-from qa.calibration_analytics import NA
+from qa.calibration import irr
+from qa.calibration.analytics import NA
 from qa.scoring import answer_label
 
 register = template.Library()

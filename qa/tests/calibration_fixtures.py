@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from core import roles
 from core.tests.factories import ContactFactory, ScopeFactory, UserFactory
-from qa import services_calibration as cal
+from qa.calibration import services as cal
+from qa.reviews.services import review_save
 from qa.rules import QA_LEAD_GROUP
 from qa.scoring import RawAnswer
-from qa.services import review_save
 
 
 def make_reviewer(*vendors, lead=False, username=None):

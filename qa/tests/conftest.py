@@ -55,10 +55,10 @@ def full_answers(version, *, data=1, calm_na=False):
 
 def compete_for_contacts(monkeypatch, times: int) -> list:
     """For the first `times` draws, another run reviews the draw's first contact between the draw and its insert."""
-    from qa import services
     from qa.models import Review
+    from qa.sampling import services as sampling_services
 
-    real, taken = services._sampled_reviews, []
+    real, taken = sampling_services._sampled_reviews, []
 
     def draw(run):
         reviews = real(run)
@@ -67,5 +67,5 @@ def compete_for_contacts(monkeypatch, times: int) -> list:
             taken.append(Review.objects.create(contact=contact, agent=contact.agent, team=contact.team))
         return reviews
 
-    monkeypatch.setattr(services, "_sampled_reviews", draw)
+    monkeypatch.setattr(sampling_services, "_sampled_reviews", draw)
     return taken

@@ -73,18 +73,21 @@ def disputed_review_world(*, agent, vendor) -> dict:
     """For the permission matrix: a disputed review of `agent` scored by a third reviewer, and the QA objects
     its URLs need (the default template, its version, a section, a criterion, a sampling run of the agent's team)."""
     from core.tests.factories import ScopeFactory, UserFactory
-    from qa import services
+    from qa.disputes import services as dispute_services
+    from qa.reviews import services as review_services
+    from qa.sampling import services as sampling_services
+    from qa.scorecards import services as scorecard_services
 
     scorer = UserFactory(roles=["QA reviewer"])
     ScopeFactory(user=scorer, vendors=[vendor])
-    version = services.default_version()
+    version = scorecard_services.default_version()
     contact = ContactFactory(agent=agent)
-    review = services.review_create(contact=contact, reviewer=scorer, version=version)
-    review = services.review_save(
+    review = review_services.review_create(contact=contact, reviewer=scorer, version=version)
+    review = review_services.review_save(
         review=review, actor=scorer, answers=answer_all(version, contact.channel), lock_version=0, submit=True
     )
-    review = services.review_dispute(review=review, user=agent.user, reason="Please listen again")
-    run = services.sampling_run_create(
+    review = dispute_services.review_dispute(review=review, user=agent.user, reason="Please listen again")
+    run = sampling_services.sampling_run_create(
         teams=[agent.team], period_start=timezone.localdate(), period_end=timezone.localdate(), version=version
     )
     return {

@@ -3,8 +3,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from core.tests.factories import AgentFactory, ContactFactory
-from qa import services
 from qa.models import Review
+from qa.reviews import services as review_services
+from qa.scorecards import services as scorecard_services
 from qa.tests.conftest import full_answers
 
 
@@ -48,7 +49,7 @@ def test_reviewer_creates_answers_and_submits_a_review_by_api(api, version, cont
 
 
 def test_api_bad_answers_give_400_with_field_errors(api, version, contact, reviewer_user):
-    review = services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    review = review_services.review_create(contact=contact, reviewer=reviewer_user, version=version)
     api.force_authenticate(reviewer_user)
     response = api.post(
         f"/api/v1/reviews/{review.pk}/answers/",
@@ -66,11 +67,13 @@ def test_api_scope_agent_sees_only_own_released_and_hiring_is_refused(
 ):
     ana, ben = AgentFactory(team=team), AgentFactory(team=team)
     for agent in (ana, ben):
-        review = services.review_create(contact=ContactFactory(agent=agent), reviewer=reviewer_user, version=version)
-        services.review_save(
+        review = review_services.review_create(
+            contact=ContactFactory(agent=agent), reviewer=reviewer_user, version=version
+        )
+        review_services.review_save(
             review=review, actor=reviewer_user, answers=full_answers(version), lock_version=0, submit=True
         )
-    services.review_create(contact=ContactFactory(agent=ana), reviewer=reviewer_user, version=version)  # draft
+    review_services.review_create(contact=ContactFactory(agent=ana), reviewer=reviewer_user, version=version)  # draft
     api.force_authenticate(ana.user)
     rows = api.get("/api/v1/reviews/").data["results"]
     assert [r["agent"] for r in rows] == [ana.pk] and rows[0]["status"] == "released"
@@ -102,9 +105,8 @@ def test_scorecard_templates_api_lists_versions_with_criteria(api, reviewer_user
 
 
 def test_api_refuses_to_pin_a_review_to_a_draft_version(api, version, contact, reviewer_user):
-    from qa import services
 
-    draft = services.version_copy(version=version, user=reviewer_user)
+    draft = scorecard_services.version_copy(version=version, user=reviewer_user)
     api.force_authenticate(reviewer_user)
     response = api.post("/api/v1/reviews/", {"contact": contact.external_id, "version": draft.pk}, format="json")
     assert response.status_code == 400 and "version" in response.json()
@@ -120,7 +122,7 @@ def test_api_second_review_of_a_contact_is_a_400_also_when_it_loses_a_race(
     again = api.post("/api/v1/reviews/", body, format="json")
     assert again.status_code == 400 and again.json() == {"contact": ["This conversation already has a review."]}
     checks = iter([False, True])  # the other request's review was not there yet at the check
-    monkeypatch.setattr(services, "has_review", lambda contact_ids: next(checks))
+    monkeypatch.setattr(review_services, "has_review", lambda contact_ids: next(checks))
     raced = api.post("/api/v1/reviews/", body, format="json")
     assert raced.status_code == 400 and raced.json() == {"contact": ["This conversation already has a review."]}
     assert Review.objects.filter(contact=contact).count() == 1
@@ -140,8 +142,10 @@ def two_vendors(version, team, partner_team, agent, other_agent, reviewer_user):
     partner_lead = UserFactory(roles=[roles.OPS_LEAD])
     partner_team.leads.add(partner_lead)
     for who, scorer in ((agent, reviewer_user), (other_agent, partner_reviewer)):
-        review = services.review_create(contact=ContactFactory(agent=who), reviewer=scorer, version=version)
-        services.review_save(review=review, actor=scorer, answers=full_answers(version), lock_version=0, submit=True)
+        review = review_services.review_create(contact=ContactFactory(agent=who), reviewer=scorer, version=version)
+        review_services.review_save(
+            review=review, actor=scorer, answers=full_answers(version), lock_version=0, submit=True
+        )
     return {"partner_reviewer": partner_reviewer, "partner_lead": partner_lead}
 
 
@@ -190,7 +194,7 @@ def test_calibration_session_filter_answers_the_same_for_a_gold_set_out_of_scope
 
     from django.utils import timezone
 
-    from qa import services_calibration as cal
+    from qa.calibration import services as cal
     from qa.tests.calibration_fixtures import make_reviewer
 
     partner_lead = make_reviewer(partner_vendor, lead=True)

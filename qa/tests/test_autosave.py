@@ -5,15 +5,16 @@ from django.urls import reverse
 
 from core import roles
 from core.tests.factories import ContactFactory, ScopeFactory, UserFactory
-from qa import selectors, services
 from qa.models import Review
+from qa.reviews import selectors as review_selectors
+from qa.reviews import services as review_services
 from qa.tests.calibration_fixtures import *  # noqa: F403
 from qa.tests.conftest import full_answers
 
 
 @pytest.fixture
 def draft(version, contact, reviewer_user):
-    return services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    return review_services.review_create(contact=contact, reviewer=reviewer_user, version=version)
 
 
 def _autosave(client, review, version, *, lock=None, **extra):
@@ -37,7 +38,7 @@ def test_autosave_saves_the_draft_and_sends_back_the_new_lock_version(client, dr
     draft.refresh_from_db()
     assert draft.status == Review.Status.DRAFT and draft.submitted_at is None
     assert draft.lock_version == 1 and draft.comment == "Half-way through"
-    answers = services.review_raw_answers(draft)
+    answers = review_services.review_raw_answers(draft)
     assert answers[version.c_listen.pk].comment == "Restated it in her words"
     assert answers[version.c_solve.pk].value == 4
     assert 'id="id_lock_version"' in body and 'value="1"' in body and 'hx-swap-oob="true"' in body
@@ -66,7 +67,7 @@ def test_autosave_that_changes_nothing_writes_nothing(client, draft, version, re
 
 
 def test_autosave_refuses_a_stale_lock_version_with_409(client, draft, version, reviewer_user, second_reviewer):
-    services.review_save(review=draft, actor=second_reviewer, answers=full_answers(version), lock_version=0)
+    review_services.review_save(review=draft, actor=second_reviewer, answers=full_answers(version), lock_version=0)
     client.force_login(reviewer_user)
     response = _autosave(client, draft, version, lock=0)
     assert response.status_code == 409
@@ -80,7 +81,9 @@ def test_autosave_refuses_a_stale_lock_version_with_409(client, draft, version, 
 def test_autosave_unchanged_but_stale_is_still_a_conflict(client, draft, version, reviewer_user, second_reviewer):
     client.force_login(reviewer_user)
     assert _autosave(client, draft, version).status_code == 200
-    services.review_save(review=draft, actor=second_reviewer, answers={}, lock_version=1, comment="Half-way through")
+    review_services.review_save(
+        review=draft, actor=second_reviewer, answers={}, lock_version=1, comment="Half-way through"
+    )
     assert _autosave(client, draft, version, lock=1).status_code == 409
 
 
@@ -107,7 +110,9 @@ def test_autosave_with_bad_input_answers_400_and_saves_nothing(client, draft, ve
 
 
 def test_autosave_of_a_submitted_review_is_refused_with_a_status_line(client, draft, version, reviewer_user):
-    services.review_save(review=draft, actor=reviewer_user, answers=full_answers(version), lock_version=0, submit=True)
+    review_services.review_save(
+        review=draft, actor=reviewer_user, answers=full_answers(version), lock_version=0, submit=True
+    )
     client.force_login(reviewer_user)
     response = _autosave(client, draft, version, lock=1)
     assert response.status_code == 403
@@ -130,7 +135,7 @@ def test_autosave_sends_the_anonymous_visitor_to_sign_in(client, draft, version)
 def test_autosave_of_another_vendors_review_is_404(client, version, other_agent, reviewer_user):
     partner_reviewer = UserFactory(roles=[roles.QA_REVIEWER])
     ScopeFactory(user=partner_reviewer, teams=[other_agent.team])
-    review = services.review_create(
+    review = review_services.review_create(
         contact=ContactFactory(agent=other_agent), reviewer=partner_reviewer, version=version
     )
     client.force_login(reviewer_user)
@@ -151,7 +156,7 @@ def test_autosaves_are_not_listed_as_review_history(client, draft, version, revi
     client.force_login(reviewer_user)
     _autosave(client, draft, version)
     _autosave(client, draft, version, lock=1, comment="Changed my mind")
-    whys = [entry.why for entry in selectors.review_history(review=draft)]
+    whys = [entry.why for entry in review_selectors.review_history(review=draft)]
     assert Review.AUTOSAVE_REASON not in whys
     assert draft.history.filter(history_change_reason=Review.AUTOSAVE_REASON).count() == 2
 
@@ -173,9 +178,9 @@ def test_review_page_re_rendered_with_errors_keeps_the_device_copy(client, draft
 
 
 def test_calibration_discussion_notes_keep_a_device_copy_per_criterion(client, calibration, version, qa_lead):
-    from qa import services_calibration
+    from qa.calibration import services as calibration_services
 
-    services_calibration.session_close(session=calibration, user=qa_lead)
+    calibration_services.session_close(session=calibration, user=qa_lead)
     client.force_login(qa_lead)
     body = client.get(reverse("qa:calibration-results", args=[calibration.pk])).content.decode()
     assert f'data-draft-key="calibration-{calibration.pk}-note-{version.c_listen.pk}-u{qa_lead.pk}"' in body

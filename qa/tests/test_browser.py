@@ -6,8 +6,8 @@ from playwright.sync_api import expect
 from core import roles
 from core.models import Skill
 from core.tests.factories import AgentFactory, ContactFactory, ScopeFactory, TeamFactory, UserFactory, VendorFactory
-from qa import services
 from qa.models import Review
+from qa.reviews import services as review_services
 from qa.tests.factories import CriterionFactory, SectionFactory, VersionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -48,7 +48,7 @@ def draft():
         channel="chat",
         transcript="Customer: It is broken.\nAgent: I'm sorry, that must be frustrating. Just to confirm, it fails?",
     )
-    return services.review_create(contact=contact, reviewer=reviewer, version=version)
+    return review_services.review_create(contact=contact, reviewer=reviewer, version=version)
 
 
 def test_reviewer_fills_and_submits_a_scorecard_in_chromium(page, live_server, draft):

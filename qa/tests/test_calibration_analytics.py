@@ -2,8 +2,8 @@
 
 import pytest
 
-from qa import irr
-from qa.calibration_analytics import (
+from qa.calibration import irr
+from qa.calibration.analytics import (
     NA,
     Change,
     Scale,

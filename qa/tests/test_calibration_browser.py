@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from core.tests.factories import ContactFactory, TeamFactory, VendorFactory
-from qa import services_calibration as cal
-from qa.services import review_save
+from qa.calibration import services as cal
+from qa.reviews.services import review_save
 from qa.tests.calibration_fixtures import answers_for, make_reviewer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

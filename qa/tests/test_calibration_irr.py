@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from qa import irr
+from qa.calibration import irr
 
 N = None
 # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", example C: 4 observers, 12 units, missing values.

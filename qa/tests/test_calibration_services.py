@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.tests.factories import ContactFactory, VendorFactory
-from qa import selectors as qa_selectors
-from qa import selectors_calibration as sel
-from qa import services_calibration as cal
+from qa.calibration import selectors as sel
+from qa.calibration import services as cal
 from qa.models import CalibrationSession, Review
+from qa.reviews import selectors as review_selectors
 from qa.tests.calibration_fixtures import *  # noqa: F403
 from qa.tests.calibration_fixtures import make_reviewer, submit
 
@@ -146,17 +146,17 @@ def test_calibration_reviews_never_count_in_agent_figures(
     submitted = Review.objects.filter(is_calibration=True, submitted_at__isnull=False)
     assert submitted.count() == 6
     assert set(submitted.values_list("status", flat=True)) == {Review.Status.DRAFT}  # never released to the agent
-    assert not qa_selectors.counted(Review.objects.filter(agent=agent)).exists()
-    assert not qa_selectors.reviews_for_user(user=agent.user).exists()
+    assert not review_selectors.counted(Review.objects.filter(agent=agent)).exists()
+    assert not review_selectors.reviews_for_user(user=agent.user).exists()
 
 
 def test_others_calibration_reviews_stay_hidden_in_the_review_queryset(
     calibration, in_house_reviewer, partner_reviewer
 ):
-    mine = qa_selectors.reviews_for_user(user=in_house_reviewer).filter(is_calibration=True)
+    mine = review_selectors.reviews_for_user(user=in_house_reviewer).filter(is_calibration=True)
     assert set(mine.values_list("reviewer_id", flat=True)) == {in_house_reviewer.pk}
     # The partner reviewer scores the in-house agent's conversation although the agent is outside their scope.
-    assert qa_selectors.reviews_for_user(user=partner_reviewer).filter(is_calibration=True).count() == 2
+    assert review_selectors.reviews_for_user(user=partner_reviewer).filter(is_calibration=True).count() == 2
 
 
 def test_revised_answers_are_kept_apart_and_counted_as_anchoring(

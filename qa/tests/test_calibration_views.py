@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core import roles
 from core.tests.factories import AgentFactory, ContactFactory, UserFactory, VendorFactory
-from qa import services_calibration as cal
+from qa.calibration import services as cal
 from qa.models import CalibrationRevision, CalibrationSession, Review
 from qa.tests.calibration_fixtures import *  # noqa: F403
 from qa.tests.calibration_fixtures import make_reviewer, submit
@@ -197,8 +197,8 @@ def test_submitting_on_the_review_page_returns_to_the_session_and_opens_results(
     submit(calibration, in_house_reviewer, version)
     assignment = calibration.participants.get(user=partner_reviewer).assignments.select_related("review").first()
     submit_one_left = calibration.participants.get(user=partner_reviewer).assignments.exclude(pk=assignment.pk).get()
+    from qa.reviews.services import review_save
     from qa.scoring import RawAnswer
-    from qa.services import review_save
 
     review_save(
         review=submit_one_left.review,
@@ -231,9 +231,9 @@ def test_calibration_reviews_stay_out_of_the_agents_pages_and_figures(
     client, calibration, version, agent, qa_lead, in_house_reviewer, partner_reviewer
 ):
     _submit_all(calibration, version, qa_lead, in_house_reviewer, partner_reviewer)
-    from qa import selectors as qa_selectors
+    from qa.reviews import selectors as review_selectors
 
-    assert qa_selectors.counted_for_agent(agent=agent).count() == 0
+    assert review_selectors.counted_for_agent(agent=agent).count() == 0
     client.force_login(agent.user)
     for review in Review.objects.filter(is_calibration=True):
         assert client.get(reverse("qa:review-detail", args=[review.pk])).status_code == 404
@@ -357,7 +357,7 @@ def test_reviews_api_never_shows_another_participants_calibration_review(
 
 
 def test_beat_task_opens_sessions_past_their_deadline(calibration):
-    from qa.tasks_calibration import calibration_open_due
+    from qa.calibration.tasks import calibration_open_due
 
     assert calibration_open_due() == 0
     CalibrationSession.objects.filter(pk=calibration.pk).update(deadline=timezone.now() - timedelta(seconds=1))

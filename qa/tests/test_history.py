@@ -8,10 +8,11 @@ from django.urls import reverse
 
 from core import roles
 from core.tests.factories import AgentFactory, ContactFactory, UserFactory
-from qa import selectors_calibration as sel
-from qa import services
-from qa import services_calibration as cal
+from qa.calibration import selectors as sel
+from qa.calibration import services as cal
+from qa.disputes import services as dispute_services
 from qa.models import CalibrationDiscussion, CalibrationRevision, Review, ReviewAnswer
+from qa.reviews import services as review_services
 from qa.scoring import RawAnswer
 from qa.tests.calibration_fixtures import *  # noqa: F403
 from qa.tests.calibration_fixtures import make_reviewer, submit
@@ -21,20 +22,20 @@ pytestmark = pytest.mark.django_db
 
 
 def _disputed_and_resolved(version, contact, reviewer, resolver, *, drafts=0):
-    review = services.review_create(contact=contact, reviewer=reviewer, version=version)
+    review = review_services.review_create(contact=contact, reviewer=reviewer, version=version)
     for i in range(drafts):
-        review = services.review_save(
+        review = review_services.review_save(
             review=review,
             actor=reviewer,
             answers={version.c_solve.pk: RawAnswer(1 + i % 5)},
             lock_version=review.lock_version,
         )
-    review = services.review_save(
+    review = review_services.review_save(
         review=review, actor=reviewer, answers=full_answers(version), lock_version=review.lock_version, submit=True
     )
-    services.review_dispute(review=review, user=contact.agent.user, reason="I did find the root cause")
+    dispute_services.review_dispute(review=review, user=contact.agent.user, reason="I did find the root cause")
     review.refresh_from_db()
-    return services.review_resolve(
+    return dispute_services.review_resolve(
         review=review,
         resolver=resolver,
         note="Agreed, root cause was found",
@@ -251,7 +252,7 @@ def test_a_reviewer_outside_the_qa_role_never_reaches_the_history(client, calibr
 
 
 def test_answer_changes_show_the_answer_on_its_scale_and_the_comment(version, django_assert_num_queries):
-    from qa.selectors import answer_changes
+    from qa.reviews.selectors import answer_changes
     from qa.tests.factories import ReviewFactory
 
     review = ReviewFactory(version=version)

@@ -6,8 +6,10 @@ from django.utils import timezone
 
 from core import roles
 from core.tests.factories import AgentFactory, ContactFactory, ScopeFactory, UserFactory
-from qa import services, tasks
+from qa import tasks
 from qa.models import Review, SamplingRun
+from qa.reviews import services as review_services
+from qa.sampling import services as sampling_services
 from qa.tests.conftest import compete_for_contacts
 
 START = date(2026, 3, 2)
@@ -38,16 +40,16 @@ def staffed_team(team, vendor, version):
 
 
 def _run(team, version, seed, **kwargs):
-    return services.sampling_run_create(
+    return sampling_services.sampling_run_create(
         teams=[team], period_start=START, period_end=END, per_agent=3, seed=seed, version=version, **kwargs
     )
 
 
 def test_sampling_same_seed_draws_the_same_conversations(staffed_team, team, version):
     agents, _ = staffed_team
-    first = services.sample_contacts(run=_run(team, version, 1234), agents=agents)
-    again = services.sample_contacts(run=_run(team, version, 1234), agents=agents)
-    other = services.sample_contacts(run=_run(team, version, 99), agents=agents)
+    first = sampling_services.sample_contacts(run=_run(team, version, 1234), agents=agents)
+    again = sampling_services.sample_contacts(run=_run(team, version, 1234), agents=agents)
+    other = sampling_services.sample_contacts(run=_run(team, version, 99), agents=agents)
     assert first == again
     assert first != other
     assert all(len(ids) == 3 for ids in first.values())
@@ -59,7 +61,7 @@ def test_sampling_filters_by_channel_csat_and_handle_time(team, version, reviewe
     wanted = _contacts(agent, 2, channel="email", csat=2, handle_seconds=900)
     _contacts(agent, 2, channel="email", csat=5, handle_seconds=900)
     run = _run(team, version, 7, channel="email", max_csat=3, min_handle_seconds=600)
-    assert services.sample_contacts(run=run, agents=[agent]) == {agent.pk: sorted(c.pk for c in wanted)}
+    assert sampling_services.sample_contacts(run=run, agents=[agent]) == {agent.pk: sorted(c.pk for c in wanted)}
 
 
 def test_sampling_spreads_reviews_evenly_by_load_and_is_safe_to_run_twice(staffed_team, team, version):
@@ -67,13 +69,13 @@ def test_sampling_spreads_reviews_evenly_by_load_and_is_safe_to_run_twice(staffe
     busy = reviewers[0]
     other_agent = AgentFactory(team=team)
     for contact in _contacts(other_agent, 3):
-        services.review_create(contact=contact, reviewer=busy, version=version)  # busy already has 3 open
+        review_services.review_create(contact=contact, reviewer=busy, version=version)  # busy already has 3 open
     run = _run(team, version, 42)
-    created = services.sampling_run_execute(run=run)
+    created = sampling_services.sampling_run_execute(run=run)
     assert created == 4 * 3  # other_agent's 3 drawn contacts already have reviews and are skipped
     loads = {r.pk: Review.objects.filter(reviewer=r, status="draft").count() for r in reviewers}
     assert sorted(loads.values()) == [5, 5, 5]  # busy got 2 new, the others 5 each
-    assert services.sampling_run_execute(run=run) == 0
+    assert sampling_services.sampling_run_execute(run=run) == 0
     assert Review.objects.filter(sampling_run=run).count() == created
 
 
@@ -84,7 +86,7 @@ def test_sampling_never_assigns_a_reviewer_their_own_work(team, vendor, version)
     other = UserFactory(roles=[roles.QA_REVIEWER])
     ScopeFactory(user=other, vendors=[vendor])
     _contacts(reviewer_agent, 6)
-    services.sampling_run_execute(run=_run(team, version, 5))
+    sampling_services.sampling_run_execute(run=_run(team, version, 5))
     reviews = Review.objects.filter(agent=reviewer_agent)
     assert reviews.count() == 3
     assert set(reviews.values_list("reviewer", flat=True)) == {other.pk}
@@ -93,18 +95,18 @@ def test_sampling_never_assigns_a_reviewer_their_own_work(team, vendor, version)
 def test_assign_by_load_gives_each_to_the_least_loaded_eligible_reviewer():
     items = [(i, 100) for i in range(6)]
     load = {1: 2}
-    assignment = services.assign_by_load(items=items, eligible={100: [1, 2, 3]}, load=load)
+    assignment = sampling_services.assign_by_load(items=items, eligible={100: [1, 2, 3]}, load=load)
     counts = {r: list(assignment.values()).count(r) for r in (1, 2, 3)}
     assert counts == {1: 1, 2: 3, 3: 2}
     assert load == {1: 3, 2: 3, 3: 2}
-    assert services.assign_by_load(items=[(1, 5)], eligible={5: [5]}, load={}) == {1: None}
+    assert sampling_services.assign_by_load(items=[(1, 5)], eligible={5: [5]}, load={}) == {1: None}
 
 
 def test_weekly_task_samples_last_week_once_per_team(staffed_team, team, version, django_capture_on_commit_callbacks):
     today = END + timedelta(days=1)
     from unittest import mock
 
-    with mock.patch("qa.services.timezone.localdate", return_value=today):
+    with mock.patch("qa.sampling.services.timezone.localdate", return_value=today):
         with django_capture_on_commit_callbacks(execute=True):
             run_ids = tasks.sampling_weekly(per_agent=2)
         assert tasks.sampling_weekly(per_agent=2) == []
@@ -125,12 +127,12 @@ def test_sampling_run_execute_runs_a_constant_number_of_queries(
 ):
     agents, reviewers = staffed_team
     lead = UserFactory(roles=[roles.QA_REVIEWER])
-    run = services.sampling_run_create(
+    run = sampling_services.sampling_run_create(
         teams=[team], period_start=START, period_end=END, per_agent=per_agent, seed=3, version=version, created_by=lead
     )
     # 14 on PostgreSQL at both sizes; SQLite splits an insert past 999 parameters (about 40 reviews) in two.
     with django_assert_max_num_queries(15):
-        created = services.sampling_run_execute(run=run)
+        created = sampling_services.sampling_run_execute(run=run)
     assert created == len(agents) * per_agent
     reviews = Review.objects.filter(sampling_run=run)
     assert reviews.count() == created and set(reviews.values_list("reviewer", flat=True)) <= {r.pk for r in reviewers}
@@ -145,7 +147,7 @@ def test_sampling_run_execute_runs_a_constant_number_of_queries(
 def test_sampling_skips_what_a_concurrent_run_reviewed_first(staffed_team, team, version, monkeypatch):
     run = _run(team, version, 11)
     taken = compete_for_contacts(monkeypatch, times=1)
-    assert services.sampling_run_execute(run=run) == 4 * 3 - 1
+    assert sampling_services.sampling_run_execute(run=run) == 4 * 3 - 1
     mine = Review.objects.filter(sampling_run=run)
     assert taken[0].contact_id not in set(mine.values_list("contact_id", flat=True))
     assert Review.objects.filter(pk=taken[0].pk).exists()
@@ -155,7 +157,7 @@ def test_sampling_skips_what_a_concurrent_run_reviewed_first(staffed_team, team,
 
 def test_sampling_that_keeps_losing_the_race_says_so_and_samples_nothing(staffed_team, team, version, monkeypatch):
     run = _run(team, version, 12)
-    compete_for_contacts(monkeypatch, times=services.SAMPLING_ATTEMPTS)
+    compete_for_contacts(monkeypatch, times=sampling_services.SAMPLING_ATTEMPTS)
     with pytest.raises(ValidationError, match="being created at the same time; nothing was sampled"):
-        services.sampling_run_execute(run=run)
+        sampling_services.sampling_run_execute(run=run)
     assert not Review.objects.filter(sampling_run=run).exists()

@@ -7,16 +7,18 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.models import RollupMark
-from qa import services
+from qa.disputes import services as dispute_services
 from qa.models import Review, ScorecardVersion
+from qa.reviews import services as review_services
+from qa.scorecards import services as scorecard_services
 from qa.scoring import RawAnswer
 from qa.tests.conftest import full_answers
 from qa.tests.factories import ReviewFactory
 
 
 def test_review_submit_scores_releases_and_marks_the_rollup(version, contact, reviewer_user):
-    review = services.review_create(contact=contact, reviewer=reviewer_user, version=version)
-    review = services.review_save(
+    review = review_services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    review = review_services.review_save(
         review=review, actor=reviewer_user, answers=full_answers(version), lock_version=0, submit=True
     )
     review.refresh_from_db()
@@ -32,8 +34,8 @@ def test_review_submit_scores_releases_and_marks_the_rollup(version, contact, re
 
 
 def test_review_submit_auto_fails_on_a_critical_fail_and_keeps_the_reason(version, contact, reviewer_user):
-    review = services.review_create(contact=contact, reviewer=reviewer_user, version=version)
-    review = services.review_save(
+    review = review_services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    review = review_services.review_save(
         review=review, actor=reviewer_user, answers=full_answers(version, data=0), lock_version=0, submit=True
     )
     assert review.score == Decimal("0.00")
@@ -42,32 +44,32 @@ def test_review_submit_auto_fails_on_a_critical_fail_and_keeps_the_reason(versio
 
 
 def test_review_submit_requires_a_reason_for_a_critical_fail(version, contact, reviewer_user):
-    review = services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    review = review_services.review_create(contact=contact, reviewer=reviewer_user, version=version)
     answers = {**full_answers(version), version.c_data.pk: RawAnswer(0)}
     with pytest.raises(ValidationError) as error:
-        services.review_save(review=review, actor=reviewer_user, answers=answers, lock_version=0, submit=True)
+        review_services.review_save(review=review, actor=reviewer_user, answers=answers, lock_version=0, submit=True)
     assert f"criterion_{version.c_data.pk}" in error.value.message_dict
 
 
 def test_review_submit_requires_every_applicable_answer_but_a_draft_does_not(version, contact, reviewer_user):
-    review = services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    review = review_services.review_create(contact=contact, reviewer=reviewer_user, version=version)
     partial = {version.c_listen.pk: RawAnswer(1)}
     with pytest.raises(ValidationError):
-        services.review_save(review=review, actor=reviewer_user, answers=partial, lock_version=0, submit=True)
-    review = services.review_save(review=review, actor=reviewer_user, answers=partial, lock_version=0)
+        review_services.review_save(review=review, actor=reviewer_user, answers=partial, lock_version=0, submit=True)
+    review = review_services.review_save(review=review, actor=reviewer_user, answers=partial, lock_version=0)
     assert review.status == Review.Status.DRAFT and review.score == Decimal("100.00")
 
 
 def test_second_reviewer_saving_a_stale_draft_gets_a_conflict_and_nothing_is_overwritten(
     version, contact, reviewer_user, second_reviewer
 ):
-    review = services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    review = review_services.review_create(contact=contact, reviewer=reviewer_user, version=version)
     loaded = review.lock_version
-    services.review_save(
+    review_services.review_save(
         review=review, actor=reviewer_user, answers={version.c_listen.pk: RawAnswer(1)}, lock_version=loaded
     )
-    with pytest.raises(services.ReviewConflict) as error:
-        services.review_save(
+    with pytest.raises(review_services.ReviewConflict) as error:
+        review_services.review_save(
             review=review, actor=second_reviewer, answers={version.c_listen.pk: RawAnswer(0)}, lock_version=loaded
         )
     assert "saved this review" in error.value.messages[0]
@@ -79,22 +81,24 @@ def test_reviewer_cannot_review_their_own_work(version, agent, reviewer_user):
 
     contact = ContactFactory(agent=agent)
     with pytest.raises(ValidationError):
-        services.review_create(contact=contact, reviewer=agent.user, version=version)
+        review_services.review_create(contact=contact, reviewer=agent.user, version=version)
 
 
 def test_dispute_is_resolved_by_another_reviewer_with_history(version, contact, reviewer_user, second_reviewer, caplog):
     caplog.set_level("INFO", logger="skillhub.security")
-    review = services.review_create(contact=contact, reviewer=reviewer_user, version=version)
-    review = services.review_save(
+    review = review_services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    review = review_services.review_save(
         review=review, actor=reviewer_user, answers=full_answers(version), lock_version=0, submit=True
     )
     agent_user = contact.agent.user
-    services.review_dispute(review=review, user=agent_user, reason="I did restate the issue at 02:10")
+    dispute_services.review_dispute(review=review, user=agent_user, reason="I did restate the issue at 02:10")
     review.refresh_from_db()
     assert review.status == Review.Status.DISPUTED
     with pytest.raises(ValidationError):
-        services.review_resolve(review=review, resolver=reviewer_user, note="Upheld", lock_version=review.lock_version)
-    services.review_resolve(
+        dispute_services.review_resolve(
+            review=review, resolver=reviewer_user, note="Upheld", lock_version=review.lock_version
+        )
+    dispute_services.review_resolve(
         review=review,
         resolver=second_reviewer,
         note="Agreed, the solve line was harsh",
@@ -105,7 +109,7 @@ def test_dispute_is_resolved_by_another_reviewer_with_history(version, contact, 
     assert review.status == Review.Status.RESOLVED
     assert review.score == Decimal("100.00")
     assert review.resolved_by == second_reviewer
-    from qa.selectors import review_history
+    from qa.reviews.selectors import review_history
 
     history = review_history(review=review)
     whys = [entry.why for entry in history]
@@ -121,45 +125,51 @@ def test_dispute_is_resolved_by_another_reviewer_with_history(version, contact, 
 
 
 def test_only_the_agent_acknowledges_and_only_once(version, contact, reviewer_user):
-    review = services.review_create(contact=contact, reviewer=reviewer_user, version=version)
-    review = services.review_save(
+    review = review_services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    review = review_services.review_save(
         review=review, actor=reviewer_user, answers=full_answers(version), lock_version=0, submit=True
     )
     with pytest.raises(ValidationError):
-        services.review_acknowledge(review=review, user=reviewer_user)
-    services.review_acknowledge(review=review, user=contact.agent.user)
+        review_services.review_acknowledge(review=review, user=reviewer_user)
+    review_services.review_acknowledge(review=review, user=contact.agent.user)
     with pytest.raises(ValidationError):
-        services.review_dispute(review=review, user=contact.agent.user, reason="late")
+        dispute_services.review_dispute(review=review, user=contact.agent.user, reason="late")
 
 
 def test_editing_a_version_with_reviews_creates_a_new_version_and_old_reviews_keep_theirs(
     version, contact, reviewer_user
 ):
-    review = services.review_create(contact=contact, reviewer=reviewer_user, version=version)
-    services.review_save(review=review, actor=reviewer_user, answers=full_answers(version), lock_version=0, submit=True)
-    target = services.version_for_editing(version=version, user=reviewer_user)
+    review = review_services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    review_services.review_save(
+        review=review, actor=reviewer_user, answers=full_answers(version), lock_version=0, submit=True
+    )
+    target = scorecard_services.version_for_editing(version=version, user=reviewer_user)
     assert target != version and target.number == version.number + 1 and target.status == "draft"
     assert sorted(target.criteria.values_list("key", flat=True)) == sorted(
         version.criteria.values_list("key", flat=True)
     )
     with pytest.raises(ValidationError):
-        services.criterion_save(section=version.sections.first(), criterion=version.c_listen, text="x", weight=1)
+        scorecard_services.criterion_save(
+            section=version.sections.first(), criterion=version.c_listen, text="x", weight=1
+        )
     new_listen = target.criteria.get(key=version.c_listen.key)
-    services.criterion_save(
+    scorecard_services.criterion_save(
         section=new_listen.section, criterion=new_listen, text="Restated issue", weight=Decimal(10), scale="yes_no"
     )
-    services.version_publish(version=target)
+    scorecard_services.version_publish(version=target)
     version.refresh_from_db()
     review.refresh_from_db()
     assert version.status == ScorecardVersion.Status.RETIRED
     assert review.version == version and review.score == Decimal("95.00")
-    assert services.version_for_editing(version=target, user=None) == target  # no reviews yet: edited in place
+    assert (
+        scorecard_services.version_for_editing(version=target, user=None) == target
+    )  # no reviews yet: edited in place
 
 
 def test_criterion_points_need_a_description_per_point(version):
-    draft = services.version_copy(version=version, user=None)
+    draft = scorecard_services.version_copy(version=version, user=None)
     with pytest.raises(ValidationError) as error:
-        services.criterion_save(
+        scorecard_services.criterion_save(
             section=draft.sections.first(),
             text="Tone",
             weight=Decimal(1),
@@ -173,7 +183,7 @@ def test_criterion_points_need_a_description_per_point(version):
 
 def test_existing_review_factory_is_scored_from_raw_answers(version, reviewer_user):
     review = ReviewFactory(version=version, reviewer=reviewer_user)
-    review = services.review_save(
+    review = review_services.review_save(
         review=review, actor=reviewer_user, answers=full_answers(version, calm_na=True), lock_version=0, submit=True
     )
     # 2 + 0.75 + 1 over 4 = 93.75
@@ -185,8 +195,8 @@ def test_submitted_and_resolved_reviews_feed_the_daily_rollups(version, contact,
     from metrics.models import AgentDay, AgentSkillDay
     from metrics.rollups import rollup_pending
 
-    review = services.review_create(contact=contact, reviewer=reviewer_user, version=version)
-    review = services.review_save(
+    review = review_services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    review = review_services.review_save(
         review=review, actor=reviewer_user, answers=full_answers(version), lock_version=0, submit=True
     )
     rollup_pending()
@@ -194,9 +204,9 @@ def test_submitted_and_resolved_reviews_feed_the_daily_rollups(version, contact,
     assert (day.reviews, day.qa_score_sum) == (1, Decimal("95.00"))
     solving = AgentSkillDay.objects.get(agent=contact.agent, day=contact.day, skill=version.c_solve.skill)
     assert (solving.reviews, solving.score_sum) == (1, Decimal("75.00"))
-    services.review_dispute(review=review, user=contact.agent.user, reason="Listen again")
+    dispute_services.review_dispute(review=review, user=contact.agent.user, reason="Listen again")
     review.refresh_from_db()
-    services.review_resolve(
+    dispute_services.review_resolve(
         review=review,
         resolver=second_reviewer,
         note="Changed",
@@ -209,15 +219,17 @@ def test_submitted_and_resolved_reviews_feed_the_daily_rollups(version, contact,
 
 
 def test_calibration_reviews_are_locked_on_submit_and_never_counted(version, contact, reviewer_user):
-    services.review_create(contact=contact, reviewer=reviewer_user, version=version)
-    calibration = services.review_create(contact=contact, reviewer=reviewer_user, version=version, is_calibration=True)
-    calibration = services.review_save(
+    review_services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    calibration = review_services.review_create(
+        contact=contact, reviewer=reviewer_user, version=version, is_calibration=True
+    )
+    calibration = review_services.review_save(
         review=calibration, actor=reviewer_user, answers=full_answers(version), lock_version=0, submit=True
     )
     assert calibration.status == Review.Status.DRAFT and calibration.submitted_at is not None
-    assert not services.review_is_editable(calibration)
+    assert not review_services.review_is_editable(calibration)
     assert not RollupMark.objects.filter(agent=contact.agent).exists()
-    from qa.selectors import counted, reviews_for_user
+    from qa.reviews.selectors import counted, reviews_for_user
 
     assert not counted(Review.objects.filter(pk=calibration.pk)).exists()
     assert not reviews_for_user(user=contact.agent.user).filter(pk=calibration.pk).exists()
@@ -229,7 +241,7 @@ def test_calibration_reviews_are_locked_on_submit_and_never_counted(version, con
 def test_database_refuses_a_second_review_of_a_contact_but_not_calibration_reviews(version, contact, reviewer_user):
     from django.db import IntegrityError, transaction
 
-    services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    review_services.review_create(contact=contact, reviewer=reviewer_user, version=version)
     fields = {"contact": contact, "agent": contact.agent, "team": contact.team, "version": version}
     for status in (Review.Status.DRAFT, Review.Status.RELEASED):  # whatever its status
         with pytest.raises(IntegrityError), transaction.atomic():
@@ -242,12 +254,12 @@ def test_database_refuses_a_second_review_of_a_contact_but_not_calibration_revie
 
 
 def test_review_create_turns_a_lost_race_into_a_validation_error(version, contact, reviewer_user, monkeypatch):
-    services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    review_services.review_create(contact=contact, reviewer=reviewer_user, version=version)
     # The other request's review was not there yet when this one checked; its insert then fails on the constraint.
     checks = iter([False, True])
-    monkeypatch.setattr(services, "has_review", lambda contact_ids: next(checks))
+    monkeypatch.setattr(review_services, "has_review", lambda contact_ids: next(checks))
     with pytest.raises(ValidationError) as error:
-        services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+        review_services.review_create(contact=contact, reviewer=reviewer_user, version=version)
     assert error.value.message_dict == {"contact": ["This conversation already has a review."]}
     assert Review.objects.filter(contact=contact).count() == 1
 
@@ -273,7 +285,9 @@ def test_two_reviews_of_a_contact_created_at_once_give_one_review_and_one_valida
     def first():  # creates its review and commits only once the second request has passed its check
         try:
             with transaction.atomic():
-                results["first"] = services.review_create(contact=contact, reviewer=reviewers[0], version=version)
+                results["first"] = review_services.review_create(
+                    contact=contact, reviewer=reviewers[0], version=version
+                )
                 first_inserted.set()
                 while not checked.is_set():
                     checked.wait(0.05)
@@ -282,7 +296,7 @@ def test_two_reviews_of_a_contact_created_at_once_give_one_review_and_one_valida
             connections.close_all()
 
     checked = threading.Event()
-    real_has_review = services.has_review
+    real_has_review = review_services.has_review
 
     def second():
         try:
@@ -296,8 +310,8 @@ def test_two_reviews_of_a_contact_created_at_once_give_one_review_and_one_valida
                 calls.append(found)
                 return found
 
-            with mock.patch.object(services, "has_review", has_review):
-                services.review_create(contact=contact, reviewer=reviewers[1], version=version)
+            with mock.patch.object(review_services, "has_review", has_review):
+                review_services.review_create(contact=contact, reviewer=reviewers[1], version=version)
         except ValidationError as error:
             results["second"] = error
             results["checks"] = calls

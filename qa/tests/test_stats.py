@@ -4,8 +4,8 @@ import statistics
 import pytest
 
 from core.readability import flesch_reading_ease
+from qa.reviews.text import transcript_hints
 from qa.stats import mean_ci, mean_ci_from_sums, reviews_needed, sd_from_sums
-from qa.text import transcript_hints
 
 
 def test_mean_ci_uses_t_for_small_samples_and_shows_n():

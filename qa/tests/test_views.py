@@ -6,22 +6,25 @@ from django.utils import timezone
 
 from core import roles
 from core.tests.factories import AgentFactory, ContactFactory, ScopeFactory, UserFactory
-from qa import services
+from qa.disputes import services as dispute_services
 from qa.models import Review
+from qa.reviews import services as review_services
 from qa.rules import QA_LEAD_GROUP
+from qa.sampling import services as sampling_services
+from qa.scorecards import services as scorecard_services
 from qa.tests.conftest import compete_for_contacts, full_answers
 
 
 def _released(version, contact, reviewer):
-    review = services.review_create(contact=contact, reviewer=reviewer, version=version)
-    return services.review_save(
+    review = review_services.review_create(contact=contact, reviewer=reviewer, version=version)
+    return review_services.review_save(
         review=review, actor=reviewer, answers=full_answers(version), lock_version=0, submit=True
     )
 
 
 @pytest.fixture
 def draft(version, contact, reviewer_user):
-    return services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    return review_services.review_create(contact=contact, reviewer=reviewer_user, version=version)
 
 
 @pytest.fixture
@@ -99,7 +102,7 @@ def test_written_channel_review_shows_reading_ease_and_highlights(client, versio
     contact = ContactFactory(
         agent=agent, channel="email", transcript="Customer: It broke.\nAgent: I'm sorry, that must be frustrating."
     )
-    review = services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    review = review_services.review_create(contact=contact, reviewer=reviewer_user, version=version)
     client.force_login(reviewer_user)
     content = client.get(reverse("qa:review-detail", args=[review.pk])).content.decode()
     assert 'data-testid="flesch"' in content
@@ -124,7 +127,7 @@ def test_dispute_resolution_page_is_refused_to_the_original_reviewer(
     client, version, contact, reviewer_user, second_reviewer, agent_user
 ):
     review = _released(version, contact, reviewer_user)
-    services.review_dispute(review=review, user=agent_user, reason="Unfair")
+    dispute_services.review_dispute(review=review, user=agent_user, reason="Unfair")
     review.refresh_from_db()
     url = reverse("qa:review-resolve", args=[review.pk])
     client.force_login(reviewer_user)
@@ -156,7 +159,9 @@ def test_dispute_resolution_page_is_refused_to_the_original_reviewer(
 def test_agent_gets_404_on_another_agents_review_and_on_their_own_draft(client, version, team, reviewer_user):
     mine, theirs = AgentFactory(team=team), AgentFactory(team=team)
     other_review = _released(version, ContactFactory(agent=theirs), reviewer_user)
-    own_draft = services.review_create(contact=ContactFactory(agent=mine), reviewer=reviewer_user, version=version)
+    own_draft = review_services.review_create(
+        contact=ContactFactory(agent=mine), reviewer=reviewer_user, version=version
+    )
     client.force_login(mine.user)
     assert client.get(reverse("qa:review-detail", args=[other_review.pk])).status_code == 404
     assert client.get(reverse("qa:review-detail", args=[own_draft.pk])).status_code == 404
@@ -189,7 +194,9 @@ def test_ops_lead_reads_released_reviews_but_cannot_score(client, version, conta
     client.force_login(lead_user)
     assert client.get(reverse("qa:review-detail", args=[draft.pk])).status_code == 404  # drafts are not theirs
     assert client.get(reverse("qa:queue")).status_code == 403
-    services.review_save(review=draft, actor=reviewer_user, answers=full_answers(version), lock_version=0, submit=True)
+    review_services.review_save(
+        review=draft, actor=reviewer_user, answers=full_answers(version), lock_version=0, submit=True
+    )
     assert client.get(reverse("qa:review-detail", args=[draft.pk])).status_code == 200
     assert _post_answers(client, draft, version).status_code == 403
 
@@ -265,9 +272,9 @@ def test_whatif_rescores_last_periods_reviews_under_the_draft(client, qa_lead, v
 
     review = _released(version, ContactFactory(agent=agent), UserFactory(roles=[roles.QA_REVIEWER]))
     assert review.score == Decimal("95.00")
-    draft = services.version_for_editing(version=version, user=qa_lead)
+    draft = scorecard_services.version_for_editing(version=version, user=qa_lead)
     solve = draft.criteria.get(key=version.c_solve.key)
-    services.criterion_save(
+    scorecard_services.criterion_save(
         section=solve.section, criterion=solve, text=solve.text, weight=Decimal(1), scale="yes_no"
     )  # 4 on 1..5 is 0.75 → yes
     client.force_login(qa_lead)
@@ -339,9 +346,9 @@ def test_queue_page_query_count_is_flat(
 ):
     for _ in range(n):
         agent = AgentFactory(team=team)
-        services.review_create(contact=ContactFactory(agent=agent), reviewer=reviewer_user, version=version)
+        review_services.review_create(contact=ContactFactory(agent=agent), reviewer=reviewer_user, version=version)
         disputed = _released(version, ContactFactory(agent=agent), second_reviewer)
-        services.review_dispute(review=disputed, user=agent.user, reason="no")
+        dispute_services.review_dispute(review=disputed, user=agent.user, reason="no")
         _released(version, ContactFactory(agent=agent), reviewer_user)
     client.force_login(reviewer_user)
     with django_assert_max_num_queries(14):
@@ -422,7 +429,7 @@ def test_sampling_on_demand_that_loses_a_race_says_so_instead_of_failing(client,
 
     for i in range(4):
         ContactFactory(agent=agent, started_at=timezone.now() - timedelta(days=2, hours=i))
-    compete_for_contacts(monkeypatch, times=services.SAMPLING_ATTEMPTS)
+    compete_for_contacts(monkeypatch, times=sampling_services.SAMPLING_ATTEMPTS)
     today = timezone.localdate()
     client.force_login(qa_lead)
     with mock.patch("qa.tasks.sampling_run_execute.delay_on_commit", side_effect=tasks.sampling_run_execute):
@@ -438,13 +445,13 @@ def test_sampling_on_demand_that_loses_a_race_says_so_instead_of_failing(client,
 def test_review_page_shows_each_answer_with_its_scale(client, version, contact, reviewer_user):
     from qa.scoring import RawAnswer
 
-    review = services.review_create(contact=contact, reviewer=reviewer_user, version=version)
+    review = review_services.review_create(contact=contact, reviewer=reviewer_user, version=version)
     answers = {
         version.c_listen.pk: RawAnswer(0),
         version.c_solve.pk: RawAnswer(4),
         version.c_calm.pk: RawAnswer(is_na=True),
     }
-    services.review_save(review=review, actor=reviewer_user, answers=answers, lock_version=0)
+    review_services.review_save(review=review, actor=reviewer_user, answers=answers, lock_version=0)
     client.force_login(reviewer_user)
     page = client.get(reverse("qa:review-detail", args=[review.pk]))
     shown = {criterion.pk: label for _, rows in page.context["answer_groups"] for criterion, _, label in rows}
@@ -457,7 +464,7 @@ def test_review_page_shows_each_answer_with_its_scale(client, version, contact, 
 
 
 def test_calibration_tables_show_answers_as_their_number():
-    from qa.calibration_analytics import NA
+    from qa.calibration.analytics import NA
     from qa.models import Criterion
     from qa.templatetags.calibration_tags import answer_text
 
@@ -509,9 +516,9 @@ def test_saving_and_submitting_a_review_query_count_is_flat(
     from qa.scoring import RawAnswer
 
     version, criteria = _sized_version(n_items)
-    review = services.review_create(contact=ContactFactory(agent=agent), reviewer=reviewer_user, version=version)
+    review = review_services.review_create(contact=ContactFactory(agent=agent), reviewer=reviewer_user, version=version)
     # Two answers were saved before: the first changes below, the last stays as it is.
-    review = services.review_save(
+    review = review_services.review_save(
         review=review,
         actor=reviewer_user,
         answers={
@@ -540,7 +547,7 @@ def test_saving_and_submitting_a_review_query_count_is_flat(
     review.refresh_from_db()
     assert review.status == Review.Status.RELEASED and review.lock_version == 4
     assert review.score == 100  # 5 of 1–5 and yes everywhere; the N/A line leaves both sums
-    answers = services.review_raw_answers(review)
+    answers = review_services.review_raw_answers(review)
     assert len(answers) == n_items
     assert answers[criteria[0].pk] == RawAnswer(5, comment="Note 0")
     assert answers[criteria[1].pk] == RawAnswer(is_na=True, comment="Note 1")
@@ -575,10 +582,12 @@ def test_resolving_a_dispute_with_changed_answers_query_count_is_flat(
     from qa.scoring import RawAnswer
 
     version, criteria = _sized_version(n_items)
-    review = services.review_create(contact=ContactFactory(agent=agent), reviewer=reviewer_user, version=version)
+    review = review_services.review_create(contact=ContactFactory(agent=agent), reviewer=reviewer_user, version=version)
     answers = {c.pk: RawAnswer(1 if i else 5) for i, c in enumerate(criteria)}
-    review = services.review_save(review=review, actor=reviewer_user, answers=answers, lock_version=0, submit=True)
-    review = services.review_dispute(review=review, user=agent.user, reason="Listen again")
+    review = review_services.review_save(
+        review=review, actor=reviewer_user, answers=answers, lock_version=0, submit=True
+    )
+    review = dispute_services.review_dispute(review=review, user=agent.user, reason="Listen again")
     client.force_login(second_reviewer)
     payload = {**_payload(review, criteria, first="1", rest="0"), "note": "Changed them all"}
     with django_assert_max_num_queries(25):  # 63 for 20 items when each answer was saved on its own

@@ -1,0 +1,1 @@
+"""Disputes: an agent disputes a released review; another reviewer resolves it."""

@@ -1,0 +1,107 @@
+"""Forms of the review page: the scorecard answers (reviews, dispute resolution, calibration) and the dispute."""
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from core.models import Skill
+from qa.scorecards.models import Criterion
+from qa.scorecards.selectors import criteria_by_skill
+from qa.scoring import RawAnswer, fraction_of
+
+NA = "na"
+
+
+@dataclass
+class CriterionRow:
+    criterion: Criterion
+    choice: forms.BoundField
+    comment: forms.BoundField
+    failing: frozenset[str]  # values that fail a critical criterion (no, or below half)
+
+
+@dataclass
+class SkillRows:
+    skill: Skill
+    rows: list[CriterionRow]
+
+
+def _failing(criterion: Criterion) -> frozenset[str]:
+    if not criterion.critical:
+        return frozenset()
+    return frozenset(str(v) for v, _ in criterion.points if fraction_of(criterion, v) < Fraction(1, 2))
+
+
+class ScorecardForm(forms.Form):
+    """The answers to a scorecard version for one contact: a choice (and N/A where allowed) and a comment per
+    criterion that applies to the contact's channel. Used by reviews, dispute resolution and calibration."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    comment = forms.CharField(
+        required=False,
+        label="Overall feedback for the agent",
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+    )
+
+    def __init__(self, *args, criteria: list[Criterion], channel: str, answers=None, **kwargs):
+        initial = dict(kwargs.pop("initial", {}) or {})
+        for criterion_id, raw in (answers or {}).items():
+            initial[f"c{criterion_id}"] = NA if raw.is_na else ("" if raw.value is None else str(raw.value))
+            initial[f"c{criterion_id}_comment"] = raw.comment
+        super().__init__(*args, initial=initial, **kwargs)
+        self.groups_by_skill = criteria_by_skill(criteria, channel=channel)
+        self.criteria = [c for group in self.groups_by_skill for c in group.criteria]
+        for criterion in self.criteria:
+            choices = [(str(value), label or str(value)) for value, label in criterion.points]
+            if criterion.allow_na:
+                choices.append((NA, "N/A"))
+            self.fields[f"c{criterion.pk}"] = forms.ChoiceField(
+                choices=choices, required=False, widget=forms.RadioSelect, label=criterion.text
+            )
+            self.fields[f"c{criterion.pk}_comment"] = forms.CharField(
+                required=False,
+                label="Comment" + (" (a fail needs a reason)" if criterion.critical else ""),
+                widget=forms.Textarea(attrs={"rows": 1, "class": "form-control form-control-sm"}),
+            )
+
+    def skill_rows(self) -> list[SkillRows]:
+        return [
+            SkillRows(
+                skill=group.skill,
+                rows=[CriterionRow(c, self[f"c{c.pk}"], self[f"c{c.pk}_comment"], _failing(c)) for c in group.criteria],
+            )
+            for group in self.groups_by_skill
+        ]
+
+    def answers(self) -> dict[int, RawAnswer]:
+        """The answers given (valid fields only, so a live preview works on a half-filled form)."""
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        out: dict[int, RawAnswer] = {}
+        for criterion in self.criteria:
+            choice = data.get(f"c{criterion.pk}") or ""
+            comment = (data.get(f"c{criterion.pk}_comment") or "").strip()
+            if choice == NA:
+                out[criterion.pk] = RawAnswer(is_na=True, comment=comment)
+            elif choice:
+                out[criterion.pk] = RawAnswer(value=int(choice), comment=comment)
+            elif comment:
+                out[criterion.pk] = RawAnswer(value=None, comment=comment)
+        return out
+
+    def add_service_error(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for key, messages in error.message_dict.items():
+                field = f"c{key.removeprefix('criterion_')}" if key.startswith("criterion_") else key
+                self.add_error(field if field in self.fields else None, messages)
+        else:
+            self.add_error(None, error)
+
+
+class DisputeForm(forms.Form):
+    reason = forms.CharField(
+        label="Why do you dispute this review?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )

@@ -1,0 +1,51 @@
+"""Forms of sampling: a run's filters, and the margin the reviews-needed figure plans for."""
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from core.models import Channel
+
+
+class SamplingForm(forms.Form):
+    teams = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple)
+    period_start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    period_end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    per_agent = forms.IntegerField(min_value=1, max_value=50, initial=5, label="Conversations per agent")
+    channel = forms.ChoiceField(choices=[("", "Any channel"), *Channel.choices], required=False)
+    max_csat = forms.IntegerField(
+        min_value=1, max_value=5, required=False, label="Only CSAT at most", help_text="e.g. 2 for unhappy customers"
+    )
+    min_handle_seconds = forms.IntegerField(
+        min_value=0,
+        max_value=86_400,
+        required=False,
+        label="Only handle time at least (s)",
+        help_text="e.g. 900 for long contacts",
+    )
+    seed = forms.IntegerField(
+        min_value=0,
+        max_value=2**31 - 1,
+        required=False,
+        help_text="Blank: a new random seed. The same seed over the same conversations draws the same sample "
+        "(conversations that already have a review are skipped).",
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["teams"].queryset = teams
+        today = timezone.localdate()
+        monday = today - timedelta(days=today.weekday())
+        self.fields["period_start"].initial = monday - timedelta(days=7)
+        self.fields["period_end"].initial = monday - timedelta(days=1)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("period_start") and data.get("period_end") and data["period_end"] < data["period_start"]:
+            self.add_error("period_end", "The period ends before it starts.")
+        return data
+
+
+class MarginForm(forms.Form):
+    margin = forms.FloatField(min_value=0.5, max_value=50, initial=5, label="Margin (± points)")

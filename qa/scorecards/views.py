@@ -1,0 +1,204 @@
+"""Pages of the scorecard builder: templates, a version's sections and criteria with a preview, publishing.
+(The what-if page of a version is with the review pages, in qa/reviews/views.py: it lists reviews.)"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from core import roles
+from core.models import Channel
+from core.views import require_role
+from qa.rules import is_qa_lead, require_qa_lead
+from qa.scorecards import selectors, services
+from qa.scorecards.forms import CriterionForm, SectionForm, TemplateForm
+from qa.scorecards.models import Criterion, ScorecardSection, ScorecardTemplate, ScorecardVersion
+
+
+@require_role(roles.QA_REVIEWER)
+def template_list(request: HttpRequest) -> HttpResponse:
+    form = TemplateForm(request.POST or None)
+    if request.method == "POST":
+        require_qa_lead(request.user)
+        if form.is_valid():
+            try:
+                template = services.template_create(created_by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error("name" if hasattr(error, "error_dict") else None, error.messages)
+            else:
+                messages.success(request, "Template created; add sections and criteria to its draft.")
+                return redirect("qa:version-detail", pk=template.versions.get().pk)
+    return render(
+        request,
+        "qa/template_list.html",
+        {"templates": selectors.template_list(user=request.user), "form": form, "can_build": is_qa_lead(request.user)},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_role(roles.QA_REVIEWER)
+def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    template = get_object_or_404(ScorecardTemplate, pk=pk)
+    version = (
+        template.versions.filter(status=ScorecardVersion.Status.DRAFT).first()
+        or template.versions.order_by("-number").first()
+    )
+    return redirect("qa:version-detail", pk=version.pk)
+
+
+@require_role(roles.QA_REVIEWER)
+def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Builder and preview of one version: its sections and criteria, and the scorecard a reviewer would see."""
+    version = get_object_or_404(selectors.version_queryset(), pk=pk)
+    channel = request.GET.get("channel") or Channel.PHONE
+    if channel not in Channel.values:
+        channel = Channel.PHONE
+    criteria = selectors.version_criteria(version=version)
+    frozen = services.version_is_frozen(version=version)
+    sections = list(version.sections.order_by("position", "pk"))
+    by_section = {s.pk: [] for s in sections}
+    for criterion in criteria:
+        by_section[criterion.section_id].append(criterion)
+    preview = selectors.criteria_by_skill(criteria, channel=channel)
+    context = {
+        "version": version,
+        "sections": [(s, by_section[s.pk]) for s in sections],
+        "frozen": frozen,
+        "can_build": is_qa_lead(request.user),
+        "channel": channel,
+        "channels": Channel.choices,
+        "preview": preview,
+        "preview_count": sum(len(group.criteria) for group in preview),
+        "versions": version.template.versions.order_by("-number"),
+        "skills_covered": sorted({c.skill.name for c in criteria}),
+        "n_reviews": version.reviews.count(),
+        "section_form": SectionForm(),
+    }
+    if request.htmx and request.GET.get("partial") == "preview":
+        return render(request, "qa/partials/scorecard_preview.html", context)
+    return render(request, "qa/version_detail.html", context)
+
+
+@require_role(roles.QA_REVIEWER)
+@require_POST
+def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start editing: a version with reviews is never changed; its edits go to a (new) draft version."""
+    require_qa_lead(request.user)
+    version = get_object_or_404(selectors.version_queryset(), pk=pk)
+    target = services.version_for_editing(version=version, user=request.user)
+    if target != version:
+        messages.info(request, f"v{version.number} has reviews, so your edits go to draft v{target.number}.")
+    return redirect("qa:version-detail", pk=target.pk)
+
+
+@require_role(roles.QA_REVIEWER)
+@require_POST
+def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    require_qa_lead(request.user)
+    version = get_object_or_404(selectors.version_queryset(), pk=pk)
+    try:
+        services.version_publish(version=version, user=request.user)
+        messages.success(request, f"v{version.number} is published; new reviews use it.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("qa:version-detail", pk=version.pk)
+
+
+@require_role(roles.QA_REVIEWER)
+@require_POST
+def section_create(request: HttpRequest, pk: int) -> HttpResponse:
+    require_qa_lead(request.user)
+    version = get_object_or_404(selectors.version_queryset(), pk=pk)
+    form = SectionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.section_save(version=version, title=form.cleaned_data["title"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, "A section needs a title.")
+    return redirect("qa:version-detail", pk=version.pk)
+
+
+def _criterion_form_page(request, *, version, criterion=None) -> HttpResponse:
+    require_qa_lead(request.user)
+    if services.version_is_frozen(version=version):
+        messages.error(request, "This version has reviews; start a new version to edit it.")
+        return redirect("qa:version-detail", pk=version.pk)
+    initial = {}
+    if criterion is not None:
+        initial = {
+            "section": criterion.section_id,
+            "skill": criterion.skill_id,
+            "text": criterion.text,
+            "guidance": criterion.guidance,
+            "weight": criterion.weight,
+            "scale": criterion.scale,
+            "scale_min": criterion.scale_min,
+            "scale_max": criterion.scale_max,
+            "point_labels": "\n".join(criterion.point_labels or []),
+            "critical": criterion.critical,
+            "allow_na": criterion.allow_na,
+            "channels": criterion.channels,
+        }
+    elif request.GET.get("section"):
+        initial["section"] = request.GET["section"]
+    form = CriterionForm(request.POST or None, version=version, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.criterion_save(section=form.cleaned_data["section"], criterion=criterion, **form.service_fields())
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, "Criterion saved.")
+            return redirect(reverse("qa:version-detail", args=[version.pk]) + "#builder")
+    return render(
+        request,
+        "qa/criterion_form.html",
+        {"form": form, "version": version, "criterion": criterion},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_role(roles.QA_REVIEWER)
+def criterion_create(request: HttpRequest, pk: int) -> HttpResponse:
+    version = get_object_or_404(selectors.version_queryset(), pk=pk)
+    if not version.sections.exists():
+        require_qa_lead(request.user)
+        messages.error(request, "Add a section first.")
+        return redirect("qa:version-detail", pk=version.pk)
+    return _criterion_form_page(request, version=version)
+
+
+@require_role(roles.QA_REVIEWER)
+def criterion_update(request: HttpRequest, pk: int) -> HttpResponse:
+    criterion = get_object_or_404(Criterion.objects.select_related("version__template", "section"), pk=pk)
+    return _criterion_form_page(request, version=criterion.version, criterion=criterion)
+
+
+@require_role(roles.QA_REVIEWER)
+@require_POST
+def criterion_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    require_qa_lead(request.user)
+    criterion = get_object_or_404(Criterion.objects.select_related("version"), pk=pk)
+    try:
+        services.criterion_delete(criterion=criterion)
+        messages.success(request, "Criterion removed.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("qa:version-detail", pk=criterion.version_id)
+
+
+@require_role(roles.QA_REVIEWER)
+@require_POST
+def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    require_qa_lead(request.user)
+    section = get_object_or_404(ScorecardSection.objects.select_related("version"), pk=pk)
+    try:
+        services.section_delete(section=section)
+        messages.success(request, "Section removed.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("qa:version-detail", pk=section.version_id)
