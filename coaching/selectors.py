@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from math import ceil
 
 from django.conf import settings
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Case, Count, Max, Prefetch, Q, QuerySet, Sum, When
 
 from coaching.models import (
     Activity,
@@ -394,3 +394,29 @@ def return_on_training(*, activity: Activity, kpi: str, window_days: int, agents
 
 def teams_in_scope(*, user: User) -> QuerySet[Team]:
     return teams_for_user(user=user)
+
+
+# Reads of the dashboards (the team table's goal counts, the agent dashboard's goals).
+
+
+def goals_by_agent(*, agents: QuerySet[Agent]) -> dict[int, dict]:
+    """Per agent id: open coaching goals (on track or at risk) and those at risk."""
+    open_statuses = [GoalStatus.ON_TRACK, GoalStatus.AT_RISK]
+    rows = (
+        Goal.objects.filter(plan__agent__in=agents.values("pk"), status__in=open_statuses)
+        .values("plan__agent_id")
+        .annotate(open=Count("pk"), at_risk=Count("pk", filter=Q(status=GoalStatus.AT_RISK)))
+        .order_by()
+    )
+    return {row["plan__agent_id"]: row for row in rows}
+
+
+def goal_list_for_agent(*, agent: Agent) -> QuerySet[Goal]:
+    """The agent's coaching goals, open ones first by due date."""
+    return (
+        Goal.objects.filter(plan__agent=agent)
+        .select_related("skill", "plan")
+        .order_by(
+            Case(When(status__in=[GoalStatus.AT_RISK, GoalStatus.ON_TRACK], then=0), default=1), "due_date", "pk"
+        )[:8]
+    )

@@ -11,18 +11,15 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import (
     Avg,
-    Case,
     Count,
     F,
     Q,
     QuerySet,
     Sum,
-    When,
 )
 from django.db.models.functions import TruncWeek
 
-from coaching.models import Goal
-from coaching.status import GoalStatus
+from coaching.selectors import goal_list_for_agent, goals_by_agent  # noqa: F401  (the dashboards' goal reads)
 from core.models import Agent, Team
 from metrics import running
 from metrics import selectors as metrics
@@ -165,29 +162,6 @@ def agent_table(*, agents: QuerySet[Agent], period: Period) -> list[dict]:
         row["flag_keys"] = _below_target(values)
         result.append(row)
     return result
-
-
-def goals_by_agent(*, agents: QuerySet[Agent]) -> dict[int, dict]:
-    """Per agent id: open coaching goals (on track or at risk) and those at risk."""
-    open_statuses = [GoalStatus.ON_TRACK, GoalStatus.AT_RISK]
-    rows = (
-        Goal.objects.filter(plan__agent__in=agents.values("pk"), status__in=open_statuses)
-        .values("plan__agent_id")
-        .annotate(open=Count("pk"), at_risk=Count("pk", filter=Q(status=GoalStatus.AT_RISK)))
-        .order_by()
-    )
-    return {row["plan__agent_id"]: row for row in rows}
-
-
-def goal_list_for_agent(*, agent: Agent) -> QuerySet[Goal]:
-    """The agent's coaching goals, open ones first by due date."""
-    return (
-        Goal.objects.filter(plan__agent=agent)
-        .select_related("skill", "plan")
-        .order_by(
-            Case(When(status__in=[GoalStatus.AT_RISK, GoalStatus.ON_TRACK], then=0), default=1), "due_date", "pk"
-        )[:8]
-    )
 
 
 def _below_target(values: dict) -> list[str]:
