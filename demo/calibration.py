@@ -1,6 +1,6 @@
 """Demo calibration: two closed sessions (one well aligned, one not, with answers changed afterwards), one open
-session waiting for the demo reviewers, and a gold set. Keyed on titles and names, so running it twice changes
-nothing."""
+session waiting for the demo reviewers, and a gold set that in-house and partner reviewers have run once. Keyed on
+titles and names, so running it twice changes nothing."""
 
 import random
 from datetime import timedelta
@@ -17,10 +17,13 @@ from qa.reviews import services as review_services
 from qa.scorecards import services as scorecard_services
 from qa.scoring import RawAnswer
 
-ALIGNED = "Billing calls — March calibration"
-MISALIGNED = "Escalations — April calibration"
+ALIGNED = "Billing calls — monthly calibration"
+MISALIGNED = "Escalations — monthly calibration"
 OPEN = "Chat and email — this week's calibration"
 GOLD = "Gold set: refunds and data protection"
+GOLD_RUN = "Refunds and data protection — gold set run"
+# Days ago each closed session was set up and had its results opened: the calibration history is recent.
+WHEN = {ALIGNED: (40, 36), MISALIGNED: (19, 15), GOLD_RUN: (10, 7)}
 
 # Extra demo reviewers, so in-house and partner reviewers sit side by side (password as the other demo logins).
 EXTRA_REVIEWERS = [
@@ -231,6 +234,11 @@ def seed_calibration(*, rng: random.Random, stdout=None) -> None:
                 calibration_services.gold_answer_set(
                     item=item, criterion=criterion, user=lead, value=answer.value, is_na=answer.is_na
                 )
+    gold = GoldSet.objects.filter(name=GOLD).first()
+    if gold is not None and not CalibrationSession.objects.filter(title=GOLD_RUN).exists():
+        _run_gold_set(gold=gold, lead=lead, people=people, rng=rng)
+    for title, (created_days, opened_days) in WHEN.items():
+        _backdate(title, created_days=created_days, opened_days=opened_days)
     if stdout is not None:
         stdout.write(
             f"  calibration: {CalibrationSession.objects.count()} sessions, {GoldSet.objects.count()} gold sets"
@@ -264,3 +272,45 @@ def _anchor(session: CalibrationSession, people: dict[str, User], rng: random.Ra
                     is_na=bench.is_na,
                 )
                 moved += 1
+
+
+def _run_gold_set(*, gold: GoldSet, lead: User, people: dict[str, User], rng: random.Random) -> CalibrationSession:
+    """In-house and partner reviewers score the gold set; their answers are compared with the agreed ones."""
+    from qa.models import GoldAnswer
+
+    agreed: dict[int, dict[int, RawAnswer]] = {}
+    for contact_id, criterion_id, value, is_na in GoldAnswer.objects.filter(item__gold_set=gold).values_list(
+        "item__contact_id", "criterion_id", "value", "is_na"
+    ):
+        agreed.setdefault(contact_id, {})[criterion_id] = RawAnswer(value, is_na=is_na)
+    profile = {"qa.ines": (0.95, 0), "qa.tom": (0.85, -1), "bpo.joao": (0.75, 1), "partner.reviewer": (0.7, 1)}
+    session = calibration_services.session_create(
+        owner=lead,
+        title=GOLD_RUN,
+        gold_set=gold,
+        participants=[people[name] for name in profile],
+        deadline=timezone.now() + timedelta(days=4),
+    )
+    criteria = list(gold.version.criteria.all())
+    for name, (agree, bias) in profile.items():
+        _submit(
+            session,
+            people[name],
+            lambda contact, agree=agree, bias=bias: _scored_by(
+                criteria, agreed.get(contact.pk, {}), rng=rng, agree=agree, bias=bias
+            ),
+        )
+    return calibration_services.session_sync(session=session)
+
+
+def _backdate(title: str, *, created_days: int, opened_days: int) -> None:
+    """A closed session's dates: set up `created_days` ago, results opened `opened_days` ago (the services stamp
+    now; the demo's calibration history reads as weeks of work)."""
+    now = timezone.now()
+    CalibrationSession.objects.filter(
+        title=title, status=CalibrationSession.Status.CLOSED, created_at__gt=now - timedelta(days=1)
+    ).update(
+        created_at=now - timedelta(days=created_days),
+        deadline=now - timedelta(days=opened_days),
+        results_opened_at=now - timedelta(days=opened_days),
+    )

@@ -42,7 +42,8 @@ EMPATHY = ["Sorry about the trouble!", "I understand how frustrating that is.", 
 
 
 def seed_contacts(*, rng: random.Random, stdout=None) -> None:
-    """Create 90 days of contacts for every demo agent (skips those already there), then a full rollup."""
+    """Create 90 days of contacts for every demo agent from their start (skips those already there), then a full
+    rollup."""
     agents = list(Agent.objects.select_related("team", "user").order_by("employee_id"))
     if not agents:
         return
@@ -51,9 +52,13 @@ def seed_contacts(*, rng: random.Random, stdout=None) -> None:
     tz = ZoneInfo(settings.TIME_ZONE)
     lookups = Lookups.load()
     team_names = dict(Team.objects.values_list("pk", "name"))
+    # The new hires' first 90 days have contacts of their own (demo.hiring, HIRE-...): theirs start after those.
+    busy: dict[int, set[date]] = {}
+    for agent_id, day in Contact.objects.filter(external_id__startswith="HIRE-").values_list("agent_id", "day"):
+        busy.setdefault(agent_id, set()).add(day)
     rows: list[dict] = []
     for agent in agents:
-        rows.extend(_agent_contacts(agent, rng, first_day, today, tz, lookups, team_names))
+        rows.extend(_agent_contacts(agent, rng, first_day, today, tz, lookups, team_names, busy.get(agent.pk, set())))
     with transaction.atomic():
         existing = set(Contact.objects.filter(external_id__startswith=PREFIX).values_list("external_id", flat=True))
         new = [contact for contact in rows if contact["external_id"] not in existing]
@@ -64,7 +69,7 @@ def seed_contacts(*, rng: random.Random, stdout=None) -> None:
         stdout.write(f"  {created} demo contacts created ({len(rows)} in the demo set); {result.rows} agent-day rows")
 
 
-def _agent_contacts(agent, rng, first_day, today, tz, lookups, team_names):
+def _agent_contacts(agent, rng, first_day, today, tz, lookups, team_names, busy):
     channels = [channel for channel in agent.channels if channel in HANDLE] or ["phone"]
     # This agent's own level and trend.
     fcr_base = rng.gauss(0.76, 0.05)
@@ -77,6 +82,8 @@ def _agent_contacts(agent, rng, first_day, today, tz, lookups, team_names):
         day = first_day + timedelta(days=offset)
         if day.weekday() >= 5 and rng.random() < 0.7:
             continue  # most agents are off at weekends
+        if day < agent.start_date or (busy and day <= max(busy)):
+            continue  # not started yet, or a new hire's first 90 days (seeded with the hire)
         team_id = lookups.team_on(agent.pk, day)
         team_name = team_names[team_id]
         progress = offset / DAYS

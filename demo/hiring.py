@@ -63,7 +63,7 @@ REQUISITIONS = [
     ("Technical support agent — North", skill_codes.TECHNICAL_SUPPORT, "North"),
     ("Escalation specialist — South", skill_codes.ESCALATION_HANDLING, "South"),
 ]
-PAST_REQUISITION = ("Technical support — spring intake", skill_codes.TECHNICAL_SUPPORT, "North")
+PAST_REQUISITION = ("Technical support — previous intake", skill_codes.TECHNICAL_SUPPORT, "North")
 PAST_HIRES = 6
 REPLIES = [
     "Hi Priya,\n\nYou can change it under Account > Profile > Email. Your order history stays exactly as it is. "
@@ -103,18 +103,22 @@ def _seed(*, rng: random.Random) -> None:
                     rng=rng,
                     employee_seq=1 + index,
                 )
+                # The latest move: days ago for a decision, hours to days for someone waiting in a stage.
+                waited = rng.uniform(2, 12) if target in (Stage.HIRED, Stage.REJECTED) else rng.uniform(0.3, 4)
+                _backdate(candidate=candidate, last_move_at=timezone.now() - timedelta(days=waited), rng=rng)
+        _backdate_requisition(requisition)
     _past_requisition(hiring=hiring, interviewer=interviewer, rng=rng)
 
 
 def _interviewer() -> User:
     username, first, last = SECOND_INTERVIEWER
-    from demo.org import DEMO_PASSWORD
+    from demo.org import demo_password_hash
 
     user, created = User.objects.get_or_create(
         username=username, defaults={"first_name": first, "last_name": last, "email": f"{username}@demo.skillhub.test"}
     )
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password = demo_password_hash()
         user.save(update_fields=["password"])
     user.groups.add(Group.objects.get_or_create(name=roles.HIRING_MANAGER)[0])
     return user
@@ -214,6 +218,63 @@ def _advance(
         )
 
 
+# Days a candidate typically spends in a stage before the next move (low, high).
+STAGE_DAYS = {
+    Stage.SCREENING: (1.5, 4.0),
+    Stage.BEHAVIOURAL: (3.0, 8.0),
+    Stage.ROLE_PLAY: (2.0, 6.0),
+    Stage.MOCK_TICKET: (2.0, 5.0),
+    Stage.APTITUDE: (1.0, 3.0),
+}
+TEST_STAGES = {CandidateTest.Kind.APTITUDE: Stage.APTITUDE, CandidateTest.Kind.MOCK_TICKET: Stage.MOCK_TICKET}
+
+
+def _backdate(*, candidate: Candidate, last_move_at: datetime, rng: random.Random) -> None:
+    """Spread the candidate's moves over realistic days in each stage, ending with the move at `last_move_at`, and
+    date the interviews and tests inside the stage they belong to (the services stamp everything with now)."""
+    moves = list(candidate.moves.order_by("moved_at", "pk"))
+    if not moves:
+        return
+    times = [last_move_at]
+    for move in reversed(moves[:-1]):
+        low, high = STAGE_DAYS.get(move.to_stage, (2.0, 5.0))
+        times.insert(0, times[0] - timedelta(days=rng.uniform(low, high)))
+    # When each stage was entered and left (a stage still current is left now).
+    stays: dict[str, tuple[datetime, datetime]] = {}
+    for position, (move, at) in enumerate(zip(moves, times, strict=True)):
+        StageMove.objects.filter(pk=move.pk).update(moved_at=at)
+        left = times[position + 1] if position + 1 < len(times) else timezone.now()
+        stays[move.to_stage] = (at, left)
+    Candidate.objects.filter(pk=candidate.pk).update(created_at=times[0])
+    if candidate.decided_at is not None:
+        Candidate.objects.filter(pk=candidate.pk).update(decided_at=times[-1])
+    for interview in candidate.interviews.all():
+        entered, left = stays.get(interview.stage, (times[0], times[-1]))
+        done = entered + (left - entered) * rng.uniform(0.4, 0.9)
+        fields = {"created_at": done - timedelta(minutes=rng.randint(40, 90))}
+        if interview.submitted_at is not None:
+            fields["submitted_at"] = done
+        else:
+            fields["created_at"] = entered + (left - entered) * 0.3
+        Interview.objects.filter(pk=interview.pk).update(**fields)
+    for test in candidate.tests.all():
+        entered, left = stays.get(TEST_STAGES.get(test.kind, ""), (times[0], times[-1]))
+        shift = entered + timedelta(hours=1) - test.created_at
+        CandidateTest.objects.filter(pk=test.pk).update(
+            created_at=test.created_at + shift,
+            expires_at=test.expires_at + shift,
+            started_at=test.started_at and test.started_at + shift + (left - entered) * 0.3,
+            submitted_at=test.submitted_at and test.submitted_at + shift + (left - entered) * 0.35,
+        )
+
+
+def _backdate_requisition(requisition: Requisition) -> None:
+    """The requisition was opened a few days before its first candidate applied."""
+    first = requisition.candidates.order_by("created_at").values_list("created_at", flat=True).first()
+    if first is not None and first < requisition.created_at:
+        Requisition.objects.filter(pk=requisition.pk).update(created_at=first - timedelta(days=3))
+
+
 def _score_stage(
     *,
     candidate: Candidate,
@@ -307,10 +368,12 @@ def _past_requisition(*, hiring: User, interviewer: User, rng: random.Random) ->
             employee_seq=10 + index,
             start_date=start,
         )
-    Requisition.objects.filter(pk=requisition.pk).update(status=Requisition.Status.FILLED)
-    StageMove.objects.filter(candidate__requisition=requisition).update(
-        moved_at=timezone.make_aware(datetime.combine(start - timedelta(days=20), time(10)))
-    )
+    # Filled: as many openings as hires. Their decisions came two to three weeks before they started.
+    Requisition.objects.filter(pk=requisition.pk).update(status=Requisition.Status.FILLED, openings=PAST_HIRES)
+    for candidate in requisition.candidates.order_by("pk"):
+        decided = timezone.make_aware(datetime.combine(start - timedelta(days=rng.randint(14, 21)), time(10)))
+        _backdate(candidate=candidate, last_move_at=decided, rng=rng)
+    _backdate_requisition(requisition)
     _contacts_for_hires(requisition=requisition, start=start, rng=rng)
 
 

@@ -1,8 +1,10 @@
 """Demo organisation: two vendors, four teams, about forty agents, one user per role."""
 
+import functools
 import random
 from datetime import date, timedelta
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
@@ -214,12 +216,19 @@ def _move_one_agent(*, teams: dict[str, Team], today: date) -> None:
         agent_move_team(agent=agent, team=teams["South"], on=today - timedelta(days=30))
 
 
+@functools.cache
+def demo_password_hash() -> str:
+    """The demo password hashed once per process: hashing it again for each of some fifty users is most of the
+    organisation step's time (the hasher is slow on purpose)."""
+    return make_password(DEMO_PASSWORD)
+
+
 def _user(*, username: str, first: str, last: str, role_names: list[str]) -> User:
     user, created = User.objects.get_or_create(
         username=username, defaults={"first_name": first, "last_name": last, "email": f"{username}@demo.skillhub.test"}
     )
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password = demo_password_hash()
         user.save(update_fields=["password"])
     user.groups.add(*[Group.objects.get_or_create(name=name)[0] for name in role_names])
     return user

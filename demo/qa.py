@@ -64,31 +64,48 @@ TRANSCRIPTS = {
 }
 
 
+# Contact-day windows (days back from today) of an agent's reviews, with the chance of a review in each: the most
+# recent weeks are well covered (most agents reviewed in the last 30 days), older months thinner.
+WINDOWS = [((1, 10), 0.55), ((11, 24), 0.75), ((25, 40), 0.8), ((41, 60), 0.8), ((61, 89), 1.0)]
+
+
 def _demo_agents() -> list[Agent]:
-    agents: list[Agent] = []
-    for team in Team.objects.order_by("name"):
-        agents.extend(
-            Agent.objects.filter(team=team, is_active=True)
-            .select_related("user")
-            .order_by("employee_id")[:AGENTS_PER_TEAM]
-        )
-    demo = Agent.objects.filter(user__username="agent").select_related("user").first()
-    if demo is not None and demo not in agents:
-        agents.insert(0, demo)
+    """Every active agent who has worked at least a week (the demo agent first)."""
+    week_ago = timezone.localdate() - timedelta(days=7)
+    agents = list(
+        Agent.objects.filter(is_active=True, start_date__lte=week_ago)
+        .select_related("user", "team__vendor")
+        .order_by("employee_id")
+    )
+    agents.sort(key=lambda agent: agent.user.username != "agent")
     return agents
+
+
+def _window(agent: Agent, *, days_back: int, days_to: int):
+    tz = timezone.get_current_timezone()
+    today = timezone.localdate()
+    start = datetime.combine(today - timedelta(days=days_back), time.min, tzinfo=tz)
+    end = datetime.combine(today - timedelta(days=days_to - 1), time.min, tzinfo=tz)
+    return Contact.objects.filter(agent=agent, started_at__gte=start, started_at__lt=end).exclude(
+        reviews__is_calibration=False
+    )
+
+
+def _pick(agent: Agent, *, rng: random.Random, days_back: int, days_to: int) -> Contact | None:
+    """One of the agent's contacts with a contact day in the window (days back), not reviewed yet, or None."""
+    pks = list(
+        _window(agent, days_back=days_back, days_to=days_to).order_by("started_at", "pk").values_list("pk", flat=True)
+    )
+    if not pks:
+        return None
+    return Contact.objects.select_related("agent__user", "team").get(pk=rng.choice(pks))
 
 
 def _contacts_for(agent: Agent, *, rng: random.Random, count: int, days_back: int, days_to: int) -> list[Contact]:
     """Existing contacts of the agent in the window without a review, topped up with QA-DEMO contacts."""
     tz = timezone.get_current_timezone()
     today = timezone.localdate()
-    start = datetime.combine(today - timedelta(days=days_back), time.min, tzinfo=tz)
-    end = datetime.combine(today - timedelta(days=days_to), time.min, tzinfo=tz)
-    existing = list(
-        Contact.objects.filter(agent=agent, started_at__gte=start, started_at__lt=end)
-        .exclude(reviews__is_calibration=False)
-        .order_by("external_id")[:200]
-    )
+    existing = list(_window(agent, days_back=days_back, days_to=days_to).order_by("started_at", "pk"))
     picked = rng.sample(existing, min(count, len(existing)))
     channels = [c for c in (agent.channels or []) if c in Channel.values] or [Channel.PHONE]
     for i in range(count - len(picked)):
@@ -144,6 +161,46 @@ def _reviewer_for(agent: Agent, reviewer: User, partner_reviewer: User) -> User:
     return partner_reviewer if agent.team.vendor.kind == Vendor.Kind.PARTNER else reviewer
 
 
+def _plan(agent: Agent, rng: random.Random) -> list[Contact]:
+    """The contacts reviewed for the agent, oldest first: at most one per window, the demo agent in every one."""
+    is_demo = agent.user.username == "agent"
+    picked = []
+    for (days_to, days_back), chance in WINDOWS:
+        if is_demo or rng.random() < chance:
+            contact = _pick(agent, rng=rng, days_back=days_back, days_to=days_to)
+            if contact is not None:
+                picked.append(contact)
+        if is_demo and days_back <= 24:
+            contact = _pick(agent, rng=rng, days_back=days_back, days_to=days_to)
+            if contact is not None:
+                picked.append(contact)  # Ana has two a window in the recent weeks: a dispute and a fresh review
+    return sorted(picked, key=lambda c: c.started_at)
+
+
+def _backdate(review: Review, *, rng: random.Random) -> None:
+    """Reviewed one to four days after the contact (never in the future), acknowledged or disputed a day or two
+    later: the review's dates (and its history) tell when it happened, not when the demo was seeded."""
+    now = timezone.now()
+    latest = now - timedelta(hours=2)
+    submitted = min(review.contact.started_at + timedelta(hours=rng.uniform(20, 96)), latest)
+    created = submitted - timedelta(minutes=rng.randint(12, 40))
+    reacted = min(submitted + timedelta(hours=rng.uniform(6, 60)), now - timedelta(hours=1))
+    resolved = min(reacted + timedelta(hours=rng.uniform(20, 70)), now - timedelta(minutes=30))
+    fields = {"created_at": created, "submitted_at": submitted, "updated_at": submitted}
+    if review.acknowledged_at:
+        fields.update(acknowledged_at=reacted, updated_at=reacted)
+    if review.disputed_at:
+        fields.update(disputed_at=reacted, updated_at=reacted)
+    if review.resolved_at:
+        fields.update(resolved_at=resolved, updated_at=resolved)
+    Review.objects.filter(pk=review.pk).update(**fields)
+    when = {"Submitted": submitted, "Acknowledged by the agent": reacted, "Disputed by the agent": reacted}
+    history = Review.history.model.objects.filter(id=review.pk).order_by("history_id")
+    for row in history:
+        at = when.get(row.history_change_reason or "", created if row.history_type == "+" else resolved)
+        history.model.objects.filter(pk=row.pk).update(history_date=at)
+
+
 @transaction.atomic
 def seed_qa(*, rng: random.Random, stdout=None) -> None:
     reviewer = User.objects.filter(username="reviewer").first()
@@ -153,22 +210,24 @@ def seed_qa(*, rng: random.Random, stdout=None) -> None:
     if reviewer is None or partner_reviewer is None or admin is None or version is None:
         return
     reviewer.groups.add(Group.objects.get_or_create(name=QA_LEAD_GROUP)[0])
+    today = timezone.localdate()
+    base = rng.random()  # each agent's draws depend on the seed and the agent only, not on who was seeded before
 
     for agent in _demo_agents():
-        if Review.objects.filter(agent=agent, is_calibration=False, submitted_at__isnull=False).exists():
+        seeded = Review.objects.filter(agent=agent, is_calibration=False, submitted_at__isnull=False).exclude(
+            contact__external_id__startswith="HIRE-"  # the new hires' first 90 days, seeded by demo.hiring
+        )
+        if seeded.exists():
             continue  # seeded before
-        agent_rng = random.Random(f"{rng.random()}:{agent.employee_id}")
+        agent_rng = random.Random(f"{base}:{agent.employee_id}")
         quality = agent_rng.uniform(0.55, 0.95)
         scorer = _reviewer_for(agent, reviewer, partner_reviewer)
-        disputes_last = agent.user.username == "agent" or agent_rng.random() < 0.35
-        contacts = sorted(
-            _contacts_for(agent, rng=agent_rng, count=REVIEWS_PER_AGENT, days_back=75, days_to=8),
-            key=lambda c: c.started_at,
-        )
+        is_demo = agent.user.username == "agent"
+        contacts = _plan(agent, agent_rng)
+        # A few agents dispute their latest review (Ana always does); the dispute waits for the QA lead.
+        disputes_last = is_demo or agent_rng.random() < 0.12
         for index, contact in enumerate(contacts):
-            fail = (agent.employee_id in ("E1003", "E1013", "E1032") and index == 2) or (
-                agent.user.username == "agent" and index == 1
-            )
+            fail = (agent.employee_id in ("E1003", "E1013", "E1032") and index == 2) or (is_demo and index == 1)
             review = review_services.review_create(contact=contact, reviewer=scorer, version=version)
             review = review_services.review_save(
                 review=review,
@@ -179,16 +238,16 @@ def seed_qa(*, rng: random.Random, stdout=None) -> None:
                 submit=True,
             )
             last = index == len(contacts) - 1 and disputes_last
-            if index % 3 == 0 and not last:
-                review_services.review_acknowledge(review=review, user=agent.user)
-            elif last or (agent.user.username == "agent" and index == len(contacts) - 2):
+            age = (today - contact.day).days
+            if is_demo and index == len(contacts) - 3:
+                pass  # released, waiting for Ana to read it
+            elif last or (is_demo and index == len(contacts) - 2):
                 dispute_services.review_dispute(
                     review=review,
                     user=agent.user,
                     reason="I did restate the issue and checked the fix at the end; please listen again.",
                 )
-                resolve_now = agent.user.username == "agent" and not last
-                if resolve_now:
+                if is_demo and not last:
                     review.refresh_from_db()
                     dispute_services.review_resolve(
                         review=review,
@@ -200,6 +259,10 @@ def seed_qa(*, rng: random.Random, stdout=None) -> None:
                             for c in version.criteria.filter(key="restated-issue")
                         },
                     )
+            elif agent_rng.random() < (0.85 if age > 10 else 0.3):
+                review_services.review_acknowledge(review=review, user=agent.user)
+            review.refresh_from_db()
+            _backdate(review, rng=agent_rng)
 
     # Last week's sample: drafts waiting in the reviewers' queues.
     if not SamplingRun.objects.filter(seed=DEMO_SEED).exists():
