@@ -57,7 +57,19 @@ CANDIDATE_NAMES = [
     ("Dina", "Levi"),
     ("Eli", "Fraser"),
     ("Fay", "Lin"),
+    ("Gus", "Moore"),
+    ("Hanna", "Berg"),
+    ("Ivo", "Marques"),
+    ("Jade", "Turner"),
+    ("Kemal", "Aksoy"),
+    ("Luz", "Romero"),
+    ("Milan", "Kral"),
+    ("Nia", "Owusu"),
+    ("Oscar", "Lind"),
 ]
+# Per open requisition: two candidates in each assessment stage, one hired, three rejected along the way.
+OPEN_PLAN = [stage for stage in ASSESSMENT_STAGES for _ in range(2)] + [Stage.HIRED] + [Stage.REJECTED] * 3
+PAST_REJECTED = 3
 # title, role profile, team
 REQUISITIONS = [
     ("Technical support agent — North", skill_codes.TECHNICAL_SUPPORT, "North"),
@@ -90,9 +102,9 @@ def _seed(*, rng: random.Random) -> None:
     for index, (title, profile_code, team_name) in enumerate(REQUISITIONS):
         requisition = _requisition(title=title, profile_code=profile_code, team_name=team_name, by=hiring)
         requisition.hiring_team.add(hiring, interviewer)
-        names = CANDIDATE_NAMES[index * 12 : index * 12 + 12]
-        plan = [stage for stage in ASSESSMENT_STAGES for _ in range(2)] + [Stage.HIRED, Stage.REJECTED]
-        for (first, last), target in zip(names, plan, strict=True):
+        size = len(OPEN_PLAN)
+        names = CANDIDATE_NAMES[index * size : index * size + size]
+        for (first, last), target in zip(names, OPEN_PLAN, strict=True):
             candidate = _candidate(requisition=requisition, first=first, last=last, rng=rng, by=hiring)
             if candidate.stage == requisition.stages[0] and candidate.interviews.count() == 0:
                 _advance(
@@ -172,7 +184,7 @@ def _advance(
     stages = candidate.requisition.stages
     stop = len(stages) if target in (Stage.HIRED, Stage.REJECTED) else stages.index(target)
     if target == Stage.REJECTED:
-        stop = rng.randint(1, len(stages) - 1)
+        stop = rng.choice([1, 1, 1, 2, 2, 3, 4])  # most rejections come early: after screening or the interview
     scenario = Scenario.objects.order_by("code")[rng.randrange(Scenario.objects.count())]
     for stage in stages[:stop]:
         _score_stage(
@@ -356,12 +368,13 @@ def _past_requisition(*, hiring: User, interviewer: User, rng: random.Random) ->
     requisition = _requisition(title=title, profile_code=profile_code, team_name=team_name, by=hiring)
     requisition.hiring_team.add(interviewer)
     start = timezone.localdate() - timedelta(days=110)
-    names = CANDIDATE_NAMES[24:] + [("Gus", "Moore"), ("Hanna", "Berg")]
-    for index, (first, last) in enumerate(names[:PAST_HIRES]):
+    names = CANDIDATE_NAMES[2 * len(OPEN_PLAN) :][: PAST_HIRES + PAST_REJECTED]
+    targets = [Stage.HIRED] * PAST_HIRES + [Stage.REJECTED] * PAST_REJECTED
+    for index, ((first, last), target) in enumerate(zip(names, targets, strict=True)):
         candidate = _candidate(requisition=requisition, first=first, last=last, rng=rng, by=hiring)
         _advance(
             candidate=candidate,
-            target=Stage.HIRED,
+            target=target,
             hiring=hiring,
             interviewer=interviewer,
             rng=rng,

@@ -225,7 +225,7 @@ def seed_qa(*, rng: random.Random, stdout=None) -> None:
         is_demo = agent.user.username == "agent"
         contacts = _plan(agent, agent_rng)
         # A few agents dispute their latest review (Ana always does); the dispute waits for the QA lead.
-        disputes_last = is_demo or agent_rng.random() < 0.12
+        disputes_last = is_demo or agent_rng.random() < 0.06
         for index, contact in enumerate(contacts):
             fail = (agent.employee_id in ("E1003", "E1013", "E1032") and index == 2) or (is_demo and index == 1)
             review = review_services.review_create(contact=contact, reviewer=scorer, version=version)
