@@ -20,7 +20,7 @@ from qa.scoring import RawAnswer
 ALIGNED = "Billing calls — monthly calibration"
 MISALIGNED = "Escalations — monthly calibration"
 OPEN = "Chat and email — this week's calibration"
-GOLD = "Gold set: refunds and data protection"
+GOLD = "Refunds and data protection"
 GOLD_RUN = "Refunds and data protection — gold set run"
 # Days ago each closed session was set up and had its results opened: the calibration history is recent.
 WHEN = {ALIGNED: (40, 36), MISALIGNED: (19, 15), GOLD_RUN: (10, 7)}

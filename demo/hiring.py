@@ -184,7 +184,7 @@ def _advance(
     stages = candidate.requisition.stages
     stop = len(stages) if target in (Stage.HIRED, Stage.REJECTED) else stages.index(target)
     if target == Stage.REJECTED:
-        stop = rng.choice([1, 1, 1, 2, 2, 3, 4])  # most rejections come early: after screening or the interview
+        stop = rng.choice([1, 1, 1, 2, 2, 3, 4])  # rejected in the stage scored last: mostly screening or the interview
     scenario = Scenario.objects.order_by("code")[rng.randrange(Scenario.objects.count())]
     for stage in stages[:stop]:
         _score_stage(
@@ -197,7 +197,8 @@ def _advance(
             scenario=scenario,
         )
         next_index = stages.index(stage) + 1
-        if next_index < len(stages):
+        rejected_here = target == Stage.REJECTED and next_index == stop  # the last stage a rejection was scored in
+        if next_index < len(stages) and not rejected_here:
             services.candidate_move(candidate=candidate, to_stage=stages[next_index], moved_by=hiring)
     if target in stages and stop < len(stages) and target != stages[0]:
         # The current stage: the hiring manager has started scoring but not submitted (blind to others).
