@@ -664,3 +664,11 @@ def test_interview_submit_query_count_is_flat(client, candidate, hiring_user, n_
     assert history.filter(item_key=items[0].key).count() == 2
     assert history.filter(item_key=items[1].key).count() == 1
     assert history.filter(history_type="+").count() == n_items
+
+
+def test_hire_form_start_date_shows_today_in_the_date_input(client, candidate, hiring_user):
+    """<input type="date"> shows nothing unless its value is ISO (YYYY-MM-DD): today must be filled in."""
+    client.force_login(hiring_user)
+    page = client.get(reverse("assessments:candidate-hire", args=[candidate.pk])).content.decode()
+    today = timezone.localdate().isoformat()
+    assert f'type="date" name="start_date" value="{today}"' in page
