@@ -21,6 +21,9 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from assessments.models import (
     ASSESSMENT_STAGES,
@@ -210,6 +213,31 @@ def candidate_history(*, candidate: Candidate, user: User, can_see_others: bool)
     )
     entries.sort(key=lambda entry: entry.when)
     return entries
+
+
+def candidate_tests(*, candidate: Candidate) -> list[CandidateTest]:
+    """The candidate's test links, newest first, each with `state` and `state_label` (what became of the link:
+    submitted, in progress, link created and waiting, replaced by a newer link, closed by the decision, expired)."""
+    now = timezone.now()
+    tests = list(candidate.tests.order_by("-created_at", "-pk"))
+    for test in tests:
+        if test.submitted_at is not None:
+            test.state, test.state_label = (
+                "submitted",
+                f"Submitted {date_format(localtime(test.submitted_at), 'j M H:i')}",
+            )
+        elif test.revoked_at is not None and test.revoked_at < test.expires_at:
+            closed = candidate.decided_at is not None and test.revoked_at >= candidate.decided_at
+            test.state = "closed" if closed else "replaced"
+            test.state_label = "Closed by the decision" if closed else "Replaced by a newer link"
+        elif test.expires_at <= now:
+            test.state, test.state_label = "expired", "Expired"
+        elif test.started_at is not None:
+            test.state, test.state_label = "in_progress", "In progress"
+        else:
+            test.state = "created"
+            test.state_label = f"Link created · not started · expires {date_format(localtime(test.expires_at), 'j M')}"
+    return tests
 
 
 # ---------------------------------------------------------------- question bank and kits

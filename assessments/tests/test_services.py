@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from assessments import selectors, services
-from assessments.models import AgentSkillBaseline, CandidateTest, Interview, Question, Rating, Stage
+from assessments.models import AgentSkillBaseline, Candidate, CandidateTest, Interview, Question, Rating, Stage
 from assessments.tests.conftest import score
 from assessments.tests.factories import CandidateFactory, RequisitionFactory
 from core import roles, skill_codes
@@ -400,3 +400,66 @@ def test_interview_unique_per_stage_and_interviewer(candidate, hiring_user):
 def test_candidate_factory_default_stage_is_screening(hiring_user):
     candidate = CandidateFactory(requisition=RequisitionFactory(hiring_team=[hiring_user]))
     assert candidate.stage == Stage.SCREENING
+
+
+def test_four_links_issued_in_a_row_leave_one_live(candidate, hiring_user):
+    tokens = [_aptitude(candidate, hiring_user)[1] for _ in range(4)]
+    for token in tokens[:3]:
+        with pytest.raises(services.LinkUnavailable) as exc:
+            services.candidate_test_for_token(token=token)
+        assert exc.value.reason == "replaced"
+    assert services.candidate_test_for_token(token=tokens[3])
+    assert CandidateTest.objects.filter(candidate=candidate, kind="aptitude", revoked_at__isnull=True).count() == 1
+
+
+def test_the_database_refuses_a_second_open_link_of_a_test(candidate, hiring_user):
+    """Two links issued at once (each request's revoke ran before the other's insert) cannot both stay live."""
+    from django.db import IntegrityError, transaction
+
+    test, _ = _aptitude(candidate, hiring_user)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CandidateTest.objects.create(
+            candidate=candidate,
+            kind="aptitude",
+            aptitude_test=test.aptitude_test,
+            token_hash="0" * 64,
+            expires_at=test.expires_at,
+        )
+    # Another test, or a submitted one, is no conflict.
+    services.candidate_test_issue(candidate=candidate, kind="mock_ticket", created_by=hiring_user)
+    services.candidate_test_submit(test=test)
+    _aptitude(candidate, hiring_user)
+
+
+@pytest.mark.parametrize("decision", ["reject", "hire"])
+def test_links_stop_working_once_the_candidate_has_a_decision(candidate, hiring_user, team, decision):
+    test, token = services.candidate_test_issue(candidate=candidate, kind="mock_ticket", created_by=hiring_user)
+    if decision == "reject":
+        services.candidate_reject(candidate=candidate, decided_by=hiring_user, reasons="Not a fit")
+    else:
+        services.candidate_hire(
+            candidate=candidate,
+            decided_by=hiring_user,
+            reasons="Great",
+            team=team,
+            start_date=timezone.localdate(),
+            employee_id="E-LINK",
+        )
+    with pytest.raises(services.LinkUnavailable) as exc:
+        services.candidate_test_for_token(token=token)
+    assert exc.value.reason == "closed"
+    test.refresh_from_db()
+    assert test.revoked_at is not None
+    from assessments.models import MockTicket
+
+    with pytest.raises(ValidationError):
+        services.ticket_reply_save(test=test, ticket=MockTicket.objects.first(), body="late")
+
+
+def test_a_link_of_a_decided_candidate_is_refused_even_if_not_revoked(candidate, hiring_user):
+    """The stage is checked on every use, not only through the revocation at decision time."""
+    _, token = services.candidate_test_issue(candidate=candidate, kind="mock_ticket", created_by=hiring_user)
+    Candidate.objects.filter(pk=candidate.pk).update(stage="rejected")
+    with pytest.raises(services.LinkUnavailable) as exc:
+        services.candidate_test_for_token(token=token)
+    assert exc.value.reason == "closed"

@@ -672,3 +672,49 @@ def test_hire_form_start_date_shows_today_in_the_date_input(client, candidate, h
     page = client.get(reverse("assessments:candidate-hire", args=[candidate.pk])).content.decode()
     today = timezone.localdate().isoformat()
     assert f'type="date" name="start_date" value="{today}"' in page
+
+
+def test_new_link_has_a_copy_button_and_is_labelled_link_created_not_sent(client, hiring_user, candidate):
+    client.force_login(hiring_user)
+    client.post(
+        reverse("assessments:candidate-issue-link", args=[candidate.pk]), {"kind": "mock_ticket", "valid_days": 3}
+    )
+    page = client.get(reverse("assessments:candidate-detail", args=[candidate.pk])).content.decode()
+    assert 'data-copy-target="new-link"' in page and 'id="new-link"' in page
+    assert 'src="/static/assessments/js/copy-link.js"' in page
+    assert 'role="status"' in page and 'data-testid="copy-status"' in page  # where "Copied" is announced
+    assert "<script>" not in page  # CSP: no inline script
+    assert "Link created" in page and "Sent" not in page
+    again = client.get(reverse("assessments:candidate-detail", args=[candidate.pk])).content.decode()
+    assert "copy-link.js" not in again and "Link created" in again  # the link itself is shown once
+
+
+def test_test_states_tell_replaced_from_expired(client, hiring_user, candidate):
+    client.force_login(hiring_user)
+    url = reverse("assessments:candidate-issue-link", args=[candidate.pk])
+    for _ in range(2):
+        client.post(url, {"kind": "aptitude", "valid_days": 3})
+    client.post(url, {"kind": "mock_ticket", "valid_days": 3})
+    CandidateTest.objects.filter(kind="mock_ticket").update(expires_at=timezone.now() - timedelta(minutes=1))
+    page = client.get(reverse("assessments:candidate-detail", args=[candidate.pk])).content.decode()
+    assert page.count("Replaced by a newer link") == 1
+    assert page.count("Link created · not started") == 1
+    assert page.count(">Expired<") == 1
+
+
+def test_take_page_says_the_test_is_no_longer_available_after_a_rejection(client, hiring_user, candidate):
+    url = _link(client, hiring_user, candidate, "mock_ticket")
+    services.candidate_reject(candidate=candidate, decided_by=hiring_user, reasons="Not a fit")
+    response = client.get(url)
+    assert response.status_code == 410 and "no longer available" in response.content.decode()
+    assert client.post(url + "save/", {"ticket": MockTicket.objects.first().pk, "body": "x"}).status_code == 410
+    assert client.post(url + "submit/", {}).status_code == 410
+    assert not TicketReply.objects.exists()
+
+
+def test_a_replaced_link_tells_the_candidate_to_use_the_newer_one(client, hiring_user, candidate):
+    first = _link(client, hiring_user, candidate, "mock_ticket")
+    second = _link(client, hiring_user, candidate, "mock_ticket")
+    response = client.get(first)
+    assert response.status_code == 410 and "replaced by a newer one" in response.content.decode()
+    assert client.get(second).status_code == 200
