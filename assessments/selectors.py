@@ -520,6 +520,22 @@ class ScorecardRow:
     disagreement: bool
 
 
+def unassessed_weight(*, rows: list[ScorecardRow]) -> tuple[list[dict], float | None]:
+    """The profile's weighted skills with no counted rating (heaviest first), each with its share of the profile's
+    total weight, and the share of the weight the weighted score covers (None when the profile has no weight)."""
+    total = sum(float(row.weight) for row in rows if row.weight)
+    if not total:
+        return [], None
+    missing = sorted(
+        (row for row in rows if row.weight and row.score is None),
+        key=lambda row: (-row.weight, row.skill.position),
+    )
+    unassessed = [
+        {"skill": row.skill, "weight": row.weight, "share": 100 * float(row.weight) / total} for row in missing
+    ]
+    return unassessed, 100 - sum(item["share"] for item in unassessed)
+
+
 def scorecard(*, candidate: Candidate) -> dict:
     """The candidate's scorecard: per skill × stage means, weighted score, disagreement, aptitude, interviews."""
     requisition = candidate.requisition
@@ -578,6 +594,7 @@ def scorecard(*, candidate: Candidate) -> dict:
         scores={row.skill.pk: row.score for row in rows if row.score is not None},
         weights={skill_id: row.weight for skill_id, row in profile_weights.items()},
     )
+    unassessed, covered_share = unassessed_weight(rows=rows)
     interviews = list(candidate.interviews.select_related("interviewer", "scenario").order_by("stage", "created_at"))
     submitted = [interview for interview in interviews if interview.status == Interview.Status.SUBMITTED]
     recommendations = sorted({interview.recommendation for interview in submitted})
@@ -587,6 +604,8 @@ def scorecard(*, candidate: Candidate) -> dict:
         "foundational": [row for row in rows if row.skill.tier == SkillTier.FOUNDATIONAL],
         "other": [row for row in rows if row.skill.tier != SkillTier.FOUNDATIONAL],
         "weighted_score": weighted_score,
+        "unassessed": unassessed,
+        "covered_share": covered_share,
         "interviews": interviews,
         "submitted": submitted,
         "recommendation_split": split,

@@ -463,3 +463,44 @@ def test_a_link_of_a_decided_candidate_is_refused_even_if_not_revoked(candidate,
     with pytest.raises(services.LinkUnavailable) as exc:
         services.candidate_test_for_token(token=token)
     assert exc.value.reason == "closed"
+
+
+def test_every_skill_a_seeded_role_profile_weights_has_questions_a_rubric_line_and_a_scenario():
+    from assessments.models import RubricCriterion, Scenario
+
+    weighted = Skill.objects.filter(profile_weights__weight__gt=0).distinct()
+    assert {skill_codes.PERSUASION, skill_codes.RESILIENCE} <= set(weighted.values_list("code", flat=True))
+    for skill in weighted:
+        questions = Question.objects.filter(skill=skill, is_active=True)
+        assert questions.count() >= 3, skill.code
+        for question in questions:
+            assert question.strong_answer and question.weak_answer, question.code
+            assert all(text for _, text in question.anchors()), question.code
+        criteria = RubricCriterion.objects.filter(skill=skill)
+        assert criteria.exists(), skill.code
+        assert all(all(text for _, text in criterion.anchors()) for criterion in criteria), skill.code
+        assert Scenario.objects.filter(is_active=True, criteria__skill=skill).exists(), skill.code
+
+
+def test_role_skill_bank_migration_is_idempotent():
+    import importlib
+
+    from django.apps import apps
+
+    from assessments.models import RubricCriterion, Scenario
+
+    before = (Question.objects.count(), Scenario.objects.count(), RubricCriterion.objects.count())
+    importlib.import_module("assessments.migrations.0006_seed_role_skill_bank").forward(apps, None)
+    assert (Question.objects.count(), Scenario.objects.count(), RubricCriterion.objects.count()) == before
+
+
+def test_sales_kit_asks_persuasion_and_resilience_questions(hiring_user):
+    requisition = RequisitionFactory(
+        role_profile=RoleProfile.objects.get(code=skill_codes.SALES_RENEWALS), hiring_team=[hiring_user]
+    )
+    kit = selectors.kit_questions(requisition=requisition, stage=Stage.BEHAVIOURAL)
+    by_skill = [question.skill.code for question in kit]
+    assert by_skill.count(skill_codes.PERSUASION) == 3 and by_skill.count(skill_codes.RESILIENCE) == 2
+    assert by_skill[:3] == [skill_codes.PERSUASION] * 3  # the primary skill first
+    screening = selectors.kit_questions(requisition=requisition, stage=Stage.SCREENING)
+    assert skill_codes.RESILIENCE in {question.skill.code for question in screening}  # foundational

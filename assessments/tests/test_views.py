@@ -718,3 +718,34 @@ def test_a_replaced_link_tells_the_candidate_to_use_the_newer_one(client, hiring
     response = client.get(first)
     assert response.status_code == 410 and "replaced by a newer one" in response.content.decode()
     assert client.get(second).status_code == 200
+
+
+def test_scorecard_warns_when_a_weighted_skill_went_unassessed(client, hiring_user):
+    from assessments.tests.factories import RequisitionFactory
+    from core.models import RoleProfile
+
+    requisition = RequisitionFactory(
+        role_profile=RoleProfile.objects.get(code=skill_codes.SALES_RENEWALS), hiring_team=[hiring_user]
+    )
+    candidate = CandidateFactory(requisition=requisition)
+    score(candidate=candidate, user=hiring_user, nee_skills=(skill_codes.PERSUASION,))
+    client.force_login(hiring_user)
+    page = client.get(reverse("assessments:candidate-scorecard", args=[candidate.pk])).content.decode()
+    assert 'data-testid="unassessed-warning"' in page
+    warning = page[
+        page.index('data-testid="unassessed-warning"') : page.index("</div>", page.index("unassessed-warning"))
+    ]
+    # Sales and renewals: persuasion ×3 of a total weight of 15.5 (9 base skills ×1, active listening ×1.5,
+    # persuasion ×3, resilience ×2) = 19%; the score covers the other 81%.
+    assert "Persuasion (×3, 19% of the weight)" in warning
+    assert "covers only 81%" in warning
+    assert "Resilience" not in warning  # rated
+    card = selectors.scorecard(candidate=candidate)
+    assert [item["skill"].code for item in card["unassessed"]] == [skill_codes.PERSUASION]
+
+
+def test_scorecard_has_no_unassessed_warning_when_every_weighted_skill_is_rated(client, hiring_user, candidate):
+    score(candidate=candidate, user=hiring_user)
+    client.force_login(hiring_user)
+    page = client.get(reverse("assessments:candidate-scorecard", args=[candidate.pk])).content.decode()
+    assert 'data-testid="weighted-score"' in page and "unassessed-warning" not in page
