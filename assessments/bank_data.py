@@ -762,7 +762,7 @@ ROLE_SKILL_QUESTIONS = [
             "No example, or pushed a product without asking about the customer's needs.",
             "Recommended something sensible, but in general terms rather than the customer's.",
             "Linked the recommendation to needs the customer had stated and made a clear ask.",
-            "Uncovered the need, framed the value in the customer's words, named the trade-off, and the customer chose.",
+            "Uncovered the need, framed the value in the customer's words, named the trade-off; the customer chose.",
         ),
     ),
     (

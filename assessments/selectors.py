@@ -445,11 +445,48 @@ def _counted_ratings() -> QuerySet[Rating]:
     return Rating.objects.filter(interview__status=Interview.Status.SUBMITTED, score__isnull=False)
 
 
+# z of a two-sided 95% interval (normal approximation).
+Z95 = 1.96
+# The widest spread ratings on the 1–4 scale can have (half 1s, half 4s): the standard deviation assumed while a
+# candidate's ratings cannot give one yet (no skill rated twice), so a score from one rating gets a wide interval.
+MAX_RATING_SD = 1.5
+# Below this many counted ratings a weighted score is marked as thin evidence on the comparison.
+THIN_EVIDENCE_RATINGS = 6
+
+
 @dataclass
 class CandidateScores:
     skill_scores: dict[str, dict] = field(default_factory=dict)  # skill code -> {score, n, nee}
     weighted_score: float | None = None
     recommendations: dict[str, int] = field(default_factory=dict)
+    n: int = 0  # counted ratings behind the weighted score (rated skills the profile weights)
+    low: float | None = None  # 95% interval of the weighted score
+    high: float | None = None
+
+    @property
+    def thin(self) -> bool:
+        return self.weighted_score is not None and self.n < THIN_EVIDENCE_RATINGS
+
+
+def weighted_interval(
+    *, skills: dict[int, tuple[int, float, float]], weights: dict[int, Decimal]
+) -> tuple[int, float | None, float | None]:
+    """(n, low, high): the number of ratings behind the weighted score and its 95% interval.
+
+    `skills` maps skill id -> (n, sum, sum of squares) of the counted ratings. The weighted score is
+    Σ(w·mean) / Σw, so its standard error is √(Σ w²·σ²/n) / Σw, with σ the candidate's pooled within-skill standard
+    deviation (MAX_RATING_SD while no skill has two ratings). The interval is clipped to the 1–4 scale."""
+    rated = {skill_id: row for skill_id, row in skills.items() if row[0] and weights.get(skill_id)}
+    n = sum(row[0] for row in rated.values())
+    total = sum(float(weights[skill_id]) for skill_id in rated)
+    if not total:
+        return n, None, None
+    within = sum(ss - sm * sm / k for k, sm, ss in rated.values())
+    df = n - len(rated)
+    sd = math.sqrt(max(within, 0) / df) if df > 0 else MAX_RATING_SD
+    mean = sum(float(weights[skill_id]) * row[1] / row[0] for skill_id, row in rated.items()) / total
+    se = math.sqrt(sum(float(weights[skill_id]) ** 2 * sd * sd / row[0] for skill_id, row in rated.items())) / total
+    return n, max(1.0, mean - Z95 * se), min(4.0, mean + Z95 * se)
 
 
 def weighted(*, scores: dict[int, float], weights: dict[int, Decimal]) -> float | None:
@@ -476,6 +513,8 @@ def candidate_scores(*, candidates: list[Candidate]) -> dict[int, CandidateScore
             avg=Avg("score", filter=Q(score__isnull=False)),
             n=Count("pk", filter=Q(score__isnull=False)),
             nee=Count("pk", filter=Q(not_enough_evidence=True)),
+            total=Sum("score"),
+            squares=Sum(F("score") * F("score")),
         )
     )
     profile_ids = {candidate.requisition.role_profile_id for candidate in candidates}
@@ -485,6 +524,7 @@ def candidate_scores(*, candidates: list[Candidate]) -> dict[int, CandidateScore
     ):
         weights[profile_id][skill_id] = weight
     by_candidate: dict[int, dict[int, float]] = defaultdict(dict)
+    sums: dict[int, dict[int, tuple[int, float, float]]] = defaultdict(dict)
     for row in rows:
         cid = row["interview__candidate_id"]
         avg = float(row["avg"]) if row["avg"] is not None else None
@@ -495,9 +535,15 @@ def candidate_scores(*, candidates: list[Candidate]) -> dict[int, CandidateScore
         }
         if avg is not None:
             by_candidate[cid][row["skill_id"]] = avg
+            sums[cid][row["skill_id"]] = (row["n"], float(row["total"]), float(row["squares"]))
     for candidate in candidates:
-        value = weighted(scores=by_candidate[candidate.pk], weights=weights[candidate.requisition.role_profile_id])
-        result[candidate.pk].weighted_score = round(value, 2) if value is not None else None
+        profile = weights[candidate.requisition.role_profile_id]
+        value = weighted(scores=by_candidate[candidate.pk], weights=profile)
+        scores = result[candidate.pk]
+        scores.weighted_score = round(value, 2) if value is not None else None
+        scores.n, low, high = weighted_interval(skills=sums[candidate.pk], weights=profile)
+        scores.low = round(low, 2) if low is not None else None
+        scores.high = round(high, 2) if high is not None else None
     for row in (
         Interview.objects.filter(candidate_id__in=ids, status=Interview.Status.SUBMITTED)
         .values("candidate_id", "recommendation")
@@ -679,8 +725,18 @@ def comparison(*, requisition: Requisition, user: User) -> dict:
                 "scores": scores[candidate.pk],
             }
         )
-    columns.sort(key=lambda col: (not col["visible"], -(col["scores"].weighted_score or 0)))
-    return {"skills": skills, "columns": columns}
+    # Ranked by evidence: the low end of the weighted score's 95% interval, so a score from one rating does not
+    # outrank one from twelve; unscored and hidden candidates last.
+    columns.sort(
+        key=lambda col: (
+            not col["visible"],
+            col["scores"].low is None,
+            -(col["scores"].low or 0),
+            -(col["scores"].weighted_score or 0),
+            -col["scores"].n,
+        )
+    )
+    return {"skills": skills, "columns": columns, "thin_ratings": THIN_EVIDENCE_RATINGS}
 
 
 # ---------------------------------------------------------------- predictive validity

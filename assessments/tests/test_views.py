@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -749,3 +750,53 @@ def test_scorecard_has_no_unassessed_warning_when_every_weighted_skill_is_rated(
     client.force_login(hiring_user)
     page = client.get(reverse("assessments:candidate-scorecard", args=[candidate.pk])).content.decode()
     assert 'data-testid="weighted-score"' in page and "unassessed-warning" not in page
+
+
+def test_compare_ranks_by_evidence_and_shows_n(client, hiring_user, requisition):
+    """A 4.0 from one rating ranks below a 3.3 from a full behavioural interview; n shows per skill and overall."""
+    from assessments.models import Question, Rating
+
+    thin = CandidateFactory(requisition=requisition, first_name="Thin", last_name="Single")
+    question = Question.objects.filter(skill__code=skill_codes.COMMUNICATION).first()
+    interview = Interview.objects.create(
+        candidate=thin, stage="screening", interviewer=hiring_user, status="submitted", recommendation="strong_yes"
+    )
+    Rating.objects.create(
+        interview=interview, item_key=f"q:{question.pk}", question=question, skill=question.skill, score=4
+    )
+    solid = CandidateFactory(requisition=requisition, first_name="Solid", last_name="Many")
+    score(
+        candidate=solid,
+        user=hiring_user,
+        by_skill={skill_codes.COMMUNICATION: 4, skill_codes.PATIENCE: 3, skill_codes.PROBLEM_SOLVING: 4},
+    )
+    context = selectors.comparison(requisition=requisition, user=hiring_user)
+    ranked = [col["candidate"].pk for col in context["columns"]]
+    assert ranked == [solid.pk, thin.pk]
+    thin_scores, solid_scores = (context["columns"][1]["scores"], context["columns"][0]["scores"])
+    assert thin_scores.weighted_score == 4.0 > solid_scores.weighted_score
+    assert thin_scores.n == 1 and solid_scores.n >= 12
+    assert thin_scores.thin and not solid_scores.thin
+    assert thin_scores.low < solid_scores.low <= solid_scores.weighted_score <= solid_scores.high
+
+    client.force_login(hiring_user)
+    page = client.get(reverse("assessments:requisition-compare", args=[requisition.pk])).content.decode()
+    assert page.index("Solid Many") < page.index("Thin Single")
+    cell = page[page.index(f'data-testid="weighted-{thin.pk}"') :]
+    cell = cell[: cell.index("</td>")]
+    assert "4.00" in cell and "n=1" in cell and "thin evidence" in cell
+    assert f"n={solid_scores.n}" in page
+
+
+def test_weighted_interval_narrows_with_evidence():
+    weights = {1: Decimal("2"), 2: Decimal("1")}
+    n, low, high = selectors.weighted_interval(skills={1: (1, 4.0, 16.0)}, weights=weights)
+    assert n == 1 and (low, high) == (pytest.approx(4 - 1.96 * 1.5), 4.0)
+    # Twelve ratings, 3s and 4s on skill 1, all 3s on skill 2: pooled SD from the spread within skills.
+    many = {1: (6, 21.0, 75.0), 2: (6, 18.0, 54.0)}
+    n, low, high = selectors.weighted_interval(skills=many, weights=weights)
+    within_sd = (((75 - 21 * 21 / 6) + (54 - 18 * 18 / 6)) / (12 - 2)) ** 0.5
+    se = ((4 * within_sd**2 / 6 + 1 * within_sd**2 / 6) ** 0.5) / 3
+    mean = (2 * 3.5 + 1 * 3.0) / 3
+    assert n == 12 and (low, high) == (pytest.approx(mean - 1.96 * se), pytest.approx(mean + 1.96 * se))
+    assert selectors.weighted_interval(skills={3: (2, 6.0, 18.0)}, weights=weights) == (0, None, None)
