@@ -763,7 +763,48 @@ def _correlate(pairs: list[tuple[float, float]]) -> dict:
         "sxy": sum(x * y for x, y in pairs),
     }
     r = pearson(**stats)
-    return {"n": n, "r": round(r, 2) if r is not None else None}
+    low, high = fisher_interval(r=r, n=n)
+    return {
+        "n": n,
+        "r": round(r, 2) if r is not None else None,
+        "low": round(low, 2) if low is not None else None,
+        "high": round(high, 2) if high is not None else None,
+        "evidence": correlation_evidence(low=low, high=high),
+    }
+
+
+def fisher_interval(*, r: float | None, n: int) -> tuple[float | None, float | None]:
+    """95% interval of a Pearson r from n pairs by Fisher's z: tanh(atanh(r) ± 1.96 / √(n − 3)).
+    With n = 3 (r defined, no interval yet) the interval is the whole range, −1 to 1."""
+    if r is None:
+        return None, None
+    if n <= 3:
+        return -1.0, 1.0
+    z = math.atanh(max(-0.999999, min(0.999999, r)))
+    half = Z95 / math.sqrt(n - 3)
+    return math.tanh(z - half), math.tanh(z + half)
+
+
+def correlation_evidence(*, low: float | None, high: float | None) -> float:
+    """How far the interval keeps from zero: its bound nearest zero when it leaves zero out, else 0. The report
+    ranks by this, so an r resting on few hires (a wide interval) does not top one resting on many."""
+    if low is None or high is None or low <= 0 <= high:
+        return 0.0
+    return min(abs(low), abs(high))
+
+
+def rank_by_evidence(rows: list[dict]) -> list[dict]:
+    """Correlation rows (with r, n, evidence) by evidence, the interval's bound nearest zero, then n, then the size
+    of r; rows without an r last."""
+    return sorted(
+        rows,
+        key=lambda row: (
+            row["r"] is None,
+            -row["evidence"],
+            -row["n"],
+            -(abs(row["r"]) if row["r"] is not None else 0),
+        ),
+    )
 
 
 def first_days_skill_scores(*, agent_ids: list[int], days: int) -> dict[tuple[int, int], float]:
@@ -835,7 +876,7 @@ def predictive_report(*, user: User) -> dict:
         question_id, criterion_id, skill_id = item
         label = question_texts.get(question_id) if question_id else criterion_names.get(criterion_id)
         question_rows.append({"label": label, "skill": skills.get(skill_id), **_correlate(per_item.get(item, []))})
-    question_rows.sort(key=lambda row: (row["r"] is None, -(abs(row["r"]) if row["r"] is not None else 0)))
+    question_rows = rank_by_evidence(question_rows)
 
     # Early on-the-job figures from the daily rollups, as the dashboards and the metrics API count them.
     figures = {
