@@ -736,7 +736,12 @@ def comparison(*, requisition: Requisition, user: User) -> dict:
             -col["scores"].n,
         )
     )
-    return {"skills": skills, "columns": columns, "thin_ratings": THIN_EVIDENCE_RATINGS}
+    return {
+        "skills": skills,
+        "columns": columns,
+        "thin_ratings": THIN_EVIDENCE_RATINGS,
+        "recommendation_labels": dict(Interview.Recommendation.choices),
+    }
 
 
 # ---------------------------------------------------------------- predictive validity

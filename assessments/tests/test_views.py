@@ -786,6 +786,7 @@ def test_compare_ranks_by_evidence_and_shows_n(client, hiring_user, requisition)
     cell = cell[: cell.index("</td>")]
     assert "4.00" in cell and "n=1" in cell and "thin evidence" in cell
     assert f"n={solid_scores.n}" in page
+    assert "Strong yes 1" in page and "Yes 1" in page  # recommendations by their labels
 
 
 def test_weighted_interval_narrows_with_evidence():
