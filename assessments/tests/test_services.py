@@ -504,3 +504,24 @@ def test_sales_kit_asks_persuasion_and_resilience_questions(hiring_user):
     assert by_skill[:3] == [skill_codes.PERSUASION] * 3  # the primary skill first
     screening = selectors.kit_questions(requisition=requisition, stage=Stage.SCREENING)
     assert skill_codes.RESILIENCE in {question.skill.code for question in screening}  # foundational
+
+
+def test_upgrade_revokes_expired_links_and_links_of_decided_candidates(candidate, hiring_user, other_candidate):
+    """Migration 0004's backfill: an expired open link is revoked as of its expiry, a decided candidate's open link
+    as of now, and a live link of an undecided candidate stays open."""
+    import importlib
+
+    from django.apps import apps
+
+    expired, _ = services.candidate_test_issue(candidate=candidate, kind="mock_ticket", created_by=hiring_user)
+    live, _ = _aptitude(candidate, hiring_user)
+    decided, _ = services.candidate_test_issue(candidate=other_candidate, kind="mock_ticket", created_by=hiring_user)
+    past = timezone.now() - timedelta(days=1)
+    CandidateTest.objects.filter(pk=expired.pk).update(expires_at=past)
+    Candidate.objects.filter(pk=other_candidate.pk).update(stage="rejected")
+    importlib.import_module("assessments.migrations.0004_candidate_test_revoked_at").revoke_replaced_links(apps, None)
+    for test in (expired, live, decided):
+        test.refresh_from_db()
+    assert expired.revoked_at == past
+    assert live.revoked_at is None
+    assert decided.revoked_at is not None
