@@ -742,3 +742,242 @@ APTITUDE_QUESTIONS = [
         1,
     ),
 ]
+
+
+# ---------------------------------------------------------------- role-profile skills beyond the ten core skills
+# Added by migration 0006: every skill a seeded role profile weights gets three or more questions, a rubric line and
+# a role-play scenario (Sales and renewals weights persuasion and resilience; adaptability, time management and
+# omnichannel had questions but no rubric line or scenario). Same shapes as QUESTIONS and SCENARIOS above.
+
+ROLE_SKILL_QUESTIONS = [
+    (
+        "pe-recommend-upgrade",
+        sc.PERSUASION,
+        "Tell me about a time you recommended a product, plan or upgrade to a customer. How did you decide what to "
+        "recommend, and how did you put it?",
+        "Asked about the customer's situation first, tied one clear recommendation to what they said they needed, "
+        "was honest about price and trade-offs, and asked for the decision.",
+        "Pitched the most expensive option or read a script; cannot say why it suited that customer.",
+        (
+            "No example, or pushed a product without asking about the customer's needs.",
+            "Recommended something sensible, but in general terms rather than the customer's.",
+            "Linked the recommendation to needs the customer had stated and made a clear ask.",
+            "Uncovered the need, framed the value in the customer's words, named the trade-off; the customer chose.",
+        ),
+    ),
+    (
+        "pe-price-objection",
+        sc.PERSUASION,
+        "A customer at renewal says you are too expensive and a competitor is cheaper. What do you say? Walk me "
+        "through the conversation.",
+        "Acknowledges the concern, asks what they use and value, compares on outcomes rather than price alone, offers "
+        "a fitting plan or term honestly, and never runs down the competitor.",
+        "Offers a discount at once, argues, or criticises the competitor.",
+        (
+            "Argues, gives up at once, or criticises the competitor.",
+            "Goes straight to a discount without understanding the reason.",
+            "Explores what the customer values and restates the value against it.",
+            "Explores, reframes value on outcomes the customer named, offers an honest fit and agrees a next step.",
+        ),
+    ),
+    (
+        "pe-honest-no-sale",
+        sc.PERSUASION,
+        "Tell me about a time the right answer for the customer was not to buy, or to buy less. What did you do?",
+        "Put the customer's fit ahead of the sale, explained why in plain words, and kept the relationship so the "
+        "customer stayed or came back.",
+        "Cannot imagine advising against a sale, or sold anyway to reach a target.",
+        (
+            "Sold regardless of fit, or no example.",
+            "Saw the poor fit but said nothing.",
+            "Advised honestly against the purchase, or for a smaller one.",
+            "Advised honestly, explained why, and it earned trust (a renewal, a referral or a later upgrade).",
+        ),
+    ),
+    (
+        "re-run-of-noes",
+        sc.RESILIENCE,
+        "Describe a shift where you heard 'no' many times in a row, or had one difficult contact after another. How "
+        "did you keep going?",
+        "Names concrete habits (a short reset between contacts, focusing on what they control, picking one thing to "
+        "improve) and kept the quality of the next contacts up.",
+        "Took it personally, let it show with the next customer, or has no way to recover.",
+        (
+            "No example, or the mood carried into the next contacts.",
+            "Kept going, but quality or energy dropped noticeably.",
+            "Used a clear way to reset and kept quality steady.",
+            "Reset deliberately, learned from the refusals, and finished the shift as strong as they started.",
+        ),
+    ),
+    (
+        "re-missed-target",
+        sc.RESILIENCE,
+        "Tell me about a target you missed or hard feedback you received. What happened next?",
+        "Owns the result without excuses, keeps the setback apart from their self-worth, makes a plan and can show "
+        "the improvement.",
+        "Blames others or circumstances; nothing changed afterwards.",
+        (
+            "Blamed others; nothing changed.",
+            "Accepted it but was discouraged and made no plan.",
+            "Owned it and made a concrete plan.",
+            "Owned it, followed the plan, and can show the improvement that followed.",
+        ),
+    ),
+    (
+        "re-after-rude-call",
+        sc.RESILIENCE,
+        "A customer has just been rude to you and hung up. The next customer is already waiting. What do you do in "
+        "the next thirty seconds?",
+        "Takes a breath or a brief reset, finishes the case note, greets the next customer fresh; knows when to ask a "
+        "team lead for support.",
+        "Carries the irritation into the next contact or dwells on it; does not know where to get support.",
+        (
+            "Carries the frustration straight into the next contact.",
+            "Knows it affects them but has no way to reset.",
+            "Resets briefly and starts the next contact fresh.",
+            "Resets, completes the note, greets the next customer warmly, and knows when to ask for support.",
+        ),
+    ),
+]
+
+ROLE_SKILL_SCENARIOS = [
+    (
+        "renewal-price-objection",
+        "Renewal at risk over price",
+        "Phone call. Dana's company subscription renews in five days. She has a competitor's quote 20% lower and "
+        "has called to cancel.",
+        "You are Dana, operations manager at a 40-person firm. Your team uses the weekly reports every Monday but "
+        "has never set up the integrations. You are polite but firm: 'the other quote is cheaper, so unless you can "
+        "match it, please cancel'. Say no to the first thing the agent offers. If the agent mentions a discount "
+        "before asking how you use the product, say 'I've heard that before'. If the agent asks about your use and "
+        "ties the value to the Monday reports, soften and consider a smaller plan.",
+        "Keep Dana honestly: find out how her team uses the service, recommend the plan that fits (not the biggest "
+        "one), keep going calmly after the first no, and agree a clear next step.",
+        "How did you decide what to recommend?\n"
+        "What went through your mind when Dana said no the first time?\n"
+        "What would you do differently on the next call like this?",
+        [
+            (
+                "rp-renewal-discovery",
+                sc.ACTIVE_LISTENING,
+                "Finds out how they use it",
+                "Asks open questions about use and priorities before offering anything; summarises what matters to "
+                "Dana.",
+                (
+                    "Offers before asking anything.",
+                    "Asks one closed question.",
+                    "Asks open questions and summarises Dana's use.",
+                    "Uncovers use and priorities, summarises them, and builds the offer on them.",
+                ),
+            ),
+            (
+                "rp-renewal-value",
+                sc.PERSUASION,
+                "Recommends in the customer's terms",
+                "Frames value in Dana's own outcomes (the Monday reports), makes one clear, honest recommendation and "
+                "asks for the decision.",
+                (
+                    "No recommendation, or matches the price with no reason.",
+                    "Lists features in general.",
+                    "A clear recommendation tied to Dana's use.",
+                    "Clear and honest, in Dana's words, with the trade-off and a confident ask.",
+                ),
+            ),
+            (
+                "rp-renewal-after-no",
+                sc.RESILIENCE,
+                "Keeps going after a no",
+                "Stays calm and positive after the first refusal, tries another honest angle without pressure, and "
+                "respects a final answer.",
+                (
+                    "Gives up or turns pushy after the first no.",
+                    "Carries on but sounds flat or defensive.",
+                    "Stays positive and tries another angle.",
+                    "Stays warm, acknowledges the no, offers a fitting alternative and respects the final answer.",
+                ),
+            ),
+            (
+                "rp-renewal-next-step",
+                sc.COMMUNICATION,
+                "Agrees a clear next step",
+                "Ends with what happens next, by when and who does it (plan change, quote by email, a call-back), "
+                "checked back with Dana.",
+                (
+                    "Ends with no next step.",
+                    "A vague next step ('we'll be in touch').",
+                    "A clear next step with a time.",
+                    "A clear next step with a time and owner, confirmed with Dana in her words.",
+                ),
+            ),
+        ],
+    ),
+    (
+        "busy-shift-policy-change",
+        "Busy shift: a policy change across channels",
+        "Chat, with three more chats queued. This morning's briefing changed the returns window from 30 to 14 days; "
+        "orders placed before today keep 30 days. Sam bought a jacket 20 days ago, emailed about returning it "
+        "yesterday, got no reply yet, and is now on chat.",
+        "You are Sam. You expect to return the jacket: the website said 30 days when you bought it. If the agent asks "
+        "for details that were in your email, ask 'did you even read my email?'. If the agent tells you returns are "
+        "now 14 days, get annoyed. Calm down as soon as the agent refers to your email and explains clearly what "
+        "applies to you.",
+        "Resolve Sam's return in this one chat: read yesterday's email first, apply the new policy and its exception "
+        "correctly, close the email so Sam does not get a second answer, and keep a pace that respects the queue.",
+        "What did you check before your first reply, and why?\n"
+        "How did you make sure you applied this morning's change correctly?\n"
+        "What did you leave for the next agent, and what would you do faster next time?",
+        [
+            (
+                "rp-shift-history",
+                sc.OMNICHANNEL,
+                "Uses the earlier email",
+                "Finds and refers to yesterday's email; does not make Sam repeat anything; links or closes the email "
+                "so only one answer goes out.",
+                (
+                    "Treats the chat as new; Sam repeats everything.",
+                    "Finds the email only after Sam complains.",
+                    "Reads the email first and refers to it.",
+                    "Reads it first, refers to it, and closes or links the email case so there is one answer.",
+                ),
+            ),
+            (
+                "rp-shift-new-policy",
+                sc.ADAPTABILITY,
+                "Applies the new policy",
+                "Applies this morning's change correctly, including the exception for earlier orders, and explains "
+                "it in plain words.",
+                (
+                    "Applies the old policy, or guesses.",
+                    "Applies the 14 days but misses the exception.",
+                    "Applies the new policy and its exception correctly.",
+                    "Applies it correctly, explains it plainly, and flags the out-of-date website text to the team.",
+                ),
+            ),
+            (
+                "rp-shift-pace",
+                sc.TIME_MANAGEMENT,
+                "One contact, at a good pace",
+                "Keeps the chat moving with the queue in mind without rushing Sam; wraps up with a short, complete "
+                "note.",
+                (
+                    "Rushes Sam, or lets the chat stall for long gaps.",
+                    "Resolves it, but slowly or with an incomplete note.",
+                    "Resolves it in one contact at a steady pace with a complete note.",
+                    "One contact, sets expectations for the refund, and leaves a note the next agent can use as is.",
+                ),
+            ),
+            (
+                "rp-shift-calm",
+                sc.PATIENCE,
+                "Stays calm when challenged",
+                "Answers 'did you even read my email?' calmly, owns the missing reply, and keeps a friendly tone.",
+                (
+                    "Defensive or curt.",
+                    "Polite but scripted.",
+                    "Calm, owns the delay, friendly tone.",
+                    "Calm and warm, owns the delay, and turns Sam's mood around.",
+                ),
+            ),
+        ],
+    ),
+]

@@ -107,7 +107,8 @@ class RejectForm(forms.Form):
 class HireForm(forms.Form):
     reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
     team = forms.ModelChoiceField(queryset=Team.objects.filter(is_active=True).order_by("name"))
-    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    # <input type="date"> only shows a value in ISO form (YYYY-MM-DD), whatever the locale's date format.
+    start_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     employee_id = forms.CharField(max_length=50)
     username = forms.CharField(max_length=150, required=False, help_text="Defaults to the email's local part.")
     channels = forms.MultipleChoiceField(

@@ -290,6 +290,11 @@ class CandidateTest(models.Model):
     expires_at = models.DateTimeField()
     started_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the link stopped working unused: replaced by a newer link, or a decision.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -300,7 +305,14 @@ class CandidateTest(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(kind="aptitude") | Q(aptitude_test__isnull=False), name="candidate_test_aptitude_has_test"
-            )
+            ),
+            # One open link per candidate and test: issuing a new one revokes the open one first, and two issued
+            # at once cannot both stay live.
+            models.UniqueConstraint(
+                fields=["candidate", "kind"],
+                condition=Q(submitted_at__isnull=True, revoked_at__isnull=True),
+                name="candidate_test_one_open_link",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -21,6 +21,9 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from assessments.models import (
     ASSESSMENT_STAGES,
@@ -210,6 +213,31 @@ def candidate_history(*, candidate: Candidate, user: User, can_see_others: bool)
     )
     entries.sort(key=lambda entry: entry.when)
     return entries
+
+
+def candidate_tests(*, candidate: Candidate) -> list[CandidateTest]:
+    """The candidate's test links, newest first, each with `state` and `state_label` (what became of the link:
+    submitted, in progress, link created and waiting, replaced by a newer link, closed by the decision, expired)."""
+    now = timezone.now()
+    tests = list(candidate.tests.order_by("-created_at", "-pk"))
+    for test in tests:
+        if test.submitted_at is not None:
+            test.state, test.state_label = (
+                "submitted",
+                f"Submitted {date_format(localtime(test.submitted_at), 'j M H:i')}",
+            )
+        elif test.revoked_at is not None and test.revoked_at < test.expires_at:
+            closed = candidate.decided_at is not None and test.revoked_at >= candidate.decided_at
+            test.state = "closed" if closed else "replaced"
+            test.state_label = "Closed by the decision" if closed else "Replaced by a newer link"
+        elif test.expires_at <= now:
+            test.state, test.state_label = "expired", "Expired"
+        elif test.started_at is not None:
+            test.state, test.state_label = "in_progress", "In progress"
+        else:
+            test.state = "created"
+            test.state_label = f"Link created · not started · expires {date_format(localtime(test.expires_at), 'j M')}"
+    return tests
 
 
 # ---------------------------------------------------------------- question bank and kits
@@ -417,11 +445,48 @@ def _counted_ratings() -> QuerySet[Rating]:
     return Rating.objects.filter(interview__status=Interview.Status.SUBMITTED, score__isnull=False)
 
 
+# z of a two-sided 95% interval (normal approximation).
+Z95 = 1.96
+# The widest spread ratings on the 1–4 scale can have (half 1s, half 4s): the standard deviation assumed while a
+# candidate's ratings cannot give one yet (no skill rated twice), so a score from one rating gets a wide interval.
+MAX_RATING_SD = 1.5
+# Below this many counted ratings a weighted score is marked as thin evidence on the comparison.
+THIN_EVIDENCE_RATINGS = 6
+
+
 @dataclass
 class CandidateScores:
     skill_scores: dict[str, dict] = field(default_factory=dict)  # skill code -> {score, n, nee}
     weighted_score: float | None = None
     recommendations: dict[str, int] = field(default_factory=dict)
+    n: int = 0  # counted ratings behind the weighted score (rated skills the profile weights)
+    low: float | None = None  # 95% interval of the weighted score
+    high: float | None = None
+
+    @property
+    def thin(self) -> bool:
+        return self.weighted_score is not None and self.n < THIN_EVIDENCE_RATINGS
+
+
+def weighted_interval(
+    *, skills: dict[int, tuple[int, float, float]], weights: dict[int, Decimal]
+) -> tuple[int, float | None, float | None]:
+    """(n, low, high): the number of ratings behind the weighted score and its 95% interval.
+
+    `skills` maps skill id -> (n, sum, sum of squares) of the counted ratings. The weighted score is
+    Σ(w·mean) / Σw, so its standard error is √(Σ w²·σ²/n) / Σw, with σ the candidate's pooled within-skill standard
+    deviation (MAX_RATING_SD while no skill has two ratings). The interval is clipped to the 1–4 scale."""
+    rated = {skill_id: row for skill_id, row in skills.items() if row[0] and weights.get(skill_id)}
+    n = sum(row[0] for row in rated.values())
+    total = sum(float(weights[skill_id]) for skill_id in rated)
+    if not total:
+        return n, None, None
+    within = sum(ss - sm * sm / k for k, sm, ss in rated.values())
+    df = n - len(rated)
+    sd = math.sqrt(max(within, 0) / df) if df > 0 else MAX_RATING_SD
+    mean = sum(float(weights[skill_id]) * row[1] / row[0] for skill_id, row in rated.items()) / total
+    se = math.sqrt(sum(float(weights[skill_id]) ** 2 * sd * sd / row[0] for skill_id, row in rated.items())) / total
+    return n, max(1.0, mean - Z95 * se), min(4.0, mean + Z95 * se)
 
 
 def weighted(*, scores: dict[int, float], weights: dict[int, Decimal]) -> float | None:
@@ -448,6 +513,8 @@ def candidate_scores(*, candidates: list[Candidate]) -> dict[int, CandidateScore
             avg=Avg("score", filter=Q(score__isnull=False)),
             n=Count("pk", filter=Q(score__isnull=False)),
             nee=Count("pk", filter=Q(not_enough_evidence=True)),
+            total=Sum("score"),
+            squares=Sum(F("score") * F("score")),
         )
     )
     profile_ids = {candidate.requisition.role_profile_id for candidate in candidates}
@@ -457,6 +524,7 @@ def candidate_scores(*, candidates: list[Candidate]) -> dict[int, CandidateScore
     ):
         weights[profile_id][skill_id] = weight
     by_candidate: dict[int, dict[int, float]] = defaultdict(dict)
+    sums: dict[int, dict[int, tuple[int, float, float]]] = defaultdict(dict)
     for row in rows:
         cid = row["interview__candidate_id"]
         avg = float(row["avg"]) if row["avg"] is not None else None
@@ -467,9 +535,15 @@ def candidate_scores(*, candidates: list[Candidate]) -> dict[int, CandidateScore
         }
         if avg is not None:
             by_candidate[cid][row["skill_id"]] = avg
+            sums[cid][row["skill_id"]] = (row["n"], float(row["total"]), float(row["squares"]))
     for candidate in candidates:
-        value = weighted(scores=by_candidate[candidate.pk], weights=weights[candidate.requisition.role_profile_id])
-        result[candidate.pk].weighted_score = round(value, 2) if value is not None else None
+        profile = weights[candidate.requisition.role_profile_id]
+        value = weighted(scores=by_candidate[candidate.pk], weights=profile)
+        scores = result[candidate.pk]
+        scores.weighted_score = round(value, 2) if value is not None else None
+        scores.n, low, high = weighted_interval(skills=sums[candidate.pk], weights=profile)
+        scores.low = round(low, 2) if low is not None else None
+        scores.high = round(high, 2) if high is not None else None
     for row in (
         Interview.objects.filter(candidate_id__in=ids, status=Interview.Status.SUBMITTED)
         .values("candidate_id", "recommendation")
@@ -490,6 +564,22 @@ class ScorecardRow:
     nee: int
     spread: float | None
     disagreement: bool
+
+
+def unassessed_weight(*, rows: list[ScorecardRow]) -> tuple[list[dict], float | None]:
+    """The profile's weighted skills with no counted rating (heaviest first), each with its share of the profile's
+    total weight, and the share of the weight the weighted score covers (None when the profile has no weight)."""
+    total = sum(float(row.weight) for row in rows if row.weight)
+    if not total:
+        return [], None
+    missing = sorted(
+        (row for row in rows if row.weight and row.score is None),
+        key=lambda row: (-row.weight, row.skill.position),
+    )
+    unassessed = [
+        {"skill": row.skill, "weight": row.weight, "share": 100 * float(row.weight) / total} for row in missing
+    ]
+    return unassessed, 100 - sum(item["share"] for item in unassessed)
 
 
 def scorecard(*, candidate: Candidate) -> dict:
@@ -550,6 +640,7 @@ def scorecard(*, candidate: Candidate) -> dict:
         scores={row.skill.pk: row.score for row in rows if row.score is not None},
         weights={skill_id: row.weight for skill_id, row in profile_weights.items()},
     )
+    unassessed, covered_share = unassessed_weight(rows=rows)
     interviews = list(candidate.interviews.select_related("interviewer", "scenario").order_by("stage", "created_at"))
     submitted = [interview for interview in interviews if interview.status == Interview.Status.SUBMITTED]
     recommendations = sorted({interview.recommendation for interview in submitted})
@@ -559,6 +650,8 @@ def scorecard(*, candidate: Candidate) -> dict:
         "foundational": [row for row in rows if row.skill.tier == SkillTier.FOUNDATIONAL],
         "other": [row for row in rows if row.skill.tier != SkillTier.FOUNDATIONAL],
         "weighted_score": weighted_score,
+        "unassessed": unassessed,
+        "covered_share": covered_share,
         "interviews": interviews,
         "submitted": submitted,
         "recommendation_split": split,
@@ -632,8 +725,23 @@ def comparison(*, requisition: Requisition, user: User) -> dict:
                 "scores": scores[candidate.pk],
             }
         )
-    columns.sort(key=lambda col: (not col["visible"], -(col["scores"].weighted_score or 0)))
-    return {"skills": skills, "columns": columns}
+    # Ranked by evidence: the low end of the weighted score's 95% interval, so a score from one rating does not
+    # outrank one from twelve; unscored and hidden candidates last.
+    columns.sort(
+        key=lambda col: (
+            not col["visible"],
+            col["scores"].low is None,
+            -(col["scores"].low or 0),
+            -(col["scores"].weighted_score or 0),
+            -col["scores"].n,
+        )
+    )
+    return {
+        "skills": skills,
+        "columns": columns,
+        "thin_ratings": THIN_EVIDENCE_RATINGS,
+        "recommendation_labels": dict(Interview.Recommendation.choices),
+    }
 
 
 # ---------------------------------------------------------------- predictive validity
@@ -660,7 +768,48 @@ def _correlate(pairs: list[tuple[float, float]]) -> dict:
         "sxy": sum(x * y for x, y in pairs),
     }
     r = pearson(**stats)
-    return {"n": n, "r": round(r, 2) if r is not None else None}
+    low, high = fisher_interval(r=r, n=n)
+    return {
+        "n": n,
+        "r": round(r, 2) if r is not None else None,
+        "low": round(low, 2) if low is not None else None,
+        "high": round(high, 2) if high is not None else None,
+        "evidence": correlation_evidence(low=low, high=high),
+    }
+
+
+def fisher_interval(*, r: float | None, n: int) -> tuple[float | None, float | None]:
+    """95% interval of a Pearson r from n pairs by Fisher's z: tanh(atanh(r) ± 1.96 / √(n − 3)).
+    With n = 3 (r defined, no interval yet) the interval is the whole range, −1 to 1."""
+    if r is None:
+        return None, None
+    if n <= 3:
+        return -1.0, 1.0
+    z = math.atanh(max(-0.999999, min(0.999999, r)))
+    half = Z95 / math.sqrt(n - 3)
+    return math.tanh(z - half), math.tanh(z + half)
+
+
+def correlation_evidence(*, low: float | None, high: float | None) -> float:
+    """How far the interval keeps from zero: its bound nearest zero when it leaves zero out, else 0. The report
+    ranks by this, so an r resting on few hires (a wide interval) does not top one resting on many."""
+    if low is None or high is None or low <= 0 <= high:
+        return 0.0
+    return min(abs(low), abs(high))
+
+
+def rank_by_evidence(rows: list[dict]) -> list[dict]:
+    """Correlation rows (with r, n, evidence) by evidence, the interval's bound nearest zero, then n, then the size
+    of r; rows without an r last."""
+    return sorted(
+        rows,
+        key=lambda row: (
+            row["r"] is None,
+            -row["evidence"],
+            -row["n"],
+            -(abs(row["r"]) if row["r"] is not None else 0),
+        ),
+    )
 
 
 def first_days_skill_scores(*, agent_ids: list[int], days: int) -> dict[tuple[int, int], float]:
@@ -732,7 +881,7 @@ def predictive_report(*, user: User) -> dict:
         question_id, criterion_id, skill_id = item
         label = question_texts.get(question_id) if question_id else criterion_names.get(criterion_id)
         question_rows.append({"label": label, "skill": skills.get(skill_id), **_correlate(per_item.get(item, []))})
-    question_rows.sort(key=lambda row: (row["r"] is None, -(abs(row["r"]) if row["r"] is not None else 0)))
+    question_rows = rank_by_evidence(question_rows)
 
     # Early on-the-job figures from the daily rollups, as the dashboards and the metrics API count them.
     figures = {

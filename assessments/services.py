@@ -194,6 +194,7 @@ def candidate_reject(*, candidate: Candidate, decided_by: User, reasons: str) ->
     candidate._history_user = decided_by
     candidate._change_reason = STAGE_MOVE_REASON
     candidate.save(update_fields=["stage", "decision_reasons", "decided_by", "decided_at"])
+    _revoke_open_links(candidate=candidate)  # a decided candidate's test links stop working
     security.log_event("hiring_decision", user=decided_by, candidate=candidate.pk, decision="rejected")
     return candidate
 
@@ -260,6 +261,7 @@ def candidate_hire(
     candidate._history_user = decided_by
     candidate._change_reason = STAGE_MOVE_REASON
     candidate.save(update_fields=["stage", "agent", "decision_reasons", "decided_by", "decided_at"])
+    _revoke_open_links(candidate=candidate)  # a decided candidate's test links stop working
     security.log_event("hiring_decision", user=decided_by, candidate=candidate.pk, decision="hired", agent=agent.pk)
     return agent
 
@@ -463,19 +465,19 @@ def candidate_test_issue(
     """Create a private link; returns the test and the token, which is shown once and stored only as a hash."""
     if kind not in CandidateTest.Kind.values:
         raise ValidationError({"kind": "Unknown test."})
-    if candidate.stage in (Stage.HIRED, Stage.REJECTED):
-        raise ValidationError(f"{candidate} already has a decision.")
     if not 1 <= valid_days <= 30:
         raise ValidationError({"valid_days": "A link is valid for 1 to 30 days."})
+    # Links issued at once (several clicks, two tabs) take turns on the candidate's row: each revokes the one
+    # before it, so one link stays live (the database refuses a second open one too).
+    _lock_stage(candidate)
+    if candidate.stage in (Stage.HIRED, Stage.REJECTED):
+        raise ValidationError(f"{candidate} already has a decision.")
     aptitude = None
     if kind == CandidateTest.Kind.APTITUDE:
         aptitude = AptitudeTest.objects.order_by("pk").first()
         if aptitude is None:
             raise ValidationError("No aptitude test is set up.")
-    # Any earlier open link of the same kind stops working: one live link per test.
-    CandidateTest.objects.filter(candidate=candidate, kind=kind, submitted_at__isnull=True).update(
-        expires_at=timezone.now()
-    )
+    _revoke_open_links(candidate=candidate, kind=kind)
     token = secrets.token_urlsafe(32)
     test = CandidateTest.objects.create(
         candidate=candidate,
@@ -488,8 +490,16 @@ def candidate_test_issue(
     return test, token
 
 
+def _revoke_open_links(*, candidate: Candidate, kind: str | None = None) -> int:
+    """The candidate's unsubmitted links (of one test, or all) stop working now."""
+    links = CandidateTest.objects.filter(candidate=candidate, submitted_at__isnull=True, revoked_at__isnull=True)
+    if kind is not None:
+        links = links.filter(kind=kind)
+    return links.update(revoked_at=timezone.now())
+
+
 class LinkUnavailable(Exception):
-    """The link is unknown, expired or already used."""
+    """The link is unknown, already used, replaced by a newer one, expired, or the candidate has a decision."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -507,6 +517,10 @@ def candidate_test_for_token(*, token: str) -> CandidateTest:
         raise LinkUnavailable("unknown")
     if test.submitted_at is not None:
         raise LinkUnavailable("used")
+    if test.candidate.stage in (Stage.HIRED, Stage.REJECTED):
+        raise LinkUnavailable("closed")
+    if test.revoked_at is not None:
+        raise LinkUnavailable("replaced")
     now = timezone.now()
     if test.expires_at <= now:
         raise LinkUnavailable("expired")
@@ -533,6 +547,8 @@ def candidate_test_start(*, test: CandidateTest) -> CandidateTest:
 def _check_open(test: CandidateTest) -> None:
     if test.submitted_at is not None:
         raise ValidationError("This test was already submitted.")
+    if test.revoked_at is not None or test.candidate.stage in (Stage.HIRED, Stage.REJECTED):
+        raise ValidationError("This test is no longer available.")
     now = timezone.now()
     deadline = aptitude_deadline(test=test)
     if test.expires_at <= now or (deadline is not None and deadline <= now):

@@ -190,7 +190,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     my_interviews = list(
         candidate.interviews.filter(interviewer=request.user).select_related("scenario").order_by("stage")
     )
-    tests = list(candidate.tests.order_by("-created_at"))
+    tests = selectors.candidate_tests(candidate=candidate)
     replies = list(
         TicketReply.objects.filter(candidate_test__candidate=candidate, candidate_test__submitted_at__isnull=False)
         .select_related("ticket")
@@ -211,7 +211,6 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "my_interviews": my_interviews,
             "tests": tests,
-            "now": timezone.now(),
             "replies": replies,
             "aptitude": selectors.aptitude_results(candidate=candidate),
             "start_form": forms.InterviewStartForm(
@@ -519,6 +518,9 @@ _UNAVAILABLE = {
     "unknown": "This link is not valid. Check that you copied the whole address from your email.",
     "used": "This test has already been submitted. Thank you — the hiring team has your answers.",
     "expired": "This link has expired. Please contact the recruiter if you still want to take the test.",
+    "replaced": "This link was replaced by a newer one. Please use the most recent link the recruiter gave you.",
+    "closed": "This test is no longer available: the hiring team has closed this application. Thank you for your "
+    "interest.",
     "time_up": "Time is up: the test was submitted with the answers you had saved.",
 }
 

@@ -1,6 +1,8 @@
 """Headless Chromium: an interviewer scores an interview; a candidate takes the mock-ticket test through their link."""
 
 import re
+import tempfile
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -20,7 +22,11 @@ def _reseed() -> None:
 
     from django.apps import apps
 
-    for module in ("core.migrations.0002_seed_skills", "assessments.migrations.0002_seed_bank"):
+    for module in (
+        "core.migrations.0002_seed_skills",
+        "assessments.migrations.0002_seed_bank",
+        "assessments.migrations.0006_seed_role_skill_bank",
+    ):
         importlib.import_module(module).forward(apps, None)
 
 
@@ -105,3 +111,49 @@ def test_candidate_takes_the_mock_ticket_test(page, live_server, hiring_setup):
     # Single use: the link no longer works.
     page.goto(url)
     expect(page.get_by_test_id("unavailable")).to_contain_text("already been submitted")
+
+
+def test_board_fits_a_1366_screen_with_full_stage_names(page, live_server, hiring_setup):
+    """Every column (five stages, Hired, Rejected) lies inside the board and the window; nothing scrolls sideways
+    and no stage name is cut."""
+    candidate = hiring_setup["candidate"]
+    for stage in ("behavioural", "role_play", "mock_ticket", "aptitude"):
+        CandidateFactory(
+            requisition=candidate.requisition, stage=stage, first_name="Alexandria", last_name="Montgomery"
+        )
+    page.set_viewport_size({"width": 1366, "height": 768})
+    _sign_in(page, live_server, "hannah")
+    page.goto(f"{live_server.url}/hiring/requisitions/{candidate.requisition_id}/")
+    board = page.get_by_test_id("board")
+    expect(board).to_be_visible()
+    box = board.bounding_box()
+    columns = board.locator("section.board-col")
+    assert columns.count() == 7
+    for index in range(columns.count()):
+        column = columns.nth(index).bounding_box()
+        assert column["x"] >= box["x"] - 0.5 and column["x"] + column["width"] <= box["x"] + box["width"] + 0.5
+        assert column["x"] + column["width"] <= 1366
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert board.evaluate("el => el.scrollWidth <= el.clientWidth")
+    labels = ["Screening", "Behavioural interview", "Role-play", "Mock tickets", "Aptitude test", "Hired", "Rejected"]
+    for label, heading in zip(labels, board.locator("h2").all(), strict=True):
+        expect(heading).to_contain_text(label)
+        assert heading.evaluate("el => el.scrollWidth <= el.clientWidth"), label
+    page.screenshot(path=str(Path(tempfile.gettempdir()) / "skillhub-board-1366.png"))
+
+
+def test_copy_button_copies_the_new_link_and_says_copied(page, live_server, hiring_setup):
+    candidate = hiring_setup["candidate"]
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    _sign_in(page, live_server, "hannah")
+    page.goto(f"{live_server.url}/hiring/candidates/{candidate.pk}/")
+    page.get_by_label("Test", exact=True).select_option("mock_ticket")
+    page.get_by_role("button", name="Create private link").click()
+    link = page.get_by_test_id("new-link").input_value()
+    assert "/hiring/t/" in link
+    expect(page.get_by_test_id("test-state")).to_contain_text("Link created")
+    copy = page.get_by_role("button", name="Copy link")
+    copy.focus()
+    page.keyboard.press("Enter")  # keyboard accessible: a real button
+    expect(page.get_by_test_id("copy-status")).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == link

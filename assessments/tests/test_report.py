@@ -1,3 +1,5 @@
+import math
+import random
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -152,3 +154,31 @@ def test_report_page_shows_n(client, hires, hiring_user, lead_user):
     assert "Communication (written and verbal)" in body and "1.00" in body
     client.force_login(lead_user)
     assert client.get(reverse("assessments:report")).status_code == 403
+
+
+def test_fisher_interval_and_ranking_by_evidence():
+    """r = 1.00 from 3 hires says little (interval −1 to 1); r = 0.6 from 30 hires is evidence: it ranks first."""
+    few = selectors._correlate([(1, 1), (2, 2), (3, 3)])
+    assert few["r"] == 1.0 and (few["low"], few["high"]) == (-1.0, 1.0) and few["evidence"] == 0
+    rng = random.Random(4)
+    xs = [rng.gauss(0, 1) for _ in range(30)]
+    many = selectors._correlate([(x, 0.75 * x + rng.gauss(0, 0.9)) for x in xs])
+    assert many["n"] == 30 and 0.3 < many["r"] < 0.9
+    z, half = math.atanh(many["r"]), 1.96 / (30 - 3) ** 0.5
+    assert many["low"] == pytest.approx(math.tanh(z - half), abs=0.01)
+    assert many["high"] == pytest.approx(math.tanh(z + half), abs=0.01)
+    assert many["evidence"] == pytest.approx(many["low"], abs=0.01) and many["low"] > 0
+    ranked = selectors.rank_by_evidence([{"label": "few", **few}, {"label": "many", **many}])
+    assert [row["label"] for row in ranked] == ["many", "few"]
+    negative = selectors._correlate([(x, -y) for x, y in zip(xs, [0.75 * x for x in xs], strict=True)])
+    assert negative["evidence"] == pytest.approx(abs(negative["high"]), abs=0.01)
+
+
+def test_report_page_shows_n_and_the_95_percent_interval(client, hires, hiring_user):
+    client.force_login(hiring_user)
+    body = client.get(reverse("assessments:report")).content.decode()
+    report = selectors.predictive_report(user=hiring_user)
+    row = next(row for row in report["skill_rows"] if row["skill"].code == skill_codes.COMMUNICATION)
+    assert row["n"] == 4 and row["low"] is not None and row["low"] <= row["r"] <= row["high"]
+    assert body.count("95% interval</th>") == 3
+    assert f"{row['low']:.2f} to {row['high']:.2f}" in body

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from assessments import selectors, services
-from assessments.models import AgentSkillBaseline, CandidateTest, Interview, Question, Rating, Stage
+from assessments.models import AgentSkillBaseline, Candidate, CandidateTest, Interview, Question, Rating, Stage
 from assessments.tests.conftest import score
 from assessments.tests.factories import CandidateFactory, RequisitionFactory
 from core import roles, skill_codes
@@ -400,3 +400,128 @@ def test_interview_unique_per_stage_and_interviewer(candidate, hiring_user):
 def test_candidate_factory_default_stage_is_screening(hiring_user):
     candidate = CandidateFactory(requisition=RequisitionFactory(hiring_team=[hiring_user]))
     assert candidate.stage == Stage.SCREENING
+
+
+def test_four_links_issued_in_a_row_leave_one_live(candidate, hiring_user):
+    tokens = [_aptitude(candidate, hiring_user)[1] for _ in range(4)]
+    for token in tokens[:3]:
+        with pytest.raises(services.LinkUnavailable) as exc:
+            services.candidate_test_for_token(token=token)
+        assert exc.value.reason == "replaced"
+    assert services.candidate_test_for_token(token=tokens[3])
+    assert CandidateTest.objects.filter(candidate=candidate, kind="aptitude", revoked_at__isnull=True).count() == 1
+
+
+def test_the_database_refuses_a_second_open_link_of_a_test(candidate, hiring_user):
+    """Two links issued at once (each request's revoke ran before the other's insert) cannot both stay live."""
+    from django.db import IntegrityError, transaction
+
+    test, _ = _aptitude(candidate, hiring_user)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CandidateTest.objects.create(
+            candidate=candidate,
+            kind="aptitude",
+            aptitude_test=test.aptitude_test,
+            token_hash="0" * 64,
+            expires_at=test.expires_at,
+        )
+    # Another test, or a submitted one, is no conflict.
+    services.candidate_test_issue(candidate=candidate, kind="mock_ticket", created_by=hiring_user)
+    services.candidate_test_submit(test=test)
+    _aptitude(candidate, hiring_user)
+
+
+@pytest.mark.parametrize("decision", ["reject", "hire"])
+def test_links_stop_working_once_the_candidate_has_a_decision(candidate, hiring_user, team, decision):
+    test, token = services.candidate_test_issue(candidate=candidate, kind="mock_ticket", created_by=hiring_user)
+    if decision == "reject":
+        services.candidate_reject(candidate=candidate, decided_by=hiring_user, reasons="Not a fit")
+    else:
+        services.candidate_hire(
+            candidate=candidate,
+            decided_by=hiring_user,
+            reasons="Great",
+            team=team,
+            start_date=timezone.localdate(),
+            employee_id="E-LINK",
+        )
+    with pytest.raises(services.LinkUnavailable) as exc:
+        services.candidate_test_for_token(token=token)
+    assert exc.value.reason == "closed"
+    test.refresh_from_db()
+    assert test.revoked_at is not None
+    from assessments.models import MockTicket
+
+    with pytest.raises(ValidationError):
+        services.ticket_reply_save(test=test, ticket=MockTicket.objects.first(), body="late")
+
+
+def test_a_link_of_a_decided_candidate_is_refused_even_if_not_revoked(candidate, hiring_user):
+    """The stage is checked on every use, not only through the revocation at decision time."""
+    _, token = services.candidate_test_issue(candidate=candidate, kind="mock_ticket", created_by=hiring_user)
+    Candidate.objects.filter(pk=candidate.pk).update(stage="rejected")
+    with pytest.raises(services.LinkUnavailable) as exc:
+        services.candidate_test_for_token(token=token)
+    assert exc.value.reason == "closed"
+
+
+def test_every_skill_a_seeded_role_profile_weights_has_questions_a_rubric_line_and_a_scenario():
+    from assessments.models import RubricCriterion, Scenario
+
+    weighted = Skill.objects.filter(profile_weights__weight__gt=0).distinct()
+    assert {skill_codes.PERSUASION, skill_codes.RESILIENCE} <= set(weighted.values_list("code", flat=True))
+    for skill in weighted:
+        questions = Question.objects.filter(skill=skill, is_active=True)
+        assert questions.count() >= 3, skill.code
+        for question in questions:
+            assert question.strong_answer and question.weak_answer, question.code
+            assert all(text for _, text in question.anchors()), question.code
+        criteria = RubricCriterion.objects.filter(skill=skill)
+        assert criteria.exists(), skill.code
+        assert all(all(text for _, text in criterion.anchors()) for criterion in criteria), skill.code
+        assert Scenario.objects.filter(is_active=True, criteria__skill=skill).exists(), skill.code
+
+
+def test_role_skill_bank_migration_is_idempotent():
+    import importlib
+
+    from django.apps import apps
+
+    from assessments.models import RubricCriterion, Scenario
+
+    before = (Question.objects.count(), Scenario.objects.count(), RubricCriterion.objects.count())
+    importlib.import_module("assessments.migrations.0006_seed_role_skill_bank").forward(apps, None)
+    assert (Question.objects.count(), Scenario.objects.count(), RubricCriterion.objects.count()) == before
+
+
+def test_sales_kit_asks_persuasion_and_resilience_questions(hiring_user):
+    requisition = RequisitionFactory(
+        role_profile=RoleProfile.objects.get(code=skill_codes.SALES_RENEWALS), hiring_team=[hiring_user]
+    )
+    kit = selectors.kit_questions(requisition=requisition, stage=Stage.BEHAVIOURAL)
+    by_skill = [question.skill.code for question in kit]
+    assert by_skill.count(skill_codes.PERSUASION) == 3 and by_skill.count(skill_codes.RESILIENCE) == 2
+    assert by_skill[:3] == [skill_codes.PERSUASION] * 3  # the primary skill first
+    screening = selectors.kit_questions(requisition=requisition, stage=Stage.SCREENING)
+    assert skill_codes.RESILIENCE in {question.skill.code for question in screening}  # foundational
+
+
+def test_upgrade_revokes_expired_links_and_links_of_decided_candidates(candidate, hiring_user, other_candidate):
+    """Migration 0004's backfill: an expired open link is revoked as of its expiry, a decided candidate's open link
+    as of now, and a live link of an undecided candidate stays open."""
+    import importlib
+
+    from django.apps import apps
+
+    expired, _ = services.candidate_test_issue(candidate=candidate, kind="mock_ticket", created_by=hiring_user)
+    live, _ = _aptitude(candidate, hiring_user)
+    decided, _ = services.candidate_test_issue(candidate=other_candidate, kind="mock_ticket", created_by=hiring_user)
+    past = timezone.now() - timedelta(days=1)
+    CandidateTest.objects.filter(pk=expired.pk).update(expires_at=past)
+    Candidate.objects.filter(pk=other_candidate.pk).update(stage="rejected")
+    importlib.import_module("assessments.migrations.0004_candidate_test_revoked_at").revoke_replaced_links(apps, None)
+    for test in (expired, live, decided):
+        test.refresh_from_db()
+    assert expired.revoked_at == past
+    assert live.revoked_at is None
+    assert decided.revoked_at is not None

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -664,3 +665,139 @@ def test_interview_submit_query_count_is_flat(client, candidate, hiring_user, n_
     assert history.filter(item_key=items[0].key).count() == 2
     assert history.filter(item_key=items[1].key).count() == 1
     assert history.filter(history_type="+").count() == n_items
+
+
+def test_hire_form_start_date_shows_today_in_the_date_input(client, candidate, hiring_user):
+    """<input type="date"> shows nothing unless its value is ISO (YYYY-MM-DD): today must be filled in."""
+    client.force_login(hiring_user)
+    page = client.get(reverse("assessments:candidate-hire", args=[candidate.pk])).content.decode()
+    today = timezone.localdate().isoformat()
+    assert f'type="date" name="start_date" value="{today}"' in page
+
+
+def test_new_link_has_a_copy_button_and_is_labelled_link_created_not_sent(client, hiring_user, candidate):
+    client.force_login(hiring_user)
+    client.post(
+        reverse("assessments:candidate-issue-link", args=[candidate.pk]), {"kind": "mock_ticket", "valid_days": 3}
+    )
+    page = client.get(reverse("assessments:candidate-detail", args=[candidate.pk])).content.decode()
+    assert 'data-copy-target="new-link"' in page and 'id="new-link"' in page
+    assert 'src="/static/assessments/js/copy-link.js"' in page
+    assert 'role="status"' in page and 'data-testid="copy-status"' in page  # where "Copied" is announced
+    assert "<script>" not in page  # CSP: no inline script
+    assert "Link created" in page and "Sent" not in page
+    again = client.get(reverse("assessments:candidate-detail", args=[candidate.pk])).content.decode()
+    assert "copy-link.js" not in again and "Link created" in again  # the link itself is shown once
+
+
+def test_test_states_tell_replaced_from_expired(client, hiring_user, candidate):
+    client.force_login(hiring_user)
+    url = reverse("assessments:candidate-issue-link", args=[candidate.pk])
+    for _ in range(2):
+        client.post(url, {"kind": "aptitude", "valid_days": 3})
+    client.post(url, {"kind": "mock_ticket", "valid_days": 3})
+    CandidateTest.objects.filter(kind="mock_ticket").update(expires_at=timezone.now() - timedelta(minutes=1))
+    page = client.get(reverse("assessments:candidate-detail", args=[candidate.pk])).content.decode()
+    assert page.count("Replaced by a newer link") == 1
+    assert page.count("Link created · not started") == 1
+    assert page.count(">Expired<") == 1
+
+
+def test_take_page_says_the_test_is_no_longer_available_after_a_rejection(client, hiring_user, candidate):
+    url = _link(client, hiring_user, candidate, "mock_ticket")
+    services.candidate_reject(candidate=candidate, decided_by=hiring_user, reasons="Not a fit")
+    response = client.get(url)
+    assert response.status_code == 410 and "no longer available" in response.content.decode()
+    assert client.post(url + "save/", {"ticket": MockTicket.objects.first().pk, "body": "x"}).status_code == 410
+    assert client.post(url + "submit/", {}).status_code == 410
+    assert not TicketReply.objects.exists()
+
+
+def test_a_replaced_link_tells_the_candidate_to_use_the_newer_one(client, hiring_user, candidate):
+    first = _link(client, hiring_user, candidate, "mock_ticket")
+    second = _link(client, hiring_user, candidate, "mock_ticket")
+    response = client.get(first)
+    assert response.status_code == 410 and "replaced by a newer one" in response.content.decode()
+    assert client.get(second).status_code == 200
+
+
+def test_scorecard_warns_when_a_weighted_skill_went_unassessed(client, hiring_user):
+    from assessments.tests.factories import RequisitionFactory
+    from core.models import RoleProfile
+
+    requisition = RequisitionFactory(
+        role_profile=RoleProfile.objects.get(code=skill_codes.SALES_RENEWALS), hiring_team=[hiring_user]
+    )
+    candidate = CandidateFactory(requisition=requisition)
+    score(candidate=candidate, user=hiring_user, nee_skills=(skill_codes.PERSUASION,))
+    client.force_login(hiring_user)
+    page = client.get(reverse("assessments:candidate-scorecard", args=[candidate.pk])).content.decode()
+    assert 'data-testid="unassessed-warning"' in page
+    warning = page[
+        page.index('data-testid="unassessed-warning"') : page.index("</div>", page.index("unassessed-warning"))
+    ]
+    # Sales and renewals: persuasion ×3 of a total weight of 15.5 (9 base skills ×1, active listening ×1.5,
+    # persuasion ×3, resilience ×2) = 19%; the score covers the other 81%.
+    assert "Persuasion (×3, 19% of the weight)" in warning
+    assert "covers only 81%" in warning
+    assert "Resilience" not in warning  # rated
+    card = selectors.scorecard(candidate=candidate)
+    assert [item["skill"].code for item in card["unassessed"]] == [skill_codes.PERSUASION]
+
+
+def test_scorecard_has_no_unassessed_warning_when_every_weighted_skill_is_rated(client, hiring_user, candidate):
+    score(candidate=candidate, user=hiring_user)
+    client.force_login(hiring_user)
+    page = client.get(reverse("assessments:candidate-scorecard", args=[candidate.pk])).content.decode()
+    assert 'data-testid="weighted-score"' in page and "unassessed-warning" not in page
+
+
+def test_compare_ranks_by_evidence_and_shows_n(client, hiring_user, requisition):
+    """A 4.0 from one rating ranks below a 3.3 from a full behavioural interview; n shows per skill and overall."""
+    from assessments.models import Question, Rating
+
+    thin = CandidateFactory(requisition=requisition, first_name="Thin", last_name="Single")
+    question = Question.objects.filter(skill__code=skill_codes.COMMUNICATION).first()
+    interview = Interview.objects.create(
+        candidate=thin, stage="screening", interviewer=hiring_user, status="submitted", recommendation="strong_yes"
+    )
+    Rating.objects.create(
+        interview=interview, item_key=f"q:{question.pk}", question=question, skill=question.skill, score=4
+    )
+    solid = CandidateFactory(requisition=requisition, first_name="Solid", last_name="Many")
+    score(
+        candidate=solid,
+        user=hiring_user,
+        by_skill={skill_codes.COMMUNICATION: 4, skill_codes.PATIENCE: 3, skill_codes.PROBLEM_SOLVING: 4},
+    )
+    context = selectors.comparison(requisition=requisition, user=hiring_user)
+    ranked = [col["candidate"].pk for col in context["columns"]]
+    assert ranked == [solid.pk, thin.pk]
+    thin_scores, solid_scores = (context["columns"][1]["scores"], context["columns"][0]["scores"])
+    assert thin_scores.weighted_score == 4.0 > solid_scores.weighted_score
+    assert thin_scores.n == 1 and solid_scores.n >= 12
+    assert thin_scores.thin and not solid_scores.thin
+    assert thin_scores.low < solid_scores.low <= solid_scores.weighted_score <= solid_scores.high
+
+    client.force_login(hiring_user)
+    page = client.get(reverse("assessments:requisition-compare", args=[requisition.pk])).content.decode()
+    assert page.index("Solid Many") < page.index("Thin Single")
+    cell = page[page.index(f'data-testid="weighted-{thin.pk}"') :]
+    cell = cell[: cell.index("</td>")]
+    assert "4.00" in cell and "n=1" in cell and "thin evidence" in cell
+    assert f"n={solid_scores.n}" in page
+    assert "Strong yes 1" in page and "Yes 1" in page  # recommendations by their labels
+
+
+def test_weighted_interval_narrows_with_evidence():
+    weights = {1: Decimal("2"), 2: Decimal("1")}
+    n, low, high = selectors.weighted_interval(skills={1: (1, 4.0, 16.0)}, weights=weights)
+    assert n == 1 and (low, high) == (pytest.approx(4 - 1.96 * 1.5), 4.0)
+    # Twelve ratings, 3s and 4s on skill 1, all 3s on skill 2: pooled SD from the spread within skills.
+    many = {1: (6, 21.0, 75.0), 2: (6, 18.0, 54.0)}
+    n, low, high = selectors.weighted_interval(skills=many, weights=weights)
+    within_sd = (((75 - 21 * 21 / 6) + (54 - 18 * 18 / 6)) / (12 - 2)) ** 0.5
+    se = ((4 * within_sd**2 / 6 + 1 * within_sd**2 / 6) ** 0.5) / 3
+    mean = (2 * 3.5 + 1 * 3.0) / 3
+    assert n == 12 and (low, high) == (pytest.approx(mean - 1.96 * se), pytest.approx(mean + 1.96 * se))
+    assert selectors.weighted_interval(skills={3: (2, 6.0, 18.0)}, weights=weights) == (0, None, None)
