@@ -9,6 +9,7 @@ class QaConfig(AppConfig):
     def ready(self) -> None:
         from metrics.registry import register_agent_day_source, register_skill_day_source
 
+        from . import tasks  # noqa: F401  (registers the tasks the services send by name, in every process)
         from .rollups import REVIEWS, SKILL_SCORES
 
         # The metrics engine adds QA's reviews and skill scores to its rollups without reading QA's tables itself.
