@@ -603,7 +603,7 @@ def test_resolving_a_dispute_with_changed_answers_query_count_is_flat(
 def test_a_double_submitted_edit_of_a_version_with_reviews_lands_on_one_draft(
     client, qa_lead, version, contact, monkeypatch
 ):
-    """"Edit" on a version with reviews makes a draft copy. A double click sends the POST twice: the second
+    """ "Edit" on a version with reviews makes a draft copy. A double click sends the POST twice: the second
     request may look for the draft before the first has made it, then find one when it copies. Both answers go to
     the one draft (before, the second answered 500 on the one-draft-per-template rule)."""
     from qa.models import ScorecardVersion
