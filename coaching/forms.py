@@ -153,4 +153,11 @@ class TargetForm(forms.Form):
     def __init__(self, *args, current: dict, **kwargs):
         super().__init__(*args, **kwargs)
         for kpi, label in kpis.CHOICES:
-            self.fields[kpi] = forms.FloatField(label=label, required=False, initial=current.get(kpi))
+            low, high = kpis.get(kpi).scale
+            # The browser keeps values in range; the server's check (services.kpi_targets_set) names the range.
+            self.fields[kpi] = forms.FloatField(
+                label=label,
+                required=False,
+                initial=current.get(kpi),
+                widget=forms.NumberInput(attrs={"min": f"{low:g}", "max": f"{high:g}", "step": "any"}),
+            )

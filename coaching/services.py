@@ -379,6 +379,27 @@ def kpi_target_set(*, team: Team, kpi: str, value: float | None, updated_by: Use
     return target
 
 
+@transaction.atomic
+def kpi_targets_set(*, team: Team, values: dict[str, float | None], updated_by: User | None) -> None:
+    """Set a team's targets of several KPIs at once, all or nothing: every value is checked first, and a
+    ValidationError names each KPI whose value is out of its range (nothing is saved then). None removes a target."""
+    errors = {}
+    for kpi, value in values.items():
+        if kpi not in kpis.KEYS:
+            errors[kpi] = "Unknown KPI."
+            continue
+        if value is None:
+            continue
+        try:
+            _check_target(kpi, value, field=kpi)
+        except ValidationError as error:
+            errors |= error.message_dict
+    if errors:
+        raise ValidationError(errors)
+    for kpi, value in values.items():
+        kpi_target_set(team=team, kpi=kpi, value=value, updated_by=updated_by)
+
+
 # --- suggestions --------------------------------------------------------------------------------------------------
 
 

@@ -470,10 +470,15 @@ def team_targets(request: HttpRequest, pk: int) -> HttpResponse:
     current = {kpi: value for (_, kpi), value in targets.items()}
     form = forms.TargetForm(request.POST or None, current=current)
     if request.method == "POST" and form.is_valid():
-        for kpi in kpis.KEYS:
-            services.kpi_target_set(team=team, kpi=kpi, value=form.cleaned_data[kpi], updated_by=request.user)
-        messages.success(request, f"Targets of {team} saved.")
-        return redirect("coaching:target-list")
+        try:
+            services.kpi_targets_set(
+                team=team, values={kpi: form.cleaned_data[kpi] for kpi in kpis.KEYS}, updated_by=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Targets of {team} saved.")
+            return redirect("coaching:target-list")
     defaults = ", ".join(f"{kpi.label} {kpi.text(kpi.default_target)}" for kpi in kpis.catalogue())
     return render(
         request,

@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from rest_framework.authtoken.admin import TokenAdmin as BaseTokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
 from core.models import (
     Agent,
@@ -14,6 +16,23 @@ from core.models import (
     User,
     Vendor,
 )
+from core.selectors.tokens import token_expires_at, token_is_expired
+
+# DRF's token admin, with each token's expiry: an admin revokes a token by deleting it.
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class TokenAdmin(BaseTokenAdmin):
+    list_display = ("key", "user", "created", "expires", "expired")
+
+    @admin.display(description="expires")
+    def expires(self, obj: TokenProxy):
+        return token_expires_at(obj)
+
+    @admin.display(description="expired", boolean=True)
+    def expired(self, obj: TokenProxy) -> bool:
+        return token_is_expired(obj)
 
 
 @admin.register(User)

@@ -16,6 +16,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import security  # noqa: F401  (connects the security-log receivers)
+        from .services import tokens  # noqa: F401  (ends API tokens on a password change or deactivation)
         from .services.roles import roles_sync_on_migrate
 
         post_migrate.connect(roles_sync_on_migrate, dispatch_uid="skillhub_roles_sync")

@@ -8,6 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from core import security
@@ -77,3 +78,20 @@ class SessionLimitsMiddleware:
             if _SEEN not in request.session or now - seen >= SEEN_RESOLUTION:
                 request.session[_SEEN] = now
         return self.get_response(request)
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Answers to a signed-in user (pages, htmx fragments, API answers, CSV exports) carry
+    `Cache-Control: no-store` (Django's never_cache headers), so no browser or shared cache keeps a copy of
+    someone's data after they sign out. An API call signed in by token counts too: DRF sets request.user when it
+    authenticates. Static files (WhiteNoise answers before this runs) and the sign-in page are left as they are."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

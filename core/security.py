@@ -3,9 +3,11 @@
 Entries name who, when (the log record's time), from where and what; never passwords or tokens.
 """
 
+import ipaddress
 import logging
 
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest, JsonResponse
@@ -15,10 +17,33 @@ from django.views.defaults import permission_denied as django_permission_denied
 logger = logging.getLogger("skillhub.security")
 
 
+def client_ip(request: HttpRequest) -> str | None:
+    """The address of the client: REMOTE_ADDR, or behind PROXY_COUNT proxies the address the outermost of them saw.
+
+    Each proxy appends the address it received the request from to X-Forwarded-For, so the client's is the entry
+    PROXY_COUNT places from the right; entries further left are whatever the client sent and are never trusted.
+    A request with fewer entries than proxies (it did not come through them) or a malformed entry counts as
+    coming from REMOTE_ADDR. django-axes locks out by this address (AXES_CLIENT_IP_CALLABLE) and the security log
+    writes it.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = settings.PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    forwarded = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [entry for entry in forwarded if entry]
+    if len(forwarded) < proxies:
+        return remote
+    try:
+        return str(ipaddress.ip_address(forwarded[-proxies]))
+    except ValueError:
+        return remote
+
+
 def _ip(request: HttpRequest | None) -> str:
     if request is None:
         return "-"
-    return request.META.get("REMOTE_ADDR", "-")
+    return client_ip(request) or "-"
 
 
 def log_event(event: str, *, user=None, username: str | None = None, request: HttpRequest | None = None, **details):
@@ -50,9 +75,15 @@ def _locked_out(sender, request, username, ip_address, **kwargs):
 
 
 def permission_denied(request: HttpRequest, exception=None):
-    """handler403: log the denial, then render the usual 403 page."""
+    """handler403: log the denial as one line, then render the usual 403 page.
+
+    A 403 is an expected answer, not a fault: the security-log line (who, from where, which path) is its only
+    record. Django would also log it on django.request as a warning with the full traceback of PermissionDenied;
+    marking the response as logged (the flag django.utils.log.log_response checks) leaves that out."""
     log_event("access_denied", user=getattr(request, "user", None), request=request, path=request.path)
-    return django_permission_denied(request, exception, template_name="403.html")
+    response = django_permission_denied(request, exception, template_name="403.html")
+    response._has_been_logged = True
+    return response
 
 
 def page_not_found(request: HttpRequest, exception=None):

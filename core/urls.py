@@ -11,4 +11,5 @@ urlpatterns = [
     path("teams/<int:pk>/", views.team_detail, name="team-detail"),
     path("agents/<int:pk>/", views.agent_detail, name="agent-detail"),
     path("skills/", views.skill_list, name="skill-list"),
+    path("accounts/token/", views.api_token, name="api-token"),
 ]

@@ -1,5 +1,7 @@
 from functools import wraps
 
+from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +12,8 @@ from django.views.decorators.http import require_safe
 from core import roles
 from core.middleware import sign_in_again
 from core.selectors import org as org_selectors
+from core.selectors import tokens as token_selectors
+from core.services import tokens as token_services
 
 # Where each role lands after sign-in, most specific first. Apps point these at their own pages.
 LANDING = [
@@ -116,6 +120,29 @@ def skill_list(request: HttpRequest) -> HttpResponse:
         "skillhub/skill_list.html",
         {"skills": org_selectors.skill_list(), "profiles": org_selectors.role_profile_list()},
     )
+
+
+@login_required
+def api_token(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's own API token: when it was created and expires; a POST revokes it. The key itself is
+    never shown again (it is given once, by `drf_create_token`)."""
+    if request.method == "POST":
+        if token_services.token_revoke(user=request.user, actor=request.user, request=request):
+            messages.success(request, "Your API token is revoked; scripts using it now get 401.")
+        else:
+            messages.info(request, "You have no API token.")
+        return redirect("skillhub:api-token")
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
+    token = token_selectors.token_for_user(user=request.user)
+    context = {"token": token, "ttl_days": settings.API_TOKEN_TTL_DAYS}
+    if token is not None:
+        context |= {
+            "expires_at": token_selectors.token_expires_at(token),
+            "expired": token_selectors.token_is_expired(token),
+            "key_start": token.key[:4],
+        }
+    return render(request, "skillhub/api_token.html", context)
 
 
 @require_safe

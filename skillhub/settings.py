@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.SessionLimitsMiddleware",
+    "core.middleware.NoStoreWhenSignedInMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -133,7 +134,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "core.api.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -214,6 +215,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_6
 # Dashboards: seconds a rendered dashboard body is kept per user, page and filters (0 = off).
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 
+# API tokens (DRF's Token): refused this many days after they were created; also ended by a password change or a
+# deactivation, and revoked by their user (/accounts/token/) or an admin.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
+
 # Production hardening: on unless DEBUG (python manage.py check --deploy reports nothing).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -227,7 +232,9 @@ X_FRAME_OPTIONS = "DENY"
 # Sessions (OWASP ASVS 3.3.2): idle and absolute limits; a new session key on sign-in (Django's login does it).
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=int(timedelta(minutes=30).total_seconds()))
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=int(timedelta(hours=12).total_seconds()))
-SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
+# The session row and cookie live up to the absolute limit; the idle limit is SessionLimitsMiddleware's, so a
+# session ended by either is seen on its next request and written to the security log.
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 # Not on every request: SessionLimitsMiddleware writes the last-seen time (which saves the session and slides its
 # expiry) at most every SEEN_RESOLUTION seconds, so a page view within it writes no session row.
 SESSION_SAVE_EVERY_REQUEST = False
@@ -235,7 +242,12 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# Sign-in throttling (django-axes): lock a username from one address after repeated failures.
+# Proxies in front of the app (X-Forwarded-For entries appended by them): the client address the lock-out and the
+# security log use is the one the outermost proxy saw (core.security.client_ip).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+
+# Sign-in throttling (django-axes): lock a username from one client address after repeated failures; the same user
+# from another address still signs in.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_VERBOSE = False
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -243,7 +255,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 
 # Content-Security-Policy: no inline scripts (inline <script> blocks carry the per-request nonce).
 CONTENT_SECURITY_POLICY = {

@@ -26,6 +26,7 @@ MATRIX: dict[str, tuple] = {
     "skillhub:team-detail": ("GET", "team", "L 200 200 200 403 403 403 404 404"),
     "skillhub:agent-detail": ("GET", "agent", "L 200 200 200 403 200 404 404 404"),
     "skillhub:skill-list": ("GET", None, "L 200 200 200 200 200 200 200 200"),
+    "skillhub:api-token": ("GET", None, "L 200 200 200 200 200 200 200 200"),
     "dashboards:team-dashboard": ("GET", None, "L 200 200 403 403 403 403 200 403"),
     "dashboards:vendor-comparison": ("GET", None, "L 200 200 403 403 403 403 200 403"),
     "dashboards:agent-dashboard": ("GET", "agent", "L 200 200 403 403 200 404 404 403"),

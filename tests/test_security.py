@@ -276,3 +276,166 @@ def test_the_browsable_api_shows_no_names_outside_the_callers_scope(
     assert response.status_code == (403 if refused else 200)
     page = response.content.decode()
     assert "Outofscope" not in page and "Faraway Partner Team" not in page
+
+
+# --- sign-in lock-out behind a proxy -------------------------------------------------------------------------------
+
+PROXY = "10.0.0.1"  # the proxy the app sees every request come from
+CLIENT_A, CLIENT_B = "203.0.113.5", "198.51.100.7"
+
+
+def _sign_in(client, user, password, client_address, *, forwarded=None):
+    """A sign-in through one proxy: the proxy appends the address it got the request from to X-Forwarded-For."""
+    header = f"{forwarded}, {client_address}" if forwarded else client_address
+    return client.post(
+        reverse("login"),
+        {"username": user.username, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=header,
+    )
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_failures_from_one_client_lock_out_only_that_client(client, agent_user, settings, caplog):
+    """Five bad passwords from client A lock the user out from A only; the user signs in from client B (before,
+    every request had the proxy's address, so A's failures locked the account for everyone)."""
+    from django.test import Client
+
+    settings.AXES_ENABLED, settings.AXES_FAILURE_LIMIT, settings.PROXY_COUNT = True, 5, 1
+    caplog.set_level(logging.INFO, logger="skillhub.security")
+    statuses = [_sign_in(client, agent_user, "wrong", CLIENT_A).status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 200, 429]  # the fifth failure locks A out
+    assert _sign_in(client, agent_user, "pw-for-tests", CLIENT_A).status_code == 429
+    # The attacker cannot move the lock onto someone else by sending an X-Forwarded-For of their own:
+    assert _sign_in(client, agent_user, "pw-for-tests", CLIENT_A, forwarded=CLIENT_B).status_code == 429
+    victim = Client()
+    assert _sign_in(victim, agent_user, "pw-for-tests", CLIENT_B).status_code == 302
+    assert victim.get(reverse("skillhub:me")).status_code == 200
+    lines = [record.getMessage() for record in caplog.records if record.name == "skillhub.security"]
+    assert any(line.startswith("login_failed") and f"ip={CLIENT_A}" in line for line in lines)
+    assert any(line.startswith("login ") and f"ip={CLIENT_B}" in line for line in lines)
+    assert not any(f"ip={PROXY}" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.5", PROXY),  # no proxy configured: the header is the client's to write, never read
+        (1, "", PROXY),  # did not come through the proxy
+        (1, "198.51.100.7, 203.0.113.5", CLIENT_A),  # the entry left of the proxy's own is the client's claim
+        (2, "198.51.100.7, 203.0.113.5", CLIENT_B),
+        (2, "203.0.113.5", PROXY),  # fewer entries than proxies
+        (1, "not-an-address", PROXY),
+        (1, "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_client_ip_reads_the_entry_the_outermost_proxy_wrote(rf, settings, proxies, forwarded, expected):
+    from core.security import client_ip
+
+    settings.PROXY_COUNT = proxies
+    request = rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
+
+
+# --- Cache-Control on signed-in answers ---------------------------------------------------------------------------
+
+
+def _no_store(response) -> bool:
+    return "no-store" in response.get("Cache-Control", "")
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_api_answers_and_csv_exports_are_not_stored(client, agent_user, lead_user):
+    client.force_login(agent_user)
+    page = client.get(reverse("skillhub:me"))
+    fragment = client.get(reverse("coaching:notification-badge"), HTTP_HX_REQUEST="true")
+    api = client.get(reverse("agent-list"))
+    export = client.get(reverse("dashboards:my-dashboard"), {"export": "trend"})
+    assert export["Content-Type"].startswith("text/csv")
+    for response in (page, fragment, api, export):
+        assert response.status_code == 200 and _no_store(response), response.request["PATH_INFO"]
+        assert "private" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_a_token_signed_api_answer_is_not_stored(client, agent_user):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=agent_user)
+    response = client.get(reverse("agent-list"), HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200 and _no_store(response)
+
+
+@pytest.mark.django_db
+def test_answers_to_anonymous_visitors_are_left_as_they_are(client, agent_user, settings):
+    """Only signed-in answers change: the public favicon redirect and a static file keep their own caching (the
+    sign-in page keeps Django's never_cache), also for a signed-in user's static files."""
+    from django.templatetags.static import static
+
+    settings.WHITENOISE_USE_FINDERS = True  # serve from the source folders, as in development (read on 1st request)
+
+    assert not _no_store(client.get(reverse("favicon")))
+    client.force_login(agent_user)
+    asset = client.get(static("favicon.ico"))
+    assert asset.status_code == 200 and not _no_store(asset)
+
+
+# --- ended sessions and denials in the log ------------------------------------------------------------------------
+
+
+def _last_request_was(client, seconds_ago: int, *, started: int | None = None) -> None:
+    """Make the session look as it would `seconds_ago` after its last request: its last-seen time and the expiry
+    Django gave its row when that request saved it."""
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+
+    _age_session(client, seen=seconds_ago, started=seconds_ago if started is None else started)
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=Session.objects.get(session_key=client.session.session_key).expire_date
+        - timedelta(seconds=seconds_ago)
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("limit", ["idle", "absolute"])
+def test_a_session_ended_by_either_limit_is_written_to_the_security_log(client, agent_user, settings, caplog, limit):
+    """Before, the session row expired with the idle limit, so the next request found no session and the end of an
+    idle session was never logged (only the absolute limit was)."""
+    caplog.set_level(logging.INFO, logger="skillhub.security")
+    client.force_login(agent_user)
+    assert client.get(reverse("skillhub:me")).status_code == 200
+    if limit == "idle":
+        _last_request_was(client, settings.SESSION_IDLE_SECONDS + 5)
+    else:
+        _last_request_was(client, 60, started=settings.SESSION_ABSOLUTE_SECONDS + 5)
+    response = client.get(reverse("skillhub:me"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    ended = [r.getMessage() for r in caplog.records if r.name == "skillhub.security" and r.event == "session_expired"]
+    assert ended == [f"session_expired user={agent_user.username} ip=127.0.0.1 reason='{limit}'"]
+
+
+@pytest.mark.django_db
+def test_an_expected_403_is_one_log_line_without_a_traceback(client, hiring_user, caplog):
+    caplog.set_level(logging.INFO)
+    client.force_login(hiring_user)
+    assert client.get(reverse("qa:queue")).status_code == 403
+    about_it = [r for r in caplog.records if "/qa/" in r.getMessage()]
+    assert [(r.name, getattr(r, "event", None)) for r in about_it] == [("skillhub.security", "access_denied")]
+    assert not any(r.exc_info for r in caplog.records)
+
+
+@pytest.mark.django_db
+def test_a_server_error_still_logs_its_traceback(client, agent_user, caplog, monkeypatch):
+    from core import views
+
+    def broken(**kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views.org_selectors, "skill_list", broken)
+    caplog.set_level(logging.INFO)
+    client.force_login(agent_user)
+    client.raise_request_exception = False
+    assert client.get(reverse("skillhub:skill-list")).status_code == 500
+    errors = [r for r in caplog.records if r.name == "django.request"]
+    assert len(errors) == 1 and errors[0].exc_info and isinstance(errors[0].exc_info[1], RuntimeError)

@@ -33,7 +33,7 @@ class CandidateSerializer(serializers.ModelSerializer):
     skill_scores = serializers.SerializerMethodField()
     weighted_score = serializers.SerializerMethodField()
     recommendations = serializers.SerializerMethodField()
-    agent = serializers.PrimaryKeyRelatedField(read_only=True)
+    agent = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)  # null until hired
 
     class Meta:
         model = Candidate

@@ -3,6 +3,7 @@ ModelChoiceFilter with a scoped queryset), so an id outside their scope and an i
 400 "not one of the available choices": the answer never tells whether another vendor's agent or team exists."""
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 
 from coaching import selectors
@@ -31,10 +32,28 @@ def _teams(request) -> QuerySet[Team]:
     )
 
 
+class GivenChoiceField(forms.ChoiceField):
+    """A choice that may be left out of the query string but, when given, must be one of the choices: an empty
+    `?goal_status=` is refused (400) like a typo, not read as "any status"."""
+
+    def clean(self, value):
+        if value is not None and str(value).strip() == "":
+            raise forms.ValidationError(
+                "Give one of: %(choices)s; leave the parameter out for every status.",
+                code="empty",
+                params={"choices": ", ".join(str(key) for key, _ in self.choices if key)},
+            )
+        return super().clean(value)
+
+
+class GivenChoiceFilter(django_filters.ChoiceFilter):
+    field_class = GivenChoiceField
+
+
 class CoachingPlanFilter(django_filters.FilterSet):
     agent = django_filters.ModelChoiceFilter(queryset=_agents)
     team = django_filters.ModelChoiceFilter(field_name="agent__team", queryset=_teams)
-    goal_status = django_filters.ChoiceFilter(field_name="goals__status", choices=GoalStatus.choices, distinct=True)
+    goal_status = GivenChoiceFilter(field_name="goals__status", choices=GoalStatus.choices, distinct=True)
 
     class Meta:
         model = CoachingPlan

@@ -38,7 +38,7 @@ class PlanActivitySerializer(serializers.ModelSerializer):
     activity = serializers.CharField(source="activity.title")
     kind = serializers.CharField(source="activity.kind")
     skill = serializers.CharField(source="activity.skill.code")
-    mentor = serializers.PrimaryKeyRelatedField(read_only=True)
+    mentor = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)  # null: no peer mentor
 
     class Meta:
         model = PlanActivity

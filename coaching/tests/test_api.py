@@ -154,3 +154,25 @@ def test_plan_filters_let_a_lead_and_an_admin_filter_by_what_they_see(
     assert _plan_ids(client, {"agent": other_agent.pk}) == [partner_plan.pk]
     assert _plan_ids(client, {"team": partner_team.pk}) == [partner_plan.pk]
     assert client.get(reverse("coaching-plan-list"), {"team": 10**9}).json() == {"team": NOT_A_CHOICE}
+
+
+def test_an_empty_goal_status_is_a_400_not_every_status(client, lead_user, plan):
+    client.force_login(lead_user)
+    for empty in ("", " "):
+        response = client.get(reverse("coaching-plan-list"), {"goal_status": empty})
+        assert response.status_code == 400, empty
+        assert "on_track" in response.json()["goal_status"][0]
+    assert client.get(reverse("coaching-plan-list")).json()["count"] == 1  # left out: every status
+
+
+def test_the_schema_types_a_missing_mentor_and_a_candidates_missing_agent_as_null(client, admin_user, plan):
+    """An activity without a peer mentor answers "mentor": null, a candidate not hired "agent": null: the schema
+    says so (a client generated from it would otherwise refuse the answer)."""
+    activity = plan.assignments.get()
+    activity.mentor = None
+    activity.save(update_fields=["mentor"])
+    client.force_login(admin_user)
+    assert client.get(reverse("coaching-plan-list")).json()["results"][0]["activities"][0]["mentor"] is None
+    schemas = client.get(reverse("api-schema"), {"format": "json"}).json()["components"]["schemas"]
+    assert schemas["PlanActivity"]["properties"]["mentor"] == {"type": "integer", "readOnly": True, "nullable": True}
+    assert schemas["Candidate"]["properties"]["agent"] == {"type": "integer", "readOnly": True, "nullable": True}

@@ -372,6 +372,39 @@ def test_lead_sets_team_targets_in_scope_only(client, lead_user, team, partner_t
     assert "78.0%" in client.get(reverse("coaching:target-list")).content.decode()
 
 
+def test_team_targets_with_one_value_out_of_range_save_nothing_and_name_the_field(client, lead_user, team):
+    """One bad value among good ones: the form comes back with the error on that field, and no target is saved
+    (before, the good values before it were saved and the bad one answered 500)."""
+    from coaching.models import KpiTarget
+
+    client.force_login(lead_user)
+    url = reverse("coaching:team-targets", args=[team.pk])
+    assert client.post(url, {"fcr": "70"}).status_code == 302
+    response = client.post(url, {"fcr": "78", "csat": "150", "nps": "-101"})
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert set(form.errors) == {"csat", "nps"}
+    assert "target is between 0 and 100" in form.errors["csat"][0]
+    assert "target is between -100 and 100" in form.errors["nps"][0]
+    assert list(KpiTarget.objects.filter(team=team).values_list("kpi", "value")) == [("fcr", 70.0)]
+    page = response.content.decode()
+    assert 'name="csat"' in page and 'max="100"' in page and "target is between 0 and 100" in page
+
+
+def test_kpi_targets_set_checks_every_value_before_saving_any(team, lead_user):
+    from django.core.exceptions import ValidationError
+
+    from coaching import services
+    from coaching.models import KpiTarget
+
+    with pytest.raises(ValidationError) as raised:
+        services.kpi_targets_set(team=team, values={"fcr": 80.0, "aht": -5.0}, updated_by=lead_user)
+    assert set(raised.value.message_dict) == {"aht"}
+    assert not KpiTarget.objects.filter(team=team).exists()
+    services.kpi_targets_set(team=team, values={"fcr": 80.0, "aht": None}, updated_by=lead_user)
+    assert list(KpiTarget.objects.filter(team=team).values_list("kpi", "value")) == [("fcr", 80.0)]
+
+
 def test_unread_notifications_show_in_the_navbar_and_can_be_read(client, agent_user):
     Notification.objects.create(user=agent_user, kind="goal_at_risk", key="a", message="Your goal is at risk")
     Notification.objects.create(user=agent_user, kind="session_due", key="b", message="Session due")

@@ -1,13 +1,15 @@
 """Writes of scorecards: templates, versions (a version with reviews is frozen), sections and criteria."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
 from core.models import Channel, User
 from qa.scorecards.models import Criterion, ScorecardSection, ScorecardTemplate, ScorecardVersion
+
+DRAFT_EXISTS = "This template already has a draft version; edit that one."
 
 
 @transaction.atomic
@@ -31,10 +33,18 @@ def version_for_editing(*, version: ScorecardVersion, user: User | None) -> Scor
     (created as a copy of `version` when there is none). Reviews keep the version they were scored with."""
     if not version_is_frozen(version=version):
         return version
-    draft = version.template.versions.filter(status=ScorecardVersion.Status.DRAFT).first()
+    drafts = ScorecardVersion.objects.filter(template_id=version.template_id, status=ScorecardVersion.Status.DRAFT)
+    draft = drafts.first()
     if draft is not None:
         return draft
-    return version_copy(version=version, user=user)
+    try:
+        return version_copy(version=version, user=user)
+    except ValidationError:
+        # A double submit: the other request made the draft after this one looked. Its draft is the answer.
+        draft = drafts.first()
+        if draft is None:
+            raise
+        return draft
 
 
 @transaction.atomic
@@ -42,11 +52,16 @@ def version_copy(*, version: ScorecardVersion, user: User | None, notes: str = "
     """A new draft version with the same sections and criteria (criterion keys kept, so answers can be matched)."""
     template = ScorecardTemplate.objects.select_for_update().get(pk=version.template_id)
     if template.versions.filter(status=ScorecardVersion.Status.DRAFT).exists():
-        raise ValidationError("This template already has a draft version; edit that one.")
+        raise ValidationError(DRAFT_EXISTS)
     number = (template.versions.aggregate(m=Max("number"))["m"] or 0) + 1
-    copy = ScorecardVersion.objects.create(
-        template=template, number=number, created_by=user, notes=notes or f"Edited from v{version.number}"
-    )
+    try:
+        with transaction.atomic():
+            copy = ScorecardVersion.objects.create(
+                template=template, number=number, created_by=user, notes=notes or f"Edited from v{version.number}"
+            )
+    except IntegrityError:
+        # Another request numbered or drafted a version of this template meanwhile (a database without row locks).
+        raise ValidationError(DRAFT_EXISTS) from None
     for section in version.sections.prefetch_related("criteria"):
         new_section = ScorecardSection.objects.create(version=copy, title=section.title, position=section.position)
         Criterion.objects.bulk_create(

@@ -87,7 +87,11 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Start editing: a version with reviews is never changed; its edits go to a (new) draft version."""
     require_qa_lead(request.user)
     version = get_object_or_404(selectors.version_queryset(), pk=pk)
-    target = services.version_for_editing(version=version, user=request.user)
+    try:
+        target = services.version_for_editing(version=version, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("qa:version-detail", pk=version.pk)
     if target != version:
         messages.info(request, f"v{version.number} has reviews, so your edits go to draft v{target.number}.")
     return redirect("qa:version-detail", pk=target.pk)

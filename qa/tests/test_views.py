@@ -598,3 +598,33 @@ def test_resolving_a_dispute_with_changed_answers_query_count_is_flat(
     changed = ReviewAnswer.history.filter(review_id=review.pk, history_type="~")
     assert changed.count() == n_items
     assert {(r.history_user, r.history_change_reason) for r in changed} == {(second_reviewer, "Dispute resolved")}
+
+
+def test_a_double_submitted_edit_of_a_version_with_reviews_lands_on_one_draft(
+    client, qa_lead, version, contact, monkeypatch
+):
+    """ "Edit" on a version with reviews makes a draft copy. A double click sends the POST twice: the second
+    request may look for the draft before the first has made it, then find one when it copies. Both answers go to
+    the one draft (before, the second answered 500 on the one-draft-per-template rule)."""
+    from qa.models import ScorecardVersion
+
+    _released(version, contact, qa_lead)
+    real_copy = scorecard_services.version_copy
+    raced = []
+
+    def copy_after_the_other_submit(**kwargs):
+        if not raced:  # the first submit's copy lands between this request's look and its own copy
+            raced.append(real_copy(**kwargs))
+        return real_copy(**kwargs)
+
+    monkeypatch.setattr(scorecard_services, "version_copy", copy_after_the_other_submit)
+    client.force_login(qa_lead)
+    client.raise_request_exception = False
+    url = reverse("qa:version-edit", args=[version.pk])
+    first, second = client.post(url), client.post(url)
+    drafts = ScorecardVersion.objects.filter(template=version.template, status=ScorecardVersion.Status.DRAFT)
+    assert drafts.count() == 1 and raced == [drafts.get()]
+    target = reverse("qa:version-detail", args=[drafts.get().pk])
+    assert (first.status_code, first.url) == (302, target) and (second.status_code, second.url) == (302, target)
+    page = client.get(target).content.decode()
+    assert f"v{version.number} has reviews, so your edits go to draft v{drafts.get().number}" in page
