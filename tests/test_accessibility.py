@@ -11,16 +11,21 @@ The root conftest's `console_errors` fixture also fails it on any console error 
 
 import hashlib
 import io
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import Candidate
 from coaching.models import CoachingPlan
 from core.models import Team
+from core.tests.factories import AgentFactory
+from dashboards.tests.dashboard_data import fill_rollups
 from demo import calibration as demo_calibration
 from demo.org import DEMO_AGENT_USERNAME, DEMO_PASSWORD
 from qa.calibration.models import CalibrationSession
@@ -42,13 +47,18 @@ RUN_AXE = """async () => {
   }));
 }"""
 
-# Elements that reach past the right edge of the viewport and are not inside a box that scrolls or clips them.
+# Elements that reach past the right edge of the viewport and are not inside a box that scrolls or clips them
+# (an absolutely positioned element is clipped only by a box at or above its containing block).
 WIDE_ELEMENTS = """() => {
   const limit = window.innerWidth;
   const clipped = (el) => {
+    const position = getComputedStyle(el).position;
+    if (position === "fixed") return true;
+    let contained = position !== "absolute";
     for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-      const overflow = getComputedStyle(p).overflowX;
-      if (overflow !== "visible") return true;
+      const style = getComputedStyle(p);
+      if (!contained) { contained = style.position !== "static"; if (!contained) continue; }
+      if (style.overflowX !== "visible") return true;
     }
     return false;
   };
@@ -63,6 +73,17 @@ WIDE_ELEMENTS = """() => {
     }
   }
   return {scrollWidth: document.documentElement.scrollWidth, innerWidth: limit, wide: out};
+}"""
+
+
+# Text shown only in a title attribute (a hover tooltip) reaches neither touch screens nor most screen readers: each
+# title's text must also be on the page as text (visible, visually hidden or inside a disclosure).
+TITLE_ONLY = """() => {
+  const squash = (text) => text.replace(/\\s+/g, " ").trim();
+  const text = squash(document.body.textContent);
+  return Array.from(document.querySelectorAll("[title]"))
+    .filter((el) => squash(el.title) && !text.includes(squash(el.title)))
+    .slice(0, 8).map((el) => el.tagName.toLowerCase() + ' title="' + squash(el.title) + '"');
 }"""
 
 
@@ -117,6 +138,7 @@ def test_main_pages_have_no_serious_axe_violations_and_fit_a_phone(page, live_se
     pages = _pages()
     violations: list[str] = []
     too_wide: list[str] = []
+    title_only: list[str] = []
     signed_in = None
     for username, what, path in pages:
         if username != signed_in:
@@ -135,6 +157,7 @@ def test_main_pages_have_no_serious_axe_violations_and_fit_a_phone(page, live_se
                     f"{where}: {violation['id']} ({violation['impact']}: {violation['help']}) on "
                     f"{violation['count']} element(s): {'; '.join(violation['targets'])}"
                 )
+        title_only.extend(f"{where}: only in a tooltip: {found}" for found in page.evaluate(TITLE_ONLY))
         page.set_viewport_size(PHONE)
         page.goto(f"{live_server.url}{path}", wait_until="networkidle")
         width = page.evaluate(WIDE_ELEMENTS)
@@ -143,8 +166,30 @@ def test_main_pages_have_no_serious_axe_violations_and_fit_a_phone(page, live_se
                 f"{where}: {width['scrollWidth']}px wide at {width['innerWidth']}px; sticking out: "
                 + (", ".join(width["wide"]) or "(none found outside a scrolling box)")
             )
-    problems = [*violations, *too_wide]
+    problems = [*violations, *title_only, *too_wide]
     assert not problems, (
-        f"{len(violations)} serious or critical axe violation(s), {len(too_wide)} page(s) wider than a phone:\n"
-        + "\n".join(problems)
+        f"{len(violations)} serious or critical axe violation(s), {len(title_only)} text(s) only in a tooltip, "
+        f"{len(too_wide)} page(s) wider than a phone:\n" + "\n".join(problems)
     )
+
+
+@pytest.mark.django_db
+def test_dashboard_cards_say_in_text_what_colour_and_tooltips_said(client, lead_user, team):
+    """Each KPI card: its definition in a disclosure, the previous period's figure and n as text, and the change
+    with an arrow and a word besides its colour."""
+    agents = AgentFactory.create_batch(3, team=team)
+    today = timezone.localdate()
+    fill_rollups(agents=agents, start=today - timedelta(days=70), end=today)
+    client.force_login(lead_user)
+    html = client.get(reverse("dashboards:team-dashboard"), {"preset": 30}).content.decode()
+    cards = html.split('class="card kpi-card')[1:]
+    assert len(cards) >= 5
+    for card in cards:
+        kpi = re.search(r'data-kpi="(\w+)"', card).group(1)
+        assert re.search(r"<details[^>]*>\s*<summary>Definition", card), f"{kpi}: no definition disclosure"
+        assert re.search(r"Before: [^<]+ \(n = \d+\)", card), f"{kpi}: the previous period is not shown as text"
+        change = re.search(r'data-testid="change-\w+">(.*?)</p>', card, re.S).group(1)
+        assert "no previous data" in change or (
+            re.search(r"[▲▼=]", change) and re.search(r"better|worse|within noise", change)
+        ), f"{kpi}: the change needs an arrow and a word, not only a colour: {change!r}"
+        assert 'title="Previous period' not in card
