@@ -1,6 +1,7 @@
-"""Shared fixtures: a vendor, a team, and a user of each role."""
+"""Shared fixtures: a vendor, a team, and a user of each role; every browser test fails on console errors."""
 
 import os
+import re
 import shutil
 
 import pytest
@@ -37,6 +38,55 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+
+
+# htmx reports a request it aborted itself (hx-sync replace, a request per keypress) as an event, not an error:
+# turn it into a console error so the check below sees it. Playwright injects this past the page's CSP.
+_REPORT_HTMX_ABORTS = """
+document.addEventListener("htmx:sendAbort", (event) => {
+  const config = event.detail && event.detail.requestConfig;
+  console.error("htmx aborted a request to " + (config ? config.verb + " " + config.path : "?"));
+});
+"""
+
+
+class ConsoleErrors(list):
+    """Console errors, uncaught page errors and aborted htmx requests seen by the test's page."""
+
+    def __init__(self):
+        super().__init__()
+        self.expected: list[re.Pattern] = []
+
+    def expect(self, pattern: str) -> None:
+        """An error the test provokes on purpose (matched with re.search) does not fail it."""
+        self.expected.append(re.compile(pattern))
+
+    def unexpected(self) -> list[str]:
+        return [text for text in self if not any(pattern.search(text) for pattern in self.expected)]
+
+
+@pytest.fixture(autouse=True)
+def console_errors(request):
+    """Every test that drives a browser page fails on any console error, page error or aborted htmx request."""
+    errors = ConsoleErrors()
+    if "page" not in request.fixturenames:
+        yield errors
+        return
+    page = request.getfixturevalue("page")
+    page.add_init_script(_REPORT_HTMX_ABORTS)
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(f"console.{message.type}: {message.text} ({message.location.get('url', '')})")
+            if message.type == "error"
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+    yield errors
+    unexpected = errors.unexpected()
+    if unexpected:
+        pytest.fail("the browser reported errors:\n" + "\n".join(unexpected), pytrace=False)
 
 
 @pytest.fixture

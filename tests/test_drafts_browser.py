@@ -57,7 +57,8 @@ def review():
     )
 
 
-def test_qa_review_autosaves_and_survives_an_ended_session(page, live_server, review):
+def test_qa_review_autosaves_and_survives_an_ended_session(page, live_server, review, console_errors):
+    console_errors.expect(r"401")  # the session is ended on purpose: saves answer 401 until she signs in
     url = f"{live_server.url}/qa/reviews/{review.pk}/"
     page.goto(url)
     _sign_in_here(page, "quinn")
@@ -121,7 +122,8 @@ def test_qa_review_autosaves_and_survives_an_ended_session(page, live_server, re
     assert answers["summary"].value == 0
 
 
-def test_qa_review_device_copy_can_be_discarded(page, live_server, review):
+def test_qa_review_device_copy_can_be_discarded(page, live_server, review, console_errors):
+    console_errors.expect(r"401")  # the session is ended on purpose
     url = f"{live_server.url}/qa/reviews/{review.pk}/"
     page.goto(url)
     _sign_in_here(page, "quinn")
@@ -148,7 +150,8 @@ def interview():
     return hiring_services.interview_start(candidate=candidate, stage="behavioural", interviewer=hannah)
 
 
-def test_interview_scoring_survives_an_ended_session(page, live_server, interview):
+def test_interview_scoring_survives_an_ended_session(page, live_server, interview, console_errors):
+    console_errors.expect(r"401")  # the session is ended on purpose
     url = f"{live_server.url}/hiring/interviews/{interview.pk}/"
     page.goto(url)
     _sign_in_here(page, "hannah")

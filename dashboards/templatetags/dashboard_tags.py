@@ -100,14 +100,18 @@ def _heat_cells(cells, names: dict) -> str:
         if css is None:
             css = names[cell["css"]] = escape(cell["css"])
         if cell["score"] is None:
-            parts.append(f'<td class="{css} text-center" title="{name}: no reviews"></td>')
+            parts.append(
+                f'<td class="{css} text-center" title="{name}: no reviews">'
+                f'<span class="visually-hidden">{name}: no reviews</span></td>'
+            )
         else:
             reviews = int(cell["reviews"])
             plural = "" if reviews == 1 else "s"
             score = float(cell["score"])
             parts.append(
                 f'<td class="{css} text-center" title="{name}: {score:,.1f} over {reviews} review{plural}">'
-                f'{score:,.0f}<span class="heat-n">{reviews}</span></td>'
+                f'<span class="visually-hidden">{name}: {score:,.1f} over {reviews} review{plural}</span>'
+                f'<span aria-hidden="true">{score:,.0f}<span class="heat-n">{reviews}</span></span></td>'
             )
     return "".join(parts)  # names and classes escaped above, numbers formatted here
 

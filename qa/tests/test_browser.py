@@ -51,7 +51,8 @@ def draft():
     return review_services.review_create(contact=contact, reviewer=reviewer, version=version)
 
 
-def test_reviewer_fills_and_submits_a_scorecard_in_chromium(page, live_server, draft):
+def test_reviewer_fills_and_submits_a_scorecard_in_chromium(page, live_server, draft, console_errors):
+    console_errors.expect(r"status of 400 \(Bad Request\)")  # the refused submission re-renders with 400
     page.goto(f"{live_server.url}/")
     page.get_by_label("Username").fill("quinn")
     page.get_by_label("Password").fill("pw-for-tests")
