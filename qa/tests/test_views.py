@@ -74,6 +74,26 @@ def test_review_page_needs_a_reason_for_a_critical_fail(client, draft, version, 
     assert draft.status == Review.Status.DRAFT and not draft.answers.exists()
 
 
+def test_a_submit_refused_for_a_missing_reason_keeps_the_auto_fail_score_and_the_feedback(
+    client, draft, version, reviewer_user
+):
+    client.force_login(reviewer_user)
+    response = _post_answers(client, draft, version, action="submit", data_value="0", comment="Typed before submit")
+    assert response.status_code == 400
+    content = response.content.decode()
+    # The critical "No" is still selected, so the score on screen is the auto-fail's 0, not the other answers' mean.
+    assert response.context["live"].auto_failed and response.context["live"].score == 0
+    assert 'data-testid="live-score-value">0.0<' in content and "Auto-fail:" in content
+    assert ">\nTyped before submit</textarea>" in content  # the overall feedback typed before submitting
+    # The error is next to the reason box, which is marked for focus, and the summary links to the criterion.
+    data = version.c_data.pk
+    assert (
+        f'name="c{data}_comment" id="id_c{data}_comment" rows="1" class="form-control form-control-sm mt-1 is-invalid"'
+        in (content)
+    )
+    assert "data-error-focus" in content and f'href="#crit-{data}">Data protection</a>' in content
+
+
 def test_review_page_shows_a_conflict_when_someone_saved_first(client, draft, version, reviewer_user, second_reviewer):
     stale = draft.lock_version
     client.force_login(second_reviewer)
