@@ -5,13 +5,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core import roles
 from core.views import int_param, require_role
 from qa.calibration import selectors as sel
 from qa.calibration import services
-from qa.calibration.forms import DiscussionForm, GoldSetForm, ReviseForm, SessionForm, criterion_choices
+from qa.calibration.forms import (
+    DiscussionForm,
+    GoldSetForm,
+    ReviseForm,
+    SessionForm,
+    UserChoiceLabel,
+    criterion_choices,
+)
 from qa.calibration.models import CalibrationAssignment, CalibrationDiscussion
 from qa.reviews.models import Review
 from qa.rules import is_qa_lead
@@ -149,11 +158,38 @@ def _my_answer_rows(results: sel.Results, mine: list[CalibrationAssignment]) -> 
 
 
 @require_role(roles.QA_REVIEWER)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def session_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: who has not submitted yet, with a confirm button (no JavaScript needed); POST: close early."""
     session = _session_or_404(request, pk)
     if not sel.can_manage(session=session, user=request.user):
         raise PermissionDenied("Only the session's lead can close it.")
+    if request.method == "GET":
+        if session.status != session.Status.OPEN:
+            return redirect("qa:calibration-detail", pk=session.pk)
+        progress = sel.session_progress(session=session)
+        done = [p for p in progress if p.n_submitted >= p.n_assigned]
+        waiting = ", ".join(sorted(UserChoiceLabel.label(p.user) for p in progress if p not in done))
+        detail_url = reverse("qa:calibration-detail", args=[session.pk])
+        return render(
+            request,
+            "qa/confirm.html",
+            {
+                "title": f"Close “{session.title}” early?",
+                "lead": "The results open to everyone now; answers not submitted by then are left out of them.",
+                "details": [
+                    f"{len(done)} of {len(progress)} reviewers have submitted everything"
+                    + (f"; still scoring: {waiting}" if waiting else "")
+                    + f". The deadline is {date_format(timezone.localtime(session.deadline), 'j M Y H:i')}.",
+                    "Closing cannot be undone: nobody can submit to this session afterwards.",
+                ],
+                "action_url": reverse("qa:calibration-close", args=[session.pk]),
+                "button": "Close early and open results",
+                "button_class": "btn-danger",
+                "cancel_url": detail_url,
+                "crumbs": [("Calibration", reverse("qa:calibration-list")), (session.title, detail_url)],
+            },
+        )
     try:
         services.session_close(session=session, user=request.user)
     except ValidationError as error:

@@ -285,8 +285,25 @@ def test_a_lead_without_scope_over_the_conversations_does_not_see_the_gold_set(c
     assert client.get(reverse("qa:calibration-gold-detail", args=[gold.pk])).status_code == 200
 
 
+def test_closing_early_asks_for_confirmation_first(client, calibration, qa_lead, in_house_reviewer):
+    submit(calibration, in_house_reviewer, version=calibration.version)
+    client.force_login(qa_lead)
+    detail = client.get(reverse("qa:calibration-detail", args=[calibration.pk])).content.decode()
+    close_url = reverse("qa:calibration-close", args=[calibration.pk])
+    assert f'<a class="btn btn-outline-danger" href="{close_url}">' in detail  # a link to the step, not a one-click post
+    confirm = client.get(close_url)
+    assert confirm.status_code == 200 and b'data-testid="confirm"' in confirm.content
+    assert "1 of 3 reviewers have submitted everything" in confirm.content.decode()
+    calibration.refresh_from_db()
+    assert calibration.status == CalibrationSession.Status.OPEN  # looking at the step changes nothing
+    assert client.post(close_url, {"confirm": "1"}).status_code == 302
+    calibration.refresh_from_db()
+    assert calibration.status == CalibrationSession.Status.CLOSED
+
+
 def test_a_participant_cannot_close_or_manage(client, calibration, in_house_reviewer):
     client.force_login(in_house_reviewer)
+    assert client.get(reverse("qa:calibration-close", args=[calibration.pk])).status_code == 403
     assert client.post(reverse("qa:calibration-close", args=[calibration.pk])).status_code == 403
     assert client.get(reverse("qa:calibration-create")).status_code == 403
     assert client.get(reverse("qa:calibration-vendors")).status_code == 403

@@ -282,9 +282,25 @@ def test_qa_lead_builds_a_template_previews_and_publishes_it(client, qa_lead):
         HTTP_HX_REQUEST="true",
     )
     assert b"No criterion applies" in phone.content
-    client.post(reverse("qa:version-publish", args=[version.pk]))
+    confirm = client.get(reverse("qa:version-publish", args=[version.pk]))
+    assert confirm.status_code == 200 and b'data-testid="confirm"' in confirm.content
+    assert b"1 criteria over 1 skills" in confirm.content
+    version.refresh_from_db()
+    assert version.status == "draft"  # the confirmation step publishes nothing
+    client.post(reverse("qa:version-publish", args=[version.pk]), {"confirm": "1"})
     version.refresh_from_db()
     assert version.status == "published"
+    # Published, with no review yet: still never edited in place (no Edit/Remove; Edit goes to a new draft).
+    page = client.get(reverse("qa:version-detail", args=[version.pk])).content.decode()
+    criterion = version.criteria.get()
+    assert reverse("qa:criterion-update", args=[criterion.pk]) not in page
+    assert reverse("qa:criterion-delete", args=[criterion.pk]) not in page
+    assert "Remove section" not in page and "Edit in a draft version" in page
+    assert client.get(reverse("qa:criterion-update", args=[criterion.pk])).status_code == 302
+    response = client.post(reverse("qa:version-edit", args=[version.pk]))
+    draft = version.template.versions.get(status="draft")
+    assert response.url == reverse("qa:version-detail", args=[draft.pk]) and draft.number == version.number + 1
+    assert reverse("qa:criterion-update", args=[draft.criteria.get().pk]) in client.get(response.url).content.decode()
 
 
 def test_whatif_rescores_last_periods_reviews_under_the_draft(client, qa_lead, version, agent):
