@@ -290,7 +290,9 @@ def test_closing_early_asks_for_confirmation_first(client, calibration, qa_lead,
     client.force_login(qa_lead)
     detail = client.get(reverse("qa:calibration-detail", args=[calibration.pk])).content.decode()
     close_url = reverse("qa:calibration-close", args=[calibration.pk])
-    assert f'<a class="btn btn-outline-danger" href="{close_url}">' in detail  # a link to the step, not a one-click post
+    assert (
+        f'<a class="btn btn-outline-danger" href="{close_url}">' in detail
+    )  # a link to the step, not a one-click post
     confirm = client.get(close_url)
     assert confirm.status_code == 200 and b'data-testid="confirm"' in confirm.content
     assert "1 of 3 reviewers have submitted everything" in confirm.content.decode()

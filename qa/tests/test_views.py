@@ -7,7 +7,7 @@ from django.utils import timezone
 from core import roles
 from core.tests.factories import AgentFactory, ContactFactory, ScopeFactory, UserFactory
 from qa.disputes import services as dispute_services
-from qa.models import Review
+from qa.models import Review, SamplingRun
 from qa.reviews import services as review_services
 from qa.rules import QA_LEAD_GROUP
 from qa.sampling import services as sampling_services
@@ -340,20 +340,28 @@ def test_qa_lead_samples_on_demand(client, qa_lead, version, team, agent, django
         {"teams": [team.pk], "period_start": today, "period_end": today - timedelta(days=5), "per_agent": 2},
     )
     assert bad.status_code == 400
+    fields = {"teams": [team.pk], "period_start": today - timedelta(days=6), "period_end": today, "per_agent": 2}
+    # First a preview: what it would draw per agent and per reviewer, with the seed the confirmed run will use.
+    preview = client.post(reverse("qa:sampling"), fields)
+    assert preview.status_code == 200 and not SamplingRun.objects.exists() and not Review.objects.exists()
+    drawn = preview.context["preview"]
+    assert drawn.total == 2 and [(a.pk, n) for a, n in drawn.per_agent] == [(agent.pk, 2)]
+    assert [(r.pk, n) for r, n in drawn.per_reviewer] == [(qa_lead.pk, 2)]
+    confirm = dict(preview.context["confirm_fields"])
+    assert confirm["seed"] == str(drawn.seed) and b"Draw and assign these 2" in preview.content
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("qa:sampling"),
-            {
-                "teams": [team.pk],
-                "period_start": today - timedelta(days=6),
-                "period_end": today,
-                "per_agent": 2,
-                "seed": 77,
-            },
-        )
+        response = client.post(reverse("qa:sampling"), {**fields, "seed": 77, "confirm": "1"})
     assert response.status_code == 302
     assert Review.objects.filter(sampling_run__seed=77, reviewer=qa_lead).count() == 2
     assert client.get(response.url).status_code == 200
+
+
+def test_the_sampling_forms_default_week_is_the_weekly_jobs(client, reviewer_user):
+    client.force_login(reviewer_user)
+    form = client.get(reverse("qa:sampling")).context["form"]
+    week = sampling_services.last_week()
+    assert (form["period_start"].initial, form["period_end"].initial) == week
+    assert week[0].weekday() == 0 and (week[1] - week[0]).days == 6
 
 
 def test_sampling_on_demand_with_the_queue_down_says_so_instead_of_failing(client, qa_lead, team):
@@ -366,7 +374,13 @@ def test_sampling_on_demand_with_the_queue_down_says_so_instead_of_failing(clien
     with mock.patch("qa.tasks.sampling_run_execute.delay_on_commit", side_effect=OperationalError("refused")):
         response = client.post(
             reverse("qa:sampling"),
-            {"teams": [team.pk], "period_start": today - timedelta(days=6), "period_end": today, "per_agent": 2},
+            {
+                "teams": [team.pk],
+                "period_start": today - timedelta(days=6),
+                "period_end": today,
+                "per_agent": 2,
+                "confirm": "1",
+            },
             follow=True,
         )
     assert response.status_code == 200
@@ -421,7 +435,7 @@ def test_agent_list_shows_team_and_agent_scores_with_n(client, version, agent, t
 
 def test_out_of_range_numbers_in_builder_and_sampling_forms_are_form_errors(client, qa_lead, team):
     from core.models import Skill
-    from qa.models import SamplingRun, ScorecardTemplate
+    from qa.models import ScorecardTemplate
 
     client.force_login(qa_lead)
     client.post(reverse("qa:template-list"), {"name": "Huge points", "description": ""})
@@ -446,7 +460,6 @@ def test_out_of_range_numbers_in_builder_and_sampling_forms_are_form_errors(clie
 
 
 def test_a_reviewer_who_is_not_a_qa_lead_cannot_sample(client, reviewer_user, team):
-    from qa.models import SamplingRun
 
     client.force_login(reviewer_user)
     today = timezone.localdate()
@@ -471,7 +484,13 @@ def test_sampling_on_demand_that_loses_a_race_says_so_instead_of_failing(client,
     with mock.patch("qa.tasks.sampling_run_execute.delay_on_commit", side_effect=tasks.sampling_run_execute):
         response = client.post(
             reverse("qa:sampling"),
-            {"teams": [team.pk], "period_start": today - timedelta(days=6), "period_end": today, "per_agent": 4},
+            {
+                "teams": [team.pk],
+                "period_start": today - timedelta(days=6),
+                "period_end": today,
+                "per_agent": 4,
+                "confirm": "1",
+            },
             follow=True,
         )
     assert response.status_code == 200
