@@ -70,6 +70,9 @@ REVIEW_HISTORY_FIELDS = {
 }
 
 
+# Scores read as everywhere else on the site: one decimal (a stored 92.50 shows 92.5).
+REVIEW_HISTORY_FORMATS = {"score": lambda record, value: f"{value:.1f}"}
+
 ANSWER_FIELDS = ["value", "is_na", "comment"]
 
 
@@ -99,7 +102,7 @@ def review_history(*, review: Review) -> list[Entry]:
         .select_related("history_user", "reviewer", "resolved_by")
         .order_by("history_date", "history_id")
     )
-    entries = history_entries(records, fields=REVIEW_HISTORY_FIELDS)
+    entries = history_entries(records, fields=REVIEW_HISTORY_FIELDS, formats=REVIEW_HISTORY_FORMATS)
     answers = list(
         ReviewAnswer.history.filter(review_id=review.pk)
         .select_related("history_user")
