@@ -529,6 +529,11 @@ def reviewers_visible_to(*, user: User) -> QuerySet[User]:
     return User.objects.none()
 
 
+def reviewer_ids_visible_to(*, user: User, user_ids: list[int]) -> set[int]:
+    """Which of `user_ids` have a calibration history `user` may open (reviewers_visible_to, in one query)."""
+    return set(reviewers_visible_to(user=user).filter(pk__in=user_ids).values_list("pk", flat=True))
+
+
 def closed_participations_on_teams(*, team_ids: list[int]) -> QuerySet[CalibrationParticipant]:
     """Closed participations (calibrator left out) in sessions with conversations handled in `team_ids`."""
     sessions = CalibrationItem.objects.filter(contact__team_id__in=team_ids).values("session_id")

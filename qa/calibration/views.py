@@ -122,6 +122,10 @@ def session_results(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": sel.can_manage(session=session, user=request.user),
             "my_answers": my_answers,
             "choices": {row.criterion.pk: criterion_choices(row.criterion) for row in results.criteria},
+            # Links to reviewers' histories only where the history page (same rule) would open for this viewer.
+            "history_ids": sel.reviewer_ids_visible_to(
+                user=request.user, user_ids=[row.participant.user_id for row in results.participants]
+            ),
             "answer_history": (
                 sel.session_answer_history(session=session)
                 if sel.can_see_answer_history(session=session, user=request.user)

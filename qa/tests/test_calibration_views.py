@@ -96,6 +96,28 @@ def test_lead_reads_results_with_alpha_reading_and_groups(
     assert "strict" in text
 
 
+def test_results_link_only_to_reviewer_histories_the_viewer_may_open(
+    client, calibration, version, qa_lead, in_house_reviewer, partner_reviewer
+):
+    _submit_all(calibration, version, qa_lead, in_house_reviewer, partner_reviewer)
+
+    def linked(user):
+        client.force_login(user)
+        text = client.get(reverse("qa:calibration-results", args=[calibration.pk])).content.decode()
+        links = {u.pk for u in [qa_lead, in_house_reviewer, partner_reviewer] if _history(u.pk) in text}
+        for pk in links:  # every link shown opens
+            assert client.get(reverse("qa:calibration-history", args=[pk])).status_code == 200
+        return links
+
+    assert linked(partner_reviewer) == {partner_reviewer.pk}  # not the in-house reviewer's or the lead's (404)
+    assert linked(in_house_reviewer) == {in_house_reviewer.pk}
+    assert linked(qa_lead) >= {in_house_reviewer.pk, partner_reviewer.pk}
+
+
+def _history(pk):
+    return f'href="{reverse("qa:calibration-history", args=[pk])}"'
+
+
 @pytest.mark.parametrize("n_extra", [1, 4])
 def test_results_page_runs_a_constant_number_of_queries(
     client, version, agent, qa_lead, in_house_reviewer, vendor, n_extra, django_assert_max_num_queries
