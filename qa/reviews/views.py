@@ -66,7 +66,7 @@ def review_page_context(request: HttpRequest, review: Review, form: ScorecardFor
         "answers": answers,
         "hints": transcript_hints(transcript=review.contact.transcript, channel=review.contact.channel),
         "written": review.contact.channel in WRITTEN_CHANNELS,
-        "history": selectors.review_history(review=review),
+        "history": selectors.review_history(review=review, internal=is_reviewer(user)),
         "skill_scores": skill_scores,
         "is_own": review.agent.user_id == user.pk,
         "can_resolve": can_resolve(user, review),
@@ -208,17 +208,31 @@ def _period(request: HttpRequest):
     return end - timedelta(days=days - 1), end, days
 
 
+def trend_series(trend: list[dict]) -> dict:
+    """The chart's data: one point per week, None where a week has no reviews (the line breaks there), and the 95%
+    band's low and high both None where either is missing (a week with one review), so the band is only drawn
+    between two real bounds."""
+    values, low, high = [], [], []
+    for row in trend:
+        ci = row["ci"]
+        values.append(round(ci.mean, 2) if ci.n and ci.mean is not None else None)
+        banded = ci.n and ci.low is not None and ci.high is not None
+        low.append(round(ci.low, 2) if banded else None)
+        high.append(round(ci.high, 2) if banded else None)
+    return {
+        "trend_labels": [row["week"].isoformat() for row in trend],
+        "trend_values": values,
+        "trend_low": low,
+        "trend_high": high,
+        "trend_n": [row["ci"].n for row in trend],
+    }
+
+
 def _agent_page(request: HttpRequest, agent) -> HttpResponse:
     start, end, days = _period(request)
     context = selectors.agent_qa_page(agent=agent, viewer=request.user, start=start, end=end)
     context.update({"agent": agent, "start": start, "end": end, "days": days})
-    context["trend_labels"] = [row["week"].isoformat() for row in context["trend"]]
-    context["trend_values"] = [round(row["ci"].mean, 2) for row in context["trend"]]
-    context["trend_low"] = [round(row["ci"].low, 2) if row["ci"].low is not None else None for row in context["trend"]]
-    context["trend_high"] = [
-        round(row["ci"].high, 2) if row["ci"].high is not None else None for row in context["trend"]
-    ]
-    context["trend_n"] = [row["ci"].n for row in context["trend"]]
+    context.update(trend_series(context["trend"]))
     return render(request, "qa/agent_reviews.html", context)
 
 

@@ -406,6 +406,67 @@ def test_queue_page_query_count_is_flat(
     assert response.status_code == 200 and len(response.context["todo"]) == n
 
 
+def test_my_reviews_trend_breaks_at_weeks_without_reviews_and_bands_only_real_intervals(
+    client, version, agent, reviewer_user
+):
+    today = timezone.localdate()
+    this_monday = today - timedelta(days=today.weekday())
+    first = this_monday - timedelta(weeks=10)
+
+    def released_on(day, data=1):
+        started = timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time())) + timedelta(
+            hours=10
+        )
+        review = review_services.review_create(
+            contact=ContactFactory(agent=agent, started_at=started), reviewer=reviewer_user, version=version
+        )
+        review_services.review_save(
+            review=review, actor=reviewer_user, answers=full_answers(version, data=data), lock_version=0, submit=True
+        )
+
+    released_on(first)
+    released_on(first + timedelta(days=1), data=0)  # two reviews: an interval
+    released_on(first + timedelta(weeks=1))  # one review: a mean, no interval
+    released_on(first + timedelta(weeks=8))  # then a seven-week gap (nothing after it up to this week)
+    client.force_login(agent.user)
+    context = client.get(reverse("qa:my-reviews"), {"days": 180}).context
+    weeks = [(first + timedelta(weeks=i)).isoformat() for i in range(11)]
+    assert context["trend_labels"] == weeks  # every week to this one, not only those with reviews
+    gap = [None] * 6
+    assert context["trend_values"] == [47.5, 95.0, *gap, 95.0, None, None]
+    assert context["trend_n"] == [2, 1, *[0] * 6, 1, 0, 0]
+    low, high = context["trend_low"], context["trend_high"]
+    assert low[0] is not None and high[0] is not None and low[0] < 47.5 < high[0]
+    # Both bounds or neither, so the band is drawn between two real lines and never towards a missing one.
+    assert [i for i, v in enumerate(low) if v is not None] == [i for i, v in enumerate(high) if v is not None] == [0]
+
+
+def test_agents_do_not_see_the_sampling_seed_of_their_reviews(
+    client, qa_lead, version, team, agent, django_capture_on_commit_callbacks
+):
+    ContactFactory(agent=agent, started_at=timezone.now() - timedelta(days=2))
+    run = sampling_services.sampling_run_create(
+        teams=[team],
+        period_start=timezone.localdate() - timedelta(days=6),
+        period_end=timezone.localdate(),
+        seed=987654,
+        version=version,
+    )
+    sampling_services.sampling_run_execute(run=run)
+    review = Review.objects.get(sampling_run=run)
+    review_services.review_save(
+        review=review, actor=qa_lead, answers=full_answers(version), lock_version=review.lock_version, submit=True
+    )
+    client.force_login(qa_lead)
+    assert "987654" in client.get(reverse("qa:review-detail", args=[review.pk])).content.decode()  # QA's own view
+    client.force_login(agent.user)
+    for url in [reverse("qa:review-detail", args=[review.pk]), reverse("qa:my-reviews")]:
+        text = client.get(url).content.decode()
+        assert "987654" not in text and "seed" not in text.lower(), url
+    history = client.get(reverse("qa:review-detail", args=[review.pk])).context["history"]
+    assert history[0].why == "Picked for review in a random sample"
+
+
 @pytest.mark.parametrize("n", [2, 12])
 def test_agent_page_query_count_is_flat(client, version, agent, reviewer_user, n, django_assert_max_num_queries):
     for i in range(n):

@@ -133,16 +133,21 @@
       data: {
         labels: read("trend-labels"),
         datasets: [
-          { label: "95% high", data: read("trend-high"), borderWidth: 0, pointRadius: 0, fill: "+1", backgroundColor: "rgba(11,83,148,.12)" },
-          { label: "95% low", data: read("trend-low"), borderWidth: 0, pointRadius: 0, fill: false },
-          { label: "Mean QA score", data: read("trend-values"), borderColor: "#0b5394", backgroundColor: "#0b5394", tension: 0.2 },
+          // The band: the high line filled down to the low line (dataset 1), only where both bounds exist; a week
+          // without reviews is null in all three, and spanGaps: false breaks the lines and the band there.
+          { label: "95% high", data: read("trend-high"), borderWidth: 0, pointRadius: 0, fill: { target: 1 }, backgroundColor: "rgba(11,83,148,.12)", spanGaps: false, tension: 0 },
+          { label: "95% low", data: read("trend-low"), borderWidth: 0, pointRadius: 0, fill: false, spanGaps: false, tension: 0 },
+          { label: "Mean QA score", data: read("trend-values"), borderColor: "#0b5394", backgroundColor: "#0b5394", tension: 0, spanGaps: false },
         ],
       },
       options: {
         scales: { y: { min: 0, max: 100 } },
         plugins: {
           legend: { labels: { filter: (item) => item.text === "Mean QA score" } },
-          tooltip: { callbacks: { afterLabel: (ctx) => (ctx.datasetIndex === 2 ? "n = " + n[ctx.dataIndex] : "") } },
+          tooltip: {
+            filter: (item) => item.datasetIndex === 2,
+            callbacks: { afterLabel: (ctx) => "n = " + n[ctx.dataIndex] },
+          },
         },
       },
     });
