@@ -10,7 +10,7 @@ from core import roles
 from core.models import User, Vendor
 from core.selectors import history
 from core.selectors.history import Entry, history_entries
-from core.selectors.scope import teams_for_user, vendors_for_user
+from core.selectors.scope import agents_for_user, teams_for_user, vendors_for_user
 from qa.calibration import irr
 from qa.calibration.analytics import (
     NA,
@@ -37,7 +37,7 @@ from qa.calibration.models import (
     GoldSet,
     GoldSetItem,
 )
-from qa.reviews.models import ReviewAnswer
+from qa.reviews.models import Review, ReviewAnswer
 from qa.rules import is_qa_lead
 from qa.scorecards.models import Criterion
 from qa.scoring import RawAnswer, answer_label, score_answers
@@ -628,3 +628,38 @@ def gold_set_comparison(*, gold_set: GoldSet) -> list[dict]:
         )
         .order_by("vendor__kind", "vendor__name")
     )
+
+
+# ---------------------------------------------------------------------------------------------------- anonymity
+
+
+def agent_aliases(*, session: CalibrationSession, user: User) -> dict[int, str]:
+    """agent id → "Agent A", "Agent B"… for the session's agents `user` may not otherwise see (another vendor's, in
+    a shared session): their names, emails and customer details are not shown to `user`. Letters follow the order of
+    the session's conversations, the same for every viewer. Two queries."""
+    agent_ids: list[int] = []
+    for agent_id in session.items.order_by("position", "pk").values_list("contact__agent_id", flat=True):
+        if agent_id not in agent_ids:
+            agent_ids.append(agent_id)
+    visible = set(agents_for_user(user=user).filter(pk__in=agent_ids).values_list("pk", flat=True))
+    return {agent_id: f"Agent {_letters(i)}" for i, agent_id in enumerate(agent_ids) if agent_id not in visible}
+
+
+def _letters(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA…"""
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        out = chr(ord("A") + rest) + out
+    return out
+
+
+def review_agent_alias(*, review: Review, user: User) -> str | None:
+    """The alias under which `user` sees the agent of calibration review `review`, or None when they may see them."""
+    if not review.is_calibration:
+        return None
+    assignment = CalibrationAssignment.objects.filter(review=review).select_related("item__session").first()
+    if assignment is None:
+        return None
+    return agent_aliases(session=assignment.item.session, user=user).get(review.agent_id)

@@ -95,6 +95,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "session": session,
             "items": session.items.select_related("contact__agent__user", "contact__team").order_by("position"),
+            "aliases": sel.agent_aliases(session=session, user=request.user),
             "progress": sel.session_progress(session=session),
             "mine": sel.my_assignments(session=session, user=request.user),
             "can_manage": sel.can_manage(session=session, user=request.user),
@@ -413,3 +414,9 @@ def redirect_to_calibration_session(request: HttpRequest, review: Review) -> Htt
     else:
         messages.success(request, "Submitted. The results open when everyone has scored or the deadline passes.")
     return redirect("qa:calibration-detail", pk=session.pk)
+
+
+def calibration_agent_alias(request: HttpRequest, review: Review) -> str | None:
+    """For the review page: the alias ("Agent A") under which the viewer sees a calibration review's agent of another
+    vendor, or None. qa/urls.py hands this to qa.reviews.views.review_detail."""
+    return sel.review_agent_alias(review=review, user=request.user)

@@ -428,3 +428,48 @@ def test_new_session_page_treats_another_vendors_gold_set_like_a_missing_one(cli
     client.force_login(qa_lead)
     page = client.get(url, {"gold_set": ours.pk})
     assert f'<option value="{ours.pk}" selected>' in page.content.decode()
+
+
+# Anonymity across vendors ------------------------------------------------------------------------------------------
+
+
+def test_another_vendors_agent_and_customer_are_anonymised_for_a_partner_reviewer(
+    client, version, agent, qa_lead, in_house_reviewer, partner_reviewer
+):
+    first = agent.user.first_name
+    transcript = (
+        f"{first}: Hello, this is {agent.user.get_full_name()}.\n"
+        "Customer: My card 4111 1111 1111 1111 was charged twice; mail me at jo.bloggs@example.com "
+        "or call +44 20 7946 0958."
+    )
+    contact = ContactFactory(agent=agent, channel="chat", transcript=transcript, case_id="CASE-778899")
+    session = cal.session_create(
+        owner=qa_lead,
+        title="Shared",
+        version=version,
+        contacts=[contact],
+        participants=[in_house_reviewer, partner_reviewer],
+        calibrator=qa_lead,
+        deadline=timezone.now() + timedelta(days=2),
+    )
+    secrets = [agent.user.get_full_name(), agent.user.email, "jo.bloggs@example.com", "7946 0958", "4111", "778899"]
+
+    def pages(user):
+        client.force_login(user)
+        review = session.participants.get(user=user).assignments.get().review
+        return [
+            client.get(reverse("qa:calibration-detail", args=[session.pk])).content.decode(),
+            client.get(reverse("qa:review-detail", args=[review.pk])).content.decode(),
+        ]
+
+    detail, review_page = pages(partner_reviewer)
+    for text in (detail, review_page):
+        assert "Agent A" in text
+        for secret in secrets:
+            assert secret not in text, secret
+    assert f">{first}:" not in review_page and "Agent A:</span>" in review_page
+    assert "[masked]" in review_page and "charged twice" in review_page  # the conversation itself is still there
+    for user in (in_house_reviewer, qa_lead):  # their own vendor's agent: shown as is
+        detail, review_page = pages(user)
+        assert agent.user.get_full_name() in detail and "jo.bloggs@example.com" in review_page
+        assert "Agent A" not in detail + review_page
