@@ -1,13 +1,15 @@
 """Reads of calibration: who sees which session, the results (a constant number of queries), history, vendors."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from statistics import mean
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 
 from core import roles
-from core.models import User, Vendor
+from core.models import Agent, Contact, Team, User, Vendor
 from core.selectors import history
 from core.selectors.history import Entry, history_entries
 from core.selectors.scope import agents_for_user, teams_for_user, vendors_for_user
@@ -663,3 +665,38 @@ def review_agent_alias(*, review: Review, user: User) -> str | None:
     if assignment is None:
         return None
     return agent_aliases(session=assignment.item.session, user=user).get(review.agent_id)
+
+
+# ----------------------------------------------------------------------------------------------- conversation finder
+
+
+def contacts_to_calibrate(
+    *,
+    user: User,
+    q: str = "",
+    channel: str = "",
+    team: Team | None = None,
+    agent: Agent | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    exclude: Iterable[int] = (),
+) -> QuerySet[Contact]:
+    """Conversations in `user`'s scope for a calibration session, newest first: words of the transcript or part of
+    the conversation id (`q`), channel, team, agent and contact days from `start` to `end`."""
+    contacts = Contact.objects.filter(agent__in=agents_for_user(user=user).values("pk"))
+    if q:
+        contacts = contacts.filter(Q(transcript__icontains=q) | Q(external_id__icontains=q))
+    if channel:
+        contacts = contacts.filter(channel=channel)
+    if team is not None:
+        contacts = contacts.filter(team=team)
+    if agent is not None:
+        contacts = contacts.filter(agent=agent)
+    if start is not None:
+        contacts = contacts.filter(day__gte=start)
+    if end is not None:
+        contacts = contacts.filter(day__lte=end)
+    exclude = list(exclude)
+    if exclude:
+        contacts = contacts.exclude(pk__in=exclude)
+    return contacts.select_related("agent__user", "team").order_by("-started_at", "-pk")

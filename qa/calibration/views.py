@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from core.views import int_param, require_role
 from qa.calibration import selectors as sel
 from qa.calibration import services
 from qa.calibration.forms import (
+    ContactSearchForm,
     DiscussionForm,
     GoldSetForm,
     ReviseForm,
@@ -60,7 +62,20 @@ def session_create(request: HttpRequest) -> HttpResponse:
     gold_set = int_param(request.GET.get("gold_set"))
     if gold_set is not None:
         initial["gold_set"] = gold_set
+    # A GET carrying the form's fields (the finder's Search button, without JavaScript) keeps what was typed.
+    if "title" in request.GET:
+        initial.update({key: request.GET.getlist(key) for key in ("participants",)})
+        initial.update(
+            {
+                key: request.GET[key]
+                for key in ("title", "gold_set", "version", "calibrator", "deadline")
+                if request.GET.get(key)
+            }
+        )
     form = SessionForm(request.POST or None, lead=request.user, initial=initial)
+    finder = _contact_finder(request, form)
+    if request.htmx and request.GET.get("partial") == "contacts":
+        return render(request, "qa/partials/calibration_contacts.html", finder)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -83,7 +98,25 @@ def session_create(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Session created: each participant has a blind calibration review to score.")
                 return redirect("qa:calibration-detail", pk=session.pk)
         status = 400
-    return render(request, "qa/calibration_form.html", {"form": form}, status=status)
+    return render(request, "qa/calibration_form.html", {"form": form, **finder}, status=status)
+
+
+FINDER_PAGE_SIZE = 25
+
+
+def _contact_finder(request: HttpRequest, form: SessionForm) -> dict:
+    """The conversation finder: the chosen conversations (posted, or carried by a search), and one page of the others
+    that match the filters. Four queries: chosen, count, page, and the filters' choices when rendered."""
+    params = request.POST if request.method == "POST" else request.GET
+    search = ContactSearchForm(params if any(k.startswith("find-") for k in params) else None, lead=request.user)
+    chosen_ids = [pk for pk in (int_param(v) for v in params.getlist("contacts")) if pk is not None]
+    chosen = list(sel.contacts_to_calibrate(user=request.user).filter(pk__in=chosen_ids)) if chosen_ids else []
+    matches = sel.contacts_to_calibrate(user=request.user, exclude=[c.pk for c in chosen], **search.filters())
+    page = Paginator(matches, FINDER_PAGE_SIZE).get_page(params.get("page"))
+    query = params.copy()
+    for key in ("page", "csrfmiddlewaretoken", "partial"):
+        query.pop(key, None)
+    return {"search": search, "chosen": chosen, "page": page, "finder_query": query.urlencode()}
 
 
 @require_role(roles.QA_REVIEWER)

@@ -212,6 +212,63 @@ def test_lead_creates_a_session_from_the_form(client, version, agent, qa_lead, i
     assert session.participants.count() == 3
 
 
+def test_the_session_form_finds_conversations_by_text_filters_and_age(
+    client, version, agent, team, qa_lead, in_house_reviewer, django_assert_max_num_queries
+):
+    old = ContactFactory(
+        agent=agent,
+        channel="email",
+        started_at=timezone.now() - timedelta(days=200),
+        transcript="Refund for a broken kettle",
+    )
+    for i in range(30):  # a busy recent day: more than a page
+        ContactFactory(agent=agent, channel="phone", started_at=timezone.now() - timedelta(hours=i + 1))
+    other_agent_chat = ContactFactory(agent=AgentFactory(team=team), channel="chat", transcript="Where is my parcel?")
+    outside = ContactFactory(agent=AgentFactory(), transcript="Refund for a broken kettle")  # another vendor's agent
+    client.force_login(qa_lead)
+    url = reverse("qa:calibration-create")
+
+    def found(**params):
+        response = client.get(url, {"partial": "contacts", **params}, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200 and b"<html" not in response.content
+        return [c.pk for c in response.context["page"]], response.context["page"].paginator.count
+
+    assert found(**{"find-q": "kettle"}) == ([old.pk], 1)  # transcript words, however old; never outside scope
+    assert found(**{"find-q": old.external_id.lower()})[0] == [old.pk]  # the conversation id, any case
+    assert found(**{"find-channel": "chat"}) == ([other_agent_chat.pk], 1)
+    assert old.pk not in found(**{"find-agent": agent.pk})[0] and found(**{"find-agent": agent.pk})[1] == 31
+    day = timezone.localtime(old.started_at).date().isoformat()
+    assert found(**{"find-start": day, "find-end": day}) == ([old.pk], 1)
+    first, count = found()
+    assert count == 32 and len(first) == 25 and outside.pk not in first
+    second, _ = found(page=2)
+    assert len(second) == 7 and not set(first) & set(second)  # older ones on the next page
+    # A chosen conversation stays listed apart (checked), not among the results.
+    chosen = client.get(url, {"partial": "contacts", "contacts": [old.pk], "find-q": "kettle"}, HTTP_HX_REQUEST="true")
+    assert chosen.context["page"].paginator.count == 0
+    with django_assert_max_num_queries(20):
+        page = client.get(url, {"contacts": [old.pk], "title": "Kept", "find-channel": "email"})
+    text = page.content.decode()
+    assert f'value="{old.pk}" id="contact-{old.pk}" checked' in text and 'value="Kept"' in text
+    assert '<select name="contacts"' not in text  # no multi-select of a day's conversations any more
+    deadline = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        url,
+        {
+            "title": "Old refund",
+            "version": version.pk,
+            "contacts": [old.pk],
+            "calibrator": qa_lead.pk,
+            "participants": [in_house_reviewer.pk],
+            "deadline": deadline,
+        },
+    )
+    assert response.status_code == 302
+    assert list(CalibrationSession.objects.get(title="Old refund").items.values_list("contact", flat=True)) == [old.pk]
+    refused = client.post(url, {"title": "Outside", "contacts": [outside.pk], "deadline": deadline})
+    assert refused.status_code == 400 and not CalibrationSession.objects.filter(title="Outside").exists()
+
+
 def test_submitting_on_the_review_page_returns_to_the_session_and_opens_results(
     client, calibration, version, qa_lead, in_house_reviewer, partner_reviewer
 ):
