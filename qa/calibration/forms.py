@@ -12,7 +12,6 @@ from qa.calibration.selectors import eligible_participants, gold_sets_for_user
 from qa.scorecards.models import Criterion, ScorecardVersion
 
 NA = "na"
-RECENT_CONTACTS = 300
 
 
 def _contacts_for(user: User):
@@ -21,12 +20,6 @@ def _contacts_for(user: User):
         .select_related("agent__user", "team")
         .order_by("-started_at")
     )
-
-
-def _recent_contacts(user: User):
-    """The most recent conversations in scope (a sliced subquery, so the field can still filter its choices)."""
-    recent = _contacts_for(user).values("pk")[:RECENT_CONTACTS]
-    return _contacts_for(user).filter(pk__in=recent)
 
 
 class ContactChoiceField(forms.ModelMultipleChoiceField):
@@ -197,15 +190,13 @@ class GoldSetForm(forms.Form):
         queryset=ScorecardVersion.objects.none(), widget=forms.Select(attrs={"class": "form-select"})
     )
     contacts = ContactChoiceField(
-        queryset=Contact.objects.none(),
-        label="Conversations",
-        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 8}),
-    )
+        queryset=Contact.objects.none(), label="Conversations", widget=forms.MultipleHiddenInput
+    )  # picked with the conversation finder, like the session form's
 
     def __init__(self, *args, lead: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].queryset = _published_versions()
-        self.fields["contacts"].queryset = _recent_contacts(lead)
+        self.fields["contacts"].queryset = _contacts_for(lead)
 
 
 def criterion_choices(criterion: Criterion) -> list[tuple[str, str]]:

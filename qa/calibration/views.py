@@ -104,7 +104,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
 FINDER_PAGE_SIZE = 25
 
 
-def _contact_finder(request: HttpRequest, form: SessionForm) -> dict:
+def _contact_finder(request: HttpRequest, form: SessionForm | GoldSetForm) -> dict:
     """The conversation finder: the chosen conversations (posted, or carried by a search), and one page of the others
     that match the filters. Four queries: chosen, count, page, and the filters' choices when rendered."""
     params = request.POST if request.method == "POST" else request.GET
@@ -329,7 +329,14 @@ def discussion_promote(request: HttpRequest, pk: int) -> HttpResponse:
 @require_role(roles.QA_REVIEWER)
 def gold_set_list(request: HttpRequest) -> HttpResponse:
     _require_lead(request)
-    form = GoldSetForm(request.POST or None, lead=request.user)
+    if "name" in request.GET:  # the finder's Search button, without JavaScript: keep what was typed
+        initial = {key: request.GET[key] for key in ("name", "description", "version") if request.GET.get(key)}
+    else:
+        initial = {}
+    form = GoldSetForm(request.POST or None, lead=request.user, initial=initial)
+    finder = _contact_finder(request, form)
+    if request.htmx and request.GET.get("partial") == "contacts":
+        return render(request, "qa/partials/calibration_contacts.html", finder)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -345,7 +352,7 @@ def gold_set_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "qa/calibration_gold_list.html",
-        {"gold_sets": sel.gold_sets_for_user(user=request.user), "form": form},
+        {"gold_sets": sel.gold_sets_for_user(user=request.user), "form": form, **finder},
         status=status,
     )
 

@@ -267,6 +267,12 @@ def test_the_session_form_finds_conversations_by_text_filters_and_age(
     assert list(CalibrationSession.objects.get(title="Old refund").items.values_list("contact", flat=True)) == [old.pk]
     refused = client.post(url, {"title": "Outside", "contacts": [outside.pk], "deadline": deadline})
     assert refused.status_code == 400 and not CalibrationSession.objects.filter(title="Outside").exists()
+    # A gold set picks its conversations with the same finder.
+    gold = client.get(
+        reverse("qa:calibration-gold-list"), {"partial": "contacts", "find-q": "kettle"}, HTTP_HX_REQUEST="true"
+    )
+    assert [c.pk for c in gold.context["page"]] == [old.pk]
+    assert 'id="finder"' in client.get(reverse("qa:calibration-gold-list")).content.decode()
 
 
 def test_submitting_on_the_review_page_returns_to_the_session_and_opens_results(
