@@ -17,7 +17,11 @@ urlpatterns = [
         "reviews/<int:pk>/",
         reviews.review_detail,
         # A submitted calibration review goes back to its session (calibration builds on reviews, so it is wired here).
-        {"after_calibration_submit": calibration.redirect_to_calibration_session},
+        # and another vendor's agent in a shared calibration is shown under an alias (calibration_agent_alias).
+        {
+            "after_calibration_submit": calibration.redirect_to_calibration_session,
+            "calibration_alias": calibration.calibration_agent_alias,
+        },
         name="review-detail",
     ),
     path("reviews/<int:pk>/score/", reviews.review_score, name="review-score"),

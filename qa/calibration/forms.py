@@ -5,14 +5,13 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
-from core.models import Contact, User
-from core.selectors.scope import agents_for_user
+from core.models import Agent, Channel, Contact, Team, User
+from core.selectors.scope import agents_for_user, teams_for_user
 from qa.calibration.models import GoldSet
 from qa.calibration.selectors import eligible_participants, gold_sets_for_user
 from qa.scorecards.models import Criterion, ScorecardVersion
 
 NA = "na"
-RECENT_CONTACTS = 300
 
 
 def _contacts_for(user: User):
@@ -21,12 +20,6 @@ def _contacts_for(user: User):
         .select_related("agent__user", "team")
         .order_by("-started_at")
     )
-
-
-def _recent_contacts(user: User):
-    """The most recent conversations in scope (a sliced subquery, so the field can still filter its choices)."""
-    recent = _contacts_for(user).values("pk")[:RECENT_CONTACTS]
-    return _contacts_for(user).filter(pk__in=recent)
 
 
 class ContactChoiceField(forms.ModelMultipleChoiceField):
@@ -67,11 +60,13 @@ class SessionForm(forms.Form):
     version = forms.ModelChoiceField(
         queryset=ScorecardVersion.objects.none(), required=False, widget=forms.Select(attrs={"class": "form-select"})
     )
+    # Picked with the conversation finder (ContactSearchForm, rendered by the page, not by this field): any
+    # conversation in the lead's scope, however old.
     contacts = ContactChoiceField(
         queryset=Contact.objects.none(),
         required=False,
         label="Conversations",
-        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 8}),
+        widget=forms.MultipleHiddenInput,
     )
     calibrator = ReviewerField(
         queryset=User.objects.none(),
@@ -95,10 +90,60 @@ class SessionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["gold_set"].queryset = gold_sets_for_user(user=lead)
         self.fields["version"].queryset = _published_versions()
-        self.fields["contacts"].queryset = _recent_contacts(lead)
+        self.fields["contacts"].queryset = _contacts_for(lead)
         reviewers = eligible_participants(lead=lead)
         self.fields["calibrator"].queryset = reviewers
         self.fields["participants"].queryset = reviewers
+
+
+class ContactSearchForm(forms.Form):
+    """The conversation finder of the session form: words of the transcript or the conversation id, channel, team,
+    agent and a date range, over every conversation in the lead's scope. Its fields are prefixed "find"."""
+
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Search",
+        widget=forms.SearchInput(attrs={"class": "form-control", "placeholder": "Transcript words or conversation id"}),
+    )
+    channel = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any channel"), *Channel.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label="Any team",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    agent = forms.ModelChoiceField(
+        queryset=Agent.objects.none(),
+        required=False,
+        empty_label="Any agent",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    start = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
+    end = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date", "class": "form-control"})
+    )
+
+    def __init__(self, *args, lead: User, **kwargs):
+        kwargs.setdefault("prefix", "find")
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams_for_user(user=lead).select_related("vendor").order_by("name")
+        self.fields["agent"].queryset = (
+            agents_for_user(user=lead).select_related("user").order_by("user__last_name", "user__first_name")
+        )
+
+    def filters(self) -> dict:
+        """The valid filters given (an invalid one is left out: the finder keeps answering)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 
 
 class ReviseForm(forms.Form):
@@ -145,15 +190,13 @@ class GoldSetForm(forms.Form):
         queryset=ScorecardVersion.objects.none(), widget=forms.Select(attrs={"class": "form-select"})
     )
     contacts = ContactChoiceField(
-        queryset=Contact.objects.none(),
-        label="Conversations",
-        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 8}),
-    )
+        queryset=Contact.objects.none(), label="Conversations", widget=forms.MultipleHiddenInput
+    )  # picked with the conversation finder, like the session form's
 
     def __init__(self, *args, lead: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].queryset = _published_versions()
-        self.fields["contacts"].queryset = _recent_contacts(lead)
+        self.fields["contacts"].queryset = _contacts_for(lead)
 
 
 def criterion_choices(criterion: Criterion) -> list[tuple[str, str]]:

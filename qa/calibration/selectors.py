@@ -1,16 +1,18 @@
 """Reads of calibration: who sees which session, the results (a constant number of queries), history, vendors."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from statistics import mean
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 
 from core import roles
-from core.models import User, Vendor
+from core.models import Agent, Contact, Team, User, Vendor
 from core.selectors import history
 from core.selectors.history import Entry, history_entries
-from core.selectors.scope import teams_for_user, vendors_for_user
+from core.selectors.scope import agents_for_user, teams_for_user, vendors_for_user
 from qa.calibration import irr
 from qa.calibration.analytics import (
     NA,
@@ -37,7 +39,7 @@ from qa.calibration.models import (
     GoldSet,
     GoldSetItem,
 )
-from qa.reviews.models import ReviewAnswer
+from qa.reviews.models import Review, ReviewAnswer
 from qa.rules import is_qa_lead
 from qa.scorecards.models import Criterion
 from qa.scoring import RawAnswer, answer_label, score_answers
@@ -529,6 +531,11 @@ def reviewers_visible_to(*, user: User) -> QuerySet[User]:
     return User.objects.none()
 
 
+def reviewer_ids_visible_to(*, user: User, user_ids: list[int]) -> set[int]:
+    """Which of `user_ids` have a calibration history `user` may open (reviewers_visible_to, in one query)."""
+    return set(reviewers_visible_to(user=user).filter(pk__in=user_ids).values_list("pk", flat=True))
+
+
 def closed_participations_on_teams(*, team_ids: list[int]) -> QuerySet[CalibrationParticipant]:
     """Closed participations (calibrator left out) in sessions with conversations handled in `team_ids`."""
     sessions = CalibrationItem.objects.filter(contact__team_id__in=team_ids).values("session_id")
@@ -623,3 +630,73 @@ def gold_set_comparison(*, gold_set: GoldSet) -> list[dict]:
         )
         .order_by("vendor__kind", "vendor__name")
     )
+
+
+# ---------------------------------------------------------------------------------------------------- anonymity
+
+
+def agent_aliases(*, session: CalibrationSession, user: User) -> dict[int, str]:
+    """agent id → "Agent A", "Agent B"… for the session's agents `user` may not otherwise see (another vendor's, in
+    a shared session): their names, emails and customer details are not shown to `user`. Letters follow the order of
+    the session's conversations, the same for every viewer. Two queries."""
+    agent_ids: list[int] = []
+    for agent_id in session.items.order_by("position", "pk").values_list("contact__agent_id", flat=True):
+        if agent_id not in agent_ids:
+            agent_ids.append(agent_id)
+    visible = set(agents_for_user(user=user).filter(pk__in=agent_ids).values_list("pk", flat=True))
+    return {agent_id: f"Agent {_letters(i)}" for i, agent_id in enumerate(agent_ids) if agent_id not in visible}
+
+
+def _letters(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA…"""
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        out = chr(ord("A") + rest) + out
+    return out
+
+
+def review_agent_alias(*, review: Review, user: User) -> str | None:
+    """The alias under which `user` sees the agent of calibration review `review`, or None when they may see them."""
+    if not review.is_calibration:
+        return None
+    assignment = CalibrationAssignment.objects.filter(review=review).select_related("item__session").first()
+    if assignment is None:
+        return None
+    return agent_aliases(session=assignment.item.session, user=user).get(review.agent_id)
+
+
+# ----------------------------------------------------------------------------------------------- conversation finder
+
+
+def contacts_to_calibrate(
+    *,
+    user: User,
+    q: str = "",
+    channel: str = "",
+    team: Team | None = None,
+    agent: Agent | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    exclude: Iterable[int] = (),
+) -> QuerySet[Contact]:
+    """Conversations in `user`'s scope for a calibration session, newest first: words of the transcript or part of
+    the conversation id (`q`), channel, team, agent and contact days from `start` to `end`."""
+    contacts = Contact.objects.filter(agent__in=agents_for_user(user=user).values("pk"))
+    if q:
+        contacts = contacts.filter(Q(transcript__icontains=q) | Q(external_id__icontains=q))
+    if channel:
+        contacts = contacts.filter(channel=channel)
+    if team is not None:
+        contacts = contacts.filter(team=team)
+    if agent is not None:
+        contacts = contacts.filter(agent=agent)
+    if start is not None:
+        contacts = contacts.filter(day__gte=start)
+    if end is not None:
+        contacts = contacts.filter(day__lte=end)
+    exclude = list(exclude)
+    if exclude:
+        contacts = contacts.exclude(pk__in=exclude)
+    return contacts.select_related("agent__user", "team").order_by("-started_at", "-pk")

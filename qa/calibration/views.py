@@ -2,16 +2,27 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core import roles
 from core.views import int_param, require_role
 from qa.calibration import selectors as sel
 from qa.calibration import services
-from qa.calibration.forms import DiscussionForm, GoldSetForm, ReviseForm, SessionForm, criterion_choices
+from qa.calibration.forms import (
+    ContactSearchForm,
+    DiscussionForm,
+    GoldSetForm,
+    ReviseForm,
+    SessionForm,
+    UserChoiceLabel,
+    criterion_choices,
+)
 from qa.calibration.models import CalibrationAssignment, CalibrationDiscussion
 from qa.reviews.models import Review
 from qa.rules import is_qa_lead
@@ -51,7 +62,20 @@ def session_create(request: HttpRequest) -> HttpResponse:
     gold_set = int_param(request.GET.get("gold_set"))
     if gold_set is not None:
         initial["gold_set"] = gold_set
+    # A GET carrying the form's fields (the finder's Search button, without JavaScript) keeps what was typed.
+    if "title" in request.GET:
+        initial.update({key: request.GET.getlist(key) for key in ("participants",)})
+        initial.update(
+            {
+                key: request.GET[key]
+                for key in ("title", "gold_set", "version", "calibrator", "deadline")
+                if request.GET.get(key)
+            }
+        )
     form = SessionForm(request.POST or None, lead=request.user, initial=initial)
+    finder = _contact_finder(request, form)
+    if request.htmx and request.GET.get("partial") == "contacts":
+        return render(request, "qa/partials/calibration_contacts.html", finder)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -74,7 +98,25 @@ def session_create(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Session created: each participant has a blind calibration review to score.")
                 return redirect("qa:calibration-detail", pk=session.pk)
         status = 400
-    return render(request, "qa/calibration_form.html", {"form": form}, status=status)
+    return render(request, "qa/calibration_form.html", {"form": form, **finder}, status=status)
+
+
+FINDER_PAGE_SIZE = 25
+
+
+def _contact_finder(request: HttpRequest, form: SessionForm | GoldSetForm) -> dict:
+    """The conversation finder: the chosen conversations (posted, or carried by a search), and one page of the others
+    that match the filters. Four queries: chosen, count, page, and the filters' choices when rendered."""
+    params = request.POST if request.method == "POST" else request.GET
+    search = ContactSearchForm(params if any(k.startswith("find-") for k in params) else None, lead=request.user)
+    chosen_ids = [pk for pk in (int_param(v) for v in params.getlist("contacts")) if pk is not None]
+    chosen = list(sel.contacts_to_calibrate(user=request.user).filter(pk__in=chosen_ids)) if chosen_ids else []
+    matches = sel.contacts_to_calibrate(user=request.user, exclude=[c.pk for c in chosen], **search.filters())
+    page = Paginator(matches, FINDER_PAGE_SIZE).get_page(params.get("page"))
+    query = params.copy()
+    for key in ("page", "csrfmiddlewaretoken", "partial"):
+        query.pop(key, None)
+    return {"search": search, "chosen": chosen, "page": page, "finder_query": query.urlencode()}
 
 
 @require_role(roles.QA_REVIEWER)
@@ -86,6 +128,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "session": session,
             "items": session.items.select_related("contact__agent__user", "contact__team").order_by("position"),
+            "aliases": sel.agent_aliases(session=session, user=request.user),
             "progress": sel.session_progress(session=session),
             "mine": sel.my_assignments(session=session, user=request.user),
             "can_manage": sel.can_manage(session=session, user=request.user),
@@ -113,6 +156,10 @@ def session_results(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": sel.can_manage(session=session, user=request.user),
             "my_answers": my_answers,
             "choices": {row.criterion.pk: criterion_choices(row.criterion) for row in results.criteria},
+            # Links to reviewers' histories only where the history page (same rule) would open for this viewer.
+            "history_ids": sel.reviewer_ids_visible_to(
+                user=request.user, user_ids=[row.participant.user_id for row in results.participants]
+            ),
             "answer_history": (
                 sel.session_answer_history(session=session)
                 if sel.can_see_answer_history(session=session, user=request.user)
@@ -149,11 +196,38 @@ def _my_answer_rows(results: sel.Results, mine: list[CalibrationAssignment]) -> 
 
 
 @require_role(roles.QA_REVIEWER)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def session_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: who has not submitted yet, with a confirm button (no JavaScript needed); POST: close early."""
     session = _session_or_404(request, pk)
     if not sel.can_manage(session=session, user=request.user):
         raise PermissionDenied("Only the session's lead can close it.")
+    if request.method == "GET":
+        if session.status != session.Status.OPEN:
+            return redirect("qa:calibration-detail", pk=session.pk)
+        progress = sel.session_progress(session=session)
+        done = [p for p in progress if p.n_submitted >= p.n_assigned]
+        waiting = ", ".join(sorted(UserChoiceLabel.label(p.user) for p in progress if p not in done))
+        detail_url = reverse("qa:calibration-detail", args=[session.pk])
+        return render(
+            request,
+            "qa/confirm.html",
+            {
+                "title": f"Close “{session.title}” early?",
+                "lead": "The results open to everyone now; answers not submitted by then are left out of them.",
+                "details": [
+                    f"{len(done)} of {len(progress)} reviewers have submitted everything"
+                    + (f"; still scoring: {waiting}" if waiting else "")
+                    + f". The deadline is {date_format(timezone.localtime(session.deadline), 'j M Y H:i')}.",
+                    "Closing cannot be undone: nobody can submit to this session afterwards.",
+                ],
+                "action_url": reverse("qa:calibration-close", args=[session.pk]),
+                "button": "Close early and open results",
+                "button_class": "btn-danger",
+                "cancel_url": detail_url,
+                "crumbs": [("Calibration", reverse("qa:calibration-list")), (session.title, detail_url)],
+            },
+        )
     try:
         services.session_close(session=session, user=request.user)
     except ValidationError as error:
@@ -255,7 +329,14 @@ def discussion_promote(request: HttpRequest, pk: int) -> HttpResponse:
 @require_role(roles.QA_REVIEWER)
 def gold_set_list(request: HttpRequest) -> HttpResponse:
     _require_lead(request)
-    form = GoldSetForm(request.POST or None, lead=request.user)
+    if "name" in request.GET:  # the finder's Search button, without JavaScript: keep what was typed
+        initial = {key: request.GET[key] for key in ("name", "description", "version") if request.GET.get(key)}
+    else:
+        initial = {}
+    form = GoldSetForm(request.POST or None, lead=request.user, initial=initial)
+    finder = _contact_finder(request, form)
+    if request.htmx and request.GET.get("partial") == "contacts":
+        return render(request, "qa/partials/calibration_contacts.html", finder)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -271,7 +352,7 @@ def gold_set_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "qa/calibration_gold_list.html",
-        {"gold_sets": sel.gold_sets_for_user(user=request.user), "form": form},
+        {"gold_sets": sel.gold_sets_for_user(user=request.user), "form": form, **finder},
         status=status,
     )
 
@@ -373,3 +454,9 @@ def redirect_to_calibration_session(request: HttpRequest, review: Review) -> Htt
     else:
         messages.success(request, "Submitted. The results open when everyone has scored or the deadline passes.")
     return redirect("qa:calibration-detail", pk=session.pk)
+
+
+def calibration_agent_alias(request: HttpRequest, review: Review) -> str | None:
+    """For the review page: the alias ("Agent A") under which the viewer sees a calibration review's agent of another
+    vendor, or None. qa/urls.py hands this to qa.reviews.views.review_detail."""
+    return sel.review_agent_alias(review=review, user=request.user)

@@ -21,6 +21,11 @@ class CriterionRow:
     comment: forms.BoundField
     failing: frozenset[str]  # values that fail a critical criterion (no, or below half)
 
+    @property
+    def needs_reason(self) -> bool:
+        """Refused for a failing critical answer without a reason: the error belongs next to the comment box."""
+        return bool(self.choice.errors) and str(self.choice.value() or "") in self.failing
+
 
 @dataclass
 class SkillRows:
@@ -76,7 +81,11 @@ class ScorecardForm(forms.Form):
         ]
 
     def answers(self) -> dict[int, RawAnswer]:
-        """The answers given (valid fields only, so a live preview works on a half-filled form)."""
+        """The answers given (valid fields only, so a live preview works on a half-filled form). Once a service has
+        refused them (add_service_error), still the answers that were posted: Django drops a field in error from
+        cleaned_data, and the page must go on scoring what is on screen (a critical "No" still auto-fails)."""
+        if getattr(self, "_refused_answers", None) is not None:
+            return self._refused_answers
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
         out: dict[int, RawAnswer] = {}
         for criterion in self.criteria:
@@ -90,7 +99,12 @@ class ScorecardForm(forms.Form):
                 out[criterion.pk] = RawAnswer(value=None, comment=comment)
         return out
 
+    def error_rows(self) -> list[tuple[Criterion, list[str]]]:
+        """The criteria in error with their messages, in scorecard order (the summary above the form links to them)."""
+        return [(c, list(self.errors[f"c{c.pk}"])) for c in self.criteria if f"c{c.pk}" in self.errors]
+
     def add_service_error(self, error: ValidationError) -> None:
+        self._refused_answers = self.answers()
         if hasattr(error, "error_dict"):
             for key, messages in error.message_dict.items():
                 field = f"c{key.removeprefix('criterion_')}" if key.startswith("criterion_") else key

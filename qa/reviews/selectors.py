@@ -70,6 +70,9 @@ REVIEW_HISTORY_FIELDS = {
 }
 
 
+# Scores read as everywhere else on the site: one decimal (a stored 92.50 shows 92.5).
+REVIEW_HISTORY_FORMATS = {"score": lambda record, value: f"{value:.1f}"}
+
 ANSWER_FIELDS = ["value", "is_na", "comment"]
 
 
@@ -90,8 +93,15 @@ def answer_changes(before, after, criterion: Criterion | None) -> list[Change]:
     return changes
 
 
-def review_history(*, review: Review) -> list[Entry]:
+def _for_agents(record, before) -> str:
+    """How a review's change reads on the agent's side: the sampling run and its seed are QA's internals."""
+    reason = record.history_change_reason or ""
+    return "Picked for review in a random sample" if reason.startswith("Sampled") else ""
+
+
+def review_history(*, review: Review, internal: bool = True) -> list[Entry]:
     """Every saved change to the review and its answers after sampling: who, when, what changed (oldest first).
+    `internal` False (the agent's view) leaves out QA's internals: the sampling run and its seed.
 
     Three queries whatever the length: the review's records, its answers' records, the version's criteria."""
     records = (
@@ -99,7 +109,9 @@ def review_history(*, review: Review) -> list[Entry]:
         .select_related("history_user", "reviewer", "resolved_by")
         .order_by("history_date", "history_id")
     )
-    entries = history_entries(records, fields=REVIEW_HISTORY_FIELDS)
+    entries = history_entries(
+        records, fields=REVIEW_HISTORY_FIELDS, formats=REVIEW_HISTORY_FORMATS, why=None if internal else _for_agents
+    )
     answers = list(
         ReviewAnswer.history.filter(review_id=review.pk)
         .select_related("history_user")
@@ -195,14 +207,23 @@ def skill_figures(reviews: QuerySet[Review]) -> list[SkillFigure]:
     ]
 
 
-def weekly_trend(reviews: QuerySet[Review]) -> list[dict]:
-    """Mean score and n per week of contact (database aggregate)."""
+def weekly_trend(reviews: QuerySet[Review], *, until: date | None = None) -> list[dict]:
+    """Mean score and n per week of contact (database aggregate), every week from the first reviewed one to `until`'s
+    week included: a week without reviews is there with n = 0 and no mean, so a chart shows the gap as a gap."""
     rows = reviews.annotate(week=TruncWeek("contact__day")).values("week").annotate(**moments("score")).order_by("week")
-    out = []
+    by_week = {}
     for row in rows:
-        ci = mean_ci_from_sums(n=row["n"], total=row["total"], total_sq=row["total_sq"])
-        week = row["week"]
-        out.append({"week": week.date() if isinstance(week, datetime) else week, "ci": ci})
+        week = row["week"].date() if isinstance(row["week"], datetime) else row["week"]
+        by_week[week] = mean_ci_from_sums(n=row["n"], total=row["total"], total_sq=row["total_sq"])
+    if not by_week:
+        return []
+    week, last = min(by_week), max(by_week)
+    if until is not None:
+        last = max(last, until - timedelta(days=until.weekday()))
+    out = []
+    while week <= last:
+        out.append({"week": week, "ci": by_week.get(week) or mean_ci_from_sums(n=0, total=0, total_sq=0)})
+        week += timedelta(weeks=1)
     return out
 
 
@@ -224,7 +245,7 @@ def agent_qa_page(*, agent: Agent, viewer: User, start: date, end: date) -> dict
     return {
         "overall": score_ci(reviews),
         "skills": skill_figures(reviews),
-        "trend": weekly_trend(counted_for_agent(agent=agent, start=end - timedelta(weeks=26), end=end)),
+        "trend": weekly_trend(counted_for_agent(agent=agent, start=end - timedelta(weeks=26), end=end), until=end),
         "reviews": listed[:100],
         "auto_failed": reviews.filter(auto_failed=True).count(),
     }

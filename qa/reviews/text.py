@@ -112,3 +112,21 @@ def transcript_hints(*, transcript: str, channel: str) -> TranscriptHints:
         listening_count=listening,
         empathy_count=empathy,
     )
+
+
+# Customer details in a transcript shown to a reviewer of another vendor (calibration): addresses, phone numbers and
+# any run of 4+ digits (cards, accounts, orders), and the agent's names.
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?<!\w)\+?\d[\d ()./-]{6,}\d(?!\w)")
+_DIGITS = re.compile(r"\d{4,}")
+MASK = "[masked]"
+
+
+def mask_transcript(transcript: str, *, names: list[str], alias: str) -> str:
+    """`transcript` with the agent's `names` replaced by `alias` ("Agent A") and customer details by [masked]."""
+    text = _EMAIL.sub(MASK, transcript)
+    text = _PHONE.sub(MASK, text)
+    text = _DIGITS.sub(MASK, text)
+    for name in sorted({n.strip() for n in names if n and len(n.strip()) > 1}, key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", alias, text, flags=re.IGNORECASE)
+    return text

@@ -16,7 +16,7 @@ from core.views import require_role
 from qa.reviews import selectors, services
 from qa.reviews.forms import DisputeForm, ScorecardForm
 from qa.reviews.models import Review
-from qa.reviews.text import WRITTEN_CHANNELS, transcript_hints
+from qa.reviews.text import WRITTEN_CHANNELS, mask_transcript, transcript_hints
 from qa.rules import can_resolve, is_qa_lead, is_reviewer, require_qa_lead
 from qa.scorecards import whatif
 from qa.scorecards.models import Criterion
@@ -45,8 +45,17 @@ def review_form(review: Review, criteria, *, data=None) -> ScorecardForm:
     )
 
 
-def review_page_context(request: HttpRequest, review: Review, form: ScorecardForm | None, criteria) -> dict:
+def review_page_context(
+    request: HttpRequest, review: Review, form: ScorecardForm | None, criteria, *, alias: str | None = None
+) -> dict:
+    """`alias` ("Agent A"): the agent is another vendor's, in a shared calibration; their names and the customer's
+    details are masked for this viewer."""
     user = request.user
+    transcript = review.contact.transcript
+    if alias:
+        agent_user = review.agent.user
+        names = [agent_user.get_full_name(), agent_user.first_name, agent_user.last_name, agent_user.username]
+        transcript = mask_transcript(transcript, names=[*names, agent_user.email], alias=alias)
     answers = services.review_raw_answers(review)
     live = score_answers(
         criteria=criteria, answers=form.answers() if form and form.is_bound else answers, channel=review.contact.channel
@@ -64,9 +73,10 @@ def review_page_context(request: HttpRequest, review: Review, form: ScorecardFor
         "live": live,
         "skill_names": {c.skill_id: c.skill.name for c in criteria},
         "answers": answers,
-        "hints": transcript_hints(transcript=review.contact.transcript, channel=review.contact.channel),
+        "hints": transcript_hints(transcript=transcript, channel=review.contact.channel),
+        "alias": alias,
         "written": review.contact.channel in WRITTEN_CHANNELS,
-        "history": selectors.review_history(review=review),
+        "history": selectors.review_history(review=review, internal=is_reviewer(user)),
         "skill_scores": skill_scores,
         "is_own": review.agent.user_id == user.pk,
         "can_resolve": can_resolve(user, review),
@@ -85,11 +95,12 @@ def _is_editable_by(user, review: Review) -> bool:
 
 
 @require_role(roles.QA_REVIEWER, roles.AGENT, roles.OPS_LEAD)
-def review_detail(request: HttpRequest, pk: int, after_calibration_submit=None) -> HttpResponse:
+def review_detail(request: HttpRequest, pk: int, after_calibration_submit=None, calibration_alias=None) -> HttpResponse:
     """The review page: a reviewer scores a draft here; everyone else in scope reads it with its history.
 
     `after_calibration_submit(request, review)` answers once a calibration review is submitted (qa/urls.py passes
-    qa.calibration.views.redirect_to_calibration_session: calibration builds on reviews, not the other way round)."""
+    qa.calibration.views.redirect_to_calibration_session: calibration builds on reviews, not the other way round);
+    `calibration_alias(request, review)` names another vendor's agent in a shared calibration ("Agent A")."""
     review = get_object_or_404(selectors.review_detail_queryset(user=request.user), pk=pk)
     criteria = version_criteria(version=review.version) if review.version_id else []
     editable = _is_editable_by(request.user, review)
@@ -129,7 +140,9 @@ def review_detail(request: HttpRequest, pk: int, after_calibration_submit=None) 
             status = 400
     elif editable:
         form = review_form(review, criteria)
-    return render(request, "qa/review_detail.html", review_page_context(request, review, form, criteria), status=status)
+    alias = calibration_alias(request, review) if calibration_alias is not None and review.is_calibration else None
+    context = review_page_context(request, review, form, criteria, alias=alias)
+    return render(request, "qa/review_detail.html", context, status=status)
 
 
 @require_role(roles.QA_REVIEWER)
@@ -208,17 +221,31 @@ def _period(request: HttpRequest):
     return end - timedelta(days=days - 1), end, days
 
 
+def trend_series(trend: list[dict]) -> dict:
+    """The chart's data: one point per week, None where a week has no reviews (the line breaks there), and the 95%
+    band's low and high both None where either is missing (a week with one review), so the band is only drawn
+    between two real bounds."""
+    values, low, high = [], [], []
+    for row in trend:
+        ci = row["ci"]
+        values.append(round(ci.mean, 2) if ci.n and ci.mean is not None else None)
+        banded = ci.n and ci.low is not None and ci.high is not None
+        low.append(round(ci.low, 2) if banded else None)
+        high.append(round(ci.high, 2) if banded else None)
+    return {
+        "trend_labels": [row["week"].isoformat() for row in trend],
+        "trend_values": values,
+        "trend_low": low,
+        "trend_high": high,
+        "trend_n": [row["ci"].n for row in trend],
+    }
+
+
 def _agent_page(request: HttpRequest, agent) -> HttpResponse:
     start, end, days = _period(request)
     context = selectors.agent_qa_page(agent=agent, viewer=request.user, start=start, end=end)
     context.update({"agent": agent, "start": start, "end": end, "days": days})
-    context["trend_labels"] = [row["week"].isoformat() for row in context["trend"]]
-    context["trend_values"] = [round(row["ci"].mean, 2) for row in context["trend"]]
-    context["trend_low"] = [round(row["ci"].low, 2) if row["ci"].low is not None else None for row in context["trend"]]
-    context["trend_high"] = [
-        round(row["ci"].high, 2) if row["ci"].high is not None else None for row in context["trend"]
-    ]
-    context["trend_n"] = [row["ci"].n for row in context["trend"]]
+    context.update(trend_series(context["trend"]))
     return render(request, "qa/agent_reviews.html", context)
 
 

@@ -1,11 +1,9 @@
 """Forms of sampling: a run's filters, and the margin the reviews-needed figure plans for."""
 
-from datetime import timedelta
-
 from django import forms
-from django.utils import timezone
 
 from core.models import Channel
+from qa.sampling.services import last_week
 
 
 class SamplingForm(forms.Form):
@@ -28,17 +26,15 @@ class SamplingForm(forms.Form):
         min_value=0,
         max_value=2**31 - 1,
         required=False,
-        help_text="Blank: a new random seed. The same seed over the same conversations draws the same sample "
-        "(conversations that already have a review are skipped).",
+        help_text="Blank: a new random seed (the preview shows it). The same seed over the same conversations draws "
+        "the same sample (conversations that already have a review are skipped).",
     )
 
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["teams"].queryset = teams
-        today = timezone.localdate()
-        monday = today - timedelta(days=today.weekday())
-        self.fields["period_start"].initial = monday - timedelta(days=7)
-        self.fields["period_end"].initial = monday - timedelta(days=1)
+        # The weekly job's week (one definition), so an extra draw defaults to what Monday's job sampled.
+        self.fields["period_start"].initial, self.fields["period_end"].initial = last_week()
 
     def clean(self):
         data = super().clean()

@@ -40,14 +40,20 @@ def reviewers_for_team(*, team: Team) -> "list[User]":
     )
 
 
-def sample_contacts(*, run: SamplingRun, agents: Iterable[Agent]) -> dict[int, list[int]]:
-    """agent id → contact ids drawn for `run`: the same seed and data always give the same draw."""
+def sample_contacts(
+    *, run: SamplingRun, agents: Iterable[Agent], teams: Iterable[Team] | None = None
+) -> dict[int, list[int]]:
+    """agent id → contact ids drawn for `run`: the same seed and data always give the same draw. `teams` are the
+    run's (given for an unsaved run: a preview)."""
     tz = timezone.get_current_timezone()
     start = datetime.combine(run.period_start, time.min, tzinfo=tz)
     end = datetime.combine(run.period_end + timedelta(days=1), time.min, tzinfo=tz)
     agent_ids = sorted(a.pk for a in agents)
     contacts = Contact.objects.filter(
-        agent_id__in=agent_ids, started_at__gte=start, started_at__lt=end, team__in=run.teams.all()
+        agent_id__in=agent_ids,
+        started_at__gte=start,
+        started_at__lt=end,
+        team__in=list(teams) if teams is not None else run.teams.all(),
     )
     if run.channel:
         contacts = contacts.filter(channel=run.channel)
@@ -133,9 +139,12 @@ def sampling_run_create(
 
 def _sampled_reviews(run: SamplingRun) -> list[Review]:
     """The run's drawn contacts that have no review yet, as unsaved draft reviews assigned by reviewer load."""
-    teams = list(run.teams.select_related("vendor"))
+    return _draw(run, list(run.teams.select_related("vendor")))
+
+
+def _draw(run: SamplingRun, teams: list[Team]) -> list[Review]:
     agents = list(Agent.objects.filter(team__in=teams, is_active=True).select_related("user"))
-    picks = sample_contacts(run=run, agents=agents)
+    picks = sample_contacts(run=run, agents=agents, teams=teams)
     wanted = [cid for ids in picks.values() for cid in ids]
     reviewed = set(
         Review.objects.filter(contact_id__in=wanted, is_calibration=False).values_list("contact_id", flat=True)
@@ -193,8 +202,60 @@ def sampling_run_execute(*, run: SamplingRun) -> int:
     return len(reviews)
 
 
+@dataclass
+class SamplingPreview:
+    seed: int  # the seed the confirmed run uses, so it draws exactly what was previewed
+    total: int
+    per_agent: list[tuple[Agent, int]]  # every active agent of the teams, with how many of theirs would be drawn
+    per_reviewer: list[tuple[User | None, int]]  # None: no reviewer in scope, the reviews stay unassigned
+
+
+def sampling_preview(
+    *,
+    teams: Iterable[Team],
+    period_start: date,
+    period_end: date,
+    per_agent: int = 5,
+    seed: int | None = None,
+    channel: str = "",
+    max_csat: int | None = None,
+    min_handle_seconds: int | None = None,
+) -> SamplingPreview:
+    """What a run with these filters would draw and whom it would assign, as of now; nothing is saved. A blank seed
+    gets one here, which the confirmed run must reuse (sampling_run_start(seed=preview.seed))."""
+    teams = list(teams)
+    run = SamplingRun(
+        period_start=period_start,
+        period_end=period_end,
+        per_agent=per_agent,
+        seed=seed if seed is not None else secrets.randbelow(2**31),
+        channel=channel,
+        max_csat=max_csat,
+        min_handle_seconds=min_handle_seconds,
+    )
+    reviews = _draw(run, teams)
+    by_agent: dict[int, int] = {}
+    by_reviewer: dict[int | None, int] = {}
+    for review in reviews:
+        by_agent[review.agent_id] = by_agent.get(review.agent_id, 0) + 1
+        by_reviewer[review.reviewer_id] = by_reviewer.get(review.reviewer_id, 0) + 1
+    agents = Agent.objects.filter(team__in=teams, is_active=True).select_related("user", "team")
+    reviewers = {u.pk: u for u in User.objects.filter(pk__in=[r for r in by_reviewer if r is not None])}
+    return SamplingPreview(
+        seed=run.seed,
+        total=len(reviews),
+        per_agent=sorted(
+            ((a, by_agent.get(a.pk, 0)) for a in agents), key=lambda row: (row[0].team.name, row[0].name, row[0].pk)
+        ),
+        per_reviewer=sorted(
+            ((reviewers.get(r) if r is not None else None, n) for r, n in by_reviewer.items()),
+            key=lambda row: (row[0] is None, row[0].get_full_name() if row[0] else "", row[0].pk if row[0] else 0),
+        ),
+    )
+
+
 def last_week(today: date | None = None) -> tuple[date, date]:
-    """Monday to Sunday of the week before `today`'s."""
+    """Monday to Sunday of the week before `today`'s: the weekly job's period, and the sampling form's default."""
     today = today or timezone.localdate()
     monday = today - timedelta(days=today.weekday())
     return monday - timedelta(days=7), monday - timedelta(days=1)

@@ -25,9 +25,25 @@ def sampling(request: HttpRequest) -> HttpResponse:
     teams = selectors.teams_in_scope(user=request.user)
     lead = is_qa_lead(request.user)
     form = SamplingForm(request.POST or None, teams=teams)
+    preview = None
+    confirm_fields: list[tuple[str, str]] = []
     if request.method == "POST":
         require_qa_lead(request.user)
-        if form.is_valid():
+        if form.is_valid() and not request.POST.get("confirm"):
+            # First the preview (nothing saved): how many per agent and per reviewer, then a confirm with its seed.
+            try:
+                preview = services.sampling_preview(**form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                confirm_fields = [
+                    (name, value)
+                    for name in form.fields
+                    if name != "seed"
+                    for value in request.POST.getlist(name)
+                    if value != ""
+                ] + [("seed", str(preview.seed))]
+        elif form.is_valid():
             try:
                 started = services.sampling_run_start(created_by=request.user, **form.cleaned_data)
             except ValidationError as error:
@@ -58,6 +74,8 @@ def sampling(request: HttpRequest) -> HttpResponse:
             "observed_sd": observed_sd,
             "needed": reviews_needed(sd=sd, margin=margin),
             "version": default_version(),
+            "preview": preview,
+            "confirm_fields": confirm_fields,
         },
         status=400 if form.errors else 200,
     )

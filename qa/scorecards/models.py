@@ -28,7 +28,8 @@ class ScorecardTemplate(models.Model):
 
 
 class ScorecardVersion(models.Model):
-    """One version of a template: a draft is edited and previewed, then published; a version with reviews is frozen."""
+    """One version of a template: a draft is edited and previewed, then published; published and retired versions
+    are frozen."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"

@@ -43,3 +43,27 @@ def version_queryset() -> QuerySet[ScorecardVersion]:
 
 def can_build(user: User) -> bool:
     return is_qa_lead(user)
+
+
+@dataclass
+class PublishImpact:
+    n_criteria: int
+    n_skills: int
+    replaced: ScorecardVersion | None  # the published version it retires
+    replaced_reviews: int
+
+
+def publish_impact(*, version: ScorecardVersion) -> PublishImpact:
+    """What publishing `version` changes: its content, and the published version it retires (its reviews keep it)."""
+    content = version.criteria.aggregate(n=Count("pk"), skills=Count("skill", distinct=True))
+    replaced = (
+        version.template.versions.filter(status=ScorecardVersion.Status.PUBLISHED)
+        .annotate(n_reviews=Count("reviews"))
+        .first()
+    )
+    return PublishImpact(
+        n_criteria=content["n"],
+        n_skills=content["skills"],
+        replaced=replaced,
+        replaced_reviews=replaced.n_reviews if replaced else 0,
+    )

@@ -1,4 +1,5 @@
-"""Writes of scorecards: templates, versions (a version with reviews is frozen), sections and criteria."""
+"""Writes of scorecards: templates, versions (only a draft changes; published and retired ones are frozen), sections
+and criteria."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -23,14 +24,15 @@ def template_create(*, name: str, description: str = "", created_by: User | None
 
 
 def version_is_frozen(*, version: ScorecardVersion) -> bool:
-    """A version is frozen once any review was scored with it, or once retired: its content never changes."""
-    return version.status == ScorecardVersion.Status.RETIRED or version.reviews.exists()
+    """Only a draft is edited in place: once published (reviews may be scored with it at any moment) or retired, a
+    version's content never changes; its edits go to the template's draft."""
+    return version.status != ScorecardVersion.Status.DRAFT
 
 
 @transaction.atomic
 def version_for_editing(*, version: ScorecardVersion, user: User | None) -> ScorecardVersion:
-    """The version an edit of `version` goes to: itself while it has no reviews, else the template's draft
-    (created as a copy of `version` when there is none). Reviews keep the version they were scored with."""
+    """The version an edit of `version` goes to: itself while it is a draft, else the template's draft (created as a
+    copy of `version` when there is none). Reviews keep the version they were scored with."""
     if not version_is_frozen(version=version):
         return version
     drafts = ScorecardVersion.objects.filter(template_id=version.template_id, status=ScorecardVersion.Status.DRAFT)
@@ -89,7 +91,7 @@ def version_copy(*, version: ScorecardVersion, user: User | None, notes: str = "
 
 def _check_editable(version: ScorecardVersion) -> None:
     if version_is_frozen(version=version):
-        raise ValidationError("This version has reviews or is retired; edits go to a new version.")
+        raise ValidationError("Only a draft version is edited; edits of a published or retired one go to a new draft.")
 
 
 @transaction.atomic

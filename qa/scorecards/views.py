@@ -5,8 +5,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core import roles
 from core.models import Channel
@@ -84,7 +85,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_role(roles.QA_REVIEWER)
 @require_POST
 def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Start editing: a version with reviews is never changed; its edits go to a (new) draft version."""
+    """Start editing: only a draft changes in place; a published or retired version's edits go to a (new) draft."""
     require_qa_lead(request.user)
     version = get_object_or_404(selectors.version_queryset(), pk=pk)
     try:
@@ -93,15 +94,46 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return redirect("qa:version-detail", pk=version.pk)
     if target != version:
-        messages.info(request, f"v{version.number} has reviews, so your edits go to draft v{target.number}.")
+        messages.info(
+            request,
+            f"v{version.number} is {version.get_status_display().lower()}, so your edits go to draft v{target.number}.",
+        )
     return redirect("qa:version-detail", pk=target.pk)
 
 
 @require_role(roles.QA_REVIEWER)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what publishing changes, with a confirm button (no JavaScript needed); POST: publish."""
     require_qa_lead(request.user)
     version = get_object_or_404(selectors.version_queryset(), pk=pk)
+    if request.method == "GET":
+        if version.status != ScorecardVersion.Status.DRAFT:
+            messages.error(request, "Only a draft version can be published.")
+            return redirect("qa:version-detail", pk=version.pk)
+        impact = selectors.publish_impact(version=version)
+        details = [f"{impact.n_criteria} criteria over {impact.n_skills} skills; new reviews are scored with them."]
+        if impact.replaced is not None:
+            details.append(
+                f"v{impact.replaced.number} is retired; its {impact.replaced_reviews} "
+                f"review{pluralize(impact.replaced_reviews)} keep the version they were scored with."
+            )
+        details.append("A published version never changes: later edits go to a new draft version.")
+        detail_url = reverse("qa:version-detail", args=[version.pk])
+        return render(
+            request,
+            "qa/confirm.html",
+            {
+                "title": f"Publish {version.template.name} v{version.number}?",
+                "lead": "Publishing makes this version the one reviewers score with.",
+                "details": details,
+                "action_url": reverse("qa:version-publish", args=[version.pk]),
+                "button": f"Publish v{version.number}",
+                "button_class": "btn-success",
+                "cancel_url": detail_url,
+                "crumbs": [("Scorecards", reverse("qa:template-list")), (str(version), detail_url)],
+            },
+        )
     try:
         services.version_publish(version=version, user=request.user)
         messages.success(request, f"v{version.number} is published; new reviews use it.")
@@ -129,7 +161,7 @@ def section_create(request: HttpRequest, pk: int) -> HttpResponse:
 def _criterion_form_page(request, *, version, criterion=None) -> HttpResponse:
     require_qa_lead(request.user)
     if services.version_is_frozen(version=version):
-        messages.error(request, "This version has reviews; start a new version to edit it.")
+        messages.error(request, "Only a draft version is edited; use Edit to get a draft of this one.")
         return redirect("qa:version-detail", pk=version.pk)
     initial = {}
     if criterion is not None:

@@ -65,24 +65,41 @@ def test_reviewer_fills_and_submits_a_scorecard_in_chromium(page, live_server, d
     page.get_by_test_id("criterion-restated").get_by_label("Yes").check()
     expect(live).to_have_text("100.0")
 
-    # Keyboard: focus the points criterion and press "2" (halfway on 1..3 → 0.5).
+    # Keyboard: focus the points criterion and press "2" (halfway on 1..3 → 0.5); focus moves on to the next
+    # unanswered criterion (not into the comment box, as Tab would).
     page.get_by_test_id("criterion-root-cause").get_by_label("Workaround").focus()
     page.keyboard.press("2")
     assert page.get_by_test_id("criterion-root-cause").locator("input[value='2']").is_checked()
     expect(live).to_have_text("87.5")
+    focused = "document.activeElement.closest('fieldset.criterion')?.dataset.testid"
+    assert page.evaluate(focused) == "criterion-data"
+    assert page.evaluate("document.activeElement.type") == "radio"
 
-    # A critical fail drops the live score to 0; submitting without a reason is refused.
-    page.get_by_test_id("criterion-data").get_by_label("No").check()
+    # "n" fails the critical line: the live score drops to 0 and focus goes to its reason box; Esc comes back.
+    page.keyboard.press("n")
     expect(live).to_have_text("0.0")
     assert page.get_by_text("Auto-fail:").is_visible()
-    # The page makes the reason required in the browser; skip that to see the server refuse it too.
-    page.get_by_test_id("criterion-data").locator("textarea").evaluate("el => { el.required = false; }")
-    page.get_by_role("button", name="Submit and release").click()
-    assert "A critical fail needs a reason" in page.content()
+    assert page.evaluate("document.activeElement.tagName") == "TEXTAREA" and page.evaluate(focused) == "criterion-data"
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.activeElement.type") == "radio" and page.evaluate(focused) == "criterion-data"
 
-    # Passing the critical line and submitting releases the review.
-    page.get_by_test_id("criterion-data").get_by_label("Yes").check()
+    # Submitting without a reason is refused by the server (the form is novalidate): the page comes back with the
+    # auto-fail score still shown, the overall feedback typed before, and focus in the reason box, error beside it.
+    page.get_by_label("Overall feedback for the agent").fill("Clear explanation; mind the card details.")
     page.get_by_role("button", name="Submit and release").click()
+    expect(page.get_by_test_id("form-errors")).to_contain_text("Data safe")
+    expect(live).to_have_text("0.0")
+    expect(page.get_by_label("Overall feedback for the agent")).to_have_value(
+        "Clear explanation; mind the card details."
+    )
+    reason = page.get_by_test_id("criterion-data").locator("textarea")
+    expect(reason).to_be_focused()
+    assert "A critical fail needs a reason" in reason.evaluate("el => el.nextElementSibling.textContent")
+    assert page.get_by_test_id("criterion-data").get_by_label("No").is_checked()
+
+    # Passing the critical line and submitting with Ctrl+Enter releases the review.
+    page.get_by_test_id("criterion-data").get_by_label("Yes").check()
+    page.get_by_test_id("criterion-data").get_by_label("Yes").press("Control+Enter")
     assert page.get_by_text("Review submitted and released to the agent.").is_visible()
     draft.refresh_from_db()
     assert draft.status == Review.Status.RELEASED

@@ -96,6 +96,28 @@ def test_lead_reads_results_with_alpha_reading_and_groups(
     assert "strict" in text
 
 
+def test_results_link_only_to_reviewer_histories_the_viewer_may_open(
+    client, calibration, version, qa_lead, in_house_reviewer, partner_reviewer
+):
+    _submit_all(calibration, version, qa_lead, in_house_reviewer, partner_reviewer)
+
+    def linked(user):
+        client.force_login(user)
+        text = client.get(reverse("qa:calibration-results", args=[calibration.pk])).content.decode()
+        links = {u.pk for u in [qa_lead, in_house_reviewer, partner_reviewer] if _history(u.pk) in text}
+        for pk in links:  # every link shown opens
+            assert client.get(reverse("qa:calibration-history", args=[pk])).status_code == 200
+        return links
+
+    assert linked(partner_reviewer) == {partner_reviewer.pk}  # not the in-house reviewer's or the lead's (404)
+    assert linked(in_house_reviewer) == {in_house_reviewer.pk}
+    assert linked(qa_lead) >= {in_house_reviewer.pk, partner_reviewer.pk}
+
+
+def _history(pk):
+    return f'href="{reverse("qa:calibration-history", args=[pk])}"'
+
+
 @pytest.mark.parametrize("n_extra", [1, 4])
 def test_results_page_runs_a_constant_number_of_queries(
     client, version, agent, qa_lead, in_house_reviewer, vendor, n_extra, django_assert_max_num_queries
@@ -188,6 +210,69 @@ def test_lead_creates_a_session_from_the_form(client, version, agent, qa_lead, i
     session = CalibrationSession.objects.get(title="Refunds")
     assert response.status_code == 302 and response.url == reverse("qa:calibration-detail", args=[session.pk])
     assert session.participants.count() == 3
+
+
+def test_the_session_form_finds_conversations_by_text_filters_and_age(
+    client, version, agent, team, qa_lead, in_house_reviewer, django_assert_max_num_queries
+):
+    old = ContactFactory(
+        agent=agent,
+        channel="email",
+        started_at=timezone.now() - timedelta(days=200),
+        transcript="Refund for a broken kettle",
+    )
+    for i in range(30):  # a busy recent day: more than a page
+        ContactFactory(agent=agent, channel="phone", started_at=timezone.now() - timedelta(hours=i + 1))
+    other_agent_chat = ContactFactory(agent=AgentFactory(team=team), channel="chat", transcript="Where is my parcel?")
+    outside = ContactFactory(agent=AgentFactory(), transcript="Refund for a broken kettle")  # another vendor's agent
+    client.force_login(qa_lead)
+    url = reverse("qa:calibration-create")
+
+    def found(**params):
+        response = client.get(url, {"partial": "contacts", **params}, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200 and b"<html" not in response.content
+        return [c.pk for c in response.context["page"]], response.context["page"].paginator.count
+
+    assert found(**{"find-q": "kettle"}) == ([old.pk], 1)  # transcript words, however old; never outside scope
+    assert found(**{"find-q": old.external_id.lower()})[0] == [old.pk]  # the conversation id, any case
+    assert found(**{"find-channel": "chat"}) == ([other_agent_chat.pk], 1)
+    assert old.pk not in found(**{"find-agent": agent.pk})[0] and found(**{"find-agent": agent.pk})[1] == 31
+    day = timezone.localtime(old.started_at).date().isoformat()
+    assert found(**{"find-start": day, "find-end": day}) == ([old.pk], 1)
+    first, count = found()
+    assert count == 32 and len(first) == 25 and outside.pk not in first
+    second, _ = found(page=2)
+    assert len(second) == 7 and not set(first) & set(second)  # older ones on the next page
+    # A chosen conversation stays listed apart (checked), not among the results.
+    chosen = client.get(url, {"partial": "contacts", "contacts": [old.pk], "find-q": "kettle"}, HTTP_HX_REQUEST="true")
+    assert chosen.context["page"].paginator.count == 0
+    with django_assert_max_num_queries(20):
+        page = client.get(url, {"contacts": [old.pk], "title": "Kept", "find-channel": "email"})
+    text = page.content.decode()
+    assert f'value="{old.pk}" id="contact-{old.pk}" checked' in text and 'value="Kept"' in text
+    assert '<select name="contacts"' not in text  # no multi-select of a day's conversations any more
+    deadline = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        url,
+        {
+            "title": "Old refund",
+            "version": version.pk,
+            "contacts": [old.pk],
+            "calibrator": qa_lead.pk,
+            "participants": [in_house_reviewer.pk],
+            "deadline": deadline,
+        },
+    )
+    assert response.status_code == 302
+    assert list(CalibrationSession.objects.get(title="Old refund").items.values_list("contact", flat=True)) == [old.pk]
+    refused = client.post(url, {"title": "Outside", "contacts": [outside.pk], "deadline": deadline})
+    assert refused.status_code == 400 and not CalibrationSession.objects.filter(title="Outside").exists()
+    # A gold set picks its conversations with the same finder.
+    gold = client.get(
+        reverse("qa:calibration-gold-list"), {"partial": "contacts", "find-q": "kettle"}, HTTP_HX_REQUEST="true"
+    )
+    assert [c.pk for c in gold.context["page"]] == [old.pk]
+    assert 'id="finder"' in client.get(reverse("qa:calibration-gold-list")).content.decode()
 
 
 def test_submitting_on_the_review_page_returns_to_the_session_and_opens_results(
@@ -285,8 +370,27 @@ def test_a_lead_without_scope_over_the_conversations_does_not_see_the_gold_set(c
     assert client.get(reverse("qa:calibration-gold-detail", args=[gold.pk])).status_code == 200
 
 
+def test_closing_early_asks_for_confirmation_first(client, calibration, qa_lead, in_house_reviewer):
+    submit(calibration, in_house_reviewer, version=calibration.version)
+    client.force_login(qa_lead)
+    detail = client.get(reverse("qa:calibration-detail", args=[calibration.pk])).content.decode()
+    close_url = reverse("qa:calibration-close", args=[calibration.pk])
+    assert (
+        f'<a class="btn btn-outline-danger" href="{close_url}">' in detail
+    )  # a link to the step, not a one-click post
+    confirm = client.get(close_url)
+    assert confirm.status_code == 200 and b'data-testid="confirm"' in confirm.content
+    assert "1 of 3 reviewers have submitted everything" in confirm.content.decode()
+    calibration.refresh_from_db()
+    assert calibration.status == CalibrationSession.Status.OPEN  # looking at the step changes nothing
+    assert client.post(close_url, {"confirm": "1"}).status_code == 302
+    calibration.refresh_from_db()
+    assert calibration.status == CalibrationSession.Status.CLOSED
+
+
 def test_a_participant_cannot_close_or_manage(client, calibration, in_house_reviewer):
     client.force_login(in_house_reviewer)
+    assert client.get(reverse("qa:calibration-close", args=[calibration.pk])).status_code == 403
     assert client.post(reverse("qa:calibration-close", args=[calibration.pk])).status_code == 403
     assert client.get(reverse("qa:calibration-create")).status_code == 403
     assert client.get(reverse("qa:calibration-vendors")).status_code == 403
@@ -387,3 +491,48 @@ def test_new_session_page_treats_another_vendors_gold_set_like_a_missing_one(cli
     client.force_login(qa_lead)
     page = client.get(url, {"gold_set": ours.pk})
     assert f'<option value="{ours.pk}" selected>' in page.content.decode()
+
+
+# Anonymity across vendors ------------------------------------------------------------------------------------------
+
+
+def test_another_vendors_agent_and_customer_are_anonymised_for_a_partner_reviewer(
+    client, version, agent, qa_lead, in_house_reviewer, partner_reviewer
+):
+    first = agent.user.first_name
+    transcript = (
+        f"{first}: Hello, this is {agent.user.get_full_name()}.\n"
+        "Customer: My card 4111 1111 1111 1111 was charged twice; mail me at jo.bloggs@example.com "
+        "or call +44 20 7946 0958."
+    )
+    contact = ContactFactory(agent=agent, channel="chat", transcript=transcript, case_id="CASE-778899")
+    session = cal.session_create(
+        owner=qa_lead,
+        title="Shared",
+        version=version,
+        contacts=[contact],
+        participants=[in_house_reviewer, partner_reviewer],
+        calibrator=qa_lead,
+        deadline=timezone.now() + timedelta(days=2),
+    )
+    secrets = [agent.user.get_full_name(), agent.user.email, "jo.bloggs@example.com", "7946 0958", "4111", "778899"]
+
+    def pages(user):
+        client.force_login(user)
+        review = session.participants.get(user=user).assignments.get().review
+        return [
+            client.get(reverse("qa:calibration-detail", args=[session.pk])).content.decode(),
+            client.get(reverse("qa:review-detail", args=[review.pk])).content.decode(),
+        ]
+
+    detail, review_page = pages(partner_reviewer)
+    for text in (detail, review_page):
+        assert "Agent A" in text
+        for secret in secrets:
+            assert secret not in text, secret
+    assert f">{first}:" not in review_page and "Agent A:</span>" in review_page
+    assert "[masked]" in review_page and "charged twice" in review_page  # the conversation itself is still there
+    for user in (in_house_reviewer, qa_lead):  # their own vendor's agent: shown as is
+        detail, review_page = pages(user)
+        assert agent.user.get_full_name() in detail and "jo.bloggs@example.com" in review_page
+        assert "Agent A" not in detail + review_page

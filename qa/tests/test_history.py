@@ -68,6 +68,7 @@ def test_review_page_shows_the_dispute_and_answer_changes_with_names(
     history = text[text.index('data-testid="history"') :]
     assert "Disputed by the agent" in history and "Dispute resolved" in history
     assert "Root cause: <del>4 of 1–5</del> → <ins>5 of 1–5</ins>" in history
+    assert "Score: <del>95.0</del> → <ins>100.0</ins>" in history  # one decimal, as everywhere else
     assert f"Resolved by: <del>—</del> → <ins>{second_reviewer.get_full_name()}</ins>" in history
     assert "Status: <del>Disputed</del> → <ins>Dispute resolved</ins>" in history
     assert second_reviewer.get_full_name() in history

@@ -161,9 +161,11 @@ def test_editing_a_version_with_reviews_creates_a_new_version_and_old_reviews_ke
     review.refresh_from_db()
     assert version.status == ScorecardVersion.Status.RETIRED
     assert review.version == version and review.score == Decimal("95.00")
-    assert (
-        scorecard_services.version_for_editing(version=target, user=None) == target
-    )  # no reviews yet: edited in place
+    # Published, even without reviews yet: never edited in place; its edits go to a new draft.
+    assert target.status == ScorecardVersion.Status.PUBLISHED and not target.reviews.exists()
+    next_draft = scorecard_services.version_for_editing(version=target, user=None)
+    assert next_draft != target and next_draft.status == ScorecardVersion.Status.DRAFT
+    assert scorecard_services.version_for_editing(version=next_draft, user=None) == next_draft  # a draft: in place
 
 
 def test_criterion_points_need_a_description_per_point(version):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from core import roles
 from core.tests.factories import AgentFactory, ContactFactory, ScopeFactory, UserFactory
 from qa.disputes import services as dispute_services
-from qa.models import Review
+from qa.models import Review, SamplingRun
 from qa.reviews import services as review_services
 from qa.rules import QA_LEAD_GROUP
 from qa.sampling import services as sampling_services
@@ -72,6 +72,26 @@ def test_review_page_needs_a_reason_for_a_critical_fail(client, draft, version, 
     assert b"A critical fail needs a reason" in response.content
     draft.refresh_from_db()
     assert draft.status == Review.Status.DRAFT and not draft.answers.exists()
+
+
+def test_a_submit_refused_for_a_missing_reason_keeps_the_auto_fail_score_and_the_feedback(
+    client, draft, version, reviewer_user
+):
+    client.force_login(reviewer_user)
+    response = _post_answers(client, draft, version, action="submit", data_value="0", comment="Typed before submit")
+    assert response.status_code == 400
+    content = response.content.decode()
+    # The critical "No" is still selected, so the score on screen is the auto-fail's 0, not the other answers' mean.
+    assert response.context["live"].auto_failed and response.context["live"].score == 0
+    assert 'data-testid="live-score-value">0.0<' in content and "Auto-fail:" in content
+    assert ">\nTyped before submit</textarea>" in content  # the overall feedback typed before submitting
+    # The error is next to the reason box, which is marked for focus, and the summary links to the criterion.
+    data = version.c_data.pk
+    assert (
+        f'name="c{data}_comment" id="id_c{data}_comment" rows="1" class="form-control form-control-sm mt-1 is-invalid"'
+        in (content)
+    )
+    assert "data-error-focus" in content and f'href="#crit-{data}">Data protection</a>' in content
 
 
 def test_review_page_shows_a_conflict_when_someone_saved_first(client, draft, version, reviewer_user, second_reviewer):
@@ -262,9 +282,25 @@ def test_qa_lead_builds_a_template_previews_and_publishes_it(client, qa_lead):
         HTTP_HX_REQUEST="true",
     )
     assert b"No criterion applies" in phone.content
-    client.post(reverse("qa:version-publish", args=[version.pk]))
+    confirm = client.get(reverse("qa:version-publish", args=[version.pk]))
+    assert confirm.status_code == 200 and b'data-testid="confirm"' in confirm.content
+    assert b"1 criteria over 1 skills" in confirm.content
+    version.refresh_from_db()
+    assert version.status == "draft"  # the confirmation step publishes nothing
+    client.post(reverse("qa:version-publish", args=[version.pk]), {"confirm": "1"})
     version.refresh_from_db()
     assert version.status == "published"
+    # Published, with no review yet: still never edited in place (no Edit/Remove; Edit goes to a new draft).
+    page = client.get(reverse("qa:version-detail", args=[version.pk])).content.decode()
+    criterion = version.criteria.get()
+    assert reverse("qa:criterion-update", args=[criterion.pk]) not in page
+    assert reverse("qa:criterion-delete", args=[criterion.pk]) not in page
+    assert "Remove section" not in page and "Edit in a draft version" in page
+    assert client.get(reverse("qa:criterion-update", args=[criterion.pk])).status_code == 302
+    response = client.post(reverse("qa:version-edit", args=[version.pk]))
+    draft = version.template.versions.get(status="draft")
+    assert response.url == reverse("qa:version-detail", args=[draft.pk]) and draft.number == version.number + 1
+    assert reverse("qa:criterion-update", args=[draft.criteria.get().pk]) in client.get(response.url).content.decode()
 
 
 def test_whatif_rescores_last_periods_reviews_under_the_draft(client, qa_lead, version, agent):
@@ -304,20 +340,28 @@ def test_qa_lead_samples_on_demand(client, qa_lead, version, team, agent, django
         {"teams": [team.pk], "period_start": today, "period_end": today - timedelta(days=5), "per_agent": 2},
     )
     assert bad.status_code == 400
+    fields = {"teams": [team.pk], "period_start": today - timedelta(days=6), "period_end": today, "per_agent": 2}
+    # First a preview: what it would draw per agent and per reviewer, with the seed the confirmed run will use.
+    preview = client.post(reverse("qa:sampling"), fields)
+    assert preview.status_code == 200 and not SamplingRun.objects.exists() and not Review.objects.exists()
+    drawn = preview.context["preview"]
+    assert drawn.total == 2 and [(a.pk, n) for a, n in drawn.per_agent] == [(agent.pk, 2)]
+    assert [(r.pk, n) for r, n in drawn.per_reviewer] == [(qa_lead.pk, 2)]
+    confirm = dict(preview.context["confirm_fields"])
+    assert confirm["seed"] == str(drawn.seed) and b"Draw and assign these 2" in preview.content
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("qa:sampling"),
-            {
-                "teams": [team.pk],
-                "period_start": today - timedelta(days=6),
-                "period_end": today,
-                "per_agent": 2,
-                "seed": 77,
-            },
-        )
+        response = client.post(reverse("qa:sampling"), {**fields, "seed": 77, "confirm": "1"})
     assert response.status_code == 302
     assert Review.objects.filter(sampling_run__seed=77, reviewer=qa_lead).count() == 2
     assert client.get(response.url).status_code == 200
+
+
+def test_the_sampling_forms_default_week_is_the_weekly_jobs(client, reviewer_user):
+    client.force_login(reviewer_user)
+    form = client.get(reverse("qa:sampling")).context["form"]
+    week = sampling_services.last_week()
+    assert (form["period_start"].initial, form["period_end"].initial) == week
+    assert week[0].weekday() == 0 and (week[1] - week[0]).days == 6
 
 
 def test_sampling_on_demand_with_the_queue_down_says_so_instead_of_failing(client, qa_lead, team):
@@ -330,7 +374,13 @@ def test_sampling_on_demand_with_the_queue_down_says_so_instead_of_failing(clien
     with mock.patch("qa.tasks.sampling_run_execute.delay_on_commit", side_effect=OperationalError("refused")):
         response = client.post(
             reverse("qa:sampling"),
-            {"teams": [team.pk], "period_start": today - timedelta(days=6), "period_end": today, "per_agent": 2},
+            {
+                "teams": [team.pk],
+                "period_start": today - timedelta(days=6),
+                "period_end": today,
+                "per_agent": 2,
+                "confirm": "1",
+            },
             follow=True,
         )
     assert response.status_code == 200
@@ -354,6 +404,67 @@ def test_queue_page_query_count_is_flat(
     with django_assert_max_num_queries(14):
         response = client.get(reverse("qa:queue"))
     assert response.status_code == 200 and len(response.context["todo"]) == n
+
+
+def test_my_reviews_trend_breaks_at_weeks_without_reviews_and_bands_only_real_intervals(
+    client, version, agent, reviewer_user
+):
+    today = timezone.localdate()
+    this_monday = today - timedelta(days=today.weekday())
+    first = this_monday - timedelta(weeks=10)
+
+    def released_on(day, data=1):
+        started = timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time())) + timedelta(
+            hours=10
+        )
+        review = review_services.review_create(
+            contact=ContactFactory(agent=agent, started_at=started), reviewer=reviewer_user, version=version
+        )
+        review_services.review_save(
+            review=review, actor=reviewer_user, answers=full_answers(version, data=data), lock_version=0, submit=True
+        )
+
+    released_on(first)
+    released_on(first + timedelta(days=1), data=0)  # two reviews: an interval
+    released_on(first + timedelta(weeks=1))  # one review: a mean, no interval
+    released_on(first + timedelta(weeks=8))  # then a seven-week gap (nothing after it up to this week)
+    client.force_login(agent.user)
+    context = client.get(reverse("qa:my-reviews"), {"days": 180}).context
+    weeks = [(first + timedelta(weeks=i)).isoformat() for i in range(11)]
+    assert context["trend_labels"] == weeks  # every week to this one, not only those with reviews
+    gap = [None] * 6
+    assert context["trend_values"] == [47.5, 95.0, *gap, 95.0, None, None]
+    assert context["trend_n"] == [2, 1, *[0] * 6, 1, 0, 0]
+    low, high = context["trend_low"], context["trend_high"]
+    assert low[0] is not None and high[0] is not None and low[0] < 47.5 < high[0]
+    # Both bounds or neither, so the band is drawn between two real lines and never towards a missing one.
+    assert [i for i, v in enumerate(low) if v is not None] == [i for i, v in enumerate(high) if v is not None] == [0]
+
+
+def test_agents_do_not_see_the_sampling_seed_of_their_reviews(
+    client, qa_lead, version, team, agent, django_capture_on_commit_callbacks
+):
+    ContactFactory(agent=agent, started_at=timezone.now() - timedelta(days=2))
+    run = sampling_services.sampling_run_create(
+        teams=[team],
+        period_start=timezone.localdate() - timedelta(days=6),
+        period_end=timezone.localdate(),
+        seed=987654,
+        version=version,
+    )
+    sampling_services.sampling_run_execute(run=run)
+    review = Review.objects.get(sampling_run=run)
+    review_services.review_save(
+        review=review, actor=qa_lead, answers=full_answers(version), lock_version=review.lock_version, submit=True
+    )
+    client.force_login(qa_lead)
+    assert "987654" in client.get(reverse("qa:review-detail", args=[review.pk])).content.decode()  # QA's own view
+    client.force_login(agent.user)
+    for url in [reverse("qa:review-detail", args=[review.pk]), reverse("qa:my-reviews")]:
+        text = client.get(url).content.decode()
+        assert "987654" not in text and "seed" not in text.lower(), url
+    history = client.get(reverse("qa:review-detail", args=[review.pk])).context["history"]
+    assert history[0].why == "Picked for review in a random sample"
 
 
 @pytest.mark.parametrize("n", [2, 12])
@@ -385,7 +496,7 @@ def test_agent_list_shows_team_and_agent_scores_with_n(client, version, agent, t
 
 def test_out_of_range_numbers_in_builder_and_sampling_forms_are_form_errors(client, qa_lead, team):
     from core.models import Skill
-    from qa.models import SamplingRun, ScorecardTemplate
+    from qa.models import ScorecardTemplate
 
     client.force_login(qa_lead)
     client.post(reverse("qa:template-list"), {"name": "Huge points", "description": ""})
@@ -410,7 +521,6 @@ def test_out_of_range_numbers_in_builder_and_sampling_forms_are_form_errors(clie
 
 
 def test_a_reviewer_who_is_not_a_qa_lead_cannot_sample(client, reviewer_user, team):
-    from qa.models import SamplingRun
 
     client.force_login(reviewer_user)
     today = timezone.localdate()
@@ -435,7 +545,13 @@ def test_sampling_on_demand_that_loses_a_race_says_so_instead_of_failing(client,
     with mock.patch("qa.tasks.sampling_run_execute.delay_on_commit", side_effect=tasks.sampling_run_execute):
         response = client.post(
             reverse("qa:sampling"),
-            {"teams": [team.pk], "period_start": today - timedelta(days=6), "period_end": today, "per_agent": 4},
+            {
+                "teams": [team.pk],
+                "period_start": today - timedelta(days=6),
+                "period_end": today,
+                "per_agent": 4,
+                "confirm": "1",
+            },
             follow=True,
         )
     assert response.status_code == 200
