@@ -207,7 +207,7 @@ def _team_dashboard(request: HttpRequest):
     agent_rows = dash.agent_table(agents=agents, period=period)
     goals = dash.goals_by_agent(agents=agents)
     for row in agent_rows:
-        row["url"] = f"{reverse('dashboards:agent-dashboard', args=[row['agent_id']])}?{filters.query}"
+        row["url"] = f"{reverse('dashboards:agent-dashboard', args=[row['agent_id']])}?{filters.query()}"
         row["flags"] = [kpis.for_figure(key).short for key in row["flag_keys"]]
         row["goals_open"] = goals.get(row["agent_id"], {}).get("open", 0)
         row["goals_at_risk"] = goals.get(row["agent_id"], {}).get("at_risk", 0)
@@ -350,7 +350,11 @@ def _agent_page(request: HttpRequest, agent: Agent) -> HttpResponse:
 
 
 def _agent_dashboard(request: HttpRequest, agent: Agent):
-    form, filters = _filters(request, teams=[])
+    # The teams picked on the team dashboard ride along (for the links back to it) but do not filter the agent's page:
+    # they are checked against the scope there, so here they are only whole numbers carried in the links.
+    carried = [pk for pk in map(int_param, request.GET.getlist("team")) if pk is not None]
+    form, filters = _filters(request, teams=[(pk, str(pk)) for pk in carried])
+    filters.team_ids = carried
     period = filters.period
     agent_qs = Agent.objects.filter(pk=agent.pk)
     export = request.GET.get("export")
@@ -397,7 +401,7 @@ def _agent_dashboard(request: HttpRequest, agent: Agent):
         "team_trend": team_trend,
         "presets": _presets(filters),
         "is_own": agent.user_id == request.user.pk,
-        "team_query": filters.with_teams([agent.team_id]),
+        "team_query": filters.with_teams(filters.team_ids or [agent.team_id]),
         "goals": goals,
     }
     return context

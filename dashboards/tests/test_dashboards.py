@@ -208,6 +208,34 @@ def test_lead_drills_down_to_an_agent(client, lead_user, data):
     assert response.status_code == 200 and data[0].user.last_name in response.content.decode()
 
 
+def test_agent_links_carry_the_period_and_teams_and_open_the_agent_dashboard_with_them(client, lead_user, team, data):
+    """The agent table, heatmap and goals-at-risk links hold the filters' query string, not a method's repr."""
+    plan = CoachingPlan.objects.create(agent=data[0])
+    Goal.objects.create(
+        plan=plan,
+        skill=Skill.objects.first(),
+        kpi="fcr",
+        target=80,
+        start_date=START,
+        due_date=END + timedelta(days=30),
+        status=GoalStatus.AT_RISK,
+    )
+    client.force_login(lead_user)
+    response = client.get(reverse("dashboards:team-dashboard"), {**PERIOD, "team": team.pk, "grain": "week"})
+    page = response.content.decode()
+    assert "bound method" not in page
+    query = f"start={START.isoformat()}&amp;end={END.isoformat()}&amp;grain=week&amp;team={team.pk}"
+    url = reverse("dashboards:agent-dashboard", args=[data[0].pk])
+    assert page.count(f'href="{url}?{query}"') == 3  # agent table, heatmap, goals at risk
+    agent_page = client.get(url, {**PERIOD, "team": team.pk, "grain": "week"})
+    assert agent_page.status_code == 200
+    filters = agent_page.context["filters"]
+    assert (filters.period.start, filters.period.end, filters.grain) == (START, END, "week")
+    assert f"?start={START.isoformat()}&amp;end={END.isoformat()}&amp;grain=week&amp;team={team.pk}" in (
+        agent_page.content.decode()
+    )  # the breadcrumb back to the team dashboard keeps them
+
+
 @pytest.mark.parametrize("n_agents", [5, 50])
 def test_dashboards_run_a_constant_number_of_queries(
     client, team, lead_user, n_agents, django_assert_max_num_queries, settings
