@@ -43,6 +43,14 @@ def kpi_cards(*, now: dict, before: dict, team: dict | None = None) -> list[dict
     return cards
 
 
+def flag_text(flag: dict) -> str:
+    """Why an agent is flagged, in words: "FCR 61.0 % (n = 120), 60.2 % (n = 131), 58.9 % (n = 118); target 75 %"
+    (the periods oldest first)."""
+    kpi = flag["kpi"]
+    figures = ", ".join(f"{kpi.text(p['value'])} (n = {p['n']})" for p in flag["periods"])
+    return f"{kpi.short} {figures}; target {kpi.text(flag['target'])}"
+
+
 def _label(bucket, grain: str) -> str:
     return f"{bucket:%-d %b}" if grain == "day" else f"wk {bucket:%-d %b}"
 

@@ -24,14 +24,13 @@ from core import roles
 from core.models import Agent, Skill, Team, Vendor
 from core.selectors.scope import agents_for_user, team_ids_for_user, teams_for_user
 from core.views import int_param, require_role
-from metrics import kpis
 from metrics import selectors as metrics
 from qa.disputes.selectors import open_disputes_count
 from qa.reviews import selectors as qa_selectors
 
 from . import definitions, exports
 from . import selectors as dash
-from .charts import heatmap_rows, kpi_cards, trend_charts
+from .charts import flag_text, heatmap_rows, kpi_cards, trend_charts
 from .periods import Filters, PeriodForm, default_filters, filters_from
 
 AGENT_COLUMNS = [
@@ -178,7 +177,9 @@ def _team_dashboard(request: HttpRequest):
     if export == "agents":
         rows = dash.agent_table(agents=agents, period=period)
         for row in rows:
-            row["flags"] = " ".join(kpis.for_figure(key).short for key in row["flag_keys"])
+            row["flags"] = (
+                "; ".join(flag_text(flag) for flag in row["flags"]) if row["history"] else "not enough history"
+            )
         return _csv(f"agents-{name}.csv", AGENT_COLUMNS, rows, [("Below target (3 periods)", "flags")])
     if export == "teams":
         return _csv(f"teams-{name}.csv", TEAM_COLUMNS, team_rows)
@@ -208,7 +209,6 @@ def _team_dashboard(request: HttpRequest):
     goals = dash.goals_by_agent(agents=agents)
     for row in agent_rows:
         row["url"] = f"{reverse('dashboards:agent-dashboard', args=[row['agent_id']])}?{filters.query()}"
-        row["flags"] = [kpis.for_figure(key).short for key in row["flag_keys"]]
         row["goals_open"] = goals.get(row["agent_id"], {}).get("open", 0)
         row["goals_at_risk"] = goals.get(row["agent_id"], {}).get("at_risk", 0)
     for row in team_rows:
@@ -239,6 +239,8 @@ def _team_dashboard(request: HttpRequest):
         "previous_period": period.previous(),
         "agent_rows": agent_rows,
         "flagged_count": sum(1 for row in agent_rows if row["flags"]),
+        "no_history_count": sum(1 for row in agent_rows if not row["history"]),
+        "flag_history_start": period.previous(definitions.FLAG_PERIODS - 1).start,
         "team_rows": team_rows,
         "skills": skills,
         "heatmap": heatmap_rows(agent_rows=agent_rows, skills=skills, scores=scores),
@@ -248,7 +250,6 @@ def _team_dashboard(request: HttpRequest):
         "targets": definitions.TARGETS,
         "definitions_kpis": definitions.kpi_list(),
         "flag_periods": definitions.FLAG_PERIODS,
-        "flag_min_n": dash.FLAG_MIN_N,
         "presets": _presets(filters),
     }
     return context
@@ -367,7 +368,6 @@ def _agent_dashboard(request: HttpRequest, agent: Agent):
     skills = _skills()
     skill_rows = [{"skill": skill, **(data["skills"].get(skill.pk) or {"own": None, "team": None})} for skill in skills]
     (agent_row,) = dash.agent_table(agents=agent_qs, period=period)  # the team dashboard's row: the same flags
-    flags = agent_row["flag_keys"]
     reviews = list(
         qa_selectors.counted_for_agent(agent=agent)
         .select_related("contact", "reviewer")
@@ -391,7 +391,9 @@ def _agent_dashboard(request: HttpRequest, agent: Agent):
         "team_totals": team,
         "previous_period": period.previous(),
         "skill_rows": skill_rows,
-        "flags": [kpis.for_figure(key) for key in flags],
+        "flags": agent_row["flags"],
+        "flag_history": agent_row["history"],
+        "flag_history_start": period.previous(definitions.FLAG_PERIODS - 1).start,
         "targets": definitions.TARGETS,
         "definitions_kpis": definitions.kpi_list(),
         "flag_periods": definitions.FLAG_PERIODS,

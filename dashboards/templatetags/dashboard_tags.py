@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from dashboards.charts import flag_text
 from metrics import kpis
 
 register = template.Library()
@@ -133,7 +134,13 @@ def agent_table_body(rows, kpis):
     parts = []
     for row in rows:
         warning = ' class="table-warning"' if row["flags"] else ""
-        flags = "".join(f'<span class="badge text-bg-warning">⚑ {escape(flag)}</span> ' for flag in row["flags"])
+        flags = "".join(
+            f'<span class="badge text-bg-warning">⚑ {escape(flag["kpi"].short)}</span> '
+            f'<span class="small d-block flag-why">{escape(flag_text(flag))}</span>'
+            for flag in row["flags"]
+        )
+        if not row["history"]:
+            flags = '<span class="small text-body-secondary">not enough history</span>'
         contacts = _text(row["contacts"])
         parts.append(
             f'<tr{warning}><th scope="row"><a href="{escape(row["url"])}">{escape(row["agent_name"])}</a></th>'

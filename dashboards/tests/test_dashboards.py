@@ -341,23 +341,94 @@ def test_presets_and_grain(client, lead_user, data):
     assert len(response.context["charts"][0]["labels"]) == 7
 
 
+def _days(agent, team, *, days: int, cases: int, fcr_cases: int, reviews: int = 0, qa_sum: float = 0):
+    return [
+        AgentDay(
+            day=END - timedelta(days=offset),
+            agent=agent,
+            team=team,
+            contacts=cases,
+            cases=cases,
+            fcr_cases=fcr_cases,
+            reviews=reviews,
+            qa_score_sum=qa_sum,
+        )
+        for offset in range(days)
+    ]
+
+
 def test_agent_below_target_three_periods_running_is_flagged(client, lead_user, team):
     weak, fine = AgentFactory(team=team), AgentFactory(team=team)
-    rows = []
-    for offset in range(90):
-        day = END - timedelta(days=offset)
-        rows.append(AgentDay(day=day, agent=weak, team=team, contacts=10, cases=10, fcr_cases=5))
-        rows.append(AgentDay(day=day, agent=fine, team=team, contacts=10, cases=10, fcr_cases=9))
+    AgentDay.objects.bulk_create(
+        _days(weak, team, days=90, cases=10, fcr_cases=5) + _days(fine, team, days=90, cases=10, fcr_cases=9)
+    )
+    rollups.derived_rebuild(start=END - timedelta(days=89), end=END)
+    client.force_login(lead_user)
+    response = client.get(reverse("dashboards:team-dashboard"), PERIOD)
+    flags = {row["agent_id"]: row["flag_keys"] for row in response.context["agent_rows"]}
+    assert flags[weak.pk] == ["fcr_pct"] and flags[fine.pk] == []
+    (flag,) = next(row for row in response.context["agent_rows"] if row["agent_id"] == weak.pk)["flags"]
+    assert [(p["value"], p["n"]) for p in flag["periods"]] == [(50.0, 300)] * 3 and flag["target"] == 75.0
+    assert [p["period"] for p in flag["periods"]] == [Period(START, END).previous(s) for s in (2, 1, 0)]
+    page = response.content.decode()
+    assert "⚑ FCR</span>" in page and "FCR 50.0% (n = 300), 50.0% (n = 300), 50.0% (n = 300); target 75.0%" in page
+    # The agent's own dashboard shows the same flag and why, and none for the other.
+    for agent, expected in ((weak, ["fcr_pct"]), (fine, [])):
+        page = client.get(reverse("dashboards:agent-dashboard", args=[agent.pk]), PERIOD)
+        assert [flag["kpi"].figure for flag in page.context["flags"]] == expected
+    banner = client.get(reverse("dashboards:agent-dashboard", args=[weak.pk]), PERIOD).content.decode()
+    assert 'data-testid="flag-banner"' in banner and "50.0 % (n = 300" in banner and "target 75.0 %" in banner
+
+
+def test_a_shortfall_within_chance_or_below_the_minimum_sample_is_not_flagged(client, lead_user, team):
+    """Below target every period, but by too little for its n (about 67 % of 30 cases against 75 %: p ≈ 0.15), or
+    with fewer reviews than QA's minimum sample: no flag. 70 % over 3,000 cases a period is flagged."""
+    close, thin, many = AgentFactory(team=team), AgentFactory(team=team), AgentFactory(team=team)
+    rows = _days(close, team, days=90, cases=1, fcr_cases=1)
+    for row in rows:
+        row.fcr_cases = 0 if row.day.day % 3 == 0 else 1  # about 2 of 3 resolved, 30 cases a period
+    rows += _days(thin, team, days=90, cases=10, fcr_cases=9)
+    for row in rows[-90:]:
+        if row.day.day in (10, 20):
+            row.reviews, row.qa_score_sum = 1, 40  # 2 reviews a period at 40: QA's min sample is 3
+    rows += _days(many, team, days=90, cases=100, fcr_cases=70)  # 70 % of 3,000 cases a period
     AgentDay.objects.bulk_create(rows)
     rollups.derived_rebuild(start=END - timedelta(days=89), end=END)
     client.force_login(lead_user)
     response = client.get(reverse("dashboards:team-dashboard"), PERIOD)
-    flags = {row["agent_id"]: row["flags"] for row in response.context["agent_rows"]}
-    assert flags[weak.pk] == ["FCR"] and flags[fine.pk] == []
-    # The agent's own dashboard shows the same flag, and none for the other.
-    for agent, expected in ((weak, ["fcr_pct"]), (fine, [])):
-        page = client.get(reverse("dashboards:agent-dashboard", args=[agent.pk]), PERIOD)
-        assert [kpi.figure for kpi in page.context["flags"]] == expected
+    flags = {row["agent_id"]: row["flag_keys"] for row in response.context["agent_rows"]}
+    assert flags == {close.pk: [], thin.pk: [], many.pk: ["fcr_pct"]}
+
+
+def test_flags_say_not_enough_history_when_the_data_do_not_reach_back_three_periods(client, lead_user, team):
+    weak = AgentFactory(team=team)
+    AgentDay.objects.bulk_create(_days(weak, team, days=150, cases=10, fcr_cases=5))  # 5 months of data
+    rollups.derived_rebuild(start=END - timedelta(days=149), end=END)
+    client.force_login(lead_user)
+    thirty = client.get(reverse("dashboards:team-dashboard"), PERIOD)
+    assert thirty.context["flagged_count"] == 1 and thirty.context["no_history_count"] == 0
+    ninety = client.get(
+        reverse("dashboards:team-dashboard"), {"start": (END - timedelta(days=89)).isoformat(), "end": END.isoformat()}
+    )
+    assert ninety.context["flagged_count"] == 0 and ninety.context["no_history_count"] == 1
+    page = ninety.content.decode()
+    assert "not enough history" in page and 'data-testid="flag-history"' in page
+    agent_page = client.get(
+        reverse("dashboards:agent-dashboard", args=[weak.pk]),
+        {"start": (END - timedelta(days=89)).isoformat(), "end": END.isoformat()},
+    )
+    assert agent_page.context["flags"] == [] and "not enough history" in agent_page.content.decode()
+
+
+def test_one_sided_tests_against_a_target():
+    assert stats.proportion_short_of_target(50, 100, target_pct=75).significant  # z = −5.8
+    assert not stats.proportion_short_of_target(7, 10, target_pct=75).significant  # z = −0.37
+    assert not stats.proportion_short_of_target(90, 100, target_pct=75).significant  # above target
+    low = stats.proportion_short_of_target(700, 1000, target_pct=75)
+    assert low.p == pytest.approx(0.000134, rel=0.05)
+    assert stats.mean_short_of_target(60, 12, target=85, low=0, high=100).significant
+    assert not stats.mean_short_of_target(60, 3, target=85, low=0, high=100).significant
+    assert stats.mean_short_of_target(4.5, 400, target=3, low=1, high=7, higher_is_better=False).significant
 
 
 def test_change_within_noise_is_not_coloured():
