@@ -13,6 +13,8 @@ CHARTS = [
     ("qa", "QA score", "", [kpis.QA]),
 ]
 HEAT_STEPS = [(90, "heat-5"), (80, "heat-4"), (70, "heat-3"), (60, "heat-2"), (0, "heat-1")]
+# A heatmap cell backed by fewer reviews is shown muted (its score and n, no band colour): QA's minimum sample.
+HEAT_MIN_REVIEWS = kpis.get(kpis.SKILL_QA).min_sample
 
 
 def _round(value: float | None, decimals: int = 1) -> float | None:
@@ -103,10 +105,23 @@ def trend_charts(
     return charts
 
 
-def heat_class(score: float | None) -> str:
+def heat_class(score: float | None, reviews: int | None = None) -> str:
+    """The cell's colour band; "heat-thin" (muted) when fewer than HEAT_MIN_REVIEWS reviews are behind it."""
     if score is None:
         return "heat-none"
+    if reviews is not None and reviews < HEAT_MIN_REVIEWS:
+        return "heat-thin"
     return next(css for floor, css in HEAT_STEPS if score >= floor)
+
+
+def skill_groups(skills: list) -> list[dict]:
+    """The heatmap's column groups: the catalogue's core ten first, then the additional (role-specific) skills."""
+    core = [skill for skill in skills if skill.is_core]
+    extra = [skill for skill in skills if not skill.is_core]
+    groups = [{"label": "Core skills", "skills": core}]
+    if extra:
+        groups.append({"label": "Additional (role-specific) skills", "skills": extra})
+    return [group for group in groups if group["skills"]]
 
 
 def heatmap_rows(*, agent_rows: list[dict], skills: list, scores: list[dict]) -> list[dict]:
@@ -118,9 +133,8 @@ def heatmap_rows(*, agent_rows: list[dict], skills: list, scores: list[dict]) ->
         for skill in skills:
             score = by_key.get((agent["agent_id"], skill.pk))
             value = score["score"] if score else None
-            cells.append(
-                {"score": value, "reviews": score["reviews"] if score else 0, "css": heat_class(value), "skill": skill}
-            )
+            reviews = score["reviews"] if score else 0
+            cells.append({"score": value, "reviews": reviews, "css": heat_class(value, reviews), "skill": skill})
         result.append(
             {
                 "agent_id": agent["agent_id"],

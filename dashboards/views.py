@@ -30,7 +30,7 @@ from qa.reviews import selectors as qa_selectors
 
 from . import definitions, exports
 from . import selectors as dash
-from .charts import flag_text, heatmap_rows, kpi_cards, trend_charts
+from .charts import HEAT_MIN_REVIEWS, flag_text, heatmap_rows, kpi_cards, skill_groups, trend_charts
 from .periods import Filters, PeriodForm, default_filters, filters_from
 
 AGENT_COLUMNS = [
@@ -84,8 +84,8 @@ def _period_name(filters: Filters) -> str:
 
 
 def _skills() -> list[Skill]:
-    """The skill catalogue in display order, cached briefly: it changes only in the admin."""
-    return cache.get_or_set("dashboards:skills", lambda: list(Skill.objects.order_by("position", "pk")), 60)
+    """The skill catalogue in display order, the core ten first, cached briefly: it changes only in the admin."""
+    return cache.get_or_set("dashboards:skills", lambda: list(Skill.objects.order_by("-is_core", "position", "pk")), 60)
 
 
 def _team_scope(request: HttpRequest):
@@ -243,6 +243,8 @@ def _team_dashboard(request: HttpRequest):
         "flag_history_start": period.previous(definitions.FLAG_PERIODS - 1).start,
         "team_rows": team_rows,
         "skills": skills,
+        "skill_groups": skill_groups(skills),
+        "heat_min_reviews": HEAT_MIN_REVIEWS,
         "heatmap": heatmap_rows(agent_rows=agent_rows, skills=skills, scores=scores),
         "charts": trend_charts(trend_rows, grain=filters.chart_grain),
         "trend_rows": trend_rows,
@@ -367,6 +369,11 @@ def _agent_dashboard(request: HttpRequest, agent: Agent):
     own, before, team = data["totals"]["own"], data["totals"]["before"], data["totals"]["team"]
     skills = _skills()
     skill_rows = [{"skill": skill, **(data["skills"].get(skill.pk) or {"own": None, "team": None})} for skill in skills]
+    for row in skill_rows:  # a heading before the first additional (role-specific) skill
+        row["group"] = ""
+    first_extra = next((row for row in skill_rows if not row["skill"].is_core), None)
+    if first_extra and first_extra is not skill_rows[0]:
+        first_extra["group"] = "Additional (role-specific) skills"
     (agent_row,) = dash.agent_table(agents=agent_qs, period=period)  # the team dashboard's row: the same flags
     reviews = list(
         qa_selectors.counted_for_agent(agent=agent)

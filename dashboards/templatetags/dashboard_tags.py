@@ -59,10 +59,11 @@ def index(sequence, position):
 
 
 @register.filter
-def heat(score) -> str:
+def heat(score, reviews=None) -> str:
+    """The heatmap colour of a skill score (muted with fewer than the minimum reviews behind it)."""
     from dashboards.charts import heat_class
 
-    return heat_class(score)
+    return heat_class(score, reviews)
 
 
 def _text(value) -> str:
@@ -106,9 +107,11 @@ def _heat_cells(cells, names: dict) -> str:
             reviews = int(cell["reviews"])
             plural = "" if reviews == 1 else "s"
             score = float(cell["score"])
+            thin = " (too few reviews to colour)" if cell["css"] == "heat-thin" else ""
             parts.append(
-                f'<td class="{css} text-center" title="{name}: {score:,.1f} over {reviews} review{plural}">'
-                f'{score:,.0f}<span class="heat-n">{reviews}</span></td>'
+                f'<td class="{css} text-center" title="{name}: {score:,.1f} over {reviews} review{plural}{thin}">'
+                f'{score:,.0f}<span class="heat-n"><span class="visually-hidden">, n = </span>{reviews}'
+                f'<span class="visually-hidden"> review{plural}{thin}</span></span></td>'
             )
     return "".join(parts)  # names and classes escaped above, numbers formatted here
 

@@ -95,6 +95,43 @@ def test_heatmap_cells_equal_the_skill_rows_summed(client, lead_user, team, data
         assert shown[key][0] == reviews and shown[key][1] == pytest.approx(score, abs=1e-9), key
 
 
+def test_heatmap_mutes_thin_cells_shows_n_and_puts_the_core_ten_first(client, lead_user, team):
+    from decimal import Decimal
+
+    from metrics.models import AgentSkillDay
+
+    from django.core.cache import cache
+
+    extra = Skill.objects.create(code="upselling", name="Upselling", tier="advanced", position=0)
+    cache.clear()  # the dashboards keep the skill catalogue for a minute
+    core = Skill.objects.filter(is_core=True).order_by("position").first()
+    agent = AgentFactory(team=team)
+    AgentDay.objects.create(day=END, agent=agent, team=team, contacts=5, cases=5, reviews=50, qa_score_sum=4500)
+    AgentSkillDay.objects.bulk_create(
+        [
+            AgentSkillDay(day=END, agent=agent, team=team, skill=core, reviews=50, score_sum=Decimal(4750)),
+            AgentSkillDay(day=END, agent=agent, team=team, skill=extra, reviews=1, score_sum=Decimal(95)),
+        ]
+    )
+    rollups.derived_rebuild(start=END, end=END)
+    client.force_login(lead_user)
+    response = client.get(reverse("dashboards:team-dashboard"), PERIOD)
+    skills = response.context["skills"]
+    extras = Skill.objects.filter(is_core=False).count()
+    assert all(s.is_core for s in skills[:10]) and not any(s.is_core for s in skills[10:])
+    assert extra in skills[10:] and len(skills) == 10 + extras  # position 0, yet after the core ten
+    (row,) = response.context["heatmap"]
+    cells = {cell["skill"].pk: cell for cell in row["cells"]}
+    assert cells[core.pk]["css"] == "heat-5" and cells[extra.pk]["css"] == "heat-thin"  # both 95, n = 50 and 1
+    page = response.content.decode()
+    assert 'class="heat-thin text-center" title="Upselling: 95.0 over 1 review (too few reviews to colour)"' in page
+    assert '<span class="visually-hidden">, n = </span>50<span class="visually-hidden"> reviews</span>' in page
+    assert 'colspan="10" class="heat-group">Core skills</th>' in page
+    assert f'colspan="{extras}" class="heat-group">Additional (role-specific) skills</th>' in page
+    agent_page = client.get(reverse("dashboards:agent-dashboard", args=[agent.pk]), PERIOD).content.decode()
+    assert "Additional (role-specific) skills" in agent_page
+
+
 def test_vendor_comparison_figures_equal_the_metrics_api(client, admin_user, data):
     client.force_login(admin_user)
     response = client.get(reverse("dashboards:vendor-comparison"), PERIOD)
