@@ -31,7 +31,7 @@ from qa.reviews import selectors as qa_selectors
 from . import definitions, exports
 from . import selectors as dash
 from .charts import HEAT_MIN_REVIEWS, flag_text, heatmap_rows, kpi_cards, skill_groups, trend_charts
-from .periods import Filters, PeriodForm, default_filters, filters_from
+from .periods import AGENT_DAILY_MAX_DAYS, Filters, PeriodForm, default_filters, filters_from
 
 AGENT_COLUMNS = [
     ("Agent", "agent_name"),
@@ -246,7 +246,7 @@ def _team_dashboard(request: HttpRequest):
         "skill_groups": skill_groups(skills),
         "heat_min_reviews": HEAT_MIN_REVIEWS,
         "heatmap": heatmap_rows(agent_rows=agent_rows, skills=skills, scores=scores),
-        "charts": trend_charts(trend_rows, grain=filters.chart_grain),
+        "charts": trend_charts(trend_rows, grain=filters.chart_grain, period=period),
         "trend_rows": trend_rows,
         "coverage": coverage(agent_rows, open_disputes=open_disputes),
         "targets": definitions.TARGETS,
@@ -341,7 +341,9 @@ def _vendor_comparison(request: HttpRequest):
         "definitions_kpis": definitions.kpi_list(),
         "targets": definitions.TARGETS,
         "flag_periods": definitions.FLAG_PERIODS,
-        "charts": trend_charts(None, grain=filters.chart_grain, by_vendor=by_vendor, vendor_names=vendor_names),
+        "charts": trend_charts(
+            None, grain=filters.chart_grain, period=period, by_vendor=by_vendor, vendor_names=vendor_names
+        ),
         "presets": _presets(filters),
     }
     return context
@@ -358,6 +360,7 @@ def _agent_dashboard(request: HttpRequest, agent: Agent):
     carried = [pk for pk in map(int_param, request.GET.getlist("team")) if pk is not None]
     form, filters = _filters(request, teams=[(pk, str(pk)) for pk in carried])
     filters.team_ids = carried
+    filters.daily_max_days = AGENT_DAILY_MAX_DAYS
     period = filters.period
     agent_qs = Agent.objects.filter(pk=agent.pk)
     export = request.GET.get("export")
@@ -405,7 +408,7 @@ def _agent_dashboard(request: HttpRequest, agent: Agent):
         "definitions_kpis": definitions.kpi_list(),
         "flag_periods": definitions.FLAG_PERIODS,
         "reviews": reviews,
-        "charts": trend_charts(trend_rows, grain=filters.chart_grain, team_rows=team_trend),
+        "charts": trend_charts(trend_rows, grain=filters.chart_grain, period=period, team_rows=team_trend),
         "trend_rows": trend_rows,
         "team_trend": team_trend,
         "presets": _presets(filters),

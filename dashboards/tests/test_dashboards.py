@@ -98,9 +98,9 @@ def test_heatmap_cells_equal_the_skill_rows_summed(client, lead_user, team, data
 def test_heatmap_mutes_thin_cells_shows_n_and_puts_the_core_ten_first(client, lead_user, team):
     from decimal import Decimal
 
-    from metrics.models import AgentSkillDay
-
     from django.core.cache import cache
+
+    from metrics.models import AgentSkillDay
 
     extra = Skill.objects.create(code="upselling", name="Upselling", tier="advanced", position=0)
     cache.clear()  # the dashboards keep the skill catalogue for a minute
@@ -347,7 +347,10 @@ def test_vendor_and_agent_exports(client, admin_user, data):
     client.force_login(admin_user)
     vendors = client.get(reverse("dashboards:vendor-comparison"), {**PERIOD, "export": "vendors"})
     assert len(list(csv.reader(io.StringIO(vendors.content.decode())))) == 3
-    trend = client.get(reverse("dashboards:agent-dashboard", args=[data[0].pk]), {**PERIOD, "export": "trend"})
+    url = reverse("dashboards:agent-dashboard", args=[data[0].pk])
+    trend = client.get(url, {**PERIOD, "export": "trend"})  # an agent's 30 days: by week (5 weeks) unless asked
+    assert len(list(csv.reader(io.StringIO(trend.content.decode())))) == 6
+    trend = client.get(url, {**PERIOD, "grain": "day", "export": "trend"})
     assert len(list(csv.reader(io.StringIO(trend.content.decode())))) == 31
 
 
@@ -614,3 +617,74 @@ def test_qa_coverage_counts_the_listed_agents_with_contacts_and_their_reviews(cl
     coverage = client.get(reverse("dashboards:team-dashboard"), PERIOD).context["coverage"]
     assert (coverage["agents_worked"], coverage["agents_reviewed"], coverage["reviews"]) == (2, 1, 2)
     assert coverage["reviewed_share"] == 50 and coverage["reviews_per_agent"] == 1
+
+
+def test_agent_trend_defaults_to_weeks_marks_thin_points_and_partial_weeks(client, lead_user, team):
+    """30 days of one agent: weekly points by default (daily n of 1 to 5 swings CSAT 0–100 %); a point under the KPI's
+    minimum sample is thin; the weeks cut by the period's start and end are partial in labels and table."""
+    agent = AgentFactory(team=team)
+    AgentDay.objects.bulk_create(
+        [
+            AgentDay(
+                day=START + timedelta(days=offset),
+                agent=agent,
+                team=team,
+                contacts=4,
+                cases=4,
+                fcr_cases=3,
+                csat_responses=2 if offset < 25 else 0,
+                csat_satisfied=1,
+            )
+            for offset in range(30)
+        ]
+    )
+    rollups.derived_rebuild(start=START, end=END)
+    client.force_login(lead_user)
+    url = reverse("dashboards:agent-dashboard", args=[agent.pk])
+    response = client.get(url, PERIOD)  # 2 Mar (a Monday) – 31 Mar (a Tuesday)
+    assert response.context["filters"].chart_grain == "week"
+    rates = response.context["charts"][0]
+    assert rates["labels"][0] == "wk 2 Mar" and rates["labels"][-1] == "wk 30 Mar (partial)"
+    assert rates["partial"][-1] == "partial week: 30–31 Mar, 2 of 7 days" and not rates["partial"][0]
+    csat = rates["datasets"][2]
+    assert csat["label"] == "CSAT · Agent" and csat["n"][0] == 14 and csat["thin"][0] is False
+    assert csat["n"][3] == 8 and csat["thin"][3] is True  # 23–29 Mar: 4 days with answers, under 10
+    page = response.content.decode()
+    assert "wk 30 Mar (partial) (partial week: 30–31 Mar, 2 of 7 days)</th>" in page  # the accessible table
+    assert "<td>8 (thin)</td>" in page
+    # The QA chart has no reviews: it says so instead of drawing an empty axis.
+    assert response.context["charts"][-1]["empty"] == "No reviews in this period."
+    assert 'data-testid="chart-empty-qa">No reviews in this period.</p>' in page
+    assert 'data-chart="qa"' not in page
+    # A week cut by the start too, and the team dashboard keeps days up to 31 days.
+    week = client.get(url, {"start": "2026-03-04", "end": "2026-03-31", "grain": "week"})
+    assert week.context["charts"][0]["partial"][0] == "partial week: 4–8 Mar, 5 of 7 days"
+    assert client.get(url, {"preset": 7}).context["filters"].chart_grain == "day"
+    assert client.get(reverse("dashboards:team-dashboard"), PERIOD).context["filters"].chart_grain == "day"
+
+
+def test_cards_show_both_n_and_agree_with_the_target_and_the_subject(client, agent_user, agent, team):
+    """FCR 70 % is inside the benchmark's solid band but under the 75 % target: the card says below target, never a
+    green "solid". The agent worse than the team reads as the agent's, not the team's. "vs before" shows both n."""
+    teammate = AgentFactory(team=team)
+    rows = []
+    for offset in range(60):
+        day = END - timedelta(days=offset)
+        recent = offset < 30
+        cases = 10 if recent else 2
+        rows.append(AgentDay(day=day, agent=agent, team=team, contacts=10, cases=cases, fcr_cases=7 if recent else 1))
+        rows.append(AgentDay(day=day, agent=teammate, team=team, contacts=10, cases=10, fcr_cases=10))
+    AgentDay.objects.bulk_create(rows)
+    rollups.derived_rebuild(start=END - timedelta(days=59), end=END)
+    client.force_login(agent_user)
+    response = client.get(reverse("dashboards:my-dashboard"), PERIOD)
+    fcr = next(card for card in response.context["cards"] if card["kpi"].figure == "fcr_pct")
+    assert fcr["band"] == "solid" and fcr["target_status"] == "below"
+    page = response.content.decode()
+    assert 'data-testid="status-fcr_pct">below target 75.0 %</span>' in page
+    assert "text-bg-success" not in page.split('data-testid="kpi-cards"')[1].split('data-kpi="csat_pct"')[0]
+    assert '<span class="text-body-secondary">benchmark solid (70–79 %)</span>' in page  # said, not as a green badge
+    assert 'data-testid="against-team-fcr_pct">you are worse than the team</span>' in page
+    before = page.split('data-testid="before-fcr_pct">')[1].split("</p>")[0]
+    assert "before: 50.0 % (n = 60)" in before
+    assert "now n = 300" in before and "n differs 5×" in before
