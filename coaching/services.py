@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -587,6 +587,17 @@ def suggestion_dismiss(*, suggestion: Suggestion, decided_by: User) -> Suggestio
         raise ValidationError("This suggestion has already been decided.")
     suggestion.refresh_from_db()
     return suggestion
+
+
+@transaction.atomic
+def suggestions_dismiss(*, suggestions: QuerySet[Suggestion], decided_by: User) -> int:
+    """Dismiss several suggestions at once (`suggestions`: the caller's, already scoped to what `decided_by` may
+    coach); the open ones among them are dismissed, decided ones are left as they are. The number dismissed."""
+    if not suggestions.exists():
+        raise ValidationError("Select at least one suggestion.")
+    return Suggestion.objects.filter(pk__in=suggestions.values("pk"), status=Suggestion.Status.OPEN).update(
+        status=Suggestion.Status.DISMISSED, decided_by=decided_by, decided_at=timezone.now()
+    )
 
 
 # --- notifications and the nightly run ----------------------------------------------------------------------------

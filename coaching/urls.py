@@ -24,6 +24,7 @@ urlpatterns = [
     path("suggestions/refresh/", views.suggestion_refresh, name="suggestion-refresh"),
     path("suggestions/<int:pk>/accept/", views.suggestion_accept, name="suggestion-accept"),
     path("suggestions/<int:pk>/dismiss/", views.suggestion_dismiss, name="suggestion-dismiss"),
+    path("suggestions/dismiss/", views.suggestion_dismiss_bulk, name="suggestion-dismiss-bulk"),
     path("targets/", views.target_list, name="target-list"),
     path("teams/<int:pk>/targets/", views.team_targets, name="team-targets"),
     path("notifications/", views.notification_list, name="notification-list"),

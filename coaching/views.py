@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -355,21 +355,53 @@ def activity_impact(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+SUGGESTIONS_SHOWN = 300
+
+
 @lead_only
 def suggestion_list(request: HttpRequest) -> HttpResponse:
+    """The suggestions in the lead's scope, grouped by what they propose (skill and KPI), strongest evidence first."""
     suggestions = selectors.suggestions_for_user(user=request.user)
     status = request.GET.get("status", Suggestion.Status.OPEN)
-    if status in Suggestion.Status.values:
-        suggestions = suggestions.filter(status=status)
-    rows = [
-        (s, kpis.get(s.kpi).text(s.observed), kpis.get(s.kpi).text(s.target))
-        for s in suggestions.order_by("agent__team__name", "agent__user__last_name", "pk")[:300]
-    ]
+    if status not in Suggestion.Status.values:
+        status = Suggestion.Status.OPEN
+    suggestions = list(suggestions.filter(status=status).order_by("pk")[: SUGGESTIONS_SHOWN + 1])
+    more = len(suggestions) > SUGGESTIONS_SHOWN
+    groups = selectors.suggestion_groups(suggestions=suggestions[:SUGGESTIONS_SHOWN])
     return render(
         request,
         "coaching/suggestion_list.html",
-        {"rows": rows, "status": status, "statuses": Suggestion.Status.choices},
+        {
+            "groups": groups,
+            "count": min(len(suggestions), SUGGESTIONS_SHOWN),
+            "more": more,
+            "status": status,
+            "statuses": Suggestion.Status.choices,
+        },
     )
+
+
+@require_POST
+@lead_only
+def suggestion_dismiss_bulk(request: HttpRequest) -> HttpResponse:
+    """Dismiss the chosen suggestions (`suggestion` ids, repeated). One out of the lead's scope: 404, nothing done."""
+    ids = {pk for pk in map(int_param, request.POST.getlist("suggestion")) if pk is not None}
+    chosen = selectors.suggestions_for_user(user=request.user).filter(pk__in=ids)
+    if len(ids) != chosen.count():
+        raise Http404("No such suggestion.")
+    try:
+        dismissed = services.suggestions_dismiss(suggestions=chosen, decided_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        skipped = len(ids) - dismissed
+        note = f" ({skipped} already decided, left as they were)" if skipped else ""
+        messages.info(
+            request,
+            f"{dismissed} suggestion{'s' if dismissed != 1 else ''} dismissed{note}; "
+            f"none will be proposed again for {services.SUGGESTION_COOLDOWN_DAYS} days.",
+        )
+    return redirect("coaching:suggestion-list")
 
 
 @require_POST

@@ -137,7 +137,15 @@ class Kpi:
             return stats.mean_short_of_target(
                 value, n, target=target, low=low, high=high, higher_is_better=self.higher_is_better
             )
-        raise ValueError(f"{self.key}: no test against a target")
+        if self.test == Test.NPS:  # the per-answer score +1/0/−1 has a variance of at most 1
+            return (
+                stats.mean_short_of_target(
+                    value / 100 if value is not None else None, n, target=target / 100, low=-1.0, high=1.0
+                )
+                if -100 < target < 100
+                else stats.Shortfall(z=None, p=None)
+            )
+        return stats.duration_short_of_target(value, n, target=target)
 
     def benchmark_band(self, value: float | None) -> str | None:
         """'below', 'solid' or 'above' the benchmark band; None without a benchmark or a value."""

@@ -155,3 +155,10 @@ def mean_short_of_target(
     if mean is None or not n:
         return Shortfall(z=None, p=None)
     return _shortfall(mean - target, (target - low) * (high - target), n, higher_is_better)
+
+
+def duration_short_of_target(mean: float | None, n: int, *, target: float) -> Shortfall:
+    """A mean duration against a target duration (lower is better), standard deviation taken equal to the target."""
+    if mean is None or not n or target <= 0:
+        return Shortfall(z=None, p=None)
+    return _shortfall(mean - target, target * target, n, higher_is_better=False)

@@ -118,6 +118,7 @@ MATRIX: dict[str, tuple] = {
     "coaching:suggestion-refresh": ("POST", None, "L R R 403 403 403 403 R 403"),
     "coaching:suggestion-accept": ("GET", "coaching_suggestion", "L 200 200 403 403 403 403 404 403"),
     "coaching:suggestion-dismiss": ("POST", "coaching_suggestion", "L R R 403 403 403 403 404 403"),
+    "coaching:suggestion-dismiss-bulk": ("POST", None, "L R R 403 403 403 403 R 403"),
     "coaching:target-list": ("GET", None, "L 200 200 403 403 403 403 200 403"),
     "coaching:team-targets": ("GET", "team", "L 200 200 403 403 403 403 404 403"),
     "coaching:notification-list": ("GET", None, "L 200 200 200 200 200 200 200 200"),

@@ -16,7 +16,8 @@ from coaching.tests.factories import (
     agent_day,
     skill,
 )
-from core.tests.factories import AgentFactory, ContactFactory
+from core import roles
+from core.tests.factories import AgentFactory, ContactFactory, UserFactory
 from qa.models import Review
 
 pytestmark = pytest.mark.django_db
@@ -360,6 +361,85 @@ def test_lead_cannot_touch_suggestions_of_another_vendor(client, lead_user, othe
     client.force_login(lead_user)
     assert client.get(reverse("coaching:suggestion-accept", args=[suggestion.pk])).status_code == 404
     assert client.post(reverse("coaching:suggestion-dismiss", args=[suggestion.pk])).status_code == 404
+
+
+def _suggestion(agent, *, skill_code="empathy", kpi="skill_qa", observed=50.0, target=80.0, sample=4, activity=None):
+    suggestion = Suggestion.objects.create(
+        agent=agent,
+        skill=skill(skill_code),
+        kpi=kpi,
+        observed=observed,
+        target=target,
+        sample=sample,
+        period_start=TODAY - timedelta(days=27),
+        period_end=TODAY,
+        reason="below target",
+    )
+    if activity is not None:
+        suggestion.activities.add(activity)
+    return suggestion
+
+
+def test_suggestions_are_grouped_by_what_they_propose_and_ranked_by_evidence(client, lead_user, team):
+    """A small gap on a few reviews ranks below a large gap on many; each skill · KPI is one group."""
+    lab = ActivityFactory(skill=skill("empathy"), title="Empathy lab")
+    weak, thin, middling = AgentFactory(team=team), AgentFactory(team=team), AgentFactory(team=team)
+    thin_s = _suggestion(thin, observed=75, sample=3, activity=lab)  # 5 points short on 3 reviews
+    weak_s = _suggestion(weak, observed=55, sample=20, activity=lab)  # 25 points short on 20 reviews
+    mid_s = _suggestion(middling, observed=70, sample=12, activity=lab)
+    fcr_s = _suggestion(weak, skill_code="problem_solving", kpi="fcr", observed=60, target=75, sample=400)
+    client.force_login(lead_user)
+    response = client.get(reverse("coaching:suggestion-list"))
+    groups = response.context["groups"]
+    assert [(g["skill"].code, g["kpi"].key) for g in groups] == [("problem_solving", "fcr"), ("empathy", "skill_qa")]
+    empathy = groups[1]
+    assert [row["suggestion"] for row in empathy["rows"]] == [weak_s, mid_s, thin_s]
+    assert empathy["activities"] == ["Empathy lab"] and sorted(empathy["ids"]) == sorted(
+        [thin_s.pk, weak_s.pk, mid_s.pk]
+    )
+    assert groups[0]["rows"][0]["suggestion"] == fcr_s and groups[0]["evidence"] > empathy["evidence"]
+    assert empathy["rows"][0]["evidence"] == pytest.approx(25 / (80 * 20 / 20) ** 0.5, rel=1e-6)
+    page = response.content.decode()
+    assert page.count('data-testid="suggestion-group"') == 2 and "Dismiss all 3 in this group" in page
+    assert 'form="bulk-dismiss"' in page and "Proposes: Empathy lab" in page
+
+
+def test_lead_dismisses_suggestions_in_bulk_within_scope(client, lead_user, team, other_agent):
+    mine = [_suggestion(AgentFactory(team=team)) for _ in range(3)]
+    decided = _suggestion(AgentFactory(team=team))
+    decided.status = Suggestion.Status.ACCEPTED
+    decided.save()
+    theirs = _suggestion(other_agent)
+    url = reverse("coaching:suggestion-dismiss-bulk")
+    client.force_login(lead_user)
+    # One out of scope among them: 404 and nothing dismissed.
+    assert client.post(url, {"suggestion": [mine[0].pk, theirs.pk]}).status_code == 404
+    assert not Suggestion.objects.filter(status=Suggestion.Status.DISMISSED).exists()
+    # Nothing selected: a message, no change.
+    response = client.post(url, {"suggestion": ["x"]}, follow=True)
+    assert "Select at least one suggestion." in response.content.decode()
+    response = client.post(url, {"suggestion": [mine[0].pk, mine[1].pk, decided.pk]}, follow=True)
+    assert "2 suggestions dismissed (1 already decided, left as they were)" in response.content.decode()
+    statuses = dict(Suggestion.objects.values_list("pk", "status"))
+    assert [statuses[s.pk] for s in mine] == ["dismissed", "dismissed", "open"]
+    assert statuses[decided.pk] == "accepted" and statuses[theirs.pk] == "open"
+    assert Suggestion.objects.get(pk=mine[0].pk).decided_by == lead_user
+
+
+@pytest.mark.parametrize("user_fixture", ["agent_user", "reviewer_user", "hiring_user"])
+def test_bulk_dismiss_is_for_ops_leads(client, request, user_fixture, team):
+    suggestion = _suggestion(AgentFactory(team=team))
+    client.force_login(request.getfixturevalue(user_fixture))
+    assert client.post(reverse("coaching:suggestion-dismiss-bulk"), {"suggestion": [suggestion.pk]}).status_code == 403
+    assert Suggestion.objects.get(pk=suggestion.pk).status == "open"
+
+
+def test_partner_lead_cannot_bulk_dismiss_in_house_suggestions(client, partner_team, team):
+    suggestion = _suggestion(AgentFactory(team=team))
+    partner_lead = UserFactory(roles=[roles.OPS_LEAD])
+    partner_team.leads.add(partner_lead)
+    client.force_login(partner_lead)
+    assert client.post(reverse("coaching:suggestion-dismiss-bulk"), {"suggestion": [suggestion.pk]}).status_code == 404
 
 
 def test_lead_sets_team_targets_in_scope_only(client, lead_user, team, partner_team):
