@@ -4,7 +4,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from core.models import Agent, Skill, Team, User
 from metrics import kpis
 
 DEFAULT_WINDOW_DAYS = 28
+ALREADY_ON_PLAN = "This activity is already on the plan."
 SUGGESTION_COOLDOWN_DAYS = 30  # a dismissed suggestion is not proposed again for this long
 MENTOR_PERIOD_DAYS = 90  # a mentor's skill QA score is taken over the 90 days up to the period's end
 MAX_NEW_SUGGESTIONS = 2  # per agent and run, so a lead is not flooded; the rest come once these are decided
@@ -284,10 +285,14 @@ def plan_activity_assign(
         if selectors.mentoring_load().get(mentor.pk, 0) >= selectors.max_mentees():
             raise ValidationError({"mentor": f"{mentor} already mentors {selectors.max_mentees()} agents."})
     if PlanActivity.objects.filter(plan=plan, activity=activity).exists():
-        raise ValidationError({"activity": "This activity is already on the plan."})
-    return PlanActivity.objects.create(
-        plan=plan, activity=activity, goal=goal, mentor=mentor, due_on=due_on, assigned_by=assigned_by
-    )
+        raise ValidationError({"activity": ALREADY_ON_PLAN})
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent double submit loses on the unique constraint
+            return PlanActivity.objects.create(
+                plan=plan, activity=activity, goal=goal, mentor=mentor, due_on=due_on, assigned_by=assigned_by
+            )
+    except IntegrityError:
+        raise ValidationError({"activity": ALREADY_ON_PLAN}) from None
 
 
 @transaction.atomic

@@ -195,13 +195,20 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @lead_only
 def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _managed_plan(request, pk)
+    activities = selectors.activity_list()
+    if request.method != "POST":  # the choices offered; a POST may name one already on the plan (a double submit)
+        activities = activities.exclude(pk__in=plan.assignments.values("activity_id"))
     form = forms.AssignForm(
         request.POST or None,
         plan=plan,
-        activities=selectors.activity_list().exclude(pk__in=plan.assignments.values("activity_id")),
+        activities=activities,
         mentors=selectors.mentor_options(agent=plan.agent),
     )
     if request.method == "POST" and form.is_valid():
+        activity = form.cleaned_data["activity"]
+        if plan.assignments.filter(activity=activity).exists():  # submitted twice: nothing more to do
+            messages.info(request, f"“{activity}” is already on the plan.")
+            return redirect("coaching:plan-detail", pk=plan.pk)
         try:
             services.plan_activity_assign(plan=plan, assigned_by=request.user, **form.cleaned_data)
         except ValidationError as error:

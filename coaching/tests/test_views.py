@@ -363,6 +363,38 @@ def test_lead_cannot_touch_suggestions_of_another_vendor(client, lead_user, othe
     assert client.post(reverse("coaching:suggestion-dismiss", args=[suggestion.pk])).status_code == 404
 
 
+def test_assigning_the_same_activity_twice_is_a_no_op_with_a_message(client, lead_user, plan):
+    activity = ActivityFactory(title="Restate before you solve")
+    client.force_login(lead_user)
+    url = reverse("coaching:assignment-create", args=[plan.pk])
+    first = client.post(url, {"activity": activity.pk})
+    second = client.post(url, {"activity": activity.pk}, follow=True)
+    assert first.status_code == 302 and second.status_code == 200
+    assert second.redirect_chain[-1][0] == reverse("coaching:plan-detail", args=[plan.pk])
+    assert "“Restate before you solve” is already on the plan." in second.content.decode()
+    assert PlanActivity.objects.filter(plan=plan, activity=activity).count() == 1
+    # The form still offers only the activities not on the plan.
+    assert activity not in client.get(url).context["form"].fields["activity"].queryset
+
+
+def test_a_concurrent_double_assign_is_a_validation_error_not_a_500(lead_user, plan, monkeypatch):
+    """Two requests both pass the check before either inserts: the loser hits the unique constraint, which the
+    service turns into the same clear error."""
+    from django.core.exceptions import ValidationError
+    from django.db.models.query import QuerySet
+
+    from coaching import services
+
+    activity = ActivityFactory()
+    services.plan_activity_assign(plan=plan, activity=activity, assigned_by=lead_user)
+    monkeypatch.setattr(QuerySet, "exists", lambda self: False)  # the other request's check ran before the insert
+    with pytest.raises(ValidationError) as error:
+        services.plan_activity_assign(plan=plan, activity=activity, assigned_by=lead_user)
+    assert error.value.message_dict == {"activity": ["This activity is already on the plan."]}
+    monkeypatch.undo()
+    assert PlanActivity.objects.filter(plan=plan, activity=activity).count() == 1
+
+
 def _suggestion(agent, *, skill_code="empathy", kpi="skill_qa", observed=50.0, target=80.0, sample=4, activity=None):
     suggestion = Suggestion.objects.create(
         agent=agent,
