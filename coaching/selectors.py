@@ -261,6 +261,16 @@ def measurement_window(*, goal: Goal, today: date) -> tuple[date, date]:
     return end - timedelta(days=goal.window_days - 1), end
 
 
+def measurement_window_text(*, goal: Goal, today: date) -> str:
+    """The window the goal's current value was measured over, in words: "last 28 days, 3–30 Mar", or, once the due
+    date has passed, "28 days ending on the due date, 3–30 Mar" (the value no longer follows the calendar)."""
+    start, end = measurement_window(goal=goal, today=goal.measured_on or today)
+    span = f"{start:%-d %b}–{end:%-d %b}" if start.year == end.year else f"{start:%-d %b %Y}–{end:%-d %b %Y}"
+    if end == goal.due_date and end < (goal.measured_on or today):
+        return f"{goal.window_days} days ending on the due date, {span}"
+    return f"last {goal.window_days} days, {span}"
+
+
 @dataclass
 class Measure:
     value: float | None

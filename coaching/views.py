@@ -28,6 +28,7 @@ plan_readers = require_role(roles.OPS_LEAD, roles.AGENT)
 def _goal_rows(plan: CoachingPlan) -> tuple[list[dict], list[dict]]:
     """Template rows and chart data for the plan's goals (already prefetched)."""
     rows, charts = [], []
+    today = timezone.localdate()
     for goal in plan.goals.all():
         points = [{"x": m.day.isoformat(), "y": m.value} for m in goal.measurements.all()]
         kpi = kpis.get(goal.kpi)
@@ -37,6 +38,7 @@ def _goal_rows(plan: CoachingPlan) -> tuple[list[dict], list[dict]]:
                 "baseline": kpi.text(goal.baseline),
                 "target": kpi.text(goal.target),
                 "current": kpi.text(goal.current_value),
+                "window": selectors.measurement_window_text(goal=goal, today=today),
                 "sample_label": kpi.sample_label,
                 "lower_is_better": kpi.lower_is_better,
             }

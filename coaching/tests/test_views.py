@@ -54,6 +54,31 @@ def test_agent_reads_own_plan_with_goals_activities_and_sessions(client, plan, a
     assert client.get(reverse("coaching:plan-detail", args=[plan.pk])).status_code == 200
 
 
+def test_a_missed_goal_names_the_window_ending_on_its_due_date(client, plan, agent_user):
+    due = TODAY - timedelta(days=10)
+    GoalFactory(
+        plan=plan,
+        kpi="fcr",
+        start_date=due - timedelta(days=40),
+        due_date=due,
+        current_value=70.0,
+        current_sample=120,
+        measured_on=TODAY,
+        status=GoalStatus.MISSED,
+    )
+    GoalFactory(plan=plan, kpi="csat", current_value=80.0, current_sample=30, measured_on=TODAY)
+    client.force_login(agent_user)
+    page = client.get(reverse("coaching:my-plan")).content.decode()
+
+    def span(end):
+        start = end - timedelta(days=27)
+        return f"{start:%-d %b}–{end:%-d %b}" if start.year == end.year else f"{start:%-d %b %Y}–{end:%-d %b %Y}"
+
+    assert f"28 days ending on the due date, {span(due)}; 120 cases" in page
+    assert f"last 28 days, {span(TODAY)}; 30 responses" in page
+    assert page.count("last 28 days") == 1  # the missed goal does not claim the last 28 days
+
+
 def test_agent_without_plan_sees_an_explanation(client, agent_user):
     client.force_login(agent_user)
     assert "no coaching plan yet" in client.get(reverse("coaching:my-plan")).content.decode()
