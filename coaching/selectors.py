@@ -167,6 +167,14 @@ def activity_list(*, include_inactive: bool = False) -> QuerySet[Activity]:
     ).order_by("skill__position", "kind", "title")
 
 
+def activity_proposals(*, user: User) -> QuerySet[Activity]:
+    """Activities proposed by ops leads, awaiting an admin: every one for an admin, a lead's own for a lead."""
+    proposals = Activity.objects.filter(is_proposal=True).select_related("skill", "created_by")
+    if not roles.is_admin(user):
+        proposals = proposals.filter(created_by=user)
+    return proposals.order_by("created_at", "pk")
+
+
 def suggestions_for_user(*, user: User) -> QuerySet[Suggestion]:
     return (
         Suggestion.objects.filter(agent__in=coachable_agents_for_user(user=user).values("pk"))

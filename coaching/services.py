@@ -3,7 +3,7 @@
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
@@ -22,7 +22,7 @@ from coaching.models import (
     Suggestion,
 )
 from coaching.status import GoalStatus, goal_status
-from core import security
+from core import roles, security
 from core.models import Agent, Skill, Team, User
 from metrics import kpis
 
@@ -244,20 +244,48 @@ def _activity_validate(activity: Activity) -> None:
     activity.full_clean()
 
 
+def can_edit_activity(*, user: User, activity: Activity) -> bool:
+    """The shared catalogue is the admins'; an ops lead may edit only their own proposal while it awaits an admin."""
+    if roles.is_admin(user):
+        return True
+    return activity.is_proposal and activity.created_by_id == user.pk
+
+
 @transaction.atomic
-def activity_create(*, created_by: User | None, **fields) -> Activity:
+def activity_create(*, created_by: User, **fields) -> Activity:
+    """A new catalogue activity: published by an admin, or, from anyone else (an ops lead), a proposal that no
+    plan can use until an admin publishes it (activity_publish)."""
     activity = Activity(created_by=created_by, **fields)
+    if not roles.is_admin(created_by):
+        activity.is_active, activity.is_proposal = False, True
     _activity_validate(activity)
     activity.save()
     return activity
 
 
 @transaction.atomic
-def activity_update(*, activity: Activity, **fields) -> Activity:
+def activity_update(*, activity: Activity, updated_by: User, **fields) -> Activity:
+    """Rename, rewrite or retire a catalogue activity: admins only (a lead: their own proposal, which stays one)."""
+    if not can_edit_activity(user=updated_by, activity=activity):
+        raise PermissionDenied("The activity catalogue is maintained by admins.")
     for name, value in fields.items():
         setattr(activity, name, value)
+    if not roles.is_admin(updated_by):
+        activity.is_active, activity.is_proposal = False, True
     _activity_validate(activity)
     activity.save()
+    return activity
+
+
+@transaction.atomic
+def activity_publish(*, activity: Activity, published_by: User) -> Activity:
+    """An admin publishes a lead's proposal: it joins the catalogue every plan can use."""
+    if not roles.is_admin(published_by):
+        raise PermissionDenied("Only an admin publishes to the activity catalogue.")
+    updated = Activity.objects.filter(pk=activity.pk, is_proposal=True).update(is_proposal=False, is_active=True)
+    if not updated:
+        raise ValidationError("This activity is not awaiting publication.")
+    activity.refresh_from_db()
     return activity
 
 

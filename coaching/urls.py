@@ -19,6 +19,7 @@ urlpatterns = [
     path("activities/", views.activity_list, name="activity-list"),
     path("activities/new/", views.activity_create, name="activity-create"),
     path("activities/<int:pk>/edit/", views.activity_edit, name="activity-edit"),
+    path("activities/<int:pk>/publish/", views.activity_publish, name="activity-publish"),
     path("activities/<int:pk>/impact/", views.activity_impact, name="activity-impact"),
     path("suggestions/", views.suggestion_list, name="suggestion-list"),
     path("suggestions/refresh/", views.suggestion_refresh, name="suggestion-refresh"),

@@ -7,7 +7,7 @@ roles without coaching (hiring managers, QA reviewers) get 403.
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -292,38 +292,71 @@ def session_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @lead_only
 def activity_list(request: HttpRequest) -> HttpResponse:
+    """The shared catalogue (admins maintain it) and the proposals awaiting an admin (a lead sees their own)."""
     show_all = request.GET.get("all") == "1"
+    is_admin = roles.is_admin(request.user)
+    proposals = selectors.activity_proposals(user=request.user)
     return render(
         request,
         "coaching/activity_list.html",
-        {"activities": selectors.activity_list(include_inactive=show_all), "show_all": show_all},
+        {
+            "activities": selectors.activity_list(include_inactive=show_all).filter(is_proposal=False),
+            "proposals": proposals,
+            "show_all": show_all,
+            "is_admin": is_admin,
+        },
     )
 
 
 @lead_only
 def activity_create(request: HttpRequest) -> HttpResponse:
+    """An admin adds to the catalogue; an ops lead proposes an activity for an admin to publish."""
     return _activity_form(request, None)
 
 
 @lead_only
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _activity_form(request, get_object_or_404(Activity, pk=pk))
+    """Admins edit (rename, retire) catalogue activities; a lead only their own proposal still awaiting an admin."""
+    activity = get_object_or_404(Activity, pk=pk)
+    if not services.can_edit_activity(user=request.user, activity=activity):
+        raise PermissionDenied("The activity catalogue is maintained by admins.")
+    return _activity_form(request, activity)
+
+
+@require_POST
+@require_role(roles.ADMIN)
+def activity_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_object_or_404(Activity, pk=pk)
+    try:
+        services.activity_publish(activity=activity, published_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"“{activity}” is published: every plan can use it now.")
+    return redirect("coaching:activity-list")
 
 
 def _activity_form(request: HttpRequest, activity: Activity | None) -> HttpResponse:
-    form = forms.ActivityForm(request.POST or None, instance=activity)
+    is_admin = roles.is_admin(request.user)
+    form = forms.ActivityForm(request.POST or None, instance=activity, is_admin=is_admin)
     if request.method == "POST" and form.is_valid():
         try:
             if activity is None:
                 services.activity_create(created_by=request.user, **form.service_fields())
             else:
-                services.activity_update(activity=activity, **form.service_fields())
+                services.activity_update(activity=activity, updated_by=request.user, **form.service_fields())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Catalogue saved.")
+            if is_admin:
+                messages.success(request, "Catalogue saved.")
+            else:
+                messages.success(request, "Proposal saved: an admin publishes it to the catalogue.")
             return redirect("coaching:activity-list")
-    title = "New activity" if activity is None else f"Edit “{activity}”"
+    if activity is None:
+        title = "New activity" if is_admin else "Propose an activity"
+    else:
+        title = f"Edit “{activity}”" if is_admin else f"Edit your proposal “{activity}”"
     return render(request, "coaching/form.html", {"form": form, "title": title})
 
 

@@ -333,6 +333,82 @@ def test_catalogue_refuses_micro_learning_without_a_check(client, lead_user):
     assert Activity.objects.get(code="new-module").check_choices == ["one", "two"]
 
 
+def _activity_data(**extra):
+    return {
+        "code": "call-wrap-drill",
+        "title": "Call wrap drill",
+        "kind": "role_play",
+        "skill": skill().pk,
+        "summary": "Close the call in three sentences",
+        "duration_minutes": "15",
+        "is_active": "on",
+        **extra,
+    }
+
+
+def test_a_lead_proposes_an_activity_an_admin_publishes_it(client, lead_user, admin_user, plan):
+    client.force_login(lead_user)
+    page = client.get(reverse("coaching:activity-list")).content.decode()
+    assert (
+        "Propose an activity" in page
+        and reverse("coaching:activity-edit", args=[Activity.objects.first().pk]) not in page
+    )
+    response = client.post(reverse("coaching:activity-create"), _activity_data(), follow=True)
+    assert "Proposal saved: an admin publishes it to the catalogue." in response.content.decode()
+    proposal = Activity.objects.get(code="call-wrap-drill")
+    assert proposal.is_proposal and not proposal.is_active and proposal.created_by == lead_user  # "is_active" ignored
+    # Not assignable while a proposal, and the lead cannot publish it.
+    assign = client.get(reverse("coaching:assignment-create", args=[plan.pk])).context["form"]
+    assert proposal not in assign.fields["activity"].queryset
+    assert client.post(reverse("coaching:activity-publish", args=[proposal.pk])).status_code == 403
+    # The lead may still edit their own proposal; it stays a proposal.
+    edit = reverse("coaching:activity-edit", args=[proposal.pk])
+    assert client.post(edit, _activity_data(title="Call wrap-up drill")).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.title == "Call wrap-up drill" and proposal.is_proposal and not proposal.is_active
+    # The admin sees it among the proposals and publishes it.
+    client.force_login(admin_user)
+    assert 'data-testid="activity-proposals"' in client.get(reverse("coaching:activity-list")).content.decode()
+    assert client.post(reverse("coaching:activity-publish", args=[proposal.pk])).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.is_active and not proposal.is_proposal
+    client.force_login(lead_user)  # now part of the catalogue: no longer the lead's to edit
+    assert client.get(edit).status_code == 403
+
+
+def test_a_partner_lead_cannot_rename_or_retire_a_catalogue_activity(client, partner_team, plan):
+    """The catalogue is shared with in-house plans: a lead of another vendor (any lead) may not touch it."""
+    used = ActivityFactory(title="Restate before you solve")
+    PlanActivityFactory(plan=plan, activity=used)
+    partner_lead = UserFactory(roles=[roles.OPS_LEAD])
+    partner_team.leads.add(partner_lead)
+    client.force_login(partner_lead)
+    edit = reverse("coaching:activity-edit", args=[used.pk])
+    assert client.get(edit).status_code == 403
+    data = _activity_data(code=used.code, title="Renamed", skill=used.skill_id, kind=used.kind)
+    data.pop("is_active")  # retire
+    assert client.post(edit, data).status_code == 403
+    used.refresh_from_db()
+    assert used.title == "Restate before you solve" and used.is_active
+
+
+def test_catalogue_services_enforce_the_admins_ownership(lead_user, admin_user):
+    from django.core.exceptions import PermissionDenied
+
+    from coaching import services
+
+    activity = ActivityFactory(title="Listening lab")
+    with pytest.raises(PermissionDenied):
+        services.activity_update(activity=activity, updated_by=lead_user, title="Renamed", is_active=False)
+    with pytest.raises(PermissionDenied):
+        services.activity_publish(activity=activity, published_by=lead_user)
+    activity.refresh_from_db()
+    assert activity.title == "Listening lab" and activity.is_active
+    services.activity_update(activity=activity, updated_by=admin_user, title="Listening lab 2", is_active=False)
+    activity.refresh_from_db()
+    assert activity.title == "Listening lab 2" and not activity.is_active
+
+
 def test_seeded_catalogue_has_two_activities_per_core_skill():
     from core.models import Skill
 
