@@ -147,9 +147,12 @@ def trend_charts(
             "partial": partial,
             "datasets": datasets,
         }
+        sample_label = kpis.get(keys[0]).sample_label
         if not any(count for d in datasets for count in d["n"]):
-            sample_label = kpis.get(keys[0]).sample_label
             spec["empty"] = EMPTY.get(sample_label, f"No {sample_label} in this period.")
+        else:  # one line without any data (the agent not reviewed, the team was): said, not left to guess
+            spec["notes"] = [f"{d['label']}: no {d['n_label']} in this period." for d in datasets if not any(d["n"])]
+        spec["has_thin"] = any(thin for d in datasets for thin in d["thin"])
         if chart_id == "rates":
             spec["band"] = list(kpis.get(kpis.FCR).benchmark)
         spec["table"] = [

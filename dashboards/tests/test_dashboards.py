@@ -656,6 +656,9 @@ def test_agent_trend_defaults_to_weeks_marks_thin_points_and_partial_weeks(clien
     assert response.context["charts"][-1]["empty"] == "No reviews in this period."
     assert 'data-testid="chart-empty-qa">No reviews in this period.</p>' in page
     assert 'data-chart="qa"' not in page
+    assert "Hollow points" in page.split('data-chart="rates"')[1].split("</figure>")[0]
+    aht = response.context["charts"][3]["datasets"][0]
+    assert aht["thin"] == [False, False, False, False, True]  # 28 contacts a week; 8 in the 2-day partial week
     # A week cut by the start too, and the team dashboard keeps days up to 31 days.
     week = client.get(url, {"start": "2026-03-04", "end": "2026-03-31", "grain": "week"})
     assert week.context["charts"][0]["partial"][0] == "partial week: 4–8 Mar, 5 of 7 days"
@@ -688,3 +691,16 @@ def test_cards_show_both_n_and_agree_with_the_target_and_the_subject(client, age
     before = page.split('data-testid="before-fcr_pct">')[1].split("</p>")[0]
     assert "before: 50.0 % (n = 60)" in before
     assert "now n = 300" in before and "n differs 5×" in before
+
+
+def test_a_chart_line_without_data_is_said_not_drawn_as_zero():
+    """The team was reviewed, the agent was not: the QA chart draws the team and says the agent had no reviews."""
+    from dashboards.charts import trend_charts
+    from metrics import selectors as metrics
+
+    day = date(2026, 3, 2)
+    agent = [{"bucket": day, **metrics.figures({})}]
+    team = [{"bucket": day, **metrics.figures({"reviews": 4, "qa_score_sum": 340})}]
+    qa = trend_charts(agent, grain="day", period=Period(day, day), team_rows=team)[-1]
+    assert "empty" not in qa and qa["notes"] == ["Agent: no reviews in this period."]
+    assert qa["datasets"][1]["data"] == [85.0] and qa["datasets"][0]["data"] == [None]
