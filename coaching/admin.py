@@ -15,8 +15,8 @@ from coaching.models import (
 
 @admin.register(Activity)
 class ActivityAdmin(admin.ModelAdmin):
-    list_display = ["title", "kind", "skill", "duration_minutes", "is_active"]
-    list_filter = ["kind", "skill", "is_active"]
+    list_display = ["title", "kind", "skill", "duration_minutes", "is_active", "is_proposal"]
+    list_filter = ["kind", "skill", "is_active", "is_proposal"]
     search_fields = ["title", "code"]
 
 

@@ -119,14 +119,16 @@ class ActivityForm(forms.ModelForm):
         ]
         labels = {"check_answer": "Correct option (0 = first line)"}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, is_admin: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["check_choices_text"].initial = "\n".join(self.instance.check_choices or [])
         self.fields["skill"].queryset = Skill.objects.order_by("position", "name")
+        if not is_admin:  # a lead's activity is a proposal: an admin decides when it is active
+            del self.fields["is_active"]
 
     def service_fields(self) -> dict:
-        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
         data["check_choices"] = [
             line.strip() for line in self.cleaned_data.get("check_choices_text", "").splitlines() if line.strip()
         ]

@@ -47,6 +47,9 @@ class Activity(models.Model):
     check_choices = models.JSONField(default=list, blank=True, help_text="Answer options, one correct.")
     check_answer = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Index of the correct option.")
     is_active = models.BooleanField(default=True)
+    # The catalogue is shared by every vendor's plans and belongs to admins: an ops lead's new activity is a proposal
+    # (not assignable, is_active False) until an admin publishes it.
+    is_proposal = models.BooleanField(default=False, help_text="Proposed by an ops lead, awaiting an admin.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

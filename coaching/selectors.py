@@ -1,7 +1,7 @@
 """Coaching reads: plans in scope, goal figures from the shared metrics selectors, suggestions' inputs, mentors,
 return on training. Figures come from metrics.selectors (the dashboards' rollups), never recomputed."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from math import ceil
@@ -167,12 +167,65 @@ def activity_list(*, include_inactive: bool = False) -> QuerySet[Activity]:
     ).order_by("skill__position", "kind", "title")
 
 
+def activity_proposals(*, user: User) -> QuerySet[Activity]:
+    """Activities proposed by ops leads, awaiting an admin: every one for an admin, a lead's own for a lead."""
+    proposals = Activity.objects.filter(is_proposal=True).select_related("skill", "created_by")
+    if not roles.is_admin(user):
+        proposals = proposals.filter(created_by=user)
+    return proposals.order_by("created_at", "pk")
+
+
 def suggestions_for_user(*, user: User) -> QuerySet[Suggestion]:
     return (
         Suggestion.objects.filter(agent__in=coachable_agents_for_user(user=user).values("pk"))
         .select_related("agent__user", "agent__team", "skill", "mentor__user")
         .prefetch_related("activities")
     )
+
+
+def suggestion_evidence(suggestion: Suggestion) -> float:
+    """How strongly the data back a suggestion: the size of the gap to the target in standard errors at its n (the
+    KPI's one-sided test against the target, metrics.kpis.Kpi.short_of_target), 0 when the figure is not short."""
+    kpi = kpis.get(suggestion.kpi)
+    successes = round(suggestion.observed * suggestion.sample / 100) if kpi.unit == "%" else None
+    shortfall = kpi.short_of_target(
+        value=suggestion.observed, successes=successes, n=suggestion.sample, target=suggestion.target
+    )
+    return max(-(shortfall.z or 0.0), 0.0)
+
+
+def suggestion_groups(*, suggestions) -> list[dict]:
+    """Suggestions grouped by what they propose (skill and KPI, and so the same activities), each group's rows
+    strongest evidence first and the groups by their strongest row. Each row: the suggestion, its figures as text
+    and its evidence (suggestion_evidence); each group: label, skill, kpi label, rows, activities (the titles its
+    rows propose, most frequent first), and `ids` (its open suggestions)."""
+    groups: dict[tuple, dict] = {}
+    for suggestion in suggestions:
+        kpi = kpis.get(suggestion.kpi)
+        group = groups.setdefault(
+            (suggestion.skill_id, suggestion.kpi),
+            {"skill": suggestion.skill, "kpi": kpi, "rows": [], "activities": Counter(), "ids": []},
+        )
+        group["rows"].append(
+            {
+                "suggestion": suggestion,
+                "observed": kpi.text(suggestion.observed),
+                "target": kpi.text(suggestion.target),
+                "gap": kpi.text(abs(suggestion.target - suggestion.observed)),
+                "evidence": suggestion_evidence(suggestion),
+            }
+        )
+        group["activities"].update(activity.title for activity in suggestion.activities.all())
+        if suggestion.status == Suggestion.Status.OPEN:
+            group["ids"].append(suggestion.pk)
+    result = []
+    for group in groups.values():
+        group["rows"].sort(key=lambda row: (-row["evidence"], row["suggestion"].pk))
+        group["activities"] = [title for title, _ in group["activities"].most_common()]
+        group["evidence"] = group["rows"][0]["evidence"]
+        result.append(group)
+    result.sort(key=lambda group: (-group["evidence"], group["skill"].name, group["kpi"].key))
+    return result
 
 
 def notifications_for_user(*, user: User) -> QuerySet[Notification]:
@@ -214,6 +267,16 @@ def measurement_window(*, goal: Goal, today: date) -> tuple[date, date]:
     """The current value is measured over the goal's window ending today, or on the due date once it has passed."""
     end = min(today, goal.due_date)
     return end - timedelta(days=goal.window_days - 1), end
+
+
+def measurement_window_text(*, goal: Goal, today: date) -> str:
+    """The window the goal's current value was measured over, in words: "last 28 days, 3–30 Mar", or, once the due
+    date has passed, "28 days ending on the due date, 3–30 Mar" (the value no longer follows the calendar)."""
+    start, end = measurement_window(goal=goal, today=goal.measured_on or today)
+    span = f"{start:%-d %b}–{end:%-d %b}" if start.year == end.year else f"{start:%-d %b %Y}–{end:%-d %b %Y}"
+    if end == goal.due_date and end < (goal.measured_on or today):
+        return f"{goal.window_days} days ending on the due date, {span}"
+    return f"last {goal.window_days} days, {span}"
 
 
 @dataclass

@@ -3,9 +3,9 @@
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F, Q
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,11 +22,12 @@ from coaching.models import (
     Suggestion,
 )
 from coaching.status import GoalStatus, goal_status
-from core import security
+from core import roles, security
 from core.models import Agent, Skill, Team, User
 from metrics import kpis
 
 DEFAULT_WINDOW_DAYS = 28
+ALREADY_ON_PLAN = "This activity is already on the plan."
 SUGGESTION_COOLDOWN_DAYS = 30  # a dismissed suggestion is not proposed again for this long
 MENTOR_PERIOD_DAYS = 90  # a mentor's skill QA score is taken over the 90 days up to the period's end
 MAX_NEW_SUGGESTIONS = 2  # per agent and run, so a lead is not flooded; the rest come once these are decided
@@ -243,20 +244,48 @@ def _activity_validate(activity: Activity) -> None:
     activity.full_clean()
 
 
+def can_edit_activity(*, user: User, activity: Activity) -> bool:
+    """The shared catalogue is the admins'; an ops lead may edit only their own proposal while it awaits an admin."""
+    if roles.is_admin(user):
+        return True
+    return activity.is_proposal and activity.created_by_id == user.pk
+
+
 @transaction.atomic
-def activity_create(*, created_by: User | None, **fields) -> Activity:
+def activity_create(*, created_by: User, **fields) -> Activity:
+    """A new catalogue activity: published by an admin, or, from anyone else (an ops lead), a proposal that no
+    plan can use until an admin publishes it (activity_publish)."""
     activity = Activity(created_by=created_by, **fields)
+    if not roles.is_admin(created_by):
+        activity.is_active, activity.is_proposal = False, True
     _activity_validate(activity)
     activity.save()
     return activity
 
 
 @transaction.atomic
-def activity_update(*, activity: Activity, **fields) -> Activity:
+def activity_update(*, activity: Activity, updated_by: User, **fields) -> Activity:
+    """Rename, rewrite or retire a catalogue activity: admins only (a lead: their own proposal, which stays one)."""
+    if not can_edit_activity(user=updated_by, activity=activity):
+        raise PermissionDenied("The activity catalogue is maintained by admins.")
     for name, value in fields.items():
         setattr(activity, name, value)
+    if not roles.is_admin(updated_by):
+        activity.is_active, activity.is_proposal = False, True
     _activity_validate(activity)
     activity.save()
+    return activity
+
+
+@transaction.atomic
+def activity_publish(*, activity: Activity, published_by: User) -> Activity:
+    """An admin publishes a lead's proposal: it joins the catalogue every plan can use."""
+    if not roles.is_admin(published_by):
+        raise PermissionDenied("Only an admin publishes to the activity catalogue.")
+    updated = Activity.objects.filter(pk=activity.pk, is_proposal=True).update(is_proposal=False, is_active=True)
+    if not updated:
+        raise ValidationError("This activity is not awaiting publication.")
+    activity.refresh_from_db()
     return activity
 
 
@@ -284,10 +313,14 @@ def plan_activity_assign(
         if selectors.mentoring_load().get(mentor.pk, 0) >= selectors.max_mentees():
             raise ValidationError({"mentor": f"{mentor} already mentors {selectors.max_mentees()} agents."})
     if PlanActivity.objects.filter(plan=plan, activity=activity).exists():
-        raise ValidationError({"activity": "This activity is already on the plan."})
-    return PlanActivity.objects.create(
-        plan=plan, activity=activity, goal=goal, mentor=mentor, due_on=due_on, assigned_by=assigned_by
-    )
+        raise ValidationError({"activity": ALREADY_ON_PLAN})
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent double submit loses on the unique constraint
+            return PlanActivity.objects.create(
+                plan=plan, activity=activity, goal=goal, mentor=mentor, due_on=due_on, assigned_by=assigned_by
+            )
+    except IntegrityError:
+        raise ValidationError({"activity": ALREADY_ON_PLAN}) from None
 
 
 @transaction.atomic
@@ -608,6 +641,17 @@ def suggestion_dismiss(*, suggestion: Suggestion, decided_by: User) -> Suggestio
         raise ValidationError("This suggestion has already been decided.")
     suggestion.refresh_from_db()
     return suggestion
+
+
+@transaction.atomic
+def suggestions_dismiss(*, suggestions: QuerySet[Suggestion], decided_by: User) -> int:
+    """Dismiss several suggestions at once (`suggestions`: the caller's, already scoped to what `decided_by` may
+    coach); the open ones among them are dismissed, decided ones are left as they are. The number dismissed."""
+    if not suggestions.exists():
+        raise ValidationError("Select at least one suggestion.")
+    return Suggestion.objects.filter(pk__in=suggestions.values("pk"), status=Suggestion.Status.OPEN).update(
+        status=Suggestion.Status.DISMISSED, decided_by=decided_by, decided_at=timezone.now()
+    )
 
 
 # --- notifications and the nightly run ----------------------------------------------------------------------------

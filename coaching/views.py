@@ -7,8 +7,8 @@ roles without coaching (hiring managers, QA reviewers) get 403.
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -28,6 +28,7 @@ plan_readers = require_role(roles.OPS_LEAD, roles.AGENT)
 def _goal_rows(plan: CoachingPlan) -> tuple[list[dict], list[dict]]:
     """Template rows and chart data for the plan's goals (already prefetched)."""
     rows, charts = [], []
+    today = timezone.localdate()
     for goal in plan.goals.all():
         points = [{"x": m.day.isoformat(), "y": m.value} for m in goal.measurements.all()]
         kpi = kpis.get(goal.kpi)
@@ -37,6 +38,7 @@ def _goal_rows(plan: CoachingPlan) -> tuple[list[dict], list[dict]]:
                 "baseline": kpi.text(goal.baseline),
                 "target": kpi.text(goal.target),
                 "current": kpi.text(goal.current_value),
+                "window": selectors.measurement_window_text(goal=goal, today=today),
                 "sample_label": kpi.sample_label,
                 "lower_is_better": kpi.lower_is_better,
             }
@@ -195,13 +197,20 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @lead_only
 def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _managed_plan(request, pk)
+    activities = selectors.activity_list()
+    if request.method != "POST":  # the choices offered; a POST may name one already on the plan (a double submit)
+        activities = activities.exclude(pk__in=plan.assignments.values("activity_id"))
     form = forms.AssignForm(
         request.POST or None,
         plan=plan,
-        activities=selectors.activity_list().exclude(pk__in=plan.assignments.values("activity_id")),
+        activities=activities,
         mentors=selectors.mentor_options(agent=plan.agent),
     )
     if request.method == "POST" and form.is_valid():
+        activity = form.cleaned_data["activity"]
+        if plan.assignments.filter(activity=activity).exists():  # submitted twice: nothing more to do
+            messages.info(request, f"“{activity}” is already on the plan.")
+            return redirect("coaching:plan-detail", pk=plan.pk)
         try:
             services.plan_activity_assign(plan=plan, assigned_by=request.user, **form.cleaned_data)
         except ValidationError as error:
@@ -283,38 +292,71 @@ def session_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @lead_only
 def activity_list(request: HttpRequest) -> HttpResponse:
+    """The shared catalogue (admins maintain it) and the proposals awaiting an admin (a lead sees their own)."""
     show_all = request.GET.get("all") == "1"
+    is_admin = roles.is_admin(request.user)
+    proposals = selectors.activity_proposals(user=request.user)
     return render(
         request,
         "coaching/activity_list.html",
-        {"activities": selectors.activity_list(include_inactive=show_all), "show_all": show_all},
+        {
+            "activities": selectors.activity_list(include_inactive=show_all).filter(is_proposal=False),
+            "proposals": proposals,
+            "show_all": show_all,
+            "is_admin": is_admin,
+        },
     )
 
 
 @lead_only
 def activity_create(request: HttpRequest) -> HttpResponse:
+    """An admin adds to the catalogue; an ops lead proposes an activity for an admin to publish."""
     return _activity_form(request, None)
 
 
 @lead_only
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _activity_form(request, get_object_or_404(Activity, pk=pk))
+    """Admins edit (rename, retire) catalogue activities; a lead only their own proposal still awaiting an admin."""
+    activity = get_object_or_404(Activity, pk=pk)
+    if not services.can_edit_activity(user=request.user, activity=activity):
+        raise PermissionDenied("The activity catalogue is maintained by admins.")
+    return _activity_form(request, activity)
+
+
+@require_POST
+@require_role(roles.ADMIN)
+def activity_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_object_or_404(Activity, pk=pk)
+    try:
+        services.activity_publish(activity=activity, published_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"“{activity}” is published: every plan can use it now.")
+    return redirect("coaching:activity-list")
 
 
 def _activity_form(request: HttpRequest, activity: Activity | None) -> HttpResponse:
-    form = forms.ActivityForm(request.POST or None, instance=activity)
+    is_admin = roles.is_admin(request.user)
+    form = forms.ActivityForm(request.POST or None, instance=activity, is_admin=is_admin)
     if request.method == "POST" and form.is_valid():
         try:
             if activity is None:
                 services.activity_create(created_by=request.user, **form.service_fields())
             else:
-                services.activity_update(activity=activity, **form.service_fields())
+                services.activity_update(activity=activity, updated_by=request.user, **form.service_fields())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Catalogue saved.")
+            if is_admin:
+                messages.success(request, "Catalogue saved.")
+            else:
+                messages.success(request, "Proposal saved: an admin publishes it to the catalogue.")
             return redirect("coaching:activity-list")
-    title = "New activity" if activity is None else f"Edit “{activity}”"
+    if activity is None:
+        title = "New activity" if is_admin else "Propose an activity"
+    else:
+        title = f"Edit “{activity}”" if is_admin else f"Edit your proposal “{activity}”"
     return render(request, "coaching/form.html", {"form": form, "title": title})
 
 
@@ -355,21 +397,53 @@ def activity_impact(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+SUGGESTIONS_SHOWN = 300
+
+
 @lead_only
 def suggestion_list(request: HttpRequest) -> HttpResponse:
+    """The suggestions in the lead's scope, grouped by what they propose (skill and KPI), strongest evidence first."""
     suggestions = selectors.suggestions_for_user(user=request.user)
     status = request.GET.get("status", Suggestion.Status.OPEN)
-    if status in Suggestion.Status.values:
-        suggestions = suggestions.filter(status=status)
-    rows = [
-        (s, kpis.get(s.kpi).text(s.observed), kpis.get(s.kpi).text(s.target))
-        for s in suggestions.order_by("agent__team__name", "agent__user__last_name", "pk")[:300]
-    ]
+    if status not in Suggestion.Status.values:
+        status = Suggestion.Status.OPEN
+    suggestions = list(suggestions.filter(status=status).order_by("pk")[: SUGGESTIONS_SHOWN + 1])
+    more = len(suggestions) > SUGGESTIONS_SHOWN
+    groups = selectors.suggestion_groups(suggestions=suggestions[:SUGGESTIONS_SHOWN])
     return render(
         request,
         "coaching/suggestion_list.html",
-        {"rows": rows, "status": status, "statuses": Suggestion.Status.choices},
+        {
+            "groups": groups,
+            "count": min(len(suggestions), SUGGESTIONS_SHOWN),
+            "more": more,
+            "status": status,
+            "statuses": Suggestion.Status.choices,
+        },
     )
+
+
+@require_POST
+@lead_only
+def suggestion_dismiss_bulk(request: HttpRequest) -> HttpResponse:
+    """Dismiss the chosen suggestions (`suggestion` ids, repeated). One out of the lead's scope: 404, nothing done."""
+    ids = {pk for pk in map(int_param, request.POST.getlist("suggestion")) if pk is not None}
+    chosen = selectors.suggestions_for_user(user=request.user).filter(pk__in=ids)
+    if len(ids) != chosen.count():
+        raise Http404("No such suggestion.")
+    try:
+        dismissed = services.suggestions_dismiss(suggestions=chosen, decided_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        skipped = len(ids) - dismissed
+        note = f" ({skipped} already decided, left as they were)" if skipped else ""
+        messages.info(
+            request,
+            f"{dismissed} suggestion{'s' if dismissed != 1 else ''} dismissed{note}; "
+            f"none will be proposed again for {services.SUGGESTION_COOLDOWN_DAYS} days.",
+        )
+    return redirect("coaching:suggestion-list")
 
 
 @require_POST

@@ -11,6 +11,7 @@ from core.models.contacts import YEARS
 
 PRESETS = [(7, "Last 7 days"), (30, "Last 30 days"), (90, "Last 90 days"), (365, "Last year")]
 DEFAULT_PRESET = 30
+AGENT_DAILY_MAX_DAYS = 14
 MAX_DAYS = 2 * 366
 
 
@@ -88,6 +89,9 @@ class Filters:
     grain: str
     team_ids: list[int]
     preset: int | None
+    # "auto" draws days up to this many days, weeks beyond. One agent's day holds a handful of answers, so the agent
+    # dashboard lowers it (AGENT_DAILY_MAX_DAYS): its points would otherwise swing on n of 1 to 5.
+    daily_max_days: int = 31
 
     def query(self, **extra) -> str:
         """The GET query string of these filters (plus `extra`), for links, presets and CSV exports."""
@@ -116,7 +120,7 @@ class Filters:
     def chart_grain(self) -> str:
         if self.grain in ("day", "week"):
             return self.grain
-        return "day" if self.period.days <= 31 else "week"
+        return "day" if self.period.days <= self.daily_max_days else "week"
 
 
 def filters_from(form: PeriodForm) -> Filters | None:

@@ -21,17 +21,15 @@ from django.db.models.functions import TruncWeek
 
 from coaching.selectors import goal_list_for_agent, goals_by_agent  # noqa: F401  (the dashboards' goal reads)
 from core.models import Agent, Team
-from metrics import running
+from metrics import kpis, running
 from metrics import selectors as metrics
 from metrics.models import AgentDay, AgentSkillDay, TeamDay
 
-from .definitions import FLAG_PERIODS, TARGETS
+from .definitions import FLAG_COUNTS, FLAG_PERIODS, TARGETS
 from .periods import Period
 
-# A period's figure counts only with at least this many cases / responses / reviews behind it.
-FLAG_MIN_N = 5
-# The counts the flags (_below_target) read.
-FLAG_FIELDS = ["fcr_cases", "cases", "csat_satisfied", "csat_responses", "reviews", "qa_score_sum"]
+# The counts the flags (_flags) read: each flagged KPI's count and sample, and contacts (was the agent working then?).
+FLAG_FIELDS = ["contacts", "fcr_cases", "cases", "csat_satisfied", "csat_responses", "reviews", "qa_score_sum"]
 
 
 def _sums() -> dict:
@@ -134,10 +132,14 @@ def team_table(
 
 
 def agent_table(*, agents: QuerySet[Agent], period: Period) -> list[dict]:
-    """Per agent (by name): the figures of metrics.metrics_by_agent over `period`, the flags (`flag_keys`: the
-    figures of TARGETS below target in each of the last FLAG_PERIODS periods of the same length, each with at least
-    FLAG_MIN_N cases / responses / reviews behind it), and
-    the QA coverage of the list (`agents_worked`, `agents_reviewed` and `roster_reviews`, the same on every row).
+    """Per agent (by name): the figures of metrics.metrics_by_agent over `period`, the below-target flags and the QA
+    coverage of the list (`agents_worked`, `agents_reviewed` and `roster_reviews`, the same on every row).
+
+    Flags (definitions.FLAGGED): `flags`, one dict per KPI below its target in each of the last FLAG_PERIODS periods
+    of the same length (this one and those before it), each with at least the KPI's minimum sample and short of the
+    target beyond chance (one-sided, p < 0.05): the KPI, the target and each period's figure, n and p, oldest first;
+    `flag_keys` their figure names; `history` False when the agent has no contacts in one of those periods (too
+    little history to flag anyone).
 
     One query, whatever the periods' length: each period's sums are the agent's running totals (AgentRunning) at
     its end minus those before its start, four index lookups per agent for the period and the FLAG_PERIODS − 1
@@ -159,23 +161,33 @@ def agent_table(*, agents: QuerySet[Agent], period: Period) -> list[dict]:
         }
         for name in FLAG_FIELDS:
             values[f"p0_{name}"] = values[name]
-        row["flag_keys"] = _below_target(values)
+        row["history"] = all(values[f"p{step}_contacts"] for step in range(FLAG_PERIODS))
+        row["flags"] = _flags(values, periods) if row["history"] else []
+        row["flag_keys"] = [flag["kpi"].figure for flag in row["flags"]]
         result.append(row)
     return result
 
 
-def _below_target(values: dict) -> list[str]:
-    checks = [
-        ("fcr_pct", "fcr_cases", "cases", 100),
-        ("csat_pct", "csat_satisfied", "csat_responses", 100),
-        ("qa_score", "qa_score_sum", "reviews", 1),
-    ]
-    below = []
-    for key, numerator, denominator, scale in checks:
-        pairs = [(values[f"p{s}_{numerator}"] or 0, values[f"p{s}_{denominator}"] or 0) for s in range(FLAG_PERIODS)]
-        if all(n >= FLAG_MIN_N and float(x) * scale / n < TARGETS[key] for x, n in pairs):
-            below.append(key)
-    return below
+def _flags(values: dict, periods: list[Period]) -> list[dict]:
+    """The flags of one agent's period sums (`p<step>_<count>`, step 0 the latest period)."""
+    flags = []
+    for key, count in FLAG_COUNTS.items():
+        kpi = kpis.get(key)
+        target = TARGETS[kpi.figure]
+        checked = []
+        for step in reversed(range(FLAG_PERIODS)):  # oldest first, as read
+            total, n = values[f"p{step}_{count}"] or 0, values[f"p{step}_{kpi.sample}"] or 0
+            if n < kpi.min_sample:
+                break
+            scale = 100 if kpi.unit == "%" else 1
+            value = float(total) * scale / n
+            shortfall = kpi.short_of_target(value=value, successes=int(total), n=n, target=target)
+            if kpi.meets(value, target) or not shortfall.significant:
+                break
+            checked.append({"period": periods[step], "value": value, "n": n, "p": shortfall.p})
+        else:
+            flags.append({"kpi": kpi, "target": target, "periods": checked})
+    return flags
 
 
 def vendor_table(*, team_ids: list[int], periods: dict[str, Period]) -> list[dict]:

@@ -24,15 +24,14 @@ from core import roles
 from core.models import Agent, Skill, Team, Vendor
 from core.selectors.scope import agents_for_user, team_ids_for_user, teams_for_user
 from core.views import int_param, require_role
-from metrics import kpis
 from metrics import selectors as metrics
 from qa.disputes.selectors import open_disputes_count
 from qa.reviews import selectors as qa_selectors
 
 from . import definitions, exports
 from . import selectors as dash
-from .charts import heatmap_rows, kpi_cards, trend_charts
-from .periods import Filters, PeriodForm, default_filters, filters_from
+from .charts import HEAT_MIN_REVIEWS, flag_text, heatmap_rows, kpi_cards, skill_groups, trend_charts
+from .periods import AGENT_DAILY_MAX_DAYS, Filters, PeriodForm, default_filters, filters_from
 
 AGENT_COLUMNS = [
     ("Agent", "agent_name"),
@@ -85,8 +84,8 @@ def _period_name(filters: Filters) -> str:
 
 
 def _skills() -> list[Skill]:
-    """The skill catalogue in display order, cached briefly: it changes only in the admin."""
-    return cache.get_or_set("dashboards:skills", lambda: list(Skill.objects.order_by("position", "pk")), 60)
+    """The skill catalogue in display order, the core ten first, cached briefly: it changes only in the admin."""
+    return cache.get_or_set("dashboards:skills", lambda: list(Skill.objects.order_by("-is_core", "position", "pk")), 60)
 
 
 def _team_scope(request: HttpRequest):
@@ -178,7 +177,9 @@ def _team_dashboard(request: HttpRequest):
     if export == "agents":
         rows = dash.agent_table(agents=agents, period=period)
         for row in rows:
-            row["flags"] = " ".join(kpis.for_figure(key).short for key in row["flag_keys"])
+            row["flags"] = (
+                "; ".join(flag_text(flag) for flag in row["flags"]) if row["history"] else "not enough history"
+            )
         return _csv(f"agents-{name}.csv", AGENT_COLUMNS, rows, [("Below target (3 periods)", "flags")])
     if export == "teams":
         return _csv(f"teams-{name}.csv", TEAM_COLUMNS, team_rows)
@@ -207,8 +208,7 @@ def _team_dashboard(request: HttpRequest):
     agent_rows = dash.agent_table(agents=agents, period=period)
     goals = dash.goals_by_agent(agents=agents)
     for row in agent_rows:
-        row["url"] = f"{reverse('dashboards:agent-dashboard', args=[row['agent_id']])}?{filters.query}"
-        row["flags"] = [kpis.for_figure(key).short for key in row["flag_keys"]]
+        row["url"] = f"{reverse('dashboards:agent-dashboard', args=[row['agent_id']])}?{filters.query()}"
         row["goals_open"] = goals.get(row["agent_id"], {}).get("open", 0)
         row["goals_at_risk"] = goals.get(row["agent_id"], {}).get("at_risk", 0)
     for row in team_rows:
@@ -239,16 +239,19 @@ def _team_dashboard(request: HttpRequest):
         "previous_period": period.previous(),
         "agent_rows": agent_rows,
         "flagged_count": sum(1 for row in agent_rows if row["flags"]),
+        "no_history_count": sum(1 for row in agent_rows if not row["history"]),
+        "flag_history_start": period.previous(definitions.FLAG_PERIODS - 1).start,
         "team_rows": team_rows,
         "skills": skills,
+        "skill_groups": skill_groups(skills),
+        "heat_min_reviews": HEAT_MIN_REVIEWS,
         "heatmap": heatmap_rows(agent_rows=agent_rows, skills=skills, scores=scores),
-        "charts": trend_charts(trend_rows, grain=filters.chart_grain),
+        "charts": trend_charts(trend_rows, grain=filters.chart_grain, period=period),
         "trend_rows": trend_rows,
         "coverage": coverage(agent_rows, open_disputes=open_disputes),
         "targets": definitions.TARGETS,
         "definitions_kpis": definitions.kpi_list(),
         "flag_periods": definitions.FLAG_PERIODS,
-        "flag_min_n": dash.FLAG_MIN_N,
         "presets": _presets(filters),
     }
     return context
@@ -338,7 +341,9 @@ def _vendor_comparison(request: HttpRequest):
         "definitions_kpis": definitions.kpi_list(),
         "targets": definitions.TARGETS,
         "flag_periods": definitions.FLAG_PERIODS,
-        "charts": trend_charts(None, grain=filters.chart_grain, by_vendor=by_vendor, vendor_names=vendor_names),
+        "charts": trend_charts(
+            None, grain=filters.chart_grain, period=period, by_vendor=by_vendor, vendor_names=vendor_names
+        ),
         "presets": _presets(filters),
     }
     return context
@@ -350,7 +355,12 @@ def _agent_page(request: HttpRequest, agent: Agent) -> HttpResponse:
 
 
 def _agent_dashboard(request: HttpRequest, agent: Agent):
-    form, filters = _filters(request, teams=[])
+    # The teams picked on the team dashboard ride along (for the links back to it) but do not filter the agent's page:
+    # they are checked against the scope there, so here they are only whole numbers carried in the links.
+    carried = [pk for pk in map(int_param, request.GET.getlist("team")) if pk is not None]
+    form, filters = _filters(request, teams=[(pk, str(pk)) for pk in carried])
+    filters.team_ids = carried
+    filters.daily_max_days = AGENT_DAILY_MAX_DAYS
     period = filters.period
     agent_qs = Agent.objects.filter(pk=agent.pk)
     export = request.GET.get("export")
@@ -362,8 +372,12 @@ def _agent_dashboard(request: HttpRequest, agent: Agent):
     own, before, team = data["totals"]["own"], data["totals"]["before"], data["totals"]["team"]
     skills = _skills()
     skill_rows = [{"skill": skill, **(data["skills"].get(skill.pk) or {"own": None, "team": None})} for skill in skills]
+    for row in skill_rows:  # a heading before the first additional (role-specific) skill
+        row["group"] = ""
+    first_extra = next((row for row in skill_rows if not row["skill"].is_core), None)
+    if first_extra and first_extra is not skill_rows[0]:
+        first_extra["group"] = "Additional (role-specific) skills"
     (agent_row,) = dash.agent_table(agents=agent_qs, period=period)  # the team dashboard's row: the same flags
-    flags = agent_row["flag_keys"]
     reviews = list(
         qa_selectors.counted_for_agent(agent=agent)
         .select_related("contact", "reviewer")
@@ -387,17 +401,19 @@ def _agent_dashboard(request: HttpRequest, agent: Agent):
         "team_totals": team,
         "previous_period": period.previous(),
         "skill_rows": skill_rows,
-        "flags": [kpis.for_figure(key) for key in flags],
+        "flags": agent_row["flags"],
+        "flag_history": agent_row["history"],
+        "flag_history_start": period.previous(definitions.FLAG_PERIODS - 1).start,
         "targets": definitions.TARGETS,
         "definitions_kpis": definitions.kpi_list(),
         "flag_periods": definitions.FLAG_PERIODS,
         "reviews": reviews,
-        "charts": trend_charts(trend_rows, grain=filters.chart_grain, team_rows=team_trend),
+        "charts": trend_charts(trend_rows, grain=filters.chart_grain, period=period, team_rows=team_trend),
         "trend_rows": trend_rows,
         "team_trend": team_trend,
         "presets": _presets(filters),
         "is_own": agent.user_id == request.user.pk,
-        "team_query": filters.with_teams([agent.team_id]),
+        "team_query": filters.with_teams(filters.team_ids or [agent.team_id]),
         "goals": goals,
     }
     return context

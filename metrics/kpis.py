@@ -125,6 +125,28 @@ class Kpi:
             )
         return stats.duration_change(now[self.figure], n1, before[self.figure], n0)
 
+    def short_of_target(self, *, value: float | None, successes: int | None, n: int, target: float) -> stats.Shortfall:
+        """Whether a figure (`value`, of `successes` among `n` for a rate) is short of `target` beyond chance
+        (one-sided, p < 0.05), by the KPI's kind of figure: a proportion for rates, a bounded mean for means."""
+        if self.test == Test.PROPORTION:
+            return stats.proportion_short_of_target(
+                successes or 0, n, target_pct=target, higher_is_better=self.higher_is_better
+            )
+        if self.test == Test.BOUNDED_MEAN:
+            low, high = self.scale
+            return stats.mean_short_of_target(
+                value, n, target=target, low=low, high=high, higher_is_better=self.higher_is_better
+            )
+        if self.test == Test.NPS:  # the per-answer score +1/0/−1 has a variance of at most 1
+            return (
+                stats.mean_short_of_target(
+                    value / 100 if value is not None else None, n, target=target / 100, low=-1.0, high=1.0
+                )
+                if -100 < target < 100
+                else stats.Shortfall(z=None, p=None)
+            )
+        return stats.duration_short_of_target(value, n, target=target)
+
     def benchmark_band(self, value: float | None) -> str | None:
         """'below', 'solid' or 'above' the benchmark band; None without a benchmark or a value."""
         if self.benchmark is None or value is None:

@@ -7,6 +7,10 @@ answers (CES, CSAT mean, QA score) have no stored variance in the rollups, so we
 scale a..b, (m − a)(b − m) (Bhatia–Davis): a conservative test, it never colours noise. AHT has no upper bound; we
 assume a coefficient of variation of 1 (handle times are roughly exponential), i.e. standard deviation = mean.
 Below `MIN_N` observations on either side nothing is coloured.
+
+A figure against a fixed target (the dashboards' "below target" flags) is a one-sided test at p < 0.05: for a rate,
+the one-proportion z-test with the target's variance p₀(1 − p₀)/n; for a bounded mean, the z-test with the
+Bhatia–Davis bound at the target, (t − a)(b − t)/n (the largest variance a mean of t can have: conservative).
 """
 
 import math
@@ -14,6 +18,7 @@ from dataclasses import dataclass
 
 Z_CRITICAL = 1.96
 MIN_N = 10
+ALPHA_ONE_SIDED = 0.05
 
 
 @dataclass(frozen=True)
@@ -106,3 +111,54 @@ def duration_change(m1: float | None, n1: int, m0: float | None, n0: int) -> Cha
     if min(n1, n0) < MIN_N:
         return Change(delta=delta, z=None, significant=False, better=None)
     return _result(delta, _z(delta, m1 * m1 / n1 + m0 * m0 / n0), False)
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """A figure against a target: its z score in the good direction (negative: short of the target) and the one-sided
+    p-value of being that far short by chance."""
+
+    z: float | None
+    p: float | None
+
+    @property
+    def significant(self) -> bool:
+        return self.p is not None and self.z is not None and self.z < 0 and self.p < ALPHA_ONE_SIDED
+
+
+def _lower_tail(z: float) -> float:
+    """P(Z ≤ z) of the standard normal distribution."""
+    return 0.5 * math.erfc(-z / math.sqrt(2))
+
+
+def _shortfall(delta: float, variance: float, n: int, higher_is_better: bool) -> Shortfall:
+    if n <= 0 or variance <= 0:
+        return Shortfall(z=None, p=None)
+    z = delta / math.sqrt(variance / n)
+    if not higher_is_better:
+        z = -z
+    return Shortfall(z=z, p=_lower_tail(z))
+
+
+def proportion_short_of_target(x: int, n: int, *, target_pct: float, higher_is_better: bool = True) -> Shortfall:
+    """Rate x/n against a target rate (in %), one-proportion z-test under the target: is it short beyond chance?"""
+    if not n:
+        return Shortfall(z=None, p=None)
+    p0 = target_pct / 100
+    return _shortfall(x / n - p0, p0 * (1 - p0), n, higher_is_better)
+
+
+def mean_short_of_target(
+    mean: float | None, n: int, *, target: float, low: float, high: float, higher_is_better: bool = True
+) -> Shortfall:
+    """A mean of answers on low..high against a target mean, with the Bhatia–Davis variance bound at the target."""
+    if mean is None or not n:
+        return Shortfall(z=None, p=None)
+    return _shortfall(mean - target, (target - low) * (high - target), n, higher_is_better)
+
+
+def duration_short_of_target(mean: float | None, n: int, *, target: float) -> Shortfall:
+    """A mean duration against a target duration (lower is better), standard deviation taken equal to the target."""
+    if mean is None or not n or target <= 0:
+        return Shortfall(z=None, p=None)
+    return _shortfall(mean - target, target * target, n, higher_is_better=False)

@@ -16,7 +16,8 @@ from coaching.tests.factories import (
     agent_day,
     skill,
 )
-from core.tests.factories import AgentFactory, ContactFactory
+from core import roles
+from core.tests.factories import AgentFactory, ContactFactory, UserFactory
 from qa.models import Review
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +52,31 @@ def test_agent_reads_own_plan_with_goals_activities_and_sessions(client, plan, a
     assert "Listening lab: the cue we missed" in page and "Warm openings" in page
     assert 'id="goal-charts"' in page
     assert client.get(reverse("coaching:plan-detail", args=[plan.pk])).status_code == 200
+
+
+def test_a_missed_goal_names_the_window_ending_on_its_due_date(client, plan, agent_user):
+    due = TODAY - timedelta(days=10)
+    GoalFactory(
+        plan=plan,
+        kpi="fcr",
+        start_date=due - timedelta(days=40),
+        due_date=due,
+        current_value=70.0,
+        current_sample=120,
+        measured_on=TODAY,
+        status=GoalStatus.MISSED,
+    )
+    GoalFactory(plan=plan, kpi="csat", current_value=80.0, current_sample=30, measured_on=TODAY)
+    client.force_login(agent_user)
+    page = client.get(reverse("coaching:my-plan")).content.decode()
+
+    def span(end):
+        start = end - timedelta(days=27)
+        return f"{start:%-d %b}–{end:%-d %b}" if start.year == end.year else f"{start:%-d %b %Y}–{end:%-d %b %Y}"
+
+    assert f"28 days ending on the due date, {span(due)}; 120 cases" in page
+    assert f"last 28 days, {span(TODAY)}; 30 responses" in page
+    assert page.count("last 28 days") == 1  # the missed goal does not claim the last 28 days
 
 
 def test_agent_without_plan_sees_an_explanation(client, agent_user):
@@ -307,6 +333,82 @@ def test_catalogue_refuses_micro_learning_without_a_check(client, lead_user):
     assert Activity.objects.get(code="new-module").check_choices == ["one", "two"]
 
 
+def _activity_data(**extra):
+    return {
+        "code": "call-wrap-drill",
+        "title": "Call wrap drill",
+        "kind": "role_play",
+        "skill": skill().pk,
+        "summary": "Close the call in three sentences",
+        "duration_minutes": "15",
+        "is_active": "on",
+        **extra,
+    }
+
+
+def test_a_lead_proposes_an_activity_an_admin_publishes_it(client, lead_user, admin_user, plan):
+    client.force_login(lead_user)
+    page = client.get(reverse("coaching:activity-list")).content.decode()
+    assert (
+        "Propose an activity" in page
+        and reverse("coaching:activity-edit", args=[Activity.objects.first().pk]) not in page
+    )
+    response = client.post(reverse("coaching:activity-create"), _activity_data(), follow=True)
+    assert "Proposal saved: an admin publishes it to the catalogue." in response.content.decode()
+    proposal = Activity.objects.get(code="call-wrap-drill")
+    assert proposal.is_proposal and not proposal.is_active and proposal.created_by == lead_user  # "is_active" ignored
+    # Not assignable while a proposal, and the lead cannot publish it.
+    assign = client.get(reverse("coaching:assignment-create", args=[plan.pk])).context["form"]
+    assert proposal not in assign.fields["activity"].queryset
+    assert client.post(reverse("coaching:activity-publish", args=[proposal.pk])).status_code == 403
+    # The lead may still edit their own proposal; it stays a proposal.
+    edit = reverse("coaching:activity-edit", args=[proposal.pk])
+    assert client.post(edit, _activity_data(title="Call wrap-up drill")).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.title == "Call wrap-up drill" and proposal.is_proposal and not proposal.is_active
+    # The admin sees it among the proposals and publishes it.
+    client.force_login(admin_user)
+    assert 'data-testid="activity-proposals"' in client.get(reverse("coaching:activity-list")).content.decode()
+    assert client.post(reverse("coaching:activity-publish", args=[proposal.pk])).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.is_active and not proposal.is_proposal
+    client.force_login(lead_user)  # now part of the catalogue: no longer the lead's to edit
+    assert client.get(edit).status_code == 403
+
+
+def test_a_partner_lead_cannot_rename_or_retire_a_catalogue_activity(client, partner_team, plan):
+    """The catalogue is shared with in-house plans: a lead of another vendor (any lead) may not touch it."""
+    used = ActivityFactory(title="Restate before you solve")
+    PlanActivityFactory(plan=plan, activity=used)
+    partner_lead = UserFactory(roles=[roles.OPS_LEAD])
+    partner_team.leads.add(partner_lead)
+    client.force_login(partner_lead)
+    edit = reverse("coaching:activity-edit", args=[used.pk])
+    assert client.get(edit).status_code == 403
+    data = _activity_data(code=used.code, title="Renamed", skill=used.skill_id, kind=used.kind)
+    data.pop("is_active")  # retire
+    assert client.post(edit, data).status_code == 403
+    used.refresh_from_db()
+    assert used.title == "Restate before you solve" and used.is_active
+
+
+def test_catalogue_services_enforce_the_admins_ownership(lead_user, admin_user):
+    from django.core.exceptions import PermissionDenied
+
+    from coaching import services
+
+    activity = ActivityFactory(title="Listening lab")
+    with pytest.raises(PermissionDenied):
+        services.activity_update(activity=activity, updated_by=lead_user, title="Renamed", is_active=False)
+    with pytest.raises(PermissionDenied):
+        services.activity_publish(activity=activity, published_by=lead_user)
+    activity.refresh_from_db()
+    assert activity.title == "Listening lab" and activity.is_active
+    services.activity_update(activity=activity, updated_by=admin_user, title="Listening lab 2", is_active=False)
+    activity.refresh_from_db()
+    assert activity.title == "Listening lab 2" and not activity.is_active
+
+
 def test_seeded_catalogue_has_two_activities_per_core_skill():
     from core.models import Skill
 
@@ -360,6 +462,117 @@ def test_lead_cannot_touch_suggestions_of_another_vendor(client, lead_user, othe
     client.force_login(lead_user)
     assert client.get(reverse("coaching:suggestion-accept", args=[suggestion.pk])).status_code == 404
     assert client.post(reverse("coaching:suggestion-dismiss", args=[suggestion.pk])).status_code == 404
+
+
+def test_assigning_the_same_activity_twice_is_a_no_op_with_a_message(client, lead_user, plan):
+    activity = ActivityFactory(title="Restate before you solve")
+    client.force_login(lead_user)
+    url = reverse("coaching:assignment-create", args=[plan.pk])
+    first = client.post(url, {"activity": activity.pk})
+    second = client.post(url, {"activity": activity.pk}, follow=True)
+    assert first.status_code == 302 and second.status_code == 200
+    assert second.redirect_chain[-1][0] == reverse("coaching:plan-detail", args=[plan.pk])
+    assert "“Restate before you solve” is already on the plan." in second.content.decode()
+    assert PlanActivity.objects.filter(plan=plan, activity=activity).count() == 1
+    # The form still offers only the activities not on the plan.
+    assert activity not in client.get(url).context["form"].fields["activity"].queryset
+
+
+def test_a_concurrent_double_assign_is_a_validation_error_not_a_500(lead_user, plan, monkeypatch):
+    """Two requests both pass the check before either inserts: the loser hits the unique constraint, which the
+    service turns into the same clear error."""
+    from django.core.exceptions import ValidationError
+    from django.db.models.query import QuerySet
+
+    from coaching import services
+
+    activity = ActivityFactory()
+    services.plan_activity_assign(plan=plan, activity=activity, assigned_by=lead_user)
+    monkeypatch.setattr(QuerySet, "exists", lambda self: False)  # the other request's check ran before the insert
+    with pytest.raises(ValidationError) as error:
+        services.plan_activity_assign(plan=plan, activity=activity, assigned_by=lead_user)
+    assert error.value.message_dict == {"activity": ["This activity is already on the plan."]}
+    monkeypatch.undo()
+    assert PlanActivity.objects.filter(plan=plan, activity=activity).count() == 1
+
+
+def _suggestion(agent, *, skill_code="empathy", kpi="skill_qa", observed=50.0, target=80.0, sample=4, activity=None):
+    suggestion = Suggestion.objects.create(
+        agent=agent,
+        skill=skill(skill_code),
+        kpi=kpi,
+        observed=observed,
+        target=target,
+        sample=sample,
+        period_start=TODAY - timedelta(days=27),
+        period_end=TODAY,
+        reason="below target",
+    )
+    if activity is not None:
+        suggestion.activities.add(activity)
+    return suggestion
+
+
+def test_suggestions_are_grouped_by_what_they_propose_and_ranked_by_evidence(client, lead_user, team):
+    """A small gap on a few reviews ranks below a large gap on many; each skill · KPI is one group."""
+    lab = ActivityFactory(skill=skill("empathy"), title="Empathy lab")
+    weak, thin, middling = AgentFactory(team=team), AgentFactory(team=team), AgentFactory(team=team)
+    thin_s = _suggestion(thin, observed=75, sample=3, activity=lab)  # 5 points short on 3 reviews
+    weak_s = _suggestion(weak, observed=55, sample=20, activity=lab)  # 25 points short on 20 reviews
+    mid_s = _suggestion(middling, observed=70, sample=12, activity=lab)
+    fcr_s = _suggestion(weak, skill_code="problem_solving", kpi="fcr", observed=60, target=75, sample=400)
+    client.force_login(lead_user)
+    response = client.get(reverse("coaching:suggestion-list"))
+    groups = response.context["groups"]
+    assert [(g["skill"].code, g["kpi"].key) for g in groups] == [("problem_solving", "fcr"), ("empathy", "skill_qa")]
+    empathy = groups[1]
+    assert [row["suggestion"] for row in empathy["rows"]] == [weak_s, mid_s, thin_s]
+    assert empathy["activities"] == ["Empathy lab"] and sorted(empathy["ids"]) == sorted(
+        [thin_s.pk, weak_s.pk, mid_s.pk]
+    )
+    assert groups[0]["rows"][0]["suggestion"] == fcr_s and groups[0]["evidence"] > empathy["evidence"]
+    assert empathy["rows"][0]["evidence"] == pytest.approx(25 / (80 * 20 / 20) ** 0.5, rel=1e-6)
+    page = response.content.decode()
+    assert page.count('data-testid="suggestion-group"') == 2 and "Dismiss all 3 in this group" in page
+    assert 'form="bulk-dismiss"' in page and "Proposes: Empathy lab" in page
+
+
+def test_lead_dismisses_suggestions_in_bulk_within_scope(client, lead_user, team, other_agent):
+    mine = [_suggestion(AgentFactory(team=team)) for _ in range(3)]
+    decided = _suggestion(AgentFactory(team=team))
+    decided.status = Suggestion.Status.ACCEPTED
+    decided.save()
+    theirs = _suggestion(other_agent)
+    url = reverse("coaching:suggestion-dismiss-bulk")
+    client.force_login(lead_user)
+    # One out of scope among them: 404 and nothing dismissed.
+    assert client.post(url, {"suggestion": [mine[0].pk, theirs.pk]}).status_code == 404
+    assert not Suggestion.objects.filter(status=Suggestion.Status.DISMISSED).exists()
+    # Nothing selected: a message, no change.
+    response = client.post(url, {"suggestion": ["x"]}, follow=True)
+    assert "Select at least one suggestion." in response.content.decode()
+    response = client.post(url, {"suggestion": [mine[0].pk, mine[1].pk, decided.pk]}, follow=True)
+    assert "2 suggestions dismissed (1 already decided, left as they were)" in response.content.decode()
+    statuses = dict(Suggestion.objects.values_list("pk", "status"))
+    assert [statuses[s.pk] for s in mine] == ["dismissed", "dismissed", "open"]
+    assert statuses[decided.pk] == "accepted" and statuses[theirs.pk] == "open"
+    assert Suggestion.objects.get(pk=mine[0].pk).decided_by == lead_user
+
+
+@pytest.mark.parametrize("user_fixture", ["agent_user", "reviewer_user", "hiring_user"])
+def test_bulk_dismiss_is_for_ops_leads(client, request, user_fixture, team):
+    suggestion = _suggestion(AgentFactory(team=team))
+    client.force_login(request.getfixturevalue(user_fixture))
+    assert client.post(reverse("coaching:suggestion-dismiss-bulk"), {"suggestion": [suggestion.pk]}).status_code == 403
+    assert Suggestion.objects.get(pk=suggestion.pk).status == "open"
+
+
+def test_partner_lead_cannot_bulk_dismiss_in_house_suggestions(client, partner_team, team):
+    suggestion = _suggestion(AgentFactory(team=team))
+    partner_lead = UserFactory(roles=[roles.OPS_LEAD])
+    partner_team.leads.add(partner_lead)
+    client.force_login(partner_lead)
+    assert client.post(reverse("coaching:suggestion-dismiss-bulk"), {"suggestion": [suggestion.pk]}).status_code == 404
 
 
 def test_lead_sets_team_targets_in_scope_only(client, lead_user, team, partner_team):

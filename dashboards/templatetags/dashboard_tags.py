@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from dashboards.charts import flag_text
 from metrics import kpis
 
 register = template.Library()
@@ -58,10 +59,11 @@ def index(sequence, position):
 
 
 @register.filter
-def heat(score) -> str:
+def heat(score, reviews=None) -> str:
+    """The heatmap colour of a skill score (muted with fewer than the minimum reviews behind it)."""
     from dashboards.charts import heat_class
 
-    return heat_class(score)
+    return heat_class(score, reviews)
 
 
 def _text(value) -> str:
@@ -108,9 +110,10 @@ def _heat_cells(cells, names: dict) -> str:
             reviews = int(cell["reviews"])
             plural = "" if reviews == 1 else "s"
             score = float(cell["score"])
+            thin = " (too few reviews to colour)" if cell["css"] == "heat-thin" else ""
             parts.append(
-                f'<td class="{css} text-center" title="{name}: {score:,.1f} over {reviews} review{plural}">'
-                f'<span class="visually-hidden">{name}: {score:,.1f} over {reviews} review{plural}</span>'
+                f'<td class="{css} text-center" title="{name}: {score:,.1f} over {reviews} review{plural}{thin}">'
+                f'<span class="visually-hidden">{name}: {score:,.1f} over {reviews} review{plural}{thin}</span>'
                 f'<span aria-hidden="true">{score:,.0f}<span class="heat-n">{reviews}</span></span></td>'
             )
     return "".join(parts)  # names and classes escaped above, numbers formatted here
@@ -137,7 +140,13 @@ def agent_table_body(rows, kpis):
     parts = []
     for row in rows:
         warning = ' class="table-warning"' if row["flags"] else ""
-        flags = "".join(f'<span class="badge text-bg-warning">⚑ {escape(flag)}</span> ' for flag in row["flags"])
+        flags = "".join(
+            f'<span class="badge text-bg-warning">⚑ {escape(flag["kpi"].short)}</span> '
+            f'<span class="small d-block flag-why">{escape(flag_text(flag))}</span>'
+            for flag in row["flags"]
+        )
+        if not row["history"]:
+            flags = '<span class="small text-body-secondary">not enough history</span>'
         contacts = _text(row["contacts"])
         parts.append(
             f'<tr{warning}><th scope="row"><a href="{escape(row["url"])}">{escape(row["agent_name"])}</a></th>'

@@ -95,6 +95,43 @@ def test_heatmap_cells_equal_the_skill_rows_summed(client, lead_user, team, data
         assert shown[key][0] == reviews and shown[key][1] == pytest.approx(score, abs=1e-9), key
 
 
+def test_heatmap_mutes_thin_cells_shows_n_and_puts_the_core_ten_first(client, lead_user, team):
+    from decimal import Decimal
+
+    from django.core.cache import cache
+
+    from metrics.models import AgentSkillDay
+
+    extra = Skill.objects.create(code="upselling", name="Upselling", tier="advanced", position=0)
+    cache.clear()  # the dashboards keep the skill catalogue for a minute
+    core = Skill.objects.filter(is_core=True).order_by("position").first()
+    agent = AgentFactory(team=team)
+    AgentDay.objects.create(day=END, agent=agent, team=team, contacts=5, cases=5, reviews=50, qa_score_sum=4500)
+    AgentSkillDay.objects.bulk_create(
+        [
+            AgentSkillDay(day=END, agent=agent, team=team, skill=core, reviews=50, score_sum=Decimal(4750)),
+            AgentSkillDay(day=END, agent=agent, team=team, skill=extra, reviews=1, score_sum=Decimal(95)),
+        ]
+    )
+    rollups.derived_rebuild(start=END, end=END)
+    client.force_login(lead_user)
+    response = client.get(reverse("dashboards:team-dashboard"), PERIOD)
+    skills = response.context["skills"]
+    extras = Skill.objects.filter(is_core=False).count()
+    assert all(s.is_core for s in skills[:10]) and not any(s.is_core for s in skills[10:])
+    assert extra in skills[10:] and len(skills) == 10 + extras  # position 0, yet after the core ten
+    (row,) = response.context["heatmap"]
+    cells = {cell["skill"].pk: cell for cell in row["cells"]}
+    assert cells[core.pk]["css"] == "heat-5" and cells[extra.pk]["css"] == "heat-thin"  # both 95, n = 50 and 1
+    page = response.content.decode()
+    assert 'class="heat-thin text-center" title="Upselling: 95.0 over 1 review (too few reviews to colour)"' in page
+    assert f'<span class="visually-hidden">{core.name}: 95.0 over 50 reviews</span>' in page  # n read out
+    assert 'colspan="10" class="heat-group">Core skills</th>' in page
+    assert f'colspan="{extras}" class="heat-group">Additional (role-specific) skills</th>' in page
+    agent_page = client.get(reverse("dashboards:agent-dashboard", args=[agent.pk]), PERIOD).content.decode()
+    assert "Additional (role-specific) skills" in agent_page
+
+
 def test_vendor_comparison_figures_equal_the_metrics_api(client, admin_user, data):
     client.force_login(admin_user)
     response = client.get(reverse("dashboards:vendor-comparison"), PERIOD)
@@ -208,6 +245,34 @@ def test_lead_drills_down_to_an_agent(client, lead_user, data):
     assert response.status_code == 200 and data[0].user.last_name in response.content.decode()
 
 
+def test_agent_links_carry_the_period_and_teams_and_open_the_agent_dashboard_with_them(client, lead_user, team, data):
+    """The agent table, heatmap and goals-at-risk links hold the filters' query string, not a method's repr."""
+    plan = CoachingPlan.objects.create(agent=data[0])
+    Goal.objects.create(
+        plan=plan,
+        skill=Skill.objects.first(),
+        kpi="fcr",
+        target=80,
+        start_date=START,
+        due_date=END + timedelta(days=30),
+        status=GoalStatus.AT_RISK,
+    )
+    client.force_login(lead_user)
+    response = client.get(reverse("dashboards:team-dashboard"), {**PERIOD, "team": team.pk, "grain": "week"})
+    page = response.content.decode()
+    assert "bound method" not in page
+    query = f"start={START.isoformat()}&amp;end={END.isoformat()}&amp;grain=week&amp;team={team.pk}"
+    url = reverse("dashboards:agent-dashboard", args=[data[0].pk])
+    assert page.count(f'href="{url}?{query}"') == 3  # agent table, heatmap, goals at risk
+    agent_page = client.get(url, {**PERIOD, "team": team.pk, "grain": "week"})
+    assert agent_page.status_code == 200
+    filters = agent_page.context["filters"]
+    assert (filters.period.start, filters.period.end, filters.grain) == (START, END, "week")
+    assert f"?start={START.isoformat()}&amp;end={END.isoformat()}&amp;grain=week&amp;team={team.pk}" in (
+        agent_page.content.decode()
+    )  # the breadcrumb back to the team dashboard keeps them
+
+
 @pytest.mark.parametrize("n_agents", [5, 50])
 def test_dashboards_run_a_constant_number_of_queries(
     client, team, lead_user, n_agents, django_assert_max_num_queries, settings
@@ -282,7 +347,10 @@ def test_vendor_and_agent_exports(client, admin_user, data):
     client.force_login(admin_user)
     vendors = client.get(reverse("dashboards:vendor-comparison"), {**PERIOD, "export": "vendors"})
     assert len(list(csv.reader(io.StringIO(vendors.content.decode())))) == 3
-    trend = client.get(reverse("dashboards:agent-dashboard", args=[data[0].pk]), {**PERIOD, "export": "trend"})
+    url = reverse("dashboards:agent-dashboard", args=[data[0].pk])
+    trend = client.get(url, {**PERIOD, "export": "trend"})  # an agent's 30 days: by week (5 weeks) unless asked
+    assert len(list(csv.reader(io.StringIO(trend.content.decode())))) == 6
+    trend = client.get(url, {**PERIOD, "grain": "day", "export": "trend"})
     assert len(list(csv.reader(io.StringIO(trend.content.decode())))) == 31
 
 
@@ -313,23 +381,94 @@ def test_presets_and_grain(client, lead_user, data):
     assert len(response.context["charts"][0]["labels"]) == 7
 
 
+def _days(agent, team, *, days: int, cases: int, fcr_cases: int, reviews: int = 0, qa_sum: float = 0):
+    return [
+        AgentDay(
+            day=END - timedelta(days=offset),
+            agent=agent,
+            team=team,
+            contacts=cases,
+            cases=cases,
+            fcr_cases=fcr_cases,
+            reviews=reviews,
+            qa_score_sum=qa_sum,
+        )
+        for offset in range(days)
+    ]
+
+
 def test_agent_below_target_three_periods_running_is_flagged(client, lead_user, team):
     weak, fine = AgentFactory(team=team), AgentFactory(team=team)
-    rows = []
-    for offset in range(90):
-        day = END - timedelta(days=offset)
-        rows.append(AgentDay(day=day, agent=weak, team=team, contacts=10, cases=10, fcr_cases=5))
-        rows.append(AgentDay(day=day, agent=fine, team=team, contacts=10, cases=10, fcr_cases=9))
+    AgentDay.objects.bulk_create(
+        _days(weak, team, days=90, cases=10, fcr_cases=5) + _days(fine, team, days=90, cases=10, fcr_cases=9)
+    )
+    rollups.derived_rebuild(start=END - timedelta(days=89), end=END)
+    client.force_login(lead_user)
+    response = client.get(reverse("dashboards:team-dashboard"), PERIOD)
+    flags = {row["agent_id"]: row["flag_keys"] for row in response.context["agent_rows"]}
+    assert flags[weak.pk] == ["fcr_pct"] and flags[fine.pk] == []
+    (flag,) = next(row for row in response.context["agent_rows"] if row["agent_id"] == weak.pk)["flags"]
+    assert [(p["value"], p["n"]) for p in flag["periods"]] == [(50.0, 300)] * 3 and flag["target"] == 75.0
+    assert [p["period"] for p in flag["periods"]] == [Period(START, END).previous(s) for s in (2, 1, 0)]
+    page = response.content.decode()
+    assert "⚑ FCR</span>" in page and "FCR 50.0% (n = 300), 50.0% (n = 300), 50.0% (n = 300); target 75.0%" in page
+    # The agent's own dashboard shows the same flag and why, and none for the other.
+    for agent, expected in ((weak, ["fcr_pct"]), (fine, [])):
+        page = client.get(reverse("dashboards:agent-dashboard", args=[agent.pk]), PERIOD)
+        assert [flag["kpi"].figure for flag in page.context["flags"]] == expected
+    banner = client.get(reverse("dashboards:agent-dashboard", args=[weak.pk]), PERIOD).content.decode()
+    assert 'data-testid="flag-banner"' in banner and "50.0 % (n = 300" in banner and "target 75.0 %" in banner
+
+
+def test_a_shortfall_within_chance_or_below_the_minimum_sample_is_not_flagged(client, lead_user, team):
+    """Below target every period, but by too little for its n (about 67 % of 30 cases against 75 %: p ≈ 0.15), or
+    with fewer reviews than QA's minimum sample: no flag. 70 % over 3,000 cases a period is flagged."""
+    close, thin, many = AgentFactory(team=team), AgentFactory(team=team), AgentFactory(team=team)
+    rows = _days(close, team, days=90, cases=1, fcr_cases=1)
+    for row in rows:
+        row.fcr_cases = 0 if row.day.day % 3 == 0 else 1  # about 2 of 3 resolved, 30 cases a period
+    rows += _days(thin, team, days=90, cases=10, fcr_cases=9)
+    for row in rows[-90:]:
+        if row.day.day in (10, 20):
+            row.reviews, row.qa_score_sum = 1, 40  # 2 reviews a period at 40: QA's min sample is 3
+    rows += _days(many, team, days=90, cases=100, fcr_cases=70)  # 70 % of 3,000 cases a period
     AgentDay.objects.bulk_create(rows)
     rollups.derived_rebuild(start=END - timedelta(days=89), end=END)
     client.force_login(lead_user)
     response = client.get(reverse("dashboards:team-dashboard"), PERIOD)
-    flags = {row["agent_id"]: row["flags"] for row in response.context["agent_rows"]}
-    assert flags[weak.pk] == ["FCR"] and flags[fine.pk] == []
-    # The agent's own dashboard shows the same flag, and none for the other.
-    for agent, expected in ((weak, ["fcr_pct"]), (fine, [])):
-        page = client.get(reverse("dashboards:agent-dashboard", args=[agent.pk]), PERIOD)
-        assert [kpi.figure for kpi in page.context["flags"]] == expected
+    flags = {row["agent_id"]: row["flag_keys"] for row in response.context["agent_rows"]}
+    assert flags == {close.pk: [], thin.pk: [], many.pk: ["fcr_pct"]}
+
+
+def test_flags_say_not_enough_history_when_the_data_do_not_reach_back_three_periods(client, lead_user, team):
+    weak = AgentFactory(team=team)
+    AgentDay.objects.bulk_create(_days(weak, team, days=150, cases=10, fcr_cases=5))  # 5 months of data
+    rollups.derived_rebuild(start=END - timedelta(days=149), end=END)
+    client.force_login(lead_user)
+    thirty = client.get(reverse("dashboards:team-dashboard"), PERIOD)
+    assert thirty.context["flagged_count"] == 1 and thirty.context["no_history_count"] == 0
+    ninety = client.get(
+        reverse("dashboards:team-dashboard"), {"start": (END - timedelta(days=89)).isoformat(), "end": END.isoformat()}
+    )
+    assert ninety.context["flagged_count"] == 0 and ninety.context["no_history_count"] == 1
+    page = ninety.content.decode()
+    assert "not enough history" in page and 'data-testid="flag-history"' in page
+    agent_page = client.get(
+        reverse("dashboards:agent-dashboard", args=[weak.pk]),
+        {"start": (END - timedelta(days=89)).isoformat(), "end": END.isoformat()},
+    )
+    assert agent_page.context["flags"] == [] and "not enough history" in agent_page.content.decode()
+
+
+def test_one_sided_tests_against_a_target():
+    assert stats.proportion_short_of_target(50, 100, target_pct=75).significant  # z = −5.8
+    assert not stats.proportion_short_of_target(7, 10, target_pct=75).significant  # z = −0.37
+    assert not stats.proportion_short_of_target(90, 100, target_pct=75).significant  # above target
+    low = stats.proportion_short_of_target(700, 1000, target_pct=75)
+    assert low.p == pytest.approx(0.000134, rel=0.05)
+    assert stats.mean_short_of_target(60, 12, target=85, low=0, high=100).significant
+    assert not stats.mean_short_of_target(60, 3, target=85, low=0, high=100).significant
+    assert stats.mean_short_of_target(4.5, 400, target=3, low=1, high=7, higher_is_better=False).significant
 
 
 def test_change_within_noise_is_not_coloured():
@@ -478,3 +617,90 @@ def test_qa_coverage_counts_the_listed_agents_with_contacts_and_their_reviews(cl
     coverage = client.get(reverse("dashboards:team-dashboard"), PERIOD).context["coverage"]
     assert (coverage["agents_worked"], coverage["agents_reviewed"], coverage["reviews"]) == (2, 1, 2)
     assert coverage["reviewed_share"] == 50 and coverage["reviews_per_agent"] == 1
+
+
+def test_agent_trend_defaults_to_weeks_marks_thin_points_and_partial_weeks(client, lead_user, team):
+    """30 days of one agent: weekly points by default (daily n of 1 to 5 swings CSAT 0–100 %); a point under the KPI's
+    minimum sample is thin; the weeks cut by the period's start and end are partial in labels and table."""
+    agent = AgentFactory(team=team)
+    AgentDay.objects.bulk_create(
+        [
+            AgentDay(
+                day=START + timedelta(days=offset),
+                agent=agent,
+                team=team,
+                contacts=4,
+                cases=4,
+                fcr_cases=3,
+                csat_responses=2 if offset < 25 else 0,
+                csat_satisfied=1,
+            )
+            for offset in range(30)
+        ]
+    )
+    rollups.derived_rebuild(start=START, end=END)
+    client.force_login(lead_user)
+    url = reverse("dashboards:agent-dashboard", args=[agent.pk])
+    response = client.get(url, PERIOD)  # 2 Mar (a Monday) – 31 Mar (a Tuesday)
+    assert response.context["filters"].chart_grain == "week"
+    rates = response.context["charts"][0]
+    assert rates["labels"][0] == "wk 2 Mar" and rates["labels"][-1] == "wk 30 Mar (partial)"
+    assert rates["partial"][-1] == "partial week: 30–31 Mar, 2 of 7 days" and not rates["partial"][0]
+    csat = rates["datasets"][2]
+    assert csat["label"] == "CSAT · Agent" and csat["n"][0] == 14 and csat["thin"][0] is False
+    assert csat["n"][3] == 8 and csat["thin"][3] is True  # 23–29 Mar: 4 days with answers, under 10
+    page = response.content.decode()
+    assert "wk 30 Mar (partial) (partial week: 30–31 Mar, 2 of 7 days)</th>" in page  # the accessible table
+    assert "<td>8 (thin)</td>" in page
+    # The QA chart has no reviews: it says so instead of drawing an empty axis.
+    assert response.context["charts"][-1]["empty"] == "No reviews in this period."
+    assert 'data-testid="chart-empty-qa">No reviews in this period.</p>' in page
+    assert 'data-chart="qa"' not in page
+    assert "Hollow points" in page.split('data-chart="rates"')[1].split("</figure>")[0]
+    aht = response.context["charts"][3]["datasets"][0]
+    assert aht["thin"] == [False, False, False, False, True]  # 28 contacts a week; 8 in the 2-day partial week
+    # A week cut by the start too, and the team dashboard keeps days up to 31 days.
+    week = client.get(url, {"start": "2026-03-04", "end": "2026-03-31", "grain": "week"})
+    assert week.context["charts"][0]["partial"][0] == "partial week: 4–8 Mar, 5 of 7 days"
+    assert client.get(url, {"preset": 7}).context["filters"].chart_grain == "day"
+    assert client.get(reverse("dashboards:team-dashboard"), PERIOD).context["filters"].chart_grain == "day"
+
+
+def test_cards_show_both_n_and_agree_with_the_target_and_the_subject(client, agent_user, agent, team):
+    """FCR 70 % is inside the benchmark's solid band but under the 75 % target: the card says below target, never a
+    green "solid". The agent worse than the team reads as the agent's, not the team's. "vs before" shows both n."""
+    teammate = AgentFactory(team=team)
+    rows = []
+    for offset in range(60):
+        day = END - timedelta(days=offset)
+        recent = offset < 30
+        cases = 10 if recent else 2
+        rows.append(AgentDay(day=day, agent=agent, team=team, contacts=10, cases=cases, fcr_cases=7 if recent else 1))
+        rows.append(AgentDay(day=day, agent=teammate, team=team, contacts=10, cases=10, fcr_cases=10))
+    AgentDay.objects.bulk_create(rows)
+    rollups.derived_rebuild(start=END - timedelta(days=59), end=END)
+    client.force_login(agent_user)
+    response = client.get(reverse("dashboards:my-dashboard"), PERIOD)
+    fcr = next(card for card in response.context["cards"] if card["kpi"].figure == "fcr_pct")
+    assert fcr["band"] == "solid" and fcr["target_status"] == "below"
+    page = response.content.decode()
+    assert 'data-testid="status-fcr_pct">below target 75.0 %</span>' in page
+    assert "text-bg-success" not in page.split('data-testid="kpi-cards"')[1].split('data-kpi="csat_pct"')[0]
+    assert '<span class="text-body-secondary">benchmark solid (70–79 %)</span>' in page  # said, not as a green badge
+    assert 'data-testid="against-team-fcr_pct">you are worse than the team</span>' in page
+    before = page.split('data-testid="before-fcr_pct">')[1].split("</p>")[0]
+    assert "Before: 50.0 % (n = 60)" in before
+    assert "now n = 300" in before and "n differs 5×" in before
+
+
+def test_a_chart_line_without_data_is_said_not_drawn_as_zero():
+    """The team was reviewed, the agent was not: the QA chart draws the team and says the agent had no reviews."""
+    from dashboards.charts import trend_charts
+    from metrics import selectors as metrics
+
+    day = date(2026, 3, 2)
+    agent = [{"bucket": day, **metrics.figures({})}]
+    team = [{"bucket": day, **metrics.figures({"reviews": 4, "qa_score_sum": 340})}]
+    qa = trend_charts(agent, grain="day", period=Period(day, day), team_rows=team)[-1]
+    assert "empty" not in qa and qa["notes"] == ["Agent: no reviews in this period."]
+    assert qa["datasets"][1]["data"] == [85.0] and qa["datasets"][0]["data"] == [None]

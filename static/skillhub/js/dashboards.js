@@ -39,7 +39,11 @@
         backgroundColor: COLOURS[i % COLOURS.length],
         borderDash: DASHES[i % DASHES.length],
         borderWidth: 2,
-        pointRadius: spec.labels.length > 60 ? 0 : 2,
+        thin: d.thin || [],
+        minN: d.min_n,
+        // A thin point (n under the KPI's minimum sample) is drawn hollow and larger, so it reads as uncertain.
+        pointRadius: (d.thin || []).map(function (thin) { return thin ? 4 : (spec.labels.length > 60 ? 0 : 2); }),
+        pointBackgroundColor: (d.thin || []).map(function (thin) { return thin ? "#ffffff" : COLOURS[i % COLOURS.length]; }),
         spanGaps: false,
         tension: 0
       };
@@ -59,10 +63,18 @@
           tooltip: {
             filter: function (item) { return !item.dataset.isBand; },
             callbacks: {
+              title: function (items) {
+                if (!items.length) { return ""; }
+                var i = items[0].dataIndex;
+                var partial = spec.partial ? spec.partial[i] : "";
+                return spec.labels[i] + (partial ? " — " + partial : "");
+              },
               label: function (ctx) {
                 var n = ctx.dataset.n ? ctx.dataset.n[ctx.dataIndex] : null;
+                var thin = ctx.dataset.thin && ctx.dataset.thin[ctx.dataIndex];
                 return ctx.dataset.label + ": " + formatValue(ctx.parsed.y, spec.unit) +
-                  (n !== null ? " (n = " + n + " " + ctx.dataset.nLabel + ")" : "");
+                  (n !== null ? " (n = " + n + " " + ctx.dataset.nLabel + ")" : "") +
+                  (thin ? " — thin, under " + ctx.dataset.minN : "");
               }
             }
           }
