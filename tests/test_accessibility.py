@@ -112,6 +112,10 @@ def _pages() -> list[tuple[str, str, str]]:
         ("hiring", "a candidate", reverse("assessments:candidate-detail", args=[candidate.pk])),
         ("lead", "a coaching plan", reverse("coaching:plan-detail", args=[plan.pk])),
         ("lead", "the team dashboard", f"{reverse('dashboards:team-dashboard')}?team={team.pk}"),
+        ("lead", "the vendor comparison", reverse("dashboards:vendor-comparison")),
+        ("hiring", "the hiring dashboard", reverse("dashboards:hiring-dashboard")),
+        (DEMO_AGENT_USERNAME, "the agent's reviews", reverse("qa:my-reviews")),
+        (DEMO_AGENT_USERNAME, "the agent's coaching plan", reverse("coaching:my-plan")),
     ]
 
 

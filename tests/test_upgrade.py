@@ -26,6 +26,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from assessments import bank_data
+
 ROOT = Path(__file__).resolve().parent.parent
 DUMP = ROOT / "tests" / "fixtures" / "skillhub-9484248-seed_demo.data.sql.gz"
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -208,7 +210,14 @@ def test_a_database_dumped_from_the_pre_split_main_migrates_to_the_new_layout_ke
             for table, count in before.items()
             if table != "django_migrations" and after[table] != count
         }
-        assert changed == {}
+        # The one data migration since the split that adds rows: assessments 0006 seeds the question bank for every
+        # skill a role profile weights (bank_data.ROLE_SKILL_QUESTIONS and ROLE_SKILL_SCENARIOS, upserted by code).
+        seeded = {
+            "assessments_question": len(bank_data.ROLE_SKILL_QUESTIONS),
+            "assessments_scenario": len(bank_data.ROLE_SKILL_SCENARIOS),
+            "assessments_rubriccriterion": sum(len(row[-1]) for row in bank_data.ROLE_SKILL_SCENARIOS),
+        }
+        assert changed == {table: (before[table], before[table] + n) for table, n in seeded.items()}
 
         # The moved models' content types changed app only: same ids (so their permissions and admin log entries
         # follow), same number of rows, none left stale under "skillhub" and none created afresh under "metrics".

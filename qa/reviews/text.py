@@ -73,7 +73,11 @@ def _highlight(text: str) -> tuple[SafeString, int, int]:
             empathy += 1
         out.append(escape(text[last : match.start()]))
         title = "Shows listening" if kind == "listening" else "Shows empathy"
-        out.append(f'<mark class="hint-{kind}" title="{title}">{escape(match.group(0))}</mark>')
+        # The hint is said in text too (a title alone reaches neither touch screens nor most screen readers).
+        out.append(
+            f'<mark class="hint-{kind}" title="{title}">{escape(match.group(0))}'
+            f'<span class="visually-hidden"> ({title})</span></mark>'
+        )
         last = match.end()
     out.append(escape(text[last:]))
     return mark_safe("".join(out)), listening, empathy

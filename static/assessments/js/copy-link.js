@@ -30,9 +30,18 @@
       var status = document.getElementById(button.dataset.copyStatus);
       if (!input) { return; }
       if (navigator.clipboard && window.isSecureContext) {
+        // Some browsers leave the promise pending (no focus, a permission prompt nobody sees): after a second,
+        // fall back to selecting and copying the text so the user always hears what happened.
+        var settled = false;
+        var settle = function (copied) {
+          if (settled) { return; }
+          settled = true;
+          report(button, status, copied);
+        };
+        window.setTimeout(function () { settle(selectAndCopy(input)); }, 1000);
         navigator.clipboard.writeText(input.value).then(
-          function () { report(button, status, true); },
-          function () { report(button, status, selectAndCopy(input)); }
+          function () { settle(true); },
+          function () { settle(selectAndCopy(input)); }
         );
       } else {
         report(button, status, selectAndCopy(input));
