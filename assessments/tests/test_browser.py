@@ -150,6 +150,8 @@ def test_copy_button_copies_the_new_link_and_says_copied(page, live_server, hiri
     page.goto(f"{live_server.url}/hiring/candidates/{candidate.pk}/")
     page.get_by_label("Test", exact=True).select_option("mock_ticket")
     page.get_by_role("button", name="Create private link").click()
+    # The link's input is there while the page still parses; the button works once its script has run (on load).
+    page.wait_for_load_state("load")
     link = page.get_by_test_id("new-link").input_value()
     assert "/hiring/t/" in link
     expect(page.get_by_test_id("test-state")).to_contain_text("Link created")
