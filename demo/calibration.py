@@ -12,7 +12,7 @@ from core import roles
 from core.models import Channel, Contact, Scope, User, Vendor
 from demo.org import _user
 from qa.calibration import services as calibration_services
-from qa.models import CalibrationSession, Criterion, GoldSet
+from qa.models import CalibrationSession, Criterion, GoldSet, Review
 from qa.reviews import services as review_services
 from qa.scorecards import services as scorecard_services
 from qa.scoring import RawAnswer
@@ -307,10 +307,17 @@ def _backdate(title: str, *, created_days: int, opened_days: int) -> None:
     """A closed session's dates: set up `created_days` ago, results opened `opened_days` ago (the services stamp
     now; the demo's calibration history reads as weeks of work)."""
     now = timezone.now()
-    CalibrationSession.objects.filter(
-        title=title, status=CalibrationSession.Status.CLOSED, created_at__gt=now - timedelta(days=1)
-    ).update(
-        created_at=now - timedelta(days=created_days),
-        deadline=now - timedelta(days=opened_days),
-        results_opened_at=now - timedelta(days=opened_days),
+    created, opened = now - timedelta(days=created_days), now - timedelta(days=opened_days)
+    sessions = list(
+        CalibrationSession.objects.filter(
+            title=title, status=CalibrationSession.Status.CLOSED, created_at__gt=now - timedelta(days=1)
+        ).values_list("pk", flat=True)
+    )
+    CalibrationSession.objects.filter(pk__in=sessions).update(
+        created_at=created, deadline=opened, results_opened_at=opened
+    )
+    # The blind reviews were submitted before the results opened (the results page counts only those): without
+    # this they would carry the seeding's own time, after the backdated opening, and every cell read "not scored".
+    Review.objects.filter(calibration_assignment__participant__session__in=sessions, submitted_at__isnull=False).update(
+        created_at=created, submitted_at=opened - timedelta(hours=2)
     )

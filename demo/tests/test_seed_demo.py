@@ -17,7 +17,14 @@ from dashboards import selectors as dash
 from dashboards.periods import default_filters
 from demo.org import demo_logins
 from metrics.models import AgentDay
-from qa.models import COUNTED_STATUSES, CalibrationParticipant, CalibrationSession, GoldSet, Review
+from qa.models import (
+    COUNTED_STATUSES,
+    CalibrationAssignment,
+    CalibrationParticipant,
+    CalibrationSession,
+    GoldSet,
+    Review,
+)
 
 MAX_OUTPUT_LINES = 30
 COUNTED_MODELS = (
@@ -106,6 +113,13 @@ def check_gold_set() -> None:
     assert runs.exists()
     results = CalibrationParticipant.objects.filter(session__in=runs, agreement_pct__isnull=False)
     assert results.count() >= 2
+    # Every closed session's results page has the blind answers it reads (submitted before the results opened).
+    for session in CalibrationSession.objects.filter(status=CalibrationSession.Status.CLOSED):
+        counted = CalibrationAssignment.objects.filter(
+            participant__session=session, review__submitted_at__lte=session.results_opened_at
+        )
+        scored = set(counted.values_list("participant_id", flat=True))
+        assert scored and scored == set(session.participants.values_list("pk", flat=True)), session.title
 
 
 def check_coaching() -> None:
