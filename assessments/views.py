@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from assessments import forms, selectors, services
@@ -541,6 +542,7 @@ def _unavailable(request: HttpRequest, reason: str) -> HttpResponse:
     return render(request, "assessments/take_unavailable.html", {"message": _UNAVAILABLE[reason]}, status=status)
 
 
+@never_cache  # a candidate's answers, reached by a secret link without signing in: no cache keeps them
 def take_test(request: HttpRequest, token: str) -> HttpResponse:
     test, reason = _open_test(token)
     if test is None:
@@ -575,6 +577,7 @@ def take_test(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "assessments/take_aptitude.html", context)
 
 
+@never_cache
 @require_POST
 def take_save(request: HttpRequest, token: str) -> HttpResponse:
     """Autosave one reply or one answer (htmx); answers nothing but a short status."""
@@ -615,6 +618,7 @@ def _posted_choices(request: HttpRequest) -> dict[int, int]:
     return {pk: choice for pk, choice in choices.items() if choice is not None}
 
 
+@never_cache
 @require_POST
 def take_submit(request: HttpRequest, token: str) -> HttpResponse:
     test, reason = _open_test(token)

@@ -24,7 +24,7 @@ admin.site.unregister(TokenProxy)
 
 @admin.register(TokenProxy)
 class TokenAdmin(BaseTokenAdmin):
-    list_display = ("key", "user", "created", "expires", "expired")
+    list_display = ("user", "created", "expires", "expired")  # never the key: it is a password
 
     @admin.display(description="expires")
     def expires(self, obj: TokenProxy):

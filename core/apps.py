@@ -15,7 +15,7 @@ class CoreConfig(AppConfig):
     verbose_name = "SkillHub core"
 
     def ready(self) -> None:
-        from . import security  # noqa: F401  (connects the security-log receivers)
+        from . import middleware, security  # noqa: F401  (connect the session-clock and security-log receivers)
         from .services import tokens  # noqa: F401  (ends API tokens on a password change or deactivation)
         from .services.roles import roles_sync_on_migrate
 

@@ -4,7 +4,9 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
@@ -15,6 +17,18 @@ from core import security
 
 _STARTED = "_skillhub_auth_started"
 _SEEN = "_skillhub_last_seen"
+
+
+@receiver(user_logged_in, dispatch_uid="skillhub_session_clock")
+def _start_session_clock(sender, request: HttpRequest | None = None, **kwargs) -> None:
+    """A session's limits count from its sign-in: set both clocks then, not at the first request after it (a
+    sign-in whose redirect was never followed would otherwise be accepted however long after)."""
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[_STARTED] = now
+        request.session[_SEEN] = now
+
+
 # The last-seen time is written at most this often (seconds): a page view within it writes no session row.
 SEEN_RESOLUTION = 30
 

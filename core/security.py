@@ -35,9 +35,18 @@ def client_ip(request: HttpRequest) -> str | None:
     if len(forwarded) < proxies:
         return remote
     try:
-        return str(ipaddress.ip_address(forwarded[-proxies]))
+        return str(ipaddress.ip_address(_without_port(forwarded[-proxies])))
     except ValueError:
         return remote
+
+
+def _without_port(entry: str) -> str:
+    """Some proxies write `ip:port` or `[ipv6]:port`; a bare IPv6 address has several colons and is left as is."""
+    if entry.startswith("["):
+        return entry[1:].split("]", 1)[0]
+    if entry.count(":") == 1:
+        return entry.split(":", 1)[0]
+    return entry
 
 
 def _ip(request: HttpRequest | None) -> str:

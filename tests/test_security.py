@@ -327,6 +327,8 @@ def test_behind_a_proxy_failures_from_one_client_lock_out_only_that_client(clien
         (2, "203.0.113.5", PROXY),  # fewer entries than proxies
         (1, "not-an-address", PROXY),
         (1, "2001:db8::1", "2001:db8::1"),
+        (1, "203.0.113.5:51234", CLIENT_A),  # proxies that append the client's port
+        (1, "[2001:db8::1]:443", "2001:db8::1"),
     ],
 )
 def test_client_ip_reads_the_entry_the_outermost_proxy_wrote(rf, settings, proxies, forwarded, expected):
@@ -439,3 +441,24 @@ def test_a_server_error_still_logs_its_traceback(client, agent_user, caplog, mon
     assert client.get(reverse("skillhub:skill-list")).status_code == 500
     errors = [r for r in caplog.records if r.name == "django.request"]
     assert len(errors) == 1 and errors[0].exc_info and isinstance(errors[0].exc_info[1], RuntimeError)
+
+
+@pytest.mark.django_db
+def test_a_sign_in_starts_the_session_clocks_so_an_unused_one_still_ends_when_idle(client, agent_user, settings):
+    """The clocks start at sign-in, not at the first request after it: a session signed in and then left unused
+    past the idle limit ends at its next request."""
+    from django.contrib.sessions.models import Session
+
+    assert (
+        client.post(reverse("login"), {"username": agent_user.username, "password": "pw-for-tests"}).status_code == 302
+    )
+    session = client.session
+    assert session[_STARTED] == session[_SEEN]
+    session[_STARTED] -= settings.SESSION_IDLE_SECONDS + 5
+    session[_SEEN] -= settings.SESSION_IDLE_SECONDS + 5
+    session.save()
+    response = client.get(reverse("skillhub:me"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert not Session.objects.filter(session_key=session.session_key).exists() or "_auth_user_id" not in (
+        Session.objects.get(session_key=session.session_key).get_decoded()
+    )

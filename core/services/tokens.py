@@ -31,7 +31,10 @@ def _end_token_on_password_change_or_deactivation(sender, instance: User, raw: b
     if before is None:
         return
     reason = None
-    if before["password"] != instance.password:
+    # A changed hash is a new password only when one was set (set_password keeps the raw one until the save) or the
+    # password was made unusable; Django re-hashing it on sign-in (a newer hasher or more iterations) is not.
+    new_password = instance._password is not None or not instance.has_usable_password()
+    if before["password"] != instance.password and new_password:
         reason = "password_changed"
     elif before["is_active"] and not instance.is_active:
         reason = "deactivated"

@@ -151,3 +151,21 @@ def test_admins_see_expiry_in_the_admin_and_revoke_by_deleting(client, admin_use
         reverse("admin:authtoken_tokenproxy_delete", args=[fresh.user_id]), {"post": "yes"}, follow=True
     )
     assert response.status_code == 200 and not Token.objects.filter(user=agent_user).exists()
+
+
+def test_django_re_hashing_the_password_at_sign_in_keeps_the_token(agent_user, settings):
+    """A hash upgrade (a newer hasher, more iterations) stores a new hash of the same password: not a change."""
+    from django.contrib.auth.hashers import make_password
+
+    agent_user.password = make_password("pw-for-tests", hasher="md5")  # an older hash, as after a Django upgrade
+    agent_user.save()
+    token = Token.objects.create(user=agent_user)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher", *settings.PASSWORD_HASHERS]
+    agent_user.refresh_from_db()
+    assert agent_user.check_password("pw-for-tests")  # Django re-hashes it with the preferred hasher and saves
+    agent_user.refresh_from_db()
+    assert agent_user.password.startswith("pbkdf2_")
+    assert Token.objects.filter(pk=token.pk).exists()
+    agent_user.set_unusable_password()
+    agent_user.save()
+    assert not Token.objects.filter(pk=token.pk).exists()  # an unusable password still ends it

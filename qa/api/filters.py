@@ -21,7 +21,8 @@ def _teams(request) -> QuerySet[Team]:
     if request is None:
         return Team.objects.none()
     user = request.user
-    reviews = selectors.reviews_for_user(user=user).values("team_id")
+    # Not calibration reviews: a shared session may hold another vendor's conversations, which stay anonymous.
+    reviews = selectors.reviews_for_user(user=user).filter(is_calibration=False).values("team_id")
     return Team.objects.filter(Q(pk__in=teams_for_user(user=user).values("pk")) | Q(pk__in=reviews))
 
 

@@ -64,8 +64,9 @@ class AnswerSerializer(serializers.ModelSerializer):
 class ReviewSerializer(serializers.ModelSerializer):
     contact = serializers.CharField(source="contact.external_id")
     channel = serializers.CharField(source="contact.channel")
+    agent = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     agent_name = serializers.CharField(source="agent.name")
-    team = serializers.CharField(source="team.name")
+    team = serializers.CharField(source="team.name", allow_null=True)
     reviewer = serializers.StringRelatedField(allow_null=True)
     score = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=False, allow_null=True)
     skill_scores = serializers.SerializerMethodField()
@@ -98,6 +99,14 @@ class ReviewSerializer(serializers.ModelSerializer):
             "resolved_at",
             "is_calibration",
         ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # A calibration review of another vendor's agent: the agent as the session shows them ("Agent A"), no team.
+        alias = self.context.get("agent_aliases", {}).get(instance.pk)
+        if alias:
+            data.update(agent=None, agent_name=alias, team=None)
+        return data
 
     def get_skill_scores(self, review: Review) -> dict[str, float | None]:
         """Skill code → 0–100 (null when none of that skill's criteria applied); from prefetched rows."""

@@ -17,8 +17,9 @@ from qa.api.serializers import (
     ScorecardTemplateSerializer,
     SubmitInputSerializer,
 )
+from qa.calibration import selectors as calibration_selectors
 from qa.reviews import selectors, services
-from qa.reviews.models import ReviewAnswer
+from qa.reviews.models import Review, ReviewAnswer
 from qa.scorecards.models import Criterion, ScorecardSection, ScorecardTemplate, ScorecardVersion
 from qa.scoring import RawAnswer
 
@@ -83,9 +84,17 @@ class ReviewViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             .order_by("-created_at", "-pk")
         )
 
+    def get_serializer(self, *args, **kwargs):
+        """Reviews with the aliases of agents the caller may not see (another vendor's, in shared calibration)."""
+        if args and (kwargs.get("many") or isinstance(args[0], Review)):
+            reviews = list(args[0]) if kwargs.get("many") else [args[0]]
+            context = kwargs.setdefault("context", self.get_serializer_context())
+            context["agent_aliases"] = calibration_selectors.review_aliases(reviews=reviews, user=self.request.user)
+        return super().get_serializer(*args, **kwargs)
+
     def _out(self, review, code=status.HTTP_200_OK) -> Response:
         review = self.get_queryset().get(pk=review.pk)
-        return Response(ReviewSerializer(review).data, status=code)
+        return Response(self.get_serializer(review).data, status=code)
 
     @extend_schema(request=ReviewCreateSerializer, responses={201: ReviewSerializer})
     def create(self, request, *args, **kwargs):

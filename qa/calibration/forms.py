@@ -16,7 +16,9 @@ NA = "na"
 
 def _contacts_for(user: User):
     return (
-        Contact.objects.filter(agent__in=agents_for_user(user=user).values("pk"))
+        Contact.objects.filter(
+            agent__in=agents_for_user(user=user).values("pk"), team__in=teams_for_user(user=user).values("pk")
+        )
         .select_related("agent__user", "team")
         .order_by("-started_at")
     )

@@ -542,23 +542,22 @@ def closed_participations_on_teams(*, team_ids: list[int]) -> QuerySet[Calibrati
     return closed_participations().filter(session__in=sessions)
 
 
-def reviewer_history(*, reviewer: User) -> dict:
+def reviewer_history(*, reviewer: User, viewer: User | None = None) -> dict:
+    """The reviewer's closed sessions with their figures, and the summary over them; with `viewer`, only the sessions
+    the viewer may open (a partner lead does not see an in-house session their reviewer took part in)."""
+    participations = closed_participations().filter(user=reviewer)
+    if viewer is not None:
+        participations = participations.filter(session__in=sessions_for_user(user=viewer).values("pk"))
     rows = list(
-        closed_participations()
-        .filter(user=reviewer)
-        .select_related("session", "vendor")
+        participations.select_related("session", "vendor")
         .annotate(revisions=Count("assignments__revisions"))
         .order_by("session__results_opened_at", "pk")
     )
-    summary = (
-        closed_participations()
-        .filter(user=reviewer)
-        .aggregate(
-            sessions=Count("pk"),
-            distance=Avg("distance"),
-            abs_distance=Avg("abs_distance"),
-            agreement=Avg("agreement_pct"),
-        )
+    summary = participations.aggregate(
+        sessions=Count("pk"),
+        distance=Avg("distance"),
+        abs_distance=Avg("abs_distance"),
+        agreement=Avg("agreement_pct"),
     )
     summary["tendency"] = tendency(summary["distance"])
     return {"rows": rows, "summary": summary}
@@ -667,6 +666,24 @@ def review_agent_alias(*, review: Review, user: User) -> str | None:
     return agent_aliases(session=assignment.item.session, user=user).get(review.agent_id)
 
 
+def review_aliases(*, reviews, user: User) -> dict[int, str]:
+    """review id → the alias under which `user` sees the agent, for the calibration reviews among `reviews` whose
+    agent `user` may not otherwise see (the API's review list). Two queries per session, none per review."""
+    agent_of = {review.pk: review.agent_id for review in reviews if review.is_calibration}
+    if not agent_of:
+        return {}
+    session_of = dict(
+        CalibrationAssignment.objects.filter(review_id__in=list(agent_of)).values_list("review_id", "item__session_id")
+    )
+    aliases: dict[int, str] = {}
+    for session in CalibrationSession.objects.filter(pk__in=set(session_of.values())):
+        by_agent = agent_aliases(session=session, user=user)
+        for review_id, session_id in session_of.items():
+            if session_id == session.pk and agent_of[review_id] in by_agent:
+                aliases[review_id] = by_agent[agent_of[review_id]]
+    return aliases
+
+
 # ----------------------------------------------------------------------------------------------- conversation finder
 
 
@@ -683,7 +700,11 @@ def contacts_to_calibrate(
 ) -> QuerySet[Contact]:
     """Conversations in `user`'s scope for a calibration session, newest first: words of the transcript or part of
     the conversation id (`q`), channel, team, agent and contact days from `start` to `end`."""
-    contacts = Contact.objects.filter(agent__in=agents_for_user(user=user).values("pk"))
+    # The agent and the team that handled the conversation both in scope (an agent who moved in keeps their old
+    # team's conversations out, as sessions and gold sets are scoped by the conversation's team).
+    contacts = Contact.objects.filter(
+        agent__in=agents_for_user(user=user).values("pk"), team__in=teams_for_user(user=user).values("pk")
+    )
     if q:
         contacts = contacts.filter(Q(transcript__icontains=q) | Q(external_id__icontains=q))
     if channel:

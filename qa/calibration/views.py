@@ -422,7 +422,7 @@ def gold_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_role(roles.QA_REVIEWER)
 def reviewer_history(request: HttpRequest, pk: int) -> HttpResponse:
     reviewer = get_object_or_404(sel.reviewers_visible_to(user=request.user), pk=pk)
-    history = sel.reviewer_history(reviewer=reviewer)
+    history = sel.reviewer_history(reviewer=reviewer, viewer=request.user)
     chart = {
         "labels": [row.session.title for row in history["rows"]],
         "distance": [row.distance for row in history["rows"]],
@@ -438,7 +438,11 @@ def reviewer_history(request: HttpRequest, pk: int) -> HttpResponse:
 @require_role(roles.QA_REVIEWER)
 def vendor_view(request: HttpRequest) -> HttpResponse:
     _require_lead(request)
-    return render(request, "qa/calibration_vendors.html", {"figures": sel.vendor_figures(user=request.user)})
+    figures = sel.vendor_figures(user=request.user)
+    history_ids = sel.reviewer_ids_visible_to(
+        user=request.user, user_ids=[row["user_id"] for row in figures["reviewers"]]
+    )
+    return render(request, "qa/calibration_vendors.html", {"figures": figures, "history_ids": history_ids})
 
 
 def redirect_to_calibration_session(request: HttpRequest, review: Review) -> HttpResponse:

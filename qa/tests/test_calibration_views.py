@@ -536,3 +536,66 @@ def test_another_vendors_agent_and_customer_are_anonymised_for_a_partner_reviewe
         detail, review_page = pages(user)
         assert agent.user.get_full_name() in detail and "jo.bloggs@example.com" in review_page
         assert "Agent A" not in detail + review_page
+
+
+def test_the_reviews_api_shows_another_vendors_agent_in_a_shared_session_by_alias(
+    client, version, agent, qa_lead, in_house_reviewer, partner_reviewer
+):
+    """The API says what the pages say: a partner reviewer's calibration review names the in-house agent only as
+    "Agent A", with no agent id or team (in the list, in the review itself, and not through the team filter)."""
+    contact = ContactFactory(agent=agent, channel="chat")
+    session = cal.session_create(
+        owner=qa_lead,
+        title="Shared over the API",
+        version=version,
+        contacts=[contact],
+        participants=[in_house_reviewer, partner_reviewer],
+        calibrator=qa_lead,
+        deadline=timezone.now() + timedelta(days=2),
+    )
+    review = session.participants.get(user=partner_reviewer).assignments.get().review
+    client.force_login(partner_reviewer)
+    listed = client.get("/api/v1/reviews/", {"is_calibration": "true"}).json()["results"]
+    one = client.get(f"/api/v1/reviews/{review.pk}/").json()
+    for row in [*listed, one]:
+        assert (row["agent"], row["agent_name"], row["team"]) == (None, "Agent A", None)
+    body = str(listed) + str(one)
+    assert agent.user.get_full_name() not in body and agent.team.name not in body
+    assert client.get("/api/v1/reviews/", {"team": agent.team_id}).status_code == 400  # not offered as a choice
+    client.force_login(in_house_reviewer)  # their own vendor's agent: shown as is
+    own = client.get("/api/v1/reviews/", {"is_calibration": "true"}).json()["results"]
+    assert {(row["agent"], row["agent_name"]) for row in own} == {(agent.pk, agent.name)}
+
+
+def test_a_reviewers_history_lists_only_sessions_the_viewer_may_open(
+    client, calibration, version, qa_lead, in_house_reviewer, partner_reviewer, partner_vendor
+):
+    """A partner QA lead may read their reviewer's history, but not the in-house session that reviewer took part in:
+    it is neither listed nor linked (its page answers 404 for them), and the summary leaves it out."""
+    for user in (qa_lead, in_house_reviewer, partner_reviewer):
+        submit(calibration, user, version)
+    cal.session_close(session=calibration, user=qa_lead)
+    calibration.refresh_from_db()
+    assert calibration.status == CalibrationSession.Status.CLOSED
+    partner_lead = make_reviewer(partner_vendor, lead=True)
+    client.force_login(partner_lead)
+    assert client.get(reverse("qa:calibration-detail", args=[calibration.pk])).status_code == 404
+    page = client.get(reverse("qa:calibration-history", args=[partner_reviewer.pk]))
+    assert page.status_code == 200 and page.context["history"]["rows"] == []
+    assert page.context["history"]["summary"]["sessions"] == 0
+    assert calibration.title not in page.content.decode()
+    client.force_login(qa_lead)  # the session's owner sees it in the same history
+    rows = client.get(reverse("qa:calibration-history", args=[partner_reviewer.pk])).context["history"]["rows"]
+    assert [row.session_id for row in rows] == [calibration.pk]
+
+
+def test_the_finder_offers_only_conversations_handled_in_a_team_in_scope(agent, in_house_reviewer):
+    """An in-scope agent's conversation handled in another vendor's team before they moved in is not offered (a
+    session is scoped by the conversation's team, so another lead could not open it)."""
+    from qa.calibration.selectors import contacts_to_calibrate
+
+    lead = make_reviewer(agent.team.vendor, lead=True)
+    here = ContactFactory(agent=agent, transcript="Refund for a broken kettle")
+    elsewhere = ContactFactory(agent=agent, team=AgentFactory().team, transcript="Refund for a broken kettle")
+    found = set(contacts_to_calibrate(user=lead, q="kettle"))
+    assert here in found and elsewhere not in found
