@@ -167,6 +167,14 @@ def activity_list(*, include_inactive: bool = False) -> QuerySet[Activity]:
     ).order_by("skill__position", "kind", "title")
 
 
+def activities_visible_to(*, user: User) -> QuerySet[Activity]:
+    """The catalogue (published activities) and the proposals the user may see: all for an admin, their own for a
+    lead. Another lead's proposal is not there for them (404), like any object out of scope."""
+    if roles.is_admin(user):
+        return Activity.objects.all()
+    return Activity.objects.filter(Q(is_proposal=False) | Q(created_by=user))
+
+
 def activity_proposals(*, user: User) -> QuerySet[Activity]:
     """Activities proposed by ops leads, awaiting an admin: every one for an admin, a lead's own for a lead."""
     proposals = Activity.objects.filter(is_proposal=True).select_related("skill", "created_by")

@@ -317,7 +317,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
 @lead_only
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Admins edit (rename, retire) catalogue activities; a lead only their own proposal still awaiting an admin."""
-    activity = get_object_or_404(Activity, pk=pk)
+    activity = get_object_or_404(selectors.activities_visible_to(user=request.user), pk=pk)
     if not services.can_edit_activity(user=request.user, activity=activity):
         raise PermissionDenied("The activity catalogue is maintained by admins.")
     return _activity_form(request, activity)
@@ -362,7 +362,7 @@ def _activity_form(request: HttpRequest, activity: Activity | None) -> HttpRespo
 
 @lead_only
 def activity_impact(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = get_object_or_404(Activity.objects.select_related("skill"), pk=pk)
+    activity = get_object_or_404(selectors.activities_visible_to(user=request.user).select_related("skill"), pk=pk)
     kpi = request.GET.get("kpi") if request.GET.get("kpi") in kpis.KEYS else kpis.SKILL_QA
     try:
         window = int(request.GET.get("window", 28))

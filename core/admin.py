@@ -17,6 +17,7 @@ from core.models import (
     Vendor,
 )
 from core.selectors.tokens import token_expires_at, token_is_expired
+from core.services.tokens import token_revoke
 
 # DRF's token admin, with each token's expiry: an admin revokes a token by deleting it.
 admin.site.unregister(TokenProxy)
@@ -25,6 +26,14 @@ admin.site.unregister(TokenProxy)
 @admin.register(TokenProxy)
 class TokenAdmin(BaseTokenAdmin):
     list_display = ("user", "created", "expires", "expired")  # never the key: it is a password
+
+    def delete_model(self, request, obj: TokenProxy) -> None:
+        """Deleting revokes, through the service: written to the security log like a user's own revocation."""
+        token_revoke(user=obj.user, actor=request.user, request=request)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for token in queryset.select_related("user"):
+            token_revoke(user=token.user, actor=request.user, request=request)
 
     @admin.display(description="expires")
     def expires(self, obj: TokenProxy):

@@ -627,3 +627,21 @@ def test_unread_notifications_show_in_the_navbar_and_can_be_read(client, agent_u
     assert 'aria-label="2 unread"' in client.get(reverse("coaching:notification-badge")).content.decode()
     client.post(reverse("coaching:notification-read"))
     assert "unread" not in client.get(reverse("coaching:notification-badge")).content.decode()
+
+
+def test_another_leads_proposal_is_not_there_for_a_lead(client, lead_user, partner_team):
+    """A proposal is its author's (and the admins') until published: another lead gets 404 on its edit and impact
+    pages, as for any object out of scope; once published it is catalogue, readable by every lead."""
+    client.force_login(lead_user)
+    client.post(reverse("coaching:activity-create"), _activity_data())
+    proposal = Activity.objects.get(code="call-wrap-drill", is_proposal=True)
+    other_lead = UserFactory(roles=[roles.OPS_LEAD])
+    partner_team.leads.add(other_lead)
+    client.force_login(other_lead)
+    assert client.get(reverse("coaching:activity-edit", args=[proposal.pk])).status_code == 404
+    assert client.get(reverse("coaching:activity-impact", args=[proposal.pk])).status_code == 404
+    client.force_login(lead_user)
+    assert client.get(reverse("coaching:activity-impact", args=[proposal.pk])).status_code == 200
+    Activity.objects.filter(pk=proposal.pk).update(is_proposal=False, is_active=True)
+    client.force_login(other_lead)
+    assert client.get(reverse("coaching:activity-impact", args=[proposal.pk])).status_code == 200

@@ -141,16 +141,20 @@ def test_the_token_page_is_only_ever_about_the_signed_in_user(client, agent_user
     assert client.put(reverse("skillhub:api-token")).status_code == 405
 
 
-def test_admins_see_expiry_in_the_admin_and_revoke_by_deleting(client, admin_user, agent_user, settings):
+def test_admins_see_expiry_in_the_admin_and_revoke_by_deleting(client, admin_user, agent_user, settings, caplog):
     settings.API_TOKEN_TTL_DAYS = 10
     fresh = Token.objects.create(user=agent_user)
     client.force_login(admin_user)
     page = client.get(reverse("admin:authtoken_tokenproxy_changelist")).content.decode()
     assert "expires" in page.lower() and 'alt="False"' in page  # not expired
+    assert fresh.key not in page  # the key is a password: never listed
+    caplog.set_level(logging.INFO, logger="skillhub.security")
     response = client.post(
         reverse("admin:authtoken_tokenproxy_delete", args=[fresh.user_id]), {"post": "yes"}, follow=True
     )
     assert response.status_code == 200 and not Token.objects.filter(user=agent_user).exists()
+    revoked = [r for r in caplog.records if r.name == "skillhub.security" and r.event == "api_token_revoked"]
+    assert len(revoked) == 1 and revoked[0].who == admin_user.username
 
 
 def test_django_re_hashing_the_password_at_sign_in_keeps_the_token(agent_user, settings):

@@ -42,6 +42,16 @@ def _session_or_404(request: HttpRequest, pk: int):
     return services.session_sync(session=session)
 
 
+def _without_csrf_token(request: HttpRequest) -> HttpResponse | None:
+    """The finder's Search button without JavaScript sends the whole form by GET, CSRF token included: send the
+    browser on to the same address without it, so the token stays out of its history and of shared links."""
+    if "csrfmiddlewaretoken" not in request.GET:
+        return None
+    query = request.GET.copy()
+    query.pop("csrfmiddlewaretoken")
+    return redirect(f"{request.path}?{query.urlencode()}")
+
+
 def _errors(error: ValidationError) -> str:
     return " ".join(error.messages)
 
@@ -58,6 +68,8 @@ def session_list(request: HttpRequest) -> HttpResponse:
 @require_role(roles.QA_REVIEWER)
 def session_create(request: HttpRequest) -> HttpResponse:
     _require_lead(request)
+    if (clean := _without_csrf_token(request)) is not None:
+        return clean
     initial = {}
     gold_set = int_param(request.GET.get("gold_set"))
     if gold_set is not None:
@@ -329,6 +341,8 @@ def discussion_promote(request: HttpRequest, pk: int) -> HttpResponse:
 @require_role(roles.QA_REVIEWER)
 def gold_set_list(request: HttpRequest) -> HttpResponse:
     _require_lead(request)
+    if (clean := _without_csrf_token(request)) is not None:
+        return clean
     if "name" in request.GET:  # the finder's Search button, without JavaScript: keep what was typed
         initial = {key: request.GET[key] for key in ("name", "description", "version") if request.GET.get(key)}
     else:

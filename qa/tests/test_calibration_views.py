@@ -599,3 +599,11 @@ def test_the_finder_offers_only_conversations_handled_in_a_team_in_scope(agent, 
     elsewhere = ContactFactory(agent=agent, team=AgentFactory().team, transcript="Refund for a broken kettle")
     found = set(contacts_to_calibrate(user=lead, q="kettle"))
     assert here in found and elsewhere not in found
+
+
+def test_the_finders_search_without_javascript_leaves_no_csrf_token_in_the_address(client, qa_lead):
+    client.force_login(qa_lead)
+    for name in ("qa:calibration-create", "qa:calibration-gold-list"):
+        response = client.get(reverse(name), {"csrfmiddlewaretoken": "abc", "find-q": "kettle", "title": "T"})
+        assert response.status_code == 302 and "csrfmiddlewaretoken" not in response.url
+        assert "find-q=kettle" in response.url and client.get(response.url).status_code == 200
