@@ -60,7 +60,7 @@ class Kpi:
     direction: Direction
     scale: tuple[float, float]  # the values the figure, and so a target, can take
     default_target: float  # without a team's own target (coaching) and for the dashboards' flags
-    linked_skills: tuple[str, ...]  # skill codes (core.skill_codes) it moves most (PRODUCT.md, "The ten skills")
+    linked_skills: tuple[str, ...]  # skill codes (core.skill_codes) of the skills that move it most
     min_sample: int  # below this sample, suggestions ignore the figure as noise
     definition: str
     test: Test

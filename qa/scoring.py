@@ -1,4 +1,4 @@
-"""The scoring rule of PRODUCT.md ("QA scorecards"), as pure functions over raw answers and a template version.
+"""The QA scoring rule (docs/qa.md), as pure functions over raw answers and a template version.
 
 Each answer becomes a fraction: yes 1, no 0, point p on min..max = (p − min) / (max − min).
 Score = 100 × Σ(weight × fraction) / Σ(weight) over the criteria that apply (N/A and other channels' criteria

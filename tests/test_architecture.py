@@ -57,3 +57,18 @@ def test_the_core_never_names_a_higher_app():
             if stripped.startswith(("import ", "from ")):
                 module = stripped.split()[1]
                 assert module.split(".")[0] not in higher, f"{path}: {stripped}"
+
+
+def test_the_repository_points_at_nothing_outside_it():
+    """The README, docs, code and templates say what they need in their own words: no reference to files that live
+    outside the repository (the product reference the team works from is not part of it)."""
+    outside = ("PRODUCT" + ".md", "../" + "shared", "shared/" + "CONVENTIONS")  # split: this file is scanned too
+    suffixes = {".py", ".md", ".html", ".txt", ".js", ".css", ".yml", ".yaml", ".toml", ".ini", ".cfg"}
+    found = []
+    for path in ROOT.rglob("*"):
+        parts = set(path.relative_to(ROOT).parts)
+        if path.suffix not in suffixes or parts & {".venv", ".git", "node_modules", "staticfiles", "vendor"}:
+            continue
+        text = path.read_text(errors="ignore")
+        found += [f"{path.relative_to(ROOT)}: {needle}" for needle in outside if needle in text]
+    assert found == []

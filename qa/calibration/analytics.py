@@ -2,7 +2,7 @@
 
 An answer is a raw value on the criterion's scale (yes 1 / no 0, or a point), ``NA`` for not applicable,
 or ``None`` when the participant gave none. A matrix maps participant → answer for one criterion of one
-conversation. Fractions follow PRODUCT.md: yes 1, no 0, point p = (p − min) / (max − min).
+conversation. Fractions follow the scoring rule (docs/qa.md): yes 1, no 0, point p = (p − min) / (max − min).
 """
 
 from __future__ import annotations
