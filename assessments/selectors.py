@@ -51,6 +51,7 @@ from core.selectors.history import Change, Entry, history_entries
 from metrics import kpis
 from metrics import selectors as metrics
 from metrics.models import AgentSkillDay
+from metrics.stats import Z_CRITICAL
 
 # How many bank questions a skill gets in the behavioural kit, by its emphasis in the role profile.
 KIT_QUESTIONS_BY_EMPHASIS = {
@@ -445,8 +446,7 @@ def _counted_ratings() -> QuerySet[Rating]:
     return Rating.objects.filter(interview__status=Interview.Status.SUBMITTED, score__isnull=False)
 
 
-# z of a two-sided 95% interval (normal approximation).
-Z95 = 1.96
+Z95 = Z_CRITICAL  # z of a two-sided 95 % interval (normal approximation), one constant with the metrics engine
 # The widest spread ratings on the 1–4 scale can have (half 1s, half 4s): the standard deviation assumed while a
 # candidate's ratings cannot give one yet (no skill rated twice), so a score from one rating gets a wide interval.
 MAX_RATING_SD = 1.5
