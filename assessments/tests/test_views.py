@@ -801,3 +801,14 @@ def test_weighted_interval_narrows_with_evidence():
     mean = (2 * 3.5 + 1 * 3.0) / 3
     assert n == 12 and (low, high) == (pytest.approx(mean - 1.96 * se), pytest.approx(mean + 1.96 * se))
     assert selectors.weighted_interval(skills={3: (2, 6.0, 18.0)}, weights=weights) == (0, None, None)
+
+
+def test_a_candidates_test_pages_are_never_cached(client, hiring_user, candidate):
+    """The take page and its autosave answer carry a candidate's answers to a secret link without signing in."""
+    url = _link(client, hiring_user, candidate, "mock_ticket")
+    page = client.get(url)
+    assert page.status_code == 200 and "no-store" in page["Cache-Control"]
+    token = url.rstrip("/").rsplit("/", 1)[-1]
+    ticket = selectors.mock_ticket_list().first()
+    saved = client.post(reverse("assessments:take-save", args=[token]), {"ticket": ticket.pk, "body": "Hello"})
+    assert saved.status_code == 200 and "no-store" in saved["Cache-Control"]

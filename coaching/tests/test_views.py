@@ -573,6 +573,7 @@ def test_partner_lead_cannot_bulk_dismiss_in_house_suggestions(client, partner_t
     partner_team.leads.add(partner_lead)
     client.force_login(partner_lead)
     assert client.post(reverse("coaching:suggestion-dismiss-bulk"), {"suggestion": [suggestion.pk]}).status_code == 404
+    assert Suggestion.objects.get(pk=suggestion.pk).status == "open"
 
 
 def test_lead_sets_team_targets_in_scope_only(client, lead_user, team, partner_team):

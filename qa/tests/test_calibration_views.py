@@ -344,6 +344,7 @@ def test_another_vendors_lead_cannot_see_the_session(client, calibration):
     other_lead = make_reviewer(other_vendor, lead=True)
     client.force_login(other_lead)
     assert client.get(reverse("qa:calibration-detail", args=[calibration.pk])).status_code == 404
+    assert client.get(reverse("qa:calibration-close", args=[calibration.pk])).status_code == 404  # the confirm page
     assert client.post(reverse("qa:calibration-close", args=[calibration.pk])).status_code == 404
 
 

@@ -228,7 +228,12 @@ def test_only_qa_leads_build_templates_and_sample(client, reviewer_user, version
     client.force_login(reviewer_user)
     assert client.post(reverse("qa:template-list"), {"name": "Chat only"}).status_code == 403
     assert client.post(reverse("qa:version-edit", args=[version.pk])).status_code == 403
+    assert client.get(reverse("qa:version-publish", args=[version.pk])).status_code == 403  # the confirm page
     assert client.get(reverse("qa:sampling")).status_code == 200
+    fields = {"teams": [version.template.pk], "period_start": "2026-03-02", "period_end": "2026-03-08", "per_agent": 2}
+    assert client.post(reverse("qa:sampling"), fields).status_code == 403  # the preview
+    assert client.post(reverse("qa:sampling"), {**fields, "confirm": "1"}).status_code == 403
+    assert not SamplingRun.objects.exists()
 
 
 # Builder ---------------------------------------------------------------------------------------------------------
