@@ -19,7 +19,6 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncWeek
 
-from coaching.selectors import goal_list_for_agent, goals_by_agent  # noqa: F401  (the dashboards' goal reads)
 from core.models import Agent, Team
 from metrics import kpis, running
 from metrics import selectors as metrics

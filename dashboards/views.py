@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from assessments import selectors as hiring_selectors
 from assessments.models import Stage
 from assessments.selectors import requisitions_for_user
+from coaching import selectors as coaching_selectors
 from coaching.status import GoalStatus
 from core import roles
 from core.models import Agent, Skill, Team, Vendor
@@ -206,7 +207,7 @@ def _team_dashboard(request: HttpRequest):
         )
 
     agent_rows = dash.agent_table(agents=agents, period=period)
-    goals = dash.goals_by_agent(agents=agents)
+    goals = coaching_selectors.goals_by_agent(agents=agents)
     for row in agent_rows:
         row["url"] = f"{reverse('dashboards:agent-dashboard', args=[row['agent_id']])}?{filters.query()}"
         row["goals_open"] = goals.get(row["agent_id"], {}).get("open", 0)
@@ -384,7 +385,7 @@ def _agent_dashboard(request: HttpRequest, agent: Agent):
         .order_by("-submitted_at", "-pk")[:5]
     )
     trend_rows, team_trend = data["trends"]["own"], data["trends"]["team"]
-    goals = list(dash.goal_list_for_agent(agent=agent))
+    goals = list(coaching_selectors.goal_list_for_agent(agent=agent))
     cards = kpi_cards(now=own, before=before, team=team)
     open_goals = {}
     for goal in goals:  # the open goal due first, per KPI, shown on that KPI's card
