@@ -1,4 +1,4 @@
-from .contacts import Channel, Contact, local_day
+from .contacts import Channel, ChannelKind, Contact, ContactChannel, ContactTurn, TurnAuthor, local_day
 from .org import Agent, Scope, Site, Team, TeamMembership, User, Vendor
 from .rollup_marks import RollupMark
 from .skills import RoleProfile, RoleProfileSkill, Skill, SkillTier
@@ -6,7 +6,10 @@ from .skills import RoleProfile, RoleProfileSkill, Skill, SkillTier
 __all__ = [
     "Agent",
     "Channel",
+    "ChannelKind",
     "Contact",
+    "ContactChannel",
+    "ContactTurn",
     "RoleProfile",
     "RollupMark",
     "RoleProfileSkill",
@@ -16,6 +19,7 @@ __all__ = [
     "SkillTier",
     "Team",
     "TeamMembership",
+    "TurnAuthor",
     "User",
     "Vendor",
     "local_day",

@@ -9,10 +9,42 @@ YEARS = (1970, 2100)
 
 
 class Channel(models.TextChoices):
+    """The four channels every organisation starts with (seeded into ContactChannel); admins add more there."""
+
     PHONE = "phone", "Phone"
     EMAIL = "email", "Email"
     CHAT = "chat", "Chat"
     SOCIAL = "social", "Social"
+
+
+class ChannelKind(models.TextChoices):
+    VOICE = "voice", "Voice"
+    WRITTEN = "written", "Written (email, web form)"
+    MESSAGING = "messaging", "Messaging (chat, WhatsApp, SMS)"
+    SOCIAL = "social", "Social media"
+
+
+class ContactChannel(models.Model):
+    """The channel catalogue: every contact's `channel` is one of these codes; import profiles map names to them."""
+
+    code = models.SlugField(
+        max_length=30, unique=True, help_text="Stored on contacts and used in files, e.g. whatsapp."
+    )
+    name = models.CharField(max_length=60)
+    kind = models.CharField(max_length=20, choices=ChannelKind.choices)
+    is_active = models.BooleanField(default=True, help_text="Inactive channels are refused by imports.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TurnAuthor(models.TextChoices):
+    AGENT = "agent", "Agent"
+    CUSTOMER = "customer", "Customer"
+    BOT = "bot", "Bot"
 
 
 class Contact(models.Model):
@@ -25,7 +57,7 @@ class Contact(models.Model):
     team = models.ForeignKey(
         "skillhub.Team", on_delete=models.PROTECT, related_name="contacts", help_text="Team it was handled in."
     )
-    channel = models.CharField(max_length=10, choices=Channel.choices)
+    channel = models.CharField(max_length=30, help_text="A code of the channel catalogue (ContactChannel).")
     started_at = models.DateTimeField()
     day = models.DateField(editable=False, help_text="Local day of started_at (settings.TIME_ZONE); rollups key on it.")
     handle_seconds = models.PositiveIntegerField(default=0)
@@ -36,6 +68,19 @@ class Contact(models.Model):
     ces = models.PositiveSmallIntegerField(null=True, blank=True)
     nps = models.PositiveSmallIntegerField(null=True, blank=True)
     transcript = models.TextField(blank=True)
+    # Richer fields (all optional; an import that does not carry one leaves it as stored).
+    reason = models.CharField(max_length=100, blank=True, db_default="", help_text="Contact reason or category.")
+    tags = models.JSONField(default=list, blank=True, db_default=models.Value([], models.JSONField()))
+    escalated = models.BooleanField(null=True, blank=True)
+    transferred = models.BooleanField(null=True, blank=True)
+    complaint = models.BooleanField(null=True, blank=True)
+    hold_seconds = models.PositiveIntegerField(null=True, blank=True, help_text="Part of handle time, shown apart.")
+    language = models.CharField(max_length=35, blank=True, db_default="", help_text="BCP 47, e.g. pt-PT.")
+    customer_id = models.CharField(max_length=100, blank=True, db_default="")
+    survey_comment = models.TextField(
+        blank=True, db_default="", help_text="The customer's words with the survey answer."
+    )
+    recording_url = models.URLField(max_length=500, blank=True, db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -60,6 +105,23 @@ class Contact(models.Model):
         if update_fields is not None and "started_at" in update_fields:
             kwargs["update_fields"] = {*update_fields, "day"}
         super().save(*args, **kwargs)
+
+
+class ContactTurn(models.Model):
+    """One turn of a conversation: who wrote or said it, when (if known) and what."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="turns")
+    position = models.PositiveIntegerField(help_text="0, 1, 2 … in conversation order.")
+    author = models.CharField(max_length=10, choices=TurnAuthor.choices)
+    at = models.DateTimeField(null=True, blank=True)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["contact", "position"]
+        constraints = [models.UniqueConstraint(fields=["contact", "position"], name="contact_turn_position_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} #{self.position} ({self.author})"
 
 
 def local_day(moment: datetime) -> date:

@@ -2,8 +2,6 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
-from .contacts import Channel
-
 
 class User(AbstractUser):
     """A person who signs in; their Django groups are their roles."""
@@ -72,7 +70,7 @@ class Agent(models.Model):
     role_profile = models.ForeignKey(
         "skillhub.RoleProfile", on_delete=models.SET_NULL, null=True, blank=True, related_name="agents"
     )
-    channels = models.JSONField(default=list, blank=True, help_text=f"Any of: {', '.join(Channel.values)}.")
+    channels = models.JSONField(default=list, blank=True, help_text="Codes of the channel catalogue.")
     start_date = models.DateField()
     is_active = models.BooleanField(default=True)
 
