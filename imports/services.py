@@ -16,7 +16,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
@@ -115,6 +115,37 @@ class ImportSummary:
     unchanged: int = 0
     agents_created: int = 0
     dry_run: bool = False
+    skipped: int = 0  # rows a profile's skip rule left out
+    fields: list[str] = field(default_factory=list)  # the fields this input writes (absent ones are left alone)
+    timezone: str = ""  # the zone that read times written without an offset
+    no_offset_rows: int = 0  # how many rows it read so
+
+
+@dataclass(frozen=True)
+class ErrorGroup:
+    """Bad rows of one kind: "unknown channel 'web': 758 rows, first at lines 2, 5, 9"."""
+
+    field: str
+    message: str
+    count: int
+    lines: list[int]
+
+    def __str__(self) -> str:
+        where = ", ".join(str(line) for line in self.lines)
+        rows = "1 row" if self.count == 1 else f"{self.count:,} rows"
+        label = f"{self.field}: {self.message}" if self.field else self.message
+        return f"{label}: {rows}, first at line{'s' if len(self.lines) > 1 else ''} {where}"
+
+
+def error_groups(errors: Iterable[RowError], first: int = 3) -> list[ErrorGroup]:
+    """Errors grouped by field and message (in order of first appearance), each with its count and first lines."""
+    groups: dict[tuple[str, str], list] = {}
+    for error in errors:
+        entry = groups.setdefault((error.field, error.message), [0, []])
+        entry[0] += 1
+        if len(entry[1]) < first:
+            entry[1].append(error.line)
+    return [ErrorGroup(field, message, count, lines) for (field, message), (count, lines) in groups.items()]
 
 
 # --- readers: (line number, {field: raw value}) -------------------------------------------------------------
