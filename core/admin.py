@@ -17,6 +17,7 @@ from core.models import (
     Vendor,
 )
 from core.selectors.tokens import token_expires_at, token_is_expired
+from core.services.contacts import contact_save, contacts_delete
 from core.services.tokens import token_revoke
 
 # DRF's token admin, with each token's expiry: an admin revokes a token by deleting it.
@@ -160,3 +161,14 @@ class ContactAdmin(admin.ModelAdmin):
     list_select_related = ["agent__user", "team"]
     date_hierarchy = "started_at"
     raw_id_fields = ["agent"]
+
+    # Every write marks the days it changes (old and new agent and day, and the cases' other contacts) and queues
+    # the rollup on commit, through the same services as every other path.
+    def save_model(self, request, obj: Contact, form, change) -> None:
+        contact_save(contact=obj)
+
+    def delete_model(self, request, obj: Contact) -> None:
+        contacts_delete(contacts=Contact.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset) -> None:
+        contacts_delete(contacts=queryset)
