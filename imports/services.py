@@ -359,7 +359,7 @@ def interactions_import(
     Marks the (agent, day) pairs touched — old and new place of a changed contact, and every contact of the
     cases it belongs to, so a repeat contact re-rolls its case's first day — and enqueues the rollup on commit.
     """
-    summary = ImportSummary(dry_run=dry_run)
+    summary = ImportSummary(dry_run=dry_run, timezone=settings.TIME_ZONE)
     errors: list[RowError] = []
     more_errors = 0
     tz = ZoneInfo(settings.TIME_ZONE)
@@ -448,6 +448,8 @@ def _process_chunk(chunk, *, lookups, seen, tz, create_agents, summary, write) -
     first_line: dict[str, int] = {}
     for line, raw in chunk:
         row, row_errors = _clean(line, raw, lookups=lookups, tz=tz, create_agents=create_agents)
+        if row.pop("no_offset", False):  # read in the import's zone: the summary says how many
+            summary.no_offset_rows += 1
         external_id = row.get("external_id")
         if external_id:
             if external_id in first_line:
@@ -526,6 +528,7 @@ def _clean(line: int, raw: dict, *, lookups: Lookups, tz: ZoneInfo, create_agent
         except ValueError:
             errors.append(RowError(line, "started_at", f"not a date and time: {_show(started_raw)}"))
         else:
+            row["no_offset"] = started_at.tzinfo is None
             if started_at.tzinfo is None:
                 started_at = started_at.replace(tzinfo=tz)
             try:

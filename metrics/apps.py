@@ -9,4 +9,9 @@ class MetricsConfig(AppConfig):
     verbose_name = "KPI metrics"
 
     def ready(self) -> None:
+        from django.core import checks
+
         from . import tasks  # noqa: F401  (registers rollup_metrics, which the core sends by name)
+        from .checks import rollups_time_zone
+
+        checks.register(rollups_time_zone)

@@ -208,3 +208,68 @@ class RunningDirty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key_id} from {self.first_day}"
+
+
+class RollupZone(models.Model):
+    """One row: the time zone the contacts' days and the rollup rows were computed in (settings.TIME_ZONE then).
+
+    Written when the table is created and by every whole full reconciliation; the `rollups_time_zone` system
+    check reports an error while settings.TIME_ZONE differs from it on a database with contacts.
+    """
+
+    zone = models.CharField(max_length=64)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.zone
+
+
+class FullRollup(models.Model):
+    """One full reconciliation (`rollup_metrics --full` or the task with full=True), cut into months.
+
+    The record is what makes a run resumable: its months say what is left, its heartbeat says whether someone is
+    still working on it (the 5-minute beat redoes the months of a run whose heartbeat went stale), and the final
+    flush of the running totals runs once, after the last month, under this row's lock. At most one run is in
+    progress at a time (a partial unique constraint).
+    """
+
+    class State(models.TextChoices):
+        RUNNING = "running", "In progress"
+        DONE = "done", "Done"
+
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
+    zone = models.CharField(max_length=64, help_text="settings.TIME_ZONE when it started: the zone days are in.")
+    first_day = models.DateField(null=True, blank=True)
+    last_day = models.DateField(null=True, blank=True)
+    months_total = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField(help_text="Last sign of work: a month started or finished.")
+    finished_at = models.DateTimeField(null=True, blank=True)
+    resumed = models.PositiveIntegerField(default=0, help_text="How many times the beat took over a stale run.")
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state"], condition=models.Q(state="running"), name="full_rollup_one_running"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"full rollup {self.pk} ({self.state})"
+
+
+class FullRollupMonth(models.Model):
+    """One month of a full run: its days and when it was rebuilt (None: still to do)."""
+
+    run = models.ForeignKey(FullRollup, on_delete=models.CASCADE, related_name="months")
+    start = models.DateField()
+    end = models.DateField()
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "start"]
+        constraints = [models.UniqueConstraint(fields=["run", "start"], name="full_rollup_month_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.start}..{self.end} ({'done' if self.done_at else 'to do'})"

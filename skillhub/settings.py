@@ -180,6 +180,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# A full reconciliation whose record shows no sign of work for this long lost its worker: the 5-minute beat resumes
+# it from its first month not done (longer than a month's task may take, CELERY_TASK_TIME_LIMIT).
+ROLLUP_FULL_STALE_MINUTES = env.int("ROLLUP_FULL_STALE_MINUTES", default=10)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {
     # Rebuild the (agent, day) pairs imports and reviews marked.

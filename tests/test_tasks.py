@@ -43,10 +43,10 @@ def test_rollup_task_arguments_rebuild_the_right_days(agent):
     assert rollup_metrics.delay(start="2026-03-01", end="2026-03-31").get() == {"days": 31, "rows": 2}
     AgentDay.objects.all().delete()
     flushes = []
-    original = rollups.running_flush
-    with mock.patch.object(rollups, "running_flush", side_effect=lambda: flushes.append(1) or original()):
-        assert rollup_metrics.delay(full=True).get() == {"months": 1}
-    assert AgentDay.objects.count() == 2 and flushes == [1]  # the months leave it to one run after them
+    original = rollups.running_rebuild
+    with mock.patch.object(rollups, "running_rebuild", side_effect=lambda **kw: flushes.append(kw) or original(**kw)):
+        assert rollup_metrics.delay(full=True).get()["months"] == 1
+    assert AgentDay.objects.count() == 2 and flushes == [{"start": None}]  # once, after the months (its record's)
     assert AgentRunning.objects.get(agent=agent, day=date(2026, 3, 20)).contacts == 2
     assert not RunningDirty.objects.exists()
     assert rollup_metrics.delay(last_days=7).get()["days"] == 7

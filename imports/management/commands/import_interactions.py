@@ -61,3 +61,13 @@ class Command(BaseCommand):
                 + f" in {seconds:.1f} s ({summary.rows / max(seconds, 1e-9):,.0f} rows/s)"
             )
         )
+        self.stdout.write(zone_line(summary))
+
+
+def zone_line(summary: imports.ImportSummary) -> str:
+    """Which zone days are counted in, and how many rows it read because they carried no UTC offset."""
+    read, zone = summary.no_offset_rows, summary.timezone
+    if not read:
+        return f"Days are counted in {zone}; every time had its UTC offset."
+    rows = "1 row" if read == 1 else f"{read:,} rows"
+    return f"Days are counted in {zone}; {rows} had no UTC offset and {'was' if read == 1 else 'were'} read in {zone}."
