@@ -1,6 +1,7 @@
 """Formatting of dashboard figures: a dash for no data, the KPI's decimals and unit, signed changes."""
 
 from django import template
+from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -155,3 +156,9 @@ def agent_table_body(rows, kpis):
             f"{figure_cells(row, kpis)}<td>{flags}</td></tr>"
         )
     return mark_safe("".join(parts))
+
+
+@register.simple_tag
+def days_zone() -> str:
+    """The time zone days are counted in (settings.TIME_ZONE): a contact counts on the day it started there."""
+    return settings.TIME_ZONE
