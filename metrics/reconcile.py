@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -129,7 +130,7 @@ def full_run_claim_stale() -> FullRollup | None:
     if run is None:
         return None
     claimed = FullRollup.objects.filter(pk=run.pk, state=RUNNING, heartbeat_at__lt=cutoff).update(
-        heartbeat_at=timezone.now(), resumed=run.resumed + 1
+        heartbeat_at=timezone.now(), resumed=F("resumed") + 1
     )
     if not claimed:  # someone else took it over, or it finished, in between
         return None
