@@ -206,3 +206,20 @@ def test_contact_days_are_recounted_in_sql_for_the_zone(agent):
     assert reconcile.contact_days_recount(zone="Asia/Tokyo") == 1
     contact.refresh_from_db()
     assert contact.day == date(2026, 3, 2)
+
+
+def test_admins_read_the_runs_in_the_django_admin_and_cannot_write_them(admin_client, five_months):
+    run = crashed_run(2, minutes_ago=1)
+    listing = admin_client.get("/admin/metrics/fullrollup/")
+    assert listing.status_code == 200 and "In progress" in listing.content.decode()
+    page = admin_client.get(f"/admin/metrics/fullrollup/{run.pk}/change/")
+    assert page.status_code == 200
+    [months] = page.context["inline_admin_formsets"]
+    assert [form.instance.start for form in months.formset] == STARTS
+    assert admin_client.get("/admin/metrics/fullrollup/add/").status_code == 403
+    assert admin_client.post(f"/admin/metrics/fullrollup/{run.pk}/change/", {"zone": "X"}).status_code == 403
+
+
+def test_a_lead_cannot_open_the_runs(client, lead_user, five_months):
+    client.force_login(lead_user)
+    assert client.get("/admin/metrics/fullrollup/").status_code == 302  # to the admin login: not staff
