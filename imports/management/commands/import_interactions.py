@@ -1,5 +1,6 @@
 import time
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -65,9 +66,11 @@ class Command(BaseCommand):
 
 
 def zone_line(summary: imports.ImportSummary) -> str:
-    """Which zone days are counted in, and how many rows it read because they carried no UTC offset."""
-    read, zone = summary.no_offset_rows, summary.timezone
+    """Which zone days are counted in (TIME_ZONE), and how many rows carried no UTC offset and in which zone they
+    were read (the import's: TIME_ZONE, or a profile's own)."""
+    read, days = summary.no_offset_rows, settings.TIME_ZONE
     if not read:
-        return f"Days are counted in {zone}; every time had its UTC offset."
+        return f"Days are counted in {days}; every time had its UTC offset."
     rows = "1 row" if read == 1 else f"{read:,} rows"
-    return f"Days are counted in {zone}; {rows} had no UTC offset and {'was' if read == 1 else 'were'} read in {zone}."
+    verb = "was" if read == 1 else "were"
+    return f"Days are counted in {days}; {rows} had no UTC offset and {verb} read in {summary.timezone or days}."
