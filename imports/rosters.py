@@ -100,15 +100,54 @@ def read_roster_csv(stream: Iterable[str]) -> Iterator[tuple[int, dict]]:
 
 
 def roster_rows(binary: BinaryIO, profile=None) -> Iterator[tuple[int, dict]]:
-    """(line, {field: value}) of a roster file: read by `profile` (a roster profile, its path or saved name) when
-    given, else a UTF-8 CSV whose columns are the roster fields."""
+    """(line, {field: value}) of a roster file: read by `profile` (a roster Profile, or a profile file's path or
+    saved name) when given, else a UTF-8 CSV whose columns are the roster fields. Rows a profile's skip rule leaves
+    out are not yielded."""
     if profile is None:
         return read_roster_csv(text_lines(binary))
     from imports import profiles
 
     if isinstance(profile, str):
-        profile = profiles.load_profile(profile, kind="roster")
-    return profiles.read_rows(binary, profile)
+        profile = profiles.load_profile(profile, kind=profiles.ROSTER)
+    if profile.kind != profiles.ROSTER:
+        raise ValidationError(f"The profile {profile.name!r} is a {profile.kind} profile, not a roster profile.")
+    return _profile_rows(binary, profile)
+
+
+def _profile_rows(binary: BinaryIO, profile) -> Iterator[tuple[int, dict]]:
+    from imports.profiles import ExportFile, FieldReader
+    from imports.profiles.reader import Bad, skip_mask, transpose
+
+    export = ExportFile(binary, profile)
+    readers = {name: FieldReader(profile, spec, export.positions) for name, spec in profile.fields.items()}
+
+    def converted(batch: list[tuple[int, list[str]]]) -> Iterator[tuple[int, dict]]:
+        columns, size = transpose([record for _, record in batch]), len(batch)
+        skipped = skip_mask(profile, export.positions, columns, size)
+        values = {name: reader.column(columns, size) for name, reader in readers.items()}
+        for position, (line, _) in enumerate(batch):
+            if skipped[position]:
+                continue
+            row: dict = {}
+            for name, column in values.items():
+                value = column[position]
+                if isinstance(value, Bad):
+                    row.setdefault("__bad__", []).append((name, value.message))
+                    value = None
+                row[name] = value
+            yield line, row
+
+    batch: list[tuple[int, list[str]]] = []
+    for line, record in export.records():
+        if isinstance(record, RowError):
+            yield line, {"__error__": record.message}
+            continue
+        batch.append((line, record))
+        if len(batch) >= PROGRESS_ROWS:
+            yield from converted(batch)
+            batch = []
+    if batch:
+        yield from converted(batch)
 
 
 # --- checking ---------------------------------------------------------------------------------------------------
@@ -134,9 +173,12 @@ def _parse_date(value, name: str, line: int, errors: list[RowError], *, required
 def _clean(line: int, raw: dict) -> tuple[_Row | None, list[RowError]]:
     if "__error__" in raw:
         return None, [RowError(line, "", raw["__error__"])]
-    errors: list[RowError] = []
+    errors = [RowError(line, name, message) for name, message in raw.get("__bad__", ())]
+    bad = {error.field for error in errors}
 
     def text(name: str, max_length: int) -> str:
+        if name in bad:
+            return ""
         value = raw.get(name)
         value = "" if value is None else " ".join(str(value).split())
         problem = _text_problem(value, max_length)
@@ -153,12 +195,12 @@ def _clean(line: int, raw: dict) -> tuple[_Row | None, list[RowError]]:
             validate_email(email)
         except ValidationError:
             errors.append(RowError(line, "email", f"not an email address: {_show(email)}"))
-    if not employee_id and not email:
+    if not employee_id and not email and not bad & {"employee_id", "email"}:
         errors.append(RowError(line, "employee_id", "employee_id or email is needed to know the agent"))
     team = text("team", 100)
-    if not team:
+    if not team and "team" not in bad:
         errors.append(RowError(line, "team", "required"))
-    start = _parse_date(raw.get("start_date"), "start_date", line, errors, required=True)
+    start = _parse_date(raw.get("start_date"), "start_date", line, errors, required="start_date" not in bad)
     end = _parse_date(raw.get("end_date"), "end_date", line, errors, required=False)
     if start and end and end < start:
         errors.append(RowError(line, "end_date", f"{end} is before start_date {start}"))
@@ -334,9 +376,7 @@ def roster_import(
                 pending = 0
         _progress(pending, progress, run, binary)
     except ImportRejected as rejected:  # a file-level problem (a missing column, not UTF-8, broken quoting)
-        errors.extend(rejected.errors)
-    if errors and any(error.line <= 1 and not error.field for error in errors):
-        raise ImportRejected(sorted(errors, key=lambda error: error.line))
+        raise ImportRejected(sorted([*errors, *rejected.errors], key=lambda error: error.line)) from None
 
     allowed = None if allowed_team_ids is None else set(allowed_team_ids)
     with transaction.atomic():

@@ -325,3 +325,43 @@ def test_roster_of_a_lead_may_only_name_and_move_their_teams(teams):
         load(HEADER + "E9,Eve,eve@example.test,West,2026-01-01,\n", allowed_team_ids=allowed, create_teams=True)
     summary = load(HEADER + "E1,Ana Alves,ana@example.test,North,2026-01-01,\n", allowed_team_ids=allowed)
     assert summary.agents_created == 1
+
+
+HR_PROFILE = """
+name: hr-export
+kind: roster
+encoding: cp1252
+delimiter: ";"
+fields:
+  employee_id: Personnel No
+  name: Full name
+  email: Mail
+  team: {column: Department, values: {CS-N: North, CS-S: South}}
+  start_date: {column: From, format: "%d.%m.%Y"}
+  end_date: {column: To, format: "%d.%m.%Y", empty: ["", "31.12.9999"]}
+"""
+
+
+def test_roster_read_with_a_profile_gives_the_worked_example_history(teams, tmp_path, capsys):
+    profile = tmp_path / "hr.yaml"
+    profile.write_text(HR_PROFILE)
+    export = tmp_path / "hr.csv"
+    export.write_bytes(
+        "Personnel No;Full name;Mail;Department;From;To\r\n"
+        "E2;Ben Brown;BEN@example.test;CS-N;01.01.2026;04.03.2026\r\n"
+        "E2;Ben Brown;ben@example.test;CS-S;05.03.2026;31.12.9999\r\n"
+        "E1;Ana Alves;ana@example.test;CS-N;01.01.2026;\r\n"
+        "E3;Zoë Ávila;zoe@example.test;CS-S;01.03.2026;\r\n".encode("cp1252")
+    )
+    call_command("import_roster", str(export), "--profile", str(profile))
+    assert "3 agents created" in capsys.readouterr().out
+    ben = Agent.objects.get(employee_id="E2")
+    assert history(ben) == [("North", date(2026, 1, 1), date(2026, 3, 5)), ("South", date(2026, 3, 5), None)]
+    assert str(Agent.objects.get(employee_id="E3")) == "Zoë Ávila"
+    export.write_bytes(export.read_bytes().replace(b"CS-S;01.03", b"CS-X;01.03"))
+    with pytest.raises(CommandError):
+        call_command("import_roster", str(export), "--profile", str(profile))
+    assert (
+        "team: no mapping for 'CS-X' (the profile maps 'CS-N', 'CS-S'): 1 row, first at line 5"
+        in capsys.readouterr().err
+    )
