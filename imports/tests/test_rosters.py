@@ -365,3 +365,14 @@ def test_roster_read_with_a_profile_gives_the_worked_example_history(teams, tmp_
         "team: no mapping for 'CS-X' (the profile maps 'CS-N', 'CS-S'): 1 row, first at line 5"
         in capsys.readouterr().err
     )
+
+
+def test_roster_rejoiner_is_reactivated(teams):
+    load(ROSTER.replace("South,2026-03-05,", "South,2026-03-05,2026-03-31"))
+    ben = Agent.objects.get(employee_id="E2")
+    assert not ben.is_active and not ben.user.is_active
+    summary = load(ROSTER.replace("South,2026-03-05,", "South,2026-03-05,2026-03-31") + "E2,,,North,2026-06-01,\n")
+    assert (summary.agents_reactivated, summary.memberships_written) == (1, 3)
+    ben.refresh_from_db()
+    assert ben.is_active and ben.user.is_active and ben.team == teams["north"]
+    assert history(ben)[-2:] == [("South", date(2026, 3, 5), date(2026, 4, 1)), ("North", date(2026, 6, 1), None)]
