@@ -218,7 +218,7 @@ def test_roster_unknown_team_refused_unless_create_teams(teams, tmp_path, capsys
     assert "team: unknown team 'West' (use --create-teams to add it): 2 rows, first at lines 2, 3" in err
     assert not Team.objects.filter(name="West").exists() and not Agent.objects.exists()
     call_command("import_roster", str(path), "--create-teams")
-    assert "1 teams created (West)" in capsys.readouterr().out
+    assert "1 team created (West)" in capsys.readouterr().out
     west = Team.objects.get(name="West")
     assert west.vendor == teams["vendor"] and Agent.objects.filter(team=west).count() == 2
 
@@ -376,3 +376,14 @@ def test_roster_rejoiner_is_reactivated(teams):
     ben.refresh_from_db()
     assert ben.is_active and ben.user.is_active and ben.team == teams["north"]
     assert history(ben)[-2:] == [("South", date(2026, 3, 5), date(2026, 4, 1)), ("North", date(2026, 6, 1), None)]
+
+
+def test_roster_import_reports_progress_on_its_run(teams):
+    from imports.models import ImportRun
+
+    data = ROSTER.encode()
+    run = ImportRun.objects.create(kind="roster", file_name="roster.csv", bytes_total=len(data))
+    seen = []
+    roster_import(io.BytesIO(data), run=run, progress=seen.append)
+    run.refresh_from_db()
+    assert (run.bytes_done, sum(seen)) == (len(data), 3)
