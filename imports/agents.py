@@ -31,9 +31,13 @@ class NewAgent:
 
 def history_from_starts(periods: Iterable[tuple[date, int]]) -> list[Period]:
     """(first day, team id) pairs in time order into a history: each period ends when the next starts, the last
-    stays open, and consecutive periods in the same team are one."""
+    stays open, and consecutive periods in the same team are one. Of two teams given for one day the later wins."""
     history: list[list] = []
     for start, team_id in periods:
+        if history and history[-1][0] == start:
+            history.pop()
+            if history:
+                history[-1][1] = None
         if history and history[-1][2] == team_id:
             continue
         if history:
