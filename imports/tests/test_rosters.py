@@ -387,3 +387,25 @@ def test_roster_import_reports_progress_on_its_run(teams):
     roster_import(io.BytesIO(data), run=run, progress=seen.append)
     run.refresh_from_db()
     assert (run.bytes_done, sum(seen)) == (len(data), 3)
+
+
+def test_profile_import_create_agents_gives_the_moved_agent_the_rosters_history(teams):
+    from imports.profiles import load_profile
+    from imports.staged import profile_import
+    from imports.tests.contact_rows import to_csv
+
+    rows = [
+        row("m1", "K1", "ben@example.test", at(6), team="South"),
+        row("m2", "K2", "ben@example.test", at(1), team="North"),
+        row("m3", "K3", "ben@example.test", at(4), team="North"),
+        row("m4", "K4", "ben@example.test", at(5), team="South"),
+    ]
+    summary = profile_import(io.BytesIO(to_csv(rows).encode()), load_profile("skillhub"), create_agents=True)
+    assert summary.agents_created == 1
+    ben = Agent.objects.get(email="ben@example.test")
+    assert history(ben) == [("North", date(2026, 3, 1), date(2026, 3, 5)), ("South", date(2026, 3, 5), None)]
+    assert ben.team == teams["south"]
+    roster = (
+        HEADER + "E2,Ben Brown,ben@example.test,North,2026-03-01,2026-03-04\nE2,,ben@example.test,South,2026-03-05,\n"
+    )
+    assert load(roster).memberships_written == 0
