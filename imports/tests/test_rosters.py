@@ -409,3 +409,16 @@ def test_profile_import_create_agents_gives_the_moved_agent_the_rosters_history(
         HEADER + "E2,Ben Brown,ben@example.test,North,2026-03-01,2026-03-04\nE2,,ben@example.test,South,2026-03-05,\n"
     )
     assert load(roster).memberships_written == 0
+
+
+def test_create_agents_takes_the_latest_name_given_even_after_the_creating_row(teams, monkeypatch):
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 1)
+    rows = [
+        row("r1", "K1", "cy@example.test", at(2), team="North"),  # creates Cy, no name yet
+        row("r2", "K2", "cy@example.test", at(3), team="North", agent_name="Cy Old"),
+        row("r3", "K3", "cy@example.test", at(1), team="North", agent_name="Cy Earliest"),
+        row("r4", "K4", "cy@example.test", at(4), team="North", agent_name="Cy Cole"),
+    ]
+    run_import(rows, create_agents=True)
+    cy = Agent.objects.get(email="cy@example.test")
+    assert (str(cy), history(cy)) == ("Cy Cole", [("North", date(2026, 3, 1), None)])
