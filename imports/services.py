@@ -29,6 +29,7 @@ from django.utils import timezone
 from core.models import Agent, Channel, Contact, Team, TeamMembership
 from core.models.contacts import YEARS
 from core.services.rollup_marks import rollup_enqueue, rollup_mark
+from imports.agents import CreatedAgentRows, NewAgent, agents_create, created_agents_finish
 
 FIELDS = [
     "external_id",
@@ -45,6 +46,7 @@ FIELDS = [
     "ces",
     "nps",
     "transcript",
+    "agent_name",  # the name of an agent --create-agents adds (read only for that)
 ]
 REQUIRED = [
     "external_id",
@@ -323,6 +325,8 @@ class Lookups:
     teams: dict[str, int]
     memberships: dict[int, list[tuple[date, date | None, int]]]
     agent_team: dict[int, int]
+    # Agents --create-agents added in this import, with what their rows say (their team history and name).
+    new_agents: dict[int, CreatedAgentRows] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> "Lookups":
@@ -395,6 +399,8 @@ def interactions_import(
             errors.sort(key=lambda error: error.line)
         if errors:
             raise ImportRejected(errors, more_errors)
+        if lookups.new_agents:
+            created_agents_finish(lookups.new_agents)
         seen.drop()
         if dry_run:
             transaction.set_rollback(True)
@@ -551,6 +557,7 @@ def _clean(line: int, raw: dict, *, lookups: Lookups, tz: ZoneInfo, create_agent
     row["resolved"] = _flag(raw, "resolved", line, errors, required=True)
     row["first_contact_resolved"] = _flag(raw, "first_contact_resolved", line, errors, required=False)
     row["transcript"] = text("transcript", MAX_TRANSCRIPT_CHARS, False, strip=False)
+    row["agent_name"] = " ".join(text("agent_name", 300, False).split())
 
     agent_id = lookups.agents.get(email) if email else None
     if email and agent_id is None:
@@ -638,38 +645,32 @@ def _flag(raw, name, line, errors, *, required):
 
 
 def _create_agents(cleaned, *, lookups: Lookups, summary: ImportSummary, write: bool) -> list[RowError]:
-    from core.services.org import agent_create
-
+    """Create the agents the file names but SkillHub lacks (their first row gives a provisional team), and note
+    every row of the agents created in this import: `created_agents_finish` gives them their history."""
     errors = []
     for line, row in cleaned:
-        if row["agent_id"] is not None:
-            continue
         email = row["agent_email"]
-        if email in lookups.agents:
+        if row["agent_id"] is None and lookups.agents.get(email) is not None:
             row["agent_id"] = lookups.agents[email]
-        elif write:
-            local = email.split("@", 1)[0]
-            first, _, last = local.replace("_", ".").partition(".")
+        if row["agent_id"] is None:
+            if not write:
+                lookups.agents.setdefault(email, None)
+                continue
+            person = NewAgent(email=email, name=row["agent_name"], periods=[(row["day"], row["team_id"])])
             try:
-                agent = agent_create(
-                    username=email[:150],
-                    email=email,
-                    first_name=first.title()[:150],
-                    last_name=last.replace(".", " ").title()[:150],
-                    employee_id=email[:50],
-                    team=Team.objects.get(pk=row["team_id"]),
-                    start_date=row["day"],
-                )
+                agent_id = agents_create([person])[email]
             except ValidationError as error:
                 errors.append(RowError(line, "agent_email", f"cannot create agent: {' '.join(error.messages)}"))
                 continue
-            lookups.agents[email] = agent.pk
-            lookups.agent_team[agent.pk] = agent.team_id
-            lookups.memberships[agent.pk] = [(row["day"], None, agent.team_id)]
-            row["agent_id"] = agent.pk
+            lookups.agents[email] = agent_id
+            lookups.agent_team[agent_id] = row["team_id"]
+            lookups.memberships[agent_id] = [(row["day"], None, row["team_id"])]
+            lookups.new_agents[agent_id] = CreatedAgentRows(created_name=row["agent_name"])
+            row["agent_id"] = agent_id
             summary.agents_created += 1
-        else:
-            lookups.agents.setdefault(email, None)
+        rows_seen = lookups.new_agents.get(row["agent_id"])
+        if rows_seen is not None:
+            rows_seen.add(row)
     return errors
 
 
