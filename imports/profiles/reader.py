@@ -199,6 +199,7 @@ class FieldReader:
         self.indexes = [positions[column] for column in spec.columns]
         self.other = positions[spec.otherwise] if spec.otherwise else None
         self.memo: dict[str, object] = {}
+        self.has_bad = False  # whether any cell has failed (until then a column needs no scan for Bad)
         self.constant = None
         if spec.value is not None:
             self.constant = self.cell(spec.value)
@@ -215,6 +216,7 @@ class FieldReader:
             key = text.lower() if spec.case_insensitive else text
             mapped = spec.values.get(key)
             if mapped is None:
+                self.has_bad = True
                 return Bad(f"no mapping for {read.show(text)} (the profile maps {_list(list(spec.values), 8)})")
             if not mapped:
                 return None
@@ -222,6 +224,7 @@ class FieldReader:
         try:
             return self.convert(text)
         except ValueError as error:
+            self.has_bad = True
             return Bad(str(error))
 
     def _read(self, cells) -> list:
