@@ -759,6 +759,26 @@ def _write(profile: Profile, stage: _Stage, summary: ImportSummary, run: ImportR
     if not created and not updated:
         return
     now = stage.moment(timezone.now())
+    # Old and new place of each written contact, and every stored contact of the cases they belong to (a repeat
+    # contact changes its case's first day). Read before the upsert: the file's own contacts are in the stage.
+    marks = RollupMark._meta.db_table
+    stage.execute(
+        f"""
+        INSERT INTO {marks} (agent_id, day, marked_at)
+        SELECT agent_id, day, %s FROM (
+            SELECT agent_id, day FROM {STAGE} WHERE NOT unchanged
+            UNION SELECT old_agent_id, old_day FROM {STAGE} WHERE NOT unchanged AND old_agent_id IS NOT NULL
+            UNION SELECT c.agent_id, c.day FROM {contact} c WHERE c.case_id IN (
+                SELECT case_id FROM {STAGE} WHERE NOT unchanged
+                UNION SELECT old_case_id FROM {STAGE} WHERE NOT unchanged AND old_case_id IS NOT NULL
+            )
+        ) touched
+        WHERE true
+        ORDER BY agent_id, day
+        ON CONFLICT (agent_id, day) DO UPDATE SET marked_at = EXCLUDED.marked_at
+        """,
+        [now],
+    )
     # A new contact gets every column (the blank of each field the file does not carry); an existing one only
     # the columns the profile lists.
     inserted = ["external_id", *written]
@@ -777,26 +797,6 @@ def _write(profile: Profile, stage: _Stage, summary: ImportSummary, run: ImportR
         f"SELECT {', '.join(values)}, %s, %s FROM {STAGE} s WHERE NOT s.unchanged "
         f"ON CONFLICT (external_id) DO UPDATE SET {assignments}",
         [now, now],
-    )
-    # Old and new place of each written contact, and every contact of the cases they belong to (a repeat
-    # contact changes its case's first day).
-    marks = RollupMark._meta.db_table
-    stage.execute(
-        f"""
-        INSERT INTO {marks} (agent_id, day, marked_at)
-        SELECT agent_id, day, %s FROM (
-            SELECT agent_id, day FROM {STAGE} WHERE NOT unchanged
-            UNION SELECT old_agent_id, old_day FROM {STAGE} WHERE NOT unchanged AND old_agent_id IS NOT NULL
-            UNION SELECT c.agent_id, c.day FROM {contact} c WHERE c.case_id IN (
-                SELECT case_id FROM {STAGE} WHERE NOT unchanged
-                UNION SELECT old_case_id FROM {STAGE} WHERE NOT unchanged AND old_case_id IS NOT NULL
-            )
-        ) touched
-        WHERE true
-        ORDER BY agent_id, day
-        ON CONFLICT (agent_id, day) DO UPDATE SET marked_at = EXCLUDED.marked_at
-        """,
-        [now],
     )
     if run is not None and created:
         stage.execute(
