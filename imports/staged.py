@@ -253,6 +253,8 @@ class _Stage:
             return cursor.fetchall()
 
     def drop(self) -> None:
+        if connection.needs_rollback:  # an error aborted the transaction: the rollback drops the tables
+            return
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
             cursor.execute(f"DROP TABLE IF EXISTS {KEYS}")
