@@ -177,9 +177,7 @@ def profile_import(
     touched — old and new place of each written contact and every contact of its cases — and enqueues the rollup
     when the transaction commits.
     """
-    summary = ImportSummary(
-        dry_run=dry_run, fields=list(profile.fields), timezone=profile.timezone or settings.TIME_ZONE
-    )
+    summary = ImportSummary(dry_run=dry_run, fields=list(profile.fields), timezone=profile.zone_name)
     errors = _Errors()
     with transaction.atomic():
         stage = _Stage()

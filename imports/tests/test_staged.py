@@ -445,3 +445,13 @@ def test_the_number_of_queries_does_not_grow_with_the_file(agent, team, rows, dj
     with django_assert_max_num_queries(40):
         summary = profile_import(csv_bytes(*lines), basic())
     assert summary.created == rows
+
+
+def test_a_profile_without_a_zone_follows_time_zone_when_the_file_is_read(agent, settings):
+    BUILTIN["skillhub"]  # parsed under the default zone
+    settings.TIME_ZONE = "Europe/Lisbon"
+    summary = profile_import(
+        skillhub_file(agent, "e1,K1,{email},,phone,2026-07-01 09:00:00,300,60,yes,,,,"), BUILTIN["skillhub"]
+    )
+    assert (summary.timezone, summary.no_offset_rows) == ("Europe/Lisbon", 1)
+    assert Contact.objects.get().started_at == datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
