@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from imports.services import ImportRejected, RowError
+from imports.services import _NOT_TEXT, ImportRejected, RowError
 
 from . import values as read
 from .spec import FieldSpec, Profile
@@ -71,8 +71,11 @@ class ExportFile:
 
     def __init__(self, binary: BinaryIO, profile: Profile | None, *, check_columns: bool = True):
         self.profile = profile
-        head = binary.read(4)
+        head = binary.read(8)
         binary.seek(0)
+        for magic, kind in _NOT_TEXT.items():
+            if head.startswith(magic):
+                raise _refuse(1, f"the file is {kind}, not a CSV text file")
         self.encoding = _encoding(head, profile.encoding if profile else "utf-8")
         self.counter = _Counting(binary)
         self.stream = io.TextIOWrapper(io.BufferedReader(self.counter, 1 << 16), encoding=self.encoding, newline="")
@@ -199,6 +202,7 @@ class FieldReader:
         self.indexes = [positions[column] for column in spec.columns]
         self.other = positions[spec.otherwise] if spec.otherwise else None
         self.memo: dict[str, object] = {}
+        self.has_bad = False  # whether any cell has failed (until then a column needs no scan for Bad)
         self.constant = None
         if spec.value is not None:
             self.constant = self.cell(spec.value)
@@ -215,6 +219,7 @@ class FieldReader:
             key = text.lower() if spec.case_insensitive else text
             mapped = spec.values.get(key)
             if mapped is None:
+                self.has_bad = True
                 return Bad(f"no mapping for {read.show(text)} (the profile maps {_list(list(spec.values), 8)})")
             if not mapped:
                 return None
@@ -222,6 +227,7 @@ class FieldReader:
         try:
             return self.convert(text)
         except ValueError as error:
+            self.has_bad = True
             return Bad(str(error))
 
     def _read(self, cells) -> list:
