@@ -106,6 +106,12 @@ class Contact(models.Model):
             kwargs["update_fields"] = {*update_fields, "day"}
         super().save(*args, **kwargs)
 
+    def get_channel_display(self) -> str:
+        """The catalogue's name of the channel (a cached lookup, no query per row)."""
+        from core.selectors.channels import channel_name
+
+        return channel_name(self.channel)
+
 
 class ContactTurn(models.Model):
     """One turn of a conversation: who wrote or said it, when (if known) and what."""
