@@ -61,3 +61,4 @@ class Command(BaseCommand):
                 + f" in {seconds:.1f} s ({summary.rows / max(seconds, 1e-9):,.0f} rows/s)"
             )
         )
+        self.stdout.write(f"Fields written: {', '.join(summary.fields)} (fields the file lacks keep their values)")
