@@ -915,17 +915,6 @@ def _turns_replace(rows: list[dict]) -> None:
 WRITE_COLUMNS = ["external_id", *UPSERT_FIELDS, "created_at", "updated_at"]
 
 
-def _column_value(row: dict, name: str, ops):
-    value = row.get(name, CLEARED.get(name))
-    if name == "started_at":
-        return ops.adapt_datetimefield_value(value)
-    if name == "day":
-        return ops.adapt_datefield_value(value)
-    if name == "tags":
-        return json.dumps(value)
-    return value
-
-
 def contacts_upsert(rows: list[dict], *, update: bool = True, fields: list[str] | None = None) -> None:
     """INSERT … ON CONFLICT (external_id) DO UPDATE (or DO NOTHING) of already-validated contact rows.
 
@@ -943,14 +932,22 @@ def contacts_upsert(rows: list[dict], *, update: bool = True, fields: list[str] 
         conflict = f"ON CONFLICT (external_id) DO UPDATE SET {assignments}"
     else:
         conflict = "ON CONFLICT (external_id) DO NOTHING"
-    placeholder = "(" + ", ".join(["%s"] * len(WRITE_COLUMNS)) + ")"
+    # A multi-row VALUES list types a quoted parameter as text: the JSON column needs its cast on PostgreSQL.
+    json_param = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    placeholder = "(" + ", ".join(json_param if name == "tags" else "%s" for name in WRITE_COLUMNS) + ")"
     names = ["external_id", *UPSERT_FIELDS]
+    defaults = [(name, CLEARED.get(name)) for name in names]
+    started, day, tags = names.index("started_at"), names.index("day"), names.index("tags")
     with connection.cursor() as cursor:
         for offset in range(0, len(rows), VALUES_BATCH):
             batch = rows[offset : offset + VALUES_BATCH]
             params = []
             for row in batch:
-                params.extend(_column_value(row, name, ops) for name in names)
+                values = [row.get(name, default) for name, default in defaults]
+                values[started] = ops.adapt_datetimefield_value(values[started])
+                values[day] = ops.adapt_datefield_value(values[day])
+                values[tags] = json.dumps(values[tags])
+                params.extend(values)
                 params.extend((now, now))
             values = ", ".join([placeholder] * len(batch))
             cursor.execute(f"INSERT INTO skillhub_contact ({columns}) VALUES {values} {conflict}", params)
