@@ -205,9 +205,9 @@ def _add_details(rows: list[dict], rng: random.Random, team_names: dict[int, str
         reasons = TEAM_REASONS.get(team, TEAM_REASONS["North"])
         row["reason"] = REASON_OF_QUESTION.get(question) or reasons[min(int(rng.expovariate(0.8)), len(reasons) - 1)]
         unhappy = row["csat"] is not None and row["csat"] <= 2
-        row["escalated"] = rng.random() < (0.04 if row["resolved"] else 0.16)
+        row["escalated"] = rng.random() < (0.05 if row["resolved"] else 0.22)
         row["transferred"] = row["channel"] in ("phone", "chat", "whatsapp") and rng.random() < 0.08
-        row["complaint"] = rng.random() < (0.2 if unhappy else 0.015)
+        row["complaint"] = rng.random() < (0.3 if unhappy else 0.022)
         tags = []
         if rng.random() < 0.05:
             tags.append("vip")
