@@ -4,12 +4,10 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from core.models import Channel, ChannelKind, ContactChannel
+from core.models import ChannelKind, ContactChannel
 
 # Kinds whose contacts are read rather than heard: reviewers see readability and phrase hints for them.
 WRITTEN_KINDS = (ChannelKind.WRITTEN, ChannelKind.MESSAGING, ChannelKind.SOCIAL)
-_NAMES_KEY = "core:contact-channel-names"
-_NAMES_SECONDS = 300
 
 
 def channel_choices(*, include_inactive: bool = False) -> list[tuple[str, str]]:
@@ -35,24 +33,15 @@ def is_written(code: str) -> bool:
 
 def channel_names() -> dict[str, str]:
     """{code: name} of every channel, cached (lists show a name per row without a query per row)."""
-    names = cache.get(_NAMES_KEY)
-    if names is None:
-        names = dict(ContactChannel.objects.values_list("code", "name"))
-        cache.set(_NAMES_KEY, names, _NAMES_SECONDS)
-    return names
+    return ContactChannel.names()
 
 
 def channel_name(code: str) -> str:
     """The catalogue's name of a channel code; a built-in label or the code itself if the catalogue lacks it."""
-    if not code:
-        return ""
-    names = channel_names()
-    if code in names:
-        return names[code]
-    return Channel(code).label if code in Channel.values else code
+    return ContactChannel.name_of(code)
 
 
 @receiver(post_save, sender=ContactChannel, dispatch_uid="contact_channel_names_saved")
 @receiver(post_delete, sender=ContactChannel, dispatch_uid="contact_channel_names_deleted")
 def _forget_names(**kwargs) -> None:
-    cache.delete(_NAMES_KEY)
+    cache.delete(ContactChannel.NAMES_CACHE_KEY)
