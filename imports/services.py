@@ -102,6 +102,8 @@ MAX_LINE_CHARS = 1_048_576  # a physical line of the file; a longer one is not a
 MAX_TRANSCRIPT_CHARS = 100_000  # below csv's field limit (131,072), so a long transcript is a row error
 TRUE_WORDS = {"1", "true", "t", "yes", "y"}
 FALSE_WORDS = {"0", "false", "f", "no", "n"}
+NUMBER_RANGES = {"csat": (1, 5), "ces": None, "nps": (0, 10), "hold_seconds": (0, MAX_SECONDS)}  # ces: settings
+FLAGS = ("first_contact_resolved", "escalated", "transferred", "complaint")
 MAX_TURNS = 2_000  # turns of one conversation
 MAX_TAGS = 50
 # BCP 47 as exports write it: a language, then an optional script, region and variants (en, pt-PT, zh-Hant-TW).
@@ -575,10 +577,10 @@ def _clean(line: int, raw: dict, *, lookups: Lookups, tz: ZoneInfo, create_agent
     written = [name for name in OPTIONAL if name in raw]
     row["__written__"] = tuple(written)
     for name in written:
-        if name in ("csat", "ces", "nps", "hold_seconds"):
-            high = {"csat": 5, "ces": settings.CES_SCALE_MAX, "nps": 10, "hold_seconds": MAX_SECONDS}[name]
-            row[name] = _number(raw, name, 0 if name in ("nps", "hold_seconds") else 1, high, line, errors)
-        elif name in ("first_contact_resolved", "escalated", "transferred", "complaint"):
+        if name in NUMBER_RANGES:
+            low, high = (1, settings.CES_SCALE_MAX) if name == "ces" else NUMBER_RANGES[name]
+            row[name] = _number(raw, name, low, high, line, errors)
+        elif name in FLAGS:
             row[name] = _flag(raw, name, line, errors, required=False)
         elif name in ("transcript", "survey_comment"):
             row[name] = text(name, MAX_TRANSCRIPT_CHARS, False, strip=name != "transcript")
@@ -744,7 +746,7 @@ def _turns(raw, line, errors, tz) -> list[tuple[str, datetime | None, str]]:
         if unknown:
             errors.append(RowError(line, where, f"unknown key {_show(unknown[0])} (keys are author, at, text)"))
         author = turn.get("author")
-        if author not in authors:
+        if not isinstance(author, str) or author not in authors:
             errors.append(RowError(line, f"{where}.author", f"{_show(author)} is not one of agent, customer, bot"))
         text = turn.get("text")
         if not isinstance(text, str):

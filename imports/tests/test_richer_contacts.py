@@ -180,6 +180,7 @@ def test_absent_messages_leave_the_turns_and_empty_messages_clear_them(agent):
         ("hello", "messages: expected a list of turns"),
         ([{"author": "robot", "text": "hi"}], "messages[0].author: 'robot' is not one of agent, customer, bot"),
         ([{"author": "agent", "text": 5}], "messages[0].text: expected text"),
+        ([{"author": ["agent"], "text": "hi"}], "messages[0].author: ['agent'] is not one of agent, customer, bot"),
         ([{"author": "agent", "text": "hi", "at": "yesterday"}], "messages[0].at: not a date and time"),
         ([{"author": "agent", "text": "hi", "at": "1900-01-01T00:00:00"}], "messages[0].at: not a date and time"),
         ([{"author": "agent", "text": "hi", "who": "me"}], "messages[0]: unknown key 'who'"),
