@@ -61,4 +61,5 @@ class Command(BaseCommand):
                 + f" in {seconds:.1f} s ({summary.rows / max(seconds, 1e-9):,.0f} rows/s)"
             )
         )
-        self.stdout.write(f"Fields written: {', '.join(summary.fields)} (fields the file lacks keep their values)")
+        written = "Fields it would write" if summary.dry_run else "Fields written"
+        self.stdout.write(f"{written}: {', '.join(summary.fields)} (fields the file lacks keep their values)")
