@@ -5,7 +5,8 @@ from django.utils import timezone
 from assessments.models import ASSESSMENT_STAGES, Candidate, CandidateTest, Interview, Requisition, Scenario, Stage
 from assessments.validators import CV_EXTENSIONS
 from core import roles
-from core.models import Channel, RoleProfile, Team, User
+from core.models import RoleProfile, Team, User
+from core.selectors.channels import channel_choices
 
 
 def hiring_managers():
@@ -112,7 +113,7 @@ class HireForm(forms.Form):
     employee_id = forms.CharField(max_length=50)
     username = forms.CharField(max_length=150, required=False, help_text="Defaults to the email's local part.")
     channels = forms.MultipleChoiceField(
-        choices=Channel.choices, widget=forms.CheckboxSelectMultiple, required=False, initial=["email", "chat"]
+        choices=channel_choices, widget=forms.CheckboxSelectMultiple, required=False, initial=["email", "chat"]
     )
 
     def __init__(self, *args, candidate: Candidate, **kwargs):

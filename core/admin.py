@@ -6,6 +6,7 @@ from rest_framework.authtoken.models import TokenProxy
 from core.models import (
     Agent,
     Contact,
+    ContactChannel,
     RoleProfile,
     RoleProfileSkill,
     Scope,
@@ -140,6 +141,24 @@ class RoleProfileAdmin(admin.ModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
     inlines = [RoleProfileSkillInline]
+
+
+@admin.register(ContactChannel)
+class ContactChannelAdmin(admin.ModelAdmin):
+    """The channel catalogue: contacts store the code, so a used code is kept (deactivate it instead)."""
+
+    list_display = ["name", "code", "kind", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "code"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Contacts, scorecards and sampling runs store the code: renaming it would orphan them.
+        return ["code"] if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and Contact.objects.filter(channel=obj.code).exists():
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Contact)

@@ -16,6 +16,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import middleware, security  # noqa: F401  (connect the session-clock and security-log receivers)
+        from .selectors import channels  # noqa: F401  (forgets cached channel names when the catalogue changes)
         from .services import tokens  # noqa: F401  (ends API tokens on a password change or deactivation)
         from .services.roles import roles_sync_on_migrate
 

@@ -3,7 +3,10 @@
 - every agent has their own level (FCR, satisfaction, speed) and a small trend of their own;
 - South improves steadily over the period; the partner team, Partner Lisbon, resolves fewer cases first time;
 - surveys come back on a fraction of contacts; unresolved cases come back as repeat contacts;
-- written channels carry a short transcript.
+- written channels carry a short transcript, and the same conversation as turns;
+- contacts carry a reason (per team), a few tags, escalations, transfers, complaints, hold time on calls, a language,
+  a customer id per case (customers have several cases), survey comments and a few call recordings; the partner
+  team's chats are half WhatsApp.
 Deterministic external ids (and a seeded random generator) make it idempotent: a second run changes nothing.
 """
 
@@ -12,10 +15,10 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from core.models import Agent, Contact, Team
+from core.models import Agent, Contact, ContactTurn, Team
 from imports.services import Lookups, contacts_upsert
 from metrics.rollups import rollup_full
 
@@ -27,16 +30,33 @@ WEAK_FCR_TEAM = "Partner Lisbon"
 HANDLE = {"phone": 390, "email": 420, "chat": 540, "social": 300}
 AFTER = {"phone": 75, "email": 45, "chat": 40, "social": 35}
 
+# (contact reason, the customer's question, the agent's answer): a written contact's reason is its topic's.
 TOPICS = [
     ("billing", "I was charged twice for my subscription this month.", "I've refunded the duplicate charge"),
     ("login", "I can't log in since I changed my phone.", "I've reset your two-factor device"),
     ("delivery", "My order says delivered but nothing arrived.", "I've opened a trace with the courier"),
     ("upgrade", "How do I move to the annual plan?", "I've switched you to annual billing"),
     ("bug", "The export button does nothing in Firefox.", "Our engineers have a fix going out this week"),
-    ("cancel", "I'd like to cancel, it's too expensive for us.", "I've applied a 20% loyalty discount instead"),
+    ("cancellation", "I'd like to cancel, it's too expensive for us.", "I've applied a 20% loyalty discount instead"),
     ("invoice", "Can you add our VAT number to the invoices?", "Your VAT number is on all future invoices"),
-    ("password", "The reset email never arrives.", "I've whitelisted your domain and resent it"),
+    ("password reset", "The reset email never arrives.", "I've whitelisted your domain and resent it"),
 ]
+REASON_OF_QUESTION = {question: reason for reason, question, _ in TOPICS}
+# Reasons of calls (which carry no transcript), per team, most frequent first.
+TEAM_REASONS = {
+    "North": ["password reset", "login", "bug", "billing", "delivery"],
+    "South": ["login", "bug", "password reset", "delivery", "billing"],
+    "Renewals": ["renewal", "billing", "cancellation", "upgrade", "invoice", "refund"],
+    "Partner Lisbon": ["delivery", "refund", "billing", "password reset", "order status"],
+}
+TEAM_LANGUAGES = {"Renewals": [("en-IE", 0.8), ("en-GB", 1.0)], "Partner Lisbon": [("pt-PT", 0.7), ("en-GB", 1.0)]}
+MESSAGING_TEAM = "Partner Lisbon"  # half its chats come in on WhatsApp
+SURVEY_COMMENTS = {
+    "low": ["Took far too long.", "Still not fixed.", "I had to explain everything twice.", "Nobody called back."],
+    "mid": ["OK in the end.", "Fine, but the wait was long.", "Solved, eventually."],
+    "high": ["Quick and friendly, thank you!", "Sorted in minutes.", "Very patient, explained it well.", "Great help."],
+}
+RECORDINGS = "https://recordings.example/demo"
 OPENERS = ["Hi,", "Hello there,", "Good morning,", "Hey,"]
 EMPATHY = ["Sorry about the trouble!", "I understand how frustrating that is.", "Thanks for your patience."]
 
@@ -59,10 +79,15 @@ def seed_contacts(*, rng: random.Random, stdout=None) -> None:
     rows: list[dict] = []
     for agent in agents:
         rows.extend(_agent_contacts(agent, rng, first_day, today, tz, lookups, team_names, busy.get(agent.pk, set())))
+    # The richer fields come from a generator of their own (derived from rng's state without drawing from it), so
+    # the figures above and every later seeder draw exactly as before.
+    details = random.Random(hash(rng.getstate()[1]))  # a tuple of ints: the same hash in every process
+    _add_details(rows, details, team_names)
     with transaction.atomic():
         existing = set(Contact.objects.filter(external_id__startswith=PREFIX).values_list("external_id", flat=True))
         new = [contact for contact in rows if contact["external_id"] not in existing]
         contacts_upsert(new, update=False)
+        _turns_create(new, details)
         created = len(new)
     result = rollup_full()
     if stdout is not None:
@@ -161,6 +186,93 @@ def _contact(external_id, case_id, agent, team_id, channel, started, resolved, s
         "nps": nps,
         "transcript": _transcript(rng, agent, resolved) if channel != "phone" else "",
     }
+
+
+def _add_details(rows: list[dict], rng: random.Random, team_names: dict[int, str]) -> None:
+    """Give the rows reasons, tags, flags, hold time, language, customer ids, survey comments and recordings, and
+    the messaging team's chats WhatsApp."""
+    customers: dict[str, str] = {}
+    whatsapp_cases: dict[str, bool] = {}
+    pool = max(1, len(rows) // 3)  # several cases of one customer
+    for row in rows:
+        team = team_names[row["team_id"]]
+        case_id = row["case_id"]
+        repeat = row["external_id"].endswith("-R")
+        if row["channel"] == "chat" and team == MESSAGING_TEAM:
+            if whatsapp_cases.setdefault(case_id, rng.random() < 0.5):
+                row["channel"] = "whatsapp"
+        question = row["transcript"].split("\n", 1)[0].split(", ", 1)[-1] if row["transcript"] else ""
+        reasons = TEAM_REASONS.get(team, TEAM_REASONS["North"])
+        row["reason"] = REASON_OF_QUESTION.get(question) or reasons[min(int(rng.expovariate(0.8)), len(reasons) - 1)]
+        unhappy = row["csat"] is not None and row["csat"] <= 2
+        row["escalated"] = rng.random() < (0.05 if row["resolved"] else 0.22)
+        row["transferred"] = row["channel"] in ("phone", "chat", "whatsapp") and rng.random() < 0.08
+        row["complaint"] = rng.random() < (0.3 if unhappy else 0.022)
+        tags = []
+        if rng.random() < 0.05:
+            tags.append("vip")
+        if repeat:
+            tags.append("follow-up")
+        if row["complaint"]:
+            tags.append("complaint")
+        if row["reason"] in ("refund", "billing") and rng.random() < 0.3:
+            tags.append("refund-requested")
+        row["tags"] = tags
+        if row["channel"] == "phone":
+            hold = int(rng.gauss(50, 35)) if rng.random() < 0.6 else 0
+            row["hold_seconds"] = min(max(hold, 0), row["handle_seconds"] // 2)
+            if rng.random() < 0.05:
+                row["recording_url"] = f"{RECORDINGS}/{row['external_id'].lower()}.mp3"
+        else:
+            row["hold_seconds"] = None
+        languages = TEAM_LANGUAGES.get(team, [("en-GB", 1.0)])
+        draw = rng.random()
+        row["language"] = next(code for code, upto in languages if draw < upto)
+        row["customer_id"] = customers.setdefault(case_id, f"{PREFIX}CUST-{rng.randrange(pool):05d}")
+        if row["csat"] is not None and rng.random() < 0.35:
+            level = "low" if row["csat"] <= 2 else "mid" if row["csat"] == 3 else "high"
+            row["survey_comment"] = rng.choice(SURVEY_COMMENTS[level])
+
+
+def _split_turns(row: dict, rng: random.Random) -> list[tuple]:
+    """(author, at, text) per transcript line ("Customer: …" or the agent's name); emails hours apart, chats
+    seconds apart."""
+    gap = (900, 7200) if row["channel"] == "email" else (15, 90)
+    at = row["started_at"]
+    turns = []
+    for line in row["transcript"].splitlines():
+        speaker, _, text = line.partition(": ")
+        turns.append(("customer" if speaker == "Customer" else "agent", at, text))
+        at += timedelta(seconds=rng.randint(*gap))
+    return turns
+
+
+def _turns_create(rows: list[dict], rng: random.Random) -> None:
+    """Insert the turns of the written contacts just created, split from their transcripts: one query for their
+    ids, then multi-row INSERTs (a model instance per turn would double the contacts step)."""
+    wanted = [row for row in rows if row["transcript"]]
+    if not wanted:
+        return
+    ids = dict(Contact.objects.filter(external_id__startswith=PREFIX).values_list("external_id", "pk"))
+    ops = connection.ops
+    table = ContactTurn._meta.db_table
+    params: list = []
+    with connection.cursor() as cursor:
+
+        def flush():
+            count = len(params) // 5
+            values = ", ".join(["(%s, %s, %s, %s, %s)"] * count)
+            cursor.execute(f"INSERT INTO {table} (contact_id, position, author, at, text) VALUES {values}", params)
+            params.clear()
+
+        for row in wanted:
+            contact_id = ids[row["external_id"]]
+            for position, (author, at, text) in enumerate(_split_turns(row, rng)):
+                params.extend((contact_id, position, author, ops.adapt_datetimefield_value(at), text))
+            if len(params) >= 5000:
+                flush()
+        if params:
+            flush()
 
 
 def _score(rng: random.Random, mean: float, low: int, high: int) -> int:

@@ -115,7 +115,7 @@ TEAMS = [
         "Atlantic BPO",
         "Lisbon",
         skill_codes.TECHNICAL_SUPPORT,
-        [Channel.PHONE, Channel.EMAIL, Channel.CHAT],
+        [Channel.PHONE, Channel.EMAIL, Channel.CHAT, "whatsapp"],  # a messaging team: half its chats are WhatsApp
     ),
 ]
 AGENTS_PER_TEAM = 10

@@ -23,31 +23,17 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core.models import Agent, Channel, Contact, Team, TeamMembership
+from core.models import Agent, Contact, ContactTurn, Team, TeamMembership, TurnAuthor
 from core.models.contacts import YEARS
+from core.selectors.channels import channel_codes
 from core.services.rollup_marks import rollup_enqueue, rollup_mark
 from imports.agents import CreatedAgentRows, NewAgent, agents_create, created_agents_finish
 
-FIELDS = [
-    "external_id",
-    "case_id",
-    "agent_email",
-    "team",
-    "channel",
-    "started_at",
-    "handle_seconds",
-    "after_contact_seconds",
-    "resolved",
-    "first_contact_resolved",
-    "csat",
-    "ces",
-    "nps",
-    "transcript",
-    "agent_name",  # the name of an agent --create-agents adds (read only for that)
-]
+# Fields every row must carry (a missing column refuses the file; a blank cell in one is an error).
 REQUIRED = [
     "external_id",
     "case_id",
@@ -58,8 +44,30 @@ REQUIRED = [
     "after_contact_seconds",
     "resolved",
 ]
-# Columns written on every upsert (everything the file decides).
-UPSERT_FIELDS = [
+# Optional contact fields: written only when the input carries them (an absent column or key leaves the stored
+# value alone; a present, empty one clears it). Each is a column of the contact of the same name.
+OPTIONAL = [
+    "first_contact_resolved",
+    "csat",
+    "ces",
+    "nps",
+    "transcript",
+    "reason",
+    "tags",
+    "escalated",
+    "transferred",
+    "complaint",
+    "hold_seconds",
+    "language",
+    "customer_id",
+    "survey_comment",
+    "recording_url",
+]
+# agent_name: the name of an agent --create-agents adds (read only for that).
+FIELDS = [*REQUIRED[:3], "team", *REQUIRED[3:], *OPTIONAL, "messages", "agent_name"]
+CSV_FIELDS = [name for name in FIELDS if name != "messages"]  # turns come only in JSON lines and the API
+# Columns written on every upsert (what the required fields decide), then what an optional field clears to.
+ALWAYS_WRITTEN = [
     "case_id",
     "agent_id",
     "team_id",
@@ -69,12 +77,25 @@ UPSERT_FIELDS = [
     "handle_seconds",
     "after_contact_seconds",
     "resolved",
-    "first_contact_resolved",
-    "csat",
-    "ces",
-    "nps",
-    "transcript",
 ]
+CLEARED = {
+    "first_contact_resolved": None,
+    "csat": None,
+    "ces": None,
+    "nps": None,
+    "transcript": "",
+    "reason": "",
+    "tags": [],
+    "escalated": None,
+    "transferred": None,
+    "complaint": None,
+    "hold_seconds": None,
+    "language": "",
+    "customer_id": "",
+    "survey_comment": "",
+    "recording_url": "",
+}
+UPSERT_FIELDS = [*ALWAYS_WRITTEN, *OPTIONAL]  # every contact column an import may write
 CHUNK_ROWS = 5000
 VALUES_BATCH = 1000  # rows per INSERT … VALUES statement (SQLite allows 32,766 parameters)
 MAX_REPORTED_ERRORS = 10_000
@@ -83,7 +104,14 @@ MAX_LINE_CHARS = 1_048_576  # a physical line of the file; a longer one is not a
 MAX_TRANSCRIPT_CHARS = 100_000  # below csv's field limit (131,072), so a long transcript is a row error
 TRUE_WORDS = {"1", "true", "t", "yes", "y"}
 FALSE_WORDS = {"0", "false", "f", "no", "n"}
-CHANNELS = frozenset(Channel.values)
+NUMBER_RANGES = {"csat": (1, 5), "ces": None, "nps": (0, 10), "hold_seconds": (0, MAX_SECONDS)}  # ces: settings
+FLAGS = ("first_contact_resolved", "escalated", "transferred", "complaint")
+MAX_TURNS = 2_000  # turns of one conversation
+MAX_TAGS = 50
+# BCP 47 as exports write it: a language, then an optional script, region and variants (en, pt-PT, zh-Hant-TW).
+LANGUAGE = re.compile(
+    r"[A-Za-z]{2,3}(-[A-Za-z]{4})?(-(?:[A-Za-z]{2}|[0-9]{3}))?(-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"
+)
 
 
 @dataclass(frozen=True)
@@ -246,11 +274,11 @@ def _csv_rows(reader, mapping: dict[str, str]) -> Iterator[tuple[int, dict]]:
     if header is None:
         raise _refuse(1, "the file is empty")
     positions = {name.strip(): index for index, name in enumerate(header)}
-    columns = {name: mapping.get(name, name) for name in FIELDS}
+    columns = {name: mapping.get(name, name) for name in CSV_FIELDS}
     missing = [columns[name] for name in REQUIRED if columns[name] not in positions]
     if missing:
         raise ImportRejected([RowError(1, "", f"missing column {column!r}") for column in missing])
-    take = [(name, positions[columns[name]]) for name in FIELDS if columns[name] in positions]
+    take = [(name, positions[columns[name]]) for name in CSV_FIELDS if columns[name] in positions]
     width = len(header)
     last_line = reader.line_num
     for record in reader:
@@ -327,6 +355,7 @@ class Lookups:
     agent_team: dict[int, int]
     # Agents --create-agents added in this import, with what their rows say (their team history and name).
     new_agents: dict[int, CreatedAgentRows] = field(default_factory=dict)
+    channels: frozenset[str] = frozenset()  # the active codes of the channel catalogue
 
     @classmethod
     def load(cls) -> "Lookups":
@@ -340,7 +369,8 @@ class Lookups:
         ):
             memberships.setdefault(agent_id, []).append((start, end, team_id))
         teams = {name.lower(): pk for pk, name in Team.objects.values_list("pk", "name")}
-        return cls(agents=agents, teams=teams, memberships=memberships, agent_team=agent_team)
+        channels = frozenset(channel_codes())
+        return cls(agents=agents, teams=teams, memberships=memberships, agent_team=agent_team, channels=channels)
 
     def team_on(self, agent_id: int, day: date) -> int:
         """Same rule as selectors.scope.team_of_agent_on, without a query per row."""
@@ -519,11 +549,10 @@ def _clean(line: int, raw: dict, *, lookups: Lookups, tz: ZoneInfo, create_agent
     row["case_id"] = text("case_id", 100, True)
     email = text("agent_email", 254, True).lower()
     team_name = text("team", 100, False)
-    channel = text("channel", 10, True).lower()
-    if channel and channel not in CHANNELS:
-        errors.append(
-            RowError(line, "channel", f"unknown channel {_show(channel)} (one of {', '.join(sorted(CHANNELS))})")
-        )
+    channel = text("channel", 30, True).lower()
+    if channel and channel not in lookups.channels:
+        known = ", ".join(sorted(lookups.channels))
+        errors.append(RowError(line, "channel", f"unknown channel {_show(channel)} (one of {known})"))
     row["channel"] = channel
 
     started_raw = text("started_at", 64, True)
@@ -549,14 +578,30 @@ def _clean(line: int, raw: dict, *, lookups: Lookups, tz: ZoneInfo, create_agent
     row["started_at"] = started_at
     row["day"] = day
 
-    row["handle_seconds"] = _number(raw, "handle_seconds", 0, MAX_SECONDS, line, errors, default=0)
-    row["after_contact_seconds"] = _number(raw, "after_contact_seconds", 0, MAX_SECONDS, line, errors, default=0)
-    row["csat"] = _number(raw, "csat", 1, 5, line, errors)
-    row["ces"] = _number(raw, "ces", 1, settings.CES_SCALE_MAX, line, errors)
-    row["nps"] = _number(raw, "nps", 0, 10, line, errors)
+    # A blank duration is missing, not zero (a 0 would lower the average handle time).
+    row["handle_seconds"] = _number(raw, "handle_seconds", 0, MAX_SECONDS, line, errors, required=True)
+    row["after_contact_seconds"] = _number(raw, "after_contact_seconds", 0, MAX_SECONDS, line, errors, required=True)
     row["resolved"] = _flag(raw, "resolved", line, errors, required=True)
-    row["first_contact_resolved"] = _flag(raw, "first_contact_resolved", line, errors, required=False)
-    row["transcript"] = text("transcript", MAX_TRANSCRIPT_CHARS, False, strip=False)
+    # Optional fields: only those the input carries are written (the rest keep what is stored).
+    written = [name for name in OPTIONAL if name in raw]
+    row["__written__"] = tuple(written)
+    for name in written:
+        if name in NUMBER_RANGES:
+            low, high = (1, settings.CES_SCALE_MAX) if name == "ces" else NUMBER_RANGES[name]
+            row[name] = _number(raw, name, low, high, line, errors)
+        elif name in FLAGS:
+            row[name] = _flag(raw, name, line, errors, required=False)
+        elif name in ("transcript", "survey_comment"):
+            row[name] = text(name, MAX_TRANSCRIPT_CHARS, False, strip=name != "transcript")
+        elif name == "tags":
+            row[name] = _tags(raw, line, errors)
+        elif name == "language":
+            row[name] = _language(text(name, 35, False), line, errors)
+        elif name == "recording_url":
+            row[name] = _url(text(name, 500, False), line, errors)
+        else:  # reason, customer_id
+            row[name] = text(name, 100, False)
+    row["__turns__"] = _turns(raw, line, errors, tz) if "messages" in raw else None
     row["agent_name"] = " ".join(text("agent_name", 300, False).split())
 
     agent_id = lookups.agents.get(email) if email else None
@@ -601,10 +646,12 @@ def _show(value, limit: int = 40) -> str:
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
-def _number(raw, name, low, high, line, errors, default=None):
+def _number(raw, name, low, high, line, errors, *, required=False):
     value = raw.get(name)
     if value is None or (isinstance(value, str) and not value.strip()):
-        return default
+        if required and name in raw:
+            errors.append(RowError(line, name, "required"))
+        return None
     if isinstance(value, bool):
         errors.append(RowError(line, name, f"not a whole number: {_show(value)}"))
         return None
@@ -644,6 +691,111 @@ def _flag(raw, name, line, errors, *, required):
     return None
 
 
+def _tags(raw, line, errors) -> list[str]:
+    """Tags: `;`-separated text (CSV) or a JSON list of strings; trimmed, blanks dropped, repeats once."""
+    value = raw.get("tags")
+    if value is None:
+        return []
+    if isinstance(value, str):
+        parts = value.split(";")
+    elif isinstance(value, list) and all(isinstance(part, str) for part in value):
+        parts = value
+    else:
+        errors.append(RowError(line, "tags", "expected text separated by ';' or a list of strings"))
+        return []
+    tags = list(dict.fromkeys(part.strip() for part in parts if part.strip()))
+    if len(tags) > MAX_TAGS:
+        errors.append(RowError(line, "tags", f"{len(tags)} tags; at most {MAX_TAGS}"))
+        return []
+    for tag in tags:
+        problem = _text_problem(tag, 50)
+        if problem:
+            errors.append(RowError(line, "tags", f"tag {_show(tag)}: {problem}"))
+            return []
+    return tags
+
+
+def _language(value: str, line, errors) -> str:
+    if value and not LANGUAGE.fullmatch(value):
+        errors.append(RowError(line, "language", f"not a language tag like en or pt-PT: {_show(value)}"))
+        return ""
+    return value
+
+
+_URL = URLValidator(schemes=["http", "https"])
+
+
+def _url(value: str, line, errors) -> str:
+    if value:
+        try:
+            _URL(value)
+        except ValidationError:
+            errors.append(RowError(line, "recording_url", f"not an http or https URL: {_show(value)}"))
+            return ""
+    return value
+
+
+def _turns(raw, line, errors, tz) -> list[tuple[str, datetime | None, str]]:
+    """The conversation as (author, at, text) turns; the texts together obey the transcript's size limit."""
+    value = raw.get("messages")
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        errors.append(RowError(line, "messages", "expected a list of turns"))
+        return []
+    if len(value) > MAX_TURNS:
+        errors.append(RowError(line, "messages", f"{len(value):,} turns; at most {MAX_TURNS:,}"))
+        return []
+    turns, total, authors = [], 0, set(TurnAuthor.values)
+    for index, turn in enumerate(value):
+        where = f"messages[{index}]"
+        if not isinstance(turn, dict):
+            errors.append(RowError(line, where, 'expected an object {"author", "at", "text"}'))
+            continue
+        unknown = sorted(set(turn) - {"author", "at", "text"})
+        if unknown:
+            errors.append(RowError(line, where, f"unknown key {_show(unknown[0])} (keys are author, at, text)"))
+        author = turn.get("author")
+        if not isinstance(author, str) or author not in authors:
+            errors.append(RowError(line, f"{where}.author", f"{_show(author)} is not one of agent, customer, bot"))
+        text = turn.get("text")
+        if not isinstance(text, str):
+            errors.append(RowError(line, f"{where}.text", "expected text"))
+            text = ""
+        problem = _text_problem(text, MAX_TRANSCRIPT_CHARS)
+        if problem:
+            errors.append(RowError(line, f"{where}.text", problem))
+        total += len(text)
+        at = turn.get("at")
+        if at is not None:
+            at = _moment(at, tz)
+            if at is None:
+                errors.append(RowError(line, f"{where}.at", f"not a date and time: {_show(turn.get('at'))}"))
+        turns.append((author, at, text))
+    if total > MAX_TRANSCRIPT_CHARS:
+        errors.append(
+            RowError(line, "messages", f"the turns' texts total {total:,} characters; at most {MAX_TRANSCRIPT_CHARS:,}")
+        )
+    return turns
+
+
+def _moment(value, tz) -> datetime | None:
+    """An ISO 8601 time (a naive one in `tz`) within YEARS, or None."""
+    if not isinstance(value, str) or len(value) > 64:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    try:
+        year = moment.astimezone(tz).year
+    except OverflowError:
+        return None
+    return moment if YEARS[0] <= year <= YEARS[1] else None
+
+
 def _create_agents(cleaned, *, lookups: Lookups, summary: ImportSummary, write: bool) -> list[RowError]:
     """Create the agents the file names but SkillHub lacks (their first row gives a provisional team), and note
     every row of the agents created in this import: `created_agents_finish` gives them their history."""
@@ -675,50 +827,106 @@ def _create_agents(cleaned, *, lookups: Lookups, summary: ImportSummary, write: 
 
 
 def _upsert(rows: list[dict], *, summary: ImportSummary) -> None:
+    """Upsert the chunk's rows, writing for each only the fields its input carries.
+
+    Rows are grouped by the optional fields they carry (one group for a CSV file, whose header decides; JSON rows
+    may differ), and each group is one set-wise upsert that writes, compares and counts only those fields.
+    """
     if not rows:
         return
-    if connection.vendor == "postgresql":
-        _upsert_postgresql(rows, summary=summary)
-        return
+    groups: dict[tuple[str, ...], list[dict]] = {}
+    for row in rows:
+        groups.setdefault(row["__written__"], []).append(row)
+    written = set()
+    for optional in groups:
+        written.update(optional)
+    has_turns = any(row["__turns__"] is not None for row in rows)
+    present = {*summary.fields, *written, *(["messages"] if has_turns else [])}
+    summary.fields = [name for name in FIELDS if name in present or name not in [*OPTIONAL, "messages"]]
+    turns_changed = _turns_changed(rows) if has_turns else set()
+    for optional, group in groups.items():
+        fields = [*ALWAYS_WRITTEN, *optional]
+        if connection.vendor == "postgresql":
+            _upsert_postgresql(group, fields=fields, summary=summary, turns_changed=turns_changed)
+        else:
+            _upsert_sqlite(group, fields=fields, summary=summary, turns_changed=turns_changed)
+    if turns_changed:
+        _turns_replace([row for row in rows if row["external_id"] in turns_changed])
+
+
+def _upsert_sqlite(rows: list[dict], *, fields: list[str], summary: ImportSummary, turns_changed: set[str]) -> None:
     by_id = {row["external_id"]: row for row in rows}
     existing = {
         values[0]: values
-        for values in Contact.objects.filter(external_id__in=list(by_id)).values_list("external_id", *UPSERT_FIELDS)
+        for values in Contact.objects.filter(external_id__in=list(by_id)).values_list("external_id", *fields)
     }
     writes: list[dict] = []
     touched: set[tuple[int, date]] = set()
     cases: set[str] = set()
     for external_id, row in by_id.items():
-        values = tuple(row[name] for name in UPSERT_FIELDS)
+        values = tuple(row[name] for name in fields)
         old = existing.get(external_id)
         if old is not None and old[1:] == values:
-            summary.unchanged += 1
+            if external_id in turns_changed:
+                summary.updated += 1
+            else:
+                summary.unchanged += 1
             continue
         if old is None:
             summary.created += 1
         else:
             summary.updated += 1
-            touched.add((old[1 + UPSERT_FIELDS.index("agent_id")], old[1 + UPSERT_FIELDS.index("day")]))
+            touched.add((old[1 + fields.index("agent_id")], old[1 + fields.index("day")]))
             cases.add(old[1])
         touched.add((row["agent_id"], row["day"]))
         cases.add(row["case_id"])
         writes.append(row)
     if not writes:
         return
-    contacts_upsert(writes)
+    contacts_upsert(writes, fields=fields)
     # Every contact of the cases touched: a repeat contact changes its case's first day.
     touched.update(Contact.objects.filter(case_id__in=list(cases)).values_list("agent_id", "day").distinct().order_by())
     rollup_mark(agent_days=touched)
 
 
+def _turns_changed(rows: list[dict]) -> set[str]:
+    """External ids of the rows whose turns differ from the stored ones (one query for the chunk)."""
+    given = {row["external_id"]: row["__turns__"] for row in rows if row["__turns__"] is not None}
+    stored: dict[str, list] = {external_id: [] for external_id in given}
+    for external_id, author, at, text in (
+        ContactTurn.objects.filter(contact__external_id__in=list(given))
+        .order_by("contact_id", "position")
+        .values_list("contact__external_id", "author", "at", "text")
+    ):
+        stored[external_id].append((author, at, text))
+    return {external_id for external_id, turns in given.items() if turns != stored[external_id]}
+
+
+def _turns_replace(rows: list[dict]) -> None:
+    """Replace the turns of these (already upserted) contacts by the rows' turns."""
+    ids = dict(
+        Contact.objects.filter(external_id__in=[row["external_id"] for row in rows]).values_list("external_id", "pk")
+    )
+    ContactTurn.objects.filter(contact_id__in=list(ids.values())).delete()
+    ContactTurn.objects.bulk_create(
+        (
+            ContactTurn(contact_id=ids[row["external_id"]], position=position, author=author, at=at, text=text)
+            for row in rows
+            for position, (author, at, text) in enumerate(row["__turns__"])
+        ),
+        batch_size=VALUES_BATCH,
+    )
+
+
 WRITE_COLUMNS = ["external_id", *UPSERT_FIELDS, "created_at", "updated_at"]
 
 
-def contacts_upsert(rows: list[dict], *, update: bool = True) -> None:
+def contacts_upsert(rows: list[dict], *, update: bool = True, fields: list[str] | None = None) -> None:
     """INSERT … ON CONFLICT (external_id) DO UPDATE (or DO NOTHING) of already-validated contact rows.
 
-    One multi-row statement per VALUES_BATCH rows: the same upsert bulk_create(update_conflicts=True) writes,
-    without building a model instance per row (imports are dominated by that cost otherwise).
+    A new contact gets every column (an optional field the row lacks takes its empty value); an existing one has
+    only `fields` overwritten (default: every column an import writes). One multi-row statement per VALUES_BATCH
+    rows: the same upsert bulk_create(update_conflicts=True) writes, without building a model instance per row.
     """
     if not rows:
         return
@@ -726,37 +934,27 @@ def contacts_upsert(rows: list[dict], *, update: bool = True) -> None:
     now = ops.adapt_datetimefield_value(timezone.now())
     columns = ", ".join(WRITE_COLUMNS)
     if update:
-        assignments = ", ".join(f"{name} = EXCLUDED.{name}" for name in [*UPSERT_FIELDS, "updated_at"])
+        assignments = ", ".join(f"{name} = EXCLUDED.{name}" for name in [*(fields or UPSERT_FIELDS), "updated_at"])
         conflict = f"ON CONFLICT (external_id) DO UPDATE SET {assignments}"
     else:
         conflict = "ON CONFLICT (external_id) DO NOTHING"
-    placeholder = "(" + ", ".join(["%s"] * len(WRITE_COLUMNS)) + ")"
+    # A multi-row VALUES list types a quoted parameter as text: the JSON column needs its cast on PostgreSQL.
+    json_param = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    placeholder = "(" + ", ".join(json_param if name == "tags" else "%s" for name in WRITE_COLUMNS) + ")"
+    names = ["external_id", *UPSERT_FIELDS]
+    defaults = [(name, CLEARED.get(name)) for name in names]
+    started, day, tags = names.index("started_at"), names.index("day"), names.index("tags")
     with connection.cursor() as cursor:
         for offset in range(0, len(rows), VALUES_BATCH):
             batch = rows[offset : offset + VALUES_BATCH]
             params = []
             for row in batch:
-                params.extend(
-                    (
-                        row["external_id"],
-                        row["case_id"],
-                        row["agent_id"],
-                        row["team_id"],
-                        row["channel"],
-                        ops.adapt_datetimefield_value(row["started_at"]),
-                        ops.adapt_datefield_value(row["day"]),
-                        row["handle_seconds"],
-                        row["after_contact_seconds"],
-                        row["resolved"],
-                        row["first_contact_resolved"],
-                        row["csat"],
-                        row["ces"],
-                        row["nps"],
-                        row["transcript"],
-                        now,
-                        now,
-                    )
-                )
+                values = [row.get(name, default) for name, default in defaults]
+                values[started] = ops.adapt_datetimefield_value(values[started])
+                values[day] = ops.adapt_datefield_value(values[day])
+                values[tags] = json.dumps(values[tags])
+                params.extend(values)
+                params.extend((now, now))
             values = ", ".join([placeholder] * len(batch))
             cursor.execute(f"INSERT INTO skillhub_contact ({columns}) VALUES {values} {conflict}", params)
 
@@ -777,28 +975,32 @@ def _copy_value(value) -> str:
         return value.translate(_COPY_ESCAPES)
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, list):
+        return json.dumps(value).translate(_COPY_ESCAPES)
     return str(value)
 
 
-def _upsert_postgresql(rows: list[dict], *, summary: ImportSummary) -> None:
-    """The same upsert on PostgreSQL, set-wise: COPY the chunk into a temporary table, then compare, upsert and
-    mark the touched (agent, day) pairs with three statements, whatever the chunk's size."""
+def _upsert_postgresql(rows: list[dict], *, fields: list[str], summary: ImportSummary, turns_changed: set[str]) -> None:
+    """The same upsert on PostgreSQL, set-wise: COPY the rows into a temporary table, then compare (`fields`
+    only), upsert and mark the touched (agent, day) pairs with a few statements, whatever the chunk's size."""
     columns = ", ".join(STAGE_COLUMNS)
-    same = " AND ".join(f"c.{name} IS NOT DISTINCT FROM s.{name}" for name in UPSERT_FIELDS)
+    same = " AND ".join(f"c.{name} IS NOT DISTINCT FROM s.{name}" for name in fields)
     buffer = io.StringIO()
     for row in rows:
-        buffer.write("\t".join(_copy_value(row[name]) for name in STAGE_COLUMNS))
+        buffer.write("\t".join(_copy_value(row.get(name, CLEARED.get(name))) for name in STAGE_COLUMNS))
         buffer.write("\n")
     buffer.seek(0)
-    assignments = ", ".join(f"{name} = EXCLUDED.{name}" for name in [*UPSERT_FIELDS, "updated_at"])
+    assignments = ", ".join(f"{name} = EXCLUDED.{name}" for name in [*fields, "updated_at"])
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE_TABLE} ("
-            "external_id varchar(100), case_id varchar(100), agent_id bigint, team_id bigint, channel varchar(10), "
+            "external_id varchar(100), case_id varchar(100), agent_id bigint, team_id bigint, channel varchar(30), "
             "started_at timestamptz, day date, handle_seconds integer, after_contact_seconds integer, "
             "resolved boolean, first_contact_resolved boolean, csat smallint, ces smallint, nps smallint, "
-            "transcript text, old_agent_id bigint, old_day date, old_case_id varchar(100), "
-            "unchanged boolean NOT NULL DEFAULT false)"
+            "transcript text, reason varchar(100), tags jsonb, escalated boolean, transferred boolean, "
+            "complaint boolean, hold_seconds integer, language varchar(35), customer_id varchar(100), "
+            "survey_comment text, recording_url varchar(500), old_agent_id bigint, old_day date, "
+            "old_case_id varchar(100), unchanged boolean NOT NULL DEFAULT false)"
         )
         cursor.execute(f"TRUNCATE {STAGE_TABLE}")
         cursor.cursor.copy_expert(f"COPY {STAGE_TABLE} ({columns}) FROM STDIN", buffer)
@@ -812,10 +1014,18 @@ def _upsert_postgresql(rows: list[dict], *, summary: ImportSummary) -> None:
             f"FROM {STAGE_TABLE}"
         )
         created, updated, unchanged = cursor.fetchone()
+        rewritten = created + updated  # rows whose fields change (the rest at most change their turns)
+        if turns_changed and unchanged:
+            # Same fields but new turns: the contact counts as updated.
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {STAGE_TABLE} WHERE unchanged AND external_id = ANY(%s)", [list(turns_changed)]
+            )
+            (turns_only,) = cursor.fetchone()
+            updated, unchanged = updated + turns_only, unchanged - turns_only
         summary.created += created
         summary.updated += updated
         summary.unchanged += unchanged
-        if not created and not updated:
+        if not rewritten:
             return
         cursor.execute(
             f"INSERT INTO skillhub_contact ({columns}, created_at, updated_at) "

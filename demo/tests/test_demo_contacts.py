@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.db.models import Count, Q, Sum
 
-from core.models import Agent, Contact, Team
+from core.models import Agent, Contact, ContactTurn, Team
 from demo import contacts as demo_contacts
 from demo import org as demo
 from metrics.models import AgentDay
@@ -20,9 +20,13 @@ def demo_data(db, monkeypatch):
 
 
 def check_idempotent():
-    counts = (Contact.objects.count(), AgentDay.objects.count())
+    counts = (Contact.objects.count(), AgentDay.objects.count(), ContactTurn.objects.count())
+    details = list(Contact.objects.order_by("external_id").values_list("external_id", "reason", "tags", "customer_id"))
     demo_contacts.seed_contacts(rng=random.Random(2))
-    assert (Contact.objects.count(), AgentDay.objects.count()) == counts
+    assert (Contact.objects.count(), AgentDay.objects.count(), ContactTurn.objects.count()) == counts
+    assert list(
+        Contact.objects.order_by("external_id").values_list("external_id", "reason", "tags", "customer_id")
+    ) == (details)
     assert counts[0] > 40 * 20 * 8
 
 
@@ -37,6 +41,42 @@ def check_story():
     assert late["South"]["fcr_pct"] > early["South"]["fcr_pct"] + 3
     assert Contact.objects.exclude(channel="phone").exclude(transcript="").exists()
     assert 0.1 < Contact.objects.filter(csat__isnull=False).count() / Contact.objects.count() < 0.4
+
+
+def check_details():
+    """The richer fields look like a real export's: shares within bounds, turns from the transcripts."""
+    contacts = Contact.objects.all()
+    total = contacts.count()
+    share = lambda **filters: contacts.filter(**filters).count() / total  # noqa: E731
+    assert 0.05 <= share(escalated=True) <= 0.10
+    assert 0.01 <= share(complaint=True) <= 0.05
+    assert 0.02 <= share(transferred=True) <= 0.10
+    assert not contacts.filter(reason="").exists() and not contacts.filter(language="").exists()
+    assert contacts.filter(team__name="Partner Lisbon", language="pt-PT").exists()
+    renewals = set(contacts.filter(team__name="Renewals", channel="phone").values_list("reason", flat=True))
+    assert "renewal" in renewals and "delivery" not in renewals
+    assert contacts.exclude(tags=[]).exists()
+    phone = contacts.filter(channel="phone")
+    assert not phone.filter(hold_seconds__isnull=True).exists() and phone.filter(hold_seconds__gt=0).exists()
+    assert not contacts.exclude(channel="phone").filter(hold_seconds__isnull=False).exists()
+    assert contacts.filter(recording_url__startswith="https://recordings.example/").exists()
+    # A case's contacts share one customer, and some customers have several cases.
+    per_case = contacts.values("case_id").annotate(n=Count("customer_id", distinct=True))
+    assert not per_case.filter(n__gt=1).exists()
+    per_customer = contacts.values("customer_id").annotate(n=Count("case_id", distinct=True))
+    assert per_customer.filter(n__gt=1).exists()
+    answered = contacts.filter(csat__isnull=False)
+    assert 0.2 < answered.exclude(survey_comment="").count() / answered.count() < 0.5
+    assert not contacts.filter(csat__isnull=True).exclude(survey_comment="").exists()
+    whatsapp = contacts.filter(channel="whatsapp")
+    assert whatsapp.exists() and set(whatsapp.values_list("team__name", flat=True)) == {"Partner Lisbon"}
+    written = contacts.exclude(channel="phone")
+    assert ContactTurn.objects.values("contact").distinct().count() == written.exclude(transcript="").count()
+    sample = written.exclude(transcript="").first()
+    turns = list(sample.turns.order_by("position"))
+    assert [t.text for t in turns] == [line.split(": ", 1)[1] for line in sample.transcript.splitlines()]
+    assert turns[0].author == "customer" and {t.author for t in turns} == {"customer", "agent"}
+    assert all(a.at <= b.at for a, b in zip(turns, turns[1:], strict=False))
 
 
 def check_formulas(settings):
@@ -73,5 +113,6 @@ def check_formulas(settings):
 def test_demo_contacts_tell_the_story_match_the_formulas_and_are_idempotent(demo_data, settings):
     # One test, so the demo is seeded once.
     check_story()
+    check_details()
     check_formulas(settings)
     check_idempotent()

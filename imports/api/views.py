@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from core import roles
 from core.api.parsers import BulkJSONParser, RequestTooLarge
-from core.models import Contact
+from core.models import Contact, TurnAuthor
 from imports import services as imports
 
 
@@ -18,6 +18,61 @@ class BulkResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
+    fields = serializers.ListField(
+        child=serializers.CharField(), help_text="The fields written; those no item carries keep their stored values."
+    )
+
+
+class BulkTurnSerializer(serializers.Serializer):
+    author = serializers.ChoiceField(choices=TurnAuthor.choices)
+    at = serializers.DateTimeField(allow_null=True, required=False, help_text="ISO 8601; without offset: TIME_ZONE")
+    text = serializers.CharField(allow_blank=True)
+
+
+def _optional(field: serializers.Field) -> serializers.Field:
+    field.required = False
+    field.allow_null = True
+    return field
+
+
+class BulkContactSerializer(serializers.Serializer):
+    """One item of the bulk import (the schema of the request; the import service validates it).
+
+    Optional fields are written only when the item carries them: a key left out keeps the stored value, a key
+    that is null or empty clears it.
+    """
+
+    external_id = serializers.CharField(max_length=100, help_text="The key: a known id updates its contact.")
+    case_id = serializers.CharField(max_length=100, help_text="Contacts sharing it are one case.")
+    agent_email = serializers.EmailField()
+    team = _optional(serializers.CharField(help_text="Team name; default: the agent's team on that day."))
+    channel = serializers.CharField(max_length=30, help_text="An active code of the channel catalogue, e.g. whatsapp.")
+    started_at = serializers.DateTimeField(help_text="ISO 8601; without offset: TIME_ZONE.")
+    handle_seconds = serializers.IntegerField(min_value=0, max_value=imports.MAX_SECONDS)
+    after_contact_seconds = serializers.IntegerField(min_value=0, max_value=imports.MAX_SECONDS)
+    resolved = serializers.BooleanField(help_text="Also yes/no, true/false, 1/0.")
+    first_contact_resolved = _optional(serializers.BooleanField(help_text="Explicit flag; wins if set."))
+    csat = _optional(serializers.IntegerField(min_value=1, max_value=5))
+    ces = _optional(serializers.IntegerField(min_value=1, help_text="1 to CES_SCALE_MAX."))
+    nps = _optional(serializers.IntegerField(min_value=0, max_value=10))
+    transcript = _optional(serializers.CharField(max_length=imports.MAX_TRANSCRIPT_CHARS, allow_blank=True))
+    reason = _optional(serializers.CharField(max_length=100, allow_blank=True, help_text="Contact reason."))
+    tags = _optional(serializers.ListField(child=serializers.CharField(max_length=50), max_length=imports.MAX_TAGS))
+    escalated = _optional(serializers.BooleanField())
+    transferred = _optional(serializers.BooleanField())
+    complaint = _optional(serializers.BooleanField())
+    hold_seconds = _optional(serializers.IntegerField(min_value=0, max_value=imports.MAX_SECONDS))
+    language = _optional(serializers.CharField(max_length=35, allow_blank=True, help_text="BCP 47, e.g. pt-PT."))
+    customer_id = _optional(serializers.CharField(max_length=100, allow_blank=True))
+    survey_comment = _optional(serializers.CharField(max_length=imports.MAX_TRANSCRIPT_CHARS, allow_blank=True))
+    recording_url = _optional(serializers.URLField(max_length=500, allow_blank=True, help_text="http or https."))
+    messages = _optional(
+        BulkTurnSerializer(
+            many=True,
+            help_text="The conversation as turns (replaces the stored turns; left out: kept). "
+            f"Their texts total at most {imports.MAX_TRANSCRIPT_CHARS:,} characters.",
+        )
+    )
 
 
 class BulkErrorSerializer(serializers.Serializer):
@@ -33,6 +88,8 @@ class BulkErrorsSerializer(serializers.Serializer):
 class InteractionBulkView(GenericAPIView):
     """Import contacts: a JSON list of objects with the import fields (external_id is the key).
 
+    Optional fields (and `messages`, the conversation's turns) are written only when an item carries them.
+
     All or nothing: if any item is bad, nothing is written and every bad item is listed (admins only). A body is
     UTF-8 JSON of at most BULK_IMPORT_MAX_BYTES (else 413) and BULK_IMPORT_MAX_ROWS items (else 400).
     """
@@ -42,7 +99,7 @@ class InteractionBulkView(GenericAPIView):
     parser_classes = [BulkJSONParser]
 
     @extend_schema(
-        request={"application/json": {"type": "array", "items": {"type": "object"}}},
+        request=BulkContactSerializer(many=True),
         responses={
             201: BulkResultSerializer,
             400: BulkErrorsSerializer,
@@ -77,6 +134,7 @@ class InteractionBulkView(GenericAPIView):
             "created": summary.created,
             "updated": summary.updated,
             "unchanged": summary.unchanged,
+            "fields": summary.fields,
         }
         return Response(data, status=status.HTTP_201_CREATED)
 

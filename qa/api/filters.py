@@ -6,7 +6,8 @@ same 400 "not one of the available choices": the answer never tells whether anot
 import django_filters
 from django.db.models import Q, QuerySet
 
-from core.models import Agent, Channel, Team, User
+from core.models import Agent, Team, User
+from core.selectors.channels import channel_choices
 from core.selectors.scope import agents_for_user, teams_for_user
 from qa.reviews import selectors
 from qa.reviews.models import Review
@@ -38,7 +39,9 @@ class ReviewFilter(django_filters.FilterSet):
     agent = django_filters.ModelChoiceFilter(queryset=_agents)
     team = django_filters.ModelChoiceFilter(queryset=_teams)
     reviewer = django_filters.ModelChoiceFilter(queryset=_reviewers)
-    channel = django_filters.ChoiceFilter(field_name="contact__channel", choices=Channel.choices)
+    channel = django_filters.ChoiceFilter(
+        field_name="contact__channel", choices=lambda: channel_choices(include_inactive=True)
+    )
     contact = django_filters.CharFilter(field_name="contact__external_id")
     submitted_after = django_filters.DateFilter(field_name="submitted_at", lookup_expr="date__gte")
     submitted_before = django_filters.DateFilter(field_name="submitted_at", lookup_expr="date__lte")

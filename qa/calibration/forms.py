@@ -5,7 +5,8 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
-from core.models import Agent, Channel, Contact, Team, User
+from core.models import Agent, Contact, Team, User
+from core.selectors.channels import channel_choices
 from core.selectors.scope import agents_for_user, teams_for_user
 from qa.calibration.models import GoldSet
 from qa.calibration.selectors import eligible_participants, gold_sets_for_user
@@ -110,7 +111,7 @@ class ContactSearchForm(forms.Form):
     )
     channel = forms.ChoiceField(
         required=False,
-        choices=[("", "Any channel"), *Channel.choices],
+        choices=lambda: [("", "Any channel"), *channel_choices(include_inactive=True)],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     team = forms.ModelChoiceField(

@@ -7,8 +7,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from core.readability import flesch_reading_ease, reading_ease_label
-
-WRITTEN_CHANNELS = ("email", "chat", "social")
+from core.selectors.channels import is_written
 
 # "Customer: …", "Agent: …", or the agent's name ("Lena: …"), as imported transcripts label turns.
 _SPEAKER = re.compile(r"^\s*([A-Za-z][A-Za-z .'-]{0,40}?)\s*:\s+")
@@ -83,9 +82,13 @@ def _highlight(text: str) -> tuple[SafeString, int, int]:
     return mark_safe("".join(out)), listening, empathy
 
 
-def transcript_hints(*, transcript: str, channel: str) -> TranscriptHints:
-    """Split a transcript into turns; for written channels, highlight phrases and score the agent's readability."""
-    written = channel in WRITTEN_CHANNELS
+def transcript_hints(*, transcript: str, channel: str, written: bool | None = None) -> TranscriptHints:
+    """Split a transcript into turns; for written channels, highlight phrases and score the agent's readability.
+
+    Written channels are the catalogue's kinds written, messaging and social; pass `written` when it is known.
+    """
+    if written is None:
+        written = is_written(channel)
     turns: list[Turn] = []
     agent_text: list[str] = []
     listening = empathy = 0

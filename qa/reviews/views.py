@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import roles
+from core.selectors.channels import is_written
 from core.selectors.scope import agents_for_user
 from core.views import require_role
 from qa.reviews import selectors, services
 from qa.reviews.forms import DisputeForm, ScorecardForm
 from qa.reviews.models import Review
-from qa.reviews.text import WRITTEN_CHANNELS, mask_transcript, transcript_hints
+from qa.reviews.text import mask_transcript, transcript_hints
 from qa.rules import can_resolve, is_qa_lead, is_reviewer, require_qa_lead
 from qa.scorecards import whatif
 from qa.scorecards.models import Criterion
@@ -57,6 +58,7 @@ def review_page_context(
         names = [agent_user.get_full_name(), agent_user.first_name, agent_user.last_name, agent_user.username]
         transcript = mask_transcript(transcript, names=[*names, agent_user.email], alias=alias)
     answers = services.review_raw_answers(review)
+    written = is_written(review.contact.channel)
     live = score_answers(
         criteria=criteria, answers=form.answers() if form and form.is_bound else answers, channel=review.contact.channel
     )
@@ -73,9 +75,9 @@ def review_page_context(
         "live": live,
         "skill_names": {c.skill_id: c.skill.name for c in criteria},
         "answers": answers,
-        "hints": transcript_hints(transcript=transcript, channel=review.contact.channel),
+        "hints": transcript_hints(transcript=transcript, channel=review.contact.channel, written=written),
         "alias": alias,
-        "written": review.contact.channel in WRITTEN_CHANNELS,
+        "written": written,
         "history": selectors.review_history(review=review, internal=is_reviewer(user)),
         "skill_scores": skill_scores,
         "is_own": review.agent.user_id == user.pk,

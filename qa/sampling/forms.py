@@ -2,7 +2,7 @@
 
 from django import forms
 
-from core.models import Channel
+from core.selectors.channels import channel_choices
 from qa.sampling.services import last_week
 
 
@@ -11,7 +11,7 @@ class SamplingForm(forms.Form):
     period_start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     period_end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     per_agent = forms.IntegerField(min_value=1, max_value=50, initial=5, label="Conversations per agent")
-    channel = forms.ChoiceField(choices=[("", "Any channel"), *Channel.choices], required=False)
+    channel = forms.ChoiceField(choices=lambda: [("", "Any channel"), *channel_choices()], required=False)
     max_csat = forms.IntegerField(
         min_value=1, max_value=5, required=False, label="Only CSAT at most", help_text="e.g. 2 for unhappy customers"
     )

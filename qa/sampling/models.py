@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from core.models import Channel
+from core.selectors.channels import channel_name
 from qa.scorecards.models import ScorecardVersion
 
 __all__ = ["SamplingRun"]
@@ -17,7 +17,7 @@ class SamplingRun(models.Model):
     per_agent = models.PositiveSmallIntegerField(default=5)
     seed = models.BigIntegerField()
     teams = models.ManyToManyField("skillhub.Team", related_name="sampling_runs")
-    channel = models.CharField(max_length=10, choices=Channel.choices, blank=True)
+    channel = models.CharField(max_length=30, blank=True, help_text="A code of the channel catalogue; blank: any.")
     max_csat = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Only contacts with CSAT ≤ this.")
     min_handle_seconds = models.PositiveIntegerField(null=True, blank=True, help_text="Only long contacts.")
     version = models.ForeignKey(ScorecardVersion, on_delete=models.PROTECT, related_name="sampling_runs")
@@ -34,3 +34,6 @@ class SamplingRun(models.Model):
 
     def __str__(self) -> str:
         return f"Sample {self.period_start}–{self.period_end} (seed {self.seed})"
+
+    def get_channel_display(self) -> str:
+        return channel_name(self.channel)

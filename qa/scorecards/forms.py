@@ -3,7 +3,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from core.models import Channel, Skill
+from core.models import Skill
+from core.selectors.channels import channel_choices
 from core.views import add_service_errors
 from qa.scorecards.models import Criterion, ScorecardSection
 
@@ -36,7 +37,7 @@ class CriterionForm(forms.Form):
     critical = forms.BooleanField(required=False, help_text="A fail (no, or below half) sets the review to 0.")
     allow_na = forms.BooleanField(required=False, label="Allow N/A")
     channels = forms.MultipleChoiceField(
-        choices=Channel.choices,
+        choices=channel_choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="None ticked: every channel.",

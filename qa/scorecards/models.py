@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from core.models import Channel
+from core.selectors.channels import channel_names
 
 __all__ = ["Criterion", "ScorecardSection", "ScorecardTemplate", "ScorecardVersion"]
 
@@ -127,4 +127,5 @@ class Criterion(models.Model):
 
     @property
     def channel_labels(self) -> list[str]:
-        return [Channel(c).label for c in self.channels if c in Channel.values]
+        names = channel_names()
+        return [names.get(c, c) for c in self.channels]

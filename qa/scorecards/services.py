@@ -7,7 +7,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from core.models import Channel, User
+from core.models import User
+from core.selectors.channels import channel_codes
 from qa.scorecards.models import Criterion, ScorecardSection, ScorecardTemplate, ScorecardVersion
 
 DRAFT_EXISTS = "This template already has a draft version; edit that one."
@@ -150,7 +151,7 @@ def _clean_criterion(data: dict) -> dict:
     else:
         data["scale_min"], data["scale_max"], data["point_labels"] = 0, 1, []
     channels = list(dict.fromkeys(data.get("channels") or []))
-    if any(channel not in Channel.values for channel in channels):
+    if channels and not set(channels) <= channel_codes(include_inactive=True):
         errors["channels"] = "Unknown channel."
     data["channels"] = channels
     if data.get("weight") is None or data["weight"] <= 0:

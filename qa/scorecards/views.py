@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core import roles
 from core.models import Channel
+from core.selectors.channels import channel_choices
 from core.views import require_role
 from qa.rules import is_qa_lead, require_qa_lead
 from qa.scorecards import selectors, services
@@ -53,8 +54,9 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Builder and preview of one version: its sections and criteria, and the scorecard a reviewer would see."""
     version = get_object_or_404(selectors.version_queryset(), pk=pk)
+    channels = channel_choices()
     channel = request.GET.get("channel") or Channel.PHONE
-    if channel not in Channel.values:
+    if channel not in {code for code, _ in channels}:
         channel = Channel.PHONE
     criteria = selectors.version_criteria(version=version)
     frozen = services.version_is_frozen(version=version)
@@ -69,7 +71,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "frozen": frozen,
         "can_build": is_qa_lead(request.user),
         "channel": channel,
-        "channels": Channel.choices,
+        "channels": channels,
         "preview": preview,
         "preview_count": sum(len(group.criteria) for group in preview),
         "versions": version.template.versions.order_by("-number"),

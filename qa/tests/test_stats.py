@@ -32,6 +32,7 @@ def test_reviews_needed_for_a_margin():
     assert reviews_needed(sd=15, margin=50) == 2
 
 
+@pytest.mark.django_db  # which channels are written is in the channel catalogue
 def test_transcript_hints_read_ease_by_the_one_flesch_definition_hiring_uses():
     reply = "We created the changes in version 3.5 for you. Thanks."  # 89.5 by hand: see skillhub test_readability
     hints = transcript_hints(transcript=f"Customer: Is it fixed?\nAgent: {reply}", channel="email")
@@ -39,6 +40,7 @@ def test_transcript_hints_read_ease_by_the_one_flesch_definition_hiring_uses():
     assert hints.reading_label == "easy"
 
 
+@pytest.mark.django_db  # which channels are written is in the channel catalogue
 def test_transcript_hints_score_only_the_agent_and_escape_html():
     hints = transcript_hints(
         transcript="Customer: <b>I'm sorry</b> to bother you\nAgent: Just to confirm, you can't log in? I'm sorry.",
@@ -51,6 +53,7 @@ def test_transcript_hints_score_only_the_agent_and_escape_html():
     assert phone.reading_ease is None and phone.empathy_count == 0
 
 
+@pytest.mark.django_db  # which channels are written is in the channel catalogue
 def test_transcript_hints_know_the_agent_by_name():
     hints = transcript_hints(
         transcript="Customer: It's too expensive.\nLena: I understand how that feels. To recap, you want to cancel?",
@@ -60,6 +63,7 @@ def test_transcript_hints_know_the_agent_by_name():
     assert hints.turns[1].label == "Lena" and hints.empathy_count == 1 and hints.listening_count == 1
 
 
+@pytest.mark.django_db  # which channels are written is in the channel catalogue
 def test_empathy_phrases_include_an_apology_without_i_am():
     hints = transcript_hints(transcript="Customer: Broken.\nDalia: Sorry about the trouble!", channel="chat")
     assert hints.empathy_count == 1

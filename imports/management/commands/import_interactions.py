@@ -60,8 +60,6 @@ class Command(BaseCommand):
         extra = ""
         if summary.skipped:
             extra += f"; {summary.skipped} rows skipped by the profile"
-        if summary.fields:
-            extra += f"; fields written: {', '.join(summary.fields)}"
         self.stdout.write(
             self.style.SUCCESS(
                 f"{verb} {summary.rows} rows: {summary.created} created, {summary.updated} updated, "
@@ -72,6 +70,9 @@ class Command(BaseCommand):
                 + extra
             )
         )
+        if summary.fields:
+            written = "Fields it would write" if summary.dry_run else "Fields written"
+            self.stdout.write(f"{written}: {', '.join(summary.fields)} (fields the file lacks keep their values)")
         self.stdout.write(zone_line(summary))
 
     def _plain(self, options):
