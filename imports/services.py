@@ -842,7 +842,9 @@ def _upsert(rows: list[dict], *, summary: ImportSummary) -> None:
         written.update(optional)
     has_turns = any(row["__turns__"] is not None for row in rows)
     present = {*summary.fields, *written, *(["messages"] if has_turns else [])}
-    summary.fields = [name for name in FIELDS if name in present or name not in [*OPTIONAL, "messages"]]
+    summary.fields = [
+        name for name in FIELDS if name != "agent_name" and (name in present or name not in [*OPTIONAL, "messages"])
+    ]
     turns_changed = _turns_changed(rows) if has_turns else set()
     for optional, group in groups.items():
         fields = [*ALWAYS_WRITTEN, *optional]

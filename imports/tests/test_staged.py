@@ -366,7 +366,7 @@ def test_command_with_a_profile_prints_the_summary_and_grouped_errors(tmp_path, 
     out = capsys.readouterr().out
     assert "Imported 2 rows: 2 created, 0 updated, 0 unchanged" in out
     assert "2 rows had no UTC offset and were read in UTC" in out
-    assert "fields written: external_id, case_id" in out
+    assert "Fields written: external_id, case_id" in out
     path.write_text(
         "\n".join(
             [BASIC_HEADER] + [f"x{n},K,{agent.email},{team.name},pigeon,2026-03-01 09:00,1,1,Y" for n in range(5)]
