@@ -13,8 +13,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DatabaseError, IntegrityError, connection, connections, transaction
-from django.db import models
+from django.db import DatabaseError, IntegrityError, connection, connections, models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 

@@ -3,7 +3,6 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-
 # The four channels contacts could carry before the catalogue, and the ones real exports name most often.
 CHANNELS = [
     ("phone", "Phone", "voice"),
