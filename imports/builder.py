@@ -50,7 +50,9 @@ def header(*, file: ImportFile, kind: str, definition: str | None = None) -> lis
 
 def own_columns_definition(*, columns: list[str], kind: str) -> str:
     """A profile for a file that already uses SkillHub's field names: each column it has, read as it is."""
-    fields = {name: name for name in CATALOGUE[kind] if name in columns}
+    fields: dict = {name: name for name in CATALOGUE[kind] if name in columns}
+    if kind == "contacts" and "team" in fields:
+        fields["team"] = {"column": "team", "blank": "agent_team"}  # a blank team: the agent's team that day
     return yaml.safe_dump({"kind": kind, "fields": fields}, sort_keys=False, allow_unicode=True)
 
 
@@ -205,17 +207,20 @@ class BuilderForm(forms.Form):
     def _field_spec(self, name: str) -> object | None:
         data = self.cleaned_data
         column, value = data.get(f"{name}__column") or "", (data.get(f"{name}__value") or "").strip()
+        form = data.get(f"{name}__format") or ""
+        text = data.get(f"{name}__values") or ""
+        mapping = self._mapping(name, text) if text.strip() else None
         if not column and not value:
+            if form or mapping:
+                self.add_error(f"{name}__column", "Pick the column this format or value map reads.")
             return None
         spec: dict = {"value": value} if value else {"column": column}
-        form = data.get(f"{name}__format") or ""
         if form == "ms":
             spec.update(format="duration", unit="ms")
         elif form:
             spec["format"] = form
-        mapping = data.get(f"{name}__values") or ""
-        if mapping.strip():
-            spec["values"] = self._mapping(name, mapping)
+        if mapping:
+            spec["values"] = mapping
         return spec["column"] if spec == {"column": column} else spec
 
     def _mapping(self, name: str, text: str) -> dict[str, str]:

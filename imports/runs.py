@@ -250,7 +250,7 @@ def _execute(run: ImportRun, progress: _Progress) -> dict:
 
     if run.file is None:
         raise ValidationError("The uploaded file is no longer kept; upload it again.")
-    profile = profiles.parse_profile(run.profile_definition)
+    profile = profiles.parse_profile(run.profile_definition, kind=run.kind, name=run.profile_name)
     if run.created_by is not None and roles.is_admin(run.created_by):
         team_ids = None
     else:

@@ -110,7 +110,7 @@ def profile_builder(request: HttpRequest, pk: int) -> HttpResponse:
         preview = builder.preview(file=file, definition=definition, kind=kind)
     context = {"file": file, "form": form, "preview": preview, "kind": kind, "header": header}
     if request.htmx and request.POST.get("action") == "preview":
-        return render(request, "imports/partials/preview.html", context)
+        return render(request, "imports/partials/preview.html", {**context, "partial": True})
     return render(request, "imports/profile_builder.html", context, status=400 if form.errors else 200)
 
 
