@@ -287,7 +287,11 @@ COMPLETE_FILE = b"external_id;case_id;agent_email;started_at\n1;2;a@example.com;
 
 
 def test_profile_builder_previews_and_saves_a_profile(client, admin_user, north, agent):
-    text = "Call ID;Case;Agent;Start;Talk;Wrap;Done\nc1;K1;{0};03/01/2026 09:00;1:02;30;Y\nc2;K2;{0};13/45/2026;x;30;Maybe\n"
+    text = (
+        "Call ID;Case;Agent;Start;Talk;Wrap;Done\n"
+        "c1;K1;{0};03/01/2026 09:00;1:02;30;Y\n"
+        "c2;K2;{0};13/45/2026;x;30;Maybe\n"
+    )
     client.force_login(admin_user)
     response = upload(client, text.format(agent.email).encode(), profile="build")
     file = ImportFile.objects.get()
