@@ -45,6 +45,7 @@ FIELDS = [
     "ces",
     "nps",
     "transcript",
+    "agent_name",  # the name of an agent --create-agents adds (read only for that)
 ]
 REQUIRED = [
     "external_id",
@@ -323,6 +324,8 @@ class Lookups:
     teams: dict[str, int]
     memberships: dict[int, list[tuple[date, date | None, int]]]
     agent_team: dict[int, int]
+    # Agents --create-agents added in this import, with what their rows say (their team history and name).
+    new_agents: dict[int, "_NewAgentRows"] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> "Lookups":
@@ -395,6 +398,8 @@ def interactions_import(
             errors.sort(key=lambda error: error.line)
         if errors:
             raise ImportRejected(errors, more_errors)
+        if lookups.new_agents:
+            _created_agents_finish(lookups)
         seen.drop()
         if dry_run:
             transaction.set_rollback(True)
@@ -548,6 +553,7 @@ def _clean(line: int, raw: dict, *, lookups: Lookups, tz: ZoneInfo, create_agent
     row["resolved"] = _flag(raw, "resolved", line, errors, required=True)
     row["first_contact_resolved"] = _flag(raw, "first_contact_resolved", line, errors, required=False)
     row["transcript"] = text("transcript", MAX_TRANSCRIPT_CHARS, False, strip=False)
+    row["agent_name"] = " ".join(text("agent_name", 300, False).split())
 
     agent_id = lookups.agents.get(email) if email else None
     if email and agent_id is None:
@@ -634,40 +640,81 @@ def _flag(raw, name, line, errors, *, required):
     return None
 
 
+@dataclass
+class _NewAgentRows:
+    """What the rows of an agent created by this import say: the team of each day (the team of the day's last
+    contact) and the name of the latest contact that gives one."""
+
+    created_name: str
+    days: dict[date, tuple[datetime, int]] = field(default_factory=dict)
+    name: tuple[datetime, str] | None = None
+
+    def add(self, row: dict) -> None:
+        known = self.days.get(row["day"])
+        if known is None or row["started_at"] >= known[0]:
+            self.days[row["day"]] = (row["started_at"], row["team_id"])
+        if row["agent_name"] and (self.name is None or row["started_at"] >= self.name[0]):
+            self.name = (row["started_at"], row["agent_name"])
+
+
 def _create_agents(cleaned, *, lookups: Lookups, summary: ImportSummary, write: bool) -> list[RowError]:
-    from core.services.org import agent_create
+    """Create the agents the file names but SkillHub lacks (their first row gives a provisional team), and note
+    every row of the agents created in this import: `_created_agents_finish` gives them their history."""
+    from imports.agents import NewAgent, agents_create
 
     errors = []
     for line, row in cleaned:
-        if row["agent_id"] is not None:
-            continue
         email = row["agent_email"]
-        if email in lookups.agents:
+        if row["agent_id"] is None and lookups.agents.get(email) is not None:
             row["agent_id"] = lookups.agents[email]
-        elif write:
-            local = email.split("@", 1)[0]
-            first, _, last = local.replace("_", ".").partition(".")
+        if row["agent_id"] is None:
+            if not write:
+                lookups.agents.setdefault(email, None)
+                continue
+            person = NewAgent(email=email, name=row["agent_name"], periods=[(row["day"], row["team_id"])])
             try:
-                agent = agent_create(
-                    username=email[:150],
-                    email=email,
-                    first_name=first.title()[:150],
-                    last_name=last.replace(".", " ").title()[:150],
-                    employee_id=email[:50],
-                    team=Team.objects.get(pk=row["team_id"]),
-                    start_date=row["day"],
-                )
+                agent_id = agents_create([person])[email]
             except ValidationError as error:
                 errors.append(RowError(line, "agent_email", f"cannot create agent: {' '.join(error.messages)}"))
                 continue
-            lookups.agents[email] = agent.pk
-            lookups.agent_team[agent.pk] = agent.team_id
-            lookups.memberships[agent.pk] = [(row["day"], None, agent.team_id)]
-            row["agent_id"] = agent.pk
+            lookups.agents[email] = agent_id
+            lookups.agent_team[agent_id] = row["team_id"]
+            lookups.memberships[agent_id] = [(row["day"], None, row["team_id"])]
+            lookups.new_agents[agent_id] = _NewAgentRows(created_name=row["agent_name"])
+            row["agent_id"] = agent_id
             summary.agents_created += 1
-        else:
-            lookups.agents.setdefault(email, None)
+        rows_seen = lookups.new_agents.get(row["agent_id"])
+        if rows_seen is not None:
+            rows_seen.add(row)
     return errors
+
+
+def _created_agents_finish(lookups: Lookups) -> None:
+    """Give the agents this import created the membership history their rows show — the (day, team) sequence in
+    time order, whatever the file's order, a new period where the team changes — and the latest name given."""
+    from core.models import User
+    from imports.agents import history_from_starts, memberships_set, split_name
+
+    histories = {}
+    renamed = []
+    for agent_id, rows_seen in lookups.new_agents.items():
+        starts = [(day, team_id) for day, (_, team_id) in sorted(rows_seen.days.items())]
+        histories[agent_id] = history_from_starts(starts)
+        if rows_seen.name is not None and rows_seen.name[1] != rows_seen.created_name:
+            first_name, last_name = split_name(rows_seen.name[1])
+            renamed.append((agent_id, first_name, last_name))
+    memberships_set(histories)
+    if renamed:
+        users = {
+            agent_id: user_id
+            for agent_id, user_id in Agent.objects.filter(pk__in=[agent_id for agent_id, _, _ in renamed]).values_list(
+                "pk", "user_id"
+            )
+        }
+        User.objects.bulk_update(
+            [User(pk=users[agent_id], first_name=first, last_name=last) for agent_id, first, last in renamed],
+            ["first_name", "last_name"],
+        )
 
 
 def _upsert(rows: list[dict], *, summary: ImportSummary) -> None:

@@ -79,7 +79,9 @@ def test_import_unknown_agent_is_an_error_unless_create_agents(tmp_path, north, 
     assert "line 2: agent_email: unknown agent 'new.person@example.test'" in capsys.readouterr().err
     call_command("import_interactions", path, "--create-agents")
     agent = Agent.objects.get(email="new.person@example.test")
-    assert (agent.team, agent.user.first_name, Contact.objects.get().agent) == (north, "New", agent)
+    assert (agent.team, Contact.objects.get().agent) == (north, agent)
+    # No name column: no name made up from the address; the agent shows as their email.
+    assert (agent.user.first_name, agent.user.last_name, str(agent)) == ("", "", "new.person@example.test")
 
 
 BAD_ROWS = [
