@@ -6,9 +6,9 @@ run may only write the teams stored on it (run.teams).
 """
 
 import hashlib
+import io
 import logging
 import time
-from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -189,17 +189,6 @@ class _Progress:
             self.own.close()
 
 
-def _importer(kind: str) -> Callable:
-    """The function that imports one kind of file (profiles and rosters are loaded only when used)."""
-    if kind == ImportKind.ROSTER:
-        from imports.rosters import roster_import
-
-        return roster_import
-    from imports.staged import profile_import
-
-    return profile_import
-
-
 def run_execute(*, run_id: int) -> None:
     """Run a queued import. Safe to run twice: only the call that moves it from queued to running does the work."""
     claimed = ImportRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
@@ -244,8 +233,6 @@ def run_execute(*, run_id: int) -> None:
 
 
 def _execute(run: ImportRun, progress: _Progress) -> dict:
-    import io
-
     from imports import profiles
 
     if run.file is None:
@@ -255,38 +242,70 @@ def _execute(run: ImportRun, progress: _Progress) -> dict:
         team_ids = None
     else:
         team_ids = list(run.teams.values_list("pk", flat=True))
-    importer = _importer(run.kind)
-    options = {"create_teams": run.create_agents} if run.kind == ImportKind.ROSTER else {}
-    if run.kind != ImportKind.ROSTER:
-        options["create_agents"] = run.create_agents
-    summary = importer(
-        io.BytesIO(bytes(run.file.content)),
-        profile,
-        dry_run=run.dry_run,
-        progress=progress,
-        run=run,
-        allowed_team_ids=team_ids,
-        **options,
-    )
-    return {
-        "status": Status.CHECKED if run.dry_run else Status.DONE,
-        "errors": [],
-        "error_count": 0,
-        **_summary_fields(summary),
-    }
+    binary = io.BytesIO(bytes(run.file.content))
+    if run.kind == ImportKind.ROSTER:
+        from imports.rosters import roster_import
+
+        # The roster import reads the whole file before its transaction and writes run.bytes_done itself.
+        summary = roster_import(
+            binary,
+            profile,
+            create_teams=run.create_agents,
+            dry_run=run.dry_run,
+            run=run,
+            allowed_team_ids=team_ids,
+        )
+        fields = _roster_fields(summary)
+    else:
+        from imports.staged import profile_import
+
+        summary = profile_import(
+            binary,
+            profile,
+            create_agents=run.create_agents,
+            dry_run=run.dry_run,
+            progress=progress,
+            run=run,
+            allowed_team_ids=team_ids,
+        )
+        fields = _contact_fields(summary)
+    return {"status": Status.CHECKED if run.dry_run else Status.DONE, "errors": [], "error_count": 0, **fields}
 
 
-def _summary_fields(summary) -> dict:
+def _contact_fields(summary) -> dict:
     names = ["rows", "created", "updated", "unchanged", "skipped", "agents_created", "no_offset_rows"]
-    fields = {name: getattr(summary, name, 0) or 0 for name in names}
-    fields["fields"] = list(getattr(summary, "fields", []) or [])
-    fields["timezone"] = getattr(summary, "timezone", "") or ""
+    fields = {name: getattr(summary, name) or 0 for name in names}
+    fields["fields"] = list(summary.fields)
+    fields["timezone"] = summary.timezone or ""
     verb = "Checked" if summary.dry_run else "Imported"
+    would = "would be " if summary.dry_run else ""
     fields["message"] = (
-        f"{verb} {fields['rows']:,} rows: {fields['created']:,} created, {fields['updated']:,} updated, "
+        f"{verb} {fields['rows']:,} rows: {fields['created']:,} {would}created, {fields['updated']:,} {would}updated, "
         f"{fields['unchanged']:,} unchanged, {fields['skipped']:,} skipped."
     )
     return fields
+
+
+def _roster_fields(summary) -> dict:
+    """A roster's counts in the run's columns: agents created/updated/unchanged, and the teams created."""
+    teams = list(summary.teams_created)
+    verb = "Checked" if summary.dry_run else "Imported"
+    message = (
+        f"{verb} {summary.rows:,} roster rows: {summary.agents_created:,} agents created, "
+        f"{summary.agents_updated:,} updated, {summary.agents_unchanged:,} unchanged, "
+        f"{summary.agents_deactivated:,} deactivated, {summary.agents_reactivated:,} reactivated"
+    )
+    if teams:
+        message += f"; teams created: {', '.join(teams)}"
+    return {
+        "rows": summary.rows,
+        "created": summary.agents_created,
+        "updated": summary.agents_updated,
+        "unchanged": summary.agents_unchanged,
+        "agents_created": len(teams),
+        "fields": [],
+        "message": message + ".",
+    }
 
 
 # --- undo -----------------------------------------------------------------------------------------------------
