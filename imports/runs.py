@@ -324,11 +324,16 @@ def _owned_relations() -> tuple[list, list]:
     return owned, blocking
 
 
+def undoable(*, run: ImportRun) -> bool:
+    """A finished contacts import (not a dry run, not a roster): its created contacts can be deleted."""
+    return run.status == Status.DONE and not run.dry_run and run.kind == ImportKind.CONTACTS
+
+
 def undo_blockers(*, run: ImportRun) -> list[str]:
     """Why the contacts this run created cannot be deleted now ([] when they can). One query per kind of
     reference, whatever the number of contacts."""
-    if run.status != Status.DONE or run.dry_run or run.kind != ImportKind.CONTACTS:
-        return ["Only a finished contacts import (not a dry run) can be undone."]
+    if not undoable(run=run):
+        return ["Only a finished contacts import (not a dry run, not a roster) can be undone."]
     created = ImportCreated.objects.filter(run=run).values("contact_id")
     reasons = []
     _, blocking = _owned_relations()

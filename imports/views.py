@@ -167,7 +167,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         groups=error_groups(errors),
         errors_page=Paginator(errors, ERRORS_PER_PAGE).get_page(request.GET.get("page")) if errors else None,
-        can_undo=run.status == ImportRun.Status.DONE and not run.dry_run and runs.may_undo(run=run, user=request.user),
+        can_undo=runs.undoable(run=run) and runs.may_undo(run=run, user=request.user),
     )
     return render(request, "imports/run_detail.html", context)
 

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core import roles
-from core.models import Contact, RollupMark
+from core.models import Agent, Contact, RollupMark
 from core.tests.factories import AgentFactory, TeamFactory, UserFactory
 from imports import profiles, runs
 from imports.models import ImportCreated, ImportFile, ImportProfile, ImportRun
@@ -382,3 +382,30 @@ def test_history_page_query_count_is_flat(client, team, lead_user, n_runs, djang
         response = client.get(reverse("imports:run-list"))
     assert response.status_code == 200
     assert len(response.context["page"]) == min(n_runs, 25)
+
+
+def test_a_roster_upload_runs_through_the_roster_import(client, admin_user, north, django_capture_on_commit_callbacks):
+    text = "employee_id,name,email,team,start_date,end_date\nE1,Ana Alves,ana@example.test,North,2026-01-01,\n"
+    client.force_login(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, text.encode(), kind="roster", action="dry_run", name="roster.csv")
+    checked = ImportRun.objects.get()
+    assert checked.status == ImportRun.Status.CHECKED and checked.created == 1 and checked.kind == "roster"
+    assert not Agent.objects.filter(email="ana@example.test").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:run-repeat", args=[checked.pk]), {"action": "import"})
+    done = ImportRun.objects.latest("pk")
+    assert done.status == ImportRun.Status.DONE and Agent.objects.filter(email="ana@example.test").exists()
+    page = client.get(reverse("imports:run-detail", args=[done.pk])).content.decode()
+    assert "1 agents created" in page and "Undo this import" not in page
+
+
+def test_a_leads_roster_may_not_name_another_team(
+    client, lead_user, north, partner_team, django_capture_on_commit_callbacks
+):
+    text = f"employee_id,name,email,team,start_date,end_date\nE1,Ana Alves,ana@example.test,{partner_team.name},2026-01-01,\n"
+    client.force_login(lead_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, text.encode(), kind="roster", action="import", name="roster.csv")
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.REFUSED and "not one of your teams" in str(run.errors)
