@@ -320,10 +320,11 @@ def _has_error(row: PreviewRow, name: str) -> bool:
 
 
 def _required(profile: Profile, name: str) -> bool:
-    from .spec import AGENT_FIELDS, CONTACT_REQUIRED, CONTACTS, ROSTER_REQUIRED
+    from .spec import CONTACT_REQUIRED, CONTACTS, ROSTER_REQUIRED
 
     spec = profile.fields[name]
     if name == "team" and spec.blank:
         return False
-    required = CONTACT_REQUIRED + AGENT_FIELDS if profile.kind == CONTACTS else ROSTER_REQUIRED
-    return name in required
+    if profile.kind != CONTACTS:
+        return name in ROSTER_REQUIRED
+    return name in CONTACT_REQUIRED or name == profile.agent_field

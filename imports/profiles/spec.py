@@ -37,7 +37,7 @@ CONTACT_FIELDS: dict[str, FieldType] = {
     "case_id": FieldType("text", 100),
     "agent_email": FieldType("key", 254),
     "agent_employee_id": FieldType("text", 50),
-    "agent_name": FieldType("name", 301),
+    "agent_name": FieldType("text", 301),
     "team": FieldType("text", 100),
     "channel": FieldType("key", 30),
     "started_at": FieldType("moment"),
@@ -362,11 +362,10 @@ def _fields(raw, kind: str, problems: list[str]) -> dict[str, FieldSpec]:
         if name not in raw:
             problems.append(f"fields: {name} is required")
     if kind == CONTACTS:
-        agents = [name for name in AGENT_FIELDS if name in raw]
-        if not agents:
+        # Several may be given: the first of email, employee id, name identifies the agent; the others are used
+        # for agents that --create-agents creates (their name and employee id).
+        if not any(name in raw for name in AGENT_FIELDS):
             problems.append("fields: one of agent_email, agent_employee_id or agent_name is required")
-        elif len(agents) > 1:
-            problems.append(f"fields: name the agent by one field only, not {' and '.join(agents)}")
     return fields
 
 

@@ -12,6 +12,7 @@ from django.core.validators import URLValidator
 
 TRUE_WORDS = frozenset({"1", "true", "t", "yes", "y", "on"})
 FALSE_WORDS = frozenset({"0", "false", "f", "no", "n", "off"})
+LARGEST = 10**12  # beyond any range SQL checks, and within a 64-bit integer
 _NUMBER = re.compile(r"^\d+(\.\d+)?$")
 _MS = re.compile(r"^(\d+(?:\.\d+)?)\s*ms$", re.IGNORECASE)
 # "2026-03-01 09:15:22 +0100": an offset after a space, which ISO 8601 does not allow but exports write.
@@ -51,10 +52,14 @@ def duration(text: str, *, unit: str = "s") -> int:
         hours = int(parts[0]) if len(parts) == 3 else 0
         if seconds >= 60 or (len(parts) == 3 and minutes >= 60):
             raise ValueError(f"not a duration (minutes and seconds must be below 60): {show(text)}")
+        if hours > LARGEST:
+            raise ValueError(f"too large for a duration: {show(text)}")
         return _round(hours * 3600 + minutes * 60 + seconds)
     if not _NUMBER.match(text):
         raise ValueError(f"not a duration (h:mm:ss, mm:ss or seconds): {show(text)}")
     number = float(text)
+    if number > LARGEST:
+        raise ValueError(f"too large for a duration: {show(text)}")
     return _round(number / 1000 if unit == "ms" else number)
 
 
@@ -66,6 +71,8 @@ def whole_number(text: str) -> int:
         raise ValueError(f"not a whole number: {show(text)}") from None
     if not math.isfinite(number) or not number.is_integer():
         raise ValueError(f"not a whole number: {show(text)}")
+    if abs(number) > LARGEST:
+        raise ValueError(f"too large: {show(text)}")
     return int(number)
 
 

@@ -1,3 +1,4 @@
+import os
 import time
 
 from django.core.exceptions import ValidationError
@@ -5,6 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from imports import services as imports
+
+# Individual bad lines printed after the grouped summary of a refused file (all are in the groups' counts).
+SHOWN_LINES = 50
 
 
 class Command(BaseCommand):
@@ -22,10 +26,55 @@ class Command(BaseCommand):
             metavar="FIELD=COLUMN",
             help=f"Read FIELD from the file's COLUMN (repeatable). Fields: {', '.join(imports.FIELDS)}",
         )
+        parser.add_argument(
+            "--profile",
+            metavar="PROFILE",
+            help="Read the file with an import profile: a YAML/JSON file, a saved profile's name, or a built-in "
+            "(zendesk, freshdesk, intercom, acd, skillhub)",
+        )
         parser.add_argument("--create-agents", action="store_true", help="Create agents the file names but we lack")
         parser.add_argument("--dry-run", action="store_true", help="Check everything, write nothing")
+        parser.add_argument(
+            "--show-lines",
+            type=int,
+            default=SHOWN_LINES,
+            metavar="N",
+            help=f"Of a refused file, print at most N bad lines after the grouped errors (default {SHOWN_LINES})",
+        )
 
     def handle(self, *args, **options):
+        if options["profile"] and options["map"]:
+            raise CommandError("--map and --profile cannot be combined: a profile names the columns itself.")
+        started = time.perf_counter()
+        try:
+            if options["profile"]:
+                summary = self._with_profile(options)
+            else:
+                summary = self._plain(options)
+        except imports.ImportRejected as rejected:
+            self._refused(rejected, options)
+            raise CommandError(f"{options['file']} refused: nothing was imported.") from rejected
+        seconds = time.perf_counter() - started
+        verb = "Would import" if summary.dry_run else "Imported"
+        extra = ""
+        if summary.skipped:
+            extra += f"; {summary.skipped} rows skipped by the profile"
+        if summary.fields:
+            extra += f"; fields written: {', '.join(summary.fields)}"
+        if summary.no_offset_rows:
+            extra += f"; {summary.no_offset_rows} rows had no UTC offset and were read in {summary.timezone}"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{verb} {summary.rows} rows: {summary.created} created, {summary.updated} updated, "
+                f"{summary.unchanged} unchanged"
+                + (f", {summary.agents_created} agents created" if summary.agents_created else "")
+                + (" (dry run: nothing written)" if summary.dry_run else "")
+                + f" in {seconds:.1f} s ({summary.rows / max(seconds, 1e-9):,.0f} rows/s)"
+                + extra
+            )
+        )
+
+    def _plain(self, options):
         try:
             mapping = imports.parse_mapping(options["map"])
         except ValidationError as error:
@@ -34,30 +83,56 @@ class Command(BaseCommand):
             stream, rows = imports.open_rows(options["file"], mapping)
         except OSError as error:
             raise CommandError(f"Cannot read {options['file']}: {error}") from error
-        started = time.perf_counter()
         bar = tqdm(unit=" rows", desc="Importing", disable=options["verbosity"] < 1, file=self.stderr._out)
         try:
-            summary = imports.interactions_import(
+            return imports.interactions_import(
                 rows=rows, create_agents=options["create_agents"], dry_run=options["dry_run"], progress=bar.update
             )
-        except imports.ImportRejected as rejected:
-            bar.close()
-            for error in rejected.errors:
-                self.stderr.write(f"  {error}")
-            if rejected.more:
-                self.stderr.write(f"  … and {rejected.more} more")
-            raise CommandError(f"{options['file']} refused: nothing was imported.") from rejected
         finally:
+            bar.close()
             stream.close()
-        bar.close()
-        seconds = time.perf_counter() - started
-        verb = "Would import" if summary.dry_run else "Imported"
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{verb} {summary.rows} rows: {summary.created} created, {summary.updated} updated, "
-                f"{summary.unchanged} unchanged"
-                + (f", {summary.agents_created} agents created" if summary.agents_created else "")
-                + (" (dry run: nothing written)" if summary.dry_run else "")
-                + f" in {seconds:.1f} s ({summary.rows / max(seconds, 1e-9):,.0f} rows/s)"
-            )
+
+    def _with_profile(self, options):
+        from imports.profiles import load_profile
+        from imports.staged import profile_import
+
+        try:
+            profile = load_profile(options["profile"])
+        except ValidationError as error:
+            raise CommandError("\n".join(error.messages)) from error
+        try:
+            stream = open(options["file"], "rb")  # noqa: SIM115 (closed below)
+        except OSError as error:
+            raise CommandError(f"Cannot read {options['file']}: {error}") from error
+        bar = tqdm(
+            total=os.fstat(stream.fileno()).st_size,
+            unit="B",
+            unit_scale=True,
+            desc="Importing",
+            disable=options["verbosity"] < 1,
+            file=self.stderr._out,
         )
+        try:
+            return profile_import(
+                stream,
+                profile,
+                create_agents=options["create_agents"],
+                dry_run=options["dry_run"],
+                progress=bar.update,
+            )
+        finally:
+            bar.close()
+            stream.close()
+
+    def _refused(self, rejected, options):
+        total = len(rejected.errors) + rejected.more
+        self.stderr.write(f"{total:,} bad rows, by kind:")
+        for group in imports.error_groups(rejected.errors):
+            self.stderr.write(f"  {group}")
+        if rejected.more:
+            self.stderr.write(f"  … and {rejected.more:,} more not grouped")
+        shown = rejected.errors[: max(options["show_lines"], 0)]
+        if shown:
+            self.stderr.write(f"First {len(shown)} bad lines:" if len(shown) < total else "Bad lines:")
+            for error in shown:
+                self.stderr.write(f"  {error}")

@@ -1,0 +1,796 @@
+"""The profile import path: a file read column by column into a staging table and validated there in SQL.
+
+    profile_import(binary, profile) -> ImportSummary
+
+The file is read in chunks; each chunk is turned into columns and each field's cells are converted once per
+distinct value (dates, durations and labels repeat), then the chunk is loaded into a temporary staging table with
+its line numbers (COPY on PostgreSQL). Everything that needs the data as a whole is SQL over that table: agents,
+teams and channels by joins, duplicate ids by GROUP BY, required blanks, ranges, cases cut from a requester's
+contacts and repeated ids numbered with window functions. One bad row refuses the whole file, every bad row
+reported with its line. A good file is upserted with one INSERT … SELECT … ON CONFLICT that writes only the
+fields the profile lists: a field the file does not carry never changes what is stored.
+"""
+
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import BinaryIO
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from core.models import Agent, Contact, ContactChannel, RollupMark, Team, TeamMembership
+from core.services.rollup_marks import rollup_enqueue
+from imports.models import ImportCreated, ImportRun
+from imports.profiles import CONTACT_REQUIRED, ExportFile, FieldReader, Profile
+from imports.profiles.reader import Bad, skip_mask, transpose
+from imports.services import MAX_REPORTED_ERRORS, MAX_SECONDS, ImportRejected, ImportSummary, RowError, _copy_value
+
+CHUNK_ROWS = 20_000
+STAGE = "skillhub_profile_stage"
+KEYS = "skillhub_profile_keys"
+INSERT_BATCH = 500  # rows per executemany batch on SQLite
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the staging table: its PostgreSQL type and the contact column it is written to (if any)."""
+
+    name: str
+    pg_type: str
+    contact: str | None = None
+
+
+# Staging columns filled from the file (in COPY order), then those the SQL steps fill.
+LOADED = [
+    Column("line", "integer"),
+    Column("bad", "text"),  # ",field,field," of cells that could not be read (not reported again as blank)
+    Column("external_id", "text", "external_id"),
+    Column("case_id", "text", "case_id"),
+    Column("split_key", "text"),
+    Column("agent_key", "text"),
+    Column("agent_email", "text"),
+    Column("agent_employee_id", "text"),
+    Column("agent_name", "text"),
+    Column("team", "text"),
+    Column("team_key", "text"),
+    Column("channel", "text", "channel"),
+    Column("started_at", "timestamptz", "started_at"),
+    Column("started_epoch", "bigint"),
+    Column("day", "date", "day"),
+    Column("handle_seconds", "bigint", "handle_seconds"),
+    Column("after_contact_seconds", "bigint", "after_contact_seconds"),
+    Column("hold_seconds", "bigint", "hold_seconds"),
+    Column("resolved", "boolean", "resolved"),
+    Column("first_contact_resolved", "boolean", "first_contact_resolved"),
+    Column("escalated", "boolean", "escalated"),
+    Column("transferred", "boolean", "transferred"),
+    Column("complaint", "boolean", "complaint"),
+    Column("csat", "bigint", "csat"),
+    Column("ces", "bigint", "ces"),
+    Column("nps", "bigint", "nps"),
+    Column("reason", "text", "reason"),
+    Column("tags", "text", "tags"),
+    Column("language", "text", "language"),
+    Column("customer_id", "text", "customer_id"),
+    Column("survey_comment", "text", "survey_comment"),
+    Column("recording_url", "text", "recording_url"),
+    Column("transcript", "text", "transcript"),
+]
+COMPUTED = [
+    Column("agent_id", "bigint", "agent_id"),
+    Column("team_id", "bigint", "team_id"),
+    Column("old_id", "bigint"),
+    Column("old_agent_id", "bigint"),
+    Column("old_day", "date"),
+    Column("old_case_id", "text"),
+]
+LOADED_NAMES = [column.name for column in LOADED]
+# Optional fields: written only when the profile lists them; a blank cell stores this.
+OPTIONAL_BLANK = {
+    "first_contact_resolved": None,
+    "hold_seconds": None,
+    "escalated": None,
+    "transferred": None,
+    "complaint": None,
+    "csat": None,
+    "ces": None,
+    "nps": None,
+    "reason": "''",
+    "tags": "'[]'",
+    "language": "''",
+    "customer_id": "''",
+    "survey_comment": "''",
+    "recording_url": "''",
+    "transcript": "''",
+}
+ALWAYS_WRITTEN = [
+    "case_id",
+    "agent_id",
+    "team_id",
+    "channel",
+    "started_at",
+    "day",
+    "handle_seconds",
+    "after_contact_seconds",
+    "resolved",
+]
+RANGES = {
+    "csat": (1, 5),
+    "nps": (0, 10),
+    "handle_seconds": (0, MAX_SECONDS),
+    "after_contact_seconds": (0, MAX_SECONDS),
+    "hold_seconds": (0, MAX_SECONDS),
+}
+
+
+class _Errors:
+    """The errors found so far, capped: the first MAX_REPORTED_ERRORS kept, the rest counted."""
+
+    def __init__(self):
+        self.items: list[RowError] = []
+        self.more = 0
+
+    def add(self, line: int, field: str, message: str) -> None:
+        if len(self.items) < MAX_REPORTED_ERRORS:
+            self.items.append(RowError(line, field, message))
+        else:
+            self.more += 1
+
+    @property
+    def room(self) -> int:
+        return max(0, MAX_REPORTED_ERRORS - len(self.items))
+
+    def __bool__(self) -> bool:
+        return bool(self.items) or bool(self.more)
+
+    def reject(self) -> ImportRejected:
+        return ImportRejected(sorted(self.items, key=lambda error: (error.line, error.field)), self.more)
+
+
+def profile_import(
+    binary: BinaryIO,
+    profile: Profile,
+    *,
+    create_agents: bool = False,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+    run: ImportRun | None = None,
+    allowed_team_ids: set[int] | None = None,
+) -> ImportSummary:
+    """Import a contacts export with a profile; refuse the whole file (ImportRejected) if any row is bad.
+
+    `progress` gets the bytes read since its last call; `run` records the contacts this import created (for
+    undo); `allowed_team_ids` refuses rows of any other team (a lead's upload). Marks the (agent, day) pairs
+    touched — old and new place of each written contact and every contact of its cases — and enqueues the rollup
+    when the transaction commits.
+    """
+    summary = ImportSummary(
+        dry_run=dry_run, fields=list(profile.fields), timezone=profile.timezone or settings.TIME_ZONE
+    )
+    errors = _Errors()
+    with transaction.atomic():
+        stage = _Stage()
+        try:
+            _load(binary, profile, stage, summary, errors, progress)
+            _check(profile, stage, errors, create_agents=create_agents, allowed_team_ids=allowed_team_ids)
+            if errors:
+                raise errors.reject()
+            if create_agents:
+                summary.agents_created = _create_agents(profile, stage, errors)
+                if errors:
+                    raise errors.reject()
+            _write(profile, stage, summary, run)
+        finally:
+            stage.drop()
+        if dry_run:
+            transaction.set_rollback(True)
+        elif summary.created or summary.updated:
+            rollup_enqueue()
+    return summary
+
+
+# --- the staging table ---------------------------------------------------------------------------------------
+
+
+class _Stage:
+    def __init__(self):
+        self.postgresql = connection.vendor == "postgresql"
+        self.ops = connection.ops
+        columns = LOADED + COMPUTED
+        types = ", ".join(
+            f"{column.name} {column.pg_type if self.postgresql else _sqlite_type(column.pg_type)}" for column in columns
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+            cursor.execute(f"DROP TABLE IF EXISTS {KEYS}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({types}, unchanged boolean NOT NULL DEFAULT false)")
+            cursor.execute(f"CREATE TEMPORARY TABLE {KEYS} (kind text, key text, id bigint, n integer)")
+
+    def load(self, rows: list[tuple]) -> None:
+        if not rows:
+            return
+        with connection.cursor() as cursor:
+            if self.postgresql:
+                buffer = io.StringIO()
+                for row in rows:
+                    buffer.write("\t".join(map(_copy_value, row)))
+                    buffer.write("\n")
+                buffer.seek(0)
+                cursor.cursor.copy_expert(f"COPY {STAGE} ({', '.join(LOADED_NAMES)}) FROM STDIN", buffer)
+            else:
+                statement = (
+                    f"INSERT INTO {STAGE} ({', '.join(LOADED_NAMES)}) VALUES ({', '.join(['%s'] * len(LOADED))})"
+                )
+                for offset in range(0, len(rows), INSERT_BATCH):
+                    cursor.executemany(statement, rows[offset : offset + INSERT_BATCH])
+
+    def moment(self, value: datetime):
+        return value if self.postgresql else self.ops.adapt_datetimefield_value(value)
+
+    def execute(self, sql: str, params=None) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.rowcount
+
+    def rows(self, sql: str, params=None) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def drop(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+            cursor.execute(f"DROP TABLE IF EXISTS {KEYS}")
+
+
+def _sqlite_type(pg_type: str) -> str:
+    return {"bigint": "integer", "integer": "integer", "boolean": "integer"}.get(pg_type, "text")
+
+
+# --- reading the file into the stage -------------------------------------------------------------------------
+
+
+def _load(binary, profile, stage: _Stage, summary: ImportSummary, errors: _Errors, progress) -> None:
+    export = ExportFile(binary, profile)
+    readers = {name: FieldReader(profile, spec, export.positions) for name, spec in profile.fields.items()}
+    day_zone = ZoneInfo(settings.TIME_ZONE)
+    days: dict[datetime, tuple] = {}  # started_at -> (stored value, epoch, day)
+    name_keys: dict[str, str] = {}
+    records: list[list[str]] = []
+    lines: list[int] = []
+
+    def flush():
+        if records:
+            _load_chunk(
+                profile, readers, export.positions, records, lines, stage, summary, errors, days, day_zone, name_keys
+            )
+            records.clear()
+            lines.clear()
+        if progress is not None:
+            progress(export.bytes_read())
+
+    for line, record in export.records():
+        if isinstance(record, RowError):
+            errors.add(record.line, record.field, record.message)
+            continue
+        records.append(record)
+        lines.append(line)
+        if len(records) >= CHUNK_ROWS:
+            flush()
+    flush()
+    if stage.postgresql:
+        stage.execute(f"ANALYZE {STAGE}")
+
+
+def _load_chunk(profile, readers, positions, records, lines, stage, summary, errors, days, day_zone, name_keys):
+    columns = transpose(records)
+    size = len(records)
+    skipped = skip_mask(profile, positions, columns, size) if profile.skip else None
+    if skipped is not None and any(skipped):
+        keep = [position for position in range(size) if not skipped[position]]
+        summary.skipped += size - len(keep)
+        columns = [tuple(column[position] for position in keep) for column in columns]
+        lines = [lines[position] for position in keep]
+        size = len(keep)
+        if not size:
+            return
+    summary.rows += size
+    values: dict[str, list] = {}
+    bad: dict[int, list[str]] = {}
+    for name, reader in readers.items():
+        column = reader.column(columns, size)
+        for position, value in enumerate(column):
+            if isinstance(value, Bad):
+                errors.add(lines[position], name, value.message)
+                bad.setdefault(position, []).append(name)
+                column[position] = None
+        values[name] = column
+    none = [None] * size
+
+    started = values.get("started_at", none)
+    stored, epochs, day_values = [], [], []
+    no_offset = 0
+    for value in started:
+        if value is None:
+            stored.append(None)
+            epochs.append(None)
+            day_values.append(None)
+            continue
+        moment, has_offset = value
+        no_offset += not has_offset
+        known = days.get(moment)
+        if known is None:
+            if len(days) > 50_000:
+                days.clear()
+            known = days[moment] = (
+                stage.moment(moment),
+                int(moment.timestamp()),
+                _day(moment, day_zone, stage),
+            )
+        stored.append(known[0])
+        epochs.append(known[1])
+        day_values.append(known[2])
+    summary.no_offset_rows += no_offset
+
+    agent_field = profile.agent_field
+    agent_values = values.get(agent_field, none)
+    if agent_field == "agent_email":
+        agent_keys = agent_values
+    elif agent_field == "agent_name":
+        agent_keys = [_name_key(value, name_keys) for value in agent_values]
+    else:
+        agent_keys = agent_values
+    team = values.get("team", none)
+    case_spec = profile.fields.get("case_id")
+    split = case_spec is not None and case_spec.split_after is not None
+    case_values = values.get("case_id", none)
+    tags = values.get("tags")
+    tag_text = [None if value is None else json.dumps(value) for value in tags] if tags is not None else none
+    bad_text = [None] * size
+    for position, names in bad.items():
+        bad_text[position] = "," + ",".join(names) + ","
+
+    rows = list(
+        zip(
+            lines,
+            bad_text,
+            values.get("external_id", none),
+            none if split else case_values,
+            case_values if split else none,
+            agent_keys,
+            values.get("agent_email", none),
+            values.get("agent_employee_id", none),
+            values.get("agent_name", none),
+            team,
+            [None if value is None else value.lower() for value in team],
+            values.get("channel", none),
+            stored,
+            epochs,
+            day_values,
+            values.get("handle_seconds", none),
+            values.get("after_contact_seconds", none),
+            values.get("hold_seconds", none),
+            values.get("resolved", none),
+            values.get("first_contact_resolved", none),
+            values.get("escalated", none),
+            values.get("transferred", none),
+            values.get("complaint", none),
+            values.get("csat", none),
+            values.get("ces", none),
+            values.get("nps", none),
+            values.get("reason", none),
+            tag_text,
+            values.get("language", none),
+            values.get("customer_id", none),
+            values.get("survey_comment", none),
+            values.get("recording_url", none),
+            values.get("transcript", none),
+            strict=True,
+        )
+    )
+    stage.load(rows)
+
+
+def _day(moment: datetime, zone: ZoneInfo, stage: _Stage):
+    day = moment.astimezone(zone).date()
+    return day if stage.postgresql else day.isoformat()
+
+
+def _name_key(value: str | None, memo: dict[str, str]) -> str | None:
+    """An agent name as it is matched: without regard to case or to spaces around and between the words."""
+    if value is None:
+        return None
+    key = memo.get(value)
+    if key is None:
+        key = memo[value] = " ".join(value.lower().split())
+    return key
+
+
+# --- validation in SQL ---------------------------------------------------------------------------------------
+
+
+def _check(profile: Profile, stage: _Stage, errors: _Errors, *, create_agents: bool, allowed_team_ids) -> None:
+    fields = profile.fields
+
+    def report(sql: str, params, field: str, message: Callable[[tuple], str]) -> None:
+        if errors.room:
+            for row in stage.rows(f"{sql} ORDER BY 1 LIMIT {errors.room + 1}", params):
+                errors.add(row[0], field, message(row))
+        else:
+            (count,) = stage.rows(f"SELECT COUNT(*) FROM ({sql}) counted", params)[0]
+            errors.more += count
+
+    def not_bad(field: str) -> str:
+        return f"(bad IS NULL OR bad NOT LIKE '%%,{field},%%')"
+
+    # Repeated ids numbered in file order before duplicates are looked for: the first keeps its id.
+    if fields["external_id"].repeated:
+        stage.execute(
+            f"UPDATE {STAGE} SET external_id = {STAGE}.external_id || '-' || numbered.n FROM ("
+            f"SELECT line, row_number() OVER (PARTITION BY external_id ORDER BY line) AS n FROM {STAGE} "
+            f"WHERE external_id IS NOT NULL) numbered WHERE {STAGE}.line = numbered.line AND numbered.n > 1"
+        )
+        report(
+            f"SELECT line, external_id FROM {STAGE} WHERE LENGTH(external_id) > 100",
+            None,
+            "external_id",
+            lambda row: f"{_show(row[1])} is longer than 100 characters once numbered",
+        )
+
+    # Required blanks (a cell that could not be read is reported once, as unreadable).
+    for name in [*CONTACT_REQUIRED, profile.agent_field]:
+        if name == "team" and fields["team"].blank:
+            continue
+        column = name
+        if name == profile.agent_field:
+            column = "agent_key"
+        elif name == "case_id" and fields["case_id"].split_after:
+            column = "split_key"
+        report(
+            f"SELECT line FROM {STAGE} WHERE {column} IS NULL AND {not_bad(name)}",
+            None,
+            name,
+            lambda row: "required",
+        )
+
+    # Ranges of answers and durations.
+    ranges = dict(RANGES, ces=(1, settings.CES_SCALE_MAX))
+    for name, (low, high) in ranges.items():
+        if name in fields:
+            report(
+                f"SELECT line, {name} FROM {STAGE} WHERE {name} IS NOT NULL AND ({name} < %s OR {name} > %s)",
+                [low, high],
+                name,
+                lambda row, low=low, high=high: f"{row[1]} is out of range {low}–{high}",
+            )
+
+    # Cases cut from a requester's contacts: a new case when the next contact comes after the repeat window.
+    if fields["case_id"].split_after:
+        window = settings.REPEAT_WINDOW_DAYS * 86400
+        stage.execute(
+            f"""
+            UPDATE {STAGE} SET case_id = cases.case_id FROM (
+                SELECT line, split_key || ':' || FIRST_VALUE(external_id) OVER (
+                    PARTITION BY split_key, case_no ORDER BY started_epoch, line) AS case_id
+                FROM (
+                    SELECT line, split_key, external_id, started_epoch, SUM(new_case) OVER (
+                        PARTITION BY split_key ORDER BY started_epoch, line ROWS UNBOUNDED PRECEDING) AS case_no
+                    FROM (
+                        SELECT line, split_key, external_id, started_epoch,
+                               CASE WHEN started_epoch - LAG(started_epoch) OVER (
+                                   PARTITION BY split_key ORDER BY started_epoch, line) <= %s THEN 0 ELSE 1 END
+                               AS new_case
+                        FROM {STAGE} WHERE split_key IS NOT NULL AND started_epoch IS NOT NULL
+                    ) gaps
+                ) numbered
+            ) cases WHERE {STAGE}.line = cases.line
+            """,
+            [window],
+        )
+        report(
+            f"SELECT line, case_id FROM {STAGE} WHERE LENGTH(case_id) > 100",
+            None,
+            "case_id",
+            lambda row: f"the case built from the requester, {_show(row[1])}, is longer than 100 characters",
+        )
+
+    # Duplicate ids: every line after the first of an id.
+    report(
+        f"SELECT s.line, s.external_id, firsts.first_line FROM {STAGE} s JOIN ("
+        f"SELECT external_id, MIN(line) AS first_line FROM {STAGE} WHERE external_id IS NOT NULL "
+        f"GROUP BY external_id HAVING COUNT(*) > 1) firsts ON firsts.external_id = s.external_id "
+        f"WHERE s.line > firsts.first_line",
+        None,
+        "external_id",
+        lambda row: f"duplicate {_show(row[1])} (first at line {row[2]})",
+    )
+
+    # Channels: codes of the active catalogue.
+    channel = ContactChannel._meta.db_table
+    codes = ", ".join(ContactChannel.objects.filter(is_active=True).order_by("code").values_list("code", flat=True))
+    report(
+        f"SELECT line, channel FROM {STAGE} s WHERE channel IS NOT NULL AND NOT EXISTS ("
+        f"SELECT 1 FROM {channel} c WHERE c.code = s.channel AND c.is_active)",
+        None,
+        "channel",
+        lambda row: f"unknown channel {_show(row[1])} (active channels: {codes})",
+    )
+
+    # Agents and teams by joins on their keys.
+    _fill_keys(profile, stage)
+    agent_field = profile.agent_field
+    stage.execute(
+        f"UPDATE {STAGE} SET agent_id = k.id FROM {KEYS} k "
+        f"WHERE k.kind = 'agent' AND k.key = {STAGE}.agent_key AND k.n = 1"
+    )
+    report(
+        f"SELECT s.line, s.agent_key, k.n FROM {STAGE} s JOIN {KEYS} k ON k.kind = 'agent' AND k.key = s.agent_key "
+        f"WHERE k.n > 1",
+        None,
+        agent_field,
+        lambda row: f"{row[2]} agents are named {_show(row[1])}: identify agents by agent_email or agent_employee_id",
+    )
+    can_create = create_agents and agent_field == "agent_email"
+    if not can_create:
+        hint = (
+            " (use --create-agents to add)"
+            if agent_field == "agent_email"
+            else " (agents can be created only from agent_email)"
+            if create_agents
+            else ""
+        )
+        report(
+            f"SELECT line, agent_key FROM {STAGE} s WHERE agent_key IS NOT NULL AND agent_id IS NULL AND NOT EXISTS ("
+            f"SELECT 1 FROM {KEYS} k WHERE k.kind = 'agent' AND k.key = s.agent_key)",
+            None,
+            agent_field,
+            lambda row: f"unknown agent {_show(row[1])}{hint}",
+        )
+    else:
+        report(
+            f"SELECT line, agent_key FROM {STAGE} WHERE agent_key IS NOT NULL AND agent_id IS NULL "
+            f"AND agent_key NOT LIKE '%%_@_%%'",
+            None,
+            agent_field,
+            lambda row: f"not an email address: {_show(row[1])}",
+        )
+
+    stage.execute(f"UPDATE {STAGE} SET team_id = k.id FROM {KEYS} k WHERE k.kind = 'team' AND k.key = {STAGE}.team_key")
+    report(
+        f"SELECT line, team FROM {STAGE} WHERE team_key IS NOT NULL AND team_id IS NULL",
+        None,
+        "team",
+        lambda row: f"unknown team {_show(row[1])}",
+    )
+    if fields["team"].blank:
+        _team_from_history(stage)
+        if can_create:
+            report(
+                f"SELECT line, agent_key FROM {STAGE} WHERE team_key IS NULL AND agent_id IS NULL "
+                f"AND agent_key IS NOT NULL",
+                None,
+                "team",
+                lambda row: f"needed to create the new agent {_show(row[1])}",
+            )
+    if allowed_team_ids is not None:
+        allowed = sorted(allowed_team_ids) or [0]
+        placeholders = ", ".join(["%s"] * len(allowed))
+        report(
+            f"SELECT s.line, t.name FROM {STAGE} s JOIN {Team._meta.db_table} t ON t.id = s.team_id "
+            f"WHERE s.team_id NOT IN ({placeholders})",
+            allowed,
+            "team",
+            lambda row: f"{_show(row[1])} is not one of the teams you may import for",
+        )
+
+
+def _fill_keys(profile: Profile, stage: _Stage) -> None:
+    """The lookup keys of agents (by the profile's agent field) and teams, in a small temporary table.
+
+    Built here from the catalogue (agents and teams, not the file's rows) so that keys are folded exactly as the
+    file's cells are (Python's lower() on both sides, whatever the database's collation).
+    """
+    agent_field = profile.agent_field
+    counts: dict[str, list] = {}
+    if agent_field == "agent_email":
+        pairs = ((email.lower(), pk) for pk, email in Agent.objects.values_list("pk", "email"))
+    elif agent_field == "agent_employee_id":
+        pairs = ((employee.strip(), pk) for pk, employee in Agent.objects.values_list("pk", "employee_id"))
+    else:
+        pairs = (
+            (" ".join(f"{first} {last}".lower().split()), pk)
+            for pk, first, last in Agent.objects.values_list("pk", "user__first_name", "user__last_name")
+        )
+    for key, pk in pairs:
+        if not key:
+            continue
+        entry = counts.setdefault(key, [pk, 0])
+        entry[1] += 1
+    rows = [("agent", key, pk, n) for key, (pk, n) in counts.items()]
+    rows += [("team", name.lower(), pk, 1) for pk, name in Team.objects.values_list("pk", "name")]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {KEYS}")
+        for offset in range(0, len(rows), 1000):
+            batch = rows[offset : offset + 1000]
+            cursor.execute(
+                f"INSERT INTO {KEYS} (kind, key, id, n) VALUES {', '.join(['(%s, %s, %s, %s)'] * len(batch))}",
+                [value for row in batch for value in row],
+            )
+
+
+def _team_from_history(stage: _Stage) -> None:
+    """A blank team is the agent's team that day: the membership covering it, else the first, else today's."""
+    membership = TeamMembership._meta.db_table
+    agent = Agent._meta.db_table
+    stage.execute(
+        f"""
+        UPDATE {STAGE} SET team_id = COALESCE(
+            (SELECT m.team_id FROM {membership} m WHERE m.agent_id = {STAGE}.agent_id AND m.start_date <= {STAGE}.day
+                AND (m.end_date IS NULL OR m.end_date > {STAGE}.day) ORDER BY m.start_date LIMIT 1),
+            (SELECT m.team_id FROM {membership} m WHERE m.agent_id = {STAGE}.agent_id ORDER BY m.start_date LIMIT 1),
+            (SELECT a.team_id FROM {agent} a WHERE a.id = {STAGE}.agent_id))
+        WHERE team_key IS NULL AND agent_id IS NOT NULL AND day IS NOT NULL
+        """
+    )
+
+
+def _show(value, limit: int = 40) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+# --- agents the file names that do not exist yet ----------------------------------------------------------------
+
+try:  # the rosters work's creation with membership history (branch data-rosters)
+    from imports.agents import NewAgent, agents_create
+except ImportError:  # until it is merged: the same contract, built on the core's services
+
+    @dataclass
+    class NewAgent:
+        """An agent to create: `periods` are (first day, team id) in time order."""
+
+        email: str
+        name: str = ""
+        employee_id: str = ""
+        periods: list = field(default_factory=list)
+
+    def agents_create(new: list) -> dict[str, int]:
+        from core.services.org import agent_create, agent_move_team
+
+        created = {}
+        for person in new:
+            first_name, _, last_name = " ".join(person.name.split()).partition(" ")
+            (start, team_id), *moves = person.periods
+            agent = agent_create(
+                username=person.email[:150],
+                email=person.email,
+                first_name=first_name[:150],
+                last_name=last_name[:150],
+                employee_id=(person.employee_id or person.email)[:50],
+                team=Team.objects.get(pk=team_id),
+                start_date=start,
+            )
+            for day, team_id in moves:
+                if team_id != agent.team_id:
+                    agent = agent_move_team(agent=agent, team=Team.objects.get(pk=team_id), on=day)
+            created[person.email] = agent.pk
+        return created
+
+
+def _create_agents(profile: Profile, stage: _Stage, errors: _Errors) -> int:
+    """Create the unknown agents (by email) with the team history their rows show and the name of the file."""
+    rows = stage.rows(
+        f"SELECT agent_key, day, team_id, MIN(agent_name), MIN(agent_employee_id) FROM {STAGE} "
+        f"WHERE agent_id IS NULL AND agent_key IS NOT NULL GROUP BY agent_key, day, team_id ORDER BY agent_key, day"
+    )
+    if not rows:
+        return 0
+    people: dict[str, NewAgent] = {}
+    for email, day, team_id, name, employee_id in rows:
+        person = people.setdefault(email, NewAgent(email=email))
+        person.name = person.name or (name or "")
+        person.employee_id = person.employee_id or (employee_id or "")
+        person.periods.append((day if isinstance(day, date) else date.fromisoformat(day), team_id))
+    try:
+        with transaction.atomic():
+            agents_create(list(people.values()))
+    except ValidationError as error:
+        first = stage.rows(f"SELECT MIN(line) FROM {STAGE} WHERE agent_id IS NULL AND agent_key IS NOT NULL")[0][0]
+        errors.add(first, profile.agent_field, f"cannot create agents: {' '.join(error.messages)}")
+        return 0
+    _fill_keys(profile, stage)
+    stage.execute(
+        f"UPDATE {STAGE} SET agent_id = k.id FROM {KEYS} k "
+        f"WHERE k.kind = 'agent' AND k.key = {STAGE}.agent_key AND k.n = 1 AND {STAGE}.agent_id IS NULL"
+    )
+    if profile.fields["team"].blank:
+        _team_from_history(stage)
+    return len(people)
+
+
+# --- writing ----------------------------------------------------------------------------------------------------
+
+
+def _write(profile: Profile, stage: _Stage, summary: ImportSummary, run: ImportRun | None) -> None:
+    """Compare with what is stored, then upsert only the fields the profile lists, mark the rollups, record the
+    created contacts for the run."""
+    contact = Contact._meta.db_table
+    written = ALWAYS_WRITTEN + [name for name in OPTIONAL_BLANK if name in profile.fields]
+    postgresql = stage.postgresql
+
+    def source(name: str) -> str:
+        """The stage expression stored in contact column `name`."""
+        expression = f"s.{name}"
+        if name == "tags":
+            expression = "COALESCE(s.tags, '[]')" + ("::jsonb" if postgresql else "")
+        elif OPTIONAL_BLANK.get(name):
+            expression = f"COALESCE(s.{name}, {OPTIONAL_BLANK[name]})"
+        return expression
+
+    same = " AND ".join(f"c.{name} IS NOT DISTINCT FROM {source(name)}" for name in written)
+    stage.execute(
+        f"UPDATE {STAGE} SET old_id = c.id, old_agent_id = c.agent_id, old_day = c.day, old_case_id = c.case_id, "
+        f"unchanged = ({same}) FROM {contact} c, {STAGE} s "
+        f"WHERE c.external_id = {STAGE}.external_id AND s.line = {STAGE}.line"
+    )
+    created, updated, unchanged = stage.rows(
+        f"SELECT COALESCE(SUM(CASE WHEN old_id IS NULL THEN 1 ELSE 0 END), 0), "
+        f"COALESCE(SUM(CASE WHEN old_id IS NOT NULL AND NOT unchanged THEN 1 ELSE 0 END), 0), "
+        f"COALESCE(SUM(CASE WHEN unchanged THEN 1 ELSE 0 END), 0) FROM {STAGE}"
+    )[0]
+    summary.created, summary.updated, summary.unchanged = created, updated, unchanged
+    if not created and not updated:
+        return
+    now = stage.moment(timezone.now())
+    # A new contact gets every column (the blank of each field the file does not carry); an existing one only
+    # the columns the profile lists.
+    inserted = ["external_id", *written]
+    for name, blank in OPTIONAL_BLANK.items():
+        if name not in written and blank is not None:
+            inserted.append(name)
+    values = []
+    for name in inserted:
+        if name in written or name == "external_id":
+            values.append(source(name))
+        else:
+            values.append(OPTIONAL_BLANK[name] + ("::jsonb" if name == "tags" and postgresql else ""))
+    assignments = ", ".join(f"{name} = EXCLUDED.{name}" for name in [*written, "updated_at"])
+    stage.execute(
+        f"INSERT INTO {contact} ({', '.join(inserted)}, created_at, updated_at) "
+        f"SELECT {', '.join(values)}, %s, %s FROM {STAGE} s WHERE NOT s.unchanged "
+        f"ON CONFLICT (external_id) DO UPDATE SET {assignments}",
+        [now, now],
+    )
+    # Old and new place of each written contact, and every contact of the cases they belong to (a repeat
+    # contact changes its case's first day).
+    marks = RollupMark._meta.db_table
+    stage.execute(
+        f"""
+        INSERT INTO {marks} (agent_id, day, marked_at)
+        SELECT agent_id, day, %s FROM (
+            SELECT agent_id, day FROM {STAGE} WHERE NOT unchanged
+            UNION SELECT old_agent_id, old_day FROM {STAGE} WHERE NOT unchanged AND old_agent_id IS NOT NULL
+            UNION SELECT c.agent_id, c.day FROM {contact} c WHERE c.case_id IN (
+                SELECT case_id FROM {STAGE} WHERE NOT unchanged
+                UNION SELECT old_case_id FROM {STAGE} WHERE NOT unchanged AND old_case_id IS NOT NULL
+            )
+        ) touched
+        WHERE true
+        ORDER BY agent_id, day
+        ON CONFLICT (agent_id, day) DO UPDATE SET marked_at = EXCLUDED.marked_at
+        """,
+        [now],
+    )
+    if run is not None and created:
+        stage.execute(
+            f"INSERT INTO {ImportCreated._meta.db_table} (run_id, contact_id) "
+            f"SELECT %s, c.id FROM {contact} c JOIN {STAGE} s ON s.external_id = c.external_id "
+            f"WHERE s.old_id IS NULL ON CONFLICT DO NOTHING",
+            [run.pk],
+        )

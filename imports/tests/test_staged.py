@@ -1,0 +1,387 @@
+"""The profile import path: a file staged column by column and validated in SQL (run on SQLite and PostgreSQL)."""
+
+import io
+from datetime import UTC, date, datetime
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from core.models import Agent, Contact, ContactChannel, RollupMark, TeamMembership
+from core.tests.factories import AgentFactory, UserFactory
+from imports.models import ImportCreated, ImportRun
+from imports.profiles import BUILTIN, parse_profile
+from imports.services import ImportRejected
+from imports.staged import profile_import
+
+SKILLHUB_HEADER = (
+    "external_id,case_id,agent_email,team,channel,started_at,handle_seconds,after_contact_seconds,resolved,"
+    "first_contact_resolved,csat,ces,nps"
+)
+
+
+def csv_bytes(*lines: str, encoding: str = "utf-8") -> io.BytesIO:
+    return io.BytesIO(("\n".join(lines) + "\n").encode(encoding))
+
+
+def skillhub_file(agent, *rows: str) -> io.BytesIO:
+    return csv_bytes(SKILLHUB_HEADER, *(row.format(email=agent.email) for row in rows))
+
+
+def errors_of(rejected: pytest.ExceptionInfo) -> list[tuple[int, str, str]]:
+    return [(error.line, error.field, error.message) for error in rejected.value.errors]
+
+
+BASIC = """
+name: basic
+fields:
+  external_id: Id
+  case_id: Case
+  agent_email: Agent
+  team: Team
+  channel: Channel
+  started_at: Start
+  handle_seconds: {column: Talk, format: duration}
+  after_contact_seconds: {column: Wrap, format: duration}
+  resolved: {column: Done, values: {"Y": "true", "N": "false"}}
+"""
+BASIC_HEADER = "Id,Case,Agent,Team,Channel,Start,Talk,Wrap,Done"
+
+
+def basic(extra_fields: str = "", **replace) -> object:
+    text = BASIC + extra_fields
+    for old, new in replace.items():
+        text = text.replace(old, new)
+    return parse_profile(text)
+
+
+def test_skillhub_profile_imports_and_reimport_changes_nothing(agent):
+    rows = (
+        "e1,K1,{email},,phone,2026-03-01T09:00:00Z,300,60,yes,,5,,9",
+        "e2,K1,{email},,email,2026-03-03T09:00:00+01:00,200,40,no,,,,",
+        "e3,K2,{email},,chat,2026-03-02 10:30:00,100,0,yes,no,,2,0",
+    )
+    summary = profile_import(skillhub_file(agent, *rows), BUILTIN["skillhub"])
+    assert (summary.rows, summary.created, summary.updated, summary.unchanged) == (3, 3, 0, 0)
+    assert summary.no_offset_rows == 1 and summary.timezone == "UTC"
+    assert "nps" in summary.fields and "tags" not in summary.fields
+    e3 = Contact.objects.get(external_id="e3")
+    assert (e3.team_id, e3.day, e3.ces, e3.nps, e3.first_contact_resolved) == (
+        agent.team_id,
+        date(2026, 3, 2),
+        2,
+        0,
+        False,
+    )
+    assert Contact.objects.get(external_id="e2").started_at == datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
+    snapshot = list(Contact.objects.order_by("external_id").values())
+    again = profile_import(skillhub_file(agent, *rows), BUILTIN["skillhub"])
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert list(Contact.objects.order_by("external_id").values()) == snapshot
+
+
+def test_blank_team_is_the_agents_team_on_the_contacts_day(agent, partner_team):
+    TeamMembership.objects.filter(agent=agent).update(end_date=date(2026, 3, 5))
+    TeamMembership.objects.create(agent=agent, team=partner_team, start_date=date(2026, 3, 5))
+    profile_import(
+        skillhub_file(
+            agent,
+            "e1,K1,{email},,phone,2026-03-04T09:00:00Z,300,60,yes,,,,",
+            "e2,K2,{email},,phone,2026-03-05T09:00:00Z,300,60,yes,,,,",
+        ),
+        BUILTIN["skillhub"],
+    )
+    teams = dict(Contact.objects.values_list("external_id", "team_id"))
+    assert teams == {"e1": agent.team_id, "e2": partner_team.pk}
+
+
+def test_an_absent_field_leaves_stored_values_alone_and_an_empty_cell_clears(agent, team):
+    with_survey = basic("  csat: CSAT\n  ces: CES\n")
+    header = BASIC_HEADER + ",CSAT,CES"
+    profile_import(
+        csv_bytes(header, f"e1,K1,{agent.email},{team.name},phone,2026-03-01T09:00:00Z,300,60,Y,5,3"), with_survey
+    )
+    without_ces = basic("  csat: CSAT\n")
+    summary = profile_import(
+        csv_bytes(BASIC_HEADER + ",CSAT", f"e1,K1,{agent.email},{team.name},phone,2026-03-01T09:00:00Z,300,60,Y,4"),
+        without_ces,
+    )
+    assert (summary.updated, summary.fields.count("ces")) == (1, 0)
+    assert Contact.objects.values_list("csat", "ces").get() == (4, 3)
+    summary = profile_import(
+        csv_bytes(header, f"e1,K1,{agent.email},{team.name},phone,2026-03-01T09:00:00Z,300,60,Y,4,"), with_survey
+    )
+    assert summary.updated == 1
+    assert Contact.objects.values_list("csat", "ces").get() == (4, None)
+
+
+def test_blank_handle_time_is_refused_never_stored_as_zero(agent, team):
+    with pytest.raises(ImportRejected) as rejected:
+        profile_import(
+            csv_bytes(BASIC_HEADER, f"e1,K1,{agent.email},{team.name},phone,2026-03-01T09:00:00Z,,60,Y"), basic()
+        )
+    assert errors_of(rejected) == [(2, "handle_seconds", "required")]
+    assert not Contact.objects.exists()
+
+
+def test_a_file_that_does_not_fit_is_refused_whole_with_every_line(agent, team):
+    ContactChannel.objects.create(code="fax", name="Fax", kind="written", is_active=False)
+    lines = [
+        BASIC_HEADER,
+        f"e1,K1,{agent.email},{team.name},phone,2026-03-01T09:00:00Z,300,60,Y",
+        f"e2,K1,{agent.email},{team.name},pigeon,2026-03-01T10:00:00Z,300,60,Y",
+        f"e3,K1,{agent.email},{team.name},fax,2026-03-01T10:00:00Z,300,60,Y",
+        f"e4,K1,nobody@example.test,{team.name},phone,2026-03-01T10:00:00Z,300,60,Y",
+        f"e5,K1,{agent.email},Nowhere,phone,2026-03-01T10:00:00Z,300,60,Y",
+        f"e6,K1,{agent.email},{team.name},phone,yesterday,300,60,Y",
+        f"e7,K1,{agent.email},{team.name},phone,2026-03-01T10:00:00Z,25:00:00,60,Maybe",
+        f"e1,K1,{agent.email},{team.name},phone,2026-03-01T10:00:00Z,300,60,Y",
+        "e9,K1",
+    ]
+    with pytest.raises(ImportRejected) as rejected:
+        profile_import(csv_bytes(*lines), basic())
+    found = errors_of(rejected)
+    assert (
+        3,
+        "channel",
+        "unknown channel 'pigeon' (active channels: chat, email, phone, sms, social, web, whatsapp)",
+    ) in found
+    assert any(line == 4 and field == "channel" for line, field, _ in found)
+    assert (5, "agent_email", "unknown agent 'nobody@example.test' (use --create-agents to add)") in found
+    assert (6, "team", "unknown team 'Nowhere'") in found
+    assert any(
+        line == 7 and field == "started_at" and "not a date and time" in message for line, field, message in found
+    )
+    assert (8, "handle_seconds", "90000 is out of range 0–86400") in found
+    assert any(
+        line == 8 and field == "resolved" and "no mapping for 'Maybe'" in message for line, field, message in found
+    )
+    assert (9, "external_id", "duplicate 'e1' (first at line 2)") in found
+    assert (10, "", "expected 9 columns, found 2") in found
+    assert not any(line == 2 for line, _, _ in found)
+    assert not Contact.objects.exists()
+
+
+def test_missing_column_is_refused_at_line_1(agent):
+    with pytest.raises(ImportRejected) as rejected:
+        profile_import(csv_bytes("Id,Case,Agent,Team,Channel,Start,Talk,Wrap"), basic())
+    assert rejected.value.errors[0].line == 1
+    assert "missing column 'Done'" in rejected.value.errors[0].message
+
+
+def test_repeated_number_gives_later_rows_a_suffix(agent, team):
+    profile = basic(**{"  external_id: Id": "  external_id: {column: Id, repeated: number}"})
+    lines = [BASIC_HEADER] + [
+        f"{ident},K{n},{agent.email},{team.name},phone,2026-03-01T0{n}:00:00Z,300,60,Y"
+        for n, ident in enumerate(["c1", "c2", "c1", "c1"], start=1)
+    ]
+    profile_import(csv_bytes(*lines), profile)
+    assert dict(Contact.objects.values_list("case_id", "external_id")) == {
+        "K1": "c1",
+        "K2": "c2",
+        "K3": "c1-2",
+        "K4": "c1-3",
+    }
+
+
+def test_split_after_window_cuts_cases_from_a_requesters_contacts(agent, team, settings):
+    settings.REPEAT_WINDOW_DAYS = 7
+    profile = basic(**{"  case_id: Case": "  case_id: {column: Case, split_after: window}"})
+    lines = [BASIC_HEADER] + [
+        f"{ident},{requester},{agent.email},{team.name},email,{start},300,60,Y"
+        for ident, requester, start in [
+            ("t3", "R1", "2026-03-08T09:00:00Z"),  # 7 days after t1: same case
+            ("t1", "R1", "2026-03-01T09:00:00Z"),
+            ("t4", "R1", "2026-03-15T09:00:01Z"),  # 7 days and a second after t3: a new case
+            ("t5", "R2", "2026-03-02T09:00:00Z"),
+        ]
+    ]
+    profile_import(csv_bytes(*lines), profile)
+    cases = dict(Contact.objects.values_list("external_id", "case_id"))
+    assert cases == {"t1": "R1:t1", "t3": "R1:t1", "t4": "R1:t4", "t5": "R2:t5"}
+
+
+def test_otherwise_columns_summed_and_skip(agent, team):
+    profile = parse_profile(
+        BASIC.replace("  case_id: Case", "  case_id: {column: Case, otherwise: Id}").replace(
+            "  handle_seconds: {column: Talk, format: duration}",
+            "  handle_seconds: {columns: [Talk, Hold], format: duration}\n"
+            "  hold_seconds: {column: Hold, format: duration}",
+        )
+        + "skip: {column: Agent, when: ['']}\n"
+    )
+    lines = [
+        BASIC_HEADER + ",Hold",
+        f"c1,,{agent.email},{team.name},phone,2026-03-01T09:00:00Z,1:00,60,Y,0:30",
+        f"c2,K9,{agent.email},{team.name},phone,2026-03-01T09:00:00Z,1:00,60,Y,",
+        f"c3,,,{team.name},phone,2026-03-01T09:00:00Z,,,,",
+    ]
+    summary = profile_import(csv_bytes(*lines), profile)
+    assert (summary.rows, summary.skipped, summary.created) == (2, 1, 2)
+    got = {
+        row[0]: row[1:]
+        for row in Contact.objects.values_list("external_id", "case_id", "handle_seconds", "hold_seconds")
+    }
+    assert got == {"c1": ("c1", 90, 30), "c2": ("K9", 60, None)}
+
+
+def test_agent_name_is_matched_without_case_or_spaces_and_a_shared_name_is_an_error(team):
+    ana = AgentFactory(team=team, user=UserFactory(first_name="Ana", last_name="Souza"))
+    profile = basic(**{"  agent_email: Agent": "  agent_name: Agent"})
+    profile_import(
+        csv_bytes(BASIC_HEADER, f"e1,K1,  ana   SOUZA ,{team.name},phone,2026-03-01T09:00:00Z,300,60,Y"), profile
+    )
+    assert Contact.objects.get().agent_id == ana.pk
+    AgentFactory(team=team, user=UserFactory(first_name="ana", last_name="souza"))
+    with pytest.raises(ImportRejected) as rejected:
+        profile_import(
+            csv_bytes(BASIC_HEADER, f"e2,K1,Ana Souza,{team.name},phone,2026-03-01T09:00:00Z,300,60,Y"), profile
+        )
+    assert errors_of(rejected) == [
+        (2, "agent_name", "2 agents are named 'ana souza': identify agents by agent_email or agent_employee_id")
+    ]
+
+
+def test_agent_employee_id(agent, team):
+    profile = basic(**{"  agent_email: Agent": "  agent_employee_id: Agent"})
+    profile_import(
+        csv_bytes(BASIC_HEADER, f"e1,K1,{agent.employee_id},{team.name},phone,2026-03-01T09:00:00Z,3,6,Y"), profile
+    )
+    assert Contact.objects.get().agent_id == agent.pk
+
+
+def test_allowed_team_ids_refuses_rows_of_other_teams(agent, team, partner_team):
+    lines = [
+        BASIC_HEADER,
+        f"e1,K1,{agent.email},{team.name},phone,2026-03-01T09:00:00Z,300,60,Y",
+        f"e2,K2,{agent.email},{partner_team.name},phone,2026-03-01T09:00:00Z,300,60,Y",
+    ]
+    with pytest.raises(ImportRejected) as rejected:
+        profile_import(csv_bytes(*lines), basic(), allowed_team_ids={team.pk})
+    assert errors_of(rejected) == [(3, "team", f"{partner_team.name!r} is not one of the teams you may import for")]
+    profile_import(csv_bytes(*lines[:2]), basic(), allowed_team_ids={team.pk})
+    assert Contact.objects.count() == 1
+
+
+def test_dry_run_writes_nothing(agent, team):
+    line = f"e1,K1,{agent.email},{team.name},phone,2026-03-01T09:00:00Z,300,60,Y"
+    summary = profile_import(csv_bytes(BASIC_HEADER, line), basic(), dry_run=True)
+    assert (summary.created, summary.dry_run) == (1, True)
+    assert not Contact.objects.exists() and not RollupMark.objects.exists()
+
+
+def test_run_records_the_contacts_it_created(agent, team):
+    line = f"e1,K1,{agent.email},{team.name},phone,2026-03-01T09:00:00Z,300,60,Y"
+    profile_import(csv_bytes(BASIC_HEADER, line), basic())
+    run = ImportRun.objects.create(file_name="x.csv")
+    lines = [BASIC_HEADER, line.replace(",300,", ",301,"), line.replace("e1,K1", "e2,K2")]
+    summary = profile_import(csv_bytes(*lines), basic(), run=run)
+    assert (summary.created, summary.updated) == (1, 1)
+    assert list(ImportCreated.objects.filter(run=run).values_list("contact__external_id", flat=True)) == ["e2"]
+
+
+def test_changed_contact_marks_old_and_new_place_and_its_case(agent, other_agent, team, partner_team):
+    lines = [
+        BASIC_HEADER,
+        f"e1,K1,{agent.email},{team.name},phone,2026-03-01T09:00:00Z,300,60,Y",
+        f"e2,K1,{agent.email},{team.name},phone,2026-03-02T09:00:00Z,300,60,Y",
+    ]
+    profile_import(csv_bytes(*lines), basic())
+    RollupMark.objects.all().delete()
+    moved = f"e2,K1,{other_agent.email},{partner_team.name},phone,2026-03-04T09:00:00Z,300,60,Y"
+    profile_import(csv_bytes(BASIC_HEADER, moved), basic())
+    marks = set(RollupMark.objects.values_list("agent_id", "day"))
+    assert marks == {(agent.pk, date(2026, 3, 1)), (agent.pk, date(2026, 3, 2)), (other_agent.pk, date(2026, 3, 4))}
+
+
+def test_richer_fields_are_stored(agent, team):
+    extra = (
+        "  tags: Tags\n  reason: Reason\n  escalated: {column: Esc, values: {'TRUE': 'true', 'FALSE': 'false'}}\n"
+        "  language: Lang\n  customer_id: Customer\n  survey_comment: Comment\n  recording_url: Recording\n"
+        "  complaint: Complaint\n  transferred: Transferred\n  nps: NPS\n"
+    )
+    header = BASIC_HEADER + ",Tags,Reason,Esc,Lang,Customer,Comment,Recording,Complaint,Transferred,NPS"
+    line = (
+        f"e1,K1,{agent.email},{team.name},phone,2026-03-01T09:00:00Z,300,60,Y,"
+        "billing; refund ;;vip,Billing,TRUE,pt-PT,C-9,Too slow,https://rec.example.test/1,no,yes,0"
+    )
+    profile_import(csv_bytes(header, line), basic(extra))
+    contact = Contact.objects.get()
+    assert contact.tags == ["billing", "refund", "vip"]
+    assert (contact.reason, contact.escalated, contact.language, contact.customer_id) == (
+        "Billing",
+        True,
+        "pt-PT",
+        "C-9",
+    )
+    assert (contact.survey_comment, contact.recording_url) == ("Too slow", "https://rec.example.test/1")
+    assert (contact.complaint, contact.transferred, contact.nps) == (False, True, 0)
+    again = profile_import(csv_bytes(header, line), basic(extra))
+    assert again.unchanged == 1
+
+
+def test_create_agents_takes_the_history_and_name_from_the_file(team, partner_team):
+    profile = basic("  agent_name: Name\n")
+    lines = [
+        BASIC_HEADER + ",Name",
+        f"e1,K1,new.person@example.test,{team.name},phone,2026-03-01T09:00:00Z,300,60,Y,Ana Lucia Souza",
+        f"e2,K2,new.person@example.test,{partner_team.name},phone,2026-03-05T09:00:00Z,300,60,Y,Ana Lucia Souza",
+    ]
+    with pytest.raises(ImportRejected):
+        profile_import(csv_bytes(*lines), profile)
+    summary = profile_import(csv_bytes(*lines), profile, create_agents=True)
+    assert (summary.agents_created, summary.created) == (1, 2)
+    agent = Agent.objects.get(email="new.person@example.test")
+    assert (agent.user.first_name, agent.user.last_name) == ("Ana", "Lucia Souza")
+    history = list(
+        TeamMembership.objects.filter(agent=agent).order_by("start_date").values_list("team_id", "start_date")
+    )
+    assert history == [(team.pk, date(2026, 3, 1)), (partner_team.pk, date(2026, 3, 5))]
+
+
+def test_progress_gets_every_byte(agent, team):
+    lines = [BASIC_HEADER] + [
+        f"e{n},K{n},{agent.email},{team.name},phone,2026-03-01T09:00:00Z,300,60,Y" for n in range(50)
+    ]
+    binary = csv_bytes(*lines)
+    seen = []
+    profile_import(binary, basic(), progress=seen.append)
+    assert sum(seen) == len(binary.getvalue())
+
+
+def test_command_with_a_profile_prints_the_summary_and_grouped_errors(tmp_path, agent, team, capsys):
+    path = tmp_path / "calls.csv"
+    path.write_text(
+        "\n".join(
+            [
+                BASIC_HEADER,
+                f"e1,K1,{agent.email},{team.name},phone,2026-03-01 09:00,300,60,Y",
+                f"e2,K2,{agent.email},{team.name},phone,2026-03-01 10:00,300,60,Y",
+            ]
+        )
+        + "\n"
+    )
+    profile_path = tmp_path / "basic.yaml"
+    profile_path.write_text(BASIC)
+    call_command("import_interactions", str(path), "--profile", str(profile_path))
+    out = capsys.readouterr().out
+    assert "Imported 2 rows: 2 created, 0 updated, 0 unchanged" in out
+    assert "2 rows had no UTC offset and were read in UTC" in out
+    assert "fields written: external_id, case_id" in out
+    path.write_text(
+        "\n".join(
+            [BASIC_HEADER] + [f"x{n},K,{agent.email},{team.name},pigeon,2026-03-01 09:00,1,1,Y" for n in range(5)]
+        )
+    )
+    with pytest.raises(CommandError):
+        call_command("import_interactions", str(path), "--profile", str(profile_path), "--show-lines", "2")
+    err = capsys.readouterr().err
+    assert "channel: unknown channel 'pigeon' (active channels: chat, email, phone, sms, social, web, whatsapp)" in err
+    assert "whatsapp): 5 rows, first at lines 2, 3, 4" in err
+    assert err.count("\n  line ") == 2  # two lines shown after the group
+
+
+def test_command_refuses_an_unknown_profile(tmp_path, db):
+    path = tmp_path / "x.csv"
+    path.write_text("a\n")
+    with pytest.raises(CommandError, match="No profile 'nope'"):
+        call_command("import_interactions", str(path), "--profile", "nope")
