@@ -17,6 +17,7 @@ from core.models import User
 from imports import profiles
 from imports.models import ImportFile, ImportProfile
 from imports.profiles.spec import AGENT_FIELDS, CATALOGUE, CONTACT_REQUIRED, ROSTER_REQUIRED
+from imports.services import _NOT_TEXT as NOT_TEXT
 from imports.services import ImportRejected
 
 PREVIEW_ROWS = 10
@@ -45,6 +46,10 @@ def _binary(file: ImportFile) -> io.BytesIO:
 def header(*, file: ImportFile, kind: str, definition: str | None = None) -> list[str]:
     """The file's column names (with the profile's encoding and delimiter when one is given)."""
     profile = check_definition(definition, kind=kind) if definition else None
+    head = bytes(file.content[:8])
+    for magic, what in NOT_TEXT.items():
+        if head.startswith(magic):
+            raise ValidationError(f"{file.name} is {what}, not a CSV or JSON-lines text file.")
     return profiles.read_header(_binary(file), profile)
 
 
@@ -61,7 +66,14 @@ def resolve(choice: str, *, file: ImportFile, kind: str) -> tuple[str, str]:
     from imports.forms import OWN_COLUMNS
 
     if choice == OWN_COLUMNS:
-        name, text = "", own_columns_definition(columns=header(file=file, kind=kind), kind=kind)
+        columns = header(file=file, kind=kind)
+        if not any(column in CATALOGUE[kind] for column in columns):
+            shown = ", ".join(repr(column) for column in columns[:8]) or "none"
+            raise ValidationError(
+                f"None of the file's columns ({shown}) is a SkillHub field name: choose a profile, or build one "
+                "from this file's header."
+            )
+        name, text = "", own_columns_definition(columns=columns, kind=kind)
     elif choice.startswith("builtin:"):
         name = choice.removeprefix("builtin:")
         builtin = profiles.builtin_profiles().get(name)

@@ -166,11 +166,14 @@ class _Progress:
     def __init__(self, run_id: int):
         self.run_id = run_id
         self.last = 0.0
+        self.done = 0
         self.own = None
         if connection.vendor == "postgresql":
             self.own = connections.create_connection("default")
 
-    def __call__(self, bytes_done: int) -> None:
+    def __call__(self, bytes_read: int) -> None:
+        """`bytes_read`: the bytes read since the last call."""
+        self.done += bytes_read
         now = time.monotonic()
         if self.own is None or now - self.last < PROGRESS_EVERY_SECONDS:
             return
@@ -179,7 +182,7 @@ class _Progress:
             with self.own.cursor() as cursor:
                 cursor.execute(
                     f"UPDATE {ImportRun._meta.db_table} SET bytes_done = %s WHERE id = %s AND status = %s",
-                    [int(bytes_done), self.run_id, Status.RUNNING],
+                    [self.done, self.run_id, Status.RUNNING],
                 )
         except DatabaseError as error:  # progress is a courtesy: never fail an import over it
             logger.warning("import run %s: progress not written (%s)", self.run_id, error)
