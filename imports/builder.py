@@ -21,6 +21,8 @@ from imports.services import _NOT_TEXT as NOT_TEXT
 from imports.services import ImportRejected
 
 PREVIEW_ROWS = 10
+OWN_COLUMNS = "own"  # the upload form's choice: the file uses SkillHub's own column names
+BUILD = "build"  # the upload form's choice: build a profile from this file's header
 # Value kinds whose cells are usually codes worth mapping (Y/N, satisfaction words, queue names).
 MAPPED_KINDS = {"flag", "number", "key", "text"}
 DURATION_FORMATS = [
@@ -63,8 +65,6 @@ def own_columns_definition(*, columns: list[str], kind: str) -> str:
 
 def resolve(choice: str, *, file: ImportFile, kind: str) -> tuple[str, str]:
     """(profile name, profile text) for the upload form's choice; ValidationError when it cannot be used."""
-    from imports.forms import OWN_COLUMNS
-
     if choice == OWN_COLUMNS:
         columns = header(file=file, kind=kind)
         if not any(column in CATALOGUE[kind] for column in columns):

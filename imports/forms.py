@@ -6,8 +6,8 @@ from django.conf import settings
 from imports import builder
 from imports.models import ImportKind, ImportProfile
 
-OWN_COLUMNS = "own"  # the file uses SkillHub's own column names
-BUILD = "build"  # build a profile from this file's header
+OWN_COLUMNS = builder.OWN_COLUMNS
+BUILD = builder.BUILD
 
 
 def profile_choices() -> list:

@@ -112,9 +112,7 @@ def run_create(
     create_agents: bool,
     user: User,
 ) -> ImportRun:
-    """Queue an import (or a dry run) of `file`; the task starts once this transaction commits."""
-    from imports.tasks import import_run_execute
-
+    """Queue an import (or a dry run) of `file`. The caller sends imports.tasks.import_run_execute on commit."""
     if kind not in ImportKind.values:
         raise ValidationError({"kind": f"Unknown kind {kind!r}."})
     run = ImportRun.objects.create(
@@ -133,7 +131,6 @@ def run_create(
     team_ids = allowed_team_ids(user=user)
     if team_ids is not None:
         run.teams.set(team_ids)
-    import_run_execute.delay_on_commit(run.pk)
     return run
 
 

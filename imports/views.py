@@ -20,6 +20,7 @@ from core.views import require_role
 from imports import builder, forms, runs
 from imports.models import ImportFile, ImportProfile, ImportRun
 from imports.services import error_groups
+from imports.tasks import import_run_execute
 
 importers = require_role(roles.OPS_LEAD)
 RUNS_PER_PAGE = 25
@@ -29,7 +30,7 @@ ERRORS_PER_PAGE = 100
 def _start(request: HttpRequest, form: forms.StartForm, file: ImportFile) -> HttpResponse | None:
     """Queue the run the form asks for, or send the user to the profile builder; None when the form is wrong."""
     data = form.cleaned_data
-    if data["profile"] == forms.BUILD:
+    if data["profile"] == builder.BUILD:
         return redirect(f"{reverse('imports:profile-builder', args=[file.pk])}?kind={data['kind']}")
     try:
         name, definition = builder.resolve(data["profile"], file=file, kind=data["kind"])
@@ -45,6 +46,7 @@ def _start(request: HttpRequest, form: forms.StartForm, file: ImportFile) -> Htt
     except ValidationError as error:
         form.add_error("profile", error)
         return None
+    import_run_execute.delay_on_commit(run.pk)
     return redirect("imports:run-detail", pk=run.pk)
 
 
@@ -193,6 +195,7 @@ def run_repeat(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("imports:run-detail", pk=run.pk)
+    import_run_execute.delay_on_commit(repeat.pk)
     return redirect("imports:run-detail", pk=repeat.pk)
 
 
