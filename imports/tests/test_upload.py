@@ -413,3 +413,23 @@ def test_a_leads_roster_may_not_name_another_team(
         upload(client, text.encode(), kind="roster", action="import", name="roster.csv")
     run = ImportRun.objects.get()
     assert run.status == ImportRun.Status.REFUSED and "not one of your teams" in str(run.errors)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_seen_by_other_connections_while_the_import_transaction_is_open(postgres_only, admin_user):
+    from django.db import connections, transaction
+
+    run = make_run(admin_user, status=ImportRun.Status.RUNNING, bytes_total=1000)
+    progress = runs._Progress(run.pk)
+    watcher = connections.create_connection("default")
+    try:
+        with transaction.atomic():  # as the import holds its transaction open while it reads the file
+            progress(300)
+            progress.last = 0.0  # past the half-second throttle
+            progress(100)
+            with watcher.cursor() as cursor:
+                cursor.execute(f"SELECT bytes_done FROM {ImportRun._meta.db_table} WHERE id = %s", [run.pk])
+                assert cursor.fetchone() == (400,)
+    finally:
+        progress.close()
+        watcher.close()
