@@ -23,8 +23,8 @@ from imports.services import ImportRejected
 PREVIEW_ROWS = 10
 OWN_COLUMNS = "own"  # the upload form's choice: the file uses SkillHub's own column names
 BUILD = "build"  # the upload form's choice: build a profile from this file's header
-# Value kinds whose cells are usually codes worth mapping (Y/N, satisfaction words, queue names).
-MAPPED_KINDS = {"flag", "number", "key", "text"}
+# Fields whose cells are often codes worth a value map (besides flags and scores): queue names, channel codes.
+MAPPED_FIELDS = {"team", "channel", "reason"}
 DURATION_FORMATS = [
     ("", "Seconds (123 or 123.5)"),
     ("duration", "Duration (1:02:03, 02:03 or seconds)"),
@@ -161,8 +161,9 @@ class BuilderForm(forms.Form):
         self.header = header
         self.fields["timezone"].initial = settings.TIME_ZONE
         choices = [("", "— not in this file —"), *[(column, column) for column in header]]
-        select = {"class": "form-select form-select-sm"}
-        text = {"class": "form-control form-control-sm"}
+        # A minimum width: on a phone the table scrolls sideways instead of squeezing every input.
+        select = {"class": "form-select form-select-sm", "style": "min-width: 10rem"}
+        text = {"class": "form-control form-control-sm", "style": "min-width: 10rem"}
         for name, field_type in CATALOGUE[self.kind].items():
             self.fields[f"{name}__column"] = forms.ChoiceField(
                 choices=choices, required=False, initial=_guess(name, header), widget=forms.Select(attrs=select)
@@ -182,18 +183,14 @@ class BuilderForm(forms.Form):
                 self.fields[f"{name}__format"] = forms.ChoiceField(
                     choices=DURATION_FORMATS, required=False, widget=forms.Select(attrs=select)
                 )
-            if field_type.kind in MAPPED_KINDS and name not in (
-                "external_id",
-                "case_id",
-                "transcript",
-                "survey_comment",
-            ):
+            if name in MAPPED_FIELDS or field_type.kind in ("flag", "number"):
+                example = {"flag": "Y = true\nN = false", "number": "Very satisfied = 5\nSatisfied = 4"}.get(
+                    field_type.kind, "BILL_EN = Voice Billing\nTECH_1 = Tech Support"
+                )
                 self.fields[f"{name}__values"] = forms.CharField(
                     required=False,
                     max_length=5000,
-                    widget=forms.Textarea(
-                        attrs={**text, "rows": 1, "placeholder": "Y = true\nN = false", "spellcheck": "false"}
-                    ),
+                    widget=forms.Textarea(attrs={**text, "rows": 2, "placeholder": example, "spellcheck": "false"}),
                 )
 
     def rows(self) -> list[FieldRow]:
