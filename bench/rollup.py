@@ -9,8 +9,9 @@ It (re)creates its own database, generates the contacts with COPY, then times in
       AgentDay, TeamDay and AgentSkillDay);
   (b) the floor: one hand-written INSERT … SELECT … GROUP BY … ON CONFLICT computing the same table;
   (c) the app's incremental rollup after importing one more day (marked days, and one day on its own);
-  (d) `manage.py import_interactions` on a CSV of --import-rows new contacts, against COPY of the same rows,
-      with the import's peak memory (and at a fifth of the size, to show it stays flat).
+  (d) `manage.py import_interactions` on a CSV of --import-rows new contacts, and `import_interactions
+      --profile skillhub` (the staged path) on a file of the same shape, against COPY of the same rows, with each
+      import's peak memory (and at a fifth of the size, to show it stays flat).
 """
 
 import argparse
@@ -222,7 +223,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         small = Path(tmp) / "small.csv"
         big = Path(tmp) / "big.csv"
-        for path, count, prefix in ((small, args.import_rows // 5, "S"), (big, args.import_rows, "I")):
+        profile_small = Path(tmp) / "profile_small.csv"
+        profile_big = Path(tmp) / "profile_big.csv"
+        files = (
+            (small, args.import_rows // 5, "S"),
+            (big, args.import_rows, "I"),
+            (profile_small, args.import_rows // 5, "PS"),
+            (profile_big, args.import_rows, "P"),
+        )
+        for path, count, prefix in files:
             with open(path, "w", newline="") as handle:
                 writer = csv.writer(handle)
                 writer.writerow(CSV_COLUMNS)
@@ -231,6 +240,11 @@ def main() -> None:
         small_seconds, small_rss, _ = _run_import(small, database_url, args.broker)
         big_seconds, big_rss, big_out = _run_import(big, database_url, args.broker)
         again_seconds, _, again_out = _run_import(big, database_url, args.broker)
+        # The profile path (staged, validated in SQL) on files of the same shape with new ids.
+        skillhub = ["--profile", "skillhub"]
+        profile_small_seconds, profile_small_rss, _ = _run_import(profile_small, database_url, args.broker, skillhub)
+        profile_seconds, profile_rss, profile_out = _run_import(profile_big, database_url, args.broker, skillhub)
+        profile_again_seconds, _, profile_again_out = _run_import(profile_big, database_url, args.broker, skillhub)
         _purge(args.broker)
         started = time.perf_counter()
         after_import = rollups.rollup_pending()
@@ -259,6 +273,22 @@ def main() -> None:
             f"{args.import_rows / again_seconds:,.0f} rows/s; {_summary(again_out)}",
         )
     )
+    profile_rate = args.import_rows / profile_seconds
+    results.append(
+        (
+            "(d) import_interactions --profile skillhub",
+            profile_seconds,
+            f"{profile_rate:,.0f} rows/s incl. start-up; {_summary(profile_out)}; peak RSS {profile_rss:.0f} MB "
+            f"({args.import_rows // 5:,} rows: {profile_small_rss:.0f} MB, {profile_small_seconds:.1f} s)",
+        )
+    )
+    results.append(
+        (
+            "    --profile skillhub, same file again",
+            profile_again_seconds,
+            f"{args.import_rows / profile_again_seconds:,.0f} rows/s; {_summary(profile_again_out)}",
+        )
+    )
     results.append(
         (
             "    rollup of the days the imports marked",
@@ -282,9 +312,15 @@ def main() -> None:
     )
     print(f"  ratio d/COPY (import vs COPY):         {big_seconds / copy_seconds:.1f}x")
     print(f"  import rate:                           {rate:,.0f} rows/s (target ≥ 20,000)")
+    print(f"  import rate with --profile skillhub:   {profile_rate:,.0f} rows/s (target ≥ 20,000)")
+    print(f"  ratio profile/COPY:                    {profile_seconds / copy_seconds:.1f}x")
     print(
         f"  peak memory of the import:             {small_rss:.0f} MB at {args.import_rows // 5:,} rows, "
         f"{big_rss:.0f} MB at {args.import_rows:,} rows"
+    )
+    print(
+        f"  peak memory of --profile skillhub:     {profile_small_rss:.0f} MB at {args.import_rows // 5:,} rows, "
+        f"{profile_rss:.0f} MB at {args.import_rows:,} rows"
     )
 
 
@@ -444,7 +480,7 @@ def _csv_rows(rng, count, agents, first_day, days, *, prefix, emails, repeat_of=
         }
 
 
-def _run_import(path: Path, database_url: str, broker: str) -> tuple[float, float, str]:
+def _run_import(path: Path, database_url: str, broker: str, extra: list[str] | None = None) -> tuple[float, float, str]:
     """Run manage.py import_interactions in a child process: wall seconds, peak RSS (MB), output.
 
     With a broker, as in production: the import enqueues the rollup for a worker instead of running it inline.
@@ -453,7 +489,7 @@ def _run_import(path: Path, database_url: str, broker: str) -> tuple[float, floa
     with tempfile.TemporaryFile("w+") as out_file, tempfile.TemporaryFile("w+") as err_file:
         started = time.perf_counter()
         process = subprocess.Popen(
-            [sys.executable, str(ROOT / "manage.py"), "import_interactions", str(path), "-v", "0"],
+            [sys.executable, str(ROOT / "manage.py"), "import_interactions", str(path), "-v", "0", *(extra or [])],
             env=env,
             stdout=out_file,
             stderr=err_file,

@@ -29,7 +29,14 @@ from core.services.rollup_marks import rollup_enqueue
 from imports.models import ImportCreated, ImportRun
 from imports.profiles import CONTACT_REQUIRED, ExportFile, FieldReader, Profile
 from imports.profiles.reader import Bad, skip_mask, transpose
-from imports.services import MAX_REPORTED_ERRORS, MAX_SECONDS, ImportRejected, ImportSummary, RowError, _copy_value
+from imports.services import (
+    _COPY_ESCAPES,
+    MAX_REPORTED_ERRORS,
+    MAX_SECONDS,
+    ImportRejected,
+    ImportSummary,
+    RowError,
+)
 
 CHUNK_ROWS = 20_000
 STAGE = "skillhub_profile_stage"
@@ -212,26 +219,28 @@ class _Stage:
             cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({types}, unchanged boolean NOT NULL DEFAULT false)")
             cursor.execute(f"CREATE TEMPORARY TABLE {KEYS} (kind text, key text, id bigint, n integer)")
 
-    def load(self, rows: list[tuple]) -> None:
-        if not rows:
+    def load(self, data: dict[str, list]) -> None:
+        """Append a chunk given as {stage column: values}."""
+        names = list(data)
+        if not data or not data["line"]:
             return
         with connection.cursor() as cursor:
             if self.postgresql:
+                texts = [_copy_texts(data[name], TYPES[name]) for name in names]
                 buffer = io.StringIO()
-                for row in rows:
-                    buffer.write("\t".join(map(_copy_value, row)))
-                    buffer.write("\n")
+                buffer.write("\n".join(map("\t".join, zip(*texts, strict=True))))
+                buffer.write("\n")
                 buffer.seek(0)
-                cursor.cursor.copy_expert(f"COPY {STAGE} ({', '.join(LOADED_NAMES)}) FROM STDIN", buffer)
+                cursor.cursor.copy_expert(f"COPY {STAGE} ({', '.join(names)}) FROM STDIN", buffer)
             else:
-                statement = (
-                    f"INSERT INTO {STAGE} ({', '.join(LOADED_NAMES)}) VALUES ({', '.join(['%s'] * len(LOADED))})"
-                )
+                rows = list(zip(*(data[name] for name in names), strict=True))
+                statement = f"INSERT INTO {STAGE} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})"
                 for offset in range(0, len(rows), INSERT_BATCH):
                     cursor.executemany(statement, rows[offset : offset + INSERT_BATCH])
 
-    def moment(self, value: datetime):
-        return value if self.postgresql else self.ops.adapt_datetimefield_value(value)
+    def moment(self, value: datetime) -> str:
+        """A moment as the stage stores it: ISO text for COPY, the backend's own text on SQLite."""
+        return value.isoformat() if self.postgresql else self.ops.adapt_datetimefield_value(value)
 
     def execute(self, sql: str, params=None) -> int:
         with connection.cursor() as cursor:
@@ -244,9 +253,28 @@ class _Stage:
             return cursor.fetchall()
 
     def drop(self) -> None:
+        if connection.needs_rollback:  # an error aborted the transaction: the rollback drops the tables
+            return
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
             cursor.execute(f"DROP TABLE IF EXISTS {KEYS}")
+
+
+TYPES = {column.name: column.pg_type for column in LOADED}
+_COPY_FLAGS = {True: "t", False: "f", None: "\\N"}
+
+
+def _copy_texts(values: list, pg_type: str) -> list[str]:
+    """A column's values as COPY text, a whole column at a time."""
+    if pg_type == "boolean":
+        return [_COPY_FLAGS[value] for value in values]
+    if pg_type in ("bigint", "integer"):
+        return ["\\N" if value is None else str(value) for value in values]
+    texts = ["\\N" if value is None else value for value in values]
+    probe = "".join(value for value in values if value is not None)
+    if "\\" in probe or "\t" in probe or "\n" in probe or "\r" in probe:  # rare: escape only then
+        texts = ["\\N" if value is None else value.translate(_COPY_ESCAPES) for value in values]
+    return texts
 
 
 def _sqlite_type(pg_type: str) -> str:
@@ -305,6 +333,9 @@ def _load_chunk(profile, readers, positions, records, lines, stage, summary, err
     bad: dict[int, list[str]] = {}
     for name, reader in readers.items():
         column = reader.column(columns, size)
+        if not reader.has_bad:  # no cell of this field has failed yet: nothing to look for
+            values[name] = column
+            continue
         for position, value in enumerate(column):
             if isinstance(value, Bad):
                 errors.add(lines[position], name, value.message)
@@ -331,7 +362,7 @@ def _load_chunk(profile, readers, positions, records, lines, stage, summary, err
             known = days[moment] = (
                 stage.moment(moment),
                 int(moment.timestamp()),
-                _day(moment, day_zone, stage),
+                _day(moment, day_zone),
             )
         stored.append(known[0])
         epochs.append(known[1])
@@ -356,50 +387,29 @@ def _load_chunk(profile, readers, positions, records, lines, stage, summary, err
     for position, names in bad.items():
         bad_text[position] = "," + ",".join(names) + ","
 
-    rows = list(
-        zip(
-            lines,
-            bad_text,
-            values.get("external_id", none),
-            none if split else case_values,
-            case_values if split else none,
-            agent_keys,
-            values.get("agent_email", none),
-            values.get("agent_employee_id", none),
-            values.get("agent_name", none),
-            team,
-            [None if value is None else value.lower() for value in team],
-            values.get("channel", none),
-            stored,
-            epochs,
-            day_values,
-            values.get("handle_seconds", none),
-            values.get("after_contact_seconds", none),
-            values.get("hold_seconds", none),
-            values.get("resolved", none),
-            values.get("first_contact_resolved", none),
-            values.get("escalated", none),
-            values.get("transferred", none),
-            values.get("complaint", none),
-            values.get("csat", none),
-            values.get("ces", none),
-            values.get("nps", none),
-            values.get("reason", none),
-            tag_text,
-            values.get("language", none),
-            values.get("customer_id", none),
-            values.get("survey_comment", none),
-            values.get("recording_url", none),
-            values.get("transcript", none),
-            strict=True,
-        )
-    )
-    stage.load(rows)
+    data = {
+        "line": lines,
+        "bad": bad_text,
+        "external_id": values.get("external_id", none),
+        "case_id": none if split else case_values,
+        "split_key": case_values if split else none,
+        "agent_key": agent_keys,
+        "team": team,
+        "team_key": [None if value is None else value.lower() for value in team],
+        "started_at": stored,
+        "started_epoch": epochs,
+        "day": day_values,
+        "tags": tag_text,
+    }
+    for name in LOADED_NAMES:
+        if name not in data:
+            data[name] = values.get(name, none)
+    # Only the columns this profile fills are sent (absent fields stay NULL in the stage).
+    stage.load({name: column for name, column in data.items() if column is not none})
 
 
-def _day(moment: datetime, zone: ZoneInfo, stage: _Stage):
-    day = moment.astimezone(zone).date()
-    return day if stage.postgresql else day.isoformat()
+def _day(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).date().isoformat()
 
 
 def _name_key(value: str | None, memo: dict[str, str]) -> str | None:
@@ -629,13 +639,17 @@ def _team_from_history(stage: _Stage) -> None:
     membership = TeamMembership._meta.db_table
     agent = Agent._meta.db_table
     stage.execute(
+        f"UPDATE {STAGE} SET team_id = m.team_id FROM {membership} m WHERE {STAGE}.team_key IS NULL "
+        f"AND m.agent_id = {STAGE}.agent_id AND m.start_date <= {STAGE}.day "
+        f"AND (m.end_date IS NULL OR m.end_date > {STAGE}.day)"
+    )
+    # Before the first period (or in a gap): the first team, else the agent's team today; few rows.
+    stage.execute(
         f"""
         UPDATE {STAGE} SET team_id = COALESCE(
-            (SELECT m.team_id FROM {membership} m WHERE m.agent_id = {STAGE}.agent_id AND m.start_date <= {STAGE}.day
-                AND (m.end_date IS NULL OR m.end_date > {STAGE}.day) ORDER BY m.start_date LIMIT 1),
             (SELECT m.team_id FROM {membership} m WHERE m.agent_id = {STAGE}.agent_id ORDER BY m.start_date LIMIT 1),
             (SELECT a.team_id FROM {agent} a WHERE a.id = {STAGE}.agent_id))
-        WHERE team_key IS NULL AND agent_id IS NOT NULL AND day IS NOT NULL
+        WHERE team_key IS NULL AND team_id IS NULL AND agent_id IS NOT NULL AND day IS NOT NULL
         """
     )
 
@@ -724,20 +738,19 @@ def _write(profile: Profile, stage: _Stage, summary: ImportSummary, run: ImportR
     written = ALWAYS_WRITTEN + [name for name in OPTIONAL_BLANK if name in profile.fields]
     postgresql = stage.postgresql
 
-    def source(name: str) -> str:
+    def source(name: str, table: str = "s") -> str:
         """The stage expression stored in contact column `name`."""
-        expression = f"s.{name}"
+        expression = f"{table}.{name}"
         if name == "tags":
-            expression = "COALESCE(s.tags, '[]')" + ("::jsonb" if postgresql else "")
+            expression = f"COALESCE({table}.tags, '[]')" + ("::jsonb" if postgresql else "")
         elif OPTIONAL_BLANK.get(name):
-            expression = f"COALESCE(s.{name}, {OPTIONAL_BLANK[name]})"
+            expression = f"COALESCE({table}.{name}, {OPTIONAL_BLANK[name]})"
         return expression
 
-    same = " AND ".join(f"c.{name} IS NOT DISTINCT FROM {source(name)}" for name in written)
+    same = " AND ".join(f"c.{name} IS NOT DISTINCT FROM {source(name, STAGE)}" for name in written)
     stage.execute(
         f"UPDATE {STAGE} SET old_id = c.id, old_agent_id = c.agent_id, old_day = c.day, old_case_id = c.case_id, "
-        f"unchanged = ({same}) FROM {contact} c, {STAGE} s "
-        f"WHERE c.external_id = {STAGE}.external_id AND s.line = {STAGE}.line"
+        f"unchanged = ({same}) FROM {contact} c WHERE c.external_id = {STAGE}.external_id"
     )
     created, updated, unchanged = stage.rows(
         f"SELECT COALESCE(SUM(CASE WHEN old_id IS NULL THEN 1 ELSE 0 END), 0), "
@@ -748,6 +761,26 @@ def _write(profile: Profile, stage: _Stage, summary: ImportSummary, run: ImportR
     if not created and not updated:
         return
     now = stage.moment(timezone.now())
+    # Old and new place of each written contact, and every stored contact of the cases they belong to (a repeat
+    # contact changes its case's first day). Read before the upsert: the file's own contacts are in the stage.
+    marks = RollupMark._meta.db_table
+    stage.execute(
+        f"""
+        INSERT INTO {marks} (agent_id, day, marked_at)
+        SELECT agent_id, day, %s FROM (
+            SELECT agent_id, day FROM {STAGE} WHERE NOT unchanged
+            UNION SELECT old_agent_id, old_day FROM {STAGE} WHERE NOT unchanged AND old_agent_id IS NOT NULL
+            UNION SELECT c.agent_id, c.day FROM {contact} c WHERE c.case_id IN (
+                SELECT case_id FROM {STAGE} WHERE NOT unchanged
+                UNION SELECT old_case_id FROM {STAGE} WHERE NOT unchanged AND old_case_id IS NOT NULL
+            )
+        ) touched
+        WHERE true
+        ORDER BY agent_id, day
+        ON CONFLICT (agent_id, day) DO UPDATE SET marked_at = EXCLUDED.marked_at
+        """,
+        [now],
+    )
     # A new contact gets every column (the blank of each field the file does not carry); an existing one only
     # the columns the profile lists.
     inserted = ["external_id", *written]
@@ -766,26 +799,6 @@ def _write(profile: Profile, stage: _Stage, summary: ImportSummary, run: ImportR
         f"SELECT {', '.join(values)}, %s, %s FROM {STAGE} s WHERE NOT s.unchanged "
         f"ON CONFLICT (external_id) DO UPDATE SET {assignments}",
         [now, now],
-    )
-    # Old and new place of each written contact, and every contact of the cases they belong to (a repeat
-    # contact changes its case's first day).
-    marks = RollupMark._meta.db_table
-    stage.execute(
-        f"""
-        INSERT INTO {marks} (agent_id, day, marked_at)
-        SELECT agent_id, day, %s FROM (
-            SELECT agent_id, day FROM {STAGE} WHERE NOT unchanged
-            UNION SELECT old_agent_id, old_day FROM {STAGE} WHERE NOT unchanged AND old_agent_id IS NOT NULL
-            UNION SELECT c.agent_id, c.day FROM {contact} c WHERE c.case_id IN (
-                SELECT case_id FROM {STAGE} WHERE NOT unchanged
-                UNION SELECT old_case_id FROM {STAGE} WHERE NOT unchanged AND old_case_id IS NOT NULL
-            )
-        ) touched
-        WHERE true
-        ORDER BY agent_id, day
-        ON CONFLICT (agent_id, day) DO UPDATE SET marked_at = EXCLUDED.marked_at
-        """,
-        [now],
     )
     if run is not None and created:
         stage.execute(

@@ -77,10 +77,11 @@ class ExportFile:
         self.counter = _Counting(binary)
         self.stream = io.TextIOWrapper(io.BufferedReader(self.counter, 1 << 16), encoding=self.encoding, newline="")
         self.last_count = 0
+        self.binary = binary
         try:
             first = self.stream.readline()
         except UnicodeDecodeError as error:
-            raise _refuse(1, self._decode_message(error)) from None
+            raise self._decode_error(error) from None
         if not first.strip():
             raise _refuse(1, "the file is empty (no header line)")
         self.delimiter = (profile.delimiter if profile else None) or detect_delimiter(first)
@@ -119,11 +120,29 @@ class ExportFile:
         yield first
         yield from self.stream
 
-    def _decode_message(self, error: UnicodeDecodeError) -> str:
+    def _decode_error(self, error: UnicodeDecodeError) -> ImportRejected:
+        """The file refused at the line holding the first byte its encoding cannot read.
+
+        The text layer decodes blocks of the file, so its error does not say the line: the file is read again,
+        a line at a time, to find it (only on this path).
+        """
+        line = 1
+        try:
+            self.binary.seek(0)
+            decoder = codecs.getincrementaldecoder(self.encoding)()
+            for number, raw in enumerate(self.binary, start=1):
+                try:
+                    decoder.decode(raw)
+                except UnicodeDecodeError as found:
+                    line, error = number, found
+                    break
+        except (OSError, ValueError):
+            pass
         byte = error.object[error.start : error.start + 1].hex().upper() if error.object else "?"
-        return (
+        return _refuse(
+            line,
             f"not valid {self.encoding.replace('-sig', '')} text (byte 0x{byte}): set the profile's encoding "
-            "(for example cp1252 for a Windows export, utf-16, latin-1)"
+            "(for example cp1252 for a Windows export, utf-16, latin-1)",
         )
 
     def bytes_read(self) -> int:
@@ -148,7 +167,7 @@ class ExportFile:
                     continue
                 yield line, record
         except UnicodeDecodeError as error:
-            raise _refuse(last_line + 1, self._decode_message(error)) from None
+            raise self._decode_error(error) from None
         except csv.Error as error:
             reason = str(error)
             if "field limit" in reason:
@@ -180,6 +199,7 @@ class FieldReader:
         self.indexes = [positions[column] for column in spec.columns]
         self.other = positions[spec.otherwise] if spec.otherwise else None
         self.memo: dict[str, object] = {}
+        self.has_bad = False  # whether any cell has failed (until then a column needs no scan for Bad)
         self.constant = None
         if spec.value is not None:
             self.constant = self.cell(spec.value)
@@ -196,6 +216,7 @@ class FieldReader:
             key = text.lower() if spec.case_insensitive else text
             mapped = spec.values.get(key)
             if mapped is None:
+                self.has_bad = True
                 return Bad(f"no mapping for {read.show(text)} (the profile maps {_list(list(spec.values), 8)})")
             if not mapped:
                 return None
@@ -203,6 +224,7 @@ class FieldReader:
         try:
             return self.convert(text)
         except ValueError as error:
+            self.has_bad = True
             return Bad(str(error))
 
     def _read(self, cells) -> list:

@@ -385,3 +385,63 @@ def test_command_refuses_an_unknown_profile(tmp_path, db):
     path.write_text("a\n")
     with pytest.raises(CommandError, match="No profile 'nope'"):
         call_command("import_interactions", str(path), "--profile", "nope")
+
+
+def test_days_are_counted_in_time_zone_and_naive_times_read_in_the_profiles_zone(agent, team, settings):
+    settings.TIME_ZONE = "Europe/Lisbon"
+    profile = basic("timezone: America/New_York\n")
+    lines = [
+        BASIC_HEADER,
+        f"e1,K1,{agent.email},{team.name},phone,2026-03-29T23:30:00+00:00,300,60,Y",  # 00:30 on the 30th in Lisbon
+        f"e2,K2,{agent.email},{team.name},phone,2026-03-07T20:30:00,300,60,Y",  # New York, UTC-5: 01:30 UTC
+    ]
+    summary = profile_import(csv_bytes(*lines), profile)
+    assert (summary.no_offset_rows, summary.timezone) == (1, "America/New_York")
+    got = {row[0]: row[1:] for row in Contact.objects.values_list("external_id", "day", "started_at")}
+    assert got["e1"][0] == date(2026, 3, 30)
+    assert got["e2"] == (date(2026, 3, 8), datetime(2026, 3, 8, 1, 30, tzinfo=UTC))
+
+
+def test_a_time_in_the_spring_gap_refuses_the_file_at_its_line(agent, team):
+    profile = basic("timezone: Europe/Lisbon\n")
+    lines = [
+        BASIC_HEADER,
+        f"e1,K1,{agent.email},{team.name},phone,2026-03-29T00:30,300,60,Y",
+        f"e2,K2,{agent.email},{team.name},phone,2026-03-29T01:30,300,60,Y",
+        f"e3,K3,{agent.email},{team.name},phone,2026-10-25T01:30,300,60,Y",
+    ]
+    with pytest.raises(ImportRejected) as rejected:
+        profile_import(csv_bytes(*lines), profile)
+    assert errors_of(rejected) == [
+        (3, "started_at", "'2026-03-29T01:30' does not exist in Europe/Lisbon (the clocks went forward that night)")
+    ]
+    profile_import(csv_bytes(lines[0], lines[1], lines[3]), profile)
+    assert Contact.objects.get(external_id="e3").started_at == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+
+
+def test_zero_placeholder_for_ces_and_a_real_nps_of_zero(agent, team):
+    profile = basic("  ces: {column: CES, empty: ['', '0']}\n  nps: NPS\n  csat: CSAT\n")
+    lines = [
+        BASIC_HEADER + ",CES,NPS,CSAT",
+        f"e1,K1,{agent.email},{team.name},phone,2026-03-01T09:00:00Z,300,60,Y,0,0,",
+        f"e2,K2,{agent.email},{team.name},phone,2026-03-01T09:00:00Z,300,60,Y,8,11,0",
+    ]
+    with pytest.raises(ImportRejected) as rejected:
+        profile_import(csv_bytes(*lines), profile)
+    assert errors_of(rejected) == [
+        (3, "ces", "8 is out of range 1–7"),
+        (3, "csat", "0 is out of range 1–5"),
+        (3, "nps", "11 is out of range 0–10"),
+    ]
+    profile_import(csv_bytes(*lines[:2]), profile)
+    assert Contact.objects.values_list("ces", "nps", "csat").get() == (None, 0, None)
+
+
+@pytest.mark.parametrize("rows", [3, 120])
+def test_the_number_of_queries_does_not_grow_with_the_file(agent, team, rows, django_assert_max_num_queries):
+    lines = [BASIC_HEADER] + [
+        f"e{n},K{n % 7},{agent.email},{team.name},phone,2026-03-01T09:{n % 60:02d}:00Z,300,60,Y" for n in range(rows)
+    ]
+    with django_assert_max_num_queries(40):
+        summary = profile_import(csv_bytes(*lines), basic())
+    assert summary.created == rows
