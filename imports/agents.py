@@ -8,12 +8,12 @@ of contacts, and rosters) create agents here, through the core's `agent_create`,
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Q
 from django.utils import timezone
 
-from core.models import Agent, Contact, Team, TeamMembership
+from core.models import Agent, Contact, Team, TeamMembership, User
 from core.services.org import agent_create
 
 Period = tuple[date, date | None, int]
@@ -31,9 +31,13 @@ class NewAgent:
 
 def history_from_starts(periods: Iterable[tuple[date, int]]) -> list[Period]:
     """(first day, team id) pairs in time order into a history: each period ends when the next starts, the last
-    stays open, and consecutive periods in the same team are one."""
+    stays open, and consecutive periods in the same team are one. Of two teams given for one day the later wins."""
     history: list[list] = []
     for start, team_id in periods:
+        if history and history[-1][0] == start:
+            history.pop()
+            if history:
+                history[-1][1] = None
         if history and history[-1][2] == team_id:
             continue
         if history:
@@ -183,3 +187,40 @@ def contacts_follow_history(
             touched.update(contacts.values_list("agent_id", "day").distinct().order_by())
             contacts.update(team_id=new_team)
     return touched
+
+
+@dataclass
+class CreatedAgentRows:
+    """What the contact rows of an agent `--create-agents` created say: the team of each day (the team of the day's
+    last contact) and the name of the latest contact that gives one."""
+
+    created_name: str
+    days: dict[date, tuple[datetime, int]] = field(default_factory=dict)
+    name: tuple[datetime, str] | None = None
+
+    def add(self, row: dict) -> None:
+        known = self.days.get(row["day"])
+        if known is None or row["started_at"] >= known[0]:
+            self.days[row["day"]] = (row["started_at"], row["team_id"])
+        if row["agent_name"] and (self.name is None or row["started_at"] >= self.name[0]):
+            self.name = (row["started_at"], row["agent_name"])
+
+
+def created_agents_finish(new_agents: dict[int, CreatedAgentRows]) -> None:
+    """Give the agents an import created the membership history their rows show — the (day, team) sequence in time
+    order, whatever the file's order, a new period where the team changes — and the latest name given."""
+    histories = {}
+    renamed = []
+    for agent_id, rows_seen in new_agents.items():
+        starts = [(day, team_id) for day, (_, team_id) in sorted(rows_seen.days.items())]
+        histories[agent_id] = history_from_starts(starts)
+        if rows_seen.name is not None and rows_seen.name[1] != rows_seen.created_name:
+            first_name, last_name = split_name(rows_seen.name[1])
+            renamed.append((agent_id, first_name, last_name))
+    memberships_set(histories)
+    if renamed:
+        users = dict(Agent.objects.filter(pk__in=[agent_id for agent_id, _, _ in renamed]).values_list("pk", "user_id"))
+        User.objects.bulk_update(
+            [User(pk=users[agent_id], first_name=first, last_name=last) for agent_id, first, last in renamed],
+            ["first_name", "last_name"],
+        )

@@ -362,6 +362,7 @@ def roster_import(
     summary = RosterSummary(dry_run=dry_run)
     errors: list[RowError] = []
     rows: list[_Row] = []
+    size = _size(binary)
     try:
         pending = 0
         for line, raw in roster_rows(binary, profile):
@@ -374,7 +375,7 @@ def roster_import(
             if pending == PROGRESS_ROWS:
                 _progress(pending, progress, run, binary)
                 pending = 0
-        _progress(pending, progress, run, binary)
+        _progress(pending, progress, run, binary, done=size)
     except ImportRejected as rejected:  # a file-level problem (a missing column, not UTF-8, broken quoting)
         raise ImportRejected(sorted([*errors, *rejected.errors], key=lambda error: error.line)) from None
 
@@ -395,14 +396,26 @@ def roster_import(
     return summary
 
 
-def _progress(rows: int, progress, run, binary) -> None:
+def _size(binary: BinaryIO) -> int | None:
+    """The file's size in bytes (the readers close the file when done, so it is taken first)."""
+    try:
+        position = binary.tell()
+        size = binary.seek(0, 2)
+        binary.seek(position)
+    except (OSError, ValueError, AttributeError):
+        return None
+    return size
+
+
+def _progress(rows: int, progress, run, binary, *, done: int | None = None) -> None:
     if progress is not None and rows:
         progress(rows)
     if run is not None:
-        try:
-            done = binary.tell()
-        except (OSError, ValueError):
-            return
+        if done is None:
+            try:
+                done = binary.tell()  # the reader reads ahead: close enough for a progress bar
+            except (OSError, ValueError):
+                return
         type(run).objects.filter(pk=run.pk).update(bytes_done=done)
 
 

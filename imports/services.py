@@ -29,6 +29,7 @@ from django.utils import timezone
 from core.models import Agent, Channel, Contact, Team, TeamMembership
 from core.models.contacts import YEARS
 from core.services.rollup_marks import rollup_enqueue, rollup_mark
+from imports.agents import CreatedAgentRows, NewAgent, agents_create, created_agents_finish
 
 FIELDS = [
     "external_id",
@@ -325,7 +326,7 @@ class Lookups:
     memberships: dict[int, list[tuple[date, date | None, int]]]
     agent_team: dict[int, int]
     # Agents --create-agents added in this import, with what their rows say (their team history and name).
-    new_agents: dict[int, "_NewAgentRows"] = field(default_factory=dict)
+    new_agents: dict[int, CreatedAgentRows] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> "Lookups":
@@ -399,7 +400,7 @@ def interactions_import(
         if errors:
             raise ImportRejected(errors, more_errors)
         if lookups.new_agents:
-            _created_agents_finish(lookups)
+            created_agents_finish(lookups.new_agents)
         seen.drop()
         if dry_run:
             transaction.set_rollback(True)
@@ -640,28 +641,9 @@ def _flag(raw, name, line, errors, *, required):
     return None
 
 
-@dataclass
-class _NewAgentRows:
-    """What the rows of an agent created by this import say: the team of each day (the team of the day's last
-    contact) and the name of the latest contact that gives one."""
-
-    created_name: str
-    days: dict[date, tuple[datetime, int]] = field(default_factory=dict)
-    name: tuple[datetime, str] | None = None
-
-    def add(self, row: dict) -> None:
-        known = self.days.get(row["day"])
-        if known is None or row["started_at"] >= known[0]:
-            self.days[row["day"]] = (row["started_at"], row["team_id"])
-        if row["agent_name"] and (self.name is None or row["started_at"] >= self.name[0]):
-            self.name = (row["started_at"], row["agent_name"])
-
-
 def _create_agents(cleaned, *, lookups: Lookups, summary: ImportSummary, write: bool) -> list[RowError]:
     """Create the agents the file names but SkillHub lacks (their first row gives a provisional team), and note
-    every row of the agents created in this import: `_created_agents_finish` gives them their history."""
-    from imports.agents import NewAgent, agents_create
-
+    every row of the agents created in this import: `created_agents_finish` gives them their history."""
     errors = []
     for line, row in cleaned:
         email = row["agent_email"]
@@ -680,41 +662,13 @@ def _create_agents(cleaned, *, lookups: Lookups, summary: ImportSummary, write: 
             lookups.agents[email] = agent_id
             lookups.agent_team[agent_id] = row["team_id"]
             lookups.memberships[agent_id] = [(row["day"], None, row["team_id"])]
-            lookups.new_agents[agent_id] = _NewAgentRows(created_name=row["agent_name"])
+            lookups.new_agents[agent_id] = CreatedAgentRows(created_name=row["agent_name"])
             row["agent_id"] = agent_id
             summary.agents_created += 1
         rows_seen = lookups.new_agents.get(row["agent_id"])
         if rows_seen is not None:
             rows_seen.add(row)
     return errors
-
-
-def _created_agents_finish(lookups: Lookups) -> None:
-    """Give the agents this import created the membership history their rows show — the (day, team) sequence in
-    time order, whatever the file's order, a new period where the team changes — and the latest name given."""
-    from core.models import User
-    from imports.agents import history_from_starts, memberships_set, split_name
-
-    histories = {}
-    renamed = []
-    for agent_id, rows_seen in lookups.new_agents.items():
-        starts = [(day, team_id) for day, (_, team_id) in sorted(rows_seen.days.items())]
-        histories[agent_id] = history_from_starts(starts)
-        if rows_seen.name is not None and rows_seen.name[1] != rows_seen.created_name:
-            first_name, last_name = split_name(rows_seen.name[1])
-            renamed.append((agent_id, first_name, last_name))
-    memberships_set(histories)
-    if renamed:
-        users = {
-            agent_id: user_id
-            for agent_id, user_id in Agent.objects.filter(pk__in=[agent_id for agent_id, _, _ in renamed]).values_list(
-                "pk", "user_id"
-            )
-        }
-        User.objects.bulk_update(
-            [User(pk=users[agent_id], first_name=first, last_name=last) for agent_id, first, last in renamed],
-            ["first_name", "last_name"],
-        )
 
 
 def _upsert(rows: list[dict], *, summary: ImportSummary) -> None:

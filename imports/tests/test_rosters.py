@@ -218,7 +218,7 @@ def test_roster_unknown_team_refused_unless_create_teams(teams, tmp_path, capsys
     assert "team: unknown team 'West' (use --create-teams to add it): 2 rows, first at lines 2, 3" in err
     assert not Team.objects.filter(name="West").exists() and not Agent.objects.exists()
     call_command("import_roster", str(path), "--create-teams")
-    assert "1 teams created (West)" in capsys.readouterr().out
+    assert "1 team created (West)" in capsys.readouterr().out
     west = Team.objects.get(name="West")
     assert west.vendor == teams["vendor"] and Agent.objects.filter(team=west).count() == 2
 
@@ -365,3 +365,60 @@ def test_roster_read_with_a_profile_gives_the_worked_example_history(teams, tmp_
         "team: no mapping for 'CS-X' (the profile maps 'CS-N', 'CS-S'): 1 row, first at line 5"
         in capsys.readouterr().err
     )
+
+
+def test_roster_rejoiner_is_reactivated(teams):
+    load(ROSTER.replace("South,2026-03-05,", "South,2026-03-05,2026-03-31"))
+    ben = Agent.objects.get(employee_id="E2")
+    assert not ben.is_active and not ben.user.is_active
+    summary = load(ROSTER.replace("South,2026-03-05,", "South,2026-03-05,2026-03-31") + "E2,,,North,2026-06-01,\n")
+    assert (summary.agents_reactivated, summary.memberships_written) == (1, 3)
+    ben.refresh_from_db()
+    assert ben.is_active and ben.user.is_active and ben.team == teams["north"]
+    assert history(ben)[-2:] == [("South", date(2026, 3, 5), date(2026, 4, 1)), ("North", date(2026, 6, 1), None)]
+
+
+def test_roster_import_reports_progress_on_its_run(teams):
+    from imports.models import ImportRun
+
+    data = ROSTER.encode()
+    run = ImportRun.objects.create(kind="roster", file_name="roster.csv", bytes_total=len(data))
+    seen = []
+    roster_import(io.BytesIO(data), run=run, progress=seen.append)
+    run.refresh_from_db()
+    assert (run.bytes_done, sum(seen)) == (len(data), 3)
+
+
+def test_profile_import_create_agents_gives_the_moved_agent_the_rosters_history(teams):
+    from imports.profiles import load_profile
+    from imports.staged import profile_import
+    from imports.tests.contact_rows import to_csv
+
+    rows = [
+        row("m1", "K1", "ben@example.test", at(6), team="South"),
+        row("m2", "K2", "ben@example.test", at(1), team="North"),
+        row("m3", "K3", "ben@example.test", at(4), team="North"),
+        row("m4", "K4", "ben@example.test", at(5), team="South"),
+    ]
+    summary = profile_import(io.BytesIO(to_csv(rows).encode()), load_profile("skillhub"), create_agents=True)
+    assert summary.agents_created == 1
+    ben = Agent.objects.get(email="ben@example.test")
+    assert history(ben) == [("North", date(2026, 3, 1), date(2026, 3, 5)), ("South", date(2026, 3, 5), None)]
+    assert ben.team == teams["south"]
+    roster = (
+        HEADER + "E2,Ben Brown,ben@example.test,North,2026-03-01,2026-03-04\nE2,,ben@example.test,South,2026-03-05,\n"
+    )
+    assert load(roster).memberships_written == 0
+
+
+def test_create_agents_takes_the_latest_name_given_even_after_the_creating_row(teams, monkeypatch):
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 1)
+    rows = [
+        row("r1", "K1", "cy@example.test", at(2), team="North"),  # creates Cy, no name yet
+        row("r2", "K2", "cy@example.test", at(3), team="North", agent_name="Cy Old"),
+        row("r3", "K3", "cy@example.test", at(1), team="North", agent_name="Cy Earliest"),
+        row("r4", "K4", "cy@example.test", at(4), team="North", agent_name="Cy Cole"),
+    ]
+    run_import(rows, create_agents=True)
+    cy = Agent.objects.get(email="cy@example.test")
+    assert (str(cy), history(cy)) == ("Cy Cole", [("North", date(2026, 3, 1), None)])

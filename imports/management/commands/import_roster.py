@@ -55,10 +55,9 @@ class Command(BaseCommand):
         bar.close()
         seconds = time.perf_counter() - started
         verb = "Would import" if summary.dry_run else "Imported"
-        teams = (
-            f"{len(summary.teams_created)} teams created ({', '.join(summary.teams_created)})"
-            if (summary.teams_created)
-            else "0 teams created"
+        count = len(summary.teams_created)
+        teams = f"{count} team{'' if count == 1 else 's'} created" + (
+            f" ({', '.join(summary.teams_created)})" if count else ""
         )
         self.stdout.write(
             self.style.SUCCESS(
