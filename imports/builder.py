@@ -48,11 +48,22 @@ def _binary(file: ImportFile) -> io.BytesIO:
 def header(*, file: ImportFile, kind: str, definition: str | None = None) -> list[str]:
     """The file's column names (with the profile's encoding and delimiter when one is given)."""
     profile = check_definition(definition, kind=kind) if definition else None
-    head = bytes(file.content[:8])
+    check_readable(file)
+    return profiles.read_header(_binary(file), profile)
+
+
+def check_readable(file: ImportFile) -> None:
+    """Refuse, naming what it is, a file the profiles cannot read: not text, or JSON lines."""
+    head = bytes(file.content[:64])
     for magic, what in NOT_TEXT.items():
         if head.startswith(magic):
-            raise ValidationError(f"{file.name} is {what}, not a CSV or JSON-lines text file.")
-    return profiles.read_header(_binary(file), profile)
+            raise ValidationError(f"{file.name} is {what}, not a CSV text file.")
+    if head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith((b"{", b"[")):
+        raise ValidationError(
+            f"{file.name} is JSON; the upload page reads CSV exports (comma, semicolon, tab or pipe separated). "
+            "Import JSON lines with `manage.py import_interactions FILE` or the bulk API "
+            "(POST /api/v1/interactions/bulk/)."
+        )
 
 
 def own_columns_definition(*, columns: list[str], kind: str) -> str:
@@ -65,6 +76,7 @@ def own_columns_definition(*, columns: list[str], kind: str) -> str:
 
 def resolve(choice: str, *, file: ImportFile, kind: str) -> tuple[str, str]:
     """(profile name, profile text) for the upload form's choice; ValidationError when it cannot be used."""
+    check_readable(file)
     if choice == OWN_COLUMNS:
         columns = header(file=file, kind=kind)
         if not any(column in CATALOGUE[kind] for column in columns):

@@ -42,9 +42,9 @@ class StartForm(forms.Form):
 
 class UploadForm(StartForm):
     file = forms.FileField(
-        help_text="CSV (comma, semicolon, tab or pipe separated) or JSON lines, UTF-8. "
+        help_text="A CSV export (comma, semicolon, tab or pipe separated; UTF-8 unless its profile says otherwise). "
         f"At most {settings.IMPORT_UPLOAD_MAX_BYTES // (1024 * 1024)} MB.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.jsonl,.ndjson,.json"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv"}),
     )
     field_order = ["file", "kind", "profile", "create_agents"]
 

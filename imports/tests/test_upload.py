@@ -433,3 +433,11 @@ def test_progress_is_seen_by_other_connections_while_the_import_transaction_is_o
     finally:
         progress.close()
         watcher.close()
+
+
+def test_a_json_lines_file_is_refused_with_where_it_can_go(client, admin_user):
+    client.force_login(admin_user)
+    response = upload(client, b'\xef\xbb\xbf{"external_id": "1"}\n', name="contacts.jsonl")
+    assert response.status_code == 400
+    assert "contacts.jsonl is JSON; the upload page reads CSV exports" in response.content.decode()
+    assert not ImportRun.objects.exists()
