@@ -395,19 +395,17 @@ def _delete_created(run: ImportRun) -> int:
     cases = created.values("case_id")
     touched = list(Contact.objects.filter(case_id__in=cases).values_list("agent_id", "day").distinct().order_by())
     rollup_mark(agent_days=touched)
-    ids = list(created_ids.values_list("contact_id", flat=True))
+    # Set-wise, whatever the number of contacts: their turns, the contacts, then the run's records of them (the
+    # foreign keys are deferred, and checked below). The blocking references were checked under the run's lock; the
+    # database's foreign keys refuse the delete (IntegrityError) if one appeared since.
     owned, _ = _owned_relations()
-    deleted = 0
-    for start in range(0, len(ids), 5000):
-        batch = ids[start : start + 5000]
-        for relation in owned:
-            relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": batch})._raw_delete(
-                connection.alias
-            )
-        ImportCreated.objects.filter(contact_id__in=batch)._raw_delete(connection.alias)
-        # The blocking references were checked above under the run's lock; the database's foreign keys refuse
-        # the delete (IntegrityError) if one appeared since.
-        deleted += Contact.objects.filter(pk__in=batch)._raw_delete(connection.alias)
+    for relation in owned:
+        relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": created_ids})._raw_delete(
+            connection.alias
+        )
+    deleted = Contact.objects.filter(pk__in=created_ids)._raw_delete(connection.alias)
+    ImportCreated.objects.filter(run=run)._raw_delete(connection.alias)
+    connection.check_constraints()  # now, not at commit: an IntegrityError here is caught by run_undo
     if touched:
         rollup_enqueue()
     return deleted

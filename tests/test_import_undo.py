@@ -43,3 +43,14 @@ def test_undo_blockers_cost_one_query_per_kind_of_reference(imported, django_ass
     kinds = len([r for r in C._meta.related_objects if r.on_delete.__name__ != "CASCADE"])
     with django_assert_max_num_queries(kinds + 1):
         assert runs.undo_blockers(run=imported) == []
+
+
+def test_undo_deletes_nothing_when_a_review_appears_after_the_check(imported, admin_user, monkeypatch):
+    contact = Contact.objects.get(pk=ImportCreated.objects.filter(run=imported).values("contact_id")[:1])
+    ReviewFactory(contact=contact)
+    monkeypatch.setattr(runs, "undo_blockers", lambda run: [])  # as if the review came in between
+    with pytest.raises(ValidationError, match="used meanwhile"):
+        runs.run_undo(run=imported, user=admin_user)
+    imported.refresh_from_db()
+    assert imported.status == ImportRun.Status.DONE
+    assert Contact.objects.count() == 3 and ImportCreated.objects.filter(run=imported).count() == 3

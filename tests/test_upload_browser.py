@@ -5,8 +5,9 @@ import pytest
 from playwright.sync_api import expect
 
 from core import roles
-from core.models import Contact
+from core.models import Contact, ContactChannel
 from core.tests.factories import AgentFactory, TeamFactory, UserFactory, VendorFactory
+from imports.models import ImportRun
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,6 +17,8 @@ RUN_TIMEOUT = 30_000  # ms
 
 @pytest.fixture
 def agent():
+    # A transactional test before this one may have emptied the catalogue its migration seeded.
+    ContactChannel.objects.get_or_create(code="phone", defaults={"name": "Phone", "kind": "voice"})
     team = TeamFactory(name="North", vendor=VendorFactory(name="Acme Support"))
     UserFactory(username="root", roles=[roles.ADMIN], is_staff=True, is_superuser=True)
     return AgentFactory(team=team, email="ana@example.test")
@@ -90,6 +93,8 @@ def test_upload_build_a_profile_dry_run_import_and_undo(page, live_server, agent
     page.locator("#id_profile").select_option("saved:acd-north")
     page.get_by_role("button", name="Dry run (check only)").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dry run of acd-good.csv", timeout=RUN_TIMEOUT)
+    latest = ImportRun.objects.latest("pk")
+    assert latest.status == ImportRun.Status.CHECKED, (latest.message, latest.errors[:5])
     expect(page.get_by_test_id("run-progress")).to_have_attribute("data-status", "checked")
     expect(page.get_by_test_id("outcome")).to_contain_text("7")
     assert Contact.objects.count() == 0
