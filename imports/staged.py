@@ -177,14 +177,12 @@ def profile_import(
     touched — old and new place of each written contact and every contact of its cases — and enqueues the rollup
     when the transaction commits.
     """
-    summary = ImportSummary(
-        dry_run=dry_run, fields=list(profile.fields), timezone=profile.timezone or settings.TIME_ZONE
-    )
+    summary = ImportSummary(dry_run=dry_run, fields=list(profile.fields), timezone=profile.zone_name)
     errors = _Errors()
     with transaction.atomic():
         stage = _Stage()
         try:
-            _load(binary, profile, stage, summary, errors, progress)
+            _Loader(profile, stage, summary, errors).run(binary, progress)
             _check(profile, stage, errors, create_agents=create_agents, allowed_team_ids=allowed_team_ids)
             if errors:
                 raise errors.reject()
@@ -284,128 +282,146 @@ def _sqlite_type(pg_type: str) -> str:
 # --- reading the file into the stage -------------------------------------------------------------------------
 
 
-def _load(binary, profile, stage: _Stage, summary: ImportSummary, errors: _Errors, progress) -> None:
-    export = ExportFile(binary, profile)
-    readers = {name: FieldReader(profile, spec, export.positions) for name, spec in profile.fields.items()}
-    day_zone = ZoneInfo(settings.TIME_ZONE)
-    days: dict[datetime, tuple] = {}  # started_at -> (stored value, epoch, day)
-    name_keys: dict[str, str] = {}
-    records: list[list[str]] = []
-    lines: list[int] = []
+@dataclass
+class _Loader:
+    """Reads the file a chunk at a time into the stage; remembers what repeats across chunks (converted cells,
+    moments and their days, agent names folded for matching), each memo bounded so memory stays flat."""
 
-    def flush():
-        if records:
-            _load_chunk(
-                profile, readers, export.positions, records, lines, stage, summary, errors, days, day_zone, name_keys
-            )
-            records.clear()
-            lines.clear()
-        if progress is not None:
-            progress(export.bytes_read())
+    profile: Profile
+    stage: _Stage
+    summary: ImportSummary
+    errors: _Errors
+    readers: dict[str, FieldReader] = field(default_factory=dict)
+    positions: dict[str, int] = field(default_factory=dict)
+    days: dict[datetime, tuple] = field(default_factory=dict)  # moment -> (stage text, epoch, day)
+    name_keys: dict[str, str] = field(default_factory=dict)
 
-    for line, record in export.records():
-        if isinstance(record, RowError):
-            errors.add(record.line, record.field, record.message)
-            continue
-        records.append(record)
-        lines.append(line)
-        if len(records) >= CHUNK_ROWS:
-            flush()
-    flush()
-    if stage.postgresql:
-        stage.execute(f"ANALYZE {STAGE}")
+    def __post_init__(self):
+        self.day_zone = ZoneInfo(settings.TIME_ZONE)
 
+    def run(self, binary: BinaryIO, progress: Callable[[int], None] | None) -> None:
+        export = ExportFile(binary, self.profile)
+        self.positions = export.positions
+        self.readers = {
+            name: FieldReader(self.profile, spec, export.positions) for name, spec in self.profile.fields.items()
+        }
+        records: list[list[str]] = []
+        lines: list[int] = []
 
-def _load_chunk(profile, readers, positions, records, lines, stage, summary, errors, days, day_zone, name_keys):
-    columns = transpose(records)
-    size = len(records)
-    skipped = skip_mask(profile, positions, columns, size) if profile.skip else None
-    if skipped is not None and any(skipped):
-        keep = [position for position in range(size) if not skipped[position]]
-        summary.skipped += size - len(keep)
-        columns = [tuple(column[position] for position in keep) for column in columns]
-        lines = [lines[position] for position in keep]
-        size = len(keep)
-        if not size:
-            return
-    summary.rows += size
-    values: dict[str, list] = {}
-    bad: dict[int, list[str]] = {}
-    for name, reader in readers.items():
-        column = reader.column(columns, size)
-        if not reader.has_bad:  # no cell of this field has failed yet: nothing to look for
+        def flush():
+            if records:
+                self.load_chunk(records, lines)
+                records.clear()
+                lines.clear()
+            if progress is not None:
+                progress(export.bytes_read())
+
+        for line, record in export.records():
+            if isinstance(record, RowError):
+                self.errors.add(record.line, record.field, record.message)
+                continue
+            records.append(record)
+            lines.append(line)
+            if len(records) >= CHUNK_ROWS:
+                flush()
+        flush()
+        if self.stage.postgresql:
+            # Statistics of the join keys only (the whole table's would cost more than they save).
+            self.stage.execute(f"ANALYZE {STAGE} (external_id, case_id, split_key, agent_key, team_key)")
+
+    def load_chunk(self, records: list[list[str]], lines: list[int]) -> None:
+        """Convert a chunk a column at a time and append it to the stage."""
+        profile, readers, positions, stage = self.profile, self.readers, self.positions, self.stage
+        summary, errors, days, day_zone, name_keys = self.summary, self.errors, self.days, self.day_zone, self.name_keys
+        columns = transpose(records)
+        size = len(records)
+        skipped = skip_mask(profile, positions, columns, size) if profile.skip else None
+        if skipped is not None and any(skipped):
+            keep = [position for position in range(size) if not skipped[position]]
+            summary.skipped += size - len(keep)
+            columns = [tuple(column[position] for position in keep) for column in columns]
+            lines = [lines[position] for position in keep]
+            size = len(keep)
+            if not size:
+                return
+        summary.rows += size
+        values: dict[str, list] = {}
+        bad: dict[int, list[str]] = {}
+        for name, reader in readers.items():
+            column = reader.column(columns, size)
+            if not reader.has_bad:  # no cell of this field has failed yet: nothing to look for
+                values[name] = column
+                continue
+            for position, value in enumerate(column):
+                if isinstance(value, Bad):
+                    errors.add(lines[position], name, value.message)
+                    bad.setdefault(position, []).append(name)
+                    column[position] = None
             values[name] = column
-            continue
-        for position, value in enumerate(column):
-            if isinstance(value, Bad):
-                errors.add(lines[position], name, value.message)
-                bad.setdefault(position, []).append(name)
-                column[position] = None
-        values[name] = column
-    none = [None] * size
+        none = [None] * size
 
-    started = values.get("started_at", none)
-    stored, epochs, day_values = [], [], []
-    no_offset = 0
-    for value in started:
-        if value is None:
-            stored.append(None)
-            epochs.append(None)
-            day_values.append(None)
-            continue
-        moment, has_offset = value
-        no_offset += not has_offset
-        known = days.get(moment)
-        if known is None:
-            if len(days) > 50_000:
-                days.clear()
-            known = days[moment] = (
-                stage.moment(moment),
-                int(moment.timestamp()),
-                _day(moment, day_zone),
-            )
-        stored.append(known[0])
-        epochs.append(known[1])
-        day_values.append(known[2])
-    summary.no_offset_rows += no_offset
+        started = values.get("started_at", none)
+        stored, epochs, day_values = [], [], []
+        no_offset = 0
+        for value in started:
+            if value is None:
+                stored.append(None)
+                epochs.append(None)
+                day_values.append(None)
+                continue
+            moment, has_offset = value
+            no_offset += not has_offset
+            known = days.get(moment)
+            if known is None:
+                if len(days) > 50_000:
+                    days.clear()
+                known = days[moment] = (
+                    stage.moment(moment),
+                    int(moment.timestamp()),
+                    _day(moment, day_zone),
+                )
+            stored.append(known[0])
+            epochs.append(known[1])
+            day_values.append(known[2])
+        summary.no_offset_rows += no_offset
 
-    agent_field = profile.agent_field
-    agent_values = values.get(agent_field, none)
-    if agent_field == "agent_email":
-        agent_keys = agent_values
-    elif agent_field == "agent_name":
-        agent_keys = [_name_key(value, name_keys) for value in agent_values]
-    else:
-        agent_keys = agent_values
-    team = values.get("team", none)
-    case_spec = profile.fields.get("case_id")
-    split = case_spec is not None and case_spec.split_after is not None
-    case_values = values.get("case_id", none)
-    tags = values.get("tags")
-    tag_text = [None if value is None else json.dumps(value) for value in tags] if tags is not None else none
-    bad_text = [None] * size
-    for position, names in bad.items():
-        bad_text[position] = "," + ",".join(names) + ","
+        agent_field = profile.agent_field
+        agent_values = values.get(agent_field, none)
+        if agent_field == "agent_email":
+            agent_keys = agent_values
+        elif agent_field == "agent_name":
+            agent_keys = [_name_key(value, name_keys) for value in agent_values]
+        else:
+            agent_keys = agent_values
+        team = values.get("team", none)
+        case_spec = profile.fields.get("case_id")
+        split = case_spec is not None and case_spec.split_after is not None
+        case_values = values.get("case_id", none)
+        tags = values.get("tags")
+        tag_text = [None if value is None else json.dumps(value) for value in tags] if tags is not None else none
+        bad_text = [None] * size
+        for position, names in bad.items():
+            bad_text[position] = "," + ",".join(names) + ","
 
-    data = {
-        "line": lines,
-        "bad": bad_text,
-        "external_id": values.get("external_id", none),
-        "case_id": none if split else case_values,
-        "split_key": case_values if split else none,
-        "agent_key": agent_keys,
-        "team": team,
-        "team_key": [None if value is None else value.lower() for value in team],
-        "started_at": stored,
-        "started_epoch": epochs,
-        "day": day_values,
-        "tags": tag_text,
-    }
-    for name in LOADED_NAMES:
-        if name not in data:
-            data[name] = values.get(name, none)
-    # Only the columns this profile fills are sent (absent fields stay NULL in the stage).
-    stage.load({name: column for name, column in data.items() if column is not none})
+        data = {
+            "line": lines,
+            "bad": bad_text,
+            "external_id": values.get("external_id", none),
+            "case_id": none if split else case_values,
+            "split_key": case_values if split else none,
+            "agent_key": agent_keys,
+            "team": team,
+            "team_key": [None if value is None else value.lower() for value in team],
+            "started_at": stored,
+            "started_epoch": epochs,
+            "day": day_values,
+            "tags": tag_text,
+        }
+        for name in LOADED_NAMES:
+            if name not in data:
+                data[name] = values.get(name, none)
+        # Only the columns this profile fills are sent (absent fields stay NULL in the stage).
+        stage.load({name: column for name, column in data.items() if column is not none})
 
 
 def _day(moment: datetime, zone: ZoneInfo) -> str:

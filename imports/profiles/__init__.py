@@ -9,6 +9,7 @@ The built-in profiles (zendesk, freshdesk, intercom, acd, skillhub) are YAML fil
 the export it reads; `builtin_profiles()` returns them by name.
 """
 
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
@@ -65,47 +66,20 @@ def builtin_profiles() -> dict[str, Profile]:
     return profiles
 
 
-class _Builtin(dict):
-    """BUILTIN: name -> Profile, read on first use (parsing needs the settings' TIME_ZONE)."""
+class _Builtin(Mapping):
+    """BUILTIN: name -> Profile, read on first use (after Django's settings are configured)."""
 
-    def _fill(self):
-        if not super().__len__():
-            self.update(builtin_profiles())
-
-    def __getitem__(self, key):
-        self._fill()
-        return super().__getitem__(key)
-
-    def __contains__(self, key):
-        self._fill()
-        return super().__contains__(key)
+    def __getitem__(self, key: str) -> Profile:
+        return builtin_profiles()[key]
 
     def __iter__(self):
-        self._fill()
-        return super().__iter__()
+        return iter(builtin_profiles())
 
-    def __len__(self):
-        self._fill()
-        return super().__len__()
-
-    def get(self, key, default=None):
-        self._fill()
-        return super().get(key, default)
-
-    def keys(self):
-        self._fill()
-        return super().keys()
-
-    def items(self):
-        self._fill()
-        return super().items()
-
-    def values(self):
-        self._fill()
-        return super().values()
+    def __len__(self) -> int:
+        return len(builtin_profiles())
 
 
-BUILTIN: dict[str, Profile] = _Builtin()
+BUILTIN: Mapping[str, Profile] = _Builtin()
 
 
 def load_profile(source: str, *, kind: str = CONTACTS) -> Profile:

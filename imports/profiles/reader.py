@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from imports.services import ImportRejected, RowError
+from imports.services import _NOT_TEXT, ImportRejected, RowError
 
 from . import values as read
 from .spec import FieldSpec, Profile
@@ -71,8 +71,11 @@ class ExportFile:
 
     def __init__(self, binary: BinaryIO, profile: Profile | None, *, check_columns: bool = True):
         self.profile = profile
-        head = binary.read(4)
+        head = binary.read(8)
         binary.seek(0)
+        for magic, kind in _NOT_TEXT.items():
+            if head.startswith(magic):
+                raise _refuse(1, f"the file is {kind}, not a CSV text file")
         self.encoding = _encoding(head, profile.encoding if profile else "utf-8")
         self.counter = _Counting(binary)
         self.stream = io.TextIOWrapper(io.BufferedReader(self.counter, 1 << 16), encoding=self.encoding, newline="")

@@ -158,7 +158,7 @@ class Profile:
     fields: dict[str, FieldSpec]
     encoding: str = "utf-8"
     delimiter: str | None = None  # None: detected among , ; tab |
-    timezone: str = ""  # the zone of times without an offset ("" until parsed: settings.TIME_ZONE)
+    timezone: str = ""  # the zone of times without an offset; "" is settings.TIME_ZONE
     skip: tuple[SkipRule, ...] = ()
     description: str = ""
     text: str = ""  # the definition as written
@@ -166,7 +166,11 @@ class Profile:
 
     @property
     def zone(self) -> ZoneInfo:
-        return self._zone or ZoneInfo(self.timezone)
+        return self._zone or ZoneInfo(self.timezone or settings.TIME_ZONE)
+
+    @property
+    def zone_name(self) -> str:
+        return self.timezone or settings.TIME_ZONE
 
     @property
     def agent_field(self) -> str | None:
@@ -272,12 +276,14 @@ def parse_profile(text: str, *, kind: str = CONTACTS, name: str = "") -> Profile
         delimiter = DELIMITERS.get(raw.lower() if isinstance(raw, str) else raw)
         if delimiter is None:
             problems.append(f"delimiter: {raw!r} is not one of ',', ';', tab, '|' (leave it out to detect it)")
-    zone_name = _string(data.get("timezone", settings.TIME_ZONE), "timezone", problems) or settings.TIME_ZONE
+    # Without a timezone the profile follows settings.TIME_ZONE as it is when the file is read.
+    zone_name = _string(data.get("timezone", ""), "timezone", problems)
     zone = None
-    try:
-        zone = ZoneInfo(zone_name)
-    except (ZoneInfoNotFoundError, ValueError):
-        problems.append(f"timezone: unknown time zone {zone_name!r} (e.g. Europe/Lisbon, America/New_York)")
+    if zone_name:
+        try:
+            zone = ZoneInfo(zone_name)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(f"timezone: unknown time zone {zone_name!r} (e.g. Europe/Lisbon, America/New_York)")
     fields = _fields(data.get("fields"), kind, problems)
     skip = _skip(data.get("skip"), problems)
     description = _string(data.get("description", ""), "description", problems)

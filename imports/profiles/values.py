@@ -94,12 +94,14 @@ def moment(text: str, *, fmt: str | None, zone: ZoneInfo) -> tuple[datetime, boo
     """
     try:
         if fmt is None:
-            match = _SPACED_OFFSET.match(text)
-            iso = text
-            if match:
+            try:
+                value = datetime.fromisoformat(text)
+            except ValueError:
+                match = _SPACED_OFFSET.match(text)
+                if not match:
+                    raise
                 offset = match.group(2).upper()
-                iso = match.group(1) + ("+00:00" if offset in ("Z", "UTC", "GMT") else offset)
-            value = datetime.fromisoformat(iso)
+                value = datetime.fromisoformat(match.group(1) + ("+00:00" if offset in ("Z", "UTC", "GMT") else offset))
         else:
             value = datetime.strptime(text, fmt)
     except ValueError:

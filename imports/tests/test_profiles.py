@@ -326,3 +326,9 @@ def test_preview_shows_stored_values_errors_and_skipped_rows():
     assert ("handle_seconds", "required") in problems
     assert ("after_contact_seconds", "not a duration") in problems
     assert rows[2].skipped
+
+
+def test_builtin_mapping_behaves_like_a_dict():
+    assert dict(BUILTIN).keys() == builtin_profiles().keys()
+    assert "acd" in BUILTIN and "nope" not in BUILTIN and len(BUILTIN) == 5
+    assert BUILTIN.get("nope") is None

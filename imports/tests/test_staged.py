@@ -445,3 +445,32 @@ def test_the_number_of_queries_does_not_grow_with_the_file(agent, team, rows, dj
     with django_assert_max_num_queries(40):
         summary = profile_import(csv_bytes(*lines), basic())
     assert summary.created == rows
+
+
+def test_a_profile_without_a_zone_follows_time_zone_when_the_file_is_read(agent, settings):
+    BUILTIN["skillhub"]  # parsed under the default zone
+    settings.TIME_ZONE = "Europe/Lisbon"
+    summary = profile_import(
+        skillhub_file(agent, "e1,K1,{email},,phone,2026-07-01 09:00:00,300,60,yes,,,,"), BUILTIN["skillhub"]
+    )
+    assert (summary.timezone, summary.no_offset_rows) == ("Europe/Lisbon", 1)
+    assert Contact.objects.get().started_at == datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "the file is empty"),
+        (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xff\xfe\x80", "the file is a zip archive"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "the file is a PDF document"),
+        (b"Id;Case\n\xe9t\xe9;x\n", "line 2: not valid utf-8 text (byte 0xE9)"),
+        (BASIC_HEADER.encode() + b'\n"e1,K1' + b"x" * 200_000 + b"\n", "not valid CSV"),
+        (BASIC_HEADER.encode() + b"\ne1,K1,a\x00b,T,phone,2026-03-01T09:00Z,1,1,Y\n", ""),
+    ],
+)
+def test_hostile_files_are_refused_with_a_reason_never_a_traceback(db, content, expected):
+    with pytest.raises(ImportRejected) as rejected:
+        profile_import(io.BytesIO(content), basic())
+    assert rejected.value.errors
+    assert expected in str(rejected.value.errors[0])
+    assert not Contact.objects.exists()
