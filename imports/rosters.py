@@ -33,7 +33,7 @@ from imports.agents import (
     merge_adjacent,
     split_name,
 )
-from imports.services import ImportRejected, RowError, _refuse, _show, _text_problem, text_lines
+from imports.services import MAX_REPORTED_ERRORS, ImportRejected, RowError, _refuse, _show, _text_problem, text_lines
 
 ROSTER_FIELDS = ["employee_id", "name", "email", "team", "start_date", "end_date", "vendor"]
 PROGRESS_ROWS = 500
@@ -377,7 +377,7 @@ def roster_import(
                 pending = 0
         _progress(pending, progress, run, binary, done=size)
     except ImportRejected as rejected:  # a file-level problem (a missing column, not UTF-8, broken quoting)
-        raise ImportRejected(sorted([*errors, *rejected.errors], key=lambda error: error.line)) from None
+        raise _rejected([*errors, *rejected.errors]) from None
 
     allowed = None if allowed_team_ids is None else set(allowed_team_ids)
     with transaction.atomic():
@@ -386,14 +386,20 @@ def roster_import(
         groups = _group_rows(rows, known, errors)
         plans = _plan(groups, known, errors, allowed=allowed)
         if errors:
-            raise ImportRejected(sorted(errors, key=lambda error: error.line))
+            raise _rejected(errors)
         summary.teams_created = _create_teams(new_teams, rows)
         _write(plans, known, summary, errors)
         if errors:
-            raise ImportRejected(sorted(errors, key=lambda error: error.line))
+            raise _rejected(errors)
         if dry_run:
             transaction.set_rollback(True)
     return summary
+
+
+def _rejected(errors: list[RowError]) -> ImportRejected:
+    """Every bad row in line order (the first MAX_REPORTED_ERRORS of them, and how many more)."""
+    errors = sorted(errors, key=lambda error: error.line)
+    return ImportRejected(errors[:MAX_REPORTED_ERRORS], max(0, len(errors) - MAX_REPORTED_ERRORS))
 
 
 def _size(binary: BinaryIO) -> int | None:

@@ -422,3 +422,13 @@ def test_create_agents_takes_the_latest_name_given_even_after_the_creating_row(t
     run_import(rows, create_agents=True)
     cy = Agent.objects.get(email="cy@example.test")
     assert (str(cy), history(cy)) == ("Cy Cole", [("North", date(2026, 3, 1), None)])
+
+
+def test_roster_reports_at_most_the_capped_number_of_errors_and_counts_the_rest(teams, monkeypatch):
+    from imports import rosters
+
+    monkeypatch.setattr(rosters, "MAX_REPORTED_ERRORS", 2)
+    text = HEADER + "".join(f"E{n},,e{n}@example.test,Nowhere,2026-01-01,\n" for n in range(5))
+    with pytest.raises(imports.ImportRejected) as refused:
+        load(text)
+    assert [error.line for error in refused.value.errors] == [2, 3] and refused.value.more == 3
