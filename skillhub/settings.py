@@ -213,6 +213,8 @@ COACHING_MAX_MENTEES = env.int("COACHING_MAX_MENTEES", default=2)
 # Bulk import API: the largest JSON body and the most items one call takes (larger loads: import_interactions).
 BULK_IMPORT_MAX_BYTES = env.int("BULK_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 BULK_IMPORT_MAX_ROWS = env.int("BULK_IMPORT_MAX_ROWS", default=10_000)
+# Upload in the browser: the largest file (its bytes are kept in the database until the run is deleted).
+IMPORT_UPLOAD_MAX_BYTES = env.int("IMPORT_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
 # Any other request body Django reads into memory (forms, API JSON); past it forms get 400, the API 413.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 # Dashboards: seconds a rendered dashboard body is kept per user, page and filters (0 = off).

@@ -29,6 +29,7 @@ urlpatterns = [
     path("qa/", include("qa.urls")),
     path("hiring/", include("assessments.urls")),
     path("coaching/", include("coaching.urls")),
+    path("imports/", include("imports.urls")),
     path("api/v1/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

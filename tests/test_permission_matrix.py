@@ -156,6 +156,20 @@ MATRIX: dict[str, tuple] = {
     "requisition-detail": ("GET", "requisition", "403 200 404 404 200 404 404 404 404"),
     "candidate-list": ("GET", None, "403 200 200 200 200 200 200 200 200"),
     "candidate-detail": ("GET", "candidate", "403 200 404 404 200 404 404 404 404"),
+    # Upload in the browser: admins and ops leads; the in-house lead's run and file are 404 to the partner's lead
+    "imports:upload": ("GET", None, "L 200 200 403 403 403 403 200 403"),
+    "imports:file-start": ("GET", "import_file", "L 200 200 403 403 403 403 404 403"),
+    "imports:profile-builder": ("GET", "import_file", "L 200 200 403 403 403 403 404 403"),
+    "imports:profile-list": ("GET", None, "L 200 200 403 403 403 403 200 403"),
+    "imports:profile-create": ("GET", None, "L 200 403 403 403 403 403 403 403"),
+    "imports:profile-edit": ("GET", "import_profile", "L 200 403 403 403 403 403 403 403"),
+    "imports:run-list": ("GET", None, "L 200 200 403 403 403 403 200 403"),
+    "imports:run-detail": ("GET", "import_run", "L 200 200 403 403 403 403 404 403"),
+    "imports:run-progress": ("GET", "import_run", "L 200 200 403 403 403 403 404 403"),
+    "imports:run-repeat": ("POST", "import_run", "L R R 403 403 403 403 404 403"),
+    "imports:run-errors": ("GET", "import_run", "L 200 200 403 403 403 403 404 403"),
+    "imports:run-file": ("GET", "import_run", "L 200 200 403 403 403 403 404 403"),
+    "imports:run-undo": ("GET", "import_run", "L 200 200 403 403 403 403 404 403"),
 }
 
 # Django admin's own pages check is_staff themselves; the matrix covers its index only.
@@ -224,12 +238,29 @@ def world(db):
         "skill": Skill.objects.get(code="empathy"),
         "role_profile": RoleProfile.objects.first(),
         **_coaching_objects(agent),
+        **_import_objects(lead=lead, team=north),
     }
     from qa.tests.factories import disputed_review_world
 
     objects.update(disputed_review_world(agent=agent, vendor=in_house))
     objects.update(_calibration_world(agent=agent, reviewer=reviewer, vendor=in_house))
     return {"users": users, "objects": objects}
+
+
+def _import_objects(*, lead, team) -> dict:
+    """The in-house lead's uploaded file, a finished import of it for their team, and a saved profile."""
+    from imports.models import ImportFile, ImportProfile, ImportRun
+
+    content = b"external_id,case_id\n1,2\n"
+    file = ImportFile.objects.create(
+        name="a.csv", size=len(content), sha256="0" * 64, content=content, uploaded_by=lead
+    )
+    run = ImportRun.objects.create(
+        created_by=lead, file=file, file_name=file.name, status=ImportRun.Status.DONE, profile_definition="fields: {}"
+    )
+    run.teams.set([team])
+    profile = ImportProfile.objects.create(name="matrix", definition="fields: {}")
+    return {"import_file": file, "import_run": run, "import_profile": profile}
 
 
 def _coaching_objects(agent) -> dict:
