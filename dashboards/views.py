@@ -220,6 +220,7 @@ def _team_dashboard(request: HttpRequest):
     )
     trend_rows = dash.trend(period=period, grain=filters.chart_grain, teams=teams)
     open_disputes = open_disputes_count(team_ids=[row["team_id"] for row in team_rows])
+    breakdown = dash.channels_and_reasons(team_ids=teams, period=period)
     now = sums["now"]
     at_risk = [row for row in agent_rows if row["goals_at_risk"]]
     coaching = {
@@ -254,6 +255,13 @@ def _team_dashboard(request: HttpRequest):
         "definitions_kpis": definitions.kpi_list(),
         "flag_periods": definitions.FLAG_PERIODS,
         "presets": _presets(filters),
+        "channel_rows": breakdown["channels"],
+        "channel_kpis": definitions.channel_kpis(),
+        "channel_columns": 2 + 2 * len(definitions.channel_kpis()),
+        "detail_kpis": definitions.detail_kpis(),
+        "reason_rows": breakdown["reasons"],
+        "no_reason": breakdown["no_reason"],
+        "reason_kpis": definitions.reason_kpis(),
     }
     return context
 
