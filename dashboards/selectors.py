@@ -19,10 +19,9 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncWeek
 
-from core.models import Agent, Team
+from core.models import Agent, ContactChannel, Team
 from metrics import kpis, running
 from metrics import selectors as metrics
-from core.models import ContactChannel
 from metrics.models import (
     CHANNEL_COUNTS,
     REASON_COUNTS,

@@ -24,7 +24,7 @@ from metrics.models import (
     TeamReasonDay,
     TeamRunning,
 )
-from metrics.tests.test_contact_figures import assert_channel_rows_consistent
+from tests.test_contact_figures import assert_channel_rows_consistent
 
 COLUMNS = ["day", "agent_id", "team_id", *rollups.AGENT_DAY_COLUMNS]
 TEAM_COLUMNS = ["day", "team_id", *rollups.AGENT_DAY_COLUMNS]

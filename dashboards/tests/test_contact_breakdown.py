@@ -10,8 +10,8 @@ from core.models import Contact
 from core.tests.factories import AgentFactory, ContactFactory, UserFactory
 from metrics import rollups
 from metrics.models import CHANNEL_COUNTS
-from metrics.tests.test_contact_figures import rich_example
 from tests import test_rollups
+from tests.test_contact_figures import rich_example
 
 example = test_rollups.example  # the product's worked example (a fixture)
 MARCH = {"start": "2026-03-01", "end": "2026-03-11"}
