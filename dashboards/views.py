@@ -257,7 +257,7 @@ def _team_dashboard(request: HttpRequest):
         "presets": _presets(filters),
         "channel_rows": breakdown["channels"],
         "channel_kpis": definitions.channel_kpis(),
-        "channel_columns": 2 + 2 * len(definitions.channel_kpis()),
+        "channel_columns": 2 + sum(1 if kpi.sample == "contacts" else 2 for kpi in definitions.channel_kpis()),
         "detail_kpis": definitions.detail_kpis(),
         "reason_rows": breakdown["reasons"],
         "no_reason": breakdown["no_reason"],
