@@ -80,6 +80,11 @@ def _csv(filename: str, columns: list[tuple[str, str]], rows: list[dict], extra:
     )
 
 
+def _kpi_columns(kpi_list) -> list[tuple[str, str]]:
+    """CSV columns of KPIs: each figure, then its n."""
+    return [column for kpi in kpi_list for column in ((kpi.column, kpi.figure), (f"{kpi.short} n", kpi.sample))]
+
+
 def _period_name(filters: Filters) -> str:
     return f"{filters.period.start:%Y%m%d}-{filters.period.end:%Y%m%d}"
 
@@ -184,6 +189,14 @@ def _team_dashboard(request: HttpRequest):
         return _csv(f"agents-{name}.csv", AGENT_COLUMNS, rows, [("Below target (3 periods)", "flags")])
     if export == "teams":
         return _csv(f"teams-{name}.csv", TEAM_COLUMNS, team_rows)
+    if export == "channels":
+        rows = dash.channels_and_reasons(team_ids=teams, period=period)["channels"]
+        columns = [("Channel", "name"), ("Code", "code"), ("Contacts", "contacts")]
+        return _csv(f"channels-{name}.csv", columns + _kpi_columns(definitions.channel_kpis()), rows)
+    if export == "reasons":
+        rows = dash.channels_and_reasons(team_ids=teams, period=period)["reasons"]
+        columns = [("Reason", "reason"), ("Contacts", "contacts"), ("Share %", "share_pct")]
+        return _csv(f"reasons-{name}.csv", columns + _kpi_columns(definitions.reason_kpis()), rows)
     if export == "trend":
         rows = dash.trend(period=period, grain=filters.chart_grain, teams=teams)
         return _csv(f"trend-{name}.csv", TREND_COLUMNS, rows)
