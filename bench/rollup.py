@@ -515,6 +515,7 @@ def _explain_ms(rollups, day: date) -> float:
                 ("DELETE FROM skillhub_agentday WHERE day BETWEEN %s AND %s", [day, day]),
                 ("DELETE FROM skillhub_agentskillday WHERE day BETWEEN %s AND %s", [day, day]),
                 ("DELETE FROM metrics_agentchannelday WHERE day BETWEEN %s AND %s", [day, day]),
+                ("DELETE FROM metrics_teamreasonday WHERE day BETWEEN %s AND %s", [day, day]),
                 (rollups.contact_grain_sql(), [day, day, day, day]),
                 (rollups.agent_channel_day_sql(), []),
                 (rollups.agent_day_sql(), rollups.agent_day_params(day, day)),
