@@ -3,8 +3,9 @@
 A rollup rebuilds whole days: it deletes the days' daily rows (DAILY_MODELS) and inserts them again with one
 INSERT … SELECT … GROUP BY each: the contacts, numbered within their cases once, into a temporary table per (day,
 agent, team, channel, reason); AgentChannelDay and TeamReasonDay from it; AgentDay from AgentChannelDay and the
-registered sources; TeamDay and TeamChannelDay from those. Running it twice gives the same rows. The agents and teams whose daily sums changed get their running totals (AgentRunning,
-TeamRunning, and the agents' per-skill AgentSkillRunning) rebuilt from their first changed day. Each day is locked
+registered sources; TeamDay and TeamChannelDay from those. Running it twice gives the same rows. The agents and
+teams whose daily sums changed get their running totals (AgentRunning, TeamRunning, and the agents' per-skill
+AgentSkillRunning) rebuilt from their first changed day. Each day is locked
 while it is rebuilt (a PostgreSQL advisory lock; SQLite has one writer at a time), so two rollups never double
 count. Imports and reviews mark the (agent, day) pairs they touch; `rollup_pending` rebuilds the marked days.
 """

@@ -80,12 +80,16 @@ def test_channel_rows_add_up_to_the_whole(api, contacts, admin_user):
 
 
 @pytest.mark.parametrize("kind", ["agents", "teams"])
-def test_unknown_channel_is_a_400_with_a_field_error(api, lead_user, kind):
+@pytest.mark.parametrize("channel", ["pigeon", "ph%00one", "phone'--", "x" * 300])
+def test_unknown_channel_is_a_400_with_a_field_error(api, lead_user, kind, channel):
     api.force_authenticate(lead_user)
-    response = api.get(f"/api/v1/metrics/{kind}/?{PERIOD}&channel=pigeon")
+    response = api.get(f"/api/v1/metrics/{kind}/?{PERIOD}&channel={channel}")
     assert response.status_code == 400
     message = response.json()["channel"][0]
-    assert "pigeon" in message and "phone" in message
+    if "%00" in channel:
+        assert message == "Null characters are not allowed."
+    else:
+        assert "Unknown channel" in message and "phone" in message
 
 
 def test_channel_keeps_the_callers_scope(api, contacts, agent, other_agent, partner_team, hiring_user):

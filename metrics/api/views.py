@@ -1,5 +1,7 @@
 """KPI figures per agent, team and vendor."""
 
+import re
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -29,6 +31,9 @@ class PeriodSerializer(serializers.Serializer):
         return attrs
 
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,30}")
+
+
 class ChannelPeriodSerializer(PeriodSerializer):
     channel = serializers.CharField(
         required=False,
@@ -36,7 +41,8 @@ class ChannelPeriodSerializer(PeriodSerializer):
     )
 
     def validate_channel(self, value: str) -> str:
-        if not ContactChannel.objects.filter(code=value).exists():
+        # A code is a slug: anything else (a NUL byte, which PostgreSQL refuses in a query, included) is unknown.
+        if not SLUG.fullmatch(value) or not ContactChannel.objects.filter(code=value).exists():
             known = ", ".join(ContactChannel.objects.order_by("code").values_list("code", flat=True))
             raise serializers.ValidationError(f"Unknown channel {value!r}; the channel codes are: {known}.")
         return value
