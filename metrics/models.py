@@ -173,10 +173,11 @@ class AgentChannelDay(ChannelCounts):
     )
 
     class Meta:
+        # The unique constraint's (day, …) index is the only one: readers take a period's days (the metrics API
+        # with a channel), and every extra index slows each rollup.
         constraints = [
             models.UniqueConstraint(fields=["day", "agent", "team", "channel"], name="agent_channel_day_unique"),
         ]
-        indexes = [models.Index(fields=["agent", "day"], name="agent_channel_day_agent_idx")]
 
     def __str__(self) -> str:
         return f"{self.agent_id} in {self.team_id} on {self.day} ({self.channel})"

@@ -257,7 +257,6 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "indexes": [models.Index(fields=["agent", "day"], name="agent_channel_day_agent_idx")],
                 "constraints": [
                     models.UniqueConstraint(fields=("day", "agent", "team", "channel"), name="agent_channel_day_unique")
                 ],
