@@ -553,7 +553,7 @@ def team_targets(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Targets of {team} saved.")
             return redirect("coaching:target-list")
-    defaults = ", ".join(f"{kpi.label} {kpi.text(kpi.default_target)}" for kpi in kpis.catalogue())
+    defaults = ", ".join(f"{kpi.label} {kpi.text(kpi.default_target)}" for kpi in kpis.catalogue() if kpi.headline)
     return render(
         request,
         "coaching/form.html",

@@ -17,3 +17,18 @@ FLAG_COUNTS = {kpis.FCR: "fcr_cases", kpis.CSAT: "csat_satisfied", kpis.QA: "qa_
 def kpi_list() -> list[kpis.Kpi]:
     """The KPIs the dashboards show, in catalogue order (CES's direction as the settings have it)."""
     return kpis.agent_kpis()
+
+
+def detail_kpis() -> list[kpis.Kpi]:
+    """The contact-detail KPIs (repeat, escalation, transfer, complaint FCR, CSAT of escalated, hold)."""
+    return kpis.detail_kpis()
+
+
+def channel_kpis() -> list[kpis.Kpi]:
+    """The columns of the team dashboard's channel breakdown: FCR, CSAT and AHT, then the contact-detail KPIs."""
+    return [kpis.get(kpis.FCR), kpis.get(kpis.CSAT), kpis.get(kpis.AHT), *kpis.detail_kpis()]
+
+
+def reason_kpis() -> list[kpis.Kpi]:
+    """The columns of the team dashboard's top contact reasons: FCR and CSAT."""
+    return [kpis.get(kpis.FCR), kpis.get(kpis.CSAT)]

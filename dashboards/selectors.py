@@ -19,10 +19,18 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncWeek
 
-from core.models import Agent, Team
+from core.models import Agent, ContactChannel, Team
 from metrics import kpis, running
 from metrics import selectors as metrics
-from metrics.models import AgentDay, AgentSkillDay, TeamDay
+from metrics.models import (
+    CHANNEL_COUNTS,
+    REASON_COUNTS,
+    AgentDay,
+    AgentSkillDay,
+    TeamChannelDay,
+    TeamDay,
+    TeamReasonDay,
+)
 
 from .definitions import FLAG_COUNTS, FLAG_PERIODS, TARGETS
 from .periods import Period
@@ -242,6 +250,65 @@ def agent_and_team(*, agent: Agent, period: Period, grain: str) -> dict:
             for label in ("own", "team")
         }
     return {"totals": totals, "trends": trends, "skills": skills}
+
+
+TOP_REASONS = 10
+
+
+def channels_and_reasons(*, team_ids: list[int], period: Period, top: int = TOP_REASONS) -> dict:
+    """The contacts handled in the teams of `team_ids` over `period`, split two ways, in one query:
+
+    - `channels`: per channel (most contacts first), its code, name (the catalogue's) and metrics.channel_figures
+      (cases and FCR on the channel of the case's first contact, so the rows add up to the teams' figures; no QA);
+    - `reasons`: the `top` contact reasons by contacts, each with contacts, cases, fcr_cases, csat_responses,
+      csat_satisfied, fcr_pct, csat_pct and share_pct (of all the contacts);
+    - `no_reason`: the contacts without a recorded reason (left out of the reasons).
+    """
+    if not team_ids:
+        return {"channels": [], "reasons": [], "no_reason": 0}
+    teams = ", ".join(["%s"] * len(team_ids))
+    counts = ", ".join(f"CAST(SUM(t.{name}) AS BIGINT) AS {name}" for name in CHANNEL_COUNTS)
+    reason_counts = ", ".join(
+        f"CAST(SUM(r.{name}) AS BIGINT) AS {name}" if name in REASON_COUNTS else f"CAST(0 AS BIGINT) AS {name}"
+        for name in CHANNEL_COUNTS
+    )
+    reason_from = f"FROM {TeamReasonDay._meta.db_table} r WHERE r.team_id IN ({teams}) AND r.day BETWEEN %s AND %s"
+    sql = f"""
+SELECT 'channel' AS kind, t.channel AS code, MAX(ch.name) AS name, {counts}
+FROM {TeamChannelDay._meta.db_table} t
+LEFT JOIN {ContactChannel._meta.db_table} ch ON ch.code = t.channel
+WHERE t.team_id IN ({teams}) AND t.day BETWEEN %s AND %s
+GROUP BY t.channel
+UNION ALL
+SELECT * FROM (
+    SELECT 'reason' AS kind, r.reason AS code, r.reason AS name, {reason_counts}
+    {reason_from} AND r.reason <> ''
+    GROUP BY r.reason
+    ORDER BY SUM(r.contacts) DESC, r.reason
+    LIMIT {int(top)}
+) top_reasons
+UNION ALL
+SELECT 'none' AS kind, '' AS code, '' AS name, {reason_counts}
+{reason_from} AND r.reason = ''
+"""
+    params = [*team_ids, period.start, period.end] * 3
+    channels, reasons, no_reason = [], [], 0
+    for values in running.fetch(sql, params):
+        sums = {name: values[name] for name in CHANNEL_COUNTS}
+        if values["kind"] == "channel":
+            channels.append(
+                {"code": values["code"], "name": values["name"] or values["code"], **metrics.channel_figures(sums)}
+            )
+        elif values["kind"] == "reason":
+            reasons.append({"reason": values["code"], **metrics.figures(sums)})
+        else:
+            no_reason = values["contacts"] or 0
+    channels.sort(key=lambda row: (-row["contacts"], row["name"]))
+    reasons.sort(key=lambda row: (-row["contacts"], row["reason"]))
+    total = sum(row["contacts"] for row in channels)
+    for row in reasons:
+        row["share_pct"] = 100 * row["contacts"] / total if total else None
+    return {"channels": channels, "reasons": reasons, "no_reason": no_reason}
 
 
 def calibration_by_vendor(*, team_ids: list[int], vendor_ids: list[int]) -> dict[int, dict]:

@@ -80,6 +80,11 @@ def _csv(filename: str, columns: list[tuple[str, str]], rows: list[dict], extra:
     )
 
 
+def _kpi_columns(kpi_list) -> list[tuple[str, str]]:
+    """CSV columns of KPIs: each figure, then its n."""
+    return [column for kpi in kpi_list for column in ((kpi.column, kpi.figure), (f"{kpi.short} n", kpi.sample))]
+
+
 def _period_name(filters: Filters) -> str:
     return f"{filters.period.start:%Y%m%d}-{filters.period.end:%Y%m%d}"
 
@@ -184,6 +189,14 @@ def _team_dashboard(request: HttpRequest):
         return _csv(f"agents-{name}.csv", AGENT_COLUMNS, rows, [("Below target (3 periods)", "flags")])
     if export == "teams":
         return _csv(f"teams-{name}.csv", TEAM_COLUMNS, team_rows)
+    if export == "channels":
+        rows = dash.channels_and_reasons(team_ids=teams, period=period)["channels"]
+        columns = [("Channel", "name"), ("Code", "code"), ("Contacts", "contacts")]
+        return _csv(f"channels-{name}.csv", columns + _kpi_columns(definitions.channel_kpis()), rows)
+    if export == "reasons":
+        rows = dash.channels_and_reasons(team_ids=teams, period=period)["reasons"]
+        columns = [("Reason", "reason"), ("Contacts", "contacts"), ("Share %", "share_pct")]
+        return _csv(f"reasons-{name}.csv", columns + _kpi_columns(definitions.reason_kpis()), rows)
     if export == "trend":
         rows = dash.trend(period=period, grain=filters.chart_grain, teams=teams)
         return _csv(f"trend-{name}.csv", TREND_COLUMNS, rows)
@@ -220,6 +233,7 @@ def _team_dashboard(request: HttpRequest):
     )
     trend_rows = dash.trend(period=period, grain=filters.chart_grain, teams=teams)
     open_disputes = open_disputes_count(team_ids=[row["team_id"] for row in team_rows])
+    breakdown = dash.channels_and_reasons(team_ids=teams, period=period)
     now = sums["now"]
     at_risk = [row for row in agent_rows if row["goals_at_risk"]]
     coaching = {
@@ -254,6 +268,13 @@ def _team_dashboard(request: HttpRequest):
         "definitions_kpis": definitions.kpi_list(),
         "flag_periods": definitions.FLAG_PERIODS,
         "presets": _presets(filters),
+        "channel_rows": breakdown["channels"],
+        "channel_kpis": definitions.channel_kpis(),
+        "channel_columns": 2 + sum(1 if kpi.sample == "contacts" else 2 for kpi in definitions.channel_kpis()),
+        "detail_kpis": definitions.detail_kpis(),
+        "reason_rows": breakdown["reasons"],
+        "no_reason": breakdown["no_reason"],
+        "reason_kpis": definitions.reason_kpis(),
     }
     return context
 

@@ -11,6 +11,11 @@ they are when called (tests override them).
 
 Add a KPI: an entry in `_catalogue` (its key appended at the end: coaching's model choices list the catalogue in this
 order, and a new choice needs a migration), and its counts to metrics' ROLLUP_COUNTS and the rollup SQL.
+
+The headline KPIs (`headline=True`) are the ones coaching sets goals and targets on and the dashboards' cards and agent
+tables show; the contact-detail KPIs after them (repeat contacts, escalations, transfers, complaint FCR, CSAT of
+escalated contacts, hold: figures richer contact exports unlock) are in every metrics row, the API and the team
+dashboard's channel breakdown (`detail_kpis()`), but are not coaching choices.
 """
 
 from dataclasses import dataclass
@@ -30,6 +35,13 @@ NPS = "nps"
 AHT = "aht"
 QA = "qa"
 SKILL_QA = "skill_qa"
+# Contact-detail KPIs (not coaching choices; at most 10 characters all the same, as coaching's kpi columns).
+REPEAT = "repeat"
+ESCALATION = "escalation"
+TRANSFER = "transfer"
+COMPLAINT_FCR = "cmp_fcr"
+ESCALATED_CSAT = "esc_csat"
+HOLD = "hold"
 
 
 class Direction(StrEnum):
@@ -68,6 +80,7 @@ class Kpi:
     per_skill: bool = False  # a figure of one skill (metrics.selectors.skill_scores_by_agent), not of the agent
     goal_decimals: int | None = None  # decimals of goal and target figures where they differ from `decimals`
     benchmark: tuple[float, float] | None = None  # the band an industry benchmark calls solid
+    headline: bool = True  # a coaching choice, on the dashboards' cards and agent tables (False: contact detail)
 
     @property
     def lower_is_better(self) -> bool:
@@ -173,8 +186,15 @@ def for_figure(figure: str) -> Kpi:
 
 
 def agent_kpis() -> list[Kpi]:
-    """The KPIs of an agent's, a team's or a vendor's metrics rows (every KPI but the per-skill ones)."""
-    return [kpi for kpi in catalogue() if not kpi.per_skill]
+    """The headline KPIs of an agent's, a team's or a vendor's metrics rows (every headline KPI but the per-skill
+    ones): what the dashboards' cards and agent tables show."""
+    return [kpi for kpi in catalogue() if not kpi.per_skill and kpi.headline]
+
+
+def detail_kpis() -> list[Kpi]:
+    """The contact-detail KPIs (repeat, escalation, transfer, complaint FCR, CSAT of escalated, hold), also in every
+    metrics row."""
+    return [kpi for kpi in catalogue() if not kpi.headline]
 
 
 @cache
@@ -332,9 +352,148 @@ def _catalogue(ces_lower_is_better: bool, ces_scale_max: int, repeat_window_days
             test=Test.BOUNDED_MEAN,
             per_skill=True,
         ),
+        Kpi(
+            key=REPEAT,
+            name="Repeat-contact rate",
+            short="Repeat",
+            label="Repeat contacts %",
+            figure="repeat_contact_pct",
+            sample="contacts",
+            sample_label="contacts",
+            unit="%",
+            decimals=1,
+            direction=Direction.LOWER,
+            scale=(0.0, 100.0),
+            default_target=15.0,
+            linked_skills=(skill_codes.PROBLEM_SOLVING, skill_codes.PRODUCT_KNOWLEDGE),
+            min_sample=10,
+            definition=(
+                f"Repeat-contact rate: contacts followed by another contact of the same case within "
+                f"{repeat_window_days} days ÷ contacts × 100; lower is better. Counted for the day, agent, team and "
+                f"channel of the contact that was repeated (a later contact changes that earlier day)."
+            ),
+            test=Test.PROPORTION,
+            successes="repeat_contacts",
+            headline=False,
+        ),
+        Kpi(
+            key=ESCALATION,
+            name="Escalation rate",
+            short="Escalated",
+            label="Escalation %",
+            figure="escalation_pct",
+            sample="contacts",
+            sample_label="contacts",
+            unit="%",
+            decimals=1,
+            direction=Direction.LOWER,
+            scale=(0.0, 100.0),
+            default_target=10.0,
+            linked_skills=(skill_codes.DE_ESCALATION, skill_codes.PROBLEM_SOLVING),
+            min_sample=10,
+            definition=(
+                "Escalation rate: contacts flagged escalated ÷ contacts × 100 (a contact without the flag counts as "
+                "not escalated); lower is better."
+            ),
+            test=Test.PROPORTION,
+            successes="escalated_contacts",
+            headline=False,
+        ),
+        Kpi(
+            key=TRANSFER,
+            name="Transfer rate",
+            short="Transferred",
+            label="Transfer %",
+            figure="transfer_pct",
+            sample="contacts",
+            sample_label="contacts",
+            unit="%",
+            decimals=1,
+            direction=Direction.LOWER,
+            scale=(0.0, 100.0),
+            default_target=10.0,
+            linked_skills=(skill_codes.PRODUCT_KNOWLEDGE, skill_codes.PROBLEM_SOLVING),
+            min_sample=10,
+            definition=(
+                "Transfer rate: contacts flagged transferred ÷ contacts × 100 (a contact without the flag counts as "
+                "not transferred); lower is better."
+            ),
+            test=Test.PROPORTION,
+            successes="transferred_contacts",
+            headline=False,
+        ),
+        Kpi(
+            key=COMPLAINT_FCR,
+            name="Complaint first-contact resolution",
+            short="Complaint FCR",
+            label="Complaint FCR %",
+            figure="complaint_fcr_pct",
+            sample="complaint_cases",
+            sample_label="complaint cases",
+            unit="%",
+            decimals=1,
+            direction=Direction.HIGHER,
+            scale=(0.0, 100.0),
+            default_target=60.0,
+            linked_skills=(skill_codes.DE_ESCALATION, skill_codes.EMPATHY, skill_codes.PROBLEM_SOLVING),
+            min_sample=10,
+            definition=(
+                "Complaint FCR: first-contact resolution (as FCR) over the cases whose first contact is flagged "
+                "complaint: those cases resolved with one contact ÷ those cases × 100."
+            ),
+            test=Test.PROPORTION,
+            successes="complaint_fcr_cases",
+            headline=False,
+        ),
+        Kpi(
+            key=ESCALATED_CSAT,
+            name="CSAT of escalated contacts",
+            short="Escalated CSAT",
+            label="CSAT of escalated %",
+            figure="escalated_csat_pct",
+            sample="escalated_csat_responses",
+            sample_label="responses",
+            unit="%",
+            decimals=1,
+            direction=Direction.HIGHER,
+            scale=(0.0, 100.0),
+            default_target=70.0,
+            linked_skills=(skill_codes.DE_ESCALATION, skill_codes.EMPATHY),
+            min_sample=10,
+            definition=(
+                "CSAT of escalated contacts, top-2-box: answers of 4 or 5 ÷ answers × 100, over the escalated "
+                "contacts with a CSAT answer."
+            ),
+            test=Test.PROPORTION,
+            successes="escalated_csat_satisfied",
+            headline=False,
+        ),
+        Kpi(
+            key=HOLD,
+            name="Hold time",
+            short="Hold",
+            label="Hold (seconds)",
+            figure="hold_seconds",
+            sample="hold_contacts",
+            sample_label="contacts with hold time",
+            unit="s",
+            decimals=0,
+            direction=Direction.LOWER,
+            scale=(0.0, 86_400.0),
+            default_target=60.0,
+            linked_skills=(skill_codes.PRODUCT_KNOWLEDGE, skill_codes.TIME_MANAGEMENT),
+            min_sample=10,
+            definition=(
+                "Hold time: mean hold seconds per contact, over the contacts whose hold time is known (a contact "
+                "without a hold value is left out, not counted as 0 s); part of handle time, shown apart; lower is "
+                "better."
+            ),
+            test=Test.DURATION,
+            headline=False,
+        ),
     )
 
 
-# Coaching's model choices (key, label), in catalogue order: its migrations hold this list.
-CHOICES = [(kpi.key, kpi.label) for kpi in catalogue()]
+# Coaching's model choices (key, label) of the headline KPIs, in catalogue order: its migrations hold this list.
+CHOICES = [(kpi.key, kpi.label) for kpi in catalogue() if kpi.headline]
 KEYS = [key for key, _ in CHOICES]

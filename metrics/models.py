@@ -19,7 +19,22 @@ ROLLUP_COUNTS = (
     "after_seconds",
     "reviews",
     "qa_score_sum",
+    # Richer contacts: repeats, escalations, transfers, complaints, CSAT of escalated contacts, hold.
+    "repeat_contacts",
+    "escalated_contacts",
+    "transferred_contacts",
+    "complaint_cases",
+    "complaint_fcr_cases",
+    "escalated_csat_responses",
+    "escalated_csat_satisfied",
+    "hold_seconds_sum",
+    "hold_contacts",
 )
+# The counts of the per-channel rows (AgentChannelDay, TeamChannelDay): every count made of contacts. QA reviews are
+# not split by channel (their sources give the agent, team and day only).
+CHANNEL_COUNTS = tuple(name for name in ROLLUP_COUNTS if name not in ("reviews", "qa_score_sum"))
+# The counts of the per-reason rows (TeamReasonDay).
+REASON_COUNTS = ("contacts", "cases", "fcr_cases", "csat_responses", "csat_satisfied")
 
 
 class AgentDay(models.Model):
@@ -44,6 +59,17 @@ class AgentDay(models.Model):
     after_seconds = models.BigIntegerField(default=0)
     reviews = models.PositiveIntegerField(default=0, help_text="Counted QA reviews of this day's contacts.")
     qa_score_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    repeat_contacts = models.PositiveIntegerField(
+        default=0, help_text="Contacts followed by another contact of their case within the repeat window."
+    )
+    escalated_contacts = models.PositiveIntegerField(default=0)
+    transferred_contacts = models.PositiveIntegerField(default=0)
+    complaint_cases = models.PositiveIntegerField(default=0, help_text="Cases whose first contact is a complaint.")
+    complaint_fcr_cases = models.PositiveIntegerField(default=0, help_text="Of those, first-contact resolved.")
+    escalated_csat_responses = models.PositiveIntegerField(default=0)
+    escalated_csat_satisfied = models.PositiveIntegerField(default=0)
+    hold_seconds_sum = models.BigIntegerField(default=0)
+    hold_contacts = models.PositiveIntegerField(default=0, help_text="Contacts with a hold time (blank: none known).")
 
     class Meta:
         db_table = "skillhub_agentday"  # the table it had in the core app
@@ -83,6 +109,15 @@ class TeamDay(models.Model):
     after_seconds = models.BigIntegerField(default=0)
     reviews = models.PositiveIntegerField(default=0)
     qa_score_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    repeat_contacts = models.PositiveIntegerField(default=0)
+    escalated_contacts = models.PositiveIntegerField(default=0)
+    transferred_contacts = models.PositiveIntegerField(default=0)
+    complaint_cases = models.PositiveIntegerField(default=0, help_text="Cases whose first contact is a complaint.")
+    complaint_fcr_cases = models.PositiveIntegerField(default=0, help_text="Of those, first-contact resolved.")
+    escalated_csat_responses = models.PositiveIntegerField(default=0)
+    escalated_csat_satisfied = models.PositiveIntegerField(default=0)
+    hold_seconds_sum = models.BigIntegerField(default=0)
+    hold_contacts = models.PositiveIntegerField(default=0, help_text="Contacts with a hold time (blank: none known).")
 
     class Meta:
         db_table = "skillhub_teamday"  # the table it had in the core app
@@ -91,6 +126,95 @@ class TeamDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team_id} on {self.day}"
+
+
+class ChannelCounts(models.Model):
+    """The contact counts and sums (CHANNEL_COUNTS) of a per-channel rollup row; cases and FCR count on the channel
+    of the case's first contact, everything else on the contact's own channel."""
+
+    day = models.DateField()
+    channel = models.CharField(max_length=30, help_text="A code of the channel catalogue (ContactChannel).")
+    contacts = models.PositiveIntegerField(default=0)
+    cases = models.PositiveIntegerField(default=0)
+    fcr_cases = models.PositiveIntegerField(default=0)
+    csat_responses = models.PositiveIntegerField(default=0)
+    csat_satisfied = models.PositiveIntegerField(default=0)
+    csat_sum = models.PositiveIntegerField(default=0)
+    ces_responses = models.PositiveIntegerField(default=0)
+    ces_sum = models.PositiveIntegerField(default=0)
+    nps_responses = models.PositiveIntegerField(default=0)
+    promoters = models.PositiveIntegerField(default=0)
+    detractors = models.PositiveIntegerField(default=0)
+    handle_seconds = models.BigIntegerField(default=0)
+    after_seconds = models.BigIntegerField(default=0)
+    repeat_contacts = models.PositiveIntegerField(default=0)
+    escalated_contacts = models.PositiveIntegerField(default=0)
+    transferred_contacts = models.PositiveIntegerField(default=0)
+    complaint_cases = models.PositiveIntegerField(default=0)
+    complaint_fcr_cases = models.PositiveIntegerField(default=0)
+    escalated_csat_responses = models.PositiveIntegerField(default=0)
+    escalated_csat_satisfied = models.PositiveIntegerField(default=0)
+    hold_seconds_sum = models.BigIntegerField(default=0)
+    hold_contacts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class AgentChannelDay(ChannelCounts):
+    """AgentDay split by channel: one agent's contacts of one day in one team on one channel. Rebuilt with AgentDay
+    for the same days (AgentDay's contact counts are these rows summed), so the channels add up to the whole."""
+
+    agent = models.ForeignKey(
+        "skillhub.Agent", on_delete=models.CASCADE, related_name="agent_channel_days", db_index=False
+    )
+    team = models.ForeignKey(
+        "skillhub.Team", on_delete=models.CASCADE, related_name="agent_channel_days", db_index=False
+    )
+
+    class Meta:
+        # The unique constraint's (day, …) index is the only one: readers take a period's days (the metrics API
+        # with a channel), and every extra index slows each rollup.
+        constraints = [
+            models.UniqueConstraint(fields=["day", "agent", "team", "channel"], name="agent_channel_day_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} in {self.team_id} on {self.day} ({self.channel})"
+
+
+class TeamChannelDay(ChannelCounts):
+    """AgentChannelDay summed per (day, team, channel): what team-level per-channel figures read."""
+
+    team = models.ForeignKey(
+        "skillhub.Team", on_delete=models.CASCADE, related_name="team_channel_days", db_index=False
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "day", "channel"], name="team_channel_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} on {self.day} ({self.channel})"
+
+
+class TeamReasonDay(models.Model):
+    """One team's contacts of one day by contact reason (blank: none recorded): contacts, CSAT on the contact's
+    reason; cases and FCR on the reason of the case's first contact. Rebuilt with AgentDay for the same days."""
+
+    day = models.DateField()
+    team = models.ForeignKey("skillhub.Team", on_delete=models.CASCADE, related_name="team_reason_days", db_index=False)
+    reason = models.CharField(max_length=100, blank=True)
+    contacts = models.PositiveIntegerField(default=0)
+    cases = models.PositiveIntegerField(default=0)
+    fcr_cases = models.PositiveIntegerField(default=0)
+    csat_responses = models.PositiveIntegerField(default=0)
+    csat_satisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "day", "reason"], name="team_reason_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} on {self.day}: {self.reason or '(no reason)'}"
 
 
 class AgentSkillDay(models.Model):
@@ -137,6 +261,15 @@ class RunningTotals(models.Model):
     after_seconds = models.BigIntegerField(default=0)
     reviews = models.BigIntegerField(default=0)
     qa_score_sum = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    repeat_contacts = models.BigIntegerField(default=0)
+    escalated_contacts = models.BigIntegerField(default=0)
+    transferred_contacts = models.BigIntegerField(default=0)
+    complaint_cases = models.BigIntegerField(default=0)
+    complaint_fcr_cases = models.BigIntegerField(default=0)
+    escalated_csat_responses = models.BigIntegerField(default=0)
+    escalated_csat_satisfied = models.BigIntegerField(default=0)
+    hold_seconds_sum = models.BigIntegerField(default=0)
+    hold_contacts = models.BigIntegerField(default=0)
 
     class Meta:
         abstract = True

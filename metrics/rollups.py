@@ -1,9 +1,11 @@
 """KPI rollups: which (agent, day) pairs need recomputing, and recomputing them in the database.
 
-A rollup rebuilds whole days: it deletes the days' AgentDay, TeamDay and AgentSkillDay rows and inserts them
-again with one INSERT … SELECT … GROUP BY each (TeamDay from the AgentDay rows just written), so running it
-twice gives the same rows. The agents and teams whose daily sums changed get their running totals (AgentRunning,
-TeamRunning, and the agents' per-skill AgentSkillRunning) rebuilt from their first changed day. Each day is locked
+A rollup rebuilds whole days: it deletes the days' daily rows (DAILY_MODELS) and inserts them again with one
+INSERT … SELECT … GROUP BY each: the contacts, numbered within their cases once, into a temporary table per (day,
+agent, team, channel, reason); AgentChannelDay and TeamReasonDay from it; AgentDay from AgentChannelDay and the
+registered sources; TeamDay and TeamChannelDay from those. Running it twice gives the same rows. The agents and
+teams whose daily sums changed get their running totals (AgentRunning, TeamRunning, and the agents' per-skill
+AgentSkillRunning) rebuilt from their first changed day. Each day is locked
 while it is rebuilt (a PostgreSQL advisory lock; SQLite has one writer at a time), so two rollups never double
 count. Imports and reviews mark the (agent, day) pairs they touch; `rollup_pending` rebuilds the marked days.
 """
@@ -20,13 +22,18 @@ from django.utils import timezone
 
 from core.models import Contact, RollupMark
 from metrics.models import (
+    CHANNEL_COUNTS,
+    REASON_COUNTS,
     ROLLUP_COUNTS,
+    AgentChannelDay,
     AgentDay,
     AgentRunning,
     AgentSkillDay,
     AgentSkillRunning,
     RunningDirty,
+    TeamChannelDay,
     TeamDay,
+    TeamReasonDay,
     TeamRunning,
 )
 from metrics.registry import agent_day_sources, skill_day_sources
@@ -40,7 +47,10 @@ AGENT_DAY_COLUMNS = list(ROLLUP_COUNTS)
 # Second half of the running totals' lock key (day ordinals start at 1).
 RUNNING_LOCK = 0
 
-DAILY_MODELS = (AgentDay, TeamDay, AgentSkillDay)
+DAILY_MODELS = (AgentDay, TeamDay, AgentSkillDay, AgentChannelDay, TeamChannelDay, TeamReasonDay)
+# The contacts of the range counted per (day, agent, team, channel, reason): a temporary table the per-channel,
+# per-agent and per-reason rows are summed from, so the contacts are numbered within their cases once.
+GRAIN = "rollup_contact_grain"
 DIRTY = RunningDirty._meta.db_table
 CONTACT = Contact._meta.db_table
 RUNNING_MODELS = (AgentRunning, TeamRunning, AgentSkillRunning)
@@ -224,16 +234,24 @@ def _rebuild(start: date, end: date, *, running: bool = True) -> int:
     `running_flush` then rebuilds their running totals once, however many days were rolled up.
     """
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Group a month of contacts and daily rows in memory rather than in spill files (the default is 4 MB).
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         if running:
             for table in RUNNING:
                 cursor.execute(f"DROP TABLE IF EXISTS before_{table.kind}")
                 cursor.execute(f"CREATE TEMPORARY TABLE before_{table.kind} AS {_daily_sums_sql(table)}", [start, end])
-        AgentDay.objects.filter(day__range=(start, end))._raw_delete(AgentDay.objects.db)
-        TeamDay.objects.filter(day__range=(start, end))._raw_delete(TeamDay.objects.db)
-        AgentSkillDay.objects.filter(day__range=(start, end))._raw_delete(AgentSkillDay.objects.db)
+        for model in DAILY_MODELS:
+            model.objects.filter(day__range=(start, end))._raw_delete(model.objects.db)
+        cursor.execute(f"DROP TABLE IF EXISTS {GRAIN}")
+        cursor.execute(contact_grain_sql(), [start, end, start, end])
+        cursor.execute(agent_channel_day_sql())
         cursor.execute(agent_day_sql(), agent_day_params(start, end))
         rows = cursor.rowcount
         cursor.execute(team_day_sql(), [start, end])
+        cursor.execute(team_channel_day_sql(), [start, end])
+        cursor.execute(team_reason_day_sql())
+        cursor.execute(f"DROP TABLE {GRAIN}")
         skill_sql = agent_skill_day_sql()
         if skill_sql:
             cursor.execute(skill_sql, agent_skill_day_params(start, end))
@@ -448,16 +466,18 @@ WHERE reviews > 0
 
 
 def derived_rebuild(*, start: date, end: date) -> int:
-    """Rebuild the TeamDay rows of start..end and the running totals from `start` from the AgentDay rows already
-    there (one transaction); returns the TeamDay rows.
+    """Rebuild the TeamDay and TeamChannelDay rows of start..end and the running totals from `start` from the AgentDay
+    and AgentChannelDay rows already there (one transaction); returns the TeamDay rows.
 
     The rollup does this itself; this is for AgentDay rows written directly (test data, generated benchmark data).
     """
     with transaction.atomic():
         TeamDay.objects.filter(day__range=(start, end))._raw_delete(TeamDay.objects.db)
+        TeamChannelDay.objects.filter(day__range=(start, end))._raw_delete(TeamChannelDay.objects.db)
         with connection.cursor() as cursor:
             cursor.execute(team_day_sql(), [start, end])
             rows = cursor.rowcount
+            cursor.execute(team_channel_day_sql(), [start, end])
         running_rebuild(start=start)
         return rows
 
@@ -475,60 +495,153 @@ GROUP BY day, team_id
 """
 
 
-def _after_window(later: str, first: str) -> str:
-    """SQL: `later` started more than the repeat window (a parameter, in days) after `first`, per database."""
+# The bigint columns of the daily rows: one row's value fits an integer, and PostgreSQL sums integers as bigints but
+# bigints as slow numerics, so the sums over daily rows cast them first.
+BIGINT_COUNTS = ("handle_seconds", "after_seconds", "hold_seconds_sum")
+
+
+def _as_integer(expression: str, name: str) -> str:
+    return f"CAST({expression} AS INTEGER) AS {name}" if name in BIGINT_COUNTS else f"{expression} AS {name}"
+
+
+def team_channel_day_sql() -> str:
+    """INSERT … SELECT of the TeamChannelDay rows of the days start..end: AgentChannelDay summed per (day, team,
+    channel)."""
+    columns = ", ".join(CHANNEL_COUNTS)
+    sums = ", ".join(
+        f"SUM(CAST({name} AS INTEGER))" if name in BIGINT_COUNTS else f"SUM({name})" for name in CHANNEL_COUNTS
+    )
+    return f"""
+INSERT INTO {TeamChannelDay._meta.db_table} (day, team_id, channel, {columns})
+SELECT day, team_id, channel, {sums}
+FROM {AgentChannelDay._meta.db_table}
+WHERE day BETWEEN %s AND %s
+GROUP BY day, team_id, channel
+"""
+
+
+def _within_window(later: str, first: str) -> str:
+    """SQL: `later` started at most REPEAT_WINDOW_DAYS (an integer setting, written into the SQL) after `first`."""
+    days = int(settings.REPEAT_WINDOW_DAYS)
     if connection.vendor == "postgresql":
-        return f"{later} > {first} + make_interval(days => %s)"
-    return f"julianday({later}) > julianday({first}) + %s"
+        return f"{later} <= {first} + make_interval(days => {days})"
+    return f"julianday({later}) <= julianday({first}) + {days}"
+
+
+# How each count of CHANNEL_COUNTS is made of the numbered contacts `x` (rn: place in the case, next_at: the start
+# of the case's next contact); {fcr} is the first-contact resolution of a case's first contact, {repeat} whether
+# the next contact came within the repeat window.
+_GRAIN_SQL = {
+    "contacts": "COUNT(*)",
+    "cases": "SUM(CASE WHEN x.rn = 1 THEN 1 ELSE 0 END)",
+    "fcr_cases": "SUM(CASE WHEN x.rn = 1 AND {fcr} THEN 1 ELSE 0 END)",
+    "csat_responses": "COUNT(x.csat)",
+    "csat_satisfied": "SUM(CASE WHEN x.csat >= 4 THEN 1 ELSE 0 END)",
+    "csat_sum": "COALESCE(SUM(x.csat), 0)",
+    "ces_responses": "COUNT(x.ces)",
+    "ces_sum": "COALESCE(SUM(x.ces), 0)",
+    "nps_responses": "COUNT(x.nps)",
+    "promoters": "SUM(CASE WHEN x.nps >= 9 THEN 1 ELSE 0 END)",
+    "detractors": "SUM(CASE WHEN x.nps <= 6 THEN 1 ELSE 0 END)",
+    "handle_seconds": "SUM(x.handle_seconds)",
+    "after_seconds": "SUM(x.after_contact_seconds)",
+    "repeat_contacts": "SUM(CASE WHEN {repeat} THEN 1 ELSE 0 END)",
+    "escalated_contacts": "SUM(CASE WHEN x.escalated THEN 1 ELSE 0 END)",
+    "transferred_contacts": "SUM(CASE WHEN x.transferred THEN 1 ELSE 0 END)",
+    "complaint_cases": "SUM(CASE WHEN x.rn = 1 AND x.complaint THEN 1 ELSE 0 END)",
+    "complaint_fcr_cases": "SUM(CASE WHEN x.rn = 1 AND x.complaint AND {fcr} THEN 1 ELSE 0 END)",
+    "escalated_csat_responses": "SUM(CASE WHEN x.escalated AND x.csat IS NOT NULL THEN 1 ELSE 0 END)",
+    "escalated_csat_satisfied": "SUM(CASE WHEN x.escalated AND x.csat >= 4 THEN 1 ELSE 0 END)",
+    "hold_seconds_sum": "COALESCE(SUM(x.hold_seconds), 0)",
+    "hold_contacts": "COUNT(x.hold_seconds)",
+}
+
+
+def contact_grain_sql() -> str:
+    """CREATE TEMPORARY TABLE … AS SELECT: the contacts of the days start..end counted per (day, agent, team, channel,
+    reason), every count of CHANNEL_COUNTS.
+
+    One pass over the contacts of the cases that have a contact in the range, numbered within their case (earliest
+    started_at first, then lowest id), with the start of the case's next contact:
+    - contacts, surveys, seconds, escalations, transfers, hold: every contact of the range on its own day, agent,
+      team, channel and reason;
+    - cases: the contacts numbered 1 (a case counts on the day, agent, team, channel and reason of its first
+      contact); first-contact resolved when its explicit flag says so, else when it is resolved and the case's next
+      contact started more than REPEAT_WINDOW_DAYS later (or never); complaint cases: those whose first contact is
+      flagged complaint;
+    - repeat contacts: contacts whose case's next contact started within REPEAT_WINDOW_DAYS of them (so a later
+      contact changes the earlier contact's day: imports mark every contact of the cases they touch).
+    Parameters: start, end, start, end.
+    """
+    fcr = f"COALESCE(x.first_contact_resolved, x.resolved AND NOT ({_repeat()}))"
+    # Integers: PostgreSQL sums integers as bigints, but bigints (COUNT's type) as slow numerics.
+    counts = ",\n       ".join(
+        f"CAST({expression.format(fcr=fcr, repeat=_repeat())} AS INTEGER) AS {name}"
+        for name, expression in _GRAIN_SQL.items()
+    )
+    return f"""
+CREATE TEMPORARY TABLE {GRAIN} AS
+SELECT x.day, x.agent_id, x.team_id, x.channel, x.reason,
+       {counts}
+FROM (
+    SELECT c.day, c.agent_id, c.team_id, c.channel, c.reason, c.started_at, c.resolved, c.first_contact_resolved,
+           c.csat, c.ces, c.nps, c.handle_seconds, c.after_contact_seconds, c.escalated, c.transferred,
+           c.complaint, c.hold_seconds,
+           ROW_NUMBER() OVER w AS rn, LEAD(c.started_at) OVER w AS next_at
+    FROM {CONTACT} c
+    WHERE c.case_id IN (SELECT k.case_id FROM {CONTACT} k WHERE k.day BETWEEN %s AND %s)
+    WINDOW w AS (PARTITION BY c.case_id ORDER BY c.started_at, c.id)
+) x
+WHERE x.day BETWEEN %s AND %s
+GROUP BY x.day, x.agent_id, x.team_id, x.channel, x.reason
+"""
+
+
+def _repeat() -> str:
+    return f"(x.next_at IS NOT NULL AND {_within_window('x.next_at', 'x.started_at')})"
+
+
+def agent_channel_day_sql() -> str:
+    """INSERT … SELECT of the AgentChannelDay rows of the range from the contact grain (reasons summed)."""
+    columns = ", ".join(CHANNEL_COUNTS)
+    sums = ", ".join(f"SUM({name})" for name in CHANNEL_COUNTS)
+    return f"""
+INSERT INTO {AgentChannelDay._meta.db_table} (day, agent_id, team_id, channel, {columns})
+SELECT day, agent_id, team_id, channel, {sums}
+FROM {GRAIN}
+GROUP BY day, agent_id, team_id, channel
+"""
+
+
+def team_reason_day_sql() -> str:
+    """INSERT … SELECT of the TeamReasonDay rows of the range from the contact grain."""
+    columns = ", ".join(REASON_COUNTS)
+    sums = ", ".join(f"SUM({name})" for name in REASON_COUNTS)
+    return f"""
+INSERT INTO {TeamReasonDay._meta.db_table} (day, team_id, reason, {columns})
+SELECT day, team_id, reason, {sums}
+FROM {GRAIN}
+GROUP BY day, team_id, reason
+"""
 
 
 def agent_day_sql() -> str:
-    """INSERT … SELECT of the AgentDay rows of the days start..end, grouped by (day, agent, team).
-
-    One pass over the contacts of the cases that have a contact in the range, numbered within their case
-    (earliest started_at first, then lowest id), with the start of the case's next contact:
-    - contacts, surveys and seconds: every contact of the range on its own day, agent and team;
-    - cases: the contacts numbered 1 (a case counts on the day, agent and team of its first contact);
-      first-contact resolved when its explicit flag says so, else when it is resolved and the case's next contact
-      started more than REPEAT_WINDOW_DAYS later (or never);
-    - then the rows of every registered AgentDaySource (QA's reviews and score sums), each on the day, agent and
-      team its SELECT gives; counts a source does not fill are 0.
-    """
+    """INSERT … SELECT of the AgentDay rows of the days start..end, grouped by (day, agent, team): the
+    AgentChannelDay rows just written (the contacts' counts, see contact_grain_sql) summed over the channels, then
+    the rows of every registered AgentDaySource (QA's reviews and score sums), each on the day, agent and team its
+    SELECT gives; counts a source does not fill are 0 (and the channel rows have no reviews)."""
     columns = ", ".join(["day", "agent_id", "team_id", *AGENT_DAY_COLUMNS])
-    no_repeat = f"(x.next_at IS NULL OR {_after_window('x.next_at', 'x.started_at')})"
-    fcr = f"COALESCE(x.first_contact_resolved, x.resolved AND {no_repeat})"
+    sums = ", ".join(f"SUM(u.{name})" for name in AGENT_DAY_COLUMNS)
+    channel = ", ".join(
+        _as_integer(f"a.{name}", name) if name in CHANNEL_COUNTS else f"0 AS {name}" for name in AGENT_DAY_COLUMNS
+    )
     return f"""
 INSERT INTO {AgentDay._meta.db_table} ({columns})
-SELECT u.day, u.agent_id, u.team_id,
-       SUM(u.contacts), SUM(u.cases), SUM(u.fcr_cases),
-       SUM(u.csat_responses), SUM(u.csat_satisfied), SUM(u.csat_sum),
-       SUM(u.ces_responses), SUM(u.ces_sum),
-       SUM(u.nps_responses), SUM(u.promoters), SUM(u.detractors),
-       SUM(u.handle_seconds), SUM(u.after_seconds), SUM(u.reviews), SUM(u.qa_score_sum)
+SELECT u.day, u.agent_id, u.team_id, {sums}
 FROM (
-    SELECT x.day, x.agent_id, x.team_id,
-           COUNT(*) AS contacts,
-           SUM(CASE WHEN x.rn = 1 THEN 1 ELSE 0 END) AS cases,
-           SUM(CASE WHEN x.rn = 1 AND {fcr} THEN 1 ELSE 0 END) AS fcr_cases,
-           COUNT(x.csat) AS csat_responses,
-           SUM(CASE WHEN x.csat >= 4 THEN 1 ELSE 0 END) AS csat_satisfied,
-           COALESCE(SUM(x.csat), 0) AS csat_sum,
-           COUNT(x.ces) AS ces_responses, COALESCE(SUM(x.ces), 0) AS ces_sum,
-           COUNT(x.nps) AS nps_responses,
-           SUM(CASE WHEN x.nps >= 9 THEN 1 ELSE 0 END) AS promoters,
-           SUM(CASE WHEN x.nps <= 6 THEN 1 ELSE 0 END) AS detractors,
-           SUM(x.handle_seconds) AS handle_seconds, SUM(x.after_contact_seconds) AS after_seconds,
-           0 AS reviews, 0 AS qa_score_sum
-    FROM (
-        SELECT c.day, c.agent_id, c.team_id, c.started_at, c.resolved, c.first_contact_resolved,
-               c.csat, c.ces, c.nps, c.handle_seconds, c.after_contact_seconds,
-               ROW_NUMBER() OVER w AS rn, LEAD(c.started_at) OVER w AS next_at
-        FROM {CONTACT} c
-        WHERE c.case_id IN (SELECT k.case_id FROM {CONTACT} k WHERE k.day BETWEEN %s AND %s)
-        WINDOW w AS (PARTITION BY c.case_id ORDER BY c.started_at, c.id)
-    ) x
-    WHERE x.day BETWEEN %s AND %s
-    GROUP BY x.day, x.agent_id, x.team_id
+    SELECT a.day, a.agent_id, a.team_id, {channel}
+    FROM {AgentChannelDay._meta.db_table} a
+    WHERE a.day BETWEEN %s AND %s
 {_sources_sql()}) u
 GROUP BY u.day, u.agent_id, u.team_id
 """
@@ -546,7 +659,7 @@ def _sources_sql() -> str:
 
 
 def agent_day_params(start: date, end: date) -> list:
-    params = [settings.REPEAT_WINDOW_DAYS, start, end, start, end]
+    params = [start, end]
     for source in agent_day_sources():
         params += source.params(start, end)
     return params

@@ -3,7 +3,11 @@
 Team and vendor figures sum TeamDay instead (the same counts already summed per day and team, rebuilt with AgentDay).
 
 Every function returns the raw counts and the derived figures (None where there is no data):
-fcr_pct, csat_pct, csat_avg, ces_avg, nps, aht_seconds, acw_seconds, qa_score, qa_reviews.
+fcr_pct, csat_pct, csat_avg, ces_avg, nps, aht_seconds, acw_seconds, qa_score, qa_reviews, repeat_contact_pct,
+escalation_pct, transfer_pct, complaint_fcr_pct, escalated_csat_pct, hold_seconds.
+With `channel`, the per-agent and per-team functions read the per-channel rows (AgentChannelDay, TeamChannelDay) and
+give the figures of that channel's contacts; QA reviews are not split by channel, so their counts and figures are
+None there.
 Dashboards, coaching and QA call these; callers pass querysets already scoped with selectors.scope.
 """
 
@@ -15,10 +19,22 @@ from django.db import connection
 from django.db.models import F, QuerySet, Sum
 
 from core.models import Agent, Team, Vendor
-from metrics.models import ROLLUP_COUNTS, AgentDay, AgentSkillDay, AgentSkillRunning, TeamDay
+from metrics.models import (
+    CHANNEL_COUNTS,
+    ROLLUP_COUNTS,
+    AgentChannelDay,
+    AgentDay,
+    AgentSkillDay,
+    AgentSkillRunning,
+    TeamChannelDay,
+    TeamDay,
+)
 
 COUNT_FIELDS = list(ROLLUP_COUNTS)
 _SUMS = {f"sum_{name}": Sum(name) for name in COUNT_FIELDS}
+_CHANNEL_SUMS = {f"sum_{name}": Sum(name) for name in CHANNEL_COUNTS}
+# What per-channel rows cannot say: QA reviews are not split by channel.
+NOT_BY_CHANNEL = ("reviews", "qa_score_sum", "qa_score", "qa_reviews")
 
 
 def _ratio(numerator, denominator, scale: float = 1.0) -> float | None:
@@ -41,8 +57,20 @@ def figures(counts: dict) -> dict:
         acw_seconds=_ratio(row["after_seconds"], row["contacts"]),
         qa_score=_ratio(row["qa_score_sum"], row["reviews"]),
         qa_reviews=row["reviews"],
+        repeat_contact_pct=_ratio(row["repeat_contacts"], row["contacts"], 100),
+        escalation_pct=_ratio(row["escalated_contacts"], row["contacts"], 100),
+        transfer_pct=_ratio(row["transferred_contacts"], row["contacts"], 100),
+        complaint_fcr_pct=_ratio(row["complaint_fcr_cases"], row["complaint_cases"], 100),
+        escalated_csat_pct=_ratio(row["escalated_csat_satisfied"], row["escalated_csat_responses"], 100),
+        # Mean over the contacts with a hold time: a contact without one is unknown, not 0 s of hold.
+        hold_seconds=_ratio(row["hold_seconds_sum"], row["hold_contacts"]),
     )
     return row
+
+
+def channel_figures(counts: dict) -> dict:
+    """figures() of per-channel counts: the QA counts and figures, which no channel row holds, are None."""
+    return {**figures(counts), **dict.fromkeys(NOT_BY_CHANNEL)}
 
 
 def _unprefix(values: dict) -> dict:
@@ -58,8 +86,12 @@ def _team_period(start: date, end: date) -> QuerySet[TeamDay]:
     return TeamDay.objects.filter(day__range=(start, end))
 
 
-def metrics_by_agent(*, agents: QuerySet[Agent], start: date, end: date) -> list[dict]:
-    """One row per agent of `agents` (by name), with figures of all the teams they worked in during the period."""
+def metrics_by_agent(*, agents: QuerySet[Agent], start: date, end: date, channel: str | None = None) -> list[dict]:
+    """One row per agent of `agents` (by name), with figures of all the teams they worked in during the period (only
+    their contacts on `channel`, a channel code, when given)."""
+    if channel is not None:
+        days = AgentChannelDay.objects.filter(day__range=(start, end), channel=channel)
+        return _agent_rows(agents=agents, days=days, sums=_CHANNEL_SUMS, derive=channel_figures)
     return _agent_rows(agents=agents, days=_period(start, end))
 
 
@@ -72,10 +104,10 @@ def metrics_by_agent_from_start(*, agents: QuerySet[Agent], days: int) -> list[d
     return _agent_rows(agents=agents, days=window)
 
 
-def _agent_rows(*, agents: QuerySet[Agent], days: QuerySet[AgentDay]) -> list[dict]:
-    sums = {
+def _agent_rows(*, agents: QuerySet[Agent], days: QuerySet, sums: dict = _SUMS, derive=figures) -> list[dict]:
+    totals = {
         values["agent_id"]: _unprefix(values)
-        for values in days.filter(agent__in=agents.values("pk")).values("agent_id").annotate(**_SUMS)
+        for values in days.filter(agent__in=agents.values("pk")).values("agent_id").annotate(**sums)
     }
     rows = []
     for pk, first, last, team_id, team_name in agents.order_by("user__last_name", "user__first_name", "pk").values_list(
@@ -87,17 +119,22 @@ def _agent_rows(*, agents: QuerySet[Agent], days: QuerySet[AgentDay]) -> list[di
                 "agent_name": f"{first} {last}".strip(),
                 "team_id": team_id,
                 "team_name": team_name,
-                **figures(sums.get(pk, {})),
+                **derive(totals.get(pk, {})),
             }
         )
     return rows
 
 
-def metrics_by_team(*, teams: QuerySet[Team], start: date, end: date) -> list[dict]:
-    """One row per team of `teams`: contacts count for the team they were handled in."""
+def metrics_by_team(*, teams: QuerySet[Team], start: date, end: date, channel: str | None = None) -> list[dict]:
+    """One row per team of `teams`: contacts count for the team they were handled in (only those on `channel`, a
+    channel code, when given)."""
+    rows, sums_of, derive = _team_period(start, end), _SUMS, figures
+    if channel is not None:
+        rows = TeamChannelDay.objects.filter(day__range=(start, end), channel=channel)
+        sums_of, derive = _CHANNEL_SUMS, channel_figures
     sums = {
         values["team_id"]: _unprefix(values)
-        for values in _team_period(start, end).filter(team__in=teams.values("pk")).values("team_id").annotate(**_SUMS)
+        for values in rows.filter(team__in=teams.values("pk")).values("team_id").annotate(**sums_of)
     }
     return [
         {
@@ -106,7 +143,7 @@ def metrics_by_team(*, teams: QuerySet[Team], start: date, end: date) -> list[di
             "vendor_id": vendor_id,
             "vendor_name": vendor_name,
             "vendor_kind": vendor_kind,
-            **figures(sums.get(pk, {})),
+            **derive(sums.get(pk, {})),
         }
         for pk, name, vendor_id, vendor_name, vendor_kind in teams.order_by("name", "pk").values_list(
             "pk", "name", "vendor_id", "vendor__name", "vendor__kind"

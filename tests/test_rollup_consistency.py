@@ -10,10 +10,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.models import Contact, RollupMark
+from core.services.rollup_marks import rollup_mark
 from core.tests.factories import AgentFactory, TeamFactory
 from imports.tests.contact_rows import row, run_import
 from metrics import rollups
-from metrics.models import AgentDay, AgentRunning, AgentSkillDay, RunningDirty, TeamDay, TeamRunning
+from metrics.models import (
+    AgentChannelDay,
+    AgentDay,
+    AgentRunning,
+    RunningDirty,
+    TeamChannelDay,
+    TeamDay,
+    TeamReasonDay,
+    TeamRunning,
+)
+from tests.test_contact_figures import assert_channel_rows_consistent
 
 COLUMNS = ["day", "agent_id", "team_id", *rollups.AGENT_DAY_COLUMNS]
 TEAM_COLUMNS = ["day", "team_id", *rollups.AGENT_DAY_COLUMNS]
@@ -33,6 +44,18 @@ def agent_days_by_team() -> list[tuple]:
     sums = {name: Sum(name) for name in rollups.AGENT_DAY_COLUMNS}
     rows = AgentDay.objects.values("day", "team_id").annotate(**sums).order_by("day", "team_id")
     return [tuple(row[name] for name in TEAM_COLUMNS) for row in rows]
+
+
+def detail_tables() -> list[list[tuple]]:
+    """The per-channel and per-reason rows."""
+    return [
+        list(model.objects.order_by(*key).values_list(*key, *counts))
+        for model, key, counts in (
+            (AgentChannelDay, ("day", "agent_id", "team_id", "channel"), rollups.CHANNEL_COUNTS),
+            (TeamChannelDay, ("day", "team_id", "channel"), rollups.CHANNEL_COUNTS),
+            (TeamReasonDay, ("day", "team_id", "reason"), rollups.REASON_COUNTS),
+        )
+    ]
 
 
 def running_table() -> list[tuple]:
@@ -72,8 +95,15 @@ contact = st.fixed_dictionaries(
         "first_contact_resolved": st.sampled_from(["", "", "yes", "no"]),
         "csat": st.sampled_from(["", 1, 4, 5]),
         "nps": st.sampled_from(["", 0, 7, 10]),
+        "channel": st.sampled_from(["phone", "phone", "chat", "email"]),
+        "reason": st.sampled_from(["", "Billing", "Delivery"]),
+        "escalated": st.sampled_from([None, True, False]),
+        "transferred": st.sampled_from([None, True, False]),
+        "complaint": st.sampled_from([None, True, False]),
+        "hold_seconds": st.sampled_from([None, 0, 45]),
     }
 )
+RICH_FIELDS = ("reason", "escalated", "transferred", "complaint", "hold_seconds")
 
 
 @pytest.fixture
@@ -85,7 +115,7 @@ def people(db):
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(batches=st.lists(st.lists(contact, min_size=1, max_size=6), min_size=1, max_size=5))
 def test_incremental_rollup_equals_full_reconciliation(people, batches):
-    for model in (AgentDay, TeamDay, AgentSkillDay, AgentRunning, TeamRunning, RollupMark, Contact):
+    for model in (*rollups.DAILY_MODELS, AgentRunning, TeamRunning, RollupMark, Contact):
         model.objects.all().delete()
     for batch in batches:
         unique = {}
@@ -100,16 +130,25 @@ def test_incremental_rollup_equals_full_reconciliation(people, batches):
                 first_contact_resolved=item["first_contact_resolved"],
                 csat=item["csat"],
                 nps=item["nps"],
+                channel=item["channel"],
             )
         run_import(list(unique.values()))
+        # The richer fields, as an import that carries them writes them (marking the contacts' days).
+        rich = {item["external_id"]: {name: item[name] for name in RICH_FIELDS} for item in batch}
+        for external_id, fields in rich.items():
+            Contact.objects.filter(external_id=external_id).update(**fields)
+        rollup_mark(agent_days=Contact.objects.filter(external_id__in=list(rich)).values_list("agent_id", "day"))
         rollups.rollup_pending()
     incremental, incremental_teams, incremental_running = table(), team_table(), running_table()
+    incremental_detail = detail_tables()
     assert incremental_teams == agent_days_by_team()
     assert incremental_running == expected_running()
+    assert_channel_rows_consistent()
     rollups.rollup_full()
     assert table() == incremental
     assert team_table() == incremental_teams
     assert running_table() == incremental_running
+    assert detail_tables() == incremental_detail
     assert sum(r[COLUMNS.index("contacts")] for r in incremental) == Contact.objects.count()
 
 

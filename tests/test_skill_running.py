@@ -181,7 +181,8 @@ def test_migrating_an_existing_installation_fills_the_skill_totals():
         executor.loader.build_graph()
         executor.migrate(target)
 
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("skillhub")
+    # Every app's latest migration: going back to skillhub's 0011 also unapplies the metrics migrations after it.
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     migrate([("skillhub", "0011_skill_running")])
     try:
         team = TeamFactory(name="Migrated team")

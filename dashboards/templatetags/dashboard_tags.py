@@ -90,6 +90,20 @@ def figure_cells(row, kpis):
     return mark_safe("".join(parts))
 
 
+@register.filter
+def figure_cells_per_contact(row, kpis):
+    """As figure_cells, but without the n cell of the KPIs whose n is the row's contacts (AHT, the rates per contact):
+    the table shows that count once, in its Contacts column."""
+    parts = []
+    for kpi in kpis:
+        value = row.get(kpi.figure)
+        parts.append(f'<td class="text-end" data-value="{_text(value)}">{escape(figure(value, kpi))}</td>')
+        if kpi.sample != "contacts":
+            n = _text(row.get(kpi.sample))
+            parts.append(f'<td class="text-end small text-body-secondary" data-value="{n}">{n}</td>')
+    return mark_safe("".join(parts))
+
+
 def _heat_cells(cells, names: dict) -> str:
     """The heatmap cells of one agent: class by score band, the score and the reviews behind it. `names` keeps each
     skill's escaped name and each escaped class for the page (the same for every row)."""

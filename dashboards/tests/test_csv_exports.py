@@ -13,11 +13,11 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from assessments.tests.factories import CandidateFactory, RequisitionFactory
-from core.models import Skill
+from core.models import ContactChannel, Skill
 from core.tests.factories import AgentFactory, TeamFactory, VendorFactory
 from dashboards.exports import FORMULA_PREFIXES, neutralise
 from metrics import rollups
-from metrics.models import AgentDay
+from metrics.models import AgentChannelDay, AgentDay, TeamReasonDay
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +31,8 @@ EXPORTS = [
     ("dashboards:team-dashboard", False, "teams"),
     ("dashboards:team-dashboard", False, "trend"),
     ("dashboards:team-dashboard", False, "skills"),
+    ("dashboards:team-dashboard", False, "channels"),
+    ("dashboards:team-dashboard", False, "reasons"),
     ("dashboards:vendor-comparison", False, "vendors"),
     ("dashboards:vendor-comparison", False, "teams"),
     ("dashboards:agent-dashboard", True, "trend"),
@@ -64,6 +66,13 @@ def hostile(admin_user):
                 detractors=detractors,
                 handle_seconds=3000,
             )
+            AgentChannelDay.objects.create(
+                day=START + timedelta(days=day), agent=who, team_id=who.team_id, channel="=evil", contacts=10, cases=8
+            )
+            TeamReasonDay.objects.create(
+                day=START + timedelta(days=day), team_id=who.team_id, reason="=cmd()", contacts=10, cases=8, fcr_cases=6
+            )
+    ContactChannel.objects.create(code="evil", name="@evil channel", kind="voice")
     rollups.derived_rebuild(start=START, end=END)
     requisition = RequisitionFactory(title="\r=cmd()")
     CandidateFactory(requisition=requisition)
@@ -116,6 +125,17 @@ def test_exports_show_the_hostile_names_as_text_and_negative_figures_as_numbers(
     assert {row["Vendor"] for row in csv.DictReader(io.StringIO(vendors))} == {"'@SUM(1+1)*cmd|' /C calc'!A0", "'-10"}
     skills = _export(client, hostile, admin_user, "dashboards:team-dashboard", False, "skills")
     assert "'-2+3 score" in next(csv.reader(io.StringIO(skills)))
+    channels = _export(client, hostile, admin_user, "dashboards:team-dashboard", False, "channels")
+    (channel,) = csv.DictReader(io.StringIO(channels))
+    assert (channel["Channel"], channel["Code"], channel["Contacts"], channel["FCR %"]) == (
+        "'=evil",
+        "'=evil",
+        "140",
+        "0",
+    )
+    reasons = _export(client, hostile, admin_user, "dashboards:team-dashboard", False, "reasons")
+    (reason,) = csv.DictReader(io.StringIO(reasons))
+    assert (reason["Reason"], reason["Contacts"], reason["FCR %"], reason["FCR n"]) == ("'=cmd()", "140", "75", "112")
     pipeline = _export(client, hostile, admin_user, "dashboards:hiring-dashboard", False, "pipeline")
     assert {row["Requisition"] for row in csv.DictReader(io.StringIO(pipeline))} == {"'\r=cmd()", "'@evil"}
 

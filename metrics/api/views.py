@@ -1,5 +1,7 @@
 """KPI figures per agent, team and vendor."""
 
+import re
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -7,7 +9,7 @@ from rest_framework.generics import GenericAPIView
 
 from core import roles
 from core.models import Agent, Team, Vendor
-from core.models.contacts import YEARS
+from core.models.contacts import YEARS, ContactChannel
 from core.selectors.scope import agents_for_user, teams_for_user, vendors_for_user
 from metrics import selectors as metrics
 
@@ -29,6 +31,23 @@ class PeriodSerializer(serializers.Serializer):
         return attrs
 
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,30}")
+
+
+class ChannelPeriodSerializer(PeriodSerializer):
+    channel = serializers.CharField(
+        required=False,
+        help_text="Only contacts on this channel (a code of the channel catalogue, e.g. phone); QA counts are null",
+    )
+
+    def validate_channel(self, value: str) -> str:
+        # A code is a slug: anything else (a NUL byte, which PostgreSQL refuses in a query, included) is unknown.
+        if not SLUG.fullmatch(value) or not ContactChannel.objects.filter(code=value).exists():
+            known = ", ".join(ContactChannel.objects.order_by("code").values_list("code", flat=True))
+            raise serializers.ValidationError(f"Unknown channel {value!r}; the channel codes are: {known}.")
+        return value
+
+
 class FiguresSerializer(serializers.Serializer):
     contacts = serializers.IntegerField()
     cases = serializers.IntegerField()
@@ -43,8 +62,17 @@ class FiguresSerializer(serializers.Serializer):
     detractors = serializers.IntegerField()
     handle_seconds = serializers.IntegerField()
     after_seconds = serializers.IntegerField()
-    reviews = serializers.IntegerField()
-    qa_score_sum = serializers.FloatField()
+    reviews = serializers.IntegerField(allow_null=True, help_text="Null with `channel`: reviews are not by channel")
+    qa_score_sum = serializers.FloatField(allow_null=True)
+    repeat_contacts = serializers.IntegerField(help_text="Contacts followed by another of their case in the window")
+    escalated_contacts = serializers.IntegerField()
+    transferred_contacts = serializers.IntegerField()
+    complaint_cases = serializers.IntegerField(help_text="Cases whose first contact is flagged complaint")
+    complaint_fcr_cases = serializers.IntegerField()
+    escalated_csat_responses = serializers.IntegerField()
+    escalated_csat_satisfied = serializers.IntegerField()
+    hold_seconds_sum = serializers.IntegerField()
+    hold_contacts = serializers.IntegerField(help_text="Contacts with a hold time")
     fcr_pct = serializers.FloatField(allow_null=True)
     csat_pct = serializers.FloatField(allow_null=True)
     csat_avg = serializers.FloatField(allow_null=True)
@@ -53,7 +81,13 @@ class FiguresSerializer(serializers.Serializer):
     aht_seconds = serializers.FloatField(allow_null=True)
     acw_seconds = serializers.FloatField(allow_null=True)
     qa_score = serializers.FloatField(allow_null=True)
-    qa_reviews = serializers.IntegerField()
+    qa_reviews = serializers.IntegerField(allow_null=True)
+    repeat_contact_pct = serializers.FloatField(allow_null=True)
+    escalation_pct = serializers.FloatField(allow_null=True)
+    transfer_pct = serializers.FloatField(allow_null=True)
+    complaint_fcr_pct = serializers.FloatField(allow_null=True)
+    escalated_csat_pct = serializers.FloatField(allow_null=True)
+    hold_seconds = serializers.FloatField(allow_null=True, help_text="Mean hold seconds of the contacts with one")
 
 
 class AgentFiguresSerializer(FiguresSerializer):
@@ -80,6 +114,8 @@ class VendorFiguresSerializer(FiguresSerializer):
 class _MetricsView(GenericAPIView):
     """Figures over start..end for the objects in the caller's scope (an agent: only themself)."""
 
+    period_serializer = PeriodSerializer
+
     def objects(self, params: dict) -> QuerySet:
         raise NotImplementedError
 
@@ -87,7 +123,7 @@ class _MetricsView(GenericAPIView):
         raise NotImplementedError
 
     def get(self, request):
-        period = PeriodSerializer(data=request.query_params)
+        period = self.period_serializer(data=request.query_params)
         period.is_valid(raise_exception=True)
         params = period.validated_data
         rows = self.rows(self.objects(params), params)
@@ -96,13 +132,15 @@ class _MetricsView(GenericAPIView):
 
 
 _PARAMS = [PeriodSerializer]
+_CHANNEL_PARAMS = [ChannelPeriodSerializer]
 
 
-@extend_schema(parameters=_PARAMS, responses=AgentFiguresSerializer(many=True))
+@extend_schema(parameters=_CHANNEL_PARAMS, responses=AgentFiguresSerializer(many=True))
 class AgentMetricsView(_MetricsView):
-    """KPI figures per agent (`team`, `vendor` filter on the agent's team today)."""
+    """KPI figures per agent (`team`, `vendor` filter on the agent's team today; `channel` on the contacts)."""
 
     serializer_class = AgentFiguresSerializer
+    period_serializer = ChannelPeriodSerializer
     queryset = Agent.objects.none()  # for the schema; rows come from the metrics selectors
 
     def objects(self, params):
@@ -114,14 +152,17 @@ class AgentMetricsView(_MetricsView):
         return agents
 
     def rows(self, objects, params):
-        return metrics.metrics_by_agent(agents=objects, start=params["start"], end=params["end"])
+        return metrics.metrics_by_agent(
+            agents=objects, start=params["start"], end=params["end"], channel=params.get("channel")
+        )
 
 
-@extend_schema(parameters=_PARAMS, responses=TeamFiguresSerializer(many=True))
+@extend_schema(parameters=_CHANNEL_PARAMS, responses=TeamFiguresSerializer(many=True))
 class TeamMetricsView(_MetricsView):
-    """KPI figures per team: contacts count for the team they were handled in."""
+    """KPI figures per team: contacts count for the team they were handled in (`channel`: only those on it)."""
 
     serializer_class = TeamFiguresSerializer
+    period_serializer = ChannelPeriodSerializer
     queryset = Team.objects.none()
 
     def objects(self, params):
@@ -133,7 +174,9 @@ class TeamMetricsView(_MetricsView):
         return teams
 
     def rows(self, objects, params):
-        return metrics.metrics_by_team(teams=objects, start=params["start"], end=params["end"])
+        return metrics.metrics_by_team(
+            teams=objects, start=params["start"], end=params["end"], channel=params.get("channel")
+        )
 
 
 @extend_schema(parameters=_PARAMS, responses=VendorFiguresSerializer(many=True))

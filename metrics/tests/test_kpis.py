@@ -31,8 +31,12 @@ def test_every_kpi_has_a_label_unit_direction_definition_and_test():
 def test_keys_are_unique_and_the_choices_list_the_catalogue_in_order():
     keys = [kpi.key for kpi in kpis.catalogue()]
     assert len(set(keys)) == len(keys)
-    assert kpis.KEYS == keys == [kpis.FCR, kpis.CSAT, kpis.CES, kpis.NPS, kpis.AHT, kpis.QA, kpis.SKILL_QA]
-    assert kpis.CHOICES == [(kpi.key, kpi.label) for kpi in kpis.catalogue()]
+    headline = [kpis.FCR, kpis.CSAT, kpis.CES, kpis.NPS, kpis.AHT, kpis.QA, kpis.SKILL_QA]
+    detail = [kpis.REPEAT, kpis.ESCALATION, kpis.TRANSFER, kpis.COMPLAINT_FCR, kpis.ESCALATED_CSAT, kpis.HOLD]
+    assert kpis.KEYS == headline and keys == headline + detail
+    assert all(len(key) <= 10 for key in keys)  # coaching's kpi columns
+    assert kpis.CHOICES == [(kpi.key, kpi.label) for kpi in kpis.catalogue() if kpi.headline]
+    assert [kpi.key for kpi in kpis.detail_kpis()] == detail
     assert all(kpis.get(key).key == key for key in keys)
     with pytest.raises(KeyError):
         kpis.get("fcr_pct")
@@ -123,3 +127,43 @@ def test_read_takes_the_figure_and_its_sample_from_a_row():
     assert kpis.get(kpis.FCR).read(row) == (75.0, 4)
     assert kpis.get(kpis.SKILL_QA).read({"score": 81.5, "reviews": 2}) == (81.5, 2)
     assert kpis.get(kpis.CSAT).read(None) == (None, 0) and kpis.get(kpis.CSAT).read({}) == (None, 0)
+
+
+def test_contact_detail_kpis_have_their_direction_sample_and_text():
+    lower = {kpis.REPEAT, kpis.ESCALATION, kpis.TRANSFER, kpis.HOLD}
+    for kpi in kpis.detail_kpis():
+        assert kpi.lower_is_better == (kpi.key in lower), kpi.key
+        assert not kpi.headline and kpi not in kpis.agent_kpis()
+        assert kpis.for_figure(kpi.figure) == kpi
+    assert kpis.get(kpis.REPEAT).text(12.345) == "12.3%"
+    assert kpis.get(kpis.HOLD).text(42.6) == "43 s"
+    assert kpis.get(kpis.HOLD).sample == "hold_contacts"
+    assert kpis.get(kpis.COMPLAINT_FCR).sample == "complaint_cases"
+
+
+def test_contact_detail_kpis_read_their_figures_from_metrics_rows():
+    row = figures(
+        {
+            "contacts": 8,
+            "repeat_contacts": 2,
+            "escalated_contacts": 1,
+            "transferred_contacts": 4,
+            "complaint_cases": 3,
+            "complaint_fcr_cases": 1,
+            "escalated_csat_responses": 2,
+            "escalated_csat_satisfied": 1,
+            "hold_seconds_sum": 90,
+            "hold_contacts": 3,
+        }
+    )
+    read = {kpi.key: kpi.read(row) for kpi in kpis.detail_kpis()}
+    assert read[kpis.REPEAT] == (25.0, 8)
+    assert read[kpis.ESCALATION] == (12.5, 8)
+    assert read[kpis.TRANSFER] == (50.0, 8)
+    assert read[kpis.COMPLAINT_FCR] == (pytest.approx(100 / 3), 3)
+    assert read[kpis.ESCALATED_CSAT] == (50.0, 2)
+    assert read[kpis.HOLD] == (30.0, 3)  # 90 s over the 3 contacts with a hold time, not over all 8
+    worse = kpis.get(kpis.ESCALATION).change(
+        figures({"contacts": 400, "escalated_contacts": 80}), figures({"contacts": 400, "escalated_contacts": 20})
+    )
+    assert worse.significant and not worse.better

@@ -7,7 +7,7 @@ import pytest
 from core.models import Contact
 from core.tests.factories import ContactFactory
 from metrics import registry, rollups
-from metrics.models import AgentDay, AgentRunning, AgentSkillDay
+from metrics.models import AgentChannelDay, AgentDay, AgentRunning, AgentSkillDay, TeamChannelDay
 
 DAY = date(2026, 3, 2)
 AT = datetime(2026, 3, 2, 10, tzinfo=UTC)
@@ -62,6 +62,7 @@ def test_without_skill_sources_the_rollup_writes_no_skill_rows(monkeypatch):
 
 
 def test_the_engine_names_tables_through_the_models():
-    sql = rollups.agent_day_sql() + rollups.team_day_sql() + (rollups.agent_skill_day_sql() or "")
-    for model in (AgentDay, AgentSkillDay, Contact):
+    sql = rollups.contact_grain_sql() + rollups.agent_day_sql() + rollups.team_day_sql()
+    sql += (rollups.agent_skill_day_sql() or "") + rollups.agent_channel_day_sql() + rollups.team_channel_day_sql()
+    for model in (AgentDay, AgentSkillDay, Contact, AgentChannelDay, TeamChannelDay):
         assert model._meta.db_table in sql
