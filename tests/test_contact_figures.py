@@ -180,7 +180,7 @@ def test_migration_marks_already_rolled_up_days(example):
 
     rich_example(example)
     assert not RollupMark.objects.exists()
-    migration = import_module("metrics.migrations.0002_richer_contact_figures")
+    migration = import_module("metrics.migrations.0003_richer_contact_figures")
     migration.mark_rolled_up_days(apps, SimpleNamespace(connection=connection))
     assert set(RollupMark.objects.values_list("agent_id", "day")) == set(
         AgentDay.objects.values_list("agent_id", "day")

@@ -19,7 +19,7 @@ def mark_rolled_up_days(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("metrics", "0001_initial"),
+        ("metrics", "0002_full_rollup_record"),
         ("skillhub", "0014_contact_channels_richer_fields"),
     ]
 
