@@ -21,7 +21,7 @@ from assessments.models import Stage
 from assessments.selectors import requisitions_for_user
 from coaching import selectors as coaching_selectors
 from coaching.status import GoalStatus
-from core import roles
+from core import exports, roles
 from core.models import Agent, Skill, Team, Vendor
 from core.selectors.scope import agents_for_user, team_ids_for_user, teams_for_user
 from core.views import int_param, require_role
@@ -29,7 +29,7 @@ from metrics import selectors as metrics
 from qa.disputes.selectors import open_disputes_count
 from qa.reviews import selectors as qa_selectors
 
-from . import definitions, exports
+from . import definitions
 from . import selectors as dash
 from .charts import HEAT_MIN_REVIEWS, flag_text, heatmap_rows, kpi_cards, skill_groups, trend_charts
 from .periods import AGENT_DAILY_MAX_DAYS, Filters, PeriodForm, default_filters, filters_from

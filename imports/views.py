@@ -5,8 +5,6 @@ Admins and ops leads only; a lead imports only for their teams and sees their ow
 Another lead's run or file is a 404; the other roles get 403.
 """
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -16,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from core import roles
+from core.exports import csv_response
 from core.views import require_role
 from imports import builder, forms, runs
 from imports.models import ImportFile, ImportProfile, ImportRun
@@ -203,20 +202,10 @@ def run_repeat(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def run_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(runs.runs_for_user(user=request.user), pk=pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-errors.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["line", "field", "message"])
-    for line, field, message in run.errors:
-        writer.writerow([line, field, _csv_safe(message)])
+    rows = [[line, field, message] for line, field, message in run.errors]
     if run.error_count > len(run.errors):
-        writer.writerow(["", "", f"… and {run.error_count - len(run.errors):,} more not kept"])
-    return response
-
-
-def _csv_safe(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula (messages quote the file's own values)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+        rows.append(["", "", f"… and {run.error_count - len(run.errors):,} more not kept"])
+    return csv_response(filename=f"import-{run.pk}-errors.csv", header=["line", "field", "message"], rows=rows)
 
 
 @importers

@@ -10,9 +10,9 @@ from django.urls import reverse
 from coaching.models import CoachingPlan, Goal
 from coaching.status import GoalStatus
 from core import roles
+from core.exports import neutralise
 from core.models import Skill
 from core.tests.factories import AgentFactory, TeamFactory, UserFactory
-from dashboards.exports import neutralise
 from dashboards.periods import Period
 from dashboards.tests.dashboard_data import fill_rollups
 from metrics import rollups, stats

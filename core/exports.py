@@ -1,6 +1,7 @@
 """CSV exports, with cells that a spreadsheet would run as formulas neutralised (OWASP "CSV Injection").
 
-Every CSV the product answers goes through `csv_response` (a test checks no other code writes text/csv). Text
+Every CSV the product answers goes through `csv_response` (a test checks no other code writes text/csv); it lives
+in the core so every app may use it. Text
 cells are quoted, and a text starting with = + - @, a tab or a carriage return gets a leading apostrophe, so
 Excel, LibreOffice and Google Sheets show it as text. Quoting every text cell also keeps a name like
 "Ana;=HYPERLINK(…)" in one cell where the spreadsheet splits on semicolons. Numbers (int, float, Decimal) are
