@@ -248,15 +248,15 @@ class FieldReader:
         if self.constant is not None or self.spec.value is not None:
             return [self.constant] * size
         out = self._read(columns[self.indexes[0]])
-        for index in self.indexes[1:]:  # several columns: summed, blanks count as nothing
+        # Several columns are summed. The first is the measure itself: blank there, the sum is blank (missing,
+        # never the other parts alone: a blank talk time with 30 s of hold is not a 30 s call). A blank in a later
+        # column (no hold) counts as nothing.
+        for index in self.indexes[1:]:
             more = self._read(columns[index])
             for position, (left, right) in enumerate(zip(out, more, strict=True)):
-                if isinstance(left, Bad) or right is None:
+                if left is None or isinstance(left, Bad) or right is None:
                     continue
-                if isinstance(right, Bad) or left is None:
-                    out[position] = right
-                else:
-                    out[position] = left + right
+                out[position] = right if isinstance(right, Bad) else left + right
         if self.other is not None and None in out:
             other = self.other
             for position, value in enumerate(out):

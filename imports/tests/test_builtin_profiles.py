@@ -139,3 +139,30 @@ def test_skillhub_profile_reads_the_plain_import_columns(ana):
         date(2026, 3, 1): (1, 1, 0, 1, 1, 1, 2, 300, 60),
         date(2026, 3, 4): (1, 0, 0, 1, 0, 0, 0, 200, 40),
     }
+
+
+@pytest.mark.parametrize(
+    ("profile", "header", "row"),
+    [
+        (
+            "zendesk",
+            "Id,Requester id,Assignee,Group,Status,Via,Created at,Total time spent (sec),Satisfaction Score,Ticket type",
+            "1005,503,,North,New,Email,2026-03-01 09:00:00 +0000,0,Unoffered,",
+        ),
+        (
+            "freshdesk",
+            "Ticket ID,Status,Source,Type,Agent,Group,Created time,Time tracked,Survey results,Contact ID",
+            "10,Open,Email,Refund,,North,2026-03-02 08:30:00,,,C9",
+        ),
+        (
+            "intercom",
+            "Conversation ID,Conversation started at,User ID,Teammate assigned,Team assigned,Channel,State,"
+            "Handling time,Conversation rating,Conversation rating remark,Tags",
+            "904,2026-03-01T09:00:00Z,U9,,North,Chat,open,,,,",
+        ),
+    ],
+)
+def test_helpdesk_profiles_skip_unassigned_tickets(ana, profile, header, row):
+    """A real export has unassigned tickets: they are left out and counted, not a reason to refuse the file."""
+    summary = profile_import(lines(header, row), BUILTIN[profile])
+    assert (summary.rows, summary.skipped, summary.created) == (0, 1, 0)

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from core.models import Agent, Contact, ContactChannel, RollupMark, TeamMembership
-from core.tests.factories import AgentFactory, UserFactory
+from core.tests.factories import AgentFactory, TeamFactory, UserFactory
 from imports.models import ImportCreated, ImportRun
 from imports.profiles import BUILTIN, parse_profile
 from imports.services import ImportRejected
@@ -473,4 +473,24 @@ def test_hostile_files_are_refused_with_a_reason_never_a_traceback(db, content, 
         profile_import(io.BytesIO(content), basic())
     assert rejected.value.errors
     assert expected in str(rejected.value.errors[0])
+    assert not Contact.objects.exists()
+
+
+def test_summed_columns_with_a_blank_first_part_are_missing_not_the_other_parts(db):
+    """A blank talk time is a missing handle time (an error, since it is required), never the hold alone or 0."""
+    team = TeamFactory(name="North")
+    AgentFactory(team=team, employee_id="A-1")
+    header = (
+        "Call ID;Case ID;Agent ID;Agent Name;Queue;Start Time;Talk Time;Hold Time;Wrap Time;Resolved;FCR;"
+        "Transferred;CSAT;Effort;Recording URL\r\n"
+    )
+    rows = (
+        "C1;K1;A-1;Ana;North;03/01/2026 09:00:00;;00:00:30;10;Y;;N;;;\r\n"
+        "C2;K2;A-1;Ana;North;03/01/2026 10:00:00;;0;10;Y;;N;;;\r\n"
+        "C3;K3;A-1;Ana;North;03/01/2026 11:00:00;02:00;;10;Y;;N;;;\r\n"
+    )
+    with pytest.raises(ImportRejected) as refused:
+        profile_import(io.BytesIO((header + rows).encode()), BUILTIN["acd"])
+    bad = {(error.line, error.field) for error in refused.value.errors}
+    assert bad == {(2, "handle_seconds"), (3, "handle_seconds")}
     assert not Contact.objects.exists()
