@@ -17,6 +17,7 @@ from core.models import User
 from imports import profiles
 from imports.models import ImportFile, ImportProfile
 from imports.profiles.spec import AGENT_FIELDS, CATALOGUE, CONTACT_REQUIRED, ROSTER_REQUIRED
+from imports.profiles.spec import DELIMITERS as SPEC_DELIMITERS
 from imports.services import _NOT_TEXT as NOT_TEXT
 from imports.services import ImportRejected
 
@@ -25,6 +26,13 @@ OWN_COLUMNS = "own"  # the upload form's choice: the file uses SkillHub's own co
 BUILD = "build"  # the upload form's choice: build a profile from this file's header
 # Fields whose cells are often codes worth a value map (besides flags and scores): queue names, channel codes.
 MAPPED_FIELDS = {"team", "channel", "reason"}
+ENCODINGS = [
+    ("utf-8", "UTF-8"),
+    ("cp1252", "Windows-1252 (Western European Windows)"),
+    ("latin-1", "Latin-1 (ISO 8859-1)"),
+    ("utf-16", "UTF-16"),
+]
+DELIMITERS = [("", "Detect it"), (",", "Comma ,"), (";", "Semicolon ;"), ("tab", "Tab"), ("|", "Pipe |")]
 DURATION_FORMATS = [
     ("", "Seconds (123 or 123.5)"),
     ("duration", "Duration (1:02:03, 02:03 or seconds)"),
@@ -50,6 +58,30 @@ def header(*, file: ImportFile, kind: str, definition: str | None = None) -> lis
     profile = check_definition(definition, kind=kind) if definition else None
     check_readable(file)
     return profiles.read_header(_binary(file), profile)
+
+
+def reading(data) -> tuple[str, str]:
+    """(encoding, delimiter) the builder reads the file with, from its request data; unknown values are the
+    defaults (UTF-8, detected)."""
+    encoding = data.get("encoding") or ENCODINGS[0][0]
+    delimiter = data.get("delimiter") or ""
+    return (
+        encoding if encoding in dict(ENCODINGS) else ENCODINGS[0][0],
+        delimiter if delimiter in dict(DELIMITERS) else "",
+    )
+
+
+def builder_header(*, file: ImportFile, kind: str, encoding: str, delimiter: str) -> list[str]:
+    """The header as the builder reads it: with the encoding and delimiter chosen on its page."""
+    check_readable(file)
+    reader = profiles.Profile(
+        name="",
+        kind=kind,
+        fields={},
+        encoding=encoding,
+        delimiter=SPEC_DELIMITERS.get(delimiter) if delimiter else None,
+    )
+    return profiles.read_header(_binary(file), reader)
 
 
 def check_readable(file: ImportFile) -> None:
@@ -166,6 +198,15 @@ class BuilderForm(forms.Form):
     timezone = forms.CharField(
         max_length=64, required=False, help_text="The zone of times written without an offset, e.g. Europe/Lisbon."
     )
+    encoding = forms.ChoiceField(
+        choices=ENCODINGS,
+        required=False,
+        initial="utf-8",
+        help_text="How the file's text is written; a Windows export is often Windows-1252.",
+    )
+    delimiter = forms.ChoiceField(
+        choices=DELIMITERS, required=False, initial="", help_text="What separates the columns."
+    )
 
     def __init__(self, *args, header: list[str], kind: str, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -264,6 +305,10 @@ class BuilderForm(forms.Form):
             if spec is not None:
                 fields[name] = spec
         data: dict = {"name": cleaned.get("name") or "new-profile", "kind": self.kind}
+        if cleaned.get("encoding") and cleaned["encoding"] != "utf-8":
+            data["encoding"] = cleaned["encoding"]
+        if cleaned.get("delimiter"):
+            data["delimiter"] = cleaned["delimiter"]
         if cleaned.get("timezone"):
             data["timezone"] = cleaned["timezone"].strip()
         data["fields"] = fields

@@ -9,6 +9,7 @@ import hashlib
 import io
 import logging
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,6 +30,14 @@ logger = logging.getLogger(__name__)
 Status = ImportRun.Status
 FINISHED = (Status.DONE, Status.CHECKED, Status.REFUSED, Status.FAILED, Status.UNDONE)
 PROGRESS_EVERY_SECONDS = 0.5
+# The hard time limit of the task that runs an upload (imports.tasks.import_run_execute). A run still "running"
+# this long after it started lost its worker (killed, restarted, out of memory, stopped by the limit itself).
+RUN_TIME_LIMIT_SECONDS = 3300
+RUN_STALE_SECONDS = RUN_TIME_LIMIT_SECONDS + 120
+STALE_MESSAGE = (
+    "The import stopped without finishing (its worker was restarted or ran out of time or memory); nothing was "
+    "written. Run it again."
+)
 
 
 # --- who may do what ------------------------------------------------------------------------------------------
@@ -40,13 +49,25 @@ def may_import(user: User) -> bool:
 
 
 def runs_for_user(*, user: User) -> QuerySet[ImportRun]:
-    """Runs `user` may see: all for an admin; a lead's own runs and runs limited to their teams; none otherwise."""
+    """Runs `user` may see: all for an admin; none for the other roles; for a lead, their own runs and the runs of
+    others whose teams are all among the lead's teams (a run with no teams, an admin's, is for admins only).
+
+    A run's teams are those it was allowed to write (its runner's), so a lead who shares only one of them with the
+    runner does not see it: its file may hold the rows of a team they do not lead.
+    """
     if roles.is_admin(user):
         return ImportRun.objects.all()
     if not roles.has_role(user, roles.OPS_LEAD):
         return ImportRun.objects.none()
-    teams = ImportRun.teams.through.objects.filter(team_id__in=team_ids_for_user(user=user)).values("importrun_id")
-    return ImportRun.objects.filter(Q(created_by=user) | Q(pk__in=teams))
+    links = ImportRun.teams.through.objects
+    with_teams = links.values("importrun_id")
+    outside = links.exclude(team_id__in=team_ids_for_user(user=user)).values("importrun_id")
+    return ImportRun.objects.filter(Q(created_by=user) | (Q(pk__in=with_teams) & ~Q(pk__in=outside)))
+
+
+def may_use_file(*, run: ImportRun, user: User) -> bool:
+    """Download a run's file or run it again: the runner and admins (a lead who only sees the run may not)."""
+    return roles.is_admin(user) or (run.created_by_id == user.pk and roles.has_role(user, roles.OPS_LEAD))
 
 
 def run_list_for_user(*, user: User) -> QuerySet[ImportRun]:
@@ -189,10 +210,28 @@ class _Progress:
             self.own.close()
 
 
+def _stale(now) -> Q:
+    return Q(status=Status.RUNNING, started_at__lt=now - timedelta(seconds=RUN_STALE_SECONDS))
+
+
+def runs_fail_stale() -> int:
+    """Mark as failed the runs still "running" long after their task's time limit (their worker died, so nothing
+    was written: the import is one transaction); their page stops waiting and offers to run them again. Run by the
+    5-minute beat. Returns how many were marked."""
+    now = timezone.now()
+    return ImportRun.objects.filter(_stale(now)).update(status=Status.FAILED, finished_at=now, message=STALE_MESSAGE)
+
+
 def run_execute(*, run_id: int) -> None:
-    """Run a queued import. Safe to run twice: only the call that moves it from queued to running does the work."""
-    claimed = ImportRun.objects.filter(pk=run_id, status=Status.QUEUED).update(
-        status=Status.RUNNING, started_at=timezone.now(), bytes_done=0
+    """Run a queued import. Safe to run twice: only the call that moves it from queued to running does the work.
+
+    A redelivered task (its worker died) finds the run "running": it takes the run over once the first attempt is
+    past its time limit (nothing of it was written), else leaves it to the attempt that may still be working (the
+    beat marks it failed if that attempt is gone).
+    """
+    now = timezone.now()
+    claimed = ImportRun.objects.filter(Q(pk=run_id) & (Q(status=Status.QUEUED) | _stale(now))).update(
+        status=Status.RUNNING, started_at=now, bytes_done=0
     )
     if not claimed:
         return

@@ -8,7 +8,7 @@ Another lead's run or file is a 404; the other roles get 403.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -17,7 +17,7 @@ from core import roles
 from core.exports import csv_response
 from core.views import require_role
 from imports import builder, forms, runs
-from imports.models import ImportFile, ImportProfile, ImportRun
+from imports.models import ImportFile, ImportKind, ImportProfile, ImportRun
 from imports.services import error_groups
 from imports.tasks import import_run_execute
 
@@ -87,13 +87,27 @@ def file_start(request: HttpRequest, pk: int) -> HttpResponse:
 def profile_builder(request: HttpRequest, pk: int) -> HttpResponse:
     """Map the file's header to SkillHub's fields, preview the first rows as SkillHub reads them, save by name."""
     file = get_object_or_404(runs.files_for_user(user=request.user), pk=pk)
-    kind = request.POST.get("kind") or request.GET.get("kind") or "contacts"
+    kind = request.POST.get("kind") or request.GET.get("kind") or ImportKind.CONTACTS
+    if kind not in ImportKind.values:
+        raise Http404("Unknown kind of import.")
+    encoding, delimiter = builder.reading(request.POST or request.GET)
     try:
-        header = builder.header(file=file, kind=kind)
+        header = builder.builder_header(file=file, kind=kind, encoding=encoding, delimiter=delimiter)
     except ValidationError as error:
-        messages.error(request, "This file's header cannot be read: " + " ".join(error.messages))
-        return redirect("imports:file-start", pk=file.pk)
-    form = builder.BuilderForm(request.POST or None, header=header, kind=kind, user=request.user)
+        # Another encoding (or delimiter) may read it: the page says why and offers them, the file stays.
+        context = {
+            "file": file,
+            "kind": kind,
+            "header": [],
+            "read_error": " ".join(error.messages),
+            "encodings": builder.ENCODINGS,
+            "delimiters": builder.DELIMITERS,
+            "encoding": encoding,
+            "delimiter": delimiter,
+        }
+        return render(request, "imports/profile_builder.html", context, status=400)
+    initial = {"encoding": encoding, "delimiter": delimiter}
+    form = builder.BuilderForm(request.POST or None, header=header, kind=kind, user=request.user, initial=initial)
     preview = None
     if request.method == "POST" and form.is_valid():
         definition = form.definition()
@@ -169,6 +183,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         groups=error_groups(errors),
         errors_page=Paginator(errors, ERRORS_PER_PAGE).get_page(request.GET.get("page")) if errors else None,
         can_undo=runs.undoable(run=run) and runs.may_undo(run=run, user=request.user),
+        can_repeat=runs.may_use_file(run=run, user=request.user),
     )
     return render(request, "imports/run_detail.html", context)
 
@@ -187,8 +202,10 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @importers
 @require_POST
 def run_repeat(request: HttpRequest, pk: int) -> HttpResponse:
-    """Import (or dry run again) the same file with the same profile."""
+    """Import (or dry run again) the same file with the same profile: the runner and admins only."""
     run = get_object_or_404(runs.runs_for_user(user=request.user).select_related("file"), pk=pk)
+    if not runs.may_use_file(run=run, user=request.user):
+        raise Http404("No such run.")
     try:
         repeat = runs.run_repeat(run=run, user=request.user, dry_run=request.POST.get("action") != "import")
     except ValidationError as error:
@@ -212,6 +229,8 @@ def run_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def run_file(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(runs.runs_for_user(user=request.user).select_related("file"), pk=pk)
+    if not runs.may_use_file(run=run, user=request.user):
+        raise Http404("No such run.")
     if run.file is None:
         messages.error(request, "The file of this run is no longer kept.")
         return redirect("imports:run-detail", pk=run.pk)

@@ -187,6 +187,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {
     # Rebuild the (agent, day) pairs imports and reviews marked.
     "rollup-metrics-marked": {"task": "skillhub.tasks.rollup_metrics", "schedule": timedelta(minutes=5)},
+    # Upload runs whose worker died (still "running" past the task's time limit) are marked failed.
+    "imports-runs-fail-stale": {"task": "imports.tasks.import_runs_fail_stale", "schedule": timedelta(minutes=5)},
     # Nightly sweep of the last seven days, whatever was marked.
     "rollup-metrics-last-7-days": {
         "task": "skillhub.tasks.rollup_metrics",

@@ -445,3 +445,152 @@ def test_a_json_lines_file_is_refused_with_where_it_can_go(client, admin_user):
     assert response.status_code == 400
     assert "contacts.jsonl is JSON; the upload page reads CSV exports" in response.content.decode()
     assert not ImportRun.objects.exists()
+
+
+# --- review fixes -----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_team_lead(team, partner_team):
+    """Lead A: leads both teams (imports a file with rows of partner_team)."""
+    lead = UserFactory(roles=[roles.OPS_LEAD])
+    team.leads.add(lead)
+    partner_team.leads.add(lead)
+    return lead
+
+
+def test_a_lead_sharing_one_team_with_the_runner_does_not_see_the_run_or_its_file(
+    client, team, partner_team, two_team_lead
+):
+    run = make_run(two_team_lead, teams=[team, partner_team])
+    one_team = UserFactory(roles=[roles.OPS_LEAD])
+    team.leads.add(one_team)
+    client.force_login(one_team)
+    assert run not in runs.run_list_for_user(user=one_team)
+    for url_name in ["imports:run-detail", "imports:run-file", "imports:run-progress", "imports:run-errors"]:
+        assert client.get(reverse(url_name, args=[run.pk])).status_code == 404, url_name
+    assert client.post(reverse("imports:run-repeat", args=[run.pk]), {"action": "import"}).status_code == 404
+    assert ImportRun.objects.count() == 1
+
+
+def test_a_lead_covering_every_team_of_a_run_sees_it_but_only_the_runner_downloads_or_repeats(
+    client, team, partner_team, two_team_lead, lead_user, admin_user
+):
+    run = make_run(lead_user, teams=[team])
+    client.force_login(two_team_lead)
+    page = client.get(reverse("imports:run-detail", args=[run.pk]))
+    assert page.status_code == 200
+    assert reverse("imports:run-repeat", args=[run.pk]) not in page.content.decode()
+    assert client.get(reverse("imports:run-file", args=[run.pk])).status_code == 404
+    assert client.post(reverse("imports:run-repeat", args=[run.pk]), {"action": "dry_run"}).status_code == 404
+    assert ImportRun.objects.count() == 1
+    client.force_login(lead_user)
+    assert client.get(reverse("imports:run-file", args=[run.pk])).status_code == 200
+    client.force_login(admin_user)
+    assert client.get(reverse("imports:run-file", args=[run.pk])).status_code == 200
+
+
+def test_an_admins_run_is_not_shown_to_leads(client, admin_user, lead_user):
+    run = make_run(admin_user)  # an admin's run has no teams: it may have written any
+    client.force_login(lead_user)
+    assert client.get(reverse("imports:run-detail", args=[run.pk])).status_code == 404
+    assert run not in runs.run_list_for_user(user=lead_user)
+
+
+def test_a_run_whose_worker_died_is_marked_failed_and_offers_to_run_again(client, admin_user, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from imports.tasks import import_runs_fail_stale
+
+    long_ago = timezone.now() - timedelta(seconds=runs.RUN_STALE_SECONDS + 60)
+    dead = make_run(admin_user, status=ImportRun.Status.RUNNING, started_at=long_ago)
+    alive = make_run(admin_user, status=ImportRun.Status.RUNNING, started_at=timezone.now())
+    assert import_runs_fail_stale() == 1
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert dead.status == ImportRun.Status.FAILED and "Run it again" in dead.message
+    assert alive.status == ImportRun.Status.RUNNING
+    client.force_login(admin_user)
+    progress = client.get(reverse("imports:run-progress", args=[dead.pk]), headers={"HX-Request": "true"})
+    assert progress["HX-Refresh"] == "true" and 'hx-trigger="every' not in progress.content.decode()
+    page = client.get(reverse("imports:run-detail", args=[dead.pk])).content.decode()
+    assert 'data-testid="run-again"' in page and 'hx-trigger="every' not in page
+    beat = settings.CELERY_BEAT_SCHEDULE["imports-runs-fail-stale"]
+    assert beat["task"] == "imports.tasks.import_runs_fail_stale" and beat["schedule"].total_seconds() == 300
+
+
+def test_a_redelivered_task_takes_over_a_run_past_its_time_limit(admin_user, agent):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    long_ago = timezone.now() - timedelta(seconds=runs.RUN_STALE_SECONDS + 60)
+    file = runs.file_store(upload=SimpleUploadedFile("c.csv", good_csv(agent)), user=admin_user)
+    run = runs.run_create(
+        file=file,
+        kind="contacts",
+        profile_name="",
+        profile_definition=profiles.builtin_profiles()["skillhub"].text,
+        dry_run=True,
+        create_agents=False,
+        user=admin_user,
+    )
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING, started_at=long_ago)
+    runs.run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.CHECKED and run.rows == 3
+    # One that started recently may still be working: a second delivery leaves it alone.
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING, started_at=timezone.now())
+    runs.run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.RUNNING
+
+
+CP1252_FILE = "Call ID;Case;Agent;Start;Customer\nc1;K1;{0};2026-03-01T09:00:00Z;José Müller\n"
+
+
+def test_profile_builder_reads_a_windows_1252_file_with_the_chosen_encoding(client, lead_user, team, agent):
+    client.force_login(lead_user)
+    upload(client, CP1252_FILE.format(agent.email).encode("cp1252"), profile="build")
+    file = ImportFile.objects.get()
+    url = reverse("imports:profile-builder", args=[file.pk])
+    # UTF-8 cannot read it: the page says why and offers the encodings (no redirect, the file stays).
+    refused = client.get(url + "?kind=contacts")
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert 'data-testid="read-error"' in html and "byte 0xE9" in html and 'value="cp1252"' in html
+    page = client.get(url + "?kind=contacts&encoding=cp1252&delimiter=;")
+    assert page.status_code == 200 and "Call ID" in page.content.decode()
+    form = {
+        **COMPLETE,
+        "name": "phones-1252",
+        "encoding": "cp1252",
+        "delimiter": ";",
+        "external_id__column": "Call ID",
+        "case_id__column": "Case",
+        "agent_email__column": "Agent",
+        "started_at__column": "Start",
+        "team__value": team.name,
+        "channel__value": "phone",
+        "reason__column": "Customer",
+    }
+    preview = client.post(url, {**form, "action": "preview"}, headers={"HX-Request": "true"})
+    assert preview.status_code == 200 and "José Müller" in preview.content.decode()
+    saved = client.post(url, {**form, "action": "save"})
+    assert saved.status_code == 302
+    profile = profiles.parse_profile(ImportProfile.objects.get(name="phones-1252").definition, kind="contacts")
+    assert profile.encoding == "cp1252" and profile.delimiter == ";"
+
+
+@pytest.mark.parametrize("action", ["preview", "save"])
+def test_profile_builder_answers_404_to_an_unknown_kind(client, admin_user, action):
+    client.force_login(admin_user)
+    upload(client, COMPLETE_FILE, profile="build")
+    file = ImportFile.objects.get()
+    url = reverse("imports:profile-builder", args=[file.pk])
+    assert client.get(url + "?kind=weird").status_code == 404
+    response = client.post(url + "?kind=weird", {**COMPLETE, "name": "x", "kind": "weird", "action": action})
+    assert response.status_code == 404
+    assert not ImportProfile.objects.exists()
