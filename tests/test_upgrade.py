@@ -180,6 +180,8 @@ def test_a_database_dumped_from_the_pre_split_main_migrates_to_the_new_layout_ke
 
         with connection.cursor() as cursor:
             before = row_counts(cursor)
+            cursor.execute("SELECT COUNT(*) FROM (SELECT DISTINCT agent_id, day FROM skillhub_agentday) days")
+            (rolled_days,) = cursor.fetchone()
             migrations_before = applied(cursor)
             types_before = content_types(cursor)
         assert migrations_before == set(old_migrations)
@@ -226,6 +228,9 @@ def test_a_database_dumped_from_the_pre_split_main_migrates_to_the_new_layout_ke
             "assessments_scenario": len(bank_data.ROLE_SKILL_SCENARIOS),
             "assessments_rubriccriterion": sum(len(row[-1]) for row in bank_data.ROLE_SKILL_SCENARIOS),
         }
+        # metrics 0003 marks every day already rolled up, so the next rollup fills the counts it adds.
+        if ("metrics", "0003_richer_contact_figures") in new_migrations:
+            seeded["skillhub_rollupmark"] = rolled_days - before["skillhub_rollupmark"]
         seeded["django_content_type"] = len(created)
         seeded["auth_permission"] = sum(len(m._meta.default_permissions) + len(m._meta.permissions) for m in created)
         seeded = {table: n for table, n in seeded.items() if n}
