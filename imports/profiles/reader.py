@@ -204,6 +204,9 @@ class FieldReader:
         self.memo: dict[str, object] = {}
         self.has_bad = False  # whether any cell has failed (until then a column needs no scan for Bad)
         self.constant = None
+        # Plain text (ids, cases, emails): every cell is usually distinct, so the memo only costs; the column is
+        # trimmed and checked as a whole, and read cell by cell only if the whole-column check finds a problem.
+        self.bulk_text = spec.type.kind == "text" and spec.values is None and not spec.case_insensitive
         if spec.value is not None:
             self.constant = self.cell(spec.value)
             if isinstance(self.constant, Bad):
@@ -231,6 +234,10 @@ class FieldReader:
             return Bad(str(error))
 
     def _read(self, cells) -> list:
+        if self.bulk_text:
+            out = self._read_text(cells)
+            if out is not None:
+                return out
         memo = self.memo
         if len(memo) > MEMO_LIMIT:
             memo.clear()
@@ -242,6 +249,18 @@ class FieldReader:
                 value = memo[raw] = self.cell(raw)
             append(value)
         return out
+
+    def _read_text(self, cells) -> list | None:
+        """The cells as stored text, or None when one of them needs the per-cell path (and its message)."""
+        texts = [cell.strip() for cell in cells]
+        max_length = self.spec.type.max_length
+        if max_length is not None and texts and max(map(len, texts)) > max_length:
+            return None
+        joined = "".join(texts)
+        if "\x00" in joined or (not joined.isascii() and read.has_surrogate(joined)):
+            return None
+        empty = self.spec.empty
+        return [None if text in empty else text for text in texts]
 
     def column(self, columns: list[tuple[str, ...]], size: int) -> list:
         """The field's values for a chunk given as columns (the transposed records)."""
