@@ -182,8 +182,9 @@ def profile_import(
     with transaction.atomic():
         stage = _Stage()
         try:
-            _Loader(profile, stage, summary, errors).run(binary, progress)
-            _check(profile, stage, errors, create_agents=create_agents, allowed_team_ids=allowed_team_ids)
+            catalogue = _Catalogue(profile)
+            _Loader(profile, stage, summary, errors, catalogue).run(binary, progress)
+            _check(profile, stage, errors, catalogue, create_agents=create_agents, allowed_team_ids=allowed_team_ids)
             if errors:
                 raise errors.reject()
             if create_agents:
@@ -286,7 +287,7 @@ def _tune_session() -> None:
         cursor.execute("; ".join(f"SET LOCAL {name} = '{value}'" for name, value in TRANSACTION_SETTINGS.items()))
 
 
-TYPES = {column.name: column.pg_type for column in LOADED}
+TYPES = {column.name: column.pg_type for column in LOADED + COMPUTED}
 _COPY_FLAGS = {True: "t", False: "f", None: "\\N"}
 
 
@@ -319,6 +320,7 @@ class _Loader:
     stage: _Stage
     summary: ImportSummary
     errors: _Errors
+    catalogue: "_Catalogue"
     readers: dict[str, FieldReader] = field(default_factory=dict)
     positions: dict[str, int] = field(default_factory=dict)
     days: dict[datetime, tuple] = field(default_factory=dict)  # moment -> (stage text, epoch, day)
@@ -422,6 +424,18 @@ class _Loader:
         else:
             agent_keys = agent_values
         team = values.get("team", none)
+        team_keys = [None if value is None else value.lower() for value in team]
+        catalogue = self.catalogue
+        known_agents, known_teams = catalogue.agents, catalogue.teams
+        agent_ids = [None if key is None else known_agents.get(key) for key in agent_keys]
+        team_ids = [None if key is None else known_teams.get(key) for key in team_keys]
+        if catalogue.periods is not None:  # a blank team: the membership covering the day
+            team_on = catalogue.team_on
+            for position, team_id in enumerate(team_ids):
+                if team_id is None and team_keys[position] is None:
+                    agent_id, day = agent_ids[position], day_values[position]
+                    if agent_id is not None and day is not None:
+                        team_ids[position] = team_on(agent_id, day)
         case_spec = profile.fields.get("case_id")
         split = case_spec is not None and case_spec.split_after is not None
         case_values = values.get("case_id", none)
@@ -439,7 +453,9 @@ class _Loader:
             "split_key": case_values if split else none,
             "agent_key": agent_keys,
             "team": team,
-            "team_key": [None if value is None else value.lower() for value in team],
+            "team_key": team_keys,
+            "agent_id": agent_ids,
+            "team_id": team_ids,
             "started_at": stored,
             "started_epoch": epochs,
             "day": day_values,
@@ -469,7 +485,9 @@ def _name_key(value: str | None, memo: dict[str, str]) -> str | None:
 # --- validation in SQL ---------------------------------------------------------------------------------------
 
 
-def _check(profile: Profile, stage: _Stage, errors: _Errors, *, create_agents: bool, allowed_team_ids) -> None:
+def _check(
+    profile: Profile, stage: _Stage, errors: _Errors, catalogue: "_Catalogue", *, create_agents: bool, allowed_team_ids
+) -> None:
     fields = profile.fields
 
     def report(sql: str, params, field: str, message: Callable[[tuple], str]) -> None:
@@ -581,13 +599,10 @@ def _check(profile: Profile, stage: _Stage, errors: _Errors, *, create_agents: b
         lambda row: f"unknown channel {_show(row[1])} (active channels: {codes})",
     )
 
-    # Agents and teams by joins on their keys.
-    _fill_keys(profile, stage)
+    # Agents and teams: agent_id and team_id were filled from the catalogue as the stage was loaded; the keys'
+    # table explains the rows left without them.
+    _fill_keys(catalogue)
     agent_field = profile.agent_field
-    stage.execute(
-        f"UPDATE {STAGE} SET agent_id = k.id FROM {KEYS} k "
-        f"WHERE k.kind = 'agent' AND k.key = {STAGE}.agent_key AND k.n = 1"
-    )
     report(
         f"SELECT s.line, s.agent_key, k.n FROM {STAGE} s JOIN {KEYS} k ON k.kind = 'agent' AND k.key = s.agent_key "
         f"WHERE k.n > 1",
@@ -620,7 +635,6 @@ def _check(profile: Profile, stage: _Stage, errors: _Errors, *, create_agents: b
             lambda row: f"not an email address: {_show(row[1])}",
         )
 
-    stage.execute(f"UPDATE {STAGE} SET team_id = k.id FROM {KEYS} k WHERE k.kind = 'team' AND k.key = {STAGE}.team_key")
     report(
         f"SELECT line, team FROM {STAGE} WHERE team_key IS NOT NULL AND team_id IS NULL",
         None,
@@ -628,7 +642,7 @@ def _check(profile: Profile, stage: _Stage, errors: _Errors, *, create_agents: b
         lambda row: f"unknown team {_show(row[1])}",
     )
     if fields["team"].blank:
-        _team_from_history(stage)
+        _team_from_history(stage, covered=True)
         if can_create:
             report(
                 f"SELECT line, agent_key FROM {STAGE} WHERE team_key IS NULL AND agent_id IS NULL "
@@ -649,30 +663,71 @@ def _check(profile: Profile, stage: _Stage, errors: _Errors, *, create_agents: b
         )
 
 
-def _fill_keys(profile: Profile, stage: _Stage) -> None:
-    """The lookup keys of agents (by the profile's agent field) and teams, in a small temporary table.
+class _Catalogue:
+    """Agents by the profile's agent key, teams by lower-cased name and, for a blank team, each agent's membership
+    periods: read once per import (the catalogue, not the file's rows), so the stage's agent_id and team_id are
+    filled as it is loaded, a lookup per distinct key, instead of by UPDATEs rewriting every row of the stage.
 
-    Built here from the catalogue (agents and teams, not the file's rows) so that keys are folded exactly as the
-    file's cells are (Python's lower() on both sides, whatever the database's collation).
+    Keys are folded exactly as the file's cells are (Python's lower() on both sides, whatever the database's
+    collation).
     """
-    agent_field = profile.agent_field
-    counts: dict[str, list] = {}
-    if agent_field == "agent_email":
-        pairs = ((email.lower(), pk) for pk, email in Agent.objects.values_list("pk", "email"))
-    elif agent_field == "agent_employee_id":
-        pairs = ((employee.strip(), pk) for pk, employee in Agent.objects.values_list("pk", "employee_id"))
-    else:
-        pairs = (
-            (" ".join(f"{first} {last}".lower().split()), pk)
-            for pk, first, last in Agent.objects.values_list("pk", "user__first_name", "user__last_name")
-        )
-    for key, pk in pairs:
-        if not key:
-            continue
-        entry = counts.setdefault(key, [pk, 0])
-        entry[1] += 1
-    rows = [("agent", key, pk, n) for key, (pk, n) in counts.items()]
-    rows += [("team", name.lower(), pk, 1) for pk, name in Team.objects.values_list("pk", "name")]
+
+    def __init__(self, profile: Profile):
+        agent_field = profile.agent_field
+        counts: dict[str, list] = {}
+        if agent_field == "agent_email":
+            pairs = ((email.lower(), pk) for pk, email in Agent.objects.values_list("pk", "email"))
+        elif agent_field == "agent_employee_id":
+            pairs = ((employee.strip(), pk) for pk, employee in Agent.objects.values_list("pk", "employee_id"))
+        else:
+            pairs = (
+                (" ".join(f"{first} {last}".lower().split()), pk)
+                for pk, first, last in Agent.objects.values_list("pk", "user__first_name", "user__last_name")
+            )
+        for key, pk in pairs:
+            if not key:
+                continue
+            entry = counts.setdefault(key, [pk, 0])
+            entry[1] += 1
+        self.agent_counts = counts
+        # The agent a key names, when exactly one agent has it (None: unknown, or shared by several).
+        self.agents = {key: (pk if n == 1 else None) for key, (pk, n) in counts.items()}
+        self.teams = {name.lower(): pk for pk, name in Team.objects.values_list("pk", "name")}
+        self.periods: dict[int, list[tuple[str, str | None, int]]] | None = None
+        if profile.fields["team"].blank:
+            self.periods = {}
+            for agent_id, start, end, team_id in TeamMembership.objects.order_by("start_date", "pk").values_list(
+                "agent_id", "start_date", "end_date", "team_id"
+            ):
+                self.periods.setdefault(agent_id, []).append(
+                    (start.isoformat(), end.isoformat() if end else None, team_id)
+                )
+        self.day_teams: dict[tuple[int, str], int | None] = {}
+
+    def team_on(self, agent_id: int, day: str) -> int | None:
+        """The team of the agent's membership covering `day` (ISO), if any (other cases are left to SQL)."""
+        memo = self.day_teams
+        key = (agent_id, day)
+        team = memo.get(key, _MISSING)
+        if team is _MISSING:
+            if len(memo) > 100_000:
+                memo.clear()
+            team = None
+            for start, end, team_id in self.periods.get(agent_id, ()):
+                if start <= day and (end is None or end > day):
+                    team = team_id
+                    break
+            memo[key] = team
+        return team
+
+
+_MISSING = object()
+
+
+def _fill_keys(catalogue: _Catalogue) -> None:
+    """The lookup keys of agents and teams in a small temporary table, for the checks' joins."""
+    rows = [("agent", key, pk, n) for key, (pk, n) in catalogue.agent_counts.items()]
+    rows += [("team", key, pk, 1) for key, pk in catalogue.teams.items()]
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {KEYS}")
         for offset in range(0, len(rows), 1000):
@@ -683,15 +738,20 @@ def _fill_keys(profile: Profile, stage: _Stage) -> None:
             )
 
 
-def _team_from_history(stage: _Stage) -> None:
-    """A blank team is the agent's team that day: the membership covering it, else the first, else today's."""
+def _team_from_history(stage: _Stage, *, covered: bool = False) -> None:
+    """A blank team is the agent's team that day: the membership covering it, else the first, else today's.
+
+    `covered`: the covering membership was already looked up while loading (the catalogue's periods).
+    """
     membership = TeamMembership._meta.db_table
     agent = Agent._meta.db_table
-    stage.execute(
-        f"UPDATE {STAGE} SET team_id = m.team_id FROM {membership} m WHERE {STAGE}.team_key IS NULL "
-        f"AND m.agent_id = {STAGE}.agent_id AND m.start_date <= {STAGE}.day "
-        f"AND (m.end_date IS NULL OR m.end_date > {STAGE}.day)"
-    )
+    if not covered:
+        stage.execute(
+            f"UPDATE {STAGE} SET team_id = m.team_id FROM {membership} m WHERE {STAGE}.team_key IS NULL "
+            f"AND {STAGE}.team_id IS NULL "
+            f"AND m.agent_id = {STAGE}.agent_id AND m.start_date <= {STAGE}.day "
+            f"AND (m.end_date IS NULL OR m.end_date > {STAGE}.day)"
+        )
     # Before the first period (or in a gap): the first team, else the agent's team today; few rows.
     stage.execute(
         f"""
@@ -767,7 +827,7 @@ def _create_agents(profile: Profile, stage: _Stage, errors: _Errors) -> int:
         first = stage.rows(f"SELECT MIN(line) FROM {STAGE} WHERE agent_id IS NULL AND agent_key IS NOT NULL")[0][0]
         errors.add(first, profile.agent_field, f"cannot create agents: {' '.join(error.messages)}")
         return 0
-    _fill_keys(profile, stage)
+    _fill_keys(_Catalogue(profile))
     stage.execute(
         f"UPDATE {STAGE} SET agent_id = k.id FROM {KEYS} k "
         f"WHERE k.kind = 'agent' AND k.key = {STAGE}.agent_key AND k.n = 1 AND {STAGE}.agent_id IS NULL"
