@@ -14,6 +14,7 @@ fields the profile lists: a field the file does not carry never changes what is 
 import io
 import json
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import BinaryIO
@@ -208,6 +209,8 @@ class _Stage:
     def __init__(self):
         self.postgresql = connection.vendor == "postgresql"
         self.ops = connection.ops
+        self._copier: ThreadPoolExecutor | None = None
+        self._copying: Future | None = None
         columns = LOADED + COMPUTED
         types = ", ".join(
             f"{column.name} {column.pg_type if self.postgresql else _sqlite_type(column.pg_type)}" for column in columns
@@ -225,19 +228,41 @@ class _Stage:
         names = list(data)
         if not data or not data["line"]:
             return
+        if self.postgresql:
+            texts = [_copy_texts(data[name], TYPES[name]) for name in names]
+            buffer = io.StringIO()
+            buffer.write("\n".join(map("\t".join, zip(*texts, strict=True))))
+            buffer.write("\n")
+            buffer.seek(0)
+            self.wait()
+            # The COPY runs in a helper thread while this one reads and converts the next chunk (the database and
+            # Python each keep a core busy); nothing else uses the connection until wait() returns.
+            if self._copier is None:
+                self._copier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="profile-copy")
+            raw = connection.connection.cursor()
+            self._copying = self._copier.submit(
+                raw.copy_expert, f"COPY {STAGE} ({', '.join(names)}) FROM STDIN", buffer
+            )
+            return
         with connection.cursor() as cursor:
-            if self.postgresql:
-                texts = [_copy_texts(data[name], TYPES[name]) for name in names]
-                buffer = io.StringIO()
-                buffer.write("\n".join(map("\t".join, zip(*texts, strict=True))))
-                buffer.write("\n")
-                buffer.seek(0)
-                cursor.cursor.copy_expert(f"COPY {STAGE} ({', '.join(names)}) FROM STDIN", buffer)
-            else:
-                rows = list(zip(*(data[name] for name in names), strict=True))
-                statement = f"INSERT INTO {STAGE} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})"
-                for offset in range(0, len(rows), INSERT_BATCH):
-                    cursor.executemany(statement, rows[offset : offset + INSERT_BATCH])
+            rows = list(zip(*(data[name] for name in names), strict=True))
+            statement = f"INSERT INTO {STAGE} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})"
+            for offset in range(0, len(rows), INSERT_BATCH):
+                cursor.executemany(statement, rows[offset : offset + INSERT_BATCH])
+
+    def wait(self) -> None:
+        """Until the last chunk's COPY is done (its error, if any, raised here)."""
+        copying, self._copying = self._copying, None
+        if copying is not None:
+            copying.result()
+
+    def close(self) -> None:
+        if self._copier is not None:
+            try:
+                self.wait()
+            finally:
+                self._copier.shutdown()
+                self._copier = None
 
     def moment(self, value: datetime) -> str:
         """A moment as the stage stores it: ISO text for COPY, the backend's own text on SQLite."""
@@ -254,6 +279,10 @@ class _Stage:
             return cursor.fetchall()
 
     def drop(self) -> None:
+        try:
+            self.close()
+        except Exception:  # a COPY failed while another error was being raised: that one says why
+            connection.needs_rollback = True
         if connection.needs_rollback:  # an error aborted the transaction: the rollback drops the tables
             return
         with connection.cursor() as cursor:
@@ -355,6 +384,7 @@ class _Loader:
             if len(records) >= CHUNK_ROWS:
                 flush()
         flush()
+        self.stage.wait()
         if self.stage.postgresql:
             # Statistics of the join keys only (the whole table's would cost more than they save).
             self.stage.execute(f"ANALYZE {STAGE} (external_id, case_id, split_key, agent_key, team_key)")
@@ -430,12 +460,16 @@ class _Loader:
         agent_ids = [None if key is None else known_agents.get(key) for key in agent_keys]
         team_ids = [None if key is None else known_teams.get(key) for key in team_keys]
         if catalogue.periods is not None:  # a blank team: the membership covering the day
-            team_on = catalogue.team_on
+            team_on, single = catalogue.team_on, catalogue.single
             for position, team_id in enumerate(team_ids):
                 if team_id is None and team_keys[position] is None:
                     agent_id, day = agent_ids[position], day_values[position]
                     if agent_id is not None and day is not None:
-                        team_ids[position] = team_on(agent_id, day)
+                        only = single.get(agent_id)
+                        if only is not None:
+                            team_ids[position] = only[1] if only[0] <= day else None
+                        else:
+                            team_ids[position] = team_on(agent_id, day)
         case_spec = profile.fields.get("case_id")
         split = case_spec is not None and case_spec.split_after is not None
         case_values = values.get("case_id", none)
@@ -702,6 +736,12 @@ class _Catalogue:
                 self.periods.setdefault(agent_id, []).append(
                     (start.isoformat(), end.isoformat() if end else None, team_id)
                 )
+        # Agents with one open-ended period (most): their team from its first day on, without a lookup.
+        self.single = {
+            agent_id: (periods[0][0], periods[0][2])
+            for agent_id, periods in (self.periods or {}).items()
+            if len(periods) == 1 and periods[0][1] is None
+        }
         self.day_teams: dict[tuple[int, str], int | None] = {}
 
     def team_on(self, agent_id: int, day: str) -> int | None:
@@ -873,16 +913,24 @@ def _write(profile: Profile, stage: _Stage, summary: ImportSummary, run: ImportR
     # Old and new place of each written contact, and every stored contact of the cases they belong to (a repeat
     # contact changes its case's first day). Read before the upsert: the file's own contacts are in the stage.
     marks = RollupMark._meta.db_table
+    # Each stored contact once (semi-joins); the old places and old cases only when stored contacts change.
+    touched = [
+        f"SELECT agent_id, day FROM {STAGE} WHERE NOT unchanged",
+        f"SELECT c.agent_id, c.day FROM {contact} c WHERE EXISTS ("
+        f"SELECT 1 FROM {STAGE} s WHERE s.case_id = c.case_id AND NOT s.unchanged)",
+    ]
+    if updated:
+        touched += [
+            f"SELECT old_agent_id, old_day FROM {STAGE} WHERE NOT unchanged AND old_id IS NOT NULL",
+            f"SELECT c.agent_id, c.day FROM {contact} c WHERE EXISTS ("
+            f"SELECT 1 FROM {STAGE} s WHERE s.old_case_id = c.case_id AND NOT s.unchanged)",
+        ]
+    union = "\n            UNION ".join(touched)
     stage.execute(
         f"""
         INSERT INTO {marks} (agent_id, day, marked_at)
         SELECT agent_id, day, %s FROM (
-            SELECT agent_id, day FROM {STAGE} WHERE NOT unchanged
-            UNION SELECT old_agent_id, old_day FROM {STAGE} WHERE NOT unchanged AND old_agent_id IS NOT NULL
-            UNION SELECT c.agent_id, c.day FROM {contact} c WHERE c.case_id IN (
-                SELECT case_id FROM {STAGE} WHERE NOT unchanged
-                UNION SELECT old_case_id FROM {STAGE} WHERE NOT unchanged AND old_case_id IS NOT NULL
-            )
+            {union}
         ) touched
         WHERE true
         ORDER BY agent_id, day
