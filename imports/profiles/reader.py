@@ -4,6 +4,7 @@ field's cells turned into stored values, a column at a time with every distinct 
 import codecs
 import csv
 import io
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -88,7 +89,7 @@ class ExportFile:
         if not first.strip():
             raise _refuse(1, "the file is empty (no header line)")
         self.delimiter = (profile.delimiter if profile else None) or detect_delimiter(first)
-        self.reader = csv.reader(self._lines(first), delimiter=self.delimiter)
+        self.reader = csv.reader(itertools.chain((first,), self.stream), delimiter=self.delimiter)
         try:
             raw_header = next(self.reader)
         except csv.Error as error:
@@ -118,10 +119,6 @@ class ExportFile:
                     )
         if problems:
             raise ImportRejected(problems)
-
-    def _lines(self, first: str) -> Iterator[str]:
-        yield first
-        yield from self.stream
 
     def _decode_error(self, error: UnicodeDecodeError) -> ImportRejected:
         """The file refused at the line holding the first byte its encoding cannot read.
@@ -241,13 +238,16 @@ class FieldReader:
         memo = self.memo
         if len(memo) > MEMO_LIMIT:
             memo.clear()
-        out = []
-        append = out.append
-        for raw in cells:
-            value = memo.get(raw, _MISSING)
-            if value is _MISSING:
-                value = memo[raw] = self.cell(raw)
-            append(value)
+        # Known cells in one pass in C; the few new ones converted after.
+        out = list(map(memo.get, cells, itertools.repeat(_MISSING)))
+        if _MISSING in out:  # (identity first: no value equals the sentinel)
+            for position, value in enumerate(out):
+                if value is _MISSING:
+                    raw = cells[position]
+                    value = memo.get(raw, _MISSING)
+                    if value is _MISSING:
+                        value = memo[raw] = self.cell(raw)
+                    out[position] = value
         return out
 
     def _read_text(self, cells) -> list | None:
