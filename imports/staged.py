@@ -436,7 +436,7 @@ class _Loader:
             no_offset += not has_offset
             known = days.get(moment)
             if known is None:
-                if len(days) > 50_000:
+                if len(days) > CHUNK_ROWS:
                     days.clear()
                 known = days[moment] = (
                     stage.moment(moment),
@@ -753,7 +753,7 @@ class _Catalogue:
         key = (agent_id, day)
         team = memo.get(key, _MISSING)
         if team is _MISSING:
-            if len(memo) > 100_000:
+            if len(memo) > CHUNK_ROWS:
                 memo.clear()
             team = None
             for start, end, team_id in self.periods.get(agent_id, ()):

@@ -22,7 +22,7 @@ _BOMS = [
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 ]
-MEMO_LIMIT = 50_000  # distinct cells remembered per field; past it the memo starts again (memory stays flat)
+MEMO_LIMIT = 20_000  # distinct cells remembered per field (a chunk's worth); past it the memo starts again
 
 
 def _refuse(line: int, message: str) -> ImportRejected:
