@@ -503,7 +503,13 @@ def _run_import(path: Path, database_url: str, broker: str, extra: list[str] | N
             stdout=out_file,
             stderr=err_file,
         )
-        _, status, usage = os.wait4(process.pid, 0)
+        peak_kb = 0
+        while True:  # the child's own high-water mark, read while it runs (see below)
+            done, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if done:
+                break
+            peak_kb = max(peak_kb, _high_water_kb(process.pid))
+            time.sleep(0.01)
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         out_file.seek(0)
@@ -511,8 +517,22 @@ def _run_import(path: Path, database_url: str, broker: str, extra: list[str] | N
         out, err = out_file.read(), err_file.read()
     if process.returncode != 0:
         raise SystemExit(f"import failed: {err[-2000:]}")
-    rss = usage.ru_maxrss / 1024  # this child's own peak resident memory
+    # Not ru_maxrss: on Linux it carries over the parent's size through fork and exec (this script holds about
+    # 250 MB), which hid the import's own peak.
+    rss = peak_kb / 1024
     return seconds, rss, out.strip() + f" [cpu {usage.ru_utime + usage.ru_stime:.1f} s]"
+
+
+def _high_water_kb(pid: int) -> int:
+    """Peak resident memory of a running process (VmHWM), in kB; 0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def _purge(broker: str) -> None:

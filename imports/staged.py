@@ -14,6 +14,7 @@ fields the profile lists: a field the file does not carry never changes what is 
 import io
 import json
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import BinaryIO
@@ -21,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from core.models import Agent, Contact, ContactChannel, RollupMark, Team, TeamMembership
@@ -182,8 +183,9 @@ def profile_import(
     with transaction.atomic():
         stage = _Stage()
         try:
-            _Loader(profile, stage, summary, errors).run(binary, progress)
-            _check(profile, stage, errors, create_agents=create_agents, allowed_team_ids=allowed_team_ids)
+            catalogue = _Catalogue(profile)
+            _Loader(profile, stage, summary, errors, catalogue).run(binary, progress)
+            _check(profile, stage, errors, catalogue, create_agents=create_agents, allowed_team_ids=allowed_team_ids)
             if errors:
                 raise errors.reject()
             if create_agents:
@@ -207,10 +209,14 @@ class _Stage:
     def __init__(self):
         self.postgresql = connection.vendor == "postgresql"
         self.ops = connection.ops
+        self._copier: ThreadPoolExecutor | None = None
+        self._copying: Future | None = None
         columns = LOADED + COMPUTED
         types = ", ".join(
             f"{column.name} {column.pg_type if self.postgresql else _sqlite_type(column.pg_type)}" for column in columns
         )
+        if self.postgresql:
+            _tune_session()
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
             cursor.execute(f"DROP TABLE IF EXISTS {KEYS}")
@@ -222,19 +228,41 @@ class _Stage:
         names = list(data)
         if not data or not data["line"]:
             return
+        if self.postgresql:
+            texts = [_copy_texts(data[name], TYPES[name]) for name in names]
+            buffer = io.StringIO()
+            buffer.write("\n".join(map("\t".join, zip(*texts, strict=True))))
+            buffer.write("\n")
+            buffer.seek(0)
+            self.wait()
+            # The COPY runs in a helper thread while this one reads and converts the next chunk (the database and
+            # Python each keep a core busy); nothing else uses the connection until wait() returns.
+            if self._copier is None:
+                self._copier = ThreadPoolExecutor(max_workers=1, thread_name_prefix="profile-copy")
+            raw = connection.connection.cursor()
+            self._copying = self._copier.submit(
+                raw.copy_expert, f"COPY {STAGE} ({', '.join(names)}) FROM STDIN", buffer
+            )
+            return
         with connection.cursor() as cursor:
-            if self.postgresql:
-                texts = [_copy_texts(data[name], TYPES[name]) for name in names]
-                buffer = io.StringIO()
-                buffer.write("\n".join(map("\t".join, zip(*texts, strict=True))))
-                buffer.write("\n")
-                buffer.seek(0)
-                cursor.cursor.copy_expert(f"COPY {STAGE} ({', '.join(names)}) FROM STDIN", buffer)
-            else:
-                rows = list(zip(*(data[name] for name in names), strict=True))
-                statement = f"INSERT INTO {STAGE} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})"
-                for offset in range(0, len(rows), INSERT_BATCH):
-                    cursor.executemany(statement, rows[offset : offset + INSERT_BATCH])
+            rows = list(zip(*(data[name] for name in names), strict=True))
+            statement = f"INSERT INTO {STAGE} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})"
+            for offset in range(0, len(rows), INSERT_BATCH):
+                cursor.executemany(statement, rows[offset : offset + INSERT_BATCH])
+
+    def wait(self) -> None:
+        """Until the last chunk's COPY is done (its error, if any, raised here)."""
+        copying, self._copying = self._copying, None
+        if copying is not None:
+            copying.result()
+
+    def close(self) -> None:
+        if self._copier is not None:
+            try:
+                self.wait()
+            finally:
+                self._copier.shutdown()
+                self._copier = None
 
     def moment(self, value: datetime) -> str:
         """A moment as the stage stores it: ISO text for COPY, the backend's own text on SQLite."""
@@ -251,6 +279,10 @@ class _Stage:
             return cursor.fetchall()
 
     def drop(self) -> None:
+        try:
+            self.close()
+        except Exception:  # a COPY failed while another error was being raised: that one says why
+            connection.needs_rollback = True
         if connection.needs_rollback:  # an error aborted the transaction: the rollback drops the tables
             return
         with connection.cursor() as cursor:
@@ -258,7 +290,36 @@ class _Stage:
             cursor.execute(f"DROP TABLE IF EXISTS {KEYS}")
 
 
-TYPES = {column.name: column.pg_type for column in LOADED}
+# PostgreSQL settings of the import's transaction (SET LOCAL: they end with it).
+#  - work_mem: the stage's sorts and hashes (DISTINCT pairs for the marks, duplicate ids, the cases' contacts) fit
+#    in memory; with the default 4 MB a 100,000-row file spilled each of them to disk.
+#  - jit off: compiling the few large statements cost more than it saved (they read 10^5 rows, not 10^8).
+#  - random_page_cost 1.1 (the default 4 is for spinning disks): the stage's ids and cases are looked up in the
+#    contact table's indexes (external_id, case_id) instead of reading the whole table, once the table is large
+#    against the file; a 20,000-row file's lookups went from 160–200 ms to 25–35 ms against 1 million contacts.
+#  - synchronous_commit stays on: the commit's WAL flush is a few milliseconds, and an import the user was told
+#    is stored must survive a crash right after.
+TRANSACTION_SETTINGS = {"work_mem": "64MB", "jit": "off", "random_page_cost": "1.1"}
+# The stage is a temporary table, held in the session's own buffers (8 MB by default, less than a 100,000-row
+# stage: past it every page goes through a temporary file). PostgreSQL accepts a new size only before the
+# session's first temporary table, so it is tried once per connection, in a savepoint, and kept if it fails.
+TEMP_BUFFERS = "128MB"
+
+
+def _tune_session() -> None:
+    with connection.cursor() as cursor:
+        raw = id(connection.connection)
+        if getattr(connection, "_profile_sized", None) != raw:
+            connection._profile_sized = raw
+            try:
+                with transaction.atomic():
+                    cursor.execute(f"SET temp_buffers = '{TEMP_BUFFERS}'")
+            except DatabaseError:  # temporary tables were used before on this connection: the default stays
+                pass
+        cursor.execute("; ".join(f"SET LOCAL {name} = '{value}'" for name, value in TRANSACTION_SETTINGS.items()))
+
+
+TYPES = {column.name: column.pg_type for column in LOADED + COMPUTED}
 _COPY_FLAGS = {True: "t", False: "f", None: "\\N"}
 
 
@@ -291,6 +352,7 @@ class _Loader:
     stage: _Stage
     summary: ImportSummary
     errors: _Errors
+    catalogue: "_Catalogue"
     readers: dict[str, FieldReader] = field(default_factory=dict)
     positions: dict[str, int] = field(default_factory=dict)
     days: dict[datetime, tuple] = field(default_factory=dict)  # moment -> (stage text, epoch, day)
@@ -325,6 +387,7 @@ class _Loader:
             if len(records) >= CHUNK_ROWS:
                 flush()
         flush()
+        self.stage.wait()
         if self.stage.postgresql:
             # Statistics of the join keys only (the whole table's would cost more than they save).
             self.stage.execute(f"ANALYZE {STAGE} (external_id, case_id, split_key, agent_key, team_key)")
@@ -373,7 +436,7 @@ class _Loader:
             no_offset += not has_offset
             known = days.get(moment)
             if known is None:
-                if len(days) > 50_000:
+                if len(days) > CHUNK_ROWS:
                     days.clear()
                 known = days[moment] = (
                     stage.moment(moment),
@@ -394,6 +457,22 @@ class _Loader:
         else:
             agent_keys = agent_values
         team = values.get("team", none)
+        team_keys = [None if value is None else value.lower() for value in team]
+        catalogue = self.catalogue
+        known_agents, known_teams = catalogue.agents, catalogue.teams
+        agent_ids = [None if key is None else known_agents.get(key) for key in agent_keys]
+        team_ids = [None if key is None else known_teams.get(key) for key in team_keys]
+        if catalogue.periods is not None:  # a blank team: the membership covering the day
+            team_on, single = catalogue.team_on, catalogue.single
+            for position, team_id in enumerate(team_ids):
+                if team_id is None and team_keys[position] is None:
+                    agent_id, day = agent_ids[position], day_values[position]
+                    if agent_id is not None and day is not None:
+                        only = single.get(agent_id)
+                        if only is not None:
+                            team_ids[position] = only[1] if only[0] <= day else None
+                        else:
+                            team_ids[position] = team_on(agent_id, day)
         case_spec = profile.fields.get("case_id")
         split = case_spec is not None and case_spec.split_after is not None
         case_values = values.get("case_id", none)
@@ -411,7 +490,9 @@ class _Loader:
             "split_key": case_values if split else none,
             "agent_key": agent_keys,
             "team": team,
-            "team_key": [None if value is None else value.lower() for value in team],
+            "team_key": team_keys,
+            "agent_id": agent_ids,
+            "team_id": team_ids,
             "started_at": stored,
             "started_epoch": epochs,
             "day": day_values,
@@ -441,7 +522,9 @@ def _name_key(value: str | None, memo: dict[str, str]) -> str | None:
 # --- validation in SQL ---------------------------------------------------------------------------------------
 
 
-def _check(profile: Profile, stage: _Stage, errors: _Errors, *, create_agents: bool, allowed_team_ids) -> None:
+def _check(
+    profile: Profile, stage: _Stage, errors: _Errors, catalogue: "_Catalogue", *, create_agents: bool, allowed_team_ids
+) -> None:
     fields = profile.fields
 
     def report(sql: str, params, field: str, message: Callable[[tuple], str]) -> None:
@@ -469,7 +552,9 @@ def _check(profile: Profile, stage: _Stage, errors: _Errors, *, create_agents: b
             lambda row: f"{_show(row[1])} is longer than 100 characters once numbered",
         )
 
-    # Required blanks (a cell that could not be read is reported once, as unreadable).
+    # Required blanks (a cell that could not be read is reported once, as unreadable) and ranges: counted in one
+    # pass over the stage; only a check that found something reads its lines.
+    scans: list[tuple[str, list, str, str, Callable[[tuple], str]]] = []
     for name in [*CONTACT_REQUIRED, profile.agent_field]:
         if name == "team" and fields["team"].blank:
             continue
@@ -478,23 +563,26 @@ def _check(profile: Profile, stage: _Stage, errors: _Errors, *, create_agents: b
             column = "agent_key"
         elif name == "case_id" and fields["case_id"].split_after:
             column = "split_key"
-        report(
-            f"SELECT line FROM {STAGE} WHERE {column} IS NULL AND {not_bad(name)}",
-            None,
-            name,
-            lambda row: "required",
-        )
-
-    # Ranges of answers and durations.
+        scans.append((f"{column} IS NULL AND {not_bad(name)}", [], "", name, lambda row: "required"))
     ranges = dict(RANGES, ces=(1, settings.CES_SCALE_MAX))
     for name, (low, high) in ranges.items():
         if name in fields:
-            report(
-                f"SELECT line, {name} FROM {STAGE} WHERE {name} IS NOT NULL AND ({name} < %s OR {name} > %s)",
-                [low, high],
-                name,
-                lambda row, low=low, high=high: f"{row[1]} is out of range {low}–{high}",
+            scans.append(
+                (
+                    f"{name} IS NOT NULL AND ({name} < %s OR {name} > %s)",
+                    [low, high],
+                    f", {name}",
+                    name,
+                    lambda row, low=low, high=high: f"{row[1]} is out of range {low}–{high}",
+                )
             )
+    counts = stage.rows(
+        "SELECT " + ", ".join(f"COUNT(*) FILTER (WHERE {condition})" for condition, *_ in scans) + f" FROM {STAGE}",
+        [param for _, params, *_ in scans for param in params],
+    )[0]
+    for count, (condition, params, extra, name, message) in zip(counts, scans, strict=True):
+        if count:
+            report(f"SELECT line{extra} FROM {STAGE} WHERE {condition}", params or None, name, message)
 
     # Cases cut from a requester's contacts: a new case when the next contact comes after the repeat window.
     if fields["case_id"].split_after:
@@ -548,13 +636,10 @@ def _check(profile: Profile, stage: _Stage, errors: _Errors, *, create_agents: b
         lambda row: f"unknown channel {_show(row[1])} (active channels: {codes})",
     )
 
-    # Agents and teams by joins on their keys.
-    _fill_keys(profile, stage)
+    # Agents and teams: agent_id and team_id were filled from the catalogue as the stage was loaded; the keys'
+    # table explains the rows left without them.
+    _fill_keys(catalogue)
     agent_field = profile.agent_field
-    stage.execute(
-        f"UPDATE {STAGE} SET agent_id = k.id FROM {KEYS} k "
-        f"WHERE k.kind = 'agent' AND k.key = {STAGE}.agent_key AND k.n = 1"
-    )
     report(
         f"SELECT s.line, s.agent_key, k.n FROM {STAGE} s JOIN {KEYS} k ON k.kind = 'agent' AND k.key = s.agent_key "
         f"WHERE k.n > 1",
@@ -587,7 +672,6 @@ def _check(profile: Profile, stage: _Stage, errors: _Errors, *, create_agents: b
             lambda row: f"not an email address: {_show(row[1])}",
         )
 
-    stage.execute(f"UPDATE {STAGE} SET team_id = k.id FROM {KEYS} k WHERE k.kind = 'team' AND k.key = {STAGE}.team_key")
     report(
         f"SELECT line, team FROM {STAGE} WHERE team_key IS NOT NULL AND team_id IS NULL",
         None,
@@ -595,7 +679,7 @@ def _check(profile: Profile, stage: _Stage, errors: _Errors, *, create_agents: b
         lambda row: f"unknown team {_show(row[1])}",
     )
     if fields["team"].blank:
-        _team_from_history(stage)
+        _team_from_history(stage, covered=True)
         if can_create:
             report(
                 f"SELECT line, agent_key FROM {STAGE} WHERE team_key IS NULL AND agent_id IS NULL "
@@ -616,30 +700,77 @@ def _check(profile: Profile, stage: _Stage, errors: _Errors, *, create_agents: b
         )
 
 
-def _fill_keys(profile: Profile, stage: _Stage) -> None:
-    """The lookup keys of agents (by the profile's agent field) and teams, in a small temporary table.
+class _Catalogue:
+    """Agents by the profile's agent key, teams by lower-cased name and, for a blank team, each agent's membership
+    periods: read once per import (the catalogue, not the file's rows), so the stage's agent_id and team_id are
+    filled as it is loaded, a lookup per distinct key, instead of by UPDATEs rewriting every row of the stage.
 
-    Built here from the catalogue (agents and teams, not the file's rows) so that keys are folded exactly as the
-    file's cells are (Python's lower() on both sides, whatever the database's collation).
+    Keys are folded exactly as the file's cells are (Python's lower() on both sides, whatever the database's
+    collation).
     """
-    agent_field = profile.agent_field
-    counts: dict[str, list] = {}
-    if agent_field == "agent_email":
-        pairs = ((email.lower(), pk) for pk, email in Agent.objects.values_list("pk", "email"))
-    elif agent_field == "agent_employee_id":
-        pairs = ((employee.strip(), pk) for pk, employee in Agent.objects.values_list("pk", "employee_id"))
-    else:
-        pairs = (
-            (" ".join(f"{first} {last}".lower().split()), pk)
-            for pk, first, last in Agent.objects.values_list("pk", "user__first_name", "user__last_name")
-        )
-    for key, pk in pairs:
-        if not key:
-            continue
-        entry = counts.setdefault(key, [pk, 0])
-        entry[1] += 1
-    rows = [("agent", key, pk, n) for key, (pk, n) in counts.items()]
-    rows += [("team", name.lower(), pk, 1) for pk, name in Team.objects.values_list("pk", "name")]
+
+    def __init__(self, profile: Profile):
+        agent_field = profile.agent_field
+        counts: dict[str, list] = {}
+        if agent_field == "agent_email":
+            pairs = ((email.lower(), pk) for pk, email in Agent.objects.values_list("pk", "email"))
+        elif agent_field == "agent_employee_id":
+            pairs = ((employee.strip(), pk) for pk, employee in Agent.objects.values_list("pk", "employee_id"))
+        else:
+            pairs = (
+                (" ".join(f"{first} {last}".lower().split()), pk)
+                for pk, first, last in Agent.objects.values_list("pk", "user__first_name", "user__last_name")
+            )
+        for key, pk in pairs:
+            if not key:
+                continue
+            entry = counts.setdefault(key, [pk, 0])
+            entry[1] += 1
+        self.agent_counts = counts
+        # The agent a key names, when exactly one agent has it (None: unknown, or shared by several).
+        self.agents = {key: (pk if n == 1 else None) for key, (pk, n) in counts.items()}
+        self.teams = {name.lower(): pk for pk, name in Team.objects.values_list("pk", "name")}
+        self.periods: dict[int, list[tuple[str, str | None, int]]] | None = None
+        if profile.fields["team"].blank:
+            self.periods = {}
+            for agent_id, start, end, team_id in TeamMembership.objects.order_by("start_date", "pk").values_list(
+                "agent_id", "start_date", "end_date", "team_id"
+            ):
+                self.periods.setdefault(agent_id, []).append(
+                    (start.isoformat(), end.isoformat() if end else None, team_id)
+                )
+        # Agents with one open-ended period (most): their team from its first day on, without a lookup.
+        self.single = {
+            agent_id: (periods[0][0], periods[0][2])
+            for agent_id, periods in (self.periods or {}).items()
+            if len(periods) == 1 and periods[0][1] is None
+        }
+        self.day_teams: dict[tuple[int, str], int | None] = {}
+
+    def team_on(self, agent_id: int, day: str) -> int | None:
+        """The team of the agent's membership covering `day` (ISO), if any (other cases are left to SQL)."""
+        memo = self.day_teams
+        key = (agent_id, day)
+        team = memo.get(key, _MISSING)
+        if team is _MISSING:
+            if len(memo) > CHUNK_ROWS:
+                memo.clear()
+            team = None
+            for start, end, team_id in self.periods.get(agent_id, ()):
+                if start <= day and (end is None or end > day):
+                    team = team_id
+                    break
+            memo[key] = team
+        return team
+
+
+_MISSING = object()
+
+
+def _fill_keys(catalogue: _Catalogue) -> None:
+    """The lookup keys of agents and teams in a small temporary table, for the checks' joins."""
+    rows = [("agent", key, pk, n) for key, (pk, n) in catalogue.agent_counts.items()]
+    rows += [("team", key, pk, 1) for key, pk in catalogue.teams.items()]
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {KEYS}")
         for offset in range(0, len(rows), 1000):
@@ -650,15 +781,20 @@ def _fill_keys(profile: Profile, stage: _Stage) -> None:
             )
 
 
-def _team_from_history(stage: _Stage) -> None:
-    """A blank team is the agent's team that day: the membership covering it, else the first, else today's."""
+def _team_from_history(stage: _Stage, *, covered: bool = False) -> None:
+    """A blank team is the agent's team that day: the membership covering it, else the first, else today's.
+
+    `covered`: the covering membership was already looked up while loading (the catalogue's periods).
+    """
     membership = TeamMembership._meta.db_table
     agent = Agent._meta.db_table
-    stage.execute(
-        f"UPDATE {STAGE} SET team_id = m.team_id FROM {membership} m WHERE {STAGE}.team_key IS NULL "
-        f"AND m.agent_id = {STAGE}.agent_id AND m.start_date <= {STAGE}.day "
-        f"AND (m.end_date IS NULL OR m.end_date > {STAGE}.day)"
-    )
+    if not covered:
+        stage.execute(
+            f"UPDATE {STAGE} SET team_id = m.team_id FROM {membership} m WHERE {STAGE}.team_key IS NULL "
+            f"AND {STAGE}.team_id IS NULL "
+            f"AND m.agent_id = {STAGE}.agent_id AND m.start_date <= {STAGE}.day "
+            f"AND (m.end_date IS NULL OR m.end_date > {STAGE}.day)"
+        )
     # Before the first period (or in a gap): the first team, else the agent's team today; few rows.
     stage.execute(
         f"""
@@ -734,7 +870,7 @@ def _create_agents(profile: Profile, stage: _Stage, errors: _Errors) -> int:
         first = stage.rows(f"SELECT MIN(line) FROM {STAGE} WHERE agent_id IS NULL AND agent_key IS NOT NULL")[0][0]
         errors.add(first, profile.agent_field, f"cannot create agents: {' '.join(error.messages)}")
         return 0
-    _fill_keys(profile, stage)
+    _fill_keys(_Catalogue(profile))
     stage.execute(
         f"UPDATE {STAGE} SET agent_id = k.id FROM {KEYS} k "
         f"WHERE k.kind = 'agent' AND k.key = {STAGE}.agent_key AND k.n = 1 AND {STAGE}.agent_id IS NULL"
@@ -780,16 +916,24 @@ def _write(profile: Profile, stage: _Stage, summary: ImportSummary, run: ImportR
     # Old and new place of each written contact, and every stored contact of the cases they belong to (a repeat
     # contact changes its case's first day). Read before the upsert: the file's own contacts are in the stage.
     marks = RollupMark._meta.db_table
+    # Each stored contact once (semi-joins); the old places and old cases only when stored contacts change.
+    touched = [
+        f"SELECT agent_id, day FROM {STAGE} WHERE NOT unchanged",
+        f"SELECT c.agent_id, c.day FROM {contact} c WHERE EXISTS ("
+        f"SELECT 1 FROM {STAGE} s WHERE s.case_id = c.case_id AND NOT s.unchanged)",
+    ]
+    if updated:
+        touched += [
+            f"SELECT old_agent_id, old_day FROM {STAGE} WHERE NOT unchanged AND old_id IS NOT NULL",
+            f"SELECT c.agent_id, c.day FROM {contact} c WHERE EXISTS ("
+            f"SELECT 1 FROM {STAGE} s WHERE s.old_case_id = c.case_id AND NOT s.unchanged)",
+        ]
+    union = "\n            UNION ".join(touched)
     stage.execute(
         f"""
         INSERT INTO {marks} (agent_id, day, marked_at)
         SELECT agent_id, day, %s FROM (
-            SELECT agent_id, day FROM {STAGE} WHERE NOT unchanged
-            UNION SELECT old_agent_id, old_day FROM {STAGE} WHERE NOT unchanged AND old_agent_id IS NOT NULL
-            UNION SELECT c.agent_id, c.day FROM {contact} c WHERE c.case_id IN (
-                SELECT case_id FROM {STAGE} WHERE NOT unchanged
-                UNION SELECT old_case_id FROM {STAGE} WHERE NOT unchanged AND old_case_id IS NOT NULL
-            )
+            {union}
         ) touched
         WHERE true
         ORDER BY agent_id, day
@@ -797,8 +941,25 @@ def _write(profile: Profile, stage: _Stage, summary: ImportSummary, run: ImportR
         """,
         [now],
     )
-    # A new contact gets every column (the blank of each field the file does not carry); an existing one only
-    # the columns the profile lists.
+    # A contact already stored gets only the columns the profile lists, by its id (found above); a new one every
+    # column (the blank of each field the file does not carry), with a plain INSERT: no ON CONFLICT arbitration per
+    # row, since the comparison above already split the stage into new and stored ids.
+    if updated:
+        assignments = ", ".join(f"{name} = {source(name)}" for name in written)
+        stage.execute(
+            f"UPDATE {contact} SET {assignments}, updated_at = %s FROM {STAGE} s "
+            f"WHERE {contact}.id = s.old_id AND NOT s.unchanged",
+            [now],
+        )
+    if created:
+        _insert_new(stage, written, source, now, run)
+
+
+def _insert_new(stage: _Stage, written: list[str], source: Callable[[str], str], now, run: ImportRun | None) -> None:
+    """INSERT the stage's new contacts (and, for a run, record them); another import that stored one of the same
+    ids since they were compared refuses this file, at those lines, with nothing written."""
+    contact = Contact._meta.db_table
+    postgresql = stage.postgresql
     inserted = ["external_id", *written]
     for name, blank in OPTIONAL_BLANK.items():
         if name not in written and blank is not None:
@@ -809,17 +970,42 @@ def _write(profile: Profile, stage: _Stage, summary: ImportSummary, run: ImportR
             values.append(source(name))
         else:
             values.append(OPTIONAL_BLANK[name] + ("::jsonb" if name == "tags" and postgresql else ""))
-    assignments = ", ".join(f"{name} = EXCLUDED.{name}" for name in [*written, "updated_at"])
-    stage.execute(
+    insert = (
         f"INSERT INTO {contact} ({', '.join(inserted)}, created_at, updated_at) "
-        f"SELECT {', '.join(values)}, %s, %s FROM {STAGE} s WHERE NOT s.unchanged "
-        f"ON CONFLICT (external_id) DO UPDATE SET {assignments}",
-        [now, now],
+        f"SELECT {', '.join(values)}, %s, %s FROM {STAGE} s WHERE s.old_id IS NULL"
     )
-    if run is not None and created:
-        stage.execute(
-            f"INSERT INTO {ImportCreated._meta.db_table} (run_id, contact_id) "
-            f"SELECT %s, c.id FROM {contact} c JOIN {STAGE} s ON s.external_id = c.external_id "
-            f"WHERE s.old_id IS NULL ON CONFLICT DO NOTHING",
-            [run.pk],
+    created_table = ImportCreated._meta.db_table
+    try:
+        with transaction.atomic():
+            if run is not None and postgresql:  # the new ids straight from the INSERT
+                stage.execute(
+                    f"WITH new AS ({insert} RETURNING id) INSERT INTO {created_table} (run_id, contact_id) "
+                    f"SELECT %s, id FROM new",
+                    [now, now, run.pk],
+                )
+            else:
+                stage.execute(insert, [now, now])
+                if run is not None:
+                    stage.execute(
+                        f"INSERT INTO {created_table} (run_id, contact_id) "
+                        f"SELECT %s, c.id FROM {contact} c JOIN {STAGE} s ON s.external_id = c.external_id "
+                        f"WHERE s.old_id IS NULL",
+                        [run.pk],
+                    )
+    except IntegrityError:
+        taken = stage.rows(
+            f"SELECT s.line, s.external_id FROM {STAGE} s JOIN {contact} c ON c.external_id = s.external_id "
+            f"WHERE s.old_id IS NULL ORDER BY s.line LIMIT {MAX_REPORTED_ERRORS}"
         )
+        if not taken:
+            raise
+        raise ImportRejected(
+            [
+                RowError(
+                    line,
+                    "external_id",
+                    f"{_show(external_id)} was stored by another import meanwhile: import the file again",
+                )
+                for line, external_id in taken
+            ]
+        ) from None

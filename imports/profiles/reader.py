@@ -4,6 +4,7 @@ field's cells turned into stored values, a column at a time with every distinct 
 import codecs
 import csv
 import io
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -21,7 +22,7 @@ _BOMS = [
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 ]
-MEMO_LIMIT = 50_000  # distinct cells remembered per field; past it the memo starts again (memory stays flat)
+MEMO_LIMIT = 20_000  # distinct cells remembered per field (a chunk's worth); past it the memo starts again
 
 
 def _refuse(line: int, message: str) -> ImportRejected:
@@ -88,7 +89,7 @@ class ExportFile:
         if not first.strip():
             raise _refuse(1, "the file is empty (no header line)")
         self.delimiter = (profile.delimiter if profile else None) or detect_delimiter(first)
-        self.reader = csv.reader(self._lines(first), delimiter=self.delimiter)
+        self.reader = csv.reader(itertools.chain((first,), self.stream), delimiter=self.delimiter)
         try:
             raw_header = next(self.reader)
         except csv.Error as error:
@@ -118,10 +119,6 @@ class ExportFile:
                     )
         if problems:
             raise ImportRejected(problems)
-
-    def _lines(self, first: str) -> Iterator[str]:
-        yield first
-        yield from self.stream
 
     def _decode_error(self, error: UnicodeDecodeError) -> ImportRejected:
         """The file refused at the line holding the first byte its encoding cannot read.
@@ -204,6 +201,9 @@ class FieldReader:
         self.memo: dict[str, object] = {}
         self.has_bad = False  # whether any cell has failed (until then a column needs no scan for Bad)
         self.constant = None
+        # Plain text (ids, cases, emails): every cell is usually distinct, so the memo only costs; the column is
+        # trimmed and checked as a whole, and read cell by cell only if the whole-column check finds a problem.
+        self.bulk_text = spec.type.kind == "text" and spec.values is None and not spec.case_insensitive
         if spec.value is not None:
             self.constant = self.cell(spec.value)
             if isinstance(self.constant, Bad):
@@ -231,17 +231,36 @@ class FieldReader:
             return Bad(str(error))
 
     def _read(self, cells) -> list:
+        if self.bulk_text:
+            out = self._read_text(cells)
+            if out is not None:
+                return out
         memo = self.memo
         if len(memo) > MEMO_LIMIT:
             memo.clear()
-        out = []
-        append = out.append
-        for raw in cells:
-            value = memo.get(raw, _MISSING)
-            if value is _MISSING:
-                value = memo[raw] = self.cell(raw)
-            append(value)
+        # Known cells in one pass in C; the few new ones converted after.
+        out = list(map(memo.get, cells, itertools.repeat(_MISSING)))
+        if _MISSING in out:  # (identity first: no value equals the sentinel)
+            for position, value in enumerate(out):
+                if value is _MISSING:
+                    raw = cells[position]
+                    value = memo.get(raw, _MISSING)
+                    if value is _MISSING:
+                        value = memo[raw] = self.cell(raw)
+                    out[position] = value
         return out
+
+    def _read_text(self, cells) -> list | None:
+        """The cells as stored text, or None when one of them needs the per-cell path (and its message)."""
+        texts = [cell.strip() for cell in cells]
+        max_length = self.spec.type.max_length
+        if max_length is not None and texts and max(map(len, texts)) > max_length:
+            return None
+        joined = "".join(texts)
+        if "\x00" in joined or (not joined.isascii() and read.has_surrogate(joined)):
+            return None
+        empty = self.spec.empty
+        return [None if text in empty else text for text in texts]
 
     def column(self, columns: list[tuple[str, ...]], size: int) -> list:
         """The field's values for a chunk given as columns (the transposed records)."""

@@ -127,6 +127,10 @@ def day(text: str, *, fmt: str | None) -> date:
         raise ValueError(f"not a date in {expected}: {show(text)}") from None
 
 
+def has_surrogate(value: str) -> bool:
+    return _SURROGATE.search(value) is not None
+
+
 def text_problem(value: str, max_length: int | None) -> str:
     """Why `value` cannot be stored as text ("" when it can)."""
     if max_length is not None and len(value) > max_length:

@@ -146,7 +146,8 @@ def test_skillhub_profile_reads_the_plain_import_columns(ana):
     [
         (
             "zendesk",
-            "Id,Requester id,Assignee,Group,Status,Via,Created at,Total time spent (sec),Satisfaction Score,Ticket type",
+            "Id,Requester id,Assignee,Group,Status,Via,Created at,Total time spent (sec),"
+            "Satisfaction Score,Ticket type",
             "1005,503,,North,New,Email,2026-03-01 09:00:00 +0000,0,Unoffered,",
         ),
         (

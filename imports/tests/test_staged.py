@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from core.models import Agent, Contact, ContactChannel, RollupMark, TeamMembership
 from core.tests.factories import AgentFactory, TeamFactory, UserFactory
@@ -494,3 +495,80 @@ def test_summed_columns_with_a_blank_first_part_are_missing_not_the_other_parts(
     bad = {(error.line, error.field) for error in refused.value.errors}
     assert bad == {(2, "handle_seconds"), (3, "handle_seconds")}
     assert not Contact.objects.exists()
+
+
+def test_a_new_contact_joining_a_case_of_an_earlier_import_marks_the_cases_stored_contacts(agent, other_agent, team):
+    """A repeat contact changes its case's first day: the earlier import's contacts of that case are marked too."""
+    first = f"e1,K1,{agent.email},{team.name},phone,2026-03-01T09:00:00Z,300,60,Y"
+    profile_import(csv_bytes(BASIC_HEADER, first), basic())
+    RollupMark.objects.all().delete()
+    repeat = f"e2,K1,{other_agent.email},{team.name},phone,2026-03-03T09:00:00Z,300,60,Y"
+    summary = profile_import(csv_bytes(BASIC_HEADER, repeat), basic())
+    assert (summary.created, summary.updated) == (1, 0)
+    marks = set(RollupMark.objects.values_list("agent_id", "day"))
+    assert marks == {(agent.pk, date(2026, 3, 1)), (other_agent.pk, date(2026, 3, 3))}
+
+
+def test_an_id_stored_by_another_import_meanwhile_refuses_the_file_and_writes_nothing(agent, team, monkeypatch):
+    """New ids are written by a plain INSERT: one that another import stored after the comparison refuses the file
+    at its line (never a database error), and nothing of the file is written."""
+    import imports.staged as staged
+
+    insert_new = staged._insert_new
+
+    def racing(*args, **kwargs):
+        Contact.objects.create(
+            external_id="e2",
+            case_id="K9",
+            agent=agent,
+            team=team,
+            channel="phone",
+            started_at=datetime(2026, 3, 1, 8, tzinfo=UTC),
+            day=date(2026, 3, 1),
+            handle_seconds=1,
+            after_contact_seconds=0,
+            resolved=True,
+        )
+        return insert_new(*args, **kwargs)
+
+    monkeypatch.setattr(staged, "_insert_new", racing)
+    lines = [BASIC_HEADER] + [
+        f"e{n},K{n},{agent.email},{team.name},phone,2026-03-01T09:00:00Z,300,60,Y" for n in range(1, 4)
+    ]
+    with pytest.raises(ImportRejected) as rejected:
+        profile_import(csv_bytes(*lines), basic())
+    assert errors_of(rejected) == [
+        (3, "external_id", "'e2' was stored by another import meanwhile: import the file again")
+    ]
+    assert not Contact.objects.exists()
+    assert not RollupMark.objects.exists()
+
+
+def test_text_cells_too_long_or_with_nul_are_reported_at_their_lines(agent, team):
+    """Text columns are checked a column at a time; a problem sends that column through the per-cell reading."""
+    lines = [
+        BASIC_HEADER,
+        f"e1,K1,{agent.email},{team.name},phone,2026-03-01T09:00:00Z,300,60,Y",
+        f"{'x' * 101},K2,{agent.email},{team.name},phone,2026-03-01T09:00:00Z,300,60,Y",
+        f"e3,K\x003,{agent.email},{team.name},phone,2026-03-01T09:00:00Z,300,60,Y",
+        f"e4,Kö4,{agent.email},{team.name},phone,2026-03-01T09:00:00Z,300,60,Y",
+    ]
+    with pytest.raises(ImportRejected) as rejected:
+        profile_import(csv_bytes(*lines), basic())
+    assert errors_of(rejected) == [
+        (3, "external_id", "longer than 100 characters"),
+        (4, "case_id", "contains a NUL character"),
+    ]
+    assert not Contact.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL session settings")
+def test_an_import_on_a_connection_that_used_temporary_tables_before_keeps_the_default_buffers(agent, team):
+    line = f"e1,K1,{agent.email},{team.name},phone,2026-03-01T09:00:00Z,300,60,Y"
+    profile_import(csv_bytes(BASIC_HEADER, line), basic())  # the session's temporary tables are in use now
+    connection._profile_sized = None  # as if this connection had never tried
+    summary = profile_import(csv_bytes(BASIC_HEADER, line.replace("e1,K1", "e2,K2")), basic())
+    assert summary.created == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        assert cursor.fetchone()[0] == "64MB"  # the transaction's settings still apply
