@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from core.models import Agent, Contact, ContactChannel, RollupMark, Team, TeamMembership
 from core.services.rollup_marks import rollup_enqueue
+from imports.agents import NewAgent, agents_create
 from imports.models import ImportCreated, ImportRun
 from imports.profiles import CONTACT_REQUIRED, ExportFile, FieldReader, Profile
 from imports.profiles.reader import Bad, skip_mask, transpose
@@ -698,6 +699,27 @@ def _check(
             "team",
             lambda row: f"{_show(row[1])} is not one of the teams you may import for",
         )
+        # Nor may it touch what belongs to other teams: a stored contact of another team (its id in the file)...
+        report(
+            f"SELECT s.line, s.external_id FROM {STAGE} s JOIN {Contact._meta.db_table} c "
+            f"ON c.external_id = s.external_id WHERE c.team_id NOT IN ({placeholders})",
+            allowed,
+            "external_id",
+            lambda row: f"{_show(row[1])} is a contact of a team you may not import for",
+        )
+        # ...or an agent who was not in one of the lead's teams that day (by membership; without any, by team today).
+        membership, agent = TeamMembership._meta.db_table, Agent._meta.db_table
+        report(
+            f"SELECT s.line, s.agent_key FROM {STAGE} s WHERE s.agent_id IS NOT NULL AND s.day IS NOT NULL "
+            f"AND NOT EXISTS (SELECT 1 FROM {membership} m WHERE m.agent_id = s.agent_id "
+            f"AND m.team_id IN ({placeholders}) AND m.start_date <= s.day "
+            f"AND (m.end_date IS NULL OR m.end_date > s.day)) "
+            f"AND NOT EXISTS (SELECT 1 FROM {agent} a WHERE a.id = s.agent_id AND a.team_id IN ({placeholders}) "
+            f"AND NOT EXISTS (SELECT 1 FROM {membership} m2 WHERE m2.agent_id = a.id))",
+            allowed + allowed,
+            agent_field,
+            lambda row: f"{_show(row[1])} was not in a team you may import for on that day",
+        )
 
 
 class _Catalogue:
@@ -812,41 +834,6 @@ def _show(value, limit: int = 40) -> str:
 
 
 # --- agents the file names that do not exist yet ----------------------------------------------------------------
-
-try:  # the rosters work's creation with membership history (branch data-rosters)
-    from imports.agents import NewAgent, agents_create
-except ImportError:  # until it is merged: the same contract, built on the core's services
-
-    @dataclass
-    class NewAgent:
-        """An agent to create: `periods` are (first day, team id) in time order."""
-
-        email: str
-        name: str = ""
-        employee_id: str = ""
-        periods: list = field(default_factory=list)
-
-    def agents_create(new: list) -> dict[str, int]:
-        from core.services.org import agent_create, agent_move_team
-
-        created = {}
-        for person in new:
-            first_name, _, last_name = " ".join(person.name.split()).partition(" ")
-            (start, team_id), *moves = person.periods
-            agent = agent_create(
-                username=person.email[:150],
-                email=person.email,
-                first_name=first_name[:150],
-                last_name=last_name[:150],
-                employee_id=(person.employee_id or person.email)[:50],
-                team=Team.objects.get(pk=team_id),
-                start_date=start,
-            )
-            for day, team_id in moves:
-                if team_id != agent.team_id:
-                    agent = agent_move_team(agent=agent, team=Team.objects.get(pk=team_id), on=day)
-            created[person.email] = agent.pk
-        return created
 
 
 def _create_agents(profile: Profile, stage: _Stage, errors: _Errors) -> int:

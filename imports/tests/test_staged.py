@@ -263,6 +263,37 @@ def test_allowed_team_ids_refuses_rows_of_other_teams(agent, team, partner_team)
     assert Contact.objects.count() == 1
 
 
+def test_a_leads_upload_cannot_rewrite_another_teams_contact(agent, other_agent, team, partner_team):
+    """The row names the lead's own team and agent, but its id is a stored contact of the partner's team."""
+    profile_import(
+        csv_bytes(BASIC_HEADER, f"X1,K1,{other_agent.email},{partner_team.name},phone,2026-03-01T09:00:00Z,300,60,Y"),
+        basic(),
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        profile_import(
+            csv_bytes(BASIC_HEADER, f"X1,K1,{agent.email},{team.name},phone,2026-03-01T09:00:00Z,1,1,N"),
+            basic(),
+            allowed_team_ids={team.pk},
+        )
+    assert errors_of(rejected) == [(2, "external_id", "'X1' is a contact of a team you may not import for")]
+    stored = Contact.objects.get()
+    assert (stored.agent_id, stored.team_id, stored.handle_seconds) == (other_agent.pk, partner_team.pk, 300)
+
+
+def test_a_leads_upload_cannot_write_contacts_onto_another_teams_agent(agent, other_agent, team):
+    """The team column names the lead's team, but the agent worked in the partner's team that day."""
+    with pytest.raises(ImportRejected) as rejected:
+        profile_import(
+            csv_bytes(BASIC_HEADER, f"e1,K1,{other_agent.email},{team.name},phone,2026-03-01T09:00:00Z,300,60,Y"),
+            basic(),
+            allowed_team_ids={team.pk},
+        )
+    assert errors_of(rejected) == [
+        (2, "agent_email", f"{other_agent.email!r} was not in a team you may import for on that day")
+    ]
+    assert not Contact.objects.exists()
+
+
 def test_dry_run_writes_nothing(agent, team):
     line = f"e1,K1,{agent.email},{team.name},phone,2026-03-01T09:00:00Z,300,60,Y"
     summary = profile_import(csv_bytes(BASIC_HEADER, line), basic(), dry_run=True)
