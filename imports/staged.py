@@ -16,7 +16,7 @@ import json
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
@@ -43,6 +43,7 @@ from imports.services import (
 CHUNK_ROWS = 20_000
 STAGE = "skillhub_profile_stage"
 KEYS = "skillhub_profile_keys"
+SEEDS = "skillhub_profile_seeds"
 INSERT_BATCH = 500  # rows per executemany batch on SQLite
 
 
@@ -289,6 +290,7 @@ class _Stage:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
             cursor.execute(f"DROP TABLE IF EXISTS {KEYS}")
+            cursor.execute(f"DROP TABLE IF EXISTS {SEEDS}")
 
 
 # PostgreSQL settings of the import's transaction (SET LOCAL: they end with it).
@@ -588,26 +590,33 @@ def _check(
     # Cases cut from a requester's contacts: a new case when the next contact comes after the repeat window.
     if fields["case_id"].split_after:
         window = settings.REPEAT_WINDOW_DAYS * 86400
+        _seed_cases(stage, window)
         stage.execute(
             f"""
             UPDATE {STAGE} SET case_id = cases.case_id FROM (
-                SELECT line, split_key || ':' || FIRST_VALUE(external_id) OVER (
+                SELECT line, FIRST_VALUE(base) OVER (
                     PARTITION BY split_key, case_no ORDER BY started_epoch, line) AS case_id
                 FROM (
-                    SELECT line, split_key, external_id, started_epoch, SUM(new_case) OVER (
+                    SELECT line, split_key, base, started_epoch, SUM(new_case) OVER (
                         PARTITION BY split_key ORDER BY started_epoch, line ROWS UNBOUNDED PRECEDING) AS case_no
                     FROM (
-                        SELECT line, split_key, external_id, started_epoch,
+                        SELECT line, split_key, base, started_epoch,
                                CASE WHEN started_epoch - LAG(started_epoch) OVER (
                                    PARTITION BY split_key ORDER BY started_epoch, line) <= %s THEN 0 ELSE 1 END
                                AS new_case
-                        FROM {STAGE} WHERE split_key IS NOT NULL AND started_epoch IS NOT NULL
+                        FROM (
+                            SELECT line, split_key, split_key || ':' || external_id AS base, started_epoch
+                            FROM {STAGE} WHERE split_key IS NOT NULL AND started_epoch IS NOT NULL
+                            UNION ALL
+                            SELECT 0, split_key, case_id, started_epoch FROM {SEEDS}
+                        ) contacts
                     ) gaps
                 ) numbered
             ) cases WHERE {STAGE}.line = cases.line
             """,
             [window],
         )
+        stage.execute(f"DROP TABLE {SEEDS}")
         report(
             f"SELECT line, case_id FROM {STAGE} WHERE LENGTH(case_id) > 100",
             None,
@@ -720,6 +729,53 @@ def _check(
             agent_field,
             lambda row: f"{_show(row[1])} was not in a team you may import for on that day",
         )
+
+
+def _seed_cases(stage: _Stage, window: int) -> None:
+    """For each requester of the file, the latest stored contact of theirs that started before the file's first
+    contact of theirs and within the window of it (the file's own ids left out): the file's first case continues
+    that contact's case when it comes within the window, so a case whose contacts fall in two weekly exports stays
+    one case.
+
+    A requester's stored contacts are those whose case id starts with `<requester>:` (the ids this step builds). A
+    prefix match cannot use the case index under PostgreSQL's default collation, so the stored contacts are first
+    restricted by time (the started_at index: from the file's earliest contact minus the window to its latest),
+    and the prefix is matched on that subset."""
+    contact = Contact._meta.db_table
+    stage.execute(f"DROP TABLE IF EXISTS {SEEDS}")
+    stage.execute(f"CREATE TEMPORARY TABLE {SEEDS} (split_key text, started_epoch bigint, case_id text)")
+    low, high = stage.rows(
+        f"SELECT MIN(started_epoch), MAX(started_epoch) FROM {STAGE} "
+        f"WHERE split_key IS NOT NULL AND started_epoch IS NOT NULL"
+    )[0]
+    if low is None:
+        return
+    first, last = (stage.moment(datetime.fromtimestamp(epoch, UTC)) for epoch in (low - window, high))
+    if stage.postgresql:
+        epoch = "CAST(EXTRACT(EPOCH FROM c.started_at) AS bigint)"
+    else:
+        epoch = "CAST(strftime('%%s', c.started_at) AS integer)"
+    stage.execute(
+        f"""
+        INSERT INTO {SEEDS} (split_key, started_epoch, case_id)
+        SELECT split_key, started_epoch, case_id FROM (
+            SELECT f.split_key, nearby.started_epoch, nearby.case_id, ROW_NUMBER() OVER (
+                PARTITION BY f.split_key ORDER BY nearby.started_epoch DESC, nearby.id DESC) AS n
+            FROM (
+                SELECT split_key, MIN(started_epoch) AS first_epoch FROM {STAGE}
+                WHERE split_key IS NOT NULL AND started_epoch IS NOT NULL GROUP BY split_key
+            ) f
+            JOIN (
+                SELECT c.id, c.case_id, {epoch} AS started_epoch FROM {contact} c
+                WHERE c.started_at >= %s AND c.started_at <= %s
+                AND NOT EXISTS (SELECT 1 FROM {STAGE} s WHERE s.external_id = c.external_id)
+            ) nearby
+            ON SUBSTR(nearby.case_id, 1, LENGTH(f.split_key) + 1) = f.split_key || ':'
+            AND nearby.started_epoch < f.first_epoch AND nearby.started_epoch >= f.first_epoch - %s
+        ) latest WHERE n = 1
+        """,
+        [first, last, window],
+    )
 
 
 class _Catalogue:

@@ -13,6 +13,8 @@ from imports.models import ImportCreated, ImportRun
 from imports.profiles import BUILTIN, parse_profile
 from imports.services import ImportRejected
 from imports.staged import profile_import
+from metrics import rollups
+from metrics.models import AgentDay
 
 SKILLHUB_HEADER = (
     "external_id,case_id,agent_email,team,channel,started_at,handle_seconds,after_contact_seconds,resolved,"
@@ -603,3 +605,67 @@ def test_an_import_on_a_connection_that_used_temporary_tables_before_keeps_the_d
     with connection.cursor() as cursor:
         cursor.execute("SHOW work_mem")
         assert cursor.fetchone()[0] == "64MB"  # the transaction's settings still apply
+
+
+def _requester_file(agent, team, *rows: tuple[str, str, str]) -> io.BytesIO:
+    return csv_bytes(
+        BASIC_HEADER,
+        *(f"{ident},{requester},{agent.email},{team.name},email,{start},300,60,Y" for ident, requester, start in rows),
+    )
+
+
+def _requester_profile():
+    return basic(**{"  case_id: Case": "  case_id: {column: Case, split_after: window}"})
+
+
+def _case_figures(agent) -> dict[date, tuple[int, int, int]]:
+    rollups.rollup_pending()
+    return {row.day: (row.contacts, row.cases, row.fcr_cases) for row in AgentDay.objects.filter(agent=agent)}
+
+
+def test_split_after_cases_continue_across_files(agent, team, settings):
+    """Weekly exports: a requester's contact in the second file within the window of their contact in the first
+    continues that case (one case, not FCR), the chain goes on from there, and the stored contact's day is marked."""
+    settings.REPEAT_WINDOW_DAYS = 7
+    profile = _requester_profile()
+    profile_import(_requester_file(agent, team, ("t1", "R1", "2026-03-06T09:00:00Z")), profile)
+    assert _case_figures(agent) == {date(2026, 3, 6): (1, 1, 1)}
+    second = (("t2", "R1", "2026-03-09T09:00:00Z"), ("t3", "R1", "2026-03-12T09:00:00Z"))
+    profile_import(_requester_file(agent, team, *second), profile)
+    cases = dict(Contact.objects.values_list("external_id", "case_id"))
+    assert cases == {"t1": "R1:t1", "t2": "R1:t1", "t3": "R1:t1"}
+    assert (agent.pk, date(2026, 3, 6)) in set(RollupMark.objects.values_list("agent_id", "day"))
+    assert _case_figures(agent) == {
+        date(2026, 3, 6): (1, 1, 0),
+        date(2026, 3, 9): (1, 0, 0),
+        date(2026, 3, 12): (1, 0, 0),
+    }
+
+
+def test_split_after_gap_longer_than_the_window_across_files_starts_a_new_case(agent, team, settings):
+    settings.REPEAT_WINDOW_DAYS = 7
+    profile = _requester_profile()
+    first = (("t1", "R1", "2026-03-01T09:00:00Z"), ("u1", "R10", "2026-03-06T09:00:00Z"))
+    profile_import(_requester_file(agent, team, *first), profile)
+    # t2 comes 7 days and a second after t1; R1 is a prefix of R10, whose case stays its own.
+    second = (("t2", "R1", "2026-03-08T09:00:01Z"), ("u2", "R10", "2026-03-09T09:00:00Z"))
+    profile_import(_requester_file(agent, team, *second), profile)
+    cases = dict(Contact.objects.values_list("external_id", "case_id"))
+    assert cases == {"t1": "R1:t1", "t2": "R1:t2", "u1": "R10:u1", "u2": "R10:u1"}
+    assert _case_figures(agent)[date(2026, 3, 1)] == (1, 1, 1)
+    assert _case_figures(agent)[date(2026, 3, 8)] == (1, 1, 1)
+
+
+def test_split_after_reimporting_the_files_keeps_the_case_ids(agent, team, settings):
+    settings.REPEAT_WINDOW_DAYS = 7
+    profile = _requester_profile()
+    first = (("t1", "R1", "2026-03-06T09:00:00Z"),)
+    second = (("t2", "R1", "2026-03-09T09:00:00Z"), ("t3", "R2", "2026-03-10T09:00:00Z"))
+    profile_import(_requester_file(agent, team, *first), profile)
+    profile_import(_requester_file(agent, team, *second), profile)
+    expected = {"t1": "R1:t1", "t2": "R1:t1", "t3": "R2:t3"}
+    assert dict(Contact.objects.values_list("external_id", "case_id")) == expected
+    for rows in (second, first, second):
+        summary = profile_import(_requester_file(agent, team, *rows), profile)
+        assert (summary.created, summary.updated, summary.unchanged) == (0, 0, len(rows))
+    assert dict(Contact.objects.values_list("external_id", "case_id")) == expected
