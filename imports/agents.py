@@ -160,10 +160,11 @@ def contacts_follow_history(
     """Move the contacts that followed an agent's old history to their new team, where the history changed.
 
     `changes` is {agent id: (old history, new history, team before the change)}. A contact imported without a team
-    took the agent's team of its day from the memberships; when the history now says another team for that day,
-    the contact moves with it (the figures follow the move). Only contacts in the old history's team of their day
-    move — a contact whose file named another team keeps it — and only on days a new period covers (a leaver's
-    later contacts stay put). Returns the (agent, day) pairs whose contacts moved, for the rollup.
+    took the agent's team of its day from the memberships (its `team_from_history` is set); when the history now
+    says another team for that day, the contact moves with it (the figures follow the move). Only such contacts
+    move — a team the file named is kept, even the one the history had — and only those in the old history's team
+    of their day, on days a new period covers (a leaver's later contacts stay put). Returns the (agent, day) pairs
+    whose contacts moved, for the rollup.
     """
     moves: dict[tuple[int, int], list[Q]] = {}
     for agent_id, (old, new, fallback) in changes.items():
@@ -183,7 +184,7 @@ def contacts_follow_history(
             where = Q()
             for condition in conditions[offset : offset + CONDITIONS_PER_UPDATE]:
                 where |= condition
-            contacts = Contact.objects.filter(where, team_id=old_team)
+            contacts = Contact.objects.filter(where, team_id=old_team, team_from_history=True)
             touched.update(contacts.values_list("agent_id", "day").distinct().order_by())
             contacts.update(team_id=new_team)
     return touched

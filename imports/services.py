@@ -71,6 +71,7 @@ ALWAYS_WRITTEN = [
     "case_id",
     "agent_id",
     "team_id",
+    "team_from_history",  # true when no team was given and the agent's membership of the day supplied it
     "channel",
     "started_at",
     "day",
@@ -95,6 +96,8 @@ CLEARED = {
     "survey_comment": "",
     "recording_url": "",
 }
+# What a row without the key writes (callers such as the demo give a team: not from the history).
+ROW_DEFAULTS = {**CLEARED, "team_from_history": False}
 UPSERT_FIELDS = [*ALWAYS_WRITTEN, *OPTIONAL]  # every contact column an import may write
 CHUNK_ROWS = 5000
 VALUES_BATCH = 1000  # rows per INSERT … VALUES statement (SQLite allows 32,766 parameters)
@@ -623,6 +626,7 @@ def _clean(line: int, raw: dict, *, lookups: Lookups, tz: ZoneInfo, create_agent
     elif agent_id is not None and row["day"] is not None:
         team_id = lookups.team_on(agent_id, row["day"])
     row["team_id"] = team_id
+    row["team_from_history"] = not team_name
     return row, errors
 
 
@@ -944,7 +948,7 @@ def contacts_upsert(rows: list[dict], *, update: bool = True, fields: list[str] 
     json_param = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
     placeholder = "(" + ", ".join(json_param if name == "tags" else "%s" for name in WRITE_COLUMNS) + ")"
     names = ["external_id", *UPSERT_FIELDS]
-    defaults = [(name, CLEARED.get(name)) for name in names]
+    defaults = [(name, ROW_DEFAULTS.get(name)) for name in names]
     started, day, tags = names.index("started_at"), names.index("day"), names.index("tags")
     with connection.cursor() as cursor:
         for offset in range(0, len(rows), VALUES_BATCH):
@@ -989,14 +993,15 @@ def _upsert_postgresql(rows: list[dict], *, fields: list[str], summary: ImportSu
     same = " AND ".join(f"c.{name} IS NOT DISTINCT FROM s.{name}" for name in fields)
     buffer = io.StringIO()
     for row in rows:
-        buffer.write("\t".join(_copy_value(row.get(name, CLEARED.get(name))) for name in STAGE_COLUMNS))
+        buffer.write("\t".join(_copy_value(row.get(name, ROW_DEFAULTS.get(name))) for name in STAGE_COLUMNS))
         buffer.write("\n")
     buffer.seek(0)
     assignments = ", ".join(f"{name} = EXCLUDED.{name}" for name in [*fields, "updated_at"])
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGE_TABLE} ("
-            "external_id varchar(100), case_id varchar(100), agent_id bigint, team_id bigint, channel varchar(30), "
+            "external_id varchar(100), case_id varchar(100), agent_id bigint, team_id bigint, "
+            "team_from_history boolean, channel varchar(30), "
             "started_at timestamptz, day date, handle_seconds integer, after_contact_seconds integer, "
             "resolved boolean, first_contact_resolved boolean, csat smallint, ces smallint, nps smallint, "
             "transcript text, reason varchar(100), tags jsonb, escalated boolean, transferred boolean, "

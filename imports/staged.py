@@ -123,6 +123,7 @@ ALWAYS_WRITTEN = [
     "case_id",
     "agent_id",
     "team_id",
+    "team_from_history",  # a blank team the agent's membership filled (the stage's team_key is NULL)
     "channel",
     "started_at",
     "day",
@@ -936,7 +937,9 @@ def _write(profile: Profile, stage: _Stage, summary: ImportSummary, run: ImportR
     def source(name: str, table: str = "s") -> str:
         """The stage expression stored in contact column `name`."""
         expression = f"{table}.{name}"
-        if name == "tags":
+        if name == "team_from_history":
+            expression = f"({table}.team_key IS NULL)"
+        elif name == "tags":
             expression = f"COALESCE({table}.tags, '[]')" + ("::jsonb" if postgresql else "")
         elif OPTIONAL_BLANK.get(name):
             expression = f"COALESCE({table}.{name}, {OPTIONAL_BLANK[name]})"

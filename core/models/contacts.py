@@ -80,6 +80,11 @@ class Contact(models.Model):
     team = models.ForeignKey(
         "skillhub.Team", on_delete=models.PROTECT, related_name="contacts", help_text="Team it was handled in."
     )
+    # Set by imports when the file gave no team and the agent's membership of the day supplied it: only such a
+    # contact follows a roster that changes that history (a team the file named is kept).
+    team_from_history = models.BooleanField(
+        default=False, db_default=False, help_text="The team came from the agent's membership history, not the file."
+    )
     channel = models.CharField(max_length=30, help_text="A code of the channel catalogue (ContactChannel).")
     started_at = models.DateTimeField()
     day = models.DateField(editable=False, help_text="Local day of started_at (settings.TIME_ZONE); rollups key on it.")

@@ -9,8 +9,10 @@ from core import roles
 from core.models import Agent, Contact, RollupMark, Team, TeamMembership, User
 from core.tests.factories import AgentFactory, TeamFactory, UserFactory, VendorFactory
 from imports import services as imports
+from imports.profiles import BUILTIN
 from imports.rosters import roster_import
-from imports.tests.contact_rows import row, run_import
+from imports.staged import profile_import
+from imports.tests.contact_rows import row, run_import, to_csv
 from metrics import rollups
 from metrics.selectors import metrics_by_agent, metrics_by_team
 
@@ -432,3 +434,45 @@ def test_roster_reports_at_most_the_capped_number_of_errors_and_counts_the_rest(
     with pytest.raises(imports.ImportRejected) as refused:
         load(text)
     assert [error.line for error in refused.value.errors] == [2, 3] and refused.value.more == 3
+
+
+def _import_by(path: str, rows: list[dict]):
+    """Import contact rows through the plain import (`services`) or the profile import (`staged`, whose SkillHub
+    profile fills a blank team from the agent's history)."""
+    if path == "services":
+        return run_import(rows)
+    return profile_import(io.BytesIO(to_csv(rows).encode()), BUILTIN["skillhub"])
+
+
+@pytest.mark.parametrize("path", ["services", "staged"])
+def test_roster_moves_only_contacts_whose_team_came_from_the_history(teams, path):
+    # Ben in North; on 6 March one contact names North in the file, the other has no team (North from history).
+    ben = AgentFactory(email="ben@example.test", team=teams["north"], start_date=date(2026, 1, 1))
+    _import_by(path, [row("c9", "K9", ben, at(6), team="North"), row("c10", "K10", ben, at(6))])
+    flags = dict(Contact.objects.values_list("external_id", "team_from_history"))
+    assert flags == {"c9": False, "c10": True}
+    RollupMark.objects.all().delete()
+    summary = load(
+        HEADER + "E2,Ben Brown,ben@example.test,North,2026-01-01,2026-03-04\n"
+        "E2,Ben Brown,ben@example.test,South,2026-03-05,\n"
+    )
+    assert summary.contacts_moved_days == 1
+    assert Contact.objects.get(external_id="c9").team == teams["north"]  # the file said North: it stays
+    moved = Contact.objects.get(external_id="c10")
+    assert (moved.team, moved.team_from_history) == (teams["south"], True)
+    assert set(RollupMark.objects.values_list("agent_id", "day")) == {(ben.pk, date(2026, 3, 6))}
+
+
+@pytest.mark.parametrize("path", ["services", "staged"])
+def test_both_import_paths_set_and_clear_the_team_from_history_flag(teams, path):
+    ben = AgentFactory(email="ben@example.test", team=teams["north"], start_date=date(2026, 1, 1))
+    _import_by(path, [row("c1", "K1", ben, at(6))])
+    assert Contact.objects.get(external_id="c1").team_from_history is True
+    # The same team, now named by the file: the contact is updated and no longer follows the history.
+    summary = _import_by(path, [row("c1", "K1", ben, at(6), team="North")])
+    assert (summary.updated, summary.unchanged) == (1, 0)
+    contact = Contact.objects.get(external_id="c1")
+    assert (contact.team, contact.team_from_history) == (teams["north"], False)
+    summary = _import_by(path, [row("c1", "K1", ben, at(6))])
+    assert summary.updated == 1 and Contact.objects.get(external_id="c1").team_from_history is True
+    assert _import_by(path, [row("c1", "K1", ben, at(6))]).unchanged == 1
