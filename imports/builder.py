@@ -191,6 +191,16 @@ class FieldRow:
     values: forms.BoundField | None
 
 
+# The placeholder of each value map: what such a map usually turns into what.
+VALUE_MAP_EXAMPLES = {
+    "team": "BILL_EN = Voice Billing\nTECH_1 = Tech Support",
+    "channel": "Inbound call = phone\nWeb Widget = chat",
+    "reason": "BILLING = Billing question\nPWD = Password reset",
+    "nps": "Promoter 10 = 10\nDetractor 0 = 0",
+    "language": "English = en\nPortuguês = pt-PT",
+}
+
+
 class BuilderForm(forms.Form):
     """A select per SkillHub field over the file's columns, with format, constant and value-map inputs."""
 
@@ -237,9 +247,10 @@ class BuilderForm(forms.Form):
                     choices=DURATION_FORMATS, required=False, widget=forms.Select(attrs=select)
                 )
             if name in MAPPED_FIELDS or field_type.kind in ("flag", "number"):
-                example = {"flag": "Y = true\nN = false", "number": "Very satisfied = 5\nSatisfied = 4"}.get(
-                    field_type.kind, "BILL_EN = Voice Billing\nTECH_1 = Tech Support"
-                )
+                example = VALUE_MAP_EXAMPLES.get(name) or {
+                    "flag": "Y = true\nN = false",
+                    "number": "Very satisfied = 5\nSatisfied = 4",
+                }.get(field_type.kind, "")
                 self.fields[f"{name}__values"] = forms.CharField(
                     required=False,
                     max_length=5000,
