@@ -552,3 +552,23 @@ def test_an_import_on_a_connection_that_used_temporary_tables_before_keeps_the_d
     with connection.cursor() as cursor:
         cursor.execute("SHOW work_mem")
         assert cursor.fetchone()[0] == "64MB"  # the transaction's settings still apply
+
+
+def test_progress_may_use_the_database_while_chunks_are_copied(agent, team, monkeypatch):
+    """A chunk's COPY runs while the next chunk is read: progress is called only when no COPY is streaming."""
+    import imports.staged as staged
+
+    monkeypatch.setattr(staged, "CHUNK_ROWS", 2)
+    lines = [BASIC_HEADER] + [
+        f"e{n},K{n},{agent.email},{team.name},phone,2026-03-01T09:{n:02d}:00Z,300,60,Y" for n in range(7)
+    ]
+    binary = csv_bytes(*lines)
+    seen = []
+
+    def progress(read):
+        seen.append((read, Contact.objects.count()))
+
+    summary = profile_import(binary, basic(), progress=progress)
+    assert summary.created == 7
+    assert sum(read for read, _ in seen) == len(binary.getvalue())
+    assert len(seen) >= 4 and all(count == 0 for _, count in seen)
