@@ -11,6 +11,7 @@ reported with its line. A good file is upserted with one INSERT … SELECT … O
 fields the profile lists: a field the file does not carry never changes what is stored.
 """
 
+import functools
 import io
 import json
 from collections.abc import Callable
@@ -176,9 +177,10 @@ def profile_import(
 ) -> ImportSummary:
     """Import a contacts export with a profile; refuse the whole file (ImportRejected) if any row is bad.
 
-    `progress` gets the bytes read since its last call; `run` records the contacts this import created (for
-    undo); `allowed_team_ids` refuses rows of any other team (a lead's upload). Marks the (agent, day) pairs
-    touched — old and new place of each written contact and every contact of its cases — and enqueues the rollup
+    `progress` gets the bytes read since its last call (only while no COPY streams: it may use the database);
+    `run` records the contacts this import created (for undo); `allowed_team_ids` refuses rows of any other team (a
+    lead's upload). Marks the (agent, day) pairs touched — old and new place of each written contact and every
+    contact of its cases — and enqueues the rollup
     when the transaction commits.
     """
     summary = ImportSummary(dry_run=dry_run, fields=list(profile.fields), timezone=profile.zone_name)
@@ -214,6 +216,7 @@ class _Stage:
         self.ops = connection.ops
         self._copier: ThreadPoolExecutor | None = None
         self._copying: Future | None = None
+        self._when_idle: list[Callable[[], None]] = []
         columns = LOADED + COMPUTED
         types = ", ".join(
             f"{column.name} {column.pg_type if self.postgresql else _sqlite_type(column.pg_type)}" for column in columns
@@ -254,10 +257,21 @@ class _Stage:
                 cursor.executemany(statement, rows[offset : offset + INSERT_BATCH])
 
     def wait(self) -> None:
-        """Until the last chunk's COPY is done (its error, if any, raised here)."""
+        """Until the last chunk's COPY is done (its error, if any, raised here); then the calls kept for then."""
         copying, self._copying = self._copying, None
         if copying is not None:
             copying.result()
+        waiting, self._when_idle = self._when_idle, []
+        for call in waiting:
+            call()
+
+    def when_idle(self, call: Callable[[], None]) -> None:
+        """Call now, or once the COPY in flight is done: a caller's callback (progress) may use the connection, which
+        must not be used while a COPY streams."""
+        if self._copying is None:
+            call()
+        else:
+            self._when_idle.append(call)
 
     def close(self) -> None:
         if self._copier is not None:
@@ -380,7 +394,7 @@ class _Loader:
                 records.clear()
                 lines.clear()
             if progress is not None:
-                progress(export.bytes_read())
+                self.stage.when_idle(functools.partial(progress, export.bytes_read()))
 
         for line, record in export.records():
             if isinstance(record, RowError):

@@ -669,3 +669,23 @@ def test_split_after_reimporting_the_files_keeps_the_case_ids(agent, team, setti
         summary = profile_import(_requester_file(agent, team, *rows), profile)
         assert (summary.created, summary.updated, summary.unchanged) == (0, 0, len(rows))
     assert dict(Contact.objects.values_list("external_id", "case_id")) == expected
+
+
+def test_progress_may_use_the_database_while_chunks_are_copied(agent, team, monkeypatch):
+    """A chunk's COPY runs while the next chunk is read: progress is called only when no COPY is streaming."""
+    import imports.staged as staged
+
+    monkeypatch.setattr(staged, "CHUNK_ROWS", 2)
+    lines = [BASIC_HEADER] + [
+        f"e{n},K{n},{agent.email},{team.name},phone,2026-03-01T09:{n:02d}:00Z,300,60,Y" for n in range(7)
+    ]
+    binary = csv_bytes(*lines)
+    seen = []
+
+    def progress(read):
+        seen.append((read, Contact.objects.count()))
+
+    summary = profile_import(binary, basic(), progress=progress)
+    assert summary.created == 7
+    assert sum(read for read, _ in seen) == len(binary.getvalue())
+    assert len(seen) >= 4 and all(count == 0 for _, count in seen)
