@@ -27,7 +27,7 @@ from django.core.validators import URLValidator
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core.models import Agent, Contact, ContactTurn, Team, TeamMembership, TurnAuthor
+from core.models import Agent, Contact, ContactTurn, RollupMark, Team, TeamMembership, TurnAuthor
 from core.models.contacts import YEARS
 from core.selectors.channels import channel_codes
 from core.services.rollup_marks import rollup_enqueue, rollup_mark
@@ -962,10 +962,12 @@ def contacts_upsert(rows: list[dict], *, update: bool = True, fields: list[str] 
                 params.extend(values)
                 params.extend((now, now))
             values = ", ".join([placeholder] * len(batch))
-            cursor.execute(f"INSERT INTO skillhub_contact ({columns}) VALUES {values} {conflict}", params)
+            cursor.execute(f"INSERT INTO {CONTACT} ({columns}) VALUES {values} {conflict}", params)
 
 
 STAGE_TABLE = "skillhub_import_stage"
+CONTACT = Contact._meta.db_table
+MARKS = RollupMark._meta.db_table
 STAGE_COLUMNS = ["external_id", *UPSERT_FIELDS]
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -1013,7 +1015,7 @@ def _upsert_postgresql(rows: list[dict], *, fields: list[str], summary: ImportSu
         cursor.cursor.copy_expert(f"COPY {STAGE_TABLE} ({columns}) FROM STDIN", buffer)
         cursor.execute(
             f"UPDATE {STAGE_TABLE} s SET old_agent_id = c.agent_id, old_day = c.day, old_case_id = c.case_id, "
-            f"unchanged = ({same}) FROM skillhub_contact c WHERE c.external_id = s.external_id"
+            f"unchanged = ({same}) FROM {CONTACT} c WHERE c.external_id = s.external_id"
         )
         cursor.execute(
             f"SELECT COUNT(*) FILTER (WHERE old_agent_id IS NULL), "
@@ -1035,18 +1037,18 @@ def _upsert_postgresql(rows: list[dict], *, fields: list[str], summary: ImportSu
         if not rewritten:
             return
         cursor.execute(
-            f"INSERT INTO skillhub_contact ({columns}, created_at, updated_at) "
+            f"INSERT INTO {CONTACT} ({columns}, created_at, updated_at) "
             f"SELECT {columns}, now(), now() FROM {STAGE_TABLE} WHERE NOT unchanged "
             f"ON CONFLICT (external_id) DO UPDATE SET {assignments}"
         )
         # Old and new place of each written contact, and every contact of the cases they belong to.
         cursor.execute(
             f"""
-            INSERT INTO skillhub_rollupmark (agent_id, day, marked_at)
+            INSERT INTO {MARKS} (agent_id, day, marked_at)
             SELECT agent_id, day, now() FROM (
                 SELECT agent_id, day FROM {STAGE_TABLE} WHERE NOT unchanged
                 UNION SELECT old_agent_id, old_day FROM {STAGE_TABLE} WHERE NOT unchanged AND old_agent_id IS NOT NULL
-                UNION SELECT c.agent_id, c.day FROM skillhub_contact c WHERE c.case_id IN (
+                UNION SELECT c.agent_id, c.day FROM {CONTACT} c WHERE c.case_id IN (
                     SELECT case_id FROM {STAGE_TABLE} WHERE NOT unchanged
                     UNION SELECT old_case_id FROM {STAGE_TABLE} WHERE NOT unchanged AND old_case_id IS NOT NULL
                 )
