@@ -1,6 +1,7 @@
 """The days waiting for a KPI rollup: the core records them and sends the rollup task by name.
 
-Imports, reviews and repeat contacts mark the (agent, day) pairs they change; the metrics engine (a floor above,
+Reviews, repeat contacts and edits mark the (agent, day) pairs they change, a staged import whole days (the SQL
+of `WHOLE_DAY_UPSERT`); the metrics engine (a floor above,
 which the core never imports) rebuilds the marked days and clears the marks.
 """
 
@@ -34,6 +35,16 @@ def rollup_mark(*, agent_days: Iterable[tuple[int, date]]) -> None:
             update_fields=["marked_at"],
             batch_size=1000,
         )
+
+
+# Marks whole days (no agent) from a query giving `day`: a staged import's, one statement whatever its size.
+# PostgreSQL and SQLite both take the partial index's predicate as the conflict target.
+WHOLE_DAY_UPSERT = (
+    "INSERT INTO {marks} (agent_id, day, marked_at) "
+    "SELECT NULL, day, %s FROM (SELECT DISTINCT day FROM ({days}) touched WHERE day IS NOT NULL) days "
+    "WHERE true ORDER BY day "  # WHERE: SQLite reads an INSERT … SELECT … ON CONFLICT only with one
+    "ON CONFLICT (day) WHERE agent_id IS NULL DO UPDATE SET marked_at = EXCLUDED.marked_at"
+)
 
 
 def rollup_enqueue() -> None:
