@@ -14,7 +14,8 @@ ALREADY_REVIEWED = "This conversation already has a review."  # the one_review_p
 
 
 class Review(models.Model):
-    """A QA review of one contact; submitted, scored, non-calibration reviews count in the agent's QA figures."""
+    """A QA review of one contact. Submitted, scored, non-calibration reviews of randomly sampled contacts make the
+    QA score; reviews picked on purpose (ad hoc, complaints, escalations) and self-reviews are counted apart."""
 
     AUTOSAVE_REASON = "Draft autosaved"  # history reason of saves made as the reviewer types (not listed as history)
 
@@ -24,6 +25,15 @@ class Review(models.Model):
         ACKNOWLEDGED = "acknowledged", "Acknowledged"
         DISPUTED = "disputed", "Disputed"
         RESOLVED = "resolved", "Dispute resolved"
+
+    class Origin(models.TextChoices):
+        """How the conversation came to be reviewed: only a random sample gives an unbiased QA score."""
+
+        SAMPLED = "sampled", "Random sample"
+        AD_HOC = "ad_hoc", "Picked by a reviewer"
+        COMPLAINT = "complaint", "Complaint"
+        ESCALATION = "escalation", "Escalation"
+        SELF = "self", "Self-review"
 
     contact = models.ForeignKey("skillhub.Contact", on_delete=models.PROTECT, related_name="reviews")
     agent = models.ForeignKey("skillhub.Agent", on_delete=models.PROTECT, related_name="reviews")
@@ -36,6 +46,12 @@ class Review(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     is_calibration = models.BooleanField(default=False, help_text="Calibration reviews never count in QA figures.")
+    origin = models.CharField(
+        max_length=12,
+        choices=Origin.choices,
+        default=Origin.SAMPLED,
+        help_text="Only randomly sampled reviews make the QA score; the others are counted apart.",
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -69,13 +85,20 @@ class Review(models.Model):
         ]
         constraints = [
             # Whatever its status (a draft included): a dispute changes the review, it never adds one. Calibration
-            # reviews are several per conversation by design (reviewers score it blind) and stay out.
+            # reviews are several per conversation by design (reviewers score it blind) and stay out, and so does the
+            # agent's own self-review (one per conversation, beside the reviewer's).
             models.UniqueConstraint(
                 fields=["contact"],
-                condition=Q(is_calibration=False),
+                condition=Q(is_calibration=False) & ~Q(origin="self"),
                 name="one_review_per_contact",
                 violation_error_message=ALREADY_REVIEWED,
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["contact"],
+                condition=Q(is_calibration=False, origin="self"),
+                name="one_self_review_per_contact",
+                violation_error_message="You have already reviewed this conversation yourself.",
+            ),
         ]
 
     def __str__(self) -> str:

