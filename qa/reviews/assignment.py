@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from core import roles
@@ -26,7 +26,8 @@ def is_partner_reviewer(user: User) -> bool:
     """A reviewer whose whole scope is outsourced partners' teams: in-house work never goes to them."""
     if roles.is_admin(user):
         return False
-    kinds = set(teams_for_user(user=user).values_list("vendor__kind", flat=True).distinct())
+    vendors = Vendor.objects.filter(Q(pk__in=teams_for_user(user=user).values("vendor_id")) | Q(scopes__user=user))
+    kinds = set(vendors.values_list("kind", flat=True).distinct())
     return bool(kinds) and kinds == {Vendor.Kind.PARTNER}
 
 

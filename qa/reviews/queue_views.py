@@ -210,7 +210,7 @@ def go_next(request: HttpRequest, *, order: list[int], after: int | None, query:
 def advance_after_submit(request: HttpRequest, review: Review, *, order: list[int], query: str) -> HttpResponse:
     """After a review is submitted: straight to the next one of the reviewer's queue (taken before submitting, so
     the submitted review's place is known)."""
-    return go_next(request, order=order, after=review.pk, query=query, done="Review submitted.")
+    return go_next(request, order=order, after=review.pk, query=query, done="Review submitted and released to the agent.")
 
 
 @require_role(roles.QA_REVIEWER)
