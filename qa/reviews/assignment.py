@@ -57,7 +57,9 @@ def _move(*, reviews: list[Review], reviewer: User | None, actor: User, reason: 
         reviewer=reviewer, lock_version=F("lock_version") + 1, updated_at=now
     )
     if changed != len(pks):
-        raise ValidationError("Some of these reviews changed meanwhile (submitted or taken); nothing was moved. Reload.")
+        raise ValidationError(
+            "Some of these reviews changed meanwhile (submitted or taken); nothing was moved. Reload."
+        )
     moved = list(Review.objects.filter(pk__in=pks).order_by("pk"))
     Review.history.bulk_history_create(moved, update=True, default_user=actor, default_change_reason=reason)
     return moved

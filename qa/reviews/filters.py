@@ -30,7 +30,13 @@ ORDERINGS = {
     "due": [F("due_date").asc(nulls_last=True), "contact__started_at", "pk"],
     "oldest": ["contact__started_at", "pk"],
     "newest": ["-contact__started_at", "-pk"],
-    "agent": ["agent__user__last_name", "agent__user__first_name", "agent_id", F("due_date").asc(nulls_last=True), "pk"],
+    "agent": [
+        "agent__user__last_name",
+        "agent__user__first_name",
+        "agent_id",
+        F("due_date").asc(nulls_last=True),
+        "pk",
+    ],
     "score": [F("score").asc(nulls_last=True), F("due_date").asc(nulls_last=True), "pk"],
 }
 
@@ -64,15 +70,17 @@ class QueueFilter(django_filters.FilterSet):
         model = Review
         fields: list[str] = []
 
-    def __init__(self, data, *args, user, reviewers: QuerySet | None = None, default_reviewer: str | None = MINE, **kwargs):
+    def __init__(
+        self, data, *args, user, reviewers: QuerySet | None = None, default_reviewer: str | None = MINE, **kwargs
+    ):
         if default_reviewer and not data.get("reviewer"):
             data = data.copy()
             data["reviewer"] = default_reviewer
         super().__init__(data, *args, **kwargs)
         self.user = user
         fields = self.form.fields
-        fields["agent"].queryset = agents_for_user(user=user).select_related("user").order_by(
-            "user__last_name", "user__first_name", "pk"
+        fields["agent"].queryset = (
+            agents_for_user(user=user).select_related("user").order_by("user__last_name", "user__first_name", "pk")
         )
         fields["team"].queryset = teams_for_user(user=user).order_by("name")
         fields["channel"].choices = [("", "Any channel"), *channel_choices(include_inactive=True)]
@@ -80,8 +88,12 @@ class QueueFilter(django_filters.FilterSet):
         if reviewers is not None:
             who += [(EVERYONE, "Everyone"), *[(str(r.pk), str(r)) for r in reviewers]]
         fields["reviewer"].choices = who
-        for name, field in fields.items():
-            css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
+        for field in fields.values():
+            css = (
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
             field.widget.attrs.setdefault("class", css)
         fields["q"].widget.attrs.update(type="search", placeholder="Agent, conversation or case id")
 

@@ -100,9 +100,7 @@ def queue_context(request: HttpRequest) -> tuple[dict, int]:
         "is_qa_lead": lead,
         "can_assign": lead and tab != "disputes" and tab != "released",
         "assign_form": QueueAssignForm(reviewers=selectors.queue_reviewers(user=user)) if lead else None,
-        "preference_form": ReviewerPreferenceForm(
-            initial={"auto_advance": selectors.reviewer_auto_advance(user=user)}
-        ),
+        "preference_form": ReviewerPreferenceForm(initial={"auto_advance": selectors.reviewer_auto_advance(user=user)}),
     }
     return context, 200 if valid else 400
 
@@ -210,12 +208,14 @@ def go_next(request: HttpRequest, *, order: list[int], after: int | None, query:
 def advance_after_submit(request: HttpRequest, review: Review, *, order: list[int], query: str) -> HttpResponse:
     """After a review is submitted: straight to the next one of the reviewer's queue (taken before submitting, so
     the submitted review's place is known)."""
-    return go_next(request, order=order, after=review.pk, query=query, done="Review submitted and released to the agent.")
+    return go_next(
+        request, order=order, after=review.pk, query=query, done="Review submitted and released to the agent."
+    )
 
 
 @require_role(roles.QA_REVIEWER)
 def queue_next(request: HttpRequest) -> HttpResponse:
-    """"Skip to next": the review after `after` in the queue the `queue` parameter describes."""
+    """ "Skip to next": the review after `after` in the queue the `queue` parameter describes."""
     query = request.GET.get("queue", "")
     return go_next(
         request,

@@ -6,7 +6,6 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Cast, TruncWeek
-from django.utils import timezone
 
 from core import roles
 from core.models import Agent, Scope, Skill, Team, User

@@ -1,5 +1,5 @@
-"""Pages of reviews (the queue is in qa.reviews.queue_views): the review page (score, autosave, live score, acknowledge), agents'
-figures, and the what-if of a scorecard version (last period's reviews re-scored under it)."""
+"""Pages of reviews (the queue is in qa.reviews.queue_views): the review page (score, autosave, live score,
+acknowledge), agents' figures, and the what-if of a scorecard version (last period's reviews re-scored under it)."""
 
 from datetime import timedelta
 

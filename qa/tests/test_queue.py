@@ -101,7 +101,9 @@ def test_queue_filters_by_agent_team_channel_origin_and_due_date(client, version
     assert sorted(listed(client)) == sorted([a.pk, b.pk])
 
 
-def test_queue_filter_of_another_vendors_agent_or_a_bad_date_answers_400(client, version, agent, other_agent, reviewer_user):
+def test_queue_filter_of_another_vendors_agent_or_a_bad_date_answers_400(
+    client, version, agent, other_agent, reviewer_user
+):
     make_draft(version, agent, reviewer_user)
     client.force_login(reviewer_user)
     assert client.get(reverse("qa:queue"), {"agent": other_agent.pk}).status_code == 400
