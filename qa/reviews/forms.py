@@ -152,6 +152,7 @@ class QueueAssignForm(forms.Form):
     reviewer = forms.ModelChoiceField(queryset=None, required=False, empty_label="Choose a reviewer")
 
     def __init__(self, *args, reviewers, **kwargs):
+        kwargs.setdefault("auto_id", "id_assign_%s")  # the queue's filter form has a "reviewer" field too
         super().__init__(*args, **kwargs)
         self.fields["reviewer"].queryset = reviewers
         self.fields["reviewer"].widget.attrs["class"] = "form-select form-select-sm"

@@ -421,3 +421,62 @@ def test_queue_query_count_is_flat(
     with django_assert_max_num_queries(16):
         response = client.get(reverse("qa:queue"), params)
     assert response.status_code == 200 and len(response.context["rows"]) == min(n * per_agent, 25)
+
+
+# In the browser, with the keyboard --------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_lead_works_the_queue_with_the_keyboard(page, live_server):
+    """A QA lead filters, ticks every row of the page with the keyboard, assigns them, and the nav's disputes link
+    opens the disputes tab."""
+    from playwright.sync_api import expect
+
+    from core.models import ContactChannel, Skill
+    from core.tests.factories import VendorFactory
+    from qa.tests.factories import CriterionFactory, SectionFactory, VersionFactory, answer_all
+
+    ContactChannel.objects.get_or_create(code="phone", defaults={"name": "Phone", "kind": "voice"})
+    skill, _ = Skill.objects.get_or_create(
+        code="active_listening", defaults={"name": "Listening", "tier": "foundational"}
+    )
+    version = VersionFactory()
+    CriterionFactory(section=SectionFactory(version=version), skill=skill, text="Restated the issue")
+    vendor = VendorFactory(name="Acme Support")
+    team = TeamFactory(name="North", vendor=vendor)
+    lead = UserFactory(username="lena", roles=[roles.QA_REVIEWER, QA_LEAD_GROUP])
+    rita = UserFactory(username="rita", first_name="Rita", last_name="Reyes", roles=[roles.QA_REVIEWER])
+    for user in (lead, rita):
+        ScopeFactory(user=user, vendors=[vendor])
+    ana = AgentFactory(team=team, user__first_name="Ana", user__last_name="Alves")
+    drafts = [make_draft(version, ana, None, due=TODAY - timedelta(days=2)) for _ in range(3)]
+    disputed = review_services.review_save(
+        review=make_draft(version, ana, rita),
+        actor=rita,
+        answers=answer_all(version, "phone"),
+        lock_version=0,
+        submit=True,
+    )
+    dispute_services.review_dispute(review=disputed, user=ana.user, reason="Listen again")
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("lena")
+    page.get_by_label("Password").fill("pw-for-tests")
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server.url}{reverse('qa:queue')}?reviewer=unassigned")
+    expect(page.get_by_test_id("overdue-count")).to_have_text("3")
+    expect(page.get_by_test_id("overdue").first).to_have_text("overdue by 2 days")
+    select_all = page.get_by_label("Select all on this page")
+    select_all.focus()
+    page.keyboard.press("Space")
+    for review in drafts:
+        expect(page.get_by_label(f"Select {review.contact.external_id} (Ana Alves)")).to_be_checked()
+    page.get_by_label("Assign selected to").select_option(label="Rita Reyes")
+    page.get_by_role("button", name="Assign", exact=True).focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("3 reviews assigned to Rita Reyes.")).to_be_visible()
+    assert set(Review.objects.filter(pk__in=[d.pk for d in drafts]).values_list("reviewer", flat=True)) == {rita.pk}
+
+    page.get_by_test_id("disputes-nav").click()
+    expect(page.get_by_test_id("queue-table")).to_contain_text("Listen again")
