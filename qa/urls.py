@@ -4,6 +4,7 @@ from django.urls import path
 
 from qa.calibration import views as calibration
 from qa.disputes import views as disputes
+from qa.reviews import queue_views as queue
 from qa.reviews import views as reviews
 from qa.sampling import views as sampling
 from qa.scorecards import views as scorecards
@@ -11,8 +12,14 @@ from qa.scorecards import views as scorecards
 app_name = "qa"
 
 urlpatterns = [
+    # Queue (the reviewer's workspace: filters, tabs, assignment, next)
+    path("", queue.queue, name="queue"),
+    path("queue/assign/", queue.queue_assign, name="queue-assign"),
+    path("queue/next/", queue.queue_next, name="queue-next"),
+    path("queue/preference/", queue.queue_preference, name="queue-preference"),
+    path("queue/disputes-badge/", queue.queue_badge, name="queue-badge"),
+    path("reviews/<int:pk>/take/", queue.review_take, name="review-take"),
     # Reviews
-    path("", reviews.queue, name="queue"),
     path(
         "reviews/<int:pk>/",
         reviews.review_detail,

@@ -148,7 +148,8 @@ def test_reviewer_completes_a_sampled_review_and_resolves_a_dispute(page, live_s
 
     _nav(page).get_by_role("link", name="Review queue").click()
     expect(page.get_by_test_id("todo-count")).to_have_text("0")
-    disputes = page.get_by_role("region", name="Disputes to resolve")
+    page.get_by_test_id("tab-disputes").click()
+    disputes = page.get_by_test_id("queue-table")
     expect(disputes).to_contain_text("listen at 2:10")
     disputes.get_by_role("link", name="Resolve").click()
     page.get_by_label("Decision for the agent (required)").fill("Heard it at 2:10: you did restate. Score kept.")

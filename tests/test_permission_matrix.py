@@ -77,6 +77,13 @@ MATRIX: dict[str, tuple] = {
     "qa:review-acknowledge": ("POST", "review", "L R 403 403 403 R 404 403 403"),
     "qa:review-dispute": ("POST", "review", "L 400 403 403 403 400 404 403 403"),
     "qa:review-resolve": ("GET", "review", "L 200 403 200 403 403 403 403 404"),
+    # Queue (the reviewer's workspace): assigning is a QA lead's (admin here); the partner's reviewer gets 404 on
+    # taking the in-house review
+    "qa:queue-assign": ("POST", None, "L 400 403 403 403 403 403 403 403"),
+    "qa:queue-next": ("GET", None, "L R 403 R 403 403 403 403 R"),
+    "qa:queue-preference": ("POST", None, "L R 403 R 403 403 403 403 R"),
+    "qa:queue-badge": ("GET", None, "L 200 403 200 403 403 403 403 200"),
+    "qa:review-take": ("POST", "review", "L R 403 R 403 403 403 403 404"),
     "qa:my-reviews": ("GET", None, "L 404 403 403 403 200 200 403 403"),
     "qa:agent-list": ("GET", None, "L 200 200 200 403 403 403 200 200"),
     "qa:agent-reviews": ("GET", "agent", "L 200 200 200 403 403 403 404 404"),

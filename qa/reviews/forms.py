@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core.models import Skill
+from core.views import int_param
 from qa.scorecards.models import Criterion
 from qa.scorecards.selectors import criteria_by_skill
 from qa.scoring import RawAnswer, fraction_of
@@ -119,3 +120,49 @@ class DisputeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
     )
+
+
+# Queue (the reviewer's workspace) -----------------------------------------------------------------------------------
+
+MAX_BULK = 100
+
+
+class ReviewIdsField(forms.Field):
+    """The ids of the rows ticked in the queue (`review` repeated)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        ids = [int_param(v) for v in values]
+        if None in ids:
+            raise ValidationError("Not a review of the queue.")
+        if len(set(ids)) > MAX_BULK:
+            raise ValidationError(f"Select at most {MAX_BULK} reviews at once.")
+        return sorted(set(ids))
+
+
+class QueueAssignForm(forms.Form):
+    """A QA lead gives the ticked drafts to a reviewer of their scope, or unassigns them."""
+
+    ASSIGN, UNASSIGN = "assign", "unassign"
+
+    review = ReviewIdsField(error_messages={"required": "Select at least one review."})
+    action = forms.ChoiceField(choices=[(ASSIGN, "Assign"), (UNASSIGN, "Unassign")])
+    reviewer = forms.ModelChoiceField(queryset=None, required=False, empty_label="Choose a reviewer")
+
+    def __init__(self, *args, reviewers, **kwargs):
+        kwargs.setdefault("auto_id", "id_assign_%s")  # the queue's filter form has a "reviewer" field too
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = reviewers
+        self.fields["reviewer"].widget.attrs["class"] = "form-select form-select-sm"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == self.ASSIGN and not data.get("reviewer"):
+            self.add_error("reviewer", "Choose the reviewer to assign the selected reviews to.")
+        return data
+
+
+class ReviewerPreferenceForm(forms.Form):
+    auto_advance = forms.BooleanField(required=False, label="Open the next review after submitting")

@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from qa.scorecards.models import Criterion, ScorecardVersion
 
-__all__ = ["ALREADY_REVIEWED", "COUNTED_STATUSES", "Review", "ReviewAnswer", "ReviewSkillScore"]
+__all__ = ["ALREADY_REVIEWED", "COUNTED_STATUSES", "Review", "ReviewAnswer", "ReviewSkillScore", "ReviewerPreference"]
 
 
 ALREADY_REVIEWED = "This conversation already has a review."  # the one_review_per_contact rule, in words
@@ -148,3 +148,18 @@ COUNTED_STATUSES = (
     Review.Status.DISPUTED,
     Review.Status.RESOLVED,
 )
+
+
+# Queue (the reviewer's workspace) -----------------------------------------------------------------------------------
+
+
+class ReviewerPreference(models.Model):
+    """How one reviewer likes the queue to behave: after submitting, open their next review or stay on the page."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="qa_preference")
+    auto_advance = models.BooleanField(
+        default=True, help_text="Open the next review of the queue after submitting one."
+    )
+
+    def __str__(self) -> str:
+        return f"QA preferences of {self.user}"

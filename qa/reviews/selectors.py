@@ -4,15 +4,14 @@ the figures (database aggregates with n and a 95% interval)."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, FloatField, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Cast, TruncWeek
-from django.utils import timezone
 
 from core import roles
-from core.models import Agent, Skill, User
+from core.models import Agent, Scope, Skill, Team, User
 from core.selectors.history import Change, Entry, history_entries
 from core.selectors.scope import agents_for_user, teams_for_user
-from qa.reviews.models import COUNTED_STATUSES, Review, ReviewAnswer, ReviewSkillScore
+from qa.reviews.models import COUNTED_STATUSES, Review, ReviewAnswer, ReviewerPreference, ReviewSkillScore
 from qa.scorecards.models import Criterion, ScorecardVersion
 from qa.scoring import answer_label
 from qa.stats import MeanCI, mean_ci_from_sums, sd_from_sums
@@ -139,30 +138,104 @@ def review_history(*, review: Review, internal: bool = True) -> list[Entry]:
     return entries
 
 
-def reviewer_queue(*, user: User) -> dict:
-    """What is due for a reviewer: their open drafts, disputes they may resolve, and what they submitted lately."""
-    base = reviews_for_user(user=user).filter(is_calibration=False).select_related("contact", "agent__user", "team")
-    todo = (
-        base.filter(reviewer=user, status=Review.Status.DRAFT, submitted_at__isnull=True)
-        .annotate(answered=Count("answers"))
-        .order_by("due_date", "contact__started_at", "pk")
+# Queue (the reviewer's workspace) ----------------------------------------------------------------------------------
+
+QUEUE_PAGE_SIZE = 25
+NEXT_LOOKAHEAD = 2000  # "next" walks at most this many of the queue's open reviews
+
+
+def queue_base(*, user: User) -> QuerySet[Review]:
+    """Every review the queue may list for `user`: in scope, not calibration, not an agent's self-review."""
+    return reviews_for_user(user=user).filter(is_calibration=False).exclude(origin=Review.Origin.SELF)
+
+
+def disputes_to_resolve(*, user: User) -> QuerySet[Review]:
+    """Disputed reviews `user` may resolve (qa.rules.can_resolve): in scope, scored by someone else, not their own."""
+    if not roles.has_role(user, roles.QA_REVIEWER):
+        return Review.objects.none()
+    return (
+        queue_base(user=user)
+        .filter(status=Review.Status.DISPUTED)
+        .exclude(reviewer_id=user.pk)
+        .exclude(agent__user_id=user.pk)
     )
-    unassigned = base.filter(reviewer__isnull=True, status=Review.Status.DRAFT).order_by("due_date", "pk")
-    disputes = (
-        base.filter(status=Review.Status.DISPUTED)
-        .exclude(reviewer=user)
-        .exclude(agent__user=user)
-        .select_related("reviewer")
-        .order_by("disputed_at", "pk")
+
+
+def disputes_to_resolve_count(*, user: User) -> int:
+    return disputes_to_resolve(user=user).count()
+
+
+def queue_reviewers(*, user: User) -> QuerySet[User]:
+    """The QA reviewers covering at least one team of `user`'s scope (every reviewer for an admin): whom a QA lead
+    filters the queue by and assigns reviews to."""
+    reviewers = User.objects.filter(groups__name=roles.QA_REVIEWER, is_active=True)
+    if not roles.is_admin(user):
+        team_ids = teams_for_user(user=user).values("pk")
+        reviewers = reviewers.filter(
+            Q(pk__in=Team.leads.through.objects.filter(team_id__in=team_ids).values("user_id"))
+            | Q(pk__in=Scope.teams.through.objects.filter(team_id__in=team_ids).values("scope__user_id"))
+            | Q(pk__in=Scope.vendors.through.objects.filter(vendor__teams__in=team_ids).values("scope__user_id"))
+        )
+    return reviewers.distinct().order_by("last_name", "first_name", "username")
+
+
+def _started() -> Exists:
+    return Exists(ReviewAnswer.objects.filter(review_id=OuterRef("pk")))
+
+
+def queue_tab(qs: QuerySet[Review], tab: str, *, today: date) -> QuerySet[Review]:
+    """The reviews of one tab of the queue (drafts: open reviews with an answer saved)."""
+    if tab == "released":
+        return qs.filter(status__in=COUNTED_STATUSES)
+    qs = qs.filter(status=Review.Status.DRAFT)
+    if tab == "drafts":
+        return qs.filter(_started())
+    if tab == "overdue":
+        return qs.filter(due_date__lt=today)
+    return qs
+
+
+def queue_counts(qs: QuerySet[Review], *, today: date) -> dict[str, int]:
+    """How many reviews each tab of the queue holds under the same filters: one aggregate query."""
+    draft = Q(status=Review.Status.DRAFT)
+    return (
+        qs.order_by()
+        .annotate(started=_started())
+        .aggregate(
+            todo=Count("pk", filter=draft),
+            drafts=Count("pk", filter=draft & Q(started=True)),
+            overdue=Count("pk", filter=draft & Q(due_date__lt=today)),
+            released=Count("pk", filter=Q(status__in=COUNTED_STATUSES)),
+        )
     )
-    recent = base.filter(reviewer=user, submitted_at__isnull=False).order_by("-submitted_at")[:10]
-    return {
-        "todo": todo,
-        "unassigned": unassigned[:50],
-        "disputes": disputes,
-        "recent": recent,
-        "overdue": todo.filter(due_date__lt=timezone.localdate()).count(),
-    }
+
+
+def queue_rows(qs: QuerySet[Review]) -> QuerySet[Review]:
+    """What each row of the queue shows, without a query per row."""
+    return qs.select_related("contact", "agent__user", "team__vendor", "reviewer").annotate(answered=Count("answers"))
+
+
+def dispute_rows(qs: QuerySet[Review]) -> QuerySet[Review]:
+    return qs.select_related("contact", "agent__user", "team", "reviewer").order_by("disputed_at", "pk")
+
+
+def queue_order(*, qs: QuerySet[Review]) -> list[int]:
+    """The ids of the queue's reviews in its order (capped): what "next" and "skip" walk."""
+    return list(qs.values_list("pk", flat=True)[:NEXT_LOOKAHEAD])
+
+
+def queue_next_after(order: list[int], current: int) -> int | None:
+    """The review after `current` in `order`, wrapping round to the start; None when no other is left."""
+    if current in order:
+        i = order.index(current)
+        order = order[i + 1 :] + order[:i]
+    return order[0] if order else None
+
+
+def reviewer_auto_advance(*, user: User) -> bool:
+    """Whether `user` opens the next review after submitting one (the default) or stays on the page."""
+    value = ReviewerPreference.objects.filter(user_id=user.pk).values_list("auto_advance", flat=True).first()
+    return True if value is None else value
 
 
 def counted_for_agent(*, agent: Agent, start: date | None = None, end: date | None = None) -> QuerySet[Review]:

@@ -15,7 +15,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from core import security
 from core.models import Contact, User
 from core.services.rollup_marks import rollup_enqueue, rollup_mark
-from qa.reviews.models import ALREADY_REVIEWED, Review, ReviewAnswer, ReviewSkillScore
+from qa.reviews.models import ALREADY_REVIEWED, Review, ReviewAnswer, ReviewerPreference, ReviewSkillScore
 from qa.scorecards.models import ScorecardVersion
 from qa.scorecards.services import default_version
 from qa.scoring import RawAnswer, score_answers, value_is_valid
@@ -271,3 +271,12 @@ def review_acknowledge(*, review: Review, user: User) -> Review:
     save_review(review, actor=user, reason="Acknowledged by the agent", fields=["status", "acknowledged_at"])
     mark_for_rollup(review)
     return review
+
+
+# Queue (the reviewer's workspace) -----------------------------------------------------------------------------------
+
+
+def reviewer_preference_set(*, user: User, auto_advance: bool) -> ReviewerPreference:
+    """Whether `user` goes straight to their next review after submitting one."""
+    preference, _ = ReviewerPreference.objects.update_or_create(user=user, defaults={"auto_advance": auto_advance})
+    return preference

@@ -1,5 +1,5 @@
-"""Pages of reviews: the reviewer's queue, the review page (score, autosave, live score, acknowledge), agents'
-figures, and the what-if of a scorecard version (last period's reviews re-scored under it)."""
+"""Pages of reviews (the queue is in qa.reviews.queue_views): the review page (score, autosave, live score,
+acknowledge), agents' figures, and the what-if of a scorecard version (last period's reviews re-scored under it)."""
 
 from datetime import timedelta
 
@@ -14,11 +14,11 @@ from core import roles
 from core.selectors.channels import is_written
 from core.selectors.scope import agents_for_user
 from core.views import require_role
-from qa.reviews import selectors, services
+from qa.reviews import queue_views, selectors, services
 from qa.reviews.forms import DisputeForm, ScorecardForm
 from qa.reviews.models import Review
 from qa.reviews.text import mask_transcript, transcript_hints
-from qa.rules import can_resolve, is_qa_lead, is_reviewer, require_qa_lead
+from qa.rules import can_resolve, is_reviewer, require_qa_lead
 from qa.scorecards import whatif
 from qa.scorecards.models import Criterion
 from qa.scorecards.selectors import criteria_by_skill, version_criteria, version_queryset
@@ -26,14 +26,6 @@ from qa.scoring import RawAnswer, answer_label, score_answers
 from qa.stats import mean_ci_from_sums
 
 PERIOD_DAYS = 90
-
-
-@require_role(roles.QA_REVIEWER)
-def queue(request: HttpRequest) -> HttpResponse:
-    context = selectors.reviewer_queue(user=request.user)
-    context["today"] = timezone.localdate()
-    context["is_qa_lead"] = is_qa_lead(request.user)
-    return render(request, "qa/review_queue.html", context)
 
 
 def review_form(review: Review, criteria, *, data=None) -> ScorecardForm:
@@ -114,6 +106,10 @@ def review_detail(request: HttpRequest, pk: int, after_calibration_submit=None, 
         form = review_form(review, criteria, data=request.POST)
         if form.is_valid():
             submit = request.POST.get("action") == "submit"
+            # Next after submitting (the queue's order is read before this review leaves it)
+            queue_query = request.POST.get("queue", "")
+            advance = submit and not review.is_calibration and selectors.reviewer_auto_advance(user=request.user)
+            order = queue_views.open_order(user=request.user, query=queue_query) if advance else []
             try:
                 services.review_save(
                     review=review,
@@ -136,8 +132,10 @@ def review_detail(request: HttpRequest, pk: int, after_calibration_submit=None, 
                         return after_calibration_submit(request, review)
                     messages.success(request, "Calibration review submitted.")
                     return redirect("qa:review-detail", pk=review.pk)
+                if advance:
+                    return queue_views.advance_after_submit(request, review, order=order, query=queue_query)
                 messages.success(request, "Review submitted and released to the agent." if submit else "Draft saved.")
-                return redirect("qa:review-detail", pk=review.pk)
+                return redirect(queue_views.review_url(review.pk, queue_query))
         else:
             status = 400
     elif editable:

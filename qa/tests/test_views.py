@@ -411,7 +411,7 @@ def test_queue_page_query_count_is_flat(
     client.force_login(reviewer_user)
     with django_assert_max_num_queries(14):
         response = client.get(reverse("qa:queue"))
-    assert response.status_code == 200 and len(response.context["todo"]) == n
+    assert response.status_code == 200 and len(response.context["rows"]) == n
 
 
 def test_my_reviews_trend_breaks_at_weeks_without_reviews_and_bands_only_real_intervals(
