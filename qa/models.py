@@ -15,7 +15,7 @@ from qa.calibration.models import (
     GoldSet,
     GoldSetItem,
 )
-from qa.reviews.models import ALREADY_REVIEWED, COUNTED_STATUSES, Review, ReviewAnswer, ReviewSkillScore
+from qa.reviews.models import ALREADY_REVIEWED, COUNTED_STATUSES, TARGETED_ORIGINS, Review, ReviewAnswer, ReviewSkillScore
 from qa.sampling.models import SamplingRun
 from qa.scorecards.models import Criterion, ScorecardSection, ScorecardTemplate, ScorecardVersion
 
@@ -36,6 +36,7 @@ __all__ = [
     "ReviewAnswer",
     "ReviewSkillScore",
     "SamplingRun",
+    "TARGETED_ORIGINS",
     "ScorecardSection",
     "ScorecardTemplate",
     "ScorecardVersion",
