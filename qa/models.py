@@ -15,7 +15,14 @@ from qa.calibration.models import (
     GoldSet,
     GoldSetItem,
 )
-from qa.reviews.models import ALREADY_REVIEWED, COUNTED_STATUSES, TARGETED_ORIGINS, Review, ReviewAnswer, ReviewSkillScore
+from qa.reviews.models import (
+    ALREADY_REVIEWED,
+    COUNTED_STATUSES,
+    TARGETED_ORIGINS,
+    Review,
+    ReviewAnswer,
+    ReviewSkillScore,
+)
 from qa.sampling.models import SamplingRun
 from qa.scorecards.models import Criterion, ScorecardSection, ScorecardTemplate, ScorecardVersion
 

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('qa', '0011_review_origin'),
+        ("qa", "0011_review_origin"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='review',
-            name='active_seconds',
-            field=models.PositiveIntegerField(default=0, help_text='Seconds the reviewer was active on the page.'),
+            model_name="review",
+            name="active_seconds",
+            field=models.PositiveIntegerField(default=0, help_text="Seconds the reviewer was active on the page."),
         ),
         migrations.AddField(
-            model_name='review',
-            name='opened_at',
+            model_name="review",
+            name="opened_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

@@ -65,7 +65,9 @@ def _medians(qs: QuerySet[Review], *, grade: bool) -> dict[int, dict]:
     """Median seconds from opening to submitting (`grade`) or of active time, per reviewer: one query."""
     if connection.vendor == "postgresql":
         if grade:
-            value = Extract(ExpressionWrapper(F("submitted_at") - F("opened_at"), output_field=DurationField()), "epoch")
+            value = Extract(
+                ExpressionWrapper(F("submitted_at") - F("opened_at"), output_field=DurationField()), "epoch"
+            )
         else:
             value = F("active_seconds")
         rows = qs.values("reviewer_id").annotate(median=Median(value), n=Count("pk"))

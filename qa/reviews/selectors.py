@@ -384,7 +384,9 @@ def self_review_beside(*, review: Review, user: User, criteria) -> dict:
         for answer in (theirs.get(criterion.pk), own.get(criterion.pk)):
             value, is_na = (answer.value, answer.is_na) if answer is not None else (None, False)
             labels.append(answer_label(criterion, value, is_na=is_na, points="of_scale", unanswered="—"))
-        rows.append(SelfReviewRow(criterion=criterion, reviewer=labels[0], agent=labels[1], differs=labels[0] != labels[1]))
+        rows.append(
+            SelfReviewRow(criterion=criterion, reviewer=labels[0], agent=labels[1], differs=labels[0] != labels[1])
+        )
     out["self_rows"] = rows
     return out
 

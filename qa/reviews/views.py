@@ -88,14 +88,17 @@ def review_page_context(
     # Origins: the agent's self-review beside the reviewer's, and the time spent (reviewer and leads only).
     context.update(selectors.self_review_beside(review=review, user=user, criteria=criteria))
     context["shows_time"] = not review.is_calibration and (
-        review.reviewer_id == user.pk and review.origin != Review.Origin.SELF
+        review.reviewer_id == user.pk
+        and review.origin != Review.Origin.SELF
         or is_qa_lead(user)
         or roles.has_role(user, roles.OPS_LEAD)
     )
     if context["shows_time"]:
         context["time_spent"] = selectors.duration_label(review.active_seconds)
         if review.opened_at and review.submitted_at:
-            context["time_to_grade"] = selectors.duration_label((review.submitted_at - review.opened_at).total_seconds())
+            context["time_to_grade"] = selectors.duration_label(
+                (review.submitted_at - review.opened_at).total_seconds()
+            )
     # The heartbeat runs while the review's own reviewer has its scoring form open (not when resolving a dispute).
     context["tracks_time"] = bool(form) and review.reviewer_id == user.pk and services.review_is_editable(review)
     return context
