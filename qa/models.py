@@ -18,6 +18,7 @@ from qa.calibration.models import (
 from qa.reviews.models import (
     ALREADY_REVIEWED,
     COUNTED_STATUSES,
+    TARGETED_ORIGINS,
     Review,
     ReviewAnswer,
     ReviewerPreference,
@@ -44,6 +45,7 @@ __all__ = [
     "ReviewSkillScore",
     "ReviewerPreference",
     "SamplingRun",
+    "TARGETED_ORIGINS",
     "ScorecardSection",
     "ScorecardTemplate",
     "ScorecardVersion",

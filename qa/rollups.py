@@ -1,8 +1,9 @@
 """QA's contribution to the KPI rollups: counted reviews (QA score) and their skill scores, per agent, team and day.
 
 Registered with the metrics engine in QaConfig.ready(); the engine adds these rows to AgentDay and AgentSkillDay. A
-review counts when it is released or later (COUNTED_STATUSES), not a calibration copy, and scored; it counts on its
-contact's day, for the agent and team it was reviewed for.
+review counts when it is released or later (COUNTED_STATUSES), not a calibration copy, scored, and drawn at random
+(origin "sampled": targeted reviews and self-reviews would bias the QA score); it counts on its contact's day, for the
+agent and team it was reviewed for.
 """
 
 from datetime import date
@@ -14,7 +15,10 @@ from qa.models import COUNTED_STATUSES, Review, ReviewSkillScore
 
 def _counted(alias: str) -> str:
     statuses = ", ".join(f"'{status}'" for status in COUNTED_STATUSES)
-    return f"{alias}.status IN ({statuses}) AND NOT {alias}.is_calibration AND {alias}.score IS NOT NULL"
+    return (
+        f"{alias}.status IN ({statuses}) AND NOT {alias}.is_calibration AND {alias}.score IS NOT NULL"
+        f" AND {alias}.origin = '{Review.Origin.SAMPLED.value}'"
+    )
 
 
 def review_rows_sql() -> str:

@@ -4,6 +4,7 @@ from django.urls import path
 
 from qa.calibration import views as calibration
 from qa.disputes import views as disputes
+from qa.performance import views as performance
 from qa.reviews import queue_views as queue
 from qa.reviews import views as reviews
 from qa.sampling import views as sampling
@@ -37,6 +38,10 @@ urlpatterns = [
     path("my-reviews/", reviews.my_reviews, name="my-reviews"),
     path("agents/", reviews.agent_list, name="agent-list"),
     path("agents/<int:pk>/", reviews.agent_reviews, name="agent-reviews"),
+    # Origins: self-review, time spent on a review, reviewer performance
+    path("reviews/<int:pk>/self-review/", reviews.review_self_review, name="review-self-review"),
+    path("reviews/<int:pk>/time/", reviews.review_time, name="review-time"),
+    path("reviewers/performance/", performance.reviewer_performance, name="reviewer-performance"),
     # Disputes
     path("reviews/<int:pk>/dispute/", disputes.review_dispute, name="review-dispute"),
     path("reviews/<int:pk>/resolve/", disputes.review_resolve, name="review-resolve"),

@@ -72,8 +72,8 @@ MATRIX: dict[str, tuple] = {
     # QA (the review is the agent's, disputed, scored by another in-house reviewer; "reviewer" is no QA lead)
     "qa:queue": ("GET", None, "L 200 403 200 403 403 403 403 200"),
     "qa:review-detail": ("GET", "review", "L 200 200 200 403 200 404 404 404"),
-    "qa:review-score": ("POST", "review", "L 200 403 200 403 403 403 403 404"),
-    "qa:review-autosave": ("POST", "review", "L 403 403 403 403 403 403 403 404"),
+    "qa:review-score": ("POST", "review", "L 200 403 200 403 403 404 403 404"),  # agents: own self-review (origins)
+    "qa:review-autosave": ("POST", "review", "L 403 403 403 403 403 404 403 404"),  # agents: own self-review
     "qa:review-acknowledge": ("POST", "review", "L R 403 403 403 R 404 403 403"),
     "qa:review-dispute": ("POST", "review", "L 400 403 403 403 400 404 403 403"),
     "qa:review-resolve": ("GET", "review", "L 200 403 200 403 403 403 403 404"),
@@ -87,6 +87,10 @@ MATRIX: dict[str, tuple] = {
     "qa:my-reviews": ("GET", None, "L 404 403 403 403 200 200 403 403"),
     "qa:agent-list": ("GET", None, "L 200 200 200 403 403 403 200 200"),
     "qa:agent-reviews": ("GET", "agent", "L 200 200 200 403 403 403 404 404"),
+    # Origins: the agent's self-review, time on a review (its own reviewer only), reviewer performance (QA leads)
+    "qa:review-self-review": ("POST", "review", "L R 403 403 403 R 404 403 403"),
+    "qa:review-time": ("POST", "review", "L 403 403 403 403 403 404 403 404"),
+    "qa:reviewer-performance": ("GET", None, "L 200 403 403 403 403 403 403 403"),
     "qa:template-list": ("GET", None, "L 200 403 200 403 403 403 403 200"),
     "qa:template-detail": ("GET", "qa_template", "L R 403 R 403 403 403 403 R"),
     "qa:version-detail": ("GET", "version", "L 200 403 200 403 403 403 403 200"),

@@ -50,4 +50,4 @@ class ReviewFilter(django_filters.FilterSet):
 
     class Meta:
         model = Review
-        fields = ["agent", "team", "reviewer", "status", "auto_failed", "is_calibration", "version"]
+        fields = ["agent", "team", "reviewer", "status", "auto_failed", "is_calibration", "version", "origin"]

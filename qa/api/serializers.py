@@ -98,6 +98,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             "resolution_note",
             "resolved_at",
             "is_calibration",
+            "origin",  # only "sampled" reviews make the QA score (origins)
         ]
 
     def to_representation(self, instance):

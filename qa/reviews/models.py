@@ -7,7 +7,15 @@ from simple_history.models import HistoricalRecords
 
 from qa.scorecards.models import Criterion, ScorecardVersion
 
-__all__ = ["ALREADY_REVIEWED", "COUNTED_STATUSES", "Review", "ReviewAnswer", "ReviewSkillScore", "ReviewerPreference"]
+__all__ = [
+    "ALREADY_REVIEWED",
+    "COUNTED_STATUSES",
+    "TARGETED_ORIGINS",
+    "Review",
+    "ReviewAnswer",
+    "ReviewSkillScore",
+    "ReviewerPreference",
+]
 
 
 ALREADY_REVIEWED = "This conversation already has a review."  # the one_review_per_contact rule, in words
@@ -75,7 +83,10 @@ class Review(models.Model):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution_note = models.TextField(blank=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Time spent (origins): when its reviewer first opened it for scoring, and the seconds they were active on it.
+    opened_at = models.DateTimeField(null=True, blank=True)
+    active_seconds = models.PositiveIntegerField(default=0, help_text="Seconds the reviewer was active on the page.")
+    history = HistoricalRecords(excluded_fields=["updated_at", "opened_at", "active_seconds"])
 
     class Meta:
         ordering = ["-created_at"]
@@ -148,6 +159,8 @@ COUNTED_STATUSES = (
     Review.Status.DISPUTED,
     Review.Status.RESOLVED,
 )
+# Origins of reviews picked on purpose: released to the agent like any review, shown apart from the QA score.
+TARGETED_ORIGINS = (Review.Origin.AD_HOC, Review.Origin.COMPLAINT, Review.Origin.ESCALATION)
 
 
 # Queue (the reviewer's workspace) -----------------------------------------------------------------------------------

@@ -11,15 +11,32 @@ from core import roles
 from core.models import Agent, Scope, Skill, Team, User
 from core.selectors.history import Change, Entry, history_entries
 from core.selectors.scope import agents_for_user, teams_for_user
-from qa.reviews.models import COUNTED_STATUSES, Review, ReviewAnswer, ReviewerPreference, ReviewSkillScore
+from qa.reviews.models import (
+    COUNTED_STATUSES,
+    TARGETED_ORIGINS,
+    Review,
+    ReviewAnswer,
+    ReviewerPreference,
+    ReviewSkillScore,
+)
 from qa.scorecards.models import Criterion, ScorecardVersion
 from qa.scoring import answer_label
 from qa.stats import MeanCI, mean_ci_from_sums, sd_from_sums
 
 
 def counted(qs: QuerySet[Review]) -> QuerySet[Review]:
-    """Reviews that count in QA figures: released or later, not calibration, with a score."""
-    return qs.filter(status__in=COUNTED_STATUSES, is_calibration=False, score__isnull=False)
+    """Reviews that count in QA figures: released or later, not calibration, with a score, and drawn at random (a
+    review picked on purpose, a complaint or an escalation would bias the mean; a self-review is the agent's own)."""
+    return qs.filter(
+        status__in=COUNTED_STATUSES, is_calibration=False, score__isnull=False, origin=Review.Origin.SAMPLED
+    )
+
+
+def targeted(qs: QuerySet[Review]) -> QuerySet[Review]:
+    """Released, scored reviews of conversations picked on purpose (ad hoc, complaint, escalation): shown apart."""
+    return qs.filter(
+        status__in=COUNTED_STATUSES, is_calibration=False, score__isnull=False, origin__in=TARGETED_ORIGINS
+    )
 
 
 def reviews_for_user(*, user: User) -> QuerySet[Review]:
@@ -38,7 +55,10 @@ def reviews_for_user(*, user: User) -> QuerySet[Review]:
             agent__in=agents_for_user(user=user).values("pk"), status__in=COUNTED_STATUSES, is_calibration=False
         )
     if roles.has_role(user, roles.AGENT):
-        return Review.objects.filter(agent__user_id=user.pk, status__in=COUNTED_STATUSES, is_calibration=False)
+        # Their released reviews, and their own self-reviews (a draft included: they write it).
+        return Review.objects.filter(
+            Q(status__in=COUNTED_STATUSES) | Q(origin=Review.Origin.SELF), agent__user_id=user.pk, is_calibration=False
+        )
     return Review.objects.none()
 
 
@@ -247,6 +267,10 @@ def counted_for_agent(*, agent: Agent, start: date | None = None, end: date | No
     return qs
 
 
+def targeted_for_agent(*, agent: Agent, start: date, end: date) -> QuerySet[Review]:
+    return targeted(Review.objects.filter(agent=agent, contact__day__gte=start, contact__day__lte=end))
+
+
 def moments(field: str, *, filter: Q | None = None) -> dict:
     """Count, sum and sum of squares of `field`: enough for a mean and its interval, in one aggregate."""
     value = Cast(F(field), FloatField())
@@ -306,6 +330,7 @@ def agent_qa_page(*, agent: Agent, viewer: User, start: date, end: date) -> dict
     listed = (
         reviews_for_user(user=viewer)
         .filter(agent=agent, status__in=COUNTED_STATUSES, is_calibration=False)
+        .exclude(origin=Review.Origin.SELF)
         .select_related("contact", "reviewer", "version__template")
         .prefetch_related(
             Prefetch(
@@ -321,11 +346,13 @@ def agent_qa_page(*, agent: Agent, viewer: User, start: date, end: date) -> dict
         "trend": weekly_trend(counted_for_agent(agent=agent, start=end - timedelta(weeks=26), end=end), until=end),
         "reviews": listed[:100],
         "auto_failed": reviews.filter(auto_failed=True).count(),
+        "targeted": score_ci(targeted_for_agent(agent=agent, start=start, end=end)),
     }
 
 
 def agents_with_figures(*, user: User, start: date, end: date) -> QuerySet[Agent]:
-    """Agents in scope with their review count, mean and sample sd of QA scores in the period (one query)."""
+    """Agents in scope with their review count, mean and sample sd of QA scores in the period (randomly sampled
+    reviews), and the same of their targeted reviews, counted apart (one query)."""
     in_period = Q(
         reviews__status__in=COUNTED_STATUSES,
         reviews__is_calibration=False,
@@ -333,11 +360,14 @@ def agents_with_figures(*, user: User, start: date, end: date) -> QuerySet[Agent
         reviews__contact__day__gte=start,
         reviews__contact__day__lte=end,
     )
+    sampled = in_period & Q(reviews__origin=Review.Origin.SAMPLED)
+    picked = in_period & Q(reviews__origin__in=TARGETED_ORIGINS)
     return (
         agents_for_user(user=user)
         .filter(is_active=True)
         .select_related("user", "team")
-        .annotate(**{f"qa_{k}": v for k, v in moments("reviews__score", filter=in_period).items()})
+        .annotate(**{f"qa_{k}": v for k, v in moments("reviews__score", filter=sampled).items()})
+        .annotate(**{f"targeted_{k}": v for k, v in moments("reviews__score", filter=picked).items()})
         .order_by("team__name", "user__last_name", "user__first_name")
     )
 
@@ -390,3 +420,74 @@ def whatif_reviews(*, version: ScorecardVersion, user: User, start: date, end: d
         .prefetch_related(Prefetch("answers", queryset=ReviewAnswer.objects.select_related("criterion")))
         .order_by("-contact__started_at", "-pk")[:limit]
     )
+
+
+# ------------------------------------------------------------------------- self-review and time spent (origins)
+
+
+@dataclass
+class SelfReviewRow:
+    criterion: Criterion
+    reviewer: str
+    agent: str
+    differs: bool
+
+
+def self_review_beside(*, review: Review, user: User, criteria) -> dict:
+    """What the review page shows of the agent's self-review of the same conversation: for the agent, their own
+    (a draft too, to continue it); for reviewers and leads who may open `review`, a submitted one only. With the two
+    scores and, per criterion that applies, both answers and whether they differ. Two queries."""
+    out: dict = {"self_review": None, "self_rows": [], "may_self_review": False, "reviewed": None}
+    if review.origin == Review.Origin.SELF:
+        out["reviewed"] = reviewed_by_reviewer(self_review=review, user=user)
+        return out
+    if review.is_calibration:
+        return out
+    is_agent = review.agent.user_id == user.pk
+    mine = Review.objects.filter(contact_id=review.contact_id, origin=Review.Origin.SELF, is_calibration=False)
+    if not is_agent:
+        mine = mine.filter(submitted_at__isnull=False)
+    self_review = mine.prefetch_related("answers").first()
+    out["may_self_review"] = is_agent and review.status in COUNTED_STATUSES and self_review is None
+    if self_review is None:
+        return out
+    out["self_review"] = self_review
+    if self_review.submitted_at is None:
+        return out
+    theirs = {a.criterion_id: a for a in review.answers.all()}
+    own = {a.criterion_id: a for a in self_review.answers.all()}
+    rows = []
+    for criterion in criteria:
+        if not criterion.applies_to(review.contact.channel):
+            continue
+        labels = []
+        for answer in (theirs.get(criterion.pk), own.get(criterion.pk)):
+            value, is_na = (answer.value, answer.is_na) if answer is not None else (None, False)
+            labels.append(answer_label(criterion, value, is_na=is_na, points="of_scale", unanswered="—"))
+        rows.append(
+            SelfReviewRow(criterion=criterion, reviewer=labels[0], agent=labels[1], differs=labels[0] != labels[1])
+        )
+    out["self_rows"] = rows
+    return out
+
+
+def reviewed_by_reviewer(*, self_review: Review, user: User) -> Review | None:
+    """The reviewer's review of the conversation a self-review is about, if `user` may open it."""
+    return (
+        reviews_for_user(user=user)
+        .filter(contact_id=self_review.contact_id, is_calibration=False)
+        .exclude(origin=Review.Origin.SELF)
+        .first()
+    )
+
+
+def duration_label(seconds: int | float | None) -> str:
+    """'under a minute', '6 min', '1 h 05 min': how long, for people."""
+    if seconds is None:
+        return "—"
+    minutes = round(seconds / 60)
+    if minutes < 1:
+        return "under a minute"
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"

@@ -8,14 +8,22 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Model
+from django.db.models import F, Model, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core import security
 from core.models import Contact, User
 from core.services.rollup_marks import rollup_enqueue, rollup_mark
-from qa.reviews.models import ALREADY_REVIEWED, Review, ReviewAnswer, ReviewerPreference, ReviewSkillScore
+from qa.reviews.models import (
+    ALREADY_REVIEWED,
+    COUNTED_STATUSES,
+    Review,
+    ReviewAnswer,
+    ReviewerPreference,
+    ReviewSkillScore,
+)
 from qa.scorecards.models import ScorecardVersion
 from qa.scorecards.services import default_version
 from qa.scoring import RawAnswer, score_answers, value_is_valid
@@ -27,7 +35,11 @@ class ReviewConflict(ValidationError):
 
 def has_review(contact_ids: Iterable[int]) -> bool:
     """Whether any of the contacts has a (non-calibration) review: the one_review_per_contact rule."""
-    return Review.objects.filter(contact_id__in=list(contact_ids), is_calibration=False).exists()
+    return (
+        Review.objects.filter(contact_id__in=list(contact_ids), is_calibration=False)
+        .exclude(origin=Review.Origin.SELF)
+        .exists()
+    )
 
 
 def contact_day(contact: Contact) -> date:
@@ -219,8 +231,12 @@ def review_save(
     review = Review.objects.select_related("contact", "version").get(pk=review.pk)
     if not review_is_editable(review):
         raise ValidationError("This review was already submitted; changes go through a dispute.")
-    # Any reviewer in scope may work on a draft (a colleague covering); the lock stops silent overwrites.
-    if actor.pk == review.agent.user_id:
+    # Any reviewer in scope may work on a draft (a colleague covering); the lock stops silent overwrites. A
+    # self-review is the agent's alone.
+    is_self = review.origin == Review.Origin.SELF
+    if is_self and actor.pk != review.agent.user_id:
+        raise ValidationError("Only the agent writes their own self-review.")
+    if not is_self and actor.pk == review.agent.user_id:
         raise ValidationError("A reviewer cannot review their own work.")
     stored = review_raw_answers(review)
     validate_answers(review, {**stored, **answers}, complete=submit)
@@ -243,11 +259,11 @@ def review_save(
     if submit:
         review.submitted_at = timezone.now()
         fields.append("submitted_at")
-        if not review.is_calibration:
+        if not review.is_calibration and not is_self:  # a self-review is released to nobody
             review.status = Review.Status.RELEASED
             fields.append("status")
     save_review(review, actor=actor, reason=reason, fields=fields)
-    if submit:
+    if submit and not is_self:
         mark_for_rollup(review)
         security.log_event(
             "review_submitted", user=actor, review=review.pk, score=str(review.score), calibration=review.is_calibration
@@ -280,3 +296,64 @@ def reviewer_preference_set(*, user: User, auto_advance: bool) -> ReviewerPrefer
     """Whether `user` goes straight to their next review after submitting one."""
     preference, _ = ReviewerPreference.objects.update_or_create(user=user, defaults={"auto_advance": auto_advance})
     return preference
+
+
+# ------------------------------------------------------------------------- self-review and time spent (origins)
+
+SELF_REVIEW_REFUSED = "You can review yourself only a conversation whose review was released to you."
+
+
+@transaction.atomic
+def self_review_start(*, review: Review, user: User) -> Review:
+    """The agent's own review of the conversation `review` (released to them) scored, on the same scorecard version.
+    It is released to nobody and counts in no QA figure; it is shown beside the reviewer's. Returns the existing one
+    when the agent already started it."""
+    if (
+        review.origin == Review.Origin.SELF
+        or review.is_calibration
+        or review.agent.user_id != user.pk
+        or review.status not in COUNTED_STATUSES
+    ):
+        raise ValidationError(SELF_REVIEW_REFUSED)
+    mine = Review.objects.filter(contact_id=review.contact_id, origin=Review.Origin.SELF, is_calibration=False)
+    existing = mine.first()
+    if existing is not None:
+        return existing
+    self_review = Review(
+        contact_id=review.contact_id,
+        agent_id=review.agent_id,
+        team_id=review.team_id,
+        reviewer=user,
+        version_id=review.version_id,  # the version the reviewer scored with, even if retired since
+        origin=Review.Origin.SELF,
+    )
+    self_review._history_user = user
+    self_review._change_reason = "Self-review started"
+    try:
+        with transaction.atomic():
+            self_review.save()
+    except IntegrityError:  # a double click: the other request created it (one_self_review_per_contact)
+        existing = mine.first()
+        if existing is None:
+            raise
+        return existing
+    return self_review
+
+
+# A heartbeat reports at most this many active seconds (the page sends one every 30 s): more is refused as nonsense.
+MAX_HEARTBEAT_SECONDS = 60
+
+
+def review_opened(*, review: Review, user: User) -> None:
+    """Record when the review's own reviewer first opened it for scoring (once; later openings change nothing)."""
+    Review.objects.filter(pk=review.pk, reviewer_id=user.pk, opened_at__isnull=True).update(opened_at=timezone.now())
+
+
+def review_time_add(*, review: Review, user: User, seconds: int) -> int:
+    """Add `seconds` of active time on the page to a draft the user is the reviewer of (a conditional update, so a
+    late heartbeat after the submit adds nothing). Returns the rows updated (0 or 1)."""
+    if isinstance(seconds, bool) or not isinstance(seconds, int) or not 0 <= seconds <= MAX_HEARTBEAT_SECONDS:
+        raise ValidationError({"seconds": f"Send a whole number of seconds from 0 to {MAX_HEARTBEAT_SECONDS}."})
+    return Review.objects.filter(
+        pk=review.pk, reviewer_id=user.pk, status=Review.Status.DRAFT, submitted_at__isnull=True
+    ).update(active_seconds=F("active_seconds") + seconds, opened_at=Coalesce(F("opened_at"), Value(timezone.now())))

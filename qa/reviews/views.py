@@ -13,12 +13,12 @@ from django.views.decorators.http import require_POST
 from core import roles
 from core.selectors.channels import is_written
 from core.selectors.scope import agents_for_user
-from core.views import require_role
+from core.views import int_param, require_role
 from qa.reviews import queue_views, selectors, services
 from qa.reviews.forms import DisputeForm, ScorecardForm
 from qa.reviews.models import Review
 from qa.reviews.text import mask_transcript, transcript_hints
-from qa.rules import can_resolve, is_reviewer, require_qa_lead
+from qa.rules import can_resolve, is_qa_lead, is_reviewer, require_qa_lead
 from qa.scorecards import whatif
 from qa.scorecards.models import Criterion
 from qa.scorecards.selectors import criteria_by_skill, version_criteria, version_queryset
@@ -56,7 +56,7 @@ def review_page_context(
     )
     groups = criteria_by_skill(criteria, channel=review.contact.channel)
     skill_scores = list(review.skill_scores.select_related("skill").order_by("skill__position"))
-    return {
+    context = {
         "review": review,
         "form": form,
         "answer_groups": [
@@ -77,6 +77,23 @@ def review_page_context(
         "is_reviewer": is_reviewer(user),
         "dispute_form": DisputeForm(),
     }
+    # Origins: the agent's self-review beside the reviewer's, and the time spent (reviewer and leads only).
+    context.update(selectors.self_review_beside(review=review, user=user, criteria=criteria))
+    context["shows_time"] = not review.is_calibration and (
+        review.reviewer_id == user.pk
+        and review.origin != Review.Origin.SELF
+        or is_qa_lead(user)
+        or roles.has_role(user, roles.OPS_LEAD)
+    )
+    if context["shows_time"]:
+        context["time_spent"] = selectors.duration_label(review.active_seconds)
+        if review.opened_at and review.submitted_at:
+            context["time_to_grade"] = selectors.duration_label(
+                (review.submitted_at - review.opened_at).total_seconds()
+            )
+    # The heartbeat runs while the review's own reviewer has its scoring form open (not when resolving a dispute).
+    context["tracks_time"] = bool(form) and review.reviewer_id == user.pk and services.review_is_editable(review)
+    return context
 
 
 def _shown_answer(criterion: Criterion, raw: RawAnswer | None) -> str:
@@ -85,7 +102,11 @@ def _shown_answer(criterion: Criterion, raw: RawAnswer | None) -> str:
 
 
 def _is_editable_by(user, review: Review) -> bool:
-    return is_reviewer(user) and services.review_is_editable(review) and review.agent.user_id != user.pk
+    if not services.review_is_editable(review):
+        return False
+    if review.origin == Review.Origin.SELF:  # the agent's own self-review: theirs alone
+        return review.agent.user_id == user.pk
+    return is_reviewer(user) and review.agent.user_id != user.pk
 
 
 @require_role(roles.QA_REVIEWER, roles.AGENT, roles.OPS_LEAD)
@@ -132,6 +153,13 @@ def review_detail(request: HttpRequest, pk: int, after_calibration_submit=None, 
                         return after_calibration_submit(request, review)
                     messages.success(request, "Calibration review submitted.")
                     return redirect("qa:review-detail", pk=review.pk)
+                if review.origin == Review.Origin.SELF:
+                    if not submit:
+                        messages.success(request, "Draft saved.")
+                        return redirect("qa:review-detail", pk=review.pk)
+                    messages.success(request, "Self-review submitted: it is shown beside the reviewer's score.")
+                    reviewed = selectors.reviewed_by_reviewer(self_review=review, user=request.user)
+                    return redirect("qa:review-detail", pk=reviewed.pk if reviewed else review.pk)
                 if advance:
                     return queue_views.advance_after_submit(request, review, order=order, query=queue_query)
                 messages.success(request, "Review submitted and released to the agent." if submit else "Draft saved.")
@@ -140,16 +168,19 @@ def review_detail(request: HttpRequest, pk: int, after_calibration_submit=None, 
             status = 400
     elif editable:
         form = review_form(review, criteria)
+        services.review_opened(review=review, user=request.user)  # time to grade runs from the first opening
     alias = calibration_alias(request, review) if calibration_alias is not None and review.is_calibration else None
     context = review_page_context(request, review, form, criteria, alias=alias)
     return render(request, "qa/review_detail.html", context, status=status)
 
 
-@require_role(roles.QA_REVIEWER)
+@require_role(roles.QA_REVIEWER, roles.AGENT)
 @require_POST
 def review_score(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: the running total of the answers in the posted form (nothing is saved)."""
     review = get_object_or_404(selectors.review_detail_queryset(user=request.user), pk=pk)
+    if not is_reviewer(request.user) and not _is_editable_by(request.user, review):
+        raise PermissionDenied("Only reviewers, and an agent on their own self-review, score here.")
     criteria = version_criteria(version=review.version)
     form = ScorecardForm(request.POST, criteria=criteria, channel=review.contact.channel)
     form.is_valid()
@@ -161,7 +192,7 @@ def review_score(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_role(roles.QA_REVIEWER)
+@require_role(roles.QA_REVIEWER, roles.AGENT)
 @require_POST
 def review_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx: save the draft as the reviewer types ("Save draft" without the button) and answer with a status line;
@@ -267,6 +298,9 @@ def agent_list(request: HttpRequest) -> HttpResponse:
     agents = list(selectors.agents_with_figures(user=request.user, start=start, end=end))
     for agent in agents:
         agent.qa = mean_ci_from_sums(n=agent.qa_n, total=agent.qa_total, total_sq=agent.qa_total_sq)
+        agent.targeted = mean_ci_from_sums(
+            n=agent.targeted_n, total=agent.targeted_total, total_sq=agent.targeted_total_sq
+        )
     teams = selectors.team_figures(user=request.user, start=start, end=end)
     return render(
         request,
@@ -288,3 +322,35 @@ def version_whatif(request: HttpRequest, pk: int) -> HttpResponse:
         "qa/version_whatif.html",
         {"version": version, "rows": rows, "summary": summary, "start": start, "end": end, "days": days},
     )
+
+
+# ------------------------------------------------------------------------- self-review and time spent (origins)
+
+
+@require_role(roles.AGENT)
+@require_POST
+def review_self_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agent starts (or goes back to) their own review of a conversation whose review was released to them."""
+    review = get_object_or_404(selectors.review_detail_queryset(user=request.user), pk=pk)
+    try:
+        self_review = services.self_review_start(review=review, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("qa:review-detail", pk=review.pk)
+    return redirect("qa:review-detail", pk=self_review.pk)
+
+
+@require_role(roles.QA_REVIEWER, roles.AGENT)
+@require_POST
+def review_time(request: HttpRequest, pk: int) -> HttpResponse:
+    """A heartbeat of the review page (static/qa/js/review_time.js): `seconds` of active time since the last one.
+    Only the review's own reviewer, while the review is a draft; 204 when recorded, 400 on a bad number."""
+    review = get_object_or_404(selectors.review_detail_queryset(user=request.user), pk=pk)
+    if review.reviewer_id != request.user.pk or not _is_editable_by(request.user, review):
+        raise PermissionDenied("Only the review's reviewer records time on it while it is a draft.")
+    seconds = int_param(request.POST.get("seconds"))
+    try:
+        services.review_time_add(review=review, user=request.user, seconds=-1 if seconds is None else seconds)
+    except ValidationError as error:
+        return HttpResponse(" ".join(error.messages), status=400, content_type="text/plain")
+    return HttpResponse(status=204)

@@ -120,9 +120,12 @@ def test_autosave_of_a_submitted_review_is_refused_with_a_status_line(client, dr
 
 
 def test_autosave_is_refused_to_roles_that_do_not_review(client, draft, version, agent_user, lead_user, hiring_user):
-    for user in (agent_user, lead_user, hiring_user):
+    for user in (lead_user, hiring_user):
         client.force_login(user)
         assert _autosave(client, draft, version).status_code == 403
+    # An agent autosaves only their own self-review; a reviewer's draft of their work is not theirs to see.
+    client.force_login(agent_user)
+    assert _autosave(client, draft, version).status_code == 404
     draft.refresh_from_db()
     assert draft.lock_version == 0
 
