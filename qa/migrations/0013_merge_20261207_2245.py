@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('qa', '0012_origins_review_time'),
-        ('qa', '0012_queue_reviewer_preference'),
+        ("qa", "0012_origins_review_time"),
+        ("qa", "0012_queue_reviewer_preference"),
     ]
 
-    operations = [
-    ]
+    operations = []
