@@ -17,7 +17,7 @@ from qa.calibration.models import (
 )
 from qa.reviews.models import ALREADY_REVIEWED, COUNTED_STATUSES, Review, ReviewAnswer, ReviewSkillScore
 from qa.sampling.models import SamplingRun
-from qa.scorecards.models import Criterion, ScorecardSection, ScorecardTemplate, ScorecardVersion
+from qa.scorecards.models import Criterion, ScorecardRule, ScorecardSection, ScorecardTemplate, ScorecardVersion
 
 __all__ = [
     "ALREADY_REVIEWED",
@@ -36,6 +36,7 @@ __all__ = [
     "ReviewAnswer",
     "ReviewSkillScore",
     "SamplingRun",
+    "ScorecardRule",
     "ScorecardSection",
     "ScorecardTemplate",
     "ScorecardVersion",
