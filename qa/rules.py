@@ -1,6 +1,7 @@
 """Who may do what in QA, beyond the scoped querysets of the topics' selectors (qa.reviews.selectors, …)."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from core import roles
 from core.models import Vendor
@@ -31,7 +32,10 @@ def can_manage_scorecard_rules(user) -> bool:
     company's: a partner does not choose which one its own reviews are scored with."""
     if roles.is_admin(user):
         return True
-    return is_qa_lead(user) and teams_for_user(user=user).filter(vendor__kind=Vendor.Kind.IN_HOUSE).exists()
+    if not is_qa_lead(user):
+        return False
+    in_scope = Q(scopes__user=user) | Q(teams__in=teams_for_user(user=user))
+    return Vendor.objects.filter(in_scope, kind=Vendor.Kind.IN_HOUSE).exists()
 
 
 def can_resolve(user, review) -> bool:
