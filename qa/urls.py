@@ -53,8 +53,8 @@ urlpatterns = [
     path("scorecard-rules/<int:pk>/move/", scorecards.scorecard_rule_move, name="scorecard-rule-move"),
     path("sections/<int:pk>/move/", scorecards.section_move, name="section-move"),
     path("criteria/<int:pk>/move/", scorecards.criterion_move, name="criterion-move"),
-    path("versions/<int:pk>/preview/", scorecards.version_preview, name="version-preview"),
-    path("versions/<int:pk>/preview/score/", scorecards.version_preview_score, name="version-preview-score"),
+    path("versions/<int:pk>/preview/", reviews.version_preview, name="version-preview"),
+    path("versions/<int:pk>/preview/score/", reviews.version_preview_score, name="version-preview-score"),
     # Sampling
     path("sampling/", sampling.sampling, name="sampling"),
     path("sampling/<int:pk>/", sampling.sampling_detail, name="sampling-detail"),

@@ -7,40 +7,103 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('qa', '0011_review_origin'),
-        ('skillhub', '0016_rollup_mark_whole_days'),
+        ("qa", "0011_review_origin"),
+        ("skillhub", "0016_rollup_mark_whole_days"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='samplingrun',
-            name='by_rules',
-            field=models.BooleanField(default=False, help_text='Each conversation gets the scorecard its scorecard rule picks.'),
+            model_name="samplingrun",
+            name="by_rules",
+            field=models.BooleanField(
+                default=False, help_text="Each conversation gets the scorecard its scorecard rule picks."
+            ),
         ),
         migrations.AlterField(
-            model_name='samplingrun',
-            name='version',
-            field=models.ForeignKey(help_text='The scorecard chosen; by rules, the one used where no rule matches.', on_delete=django.db.models.deletion.PROTECT, related_name='sampling_runs', to='qa.scorecardversion'),
+            model_name="samplingrun",
+            name="version",
+            field=models.ForeignKey(
+                help_text="The scorecard chosen; by rules, the one used where no rule matches.",
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="sampling_runs",
+                to="qa.scorecardversion",
+            ),
         ),
         migrations.CreateModel(
-            name='ScorecardRule',
+            name="ScorecardRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(blank=True, help_text='A code of the channel catalogue; blank: any.', max_length=30)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='scorecard_rules', to='skillhub.team')),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rules', to='qa.scorecardtemplate')),
-                ('vendor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='scorecard_rules', to='skillhub.vendor')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "channel",
+                    models.CharField(
+                        blank=True, help_text="A code of the channel catalogue; blank: any.", max_length=30
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scorecard_rules",
+                        to="skillhub.team",
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="rules", to="qa.scorecardtemplate"
+                    ),
+                ),
+                (
+                    "vendor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scorecard_rules",
+                        to="skillhub.vendor",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('team__isnull', False), ('vendor__isnull', False), models.Q(('channel', ''), _negated=True), _connector='OR'), name='scorecard_rule_has_a_condition'), models.CheckConstraint(condition=models.Q(('team__isnull', True), ('vendor__isnull', True), _connector='OR'), name='scorecard_rule_team_or_vendor'), models.UniqueConstraint(django.db.models.functions.comparison.Coalesce('team', 0), django.db.models.functions.comparison.Coalesce('vendor', 0), models.F('channel'), name='scorecard_rule_conditions_unique')],
+                "ordering": ["position", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("team__isnull", False),
+                            ("vendor__isnull", False),
+                            models.Q(("channel", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="scorecard_rule_has_a_condition",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("team__isnull", True), ("vendor__isnull", True), _connector="OR"),
+                        name="scorecard_rule_team_or_vendor",
+                    ),
+                    models.UniqueConstraint(
+                        django.db.models.functions.comparison.Coalesce("team", 0),
+                        django.db.models.functions.comparison.Coalesce("vendor", 0),
+                        models.F("channel"),
+                        name="scorecard_rule_conditions_unique",
+                    ),
+                ],
             },
         ),
     ]

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from core import roles
-from core.models import Skill, Team, User
-from core.selectors.channels import channel_names
+from core.models import Channel, Skill, Team, User
+from core.selectors.channels import channel_choices, channel_names
 from core.selectors.scope import teams_for_user, vendors_for_user
 from qa.rules import is_qa_lead
 from qa.scorecards import services
@@ -15,6 +15,14 @@ from qa.scorecards.models import Criterion, ScorecardRule, ScorecardTemplate, Sc
 
 def version_criteria(*, version: ScorecardVersion) -> list[Criterion]:
     return list(version.criteria.select_related("skill", "section").order_by("section__position", "position", "pk"))
+
+
+def preview_channel(code: str | None) -> tuple[str, list[tuple[str, str]]]:
+    """The channel a preview shows (`code` if the catalogue has it, else phone) and the catalogue's choices."""
+    channels = channel_choices()
+    if code not in {value for value, _ in channels}:
+        code = Channel.PHONE
+    return code, channels
 
 
 @dataclass

@@ -209,8 +209,6 @@ def default_version() -> ScorecardVersion | None:
     return published.order_by("-template__is_default", "template__name").first()
 
 
-
-
 # Scorecard rules: which template a contact's review is scored with.
 
 
@@ -249,7 +247,9 @@ def pick_rule(
     """The rule that decides for a contact of this team, vendor and channel: the first matching one, in rule_order,
     whose template has a published version; None when no rule decides (the default template then)."""
     candidates = [
-        r for r in rules if r.version_id is not None and r.matches(team_id=team_id, vendor_id=vendor_id, channel=channel)
+        r
+        for r in rules
+        if r.version_id is not None and r.matches(team_id=team_id, vendor_id=vendor_id, channel=channel)
     ]
     return min(candidates, key=rule_order, default=None)
 

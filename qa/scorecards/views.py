@@ -11,16 +11,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import roles
-from core.models import Channel
-from core.selectors.channels import channel_choices, channel_name
+from core.selectors.channels import channel_name
 from core.selectors.scope import teams_for_user, vendors_for_user
 from core.views import require_role
-from qa.reviews.forms import ScorecardForm
 from qa.rules import can_manage_scorecard_rules, is_qa_lead, require_qa_lead
 from qa.scorecards import selectors, services
 from qa.scorecards.forms import CriterionForm, RuleExplainForm, ScorecardRuleForm, SectionForm, TemplateForm
 from qa.scorecards.models import Criterion, ScorecardRule, ScorecardSection, ScorecardTemplate, ScorecardVersion
-from qa.scoring import score_answers
 
 RULES_PAGE_SIZE = 25
 
@@ -56,20 +53,12 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("qa:version-detail", pk=version.pk)
 
 
-def _preview_channel(request: HttpRequest) -> tuple[str, list[tuple[str, str]]]:
-    channels = channel_choices()
-    channel = request.GET.get("channel") or Channel.PHONE
-    if channel not in {code for code, _ in channels}:
-        channel = Channel.PHONE
-    return channel, channels
-
-
 @require_role(roles.QA_REVIEWER)
 def version_detail(request: HttpRequest, pk: int, *, moved: str = "") -> HttpResponse:
     """Builder and preview of one version: its sections and criteria, and the scorecard a reviewer would see.
     `moved` ("section-3-up"): the move button an htmx reorder came from, focused again once the builder is swapped."""
     version = get_object_or_404(selectors.version_queryset(), pk=pk)
-    channel, channels = _preview_channel(request)
+    channel, channels = selectors.preview_channel(request.GET.get("channel"))
     criteria = selectors.version_criteria(version=version)
     frozen = services.version_is_frozen(version=version)
     sections = list(version.sections.order_by("position", "pk"))
@@ -291,46 +280,6 @@ def criterion_move(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return redirect("qa:version-detail", pk=criterion.version_id)
     return _after_move(request, criterion.version_id, f"criterion-{criterion.pk}-{direction}")
-
-
-@require_role(roles.QA_REVIEWER)
-def version_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """The scoring form exactly as a reviewer sees it on a conversation of the chosen channel (criteria grouped by
-    skill, other channels' criteria hidden), with a live score; nothing is saved. A draft is published from here."""
-    version = get_object_or_404(selectors.version_queryset(), pk=pk)
-    channel, channels = _preview_channel(request)
-    criteria = selectors.version_criteria(version=version)
-    form = ScorecardForm(criteria=criteria, channel=channel, initial={"lock_version": 0})
-    return render(
-        request,
-        "qa/version_preview.html",
-        {
-            "version": version,
-            "form": form,
-            "channel": channel,
-            "channel_label": channel_name(channel),
-            "channels": channels,
-            "hidden_count": len(criteria) - len(form.criteria),
-            "live": score_answers(criteria=criteria, answers={}, channel=channel),
-            "skill_names": {c.skill_id: c.skill.name for c in criteria},
-            "can_publish": is_qa_lead(request.user) and version.status == ScorecardVersion.Status.DRAFT,
-        },
-    )
-
-
-@require_role(roles.QA_REVIEWER)
-@require_POST
-def version_preview_score(request: HttpRequest, pk: int) -> HttpResponse:
-    """htmx: the live score of the preview's answers (nothing is saved)."""
-    version = get_object_or_404(selectors.version_queryset(), pk=pk)
-    channel, _ = _preview_channel(request)
-    criteria = selectors.version_criteria(version=version)
-    form = ScorecardForm(request.POST, criteria=criteria, channel=channel)
-    form.is_valid()
-    live = score_answers(criteria=criteria, answers=form.answers(), channel=channel)
-    return render(
-        request, "qa/partials/live_score.html", {"live": live, "skill_names": {c.skill_id: c.skill.name for c in criteria}}
-    )
 
 
 # Scorecard rules (see qa.rules.can_manage_scorecard_rules for who changes them)

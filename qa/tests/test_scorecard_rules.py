@@ -1,4 +1,4 @@
-"""Scorecard rules: which scorecard a contact's review gets (resolution, sampling, ad-hoc reviews) and the rules pages."""
+"""Scorecard rules: which scorecard a contact's review gets (resolution, sampling, ad-hoc reviews); the rules pages."""
 
 import datetime as dt
 
@@ -73,7 +73,9 @@ def test_version_for_contact_matches_each_condition(all_rules, cards, agent, oth
 
 
 def _match(pk: int, position: int, version_id: int | None = 1) -> RuleMatch:
-    return RuleMatch(pk, template_id=pk, team_id=None, vendor_id=None, channel="", position=position, version_id=version_id)
+    return RuleMatch(
+        pk, template_id=pk, team_id=None, vendor_id=None, channel="", position=position, version_id=version_id
+    )
 
 
 def test_pick_rule_breaks_ties_by_position_then_age():
@@ -157,7 +159,11 @@ def test_an_unknown_channel_is_refused(cards):
 
 
 def test_rules_are_numbered_in_order_and_renumbered_on_move_and_delete(cards, team, vendor):
-    a, b, c = rule(cards["Team"], team=team), rule(cards["Vendor"], vendor=vendor), rule(cards["Phone"], channel="phone")
+    a, b, c = (
+        rule(cards["Team"], team=team),
+        rule(cards["Vendor"], vendor=vendor),
+        rule(cards["Phone"], channel="phone"),
+    )
     assert [r.position for r in (a, b, c)] == [1, 2, 3]
     services.scorecard_rule_move(rule=c, direction="up")
     assert list(ScorecardRule.objects.values_list("pk", flat=True)) == [a.pk, c.pk, b.pk]
@@ -183,7 +189,9 @@ def sampled_world(team, partner_team, vendor, partner_vendor, cards):
     rule(cards["Vendor"], vendor=partner_vendor)
 
 
-def test_sampling_by_rules_gives_each_conversation_its_rule_scorecard(sampled_world, team, partner_team, cards, default):
+def test_sampling_by_rules_gives_each_conversation_its_rule_scorecard(
+    sampled_world, team, partner_team, cards, default
+):
     run = sampling_services.sampling_run_create(
         teams=[team, partner_team], period_start=START, period_end=timezone.localdate(), per_agent=5, seed=1
     )
