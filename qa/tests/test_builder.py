@@ -192,3 +192,37 @@ def test_preview_runs_a_constant_number_of_queries(client, qa_lead, draft, n, dj
     client.force_login(qa_lead)
     with django_assert_max_num_queries(15):
         assert client.get(reverse("qa:version-preview", args=[draft.pk])).status_code == 200
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_qa_lead_reorders_with_the_keyboard_and_previews_in_chromium(page, live_server, console_errors):
+    from playwright.sync_api import expect
+
+    lead = UserFactory(username="lena", roles=[roles.QA_REVIEWER, QA_LEAD_GROUP])
+    ScopeFactory(user=lead, vendors=[])
+    # Transactional tests may run after another one flushed the seeded skills.
+    skill = Skill.objects.get_or_create(code="empathy", defaults={"name": "Empathy", "tier": "foundational"})[0]
+    version = VersionFactory(status=ScorecardVersion.Status.DRAFT, published_at=None)
+    section = SectionFactory(version=version, title="Opening")
+    first = CriterionFactory(section=section, skill=skill, text="Greeted by name", position=1)
+    second = CriterionFactory(section=section, skill=skill, text="Named the issue", position=2)
+    page.goto(f"{live_server.url}/qa/versions/{version.pk}/")
+    page.get_by_label("Username").fill("lena")
+    page.get_by_label("Password").fill("pw-for-tests")
+    page.get_by_role("button", name="Sign in").click()
+
+    page.get_by_role("button", name="Move “Named the issue” up").focus()
+    page.keyboard.press("Enter")
+    # The builder is swapped in; focus stays on the moved row (its up button is now disabled: its down one).
+    expect(page.get_by_role("button", name="Move “Named the issue” down")).to_be_focused()
+    assert list(section.criteria.order_by("position").values_list("pk", flat=True)) == [second.pk, first.pk]
+    rows = page.locator("#builder tbody tr td:first-child")
+    expect(rows.first).to_contain_text("Named the issue")
+
+    page.get_by_role("link", name="Preview as a reviewer").click()
+    expect(page.get_by_test_id("preview-note")).to_contain_text("nothing is saved")
+    page.get_by_test_id(f"criterion-{second.key}").get_by_label("Yes").check()
+    page.get_by_test_id(f"criterion-{first.key}").get_by_label("No").check()
+    expect(page.get_by_test_id("live-score-value")).to_have_text("50.0")
+    assert not Review.objects.exists()
