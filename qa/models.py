@@ -25,7 +25,7 @@ from qa.reviews.models import (
     ReviewSkillScore,
 )
 from qa.sampling.models import SamplingRun
-from qa.scorecards.models import Criterion, ScorecardSection, ScorecardTemplate, ScorecardVersion
+from qa.scorecards.models import Criterion, ScorecardRule, ScorecardSection, ScorecardTemplate, ScorecardVersion
 
 __all__ = [
     "ALREADY_REVIEWED",
@@ -46,6 +46,7 @@ __all__ = [
     "ReviewerPreference",
     "SamplingRun",
     "TARGETED_ORIGINS",
+    "ScorecardRule",
     "ScorecardSection",
     "ScorecardTemplate",
     "ScorecardVersion",

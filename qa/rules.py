@@ -1,8 +1,11 @@
 """Who may do what in QA, beyond the scoped querysets of the topics' selectors (qa.reviews.selectors, …)."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from core import roles
+from core.models import Vendor
+from core.selectors.scope import teams_for_user
 
 # A QA reviewer in this group also builds and publishes scorecard templates and runs sampling for their scope.
 QA_LEAD_GROUP = "QA lead"
@@ -21,6 +24,18 @@ def require_qa_lead(user) -> None:
     """403 for anyone but a QA lead: the pages that build scorecards, run sampling and re-score (what-if)."""
     if not is_qa_lead(user):
         raise PermissionDenied("Only QA leads build scorecards and run sampling.")
+
+
+def can_manage_scorecard_rules(user) -> bool:
+    """Admins and in-house QA leads (a team of an in-house vendor in their scope) create, change, reorder and delete
+    scorecard rules; a partner's QA lead reads the rules that apply to their vendor's teams. Scorecards are the
+    company's: a partner does not choose which one its own reviews are scored with."""
+    if roles.is_admin(user):
+        return True
+    if not is_qa_lead(user):
+        return False
+    in_scope = Q(scopes__user=user) | Q(teams__in=teams_for_user(user=user))
+    return Vendor.objects.filter(in_scope, kind=Vendor.Kind.IN_HOUSE).exists()
 
 
 def can_resolve(user, review) -> bool:

@@ -57,6 +57,16 @@ urlpatterns = [
     path("sections/<int:pk>/delete/", scorecards.section_delete, name="section-delete"),
     path("criteria/<int:pk>/", scorecards.criterion_update, name="criterion-update"),
     path("criteria/<int:pk>/delete/", scorecards.criterion_delete, name="criterion-delete"),
+    # Scorecard rules and the builder's reorder and reviewer preview (issue 17, "scorecards chosen by rules")
+    path("scorecard-rules/", scorecards.scorecard_rules, name="scorecard-rules"),
+    path("scorecard-rules/new/", scorecards.scorecard_rule_create, name="scorecard-rule-create"),
+    path("scorecard-rules/<int:pk>/", scorecards.scorecard_rule_edit, name="scorecard-rule-edit"),
+    path("scorecard-rules/<int:pk>/delete/", scorecards.scorecard_rule_delete, name="scorecard-rule-delete"),
+    path("scorecard-rules/<int:pk>/move/", scorecards.scorecard_rule_move, name="scorecard-rule-move"),
+    path("sections/<int:pk>/move/", scorecards.section_move, name="section-move"),
+    path("criteria/<int:pk>/move/", scorecards.criterion_move, name="criterion-move"),
+    path("versions/<int:pk>/preview/", reviews.version_preview, name="version-preview"),
+    path("versions/<int:pk>/preview/score/", reviews.version_preview_score, name="version-preview-score"),
     # Sampling
     path("sampling/", sampling.sampling, name="sampling"),
     path("sampling/<int:pk>/", sampling.sampling_detail, name="sampling-detail"),

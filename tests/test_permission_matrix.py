@@ -102,6 +102,16 @@ MATRIX: dict[str, tuple] = {
     "qa:criterion-create": ("GET", "version", "L R 403 403 403 403 403 403 403"),
     "qa:criterion-update": ("GET", "criterion", "L R 403 403 403 403 403 403 403"),
     "qa:criterion-delete": ("POST", "criterion", "L R 403 403 403 403 403 403 403"),
+    # Scorecard rules (admins and in-house QA leads; plain reviewers 403) and the builder's reorder and preview
+    "qa:scorecard-rules": ("GET", None, "L 200 403 403 403 403 403 403 403"),
+    "qa:scorecard-rule-create": ("GET", None, "L 200 403 403 403 403 403 403 403"),
+    "qa:scorecard-rule-edit": ("GET", "scorecard_rule", "L 200 403 403 403 403 403 403 403"),
+    "qa:scorecard-rule-delete": ("POST", "scorecard_rule", "L R 403 403 403 403 403 403 403"),
+    "qa:scorecard-rule-move": ("POST", "scorecard_rule", "L R 403 403 403 403 403 403 403"),
+    "qa:section-move": ("POST", "section", "L R 403 403 403 403 403 403 403"),
+    "qa:criterion-move": ("POST", "criterion", "L R 403 403 403 403 403 403 403"),
+    "qa:version-preview": ("GET", "version", "L 200 403 200 403 403 403 403 200"),
+    "qa:version-preview-score": ("POST", "version", "L 200 403 200 403 403 403 403 200"),
     "qa:sampling": ("GET", None, "L 200 403 200 403 403 403 403 200"),
     "qa:sampling-detail": ("GET", "sampling_run", "L 200 403 200 403 403 403 403 404"),
     "scorecard-template-list": ("GET", None, "403 200 200 200 403 403 403 200 200"),
@@ -255,6 +265,10 @@ def world(db):
 
     objects.update(disputed_review_world(agent=agent, vendor=in_house))
     objects.update(_calibration_world(agent=agent, reviewer=reviewer, vendor=in_house))
+    # Scorecard rules: a rule of the in-house team
+    from qa.tests.factories import ScorecardRuleFactory
+
+    objects["scorecard_rule"] = ScorecardRuleFactory(team=north, template=objects["qa_template"])
     return {"users": users, "objects": objects}
 
 

@@ -25,7 +25,7 @@ from qa.reviews.models import (
     ReviewSkillScore,
 )
 from qa.scorecards.models import ScorecardVersion
-from qa.scorecards.services import default_version
+from qa.scorecards.services import version_for_contact
 from qa.scoring import RawAnswer, score_answers, value_is_valid
 
 
@@ -63,9 +63,9 @@ def review_create(
     sampling_run: Model | None = None,  # a qa.sampling SamplingRun (reviews do not import sampling)
     is_calibration: bool = False,
 ) -> Review:
-    """A draft review of `contact`, pinned to `version` (default: the published default). A reviewer never reviews
-    their own work; a contact has at most one (non-calibration) review."""
-    version = version or default_version()
+    """A draft review of `contact`, pinned to `version` (default: the one its scorecard rule picks, else the published
+    default). A reviewer never reviews their own work; a contact has at most one (non-calibration) review."""
+    version = version or version_for_contact(contact)
     if version is None:
         raise ValidationError({"version": "No published scorecard version to review with."})
     if version.status == ScorecardVersion.Status.RETIRED:

@@ -1,5 +1,6 @@
 """Pages of reviews (the queue is in qa.reviews.queue_views): the review page (score, autosave, live score,
-acknowledge), agents' figures, and the what-if of a scorecard version (last period's reviews re-scored under it)."""
+acknowledge), agents' figures, the what-if of a scorecard version (last period's reviews re-scored under it) and its
+preview as a reviewer (the review page's own scoring form)."""
 
 from datetime import timedelta
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import roles
-from core.selectors.channels import is_written
+from core.selectors.channels import channel_name, is_written
 from core.selectors.scope import agents_for_user
 from core.views import int_param, require_role
 from qa.reviews import queue_views, selectors, services
@@ -20,8 +21,8 @@ from qa.reviews.models import Review
 from qa.reviews.text import mask_transcript, transcript_hints
 from qa.rules import can_resolve, is_qa_lead, is_reviewer, require_qa_lead
 from qa.scorecards import whatif
-from qa.scorecards.models import Criterion
-from qa.scorecards.selectors import criteria_by_skill, version_criteria, version_queryset
+from qa.scorecards.models import Criterion, ScorecardVersion
+from qa.scorecards.selectors import criteria_by_skill, preview_channel, version_criteria, version_queryset
 from qa.scoring import RawAnswer, answer_label, score_answers
 from qa.stats import mean_ci_from_sums
 
@@ -354,3 +355,45 @@ def review_time(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=400, content_type="text/plain")
     return HttpResponse(status=204)
+
+
+@require_role(roles.QA_REVIEWER)
+def version_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The scoring form exactly as a reviewer sees it on a conversation of the chosen channel (criteria grouped by
+    skill, other channels' criteria hidden), with a live score; nothing is saved. A draft is published from here."""
+    version = get_object_or_404(version_queryset(), pk=pk)
+    channel, channels = preview_channel(request.GET.get("channel"))
+    criteria = version_criteria(version=version)
+    form = ScorecardForm(criteria=criteria, channel=channel, initial={"lock_version": 0})
+    return render(
+        request,
+        "qa/version_preview.html",
+        {
+            "version": version,
+            "form": form,
+            "channel": channel,
+            "channel_label": channel_name(channel),
+            "channels": channels,
+            "hidden_count": len(criteria) - len(form.criteria),
+            "live": score_answers(criteria=criteria, answers={}, channel=channel),
+            "skill_names": {c.skill_id: c.skill.name for c in criteria},
+            "can_publish": is_qa_lead(request.user) and version.status == ScorecardVersion.Status.DRAFT,
+        },
+    )
+
+
+@require_role(roles.QA_REVIEWER)
+@require_POST
+def version_preview_score(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: the live score of the preview's answers (nothing is saved)."""
+    version = get_object_or_404(version_queryset(), pk=pk)
+    channel, _ = preview_channel(request.GET.get("channel"))
+    criteria = version_criteria(version=version)
+    form = ScorecardForm(request.POST, criteria=criteria, channel=channel)
+    form.is_valid()
+    live = score_answers(criteria=criteria, answers=form.answers(), channel=channel)
+    return render(
+        request,
+        "qa/partials/live_score.html",
+        {"live": live, "skill_names": {c.skill_id: c.skill.name for c in criteria}},
+    )

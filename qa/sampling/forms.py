@@ -4,6 +4,7 @@ from django import forms
 
 from core.selectors.channels import channel_choices
 from qa.sampling.services import last_week
+from qa.scorecards.models import ScorecardVersion
 
 
 class SamplingForm(forms.Form):
@@ -21,6 +22,16 @@ class SamplingForm(forms.Form):
         required=False,
         label="Only handle time at least (s)",
         help_text="e.g. 900 for long contacts",
+    )
+    version = forms.ModelChoiceField(
+        queryset=ScorecardVersion.objects.filter(status=ScorecardVersion.Status.PUBLISHED)
+        .select_related("template")
+        .order_by("template__name"),
+        required=False,
+        empty_label="By rules (each team's, vendor's or channel's own scorecard)",
+        label="Scorecard",
+        help_text="By rules, each conversation gets the scorecard its rule picks (the default where none does); "
+        "a scorecard chosen here is used for every conversation of the draw.",
     )
     seed = forms.IntegerField(
         min_value=0,

@@ -20,7 +20,15 @@ class SamplingRun(models.Model):
     channel = models.CharField(max_length=30, blank=True, help_text="A code of the channel catalogue; blank: any.")
     max_csat = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Only contacts with CSAT ≤ this.")
     min_handle_seconds = models.PositiveIntegerField(null=True, blank=True, help_text="Only long contacts.")
-    version = models.ForeignKey(ScorecardVersion, on_delete=models.PROTECT, related_name="sampling_runs")
+    version = models.ForeignKey(
+        ScorecardVersion,
+        on_delete=models.PROTECT,
+        related_name="sampling_runs",
+        help_text="The scorecard chosen; by rules, the one used where no rule matches.",
+    )
+    by_rules = models.BooleanField(
+        default=False, help_text="Each conversation gets the scorecard its scorecard rule picks."
+    )
     due_date = models.DateField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

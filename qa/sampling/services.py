@@ -21,7 +21,7 @@ from qa.reviews.models import Review
 from qa.reviews.services import has_review
 from qa.sampling.models import SamplingRun
 from qa.scorecards.models import ScorecardVersion
-from qa.scorecards.services import default_version
+from qa.scorecards.services import default_version, versions_for_contacts
 
 # The task that executes a run (qa/sampling/tasks.py), sent by its registered name: the tasks call these services.
 EXECUTE_TASK = "qa.tasks.sampling_run_execute"
@@ -111,7 +111,10 @@ def sampling_run_create(
     due_in_days: int = 7,
     created_by: User | None = None,
 ) -> SamplingRun:
+    """A run scored with `version`, or, without one, by the scorecard rules: each conversation gets the version its
+    rule picks, and the default scorecard (stored as the run's version) where no rule decides."""
     teams = list(teams)
+    by_rules = version is None
     if not teams:
         raise ValidationError({"teams": "Choose at least one team."})
     if period_end < period_start:
@@ -130,6 +133,7 @@ def sampling_run_create(
         max_csat=max_csat,
         min_handle_seconds=min_handle_seconds,
         version=version,
+        by_rules=by_rules,
         due_date=timezone.localdate() + timedelta(days=due_in_days),
         created_by=created_by,
     )
@@ -160,13 +164,17 @@ def _draw(run: SamplingRun, teams: list[Team]) -> list[Review]:
         eligible.setdefault(contact.agent.user_id, eligible_by_team.get(contact.team_id, []))
     all_reviewers = {r for ids in eligible_by_team.values() for r in ids}
     assignment = assign_by_load(items=items, eligible=eligible, load=open_load(all_reviewers))
+    version_ids = {contact_id: run.version_id for contact_id in contacts}
+    if run.by_rules:  # each conversation gets its rule's version; the run's own where no rule decides
+        picked = versions_for_contacts(list(contacts.values()), fallback=run.version)
+        version_ids = {contact_id: version.pk if version else None for contact_id, version in picked.items()}
     return [
         Review(
             contact_id=contact_id,
             agent_id=contacts[contact_id].agent_id,
             team_id=contacts[contact_id].team_id,
             reviewer_id=reviewer_id,
-            version_id=run.version_id,
+            version_id=version_ids[contact_id],
             due_date=run.due_date,
             sampling_run=run,
         )
@@ -208,6 +216,7 @@ class SamplingPreview:
     total: int
     per_agent: list[tuple[Agent, int]]  # every active agent of the teams, with how many of theirs would be drawn
     per_reviewer: list[tuple[User | None, int]]  # None: no reviewer in scope, the reviews stay unassigned
+    per_version: list[tuple[ScorecardVersion, int]]  # the scorecards the reviews would be scored with
 
 
 def sampling_preview(
@@ -220,6 +229,7 @@ def sampling_preview(
     channel: str = "",
     max_csat: int | None = None,
     min_handle_seconds: int | None = None,
+    version: ScorecardVersion | None = None,
 ) -> SamplingPreview:
     """What a run with these filters would draw and whom it would assign, as of now; nothing is saved. A blank seed
     gets one here, which the confirmed run must reuse (sampling_run_start(seed=preview.seed))."""
@@ -232,13 +242,18 @@ def sampling_preview(
         channel=channel,
         max_csat=max_csat,
         min_handle_seconds=min_handle_seconds,
+        version=version or default_version(),
+        by_rules=version is None,
     )
     reviews = _draw(run, teams)
     by_agent: dict[int, int] = {}
     by_reviewer: dict[int | None, int] = {}
+    by_version: dict[int, int] = {}
     for review in reviews:
         by_agent[review.agent_id] = by_agent.get(review.agent_id, 0) + 1
         by_reviewer[review.reviewer_id] = by_reviewer.get(review.reviewer_id, 0) + 1
+        by_version[review.version_id] = by_version.get(review.version_id, 0) + 1
+    versions = ScorecardVersion.objects.select_related("template").in_bulk(list(by_version))
     agents = Agent.objects.filter(team__in=teams, is_active=True).select_related("user", "team")
     reviewers = {u.pk: u for u in User.objects.filter(pk__in=[r for r in by_reviewer if r is not None])}
     return SamplingPreview(
@@ -250,6 +265,9 @@ def sampling_preview(
         per_reviewer=sorted(
             ((reviewers.get(r) if r is not None else None, n) for r, n in by_reviewer.items()),
             key=lambda row: (row[0] is None, row[0].get_full_name() if row[0] else "", row[0].pk if row[0] else 0),
+        ),
+        per_version=sorted(
+            ((versions[v], n) for v, n in by_version.items() if v in versions), key=lambda row: (-row[1], str(row[0]))
         ),
     )
 

@@ -15,6 +15,7 @@ from qa.reviews.views import PERIOD_DAYS
 from qa.rules import is_qa_lead, require_qa_lead
 from qa.sampling import selectors, services
 from qa.sampling.forms import MarginForm, SamplingForm
+from qa.scorecards.selectors import RuleExplainer
 from qa.scorecards.services import default_version
 from qa.stats import reviews_needed
 
@@ -61,6 +62,7 @@ def sampling(request: HttpRequest) -> HttpResponse:
     observed_sd = score_sd(user=request.user, since=timezone.localdate() - timedelta(days=PERIOD_DAYS))
     sd = observed_sd if observed_sd is not None else 15.0
     runs = selectors.recent_runs(teams=teams)
+    explainer = RuleExplainer() if lead else None
     return render(
         request,
         "qa/sampling.html",
@@ -74,6 +76,8 @@ def sampling(request: HttpRequest) -> HttpResponse:
             "observed_sd": observed_sd,
             "needed": reviews_needed(sd=sd, margin=margin),
             "version": default_version(),
+            # By rules (the form's default), which scorecard each team's conversations get.
+            "team_scorecards": [explainer.for_team(team) for team in teams] if explainer else [],
             "preview": preview,
             "confirm_fields": confirm_fields,
         },

@@ -57,3 +57,38 @@ class CriterionForm(forms.Form):
 
     def add_service_error(self, error: ValidationError) -> None:
         add_service_errors(self, error)
+
+
+class ScorecardRuleForm(forms.Form):
+    template = forms.ModelChoiceField(queryset=None, label="Scorecard", help_text="Its published version is used.")
+    team = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any team")
+    vendor = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="Any vendor",
+        help_text="A team already names its vendor: choose a team or a vendor.",
+    )
+    channel = forms.ChoiceField(choices=lambda: [("", "Any channel"), *channel_choices()], required=False)
+    active = forms.BooleanField(required=False, initial=True, help_text="An inactive rule is kept but never used.")
+
+    def __init__(self, *args, templates, teams, vendors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = templates
+        self.fields["template"].label_from_instance = lambda t: t.name if t.version_id else f"{t.name} (not published)"
+        self.fields["team"].queryset = teams
+        self.fields["team"].label_from_instance = lambda t: f"{t.name} ({t.vendor.name})"
+        self.fields["vendor"].queryset = vendors
+
+    def add_service_error(self, error: ValidationError) -> None:
+        add_service_errors(self, error)
+
+
+class RuleExplainForm(forms.Form):
+    """Which scorecard would a contact of this team on this channel get?"""
+
+    team = forms.ModelChoiceField(queryset=None)
+    channel = forms.ChoiceField(choices=lambda: channel_choices())
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams

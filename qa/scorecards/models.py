@@ -3,10 +3,11 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 
 from core.selectors.channels import channel_names
 
-__all__ = ["Criterion", "ScorecardSection", "ScorecardTemplate", "ScorecardVersion"]
+__all__ = ["Criterion", "ScorecardRule", "ScorecardSection", "ScorecardTemplate", "ScorecardVersion"]
 
 
 class ScorecardTemplate(models.Model):
@@ -129,3 +130,62 @@ class Criterion(models.Model):
     def channel_labels(self) -> list[str]:
         names = channel_names()
         return [names.get(c, c) for c in self.channels]
+
+
+class ScorecardRule(models.Model):
+    """A team's, vendor's or channel's own scorecard: reviews of the contacts it matches use its template.
+
+    The most specific matching rule wins (a team beats a vendor beats a channel alone; a channel added to a team or
+    vendor beats the team or vendor alone), then the lower position; a template without a published version is
+    passed over for the next rule, and with no rule left the default template's published version is used."""
+
+    template = models.ForeignKey(ScorecardTemplate, on_delete=models.CASCADE, related_name="rules")
+    # A team implies its vendor, so a rule names a team or a vendor, never both (see scorecard_rule_save).
+    team = models.ForeignKey(
+        "skillhub.Team", on_delete=models.CASCADE, null=True, blank=True, related_name="scorecard_rules"
+    )
+    vendor = models.ForeignKey(
+        "skillhub.Vendor", on_delete=models.CASCADE, null=True, blank=True, related_name="scorecard_rules"
+    )
+    channel = models.CharField(max_length=30, blank=True, help_text="A code of the channel catalogue; blank: any.")
+    position = models.PositiveIntegerField(default=0)
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(team__isnull=False) | Q(vendor__isnull=False) | ~Q(channel=""),
+                name="scorecard_rule_has_a_condition",
+            ),
+            models.CheckConstraint(
+                condition=Q(team__isnull=True) | Q(vendor__isnull=True), name="scorecard_rule_team_or_vendor"
+            ),
+            # NULLs are distinct in a plain unique constraint: coalesce them so two rules never match the same way.
+            models.UniqueConstraint(
+                Coalesce("team", 0), Coalesce("vendor", 0), "channel", name="scorecard_rule_conditions_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conditions_label} → {self.template}"
+
+    @property
+    def specificity(self) -> int:
+        """Team 4, vendor 2, channel 1, added up: the higher wins."""
+        return (4 if self.team_id else 0) + (2 if self.vendor_id else 0) + (1 if self.channel else 0)
+
+    @property
+    def conditions_label(self) -> str:
+        parts = []
+        if self.team_id:
+            parts.append(f"team {self.team.name}")
+        if self.vendor_id:
+            parts.append(f"vendor {self.vendor.name}")
+        if self.channel:
+            parts.append(f"channel {channel_names().get(self.channel, self.channel)}")
+        return " + ".join(parts)

@@ -2,7 +2,8 @@
 (The what-if page of a version is with the review pages, in qa/reviews/views.py: it lists reviews.)"""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -10,13 +11,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import roles
-from core.models import Channel
-from core.selectors.channels import channel_choices
+from core.selectors.channels import channel_name
+from core.selectors.scope import teams_for_user, vendors_for_user
 from core.views import require_role
-from qa.rules import is_qa_lead, require_qa_lead
+from qa.rules import can_manage_scorecard_rules, is_qa_lead, require_qa_lead
 from qa.scorecards import selectors, services
-from qa.scorecards.forms import CriterionForm, SectionForm, TemplateForm
-from qa.scorecards.models import Criterion, ScorecardSection, ScorecardTemplate, ScorecardVersion
+from qa.scorecards.forms import CriterionForm, RuleExplainForm, ScorecardRuleForm, SectionForm, TemplateForm
+from qa.scorecards.models import Criterion, ScorecardRule, ScorecardSection, ScorecardTemplate, ScorecardVersion
+
+RULES_PAGE_SIZE = 25
 
 
 @require_role(roles.QA_REVIEWER)
@@ -51,13 +54,11 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_role(roles.QA_REVIEWER)
-def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Builder and preview of one version: its sections and criteria, and the scorecard a reviewer would see."""
+def version_detail(request: HttpRequest, pk: int, *, moved: str = "") -> HttpResponse:
+    """Builder and preview of one version: its sections and criteria, and the scorecard a reviewer would see.
+    `moved` ("section-3-up"): the move button an htmx reorder came from, focused again once the builder is swapped."""
     version = get_object_or_404(selectors.version_queryset(), pk=pk)
-    channels = channel_choices()
-    channel = request.GET.get("channel") or Channel.PHONE
-    if channel not in {code for code, _ in channels}:
-        channel = Channel.PHONE
+    channel, channels = selectors.preview_channel(request.GET.get("channel"))
     criteria = selectors.version_criteria(version=version)
     frozen = services.version_is_frozen(version=version)
     sections = list(version.sections.order_by("position", "pk"))
@@ -78,6 +79,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "skills_covered": sorted({c.skill.name for c in criteria}),
         "n_reviews": version.reviews.count(),
         "section_form": SectionForm(),
+        "moved": moved,
     }
     if request.htmx and request.GET.get("partial") == "preview":
         return render(request, "qa/partials/scorecard_preview.html", context)
@@ -240,3 +242,147 @@ def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("qa:version-detail", pk=section.version_id)
+
+
+def _after_move(request: HttpRequest, version_id: int, moved: str) -> HttpResponse:
+    """htmx: the version page again (the button swaps in its builder and focuses the moved row's button); otherwise
+    back to the builder."""
+    if request.htmx:
+        return version_detail(request, version_id, moved=moved)
+    return redirect(reverse("qa:version-detail", args=[version_id]) + "#builder")
+
+
+@require_role(roles.QA_REVIEWER)
+@require_POST
+def section_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a section of a draft one place up or down."""
+    require_qa_lead(request.user)
+    section = get_object_or_404(ScorecardSection.objects.select_related("version"), pk=pk)
+    direction = request.POST.get("direction", "")
+    try:
+        services.section_move(section=section, direction=direction)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("qa:version-detail", pk=section.version_id)
+    return _after_move(request, section.version_id, f"section-{section.pk}-{direction}")
+
+
+@require_role(roles.QA_REVIEWER)
+@require_POST
+def criterion_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a criterion of a draft one place up or down its section."""
+    require_qa_lead(request.user)
+    criterion = get_object_or_404(Criterion.objects.select_related("version"), pk=pk)
+    direction = request.POST.get("direction", "")
+    try:
+        services.criterion_move(criterion=criterion, direction=direction)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("qa:version-detail", pk=criterion.version_id)
+    return _after_move(request, criterion.version_id, f"criterion-{criterion.pk}-{direction}")
+
+
+# Scorecard rules (see qa.rules.can_manage_scorecard_rules for who changes them)
+
+
+def _require_rule_manager(user) -> None:
+    if not can_manage_scorecard_rules(user):
+        raise PermissionDenied("Only admins and in-house QA leads change scorecard rules.")
+
+
+@require_role(roles.QA_REVIEWER)
+def scorecard_rules(request: HttpRequest) -> HttpResponse:
+    """The rules in the order they are tried, what each team in scope gets, and "which scorecard would this get?"."""
+    require_qa_lead(request.user)
+    teams = teams_for_user(user=request.user).filter(is_active=True).select_related("vendor").order_by("name", "pk")
+    rules_page = Paginator(selectors.rules_for_user(user=request.user), RULES_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    teams_page = Paginator(teams, RULES_PAGE_SIZE).get_page(request.GET.get("teams_page"))
+    explainer = selectors.RuleExplainer()
+    explain_form = RuleExplainForm(request.GET if "team" in request.GET else None, teams=teams)
+    explained = None
+    if explain_form.is_valid():
+        team, channel = explain_form.cleaned_data["team"], explain_form.cleaned_data["channel"]
+        explained = (team, channel_name(channel), explainer.explain(team=team, channel=channel))
+    return render(
+        request,
+        "qa/scorecard_rules.html",
+        {
+            "rules": rules_page,
+            "teams": teams_page,
+            "team_scorecards": [explainer.for_team(team) for team in teams_page],
+            "can_manage": can_manage_scorecard_rules(request.user),
+            "explain_form": explain_form,
+            "explained": explained,
+        },
+        status=400 if explain_form.errors else 200,
+    )
+
+
+def _rule_form_page(request: HttpRequest, rule: ScorecardRule | None) -> HttpResponse:
+    initial = {}
+    if rule is not None:
+        initial = {
+            "template": rule.template_id,
+            "team": rule.team_id,
+            "vendor": rule.vendor_id,
+            "channel": rule.channel,
+            "active": rule.active,
+        }
+    teams = teams_for_user(user=request.user).select_related("vendor").order_by("name", "pk")
+    form = ScorecardRuleForm(
+        request.POST or None,
+        initial=initial,
+        templates=selectors.rule_templates(),
+        teams=teams,
+        vendors=vendors_for_user(user=request.user).order_by("name"),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scorecard_rule_save(rule=rule, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, "Rule saved.")
+            return redirect("qa:scorecard-rules")
+    return render(
+        request, "qa/scorecard_rule_form.html", {"form": form, "rule": rule}, status=400 if form.errors else 200
+    )
+
+
+@require_role(roles.QA_REVIEWER)
+@require_http_methods(["GET", "POST"])
+def scorecard_rule_create(request: HttpRequest) -> HttpResponse:
+    _require_rule_manager(request.user)
+    return _rule_form_page(request, None)
+
+
+@require_role(roles.QA_REVIEWER)
+@require_http_methods(["GET", "POST"])
+def scorecard_rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_rule_manager(request.user)
+    rule = get_object_or_404(selectors.rules_for_user(user=request.user), pk=pk)
+    return _rule_form_page(request, rule)
+
+
+@require_role(roles.QA_REVIEWER)
+@require_POST
+def scorecard_rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_rule_manager(request.user)
+    rule = get_object_or_404(selectors.rules_for_user(user=request.user), pk=pk)
+    services.scorecard_rule_delete(rule=rule)
+    messages.success(request, "Rule deleted; contacts it matched follow the next rule or the default scorecard.")
+    return redirect("qa:scorecard-rules")
+
+
+@require_role(roles.QA_REVIEWER)
+@require_POST
+def scorecard_rule_move(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_rule_manager(request.user)
+    rule = get_object_or_404(selectors.rules_for_user(user=request.user), pk=pk)
+    try:
+        services.scorecard_rule_move(rule=rule, direction=request.POST.get("direction", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(reverse("qa:scorecard-rules") + f"#rule-{rule.pk}")

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from core.models import Skill
 from core.tests.factories import ContactFactory
-from qa.models import Criterion, Review, ScorecardSection, ScorecardTemplate, ScorecardVersion
+from qa.models import Criterion, Review, ScorecardRule, ScorecardSection, ScorecardTemplate, ScorecardVersion
 
 
 class TemplateFactory(factory.django.DjangoModelFactory):
@@ -46,6 +46,16 @@ class CriterionFactory(factory.django.DjangoModelFactory):
     scale_min = 0
     scale_max = 1
     position = factory.Sequence(lambda n: n)
+
+
+class ScorecardRuleFactory(factory.django.DjangoModelFactory):
+    """A rule with the conditions given (give at least one of team, vendor, channel)."""
+
+    class Meta:
+        model = ScorecardRule
+
+    template = factory.SubFactory(TemplateFactory)
+    position = factory.Sequence(lambda n: n + 1)
 
 
 class ReviewFactory(factory.django.DjangoModelFactory):
