@@ -3,6 +3,7 @@
 from django.urls import path
 
 from qa.calibration import views as calibration
+from qa.conversations import views as conversations
 from qa.disputes import views as disputes
 from qa.reviews import views as reviews
 from qa.sampling import views as sampling
@@ -30,6 +31,8 @@ urlpatterns = [
     path("my-reviews/", reviews.my_reviews, name="my-reviews"),
     path("agents/", reviews.agent_list, name="agent-list"),
     path("agents/<int:pk>/", reviews.agent_reviews, name="agent-reviews"),
+    # Conversations (the conversation view and case timeline)
+    path("conversations/<int:pk>/", conversations.conversation_detail, name="conversation-detail"),
     # Disputes
     path("reviews/<int:pk>/dispute/", disputes.review_dispute, name="review-dispute"),
     path("reviews/<int:pk>/resolve/", disputes.review_resolve, name="review-resolve"),

@@ -77,6 +77,8 @@ MATRIX: dict[str, tuple] = {
     "qa:review-acknowledge": ("POST", "review", "L R 403 403 403 R 404 403 403"),
     "qa:review-dispute": ("POST", "review", "L 400 403 403 403 400 404 403 403"),
     "qa:review-resolve": ("GET", "review", "L 200 403 200 403 403 403 403 404"),
+    # Conversation view (the in-house agent's reviewed contact): reviewers and leads in scope, the agent their own
+    "qa:conversation-detail": ("GET", "conversation", "L 200 200 200 403 200 404 404 404"),
     "qa:my-reviews": ("GET", None, "L 404 403 403 403 200 200 403 403"),
     "qa:agent-list": ("GET", None, "L 200 200 200 403 403 403 200 200"),
     "qa:agent-reviews": ("GET", "agent", "L 200 200 200 403 403 403 404 404"),
@@ -243,6 +245,7 @@ def world(db):
     from qa.tests.factories import disputed_review_world
 
     objects.update(disputed_review_world(agent=agent, vendor=in_house))
+    objects["conversation"] = objects["review"].contact  # conversation view
     objects.update(_calibration_world(agent=agent, reviewer=reviewer, vendor=in_house))
     return {"users": users, "objects": objects}
 

@@ -17,7 +17,7 @@ from core.views import require_role
 from qa.reviews import selectors, services
 from qa.reviews.forms import DisputeForm, ScorecardForm
 from qa.reviews.models import Review
-from qa.reviews.text import mask_transcript, transcript_hints
+from qa.conversations.selectors import conversation
 from qa.rules import can_resolve, is_qa_lead, is_reviewer, require_qa_lead
 from qa.scorecards import whatif
 from qa.scorecards.models import Criterion
@@ -52,11 +52,11 @@ def review_page_context(
     """`alias` ("Agent A"): the agent is another vendor's, in a shared calibration; their names and the customer's
     details are masked for this viewer."""
     user = request.user
-    transcript = review.contact.transcript
-    if alias:
-        agent_user = review.agent.user
-        names = [agent_user.get_full_name(), agent_user.first_name, agent_user.last_name, agent_user.username]
-        transcript = mask_transcript(transcript, names=[*names, agent_user.email], alias=alias)
+    contact = review.contact
+    if contact.agent_id == review.agent_id:  # already loaded with the review: no query for the conversation view
+        contact.agent = review.agent
+    if contact.team_id == review.team_id:
+        contact.team = review.team
     answers = services.review_raw_answers(review)
     written = is_written(review.contact.channel)
     live = score_answers(
@@ -75,7 +75,7 @@ def review_page_context(
         "live": live,
         "skill_names": {c.skill_id: c.skill.name for c in criteria},
         "answers": answers,
-        "hints": transcript_hints(transcript=transcript, channel=review.contact.channel, written=written),
+        "conv": conversation(contact=review.contact, user=user, alias=alias, written=written),
         "alias": alias,
         "written": written,
         "history": selectors.review_history(review=review, internal=is_reviewer(user)),
