@@ -5,7 +5,7 @@ The conversation browser and the review page read through these too."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Window
 from django.utils.safestring import SafeString
 
 from core import roles
@@ -141,7 +141,7 @@ def conversation(
 ) -> Conversation:
     """`contact` as turns (from the turns table, else its transcript split on speaker labels), with its case timeline
     as `user` may see it. `alias` ("Agent A"): another vendor's agent in a shared calibration, names and customer
-    details masked and the case left out. Constant queries: the turns, and the timeline's three."""
+    details masked and the case left out. Two queries: the turns and the timeline."""
     if written is None:
         written = is_written(contact.channel)
     turns = list(ContactTurn.objects.filter(contact=contact).order_by("position"))
@@ -184,32 +184,37 @@ def conversation(
 
 def case_timeline(*, contact: Contact, user: User) -> CaseTimeline:
     """Every contact of `contact`'s case `user` may see, oldest first, each with a review of it they may open; the
-    case's other contacts are only counted. Three queries whatever the case's length."""
+    case's other contacts are only counted. One query whatever the case's length."""
     case = Contact.objects.filter(case_id=contact.case_id)
-    if roles.is_admin(user):
-        visible = case
-        counts = case.aggregate(total=Count("pk"), visible=Count("pk"))
-    else:
+    visible = case
+    if not roles.is_admin(user):
         # The contact itself is always on its timeline (its review may be in scope when its team no longer is).
-        in_scope = Q(pk=contact.pk) | Q(pk__in=contacts_for_user(user=user).filter(case_id=contact.case_id).values("pk"))
-        visible = case.filter(in_scope)
-        counts = case.aggregate(total=Count("pk"), visible=Count("pk", filter=in_scope))
-    contacts = list(
-        visible.select_related("agent__user", "team__vendor").order_by("started_at", "pk")[:CASE_LIMIT]
-    )
-    reviews = dict(
+        scoped = contacts_for_user(user=user).filter(case_id=contact.case_id)
+        visible = case.filter(Q(pk=contact.pk) | Q(pk__in=scoped.values("pk")))
+    case_total = case.order_by().values("case_id").annotate(n=Count("pk")).values("n")
+    review = (
         reviews_for_user(user=user)
-        .filter(contact__in=[c.pk for c in contacts], is_calibration=False)
+        .filter(contact=OuterRef("pk"), is_calibration=False)
         .exclude(origin=Review.Origin.SELF)
-        .values("contact_id")
-        .annotate(first=Min("pk"))
-        .values_list("contact_id", "first")
+        .order_by("pk")
+        .values("pk")[:1]
     )
+    contacts = list(
+        visible.select_related("agent__user", "team__vendor")
+        .annotate(
+            case_total=Subquery(case_total),
+            visible_total=Window(Count("pk")),  # over every visible row, before the limit
+            review_id=Subquery(review),
+        )
+        .order_by("started_at", "pk")[:CASE_LIMIT]
+    )
+    total = contacts[0].case_total if contacts else 0
+    shown = contacts[0].visible_total if contacts else 0
     return CaseTimeline(
         case_id=contact.case_id,
-        entries=[CaseEntry(contact=c, review_id=reviews.get(c.pk), is_current=c.pk == contact.pk) for c in contacts],
-        hidden=counts["total"] - counts["visible"],
-        more=max(0, counts["visible"] - len(contacts)),
+        entries=[CaseEntry(contact=c, review_id=c.review_id, is_current=c.pk == contact.pk) for c in contacts],
+        hidden=total - shown,
+        more=max(0, shown - len(contacts)),
     )
 
 
