@@ -327,10 +327,10 @@ def test_review_and_conversation_pages_run_a_constant_number_of_queries(
             _released(version, other, reviewer_user)
     draft = review_services.review_create(contact=contact, reviewer=reviewer_user, version=version)
     client.force_login(reviewer_user)
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("qa:review-detail", args=[draft.pk]))
     assert response.status_code == 200 and len(response.context["conv"].turns) == n_turns
     assert len(response.context["conv"].timeline.entries) == n_case + 1
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("qa:conversation-detail", args=[contact.pk]))
     assert response.status_code == 200
