@@ -1,6 +1,7 @@
 """Pages of reviews: the reviewer's queue, the review page (score, autosave, live score, acknowledge), agents'
 figures, and the what-if of a scorecard version (last period's reviews re-scored under it)."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.contrib import messages
@@ -17,7 +18,6 @@ from core.views import require_role
 from qa.reviews import selectors, services
 from qa.reviews.forms import DisputeForm, ScorecardForm
 from qa.reviews.models import Review
-from qa.conversations.selectors import conversation
 from qa.rules import can_resolve, is_qa_lead, is_reviewer, require_qa_lead
 from qa.scorecards import whatif
 from qa.scorecards.models import Criterion
@@ -26,6 +26,15 @@ from qa.scoring import RawAnswer, answer_label, score_answers
 from qa.stats import mean_ci_from_sums
 
 PERIOD_DAYS = 90
+
+# The conversation view beside the scorecard (turns, recording, case timeline). qa.conversations builds on reviews
+# (its case timeline links to them), so QaConfig.ready() registers its builder here instead of this module importing
+# it: conversation(contact=, user=, alias=, written=).
+CONVERSATION_VIEW: list[Callable[..., object]] = []
+
+
+def register_conversation_view(builder: Callable[..., object]) -> None:
+    CONVERSATION_VIEW[:] = [builder]
 
 
 @require_role(roles.QA_REVIEWER)
@@ -75,7 +84,9 @@ def review_page_context(
         "live": live,
         "skill_names": {c.skill_id: c.skill.name for c in criteria},
         "answers": answers,
-        "conv": conversation(contact=review.contact, user=user, alias=alias, written=written),
+        "conv": CONVERSATION_VIEW[0](contact=contact, user=user, alias=alias, written=written)
+        if CONVERSATION_VIEW
+        else None,
         "alias": alias,
         "written": written,
         "history": selectors.review_history(review=review, internal=is_reviewer(user)),

@@ -12,7 +12,6 @@ from django.utils import timezone
 from core import roles
 from core.models import Contact, ContactTurn
 from core.tests.factories import AgentFactory, ContactFactory, ScopeFactory, TeamFactory, UserFactory
-from imports.tests.contact_rows import row
 from qa.conversations import selectors
 from qa.reviews import services as review_services
 from qa.tests.conftest import full_answers
@@ -20,6 +19,21 @@ from qa.tests.conftest import full_answers
 pytestmark = pytest.mark.django_db
 
 START = timezone.now().replace(microsecond=0) - timedelta(days=2)
+
+
+def row(external_id, case_id, agent, started_at, **fields) -> dict:
+    """An import row (file or API) of a contact with the required fields."""
+    return {
+        "external_id": external_id,
+        "case_id": case_id,
+        "agent_email": agent.email,
+        "channel": "phone",
+        "started_at": started_at,
+        "handle_seconds": 300,
+        "after_contact_seconds": 60,
+        "resolved": "yes",
+        **fields,
+    }
 
 
 def _turns(contact, *turns):
@@ -304,7 +318,9 @@ def test_review_page_shows_the_conversation_view(client, version, agent, reviewe
 
 def test_review_page_masks_turns_in_a_shared_calibration(agent, reviewer_user):
     user = agent.user
-    contact = ContactFactory(agent=agent, channel="chat", customer_id="CUST-SECRET", survey_comment="Call 0207 946 0958")
+    contact = ContactFactory(
+        agent=agent, channel="chat", customer_id="CUST-SECRET", survey_comment="Call 0207 946 0958"
+    )
     _turns(contact, ("agent", 1, f"Hi, {user.get_full_name()} here ({user.email})."), ("customer", 2, "Card 4111 1111"))
     conv = selectors.conversation(contact=contact, user=reviewer_user, alias="Agent A")
     shown = " ".join(f"{t.who}: {t.html}" for t in conv.turns) + conv.survey_comment
@@ -319,10 +335,14 @@ def test_review_and_conversation_pages_run_a_constant_number_of_queries(
     client, version, agent, team, reviewer_user, n_case, n_turns, django_assert_max_num_queries
 ):
     colleague = AgentFactory(team=team)
-    contact = ContactFactory(agent=agent, channel="chat", case_id="K-Q", started_at=START, recording_url="https://r.x/a")
+    contact = ContactFactory(
+        agent=agent, channel="chat", case_id="K-Q", started_at=START, recording_url="https://r.x/a"
+    )
     _turns(contact, *[("agent" if n % 2 else "customer", n, f"turn {n}") for n in range(n_turns)])
     for n in range(n_case):
-        other = ContactFactory(agent=colleague if n % 2 else agent, case_id="K-Q", started_at=START + timedelta(hours=n))
+        other = ContactFactory(
+            agent=colleague if n % 2 else agent, case_id="K-Q", started_at=START + timedelta(hours=n)
+        )
         if n % 3 == 0:
             _released(version, other, reviewer_user)
     draft = review_services.review_create(contact=contact, reviewer=reviewer_user, version=version)
