@@ -229,7 +229,7 @@ def _add_details(rows: list[dict], rng: random.Random, team_names: dict[int, str
         if row["channel"] == "phone":
             hold = int(rng.gauss(50, 35)) if rng.random() < 0.6 else 0
             row["hold_seconds"] = min(max(hold, 0), row["handle_seconds"] // 2)
-            if rng.random() < 0.05:
+            if rng.random() < 0.2:
                 row["recording_url"] = RECORDING
         else:
             row["hold_seconds"] = None
