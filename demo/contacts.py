@@ -2,7 +2,8 @@
 
 - every agent has their own level (FCR, satisfaction, speed) and a small trend of their own;
 - South improves steadily over the period; the partner team, Partner Lisbon, resolves fewer cases first time;
-- surveys come back on a fraction of contacts; unresolved cases come back as repeat contacts;
+- surveys come back on a fraction of contacts; unresolved cases come back as repeat contacts (a written case's
+  now and then as a call);
 - written channels carry a short transcript, and the same conversation as turns;
 - contacts carry a reason (per team), a few tags, escalations, transfers, complaints, hold time on calls, a language,
   a customer id per case (customers have several cases), survey comments and a few call recordings (a ten-second
@@ -209,6 +210,9 @@ def _add_details(rows: list[dict], rng: random.Random, team_names: dict[int, str
         if row["channel"] == "chat" and team == MESSAGING_TEAM:
             if whatsapp_cases.setdefault(case_id, rng.random() < 0.5):
                 row["channel"] = "whatsapp"
+        if repeat and row["channel"] != "phone" and rng.random() < 0.3:
+            # The customer calls back about a written case: the case's timeline crosses channels.
+            row["channel"], row["transcript"] = "phone", ""
         question = row["transcript"].split("\n", 1)[0].split(", ", 1)[-1] if row["transcript"] else ""
         reasons = TEAM_REASONS.get(team, TEAM_REASONS["North"])
         row["reason"] = REASON_OF_QUESTION.get(question) or reasons[min(int(rng.expovariate(0.8)), len(reasons) - 1)]
