@@ -2,11 +2,12 @@
 
 - every agent has their own level (FCR, satisfaction, speed) and a small trend of their own;
 - South improves steadily over the period; the partner team, Partner Lisbon, resolves fewer cases first time;
-- surveys come back on a fraction of contacts; unresolved cases come back as repeat contacts;
+- surveys come back on a fraction of contacts; unresolved cases come back as repeat contacts (a written case's
+  now and then as a call);
 - written channels carry a short transcript, and the same conversation as turns;
 - contacts carry a reason (per team), a few tags, escalations, transfers, complaints, hold time on calls, a language,
-  a customer id per case (customers have several cases), survey comments and a few call recordings; the partner
-  team's chats are half WhatsApp.
+  a customer id per case (customers have several cases), survey comments and a few call recordings (a ten-second
+  stand-in, static/demo/call.wav, with the call's timed turns); the partner team's chats are half WhatsApp.
 Deterministic external ids (and a seeded random generator) make it idempotent: a second run changes nothing.
 """
 
@@ -56,7 +57,15 @@ SURVEY_COMMENTS = {
     "mid": ["OK in the end.", "Fine, but the wait was long.", "Solved, eventually."],
     "high": ["Quick and friendly, thank you!", "Sorted in minutes.", "Very patient, explained it well.", "Great help."],
 }
-RECORDINGS = "https://recordings.example/demo"
+# Every demo call recording is the same ten seconds of tones (demo.recording), served by this site; the call's turns
+# carry the times of its segments, so pressing a turn plays the recording from there.
+RECORDING = "/static/demo/call.wav"
+CALL_TURNS = [
+    ("customer", 0, "Hi, I'm calling about {reason}."),
+    ("agent", 3, "Thanks for calling. I'm sorry about the trouble, let me check your account."),
+    ("customer", 5, "Sure, I have my customer number here."),
+    ("agent", 8, "Thanks, I can see it now and I've sorted it. Anything else I can help with?"),
+]
 OPENERS = ["Hi,", "Hello there,", "Good morning,", "Hey,"]
 EMPATHY = ["Sorry about the trouble!", "I understand how frustrating that is.", "Thanks for your patience."]
 
@@ -201,6 +210,9 @@ def _add_details(rows: list[dict], rng: random.Random, team_names: dict[int, str
         if row["channel"] == "chat" and team == MESSAGING_TEAM:
             if whatsapp_cases.setdefault(case_id, rng.random() < 0.5):
                 row["channel"] = "whatsapp"
+        if repeat and row["channel"] != "phone" and rng.random() < 0.3:
+            # The customer calls back about a written case: the case's timeline crosses channels.
+            row["channel"], row["transcript"] = "phone", ""
         question = row["transcript"].split("\n", 1)[0].split(", ", 1)[-1] if row["transcript"] else ""
         reasons = TEAM_REASONS.get(team, TEAM_REASONS["North"])
         row["reason"] = REASON_OF_QUESTION.get(question) or reasons[min(int(rng.expovariate(0.8)), len(reasons) - 1)]
@@ -221,8 +233,8 @@ def _add_details(rows: list[dict], rng: random.Random, team_names: dict[int, str
         if row["channel"] == "phone":
             hold = int(rng.gauss(50, 35)) if rng.random() < 0.6 else 0
             row["hold_seconds"] = min(max(hold, 0), row["handle_seconds"] // 2)
-            if rng.random() < 0.05:
-                row["recording_url"] = f"{RECORDINGS}/{row['external_id'].lower()}.mp3"
+            if rng.random() < 0.2:
+                row["recording_url"] = RECORDING
         else:
             row["hold_seconds"] = None
         languages = TEAM_LANGUAGES.get(team, [("en-GB", 1.0)])
@@ -247,10 +259,19 @@ def _split_turns(row: dict, rng: random.Random) -> list[tuple]:
     return turns
 
 
+def _call_turns(row: dict) -> list[tuple]:
+    """(author, at, text) of a recorded call, at the times of the stand-in recording's segments."""
+    return [
+        (author, row["started_at"] + timedelta(seconds=offset), text.format(reason=row["reason"]))
+        for author, offset, text in CALL_TURNS
+    ]
+
+
 def _turns_create(rows: list[dict], rng: random.Random) -> None:
-    """Insert the turns of the written contacts just created, split from their transcripts: one query for their
-    ids, then multi-row INSERTs (a model instance per turn would double the contacts step)."""
-    wanted = [row for row in rows if row["transcript"]]
+    """Insert the turns of the written contacts just created, split from their transcripts, and of the recorded
+    calls: one query for their ids, then multi-row INSERTs (a model instance per turn would double the contacts
+    step)."""
+    wanted = [row for row in rows if row["transcript"] or row.get("recording_url")]
     if not wanted:
         return
     ids = dict(Contact.objects.filter(external_id__startswith=PREFIX).values_list("external_id", "pk"))
@@ -267,7 +288,8 @@ def _turns_create(rows: list[dict], rng: random.Random) -> None:
 
         for row in wanted:
             contact_id = ids[row["external_id"]]
-            for position, (author, at, text) in enumerate(_split_turns(row, rng)):
+            turns = _split_turns(row, rng) if row["transcript"] else _call_turns(row)
+            for position, (author, at, text) in enumerate(turns):
                 params.extend((contact_id, position, author, ops.adapt_datetimefield_value(at), text))
             if len(params) >= 5000:
                 flush()

@@ -15,3 +15,9 @@ class QaConfig(AppConfig):
         # The metrics engine adds QA's reviews and skill scores to its rollups without reading QA's tables itself.
         register_agent_day_source(REVIEWS)
         register_skill_day_source(SKILL_SCORES)
+
+        # The review page shows the conversation view, which builds on reviews (its case timeline links to them).
+        from .conversations.selectors import conversation
+        from .reviews.views import register_conversation_view
+
+        register_conversation_view(conversation)

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from qa.calibration import views as calibration
+from qa.conversations import views as conversations
 from qa.disputes import views as disputes
 from qa.performance import views as performance
 from qa.reviews import queue_views as queue
@@ -42,6 +43,8 @@ urlpatterns = [
     path("reviews/<int:pk>/self-review/", reviews.review_self_review, name="review-self-review"),
     path("reviews/<int:pk>/time/", reviews.review_time, name="review-time"),
     path("reviewers/performance/", performance.reviewer_performance, name="reviewer-performance"),
+    # Conversations (the conversation view and case timeline)
+    path("conversations/<int:pk>/", conversations.conversation_detail, name="conversation-detail"),
     # Disputes
     path("reviews/<int:pk>/dispute/", disputes.review_dispute, name="review-dispute"),
     path("reviews/<int:pk>/resolve/", disputes.review_resolve, name="review-resolve"),

@@ -273,6 +273,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
+        # Call recordings (a contact's recording_url) play from these origins besides this site's.
+        "media-src": ["'self'", *env.list("RECORDING_ORIGINS", default=[])],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],

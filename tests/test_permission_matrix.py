@@ -84,6 +84,8 @@ MATRIX: dict[str, tuple] = {
     "qa:queue-preference": ("POST", None, "L R 403 R 403 403 403 403 R"),
     "qa:queue-badge": ("GET", None, "L 200 403 200 403 403 403 403 200"),
     "qa:review-take": ("POST", "review", "L R 403 R 403 403 403 403 404"),
+    # Conversation view (the in-house agent's reviewed contact): reviewers and leads in scope, the agent their own
+    "qa:conversation-detail": ("GET", "conversation", "L 200 200 200 403 200 404 404 404"),
     "qa:my-reviews": ("GET", None, "L 404 403 403 403 200 200 403 403"),
     "qa:agent-list": ("GET", None, "L 200 200 200 403 403 403 200 200"),
     "qa:agent-reviews": ("GET", "agent", "L 200 200 200 403 403 403 404 404"),
@@ -264,6 +266,7 @@ def world(db):
     from qa.tests.factories import disputed_review_world
 
     objects.update(disputed_review_world(agent=agent, vendor=in_house))
+    objects["conversation"] = objects["review"].contact  # conversation view
     objects.update(_calibration_world(agent=agent, reviewer=reviewer, vendor=in_house))
     # Scorecard rules: a rule of the in-house team
     from qa.tests.factories import ScorecardRuleFactory

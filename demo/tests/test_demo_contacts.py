@@ -59,10 +59,13 @@ def check_details():
     phone = contacts.filter(channel="phone")
     assert not phone.filter(hold_seconds__isnull=True).exists() and phone.filter(hold_seconds__gt=0).exists()
     assert not contacts.exclude(channel="phone").filter(hold_seconds__isnull=False).exists()
-    assert contacts.filter(recording_url__startswith="https://recordings.example/").exists()
+    recorded = contacts.exclude(recording_url="")
+    assert recorded.exists() and set(recorded.values_list("recording_url", flat=True)) == {"/static/demo/call.wav"}
     # A case's contacts share one customer, and some customers have several cases.
     per_case = contacts.values("case_id").annotate(n=Count("customer_id", distinct=True))
     assert not per_case.filter(n__gt=1).exists()
+    # Some cases cross channels (a written case called back about), so their timelines do too.
+    assert contacts.values("case_id").annotate(n=Count("channel", distinct=True)).filter(n__gt=1).exists()
     per_customer = contacts.values("customer_id").annotate(n=Count("case_id", distinct=True))
     assert per_customer.filter(n__gt=1).exists()
     answered = contacts.filter(csat__isnull=False)
@@ -71,7 +74,11 @@ def check_details():
     whatsapp = contacts.filter(channel="whatsapp")
     assert whatsapp.exists() and set(whatsapp.values_list("team__name", flat=True)) == {"Partner Lisbon"}
     written = contacts.exclude(channel="phone")
-    assert ContactTurn.objects.values("contact").distinct().count() == written.exclude(transcript="").count()
+    with_turns = written.exclude(transcript="").count() + recorded.count()
+    assert ContactTurn.objects.values("contact").distinct().count() == with_turns
+    call = recorded.first()  # a recorded call's turns carry the times of the stand-in recording's segments
+    offsets = [(t.at - call.started_at).total_seconds() for t in call.turns.order_by("position")]
+    assert offsets == [0, 3, 5, 8] and call.turns.first().author == "customer"
     sample = written.exclude(transcript="").first()
     turns = list(sample.turns.order_by("position"))
     assert [t.text for t in turns] == [line.split(": ", 1)[1] for line in sample.transcript.splitlines()]
@@ -116,3 +123,14 @@ def test_demo_contacts_tell_the_story_match_the_formulas_and_are_idempotent(demo
     check_details()
     check_formulas(settings)
     check_idempotent()
+
+
+def test_the_shipped_demo_recording_is_the_generated_one_and_small():
+    import wave
+
+    from demo.recording import PATH, SECONDS, demo_recording_bytes
+
+    assert PATH.read_bytes() == demo_recording_bytes()
+    assert PATH.stat().st_size < 100_000
+    with wave.open(str(PATH)) as wav:
+        assert wav.getnframes() / wav.getframerate() == SECONDS > max(o for _, o, _ in demo_contacts.CALL_TURNS)

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('qa', '0012_rules_scorecard_rules'),
-        ('qa', '0013_merge_20261207_2245'),
+        ("qa", "0012_rules_scorecard_rules"),
+        ("qa", "0013_merge_20261207_2245"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -82,16 +82,10 @@ def _highlight(text: str) -> tuple[SafeString, int, int]:
     return mark_safe("".join(out)), listening, empathy
 
 
-def transcript_hints(*, transcript: str, channel: str, written: bool | None = None) -> TranscriptHints:
-    """Split a transcript into turns; for written channels, highlight phrases and score the agent's readability.
-
-    Written channels are the catalogue's kinds written, messaging and social; pass `written` when it is known.
-    """
-    if written is None:
-        written = is_written(channel)
-    turns: list[Turn] = []
-    agent_text: list[str] = []
-    listening = empathy = 0
+def split_transcript(transcript: str) -> list[tuple[str, str, str]]:
+    """A plain transcript as (speaker, label, text) lines: speaker "agent" or "customer" by the line's label, ""
+    when the line has none."""
+    lines = []
     for line in transcript.splitlines():
         if not line.strip():
             continue
@@ -102,9 +96,20 @@ def transcript_hints(*, transcript: str, channel: str, written: bool | None = No
             label = match.group(1).strip()
             speaker = "customer" if label.lower() in _CUSTOMER_LABELS else "agent"
             body = line[match.end() :]
+        lines.append((speaker, label, body))
+    return lines
+
+
+def turn_hints(*, lines: list[tuple[str, str, str]], written: bool) -> TranscriptHints:
+    """Turns of (speaker, label, text) lines; for written channels, the agent's phrases highlighted and their
+    readability scored (a customer's or a bot's words are neither)."""
+    turns: list[Turn] = []
+    agent_text: list[str] = []
+    listening = empathy = 0
+    for speaker, label, body in lines:
         if speaker in ("agent", ""):
             agent_text.append(body)
-        if written and speaker != "customer":
+        if written and speaker in ("agent", ""):
             html, n_listen, n_emp = _highlight(body)
             listening += n_listen
             empathy += n_emp
@@ -119,6 +124,16 @@ def transcript_hints(*, transcript: str, channel: str, written: bool | None = No
         listening_count=listening,
         empathy_count=empathy,
     )
+
+
+def transcript_hints(*, transcript: str, channel: str, written: bool | None = None) -> TranscriptHints:
+    """Split a transcript into turns; for written channels, highlight phrases and score the agent's readability.
+
+    Written channels are the catalogue's kinds written, messaging and social; pass `written` when it is known.
+    """
+    if written is None:
+        written = is_written(channel)
+    return turn_hints(lines=split_transcript(transcript), written=written)
 
 
 # Customer details in a transcript shown to a reviewer of another vendor (calibration): addresses, phone numbers and

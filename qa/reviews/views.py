@@ -2,6 +2,7 @@
 acknowledge), agents' figures, the what-if of a scorecard version (last period's reviews re-scored under it) and its
 preview as a reviewer (the review page's own scoring form)."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.contrib import messages
@@ -18,7 +19,6 @@ from core.views import int_param, require_role
 from qa.reviews import queue_views, selectors, services
 from qa.reviews.forms import DisputeForm, ScorecardForm
 from qa.reviews.models import Review
-from qa.reviews.text import mask_transcript, transcript_hints
 from qa.rules import can_resolve, is_qa_lead, is_reviewer, require_qa_lead
 from qa.scorecards import whatif
 from qa.scorecards.models import Criterion, ScorecardVersion
@@ -27,6 +27,15 @@ from qa.scoring import RawAnswer, answer_label, score_answers
 from qa.stats import mean_ci_from_sums
 
 PERIOD_DAYS = 90
+
+# The conversation view beside the scorecard (turns, recording, case timeline). qa.conversations builds on reviews
+# (its case timeline links to them), so QaConfig.ready() registers its builder here instead of this module importing
+# it: conversation(contact=, user=, alias=, written=).
+CONVERSATION_VIEW: list[Callable[..., object]] = []
+
+
+def register_conversation_view(builder: Callable[..., object]) -> None:
+    CONVERSATION_VIEW[:] = [builder]
 
 
 def review_form(review: Review, criteria, *, data=None) -> ScorecardForm:
@@ -45,11 +54,11 @@ def review_page_context(
     """`alias` ("Agent A"): the agent is another vendor's, in a shared calibration; their names and the customer's
     details are masked for this viewer."""
     user = request.user
-    transcript = review.contact.transcript
-    if alias:
-        agent_user = review.agent.user
-        names = [agent_user.get_full_name(), agent_user.first_name, agent_user.last_name, agent_user.username]
-        transcript = mask_transcript(transcript, names=[*names, agent_user.email], alias=alias)
+    contact = review.contact
+    if contact.agent_id == review.agent_id:  # already loaded with the review: no query for the conversation view
+        contact.agent = review.agent
+    if contact.team_id == review.team_id:
+        contact.team = review.team
     answers = services.review_raw_answers(review)
     written = is_written(review.contact.channel)
     live = score_answers(
@@ -68,7 +77,9 @@ def review_page_context(
         "live": live,
         "skill_names": {c.skill_id: c.skill.name for c in criteria},
         "answers": answers,
-        "hints": transcript_hints(transcript=transcript, channel=review.contact.channel, written=written),
+        "conv": CONVERSATION_VIEW[0](contact=contact, user=user, alias=alias, written=written)
+        if CONVERSATION_VIEW
+        else None,
         "alias": alias,
         "written": written,
         "history": selectors.review_history(review=review, internal=is_reviewer(user)),
