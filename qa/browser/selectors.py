@@ -141,8 +141,9 @@ class ResultPage:
         return (self.number - 1) * PAGE_SIZE + len(self.rows)
 
 
-def capped_count(queryset: QuerySet[Contact], cap: int = COUNT_CAP) -> int:
+def capped_count(queryset: QuerySet[Contact], cap: int | None = None) -> int:
     """COUNT(*) over a LIMIT cap+1 subquery: at most cap+1 rows are ever counted."""
+    cap = COUNT_CAP if cap is None else cap
     return queryset.order_by().values("pk")[: cap + 1].count()
 
 

@@ -117,7 +117,7 @@ def conversation_review(request: HttpRequest, pk: int) -> HttpResponse:
                     contact=contact, reviewer=request.user, origin=form.cleaned_data["origin"]
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                form.add_error(None, " ".join(error.messages))
             else:
                 messages.success(request, f"Review of {contact.external_id} started: {review.get_origin_display()}.")
                 return redirect("qa:review-detail", pk=review.pk)
