@@ -235,7 +235,7 @@ def _generate(rows: int, days: int) -> None:
                CASE WHEN g % 6 = 3 THEN g % 11 END,
                CASE WHEN g % 10 = 0 THEN 'Customer: ' || s1.text || ' Agent: ' || s2.text ELSE '' END,
                g % 20 = 0, now(), now()
-        FROM agents, generate_series(1, {int(rows)}) AS g
+        FROM agents, generate_series(1::bigint, {int(rows)}) AS g
         CROSS JOIN LATERAL (SELECT timestamptz '{first.isoformat()}'
                                    + (g::float / {int(rows)}) * interval '{int(days)} days' AS at) AS t
         JOIN bench_sentence s1 ON s1.n = (g * 7) % {POOL}
