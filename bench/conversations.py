@@ -36,6 +36,7 @@ WORDS = (
     "signal outage technician visit booking change seat flight hotel room night price policy warranty repair device"
 ).split()
 CHANNELS = ["phone", "email", "chat", "social"]
+USERNAMES = {"admin": "bench-admin", "partner reviewer": "bench-partner-reviewer"}
 POOL = 20_000  # generated sentences the turns draw from
 
 
@@ -49,9 +50,11 @@ def main() -> None:
     parser.add_argument("--db", default="skillhub_bench_conv")
     parser.add_argument("--pg", default=os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432"))
     parser.add_argument("--explain", action="store_true", help="print the plans of the timed queries once")
+    parser.add_argument("--reuse", action="store_true", help="time the database of an earlier run again")
     args = parser.parse_args()
 
-    _recreate_database(args.pg, args.db)
+    if not args.reuse:
+        _recreate_database(args.pg, args.db)
     os.environ.update(
         DATABASE_URL=f"{args.pg}/{args.db}",
         DJANGO_SETTINGS_MODULE="skillhub.settings",
@@ -73,11 +76,17 @@ def main() -> None:
     print(f"PostgreSQL database {args.db}: {args.rows:,} contacts, {args.agents:,} agents, {args.teams} teams")
 
     started = time.perf_counter()
-    users = _create_org(args.agents, args.teams)
-    _generate(args.rows, args.days)
+    if args.reuse:
+        from core.models import User
+
+        users = {who: User.objects.get(username=name) for who, name in USERNAMES.items()}
+        args.rows = _sql("SELECT count(*) FROM skillhub_contact")[0][0]
+    else:
+        users = _create_org(args.agents, args.teams)
+        _generate(args.rows, args.days)
     generated = time.perf_counter() - started
     turns = _sql("SELECT count(*) FROM skillhub_contactturn")[0][0]
-    print(f"Generated {args.rows:,} contacts and {turns:,} turns, indexed and analysed, in {generated:.0f} s")
+    print(f"{args.rows:,} contacts and {turns:,} turns, generated, indexed and analysed in {generated:.0f} s")
     for word in (RARE, COMMON):
         share = _sql(
             "SELECT count(DISTINCT contact_id) FROM skillhub_contactturn WHERE position(%s in text) > 0", [word]
@@ -188,9 +197,9 @@ def _create_org(n_agents: int, n_teams: int) -> dict:
     TeamMembership.objects.bulk_create(
         [TeamMembership(agent=a, team_id=a.team_id, start_date=date(2020, 1, 1)) for a in agents]
     )
-    admin = User.objects.create(username="bench-admin", is_staff=True, is_superuser=True)
+    admin = User.objects.create(username=USERNAMES["admin"], is_staff=True, is_superuser=True)
     admin.groups.add(Group.objects.get_or_create(name=roles.ADMIN)[0])
-    reviewer = User.objects.create(username="bench-partner-reviewer")
+    reviewer = User.objects.create(username=USERNAMES["partner reviewer"])
     reviewer.groups.add(Group.objects.get_or_create(name=roles.QA_REVIEWER)[0])
     Scope.objects.create(user=reviewer).vendors.set([partner])
     return {"admin": admin, "partner reviewer": reviewer}

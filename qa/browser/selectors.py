@@ -149,26 +149,33 @@ def capped_count(queryset: QuerySet[Contact], cap: int | None = None) -> int:
 
 
 def result_page(queryset: QuerySet[Contact], *, page: int = 1) -> ResultPage:
-    """One page (newest first) of a filtered search: two queries, whatever the data size (the count is capped, and
-    pages stop at the cap)."""
+    """One page (newest first) of a filtered search, in two queries whatever the data size: the ids of the newest
+    COUNT_CAP + 1 matches (the capped count and the page's ids, from one pass over the search), then the page's 50
+    rows by id. Pages stop at the cap."""
     last_page = max(1, -(-COUNT_CAP // PAGE_SIZE))
     page = min(max(page, 1), last_page)
-    count = capped_count(queryset)
+    ids = list(queryset.order_by("-started_at", "-pk").values_list("pk", flat=True)[: COUNT_CAP + 1])
     offset = (page - 1) * PAGE_SIZE
+    page_ids = ids[offset : offset + PAGE_SIZE]
     first_turn = ContactTurn.objects.filter(contact=OuterRef("pk")).order_by("position").values("text")[:1]
     review = reviews_blocking(OuterRef("pk")).values("pk")[:1]
-    rows = list(
-        queryset.select_related("agent__user", "team__vendor")
-        .defer("transcript", "survey_comment")
-        .annotate(
-            transcript_start=Substr("transcript", 1, SNIPPET_CHARS),
-            first_turn=Substr(Subquery(first_turn), 1, SNIPPET_CHARS),
-            review_id=Subquery(review),
+    rows = (
+        list(
+            Contact.objects.filter(pk__in=page_ids)
+            .select_related("agent__user", "team__vendor")
+            .defer("transcript", "survey_comment")
+            .annotate(
+                transcript_start=Substr("transcript", 1, SNIPPET_CHARS),
+                first_turn=Substr(Subquery(first_turn), 1, SNIPPET_CHARS),
+                review_id=Subquery(review),
+            )
+            .order_by("-started_at", "-pk")
         )
-        .order_by("-started_at", "-pk")[offset : offset + PAGE_SIZE + 1]
+        if page_ids
+        else []
     )
-    has_next = len(rows) > PAGE_SIZE and offset + PAGE_SIZE < min(count, COUNT_CAP)
-    return ResultPage(rows=rows[:PAGE_SIZE], number=page, count=count, has_next=has_next)
+    has_next = offset + PAGE_SIZE < min(len(ids), COUNT_CAP)
+    return ResultPage(rows=rows, number=page, count=len(ids), has_next=has_next)
 
 
 def saved_filters_for(*, user: User) -> QuerySet[SavedFilter]:
