@@ -256,7 +256,7 @@ def _generate(rows: int, days: int) -> None:
         INSERT INTO "{turn}" (contact_id, position, author, text)
         SELECT c.id, p, CASE WHEN p % 2 = 0 THEN 'customer' ELSE 'agent' END,
                s.text
-               || CASE WHEN p = 1 AND c.id % 100 = 0 THEN ' {RARE}' ELSE '' END
+               || CASE WHEN p = 1 AND (c.id / 7) % 100 = 0 THEN ' {RARE}' ELSE '' END
                || CASE WHEN p = 2 AND (c.id / 100) % 10 < 3 THEN ' {COMMON}' ELSE '' END
         FROM "{contact}" c
         CROSS JOIN LATERAL generate_series(0, 2 + c.id % 4) AS p
