@@ -9,7 +9,9 @@ TURN_INDEX = "contact_turn_text_fts_idx"
 
 
 def _tables(apps) -> tuple[str, str]:
-    return apps.get_model("skillhub", "Contact")._meta.db_table, apps.get_model("skillhub", "ContactTurn")._meta.db_table
+    return apps.get_model("skillhub", "Contact")._meta.db_table, apps.get_model(
+        "skillhub", "ContactTurn"
+    )._meta.db_table
 
 
 def create_indexes(apps, schema_editor):
@@ -17,9 +19,11 @@ def create_indexes(apps, schema_editor):
         return
     contact, turn = _tables(apps)
     schema_editor.execute(
-        f'CREATE INDEX IF NOT EXISTS {CONTACT_INDEX} ON "{contact}" USING gin (to_tsvector(\'simple\', transcript))'
+        f"CREATE INDEX IF NOT EXISTS {CONTACT_INDEX} ON \"{contact}\" USING gin (to_tsvector('simple', transcript))"
     )
-    schema_editor.execute(f'CREATE INDEX IF NOT EXISTS {TURN_INDEX} ON "{turn}" USING gin (to_tsvector(\'simple\', text))')
+    schema_editor.execute(
+        f"CREATE INDEX IF NOT EXISTS {TURN_INDEX} ON \"{turn}\" USING gin (to_tsvector('simple', text))"
+    )
 
 
 def drop_indexes(apps, schema_editor):
