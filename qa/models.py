@@ -4,6 +4,7 @@ Code inside qa imports models from their topic package (qa.scorecards.models, qa
 here; other apps read QA through qa's selectors.
 """
 
+from qa.browser.models import SavedFilter
 from qa.calibration.models import (
     CalibrationAssignment,
     CalibrationDiscussion,
@@ -47,6 +48,7 @@ __all__ = [
     "SamplingRun",
     "TARGETED_ORIGINS",
     "ScorecardRule",
+    "SavedFilter",
     "ScorecardSection",
     "ScorecardTemplate",
     "ScorecardVersion",

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from qa.browser import views as browser
 from qa.calibration import views as calibration
 from qa.conversations import views as conversations
 from qa.disputes import views as disputes
@@ -73,6 +74,11 @@ urlpatterns = [
     # Sampling
     path("sampling/", sampling.sampling, name="sampling"),
     path("sampling/<int:pk>/", sampling.sampling_detail, name="sampling-detail"),
+    # Conversation browser (search, saved filters, review this)
+    path("conversations/", browser.conversation_list, name="conversation-list"),
+    path("conversations/<int:pk>/review/", browser.conversation_review, name="conversation-review"),
+    path("conversations/saved/", browser.saved_filter_create, name="saved-filter-create"),
+    path("conversations/saved/<int:pk>/delete/", browser.saved_filter_delete, name="saved-filter-delete"),
     # Calibration
     path("calibration/", calibration.session_list, name="calibration-list"),
     path("calibration/new/", calibration.session_create, name="calibration-create"),

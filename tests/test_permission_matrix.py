@@ -40,6 +40,12 @@ MATRIX: dict[str, tuple] = {
     "api-docs": ("GET", None, "200 200 200 200 200 200 200 200 200"),
     "admin:index": ("GET", None, "R 200 R R R R R R R"),
     "favicon": ("GET", None, "R R R R R R R R R"),
+    # Conversation browser: reviewers and ops leads (read-only) search their scope; only reviewers start a review;
+    # a saved filter is its owner's alone (the in-house reviewer's here: 404 to everyone else, admins included)
+    "qa:conversation-list": ("GET", None, "L 200 200 200 403 403 403 200 200"),
+    "qa:conversation-review": ("GET", "browser_contact", "L 200 403 200 403 403 403 403 404"),
+    "qa:saved-filter-create": ("POST", None, "L 400 400 400 403 403 403 400 400"),
+    "qa:saved-filter-delete": ("POST", "saved_filter", "L 404 404 R 403 403 403 404 404"),
     # Calibration (the session is led by a QA lead outside USERS; `reviewer` takes part but has not submitted)
     "qa:calibration-list": ("GET", None, "L 200 403 200 403 403 403 403 200"),
     "qa:calibration-create": ("GET", None, "L 200 403 403 403 403 403 403 403"),
@@ -272,7 +278,19 @@ def world(db):
     from qa.tests.factories import ScorecardRuleFactory
 
     objects["scorecard_rule"] = ScorecardRuleFactory(team=north, template=objects["qa_template"])
+    objects.update(_browser_objects(agent=agent, reviewer=reviewer))
     return {"users": users, "objects": objects}
+
+
+def _browser_objects(*, agent, reviewer) -> dict:
+    """Conversation browser: an unreviewed conversation of the in-house agent, and the reviewer's saved filter."""
+    from core.tests.factories import ContactFactory
+    from qa.browser.models import SavedFilter
+
+    return {
+        "browser_contact": ContactFactory(agent=agent),
+        "saved_filter": SavedFilter.objects.create(user=reviewer, name="Matrix", query="channel=chat"),
+    }
 
 
 def _import_objects(*, lead, team) -> dict:

@@ -62,6 +62,7 @@ def review_create(
     due_date: date | None = None,
     sampling_run: Model | None = None,  # a qa.sampling SamplingRun (reviews do not import sampling)
     is_calibration: bool = False,
+    origin: str = Review.Origin.SAMPLED,  # conversation browser: ad hoc, complaint or escalation
 ) -> Review:
     """A draft review of `contact`, pinned to `version` (default: the one its scorecard rule picks, else the published
     default). A reviewer never reviews their own work; a contact has at most one (non-calibration) review."""
@@ -86,6 +87,7 @@ def review_create(
         due_date=due_date,
         sampling_run=sampling_run,
         is_calibration=is_calibration,
+        origin=origin,
     )
     review._history_user = reviewer
     try:
