@@ -15,6 +15,7 @@ from qa.calibration.models import (
     GoldSet,
     GoldSetItem,
 )
+from qa.disputes.models import DisputeProposal, DisputeReason, ReviewComment
 from qa.reviews.models import ALREADY_REVIEWED, COUNTED_STATUSES, Review, ReviewAnswer, ReviewSkillScore
 from qa.sampling.models import SamplingRun
 from qa.scorecards.models import Criterion, ScorecardSection, ScorecardTemplate, ScorecardVersion
@@ -29,11 +30,14 @@ __all__ = [
     "CalibrationRevision",
     "CalibrationSession",
     "Criterion",
+    "DisputeProposal",
+    "DisputeReason",
     "GoldAnswer",
     "GoldSet",
     "GoldSetItem",
     "Review",
     "ReviewAnswer",
+    "ReviewComment",
     "ReviewSkillScore",
     "SamplingRun",
     "ScorecardSection",

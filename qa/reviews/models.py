@@ -25,6 +25,8 @@ class Review(models.Model):
         ACKNOWLEDGED = "acknowledged", "Acknowledged"
         DISPUTED = "disputed", "Disputed"
         RESOLVED = "resolved", "Dispute resolved"
+        # Disputes: with QA_DISPUTE_APPROVAL on, a reviewer's resolution waits here for a QA lead (still counted).
+        PROPOSED = "proposed", "Resolution proposed"
 
     class Origin(models.TextChoices):
         """How the conversation came to be reviewed: only a random sample gives an unbiased QA score."""
@@ -75,6 +77,11 @@ class Review(models.Model):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution_note = models.TextField(blank=True)
+    # Disputes: the agent's reason code, and when the dispute must be settled (fixed when it is raised).
+    dispute_code = models.ForeignKey(
+        "qa.DisputeReason", on_delete=models.PROTECT, null=True, blank=True, related_name="reviews"
+    )
+    dispute_due = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -147,4 +154,5 @@ COUNTED_STATUSES = (
     Review.Status.ACKNOWLEDGED,
     Review.Status.DISPUTED,
     Review.Status.RESOLVED,
+    Review.Status.PROPOSED,  # a proposed resolution changes nothing until approved: the review counts as disputed
 )

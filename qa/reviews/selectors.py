@@ -45,7 +45,7 @@ def reviews_for_user(*, user: User) -> QuerySet[Review]:
 
 def review_detail_queryset(*, user: User) -> QuerySet[Review]:
     return reviews_for_user(user=user).select_related(
-        "contact", "agent__user", "team__vendor", "reviewer", "resolved_by", "version__template"
+        "contact", "agent__user", "team__vendor", "reviewer", "resolved_by", "version__template", "dispute_code"
     )
 
 

@@ -14,8 +14,9 @@ from core import roles
 from core.selectors.channels import is_written
 from core.selectors.scope import agents_for_user
 from core.views import require_role
+from qa.disputes.selectors import dispute_page_context
 from qa.reviews import selectors, services
-from qa.reviews.forms import DisputeForm, ScorecardForm
+from qa.reviews.forms import ScorecardForm
 from qa.reviews.models import Review
 from qa.reviews.text import mask_transcript, transcript_hints
 from qa.rules import can_resolve, is_qa_lead, is_reviewer, require_qa_lead
@@ -83,7 +84,8 @@ def review_page_context(
         "is_own": review.agent.user_id == user.pk,
         "can_resolve": can_resolve(user, review),
         "is_reviewer": is_reviewer(user),
-        "dispute_form": DisputeForm(),
+        # Disputes: the dispute form and its deadline, a proposal waiting for a QA lead, the thread.
+        **dispute_page_context(user=user, review=review, criteria=criteria, answers=answers),
     }
 
 
