@@ -15,3 +15,10 @@ class QaConfig(AppConfig):
         # The metrics engine adds QA's reviews and skill scores to its rollups without reading QA's tables itself.
         register_agent_day_source(REVIEWS)
         register_skill_day_source(SKILL_SCORES)
+
+        # Disputes add their sections to the review page (disputes build on reviews, not the other way round).
+        from .disputes.selectors import dispute_page_context
+        from .reviews.views import REVIEW_PAGE_SECTIONS
+
+        if dispute_page_context not in REVIEW_PAGE_SECTIONS:
+            REVIEW_PAGE_SECTIONS.append(dispute_page_context)

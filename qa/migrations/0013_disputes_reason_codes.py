@@ -12,7 +12,7 @@ REASONS = [
 ]
 
 
-def seed(apps, schema_editor):
+def forward(apps, schema_editor):
     DisputeReason = apps.get_model("qa", "DisputeReason")
     for code, label, position in REASONS:
         DisputeReason.objects.get_or_create(code=code, defaults={"label": label, "position": position})
@@ -21,4 +21,4 @@ def seed(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("qa", "0012_disputes_workflow")]
 
-    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(forward, migrations.RunPython.noop)]

@@ -64,7 +64,9 @@ REVIEW_HISTORY_FIELDS = {
     "auto_failed": "Auto-failed",
     "reviewer": "Reviewer",
     "comment": "Overall comment",
-    "dispute_reason": "Dispute reason",
+    "dispute_code": "Dispute reason",
+    "dispute_reason": "Dispute comment",
+    "dispute_due": "Dispute due",
     "resolved_by": "Resolved by",
     "resolution_note": "Resolution",
 }
@@ -106,7 +108,7 @@ def review_history(*, review: Review, internal: bool = True) -> list[Entry]:
     Three queries whatever the length: the review's records, its answers' records, the version's criteria."""
     records = (
         review.history.exclude(history_change_reason=Review.AUTOSAVE_REASON)
-        .select_related("history_user", "reviewer", "resolved_by")
+        .select_related("history_user", "reviewer", "resolved_by", "dispute_code")
         .order_by("history_date", "history_id")
     )
     entries = history_entries(

@@ -1,6 +1,7 @@
 """Pages of reviews: the reviewer's queue, the review page (score, autosave, live score, acknowledge), agents'
 figures, and the what-if of a scorecard version (last period's reviews re-scored under it)."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.contrib import messages
@@ -14,7 +15,6 @@ from core import roles
 from core.selectors.channels import is_written
 from core.selectors.scope import agents_for_user
 from core.views import require_role
-from qa.disputes.selectors import dispute_page_context
 from qa.reviews import selectors, services
 from qa.reviews.forms import ScorecardForm
 from qa.reviews.models import Review
@@ -45,6 +45,19 @@ def review_form(review: Review, criteria, *, data=None) -> ScorecardForm:
         answers=services.review_raw_answers(review),
         initial={"lock_version": review.lock_version, "comment": review.comment},
     )
+
+
+# What other QA topics show on the review page, each a function (user, review, criteria, answers) -> context: they
+# build on reviews, so they register here (qa.apps) instead of this module importing them. Disputes add the dispute
+# form and its deadline, a resolution waiting for a QA lead, and the review's thread.
+REVIEW_PAGE_SECTIONS: list[Callable[..., dict]] = []
+
+
+def _page_sections(**kwargs) -> dict:
+    context: dict = {}
+    for section in REVIEW_PAGE_SECTIONS:
+        context.update(section(**kwargs))
+    return context
 
 
 def review_page_context(
@@ -84,8 +97,7 @@ def review_page_context(
         "is_own": review.agent.user_id == user.pk,
         "can_resolve": can_resolve(user, review),
         "is_reviewer": is_reviewer(user),
-        # Disputes: the dispute form and its deadline, a proposal waiting for a QA lead, the thread.
-        **dispute_page_context(user=user, review=review, criteria=criteria, answers=answers),
+        **_page_sections(user=user, review=review, criteria=criteria, answers=answers),
     }
 
 
