@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core import security
@@ -288,7 +289,10 @@ def _mentions(review: Review, text: str) -> list[User]:
     names = mentioned_usernames(text)
     if len(names) > MAX_MENTIONS:
         raise ValidationError({"text": f"Mention at most {MAX_MENTIONS} people in one comment."})
-    users = {u.username.lower(): u for u in User.objects.filter(username__in=names, is_active=True)}
+    by_name = Q()
+    for name in names:
+        by_name |= Q(username__iexact=name)  # "@Quinn" names quinn
+    users = {u.username.lower(): u for u in User.objects.filter(by_name, is_active=True)} if names else {}
     found, refused = [], []
     for name in names:
         user = users.get(name.lower())

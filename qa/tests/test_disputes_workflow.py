@@ -345,6 +345,16 @@ def test_a_mention_of_someone_who_cannot_see_the_review_is_refused(
     assert not ReviewComment.objects.exists()
 
 
+def test_a_comment_is_escaped_and_a_mention_matches_any_case(client, released, agent_user, reviewer_user):
+    text = f"<script>alert(1)</script> @{reviewer_user.username.upper()} & ana@example.test"
+    comment = dispute_services.review_comment_post(review=released, author=agent_user, text=text)
+    assert list(comment.mentions.all()) == [reviewer_user]  # an e-mail address is no mention
+    client.force_login(reviewer_user)
+    page = client.get(reverse("qa:review-detail", args=[released.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert f'data-testid="mention">@{reviewer_user.username.upper()}</mark> &amp; ana@example.test' in page
+
+
 def test_an_empty_comment_is_refused(client, released, reviewer_user):
     client.force_login(reviewer_user)
     response = client.post(reverse("qa:review-comment", args=[released.pk]), {"text": " "}, HTTP_HX_REQUEST="true")
