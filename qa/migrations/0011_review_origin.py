@@ -5,65 +5,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("qa", "0010_sampling_channel_catalogue"),
-        ("skillhub", "0016_rollup_mark_whole_days"),
+        ('qa', '0010_sampling_channel_catalogue'),
+        ('skillhub', '0016_rollup_mark_whole_days'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name="review",
-            name="one_review_per_contact",
+            model_name='review',
+            name='one_review_per_contact',
         ),
         migrations.AddField(
-            model_name="historicalreview",
-            name="origin",
-            field=models.CharField(
-                choices=[
-                    ("sampled", "Random sample"),
-                    ("ad_hoc", "Picked by a reviewer"),
-                    ("complaint", "Complaint"),
-                    ("escalation", "Escalation"),
-                    ("self", "Self-review"),
-                ],
-                default="sampled",
-                help_text="Only randomly sampled reviews make the QA score; the others are counted apart.",
-                max_length=12,
-            ),
+            model_name='historicalreview',
+            name='origin',
+            field=models.CharField(choices=[('sampled', 'Random sample'), ('ad_hoc', 'Picked by a reviewer'), ('complaint', 'Complaint'), ('escalation', 'Escalation'), ('self', 'Self-review')], default='sampled', help_text='Only randomly sampled reviews make the QA score; the others are counted apart.', max_length=12),
         ),
         migrations.AddField(
-            model_name="review",
-            name="origin",
-            field=models.CharField(
-                choices=[
-                    ("sampled", "Random sample"),
-                    ("ad_hoc", "Picked by a reviewer"),
-                    ("complaint", "Complaint"),
-                    ("escalation", "Escalation"),
-                    ("self", "Self-review"),
-                ],
-                default="sampled",
-                help_text="Only randomly sampled reviews make the QA score; the others are counted apart.",
-                max_length=12,
-            ),
+            model_name='review',
+            name='origin',
+            field=models.CharField(choices=[('sampled', 'Random sample'), ('ad_hoc', 'Picked by a reviewer'), ('complaint', 'Complaint'), ('escalation', 'Escalation'), ('self', 'Self-review')], default='sampled', help_text='Only randomly sampled reviews make the QA score; the others are counted apart.', max_length=12),
         ),
         migrations.AddConstraint(
-            model_name="review",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("is_calibration", False), models.Q(("origin", "self"), _negated=True)),
-                fields=("contact",),
-                name="one_review_per_contact",
-                violation_error_message="This conversation already has a review.",
-            ),
+            model_name='review',
+            constraint=models.UniqueConstraint(condition=models.Q(('is_calibration', False), models.Q(('origin', 'self'), _negated=True)), fields=('contact',), name='one_review_per_contact', violation_error_message='This conversation already has a review.'),
         ),
         migrations.AddConstraint(
-            model_name="review",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("is_calibration", False), ("origin", "self")),
-                fields=("contact",),
-                name="one_self_review_per_contact",
-                violation_error_message="You have already reviewed this conversation yourself.",
-            ),
+            model_name='review',
+            constraint=models.UniqueConstraint(condition=models.Q(('is_calibration', False), ('origin', 'self')), fields=('contact',), name='one_self_review_per_contact', violation_error_message='You have already reviewed this conversation yourself.'),
         ),
     ]
