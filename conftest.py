@@ -67,7 +67,8 @@ class ConsoleErrors(list):
 
 @pytest.fixture(autouse=True)
 def channel_catalogue(request):
-    """A transactional test flushes the rows migrations seed: put the channel catalogue back before it runs."""
+    """A transactional test flushes the rows migrations seed: put the channel catalogue (and the dispute reason
+    codes) back before it runs."""
     marker = request.node.get_closest_marker("django_db")
     if marker is not None and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
         import importlib
@@ -76,6 +77,7 @@ def channel_catalogue(request):
 
         request.getfixturevalue("transactional_db")
         importlib.import_module("core.migrations.0014_contact_channels_richer_fields").seed_channels(apps, None)
+        importlib.import_module("qa.migrations.0013_disputes_reason_codes").forward(apps, None)  # disputes' codes
     yield
 
 

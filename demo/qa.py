@@ -191,6 +191,8 @@ def _backdate(review: Review, *, rng: random.Random) -> None:
         fields.update(acknowledged_at=reacted, updated_at=reacted)
     if review.disputed_at:
         fields.update(disputed_at=reacted, updated_at=reacted)
+        if review.dispute_due:  # the same time to settle it, from the backdated dispute
+            fields.update(dispute_due=reacted + (review.dispute_due - review.disputed_at))
     if review.resolved_at:
         fields.update(resolved_at=resolved, updated_at=resolved)
     Review.objects.filter(pk=review.pk).update(**fields)
@@ -245,6 +247,7 @@ def seed_qa(*, rng: random.Random, stdout=None) -> None:
                 dispute_services.review_dispute(
                     review=review,
                     user=agent.user,
+                    code="score_mismatch",
                     reason="I did restate the issue and checked the fix at the end; please listen again.",
                 )
                 if is_demo and not last:

@@ -21,3 +21,10 @@ class QaConfig(AppConfig):
         from .reviews.views import register_conversation_view
 
         register_conversation_view(conversation)
+
+        # Disputes add their sections to the review page (disputes build on reviews, not the other way round).
+        from .disputes.selectors import dispute_page_context
+        from .reviews.views import REVIEW_PAGE_SECTIONS
+
+        if dispute_page_context not in REVIEW_PAGE_SECTIONS:
+            REVIEW_PAGE_SECTIONS.append(dispute_page_context)

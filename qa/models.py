@@ -16,6 +16,7 @@ from qa.calibration.models import (
     GoldSet,
     GoldSetItem,
 )
+from qa.disputes.models import DisputeProposal, DisputeReason, ReviewComment
 from qa.reviews.models import (
     ALREADY_REVIEWED,
     COUNTED_STATUSES,
@@ -38,11 +39,14 @@ __all__ = [
     "CalibrationRevision",
     "CalibrationSession",
     "Criterion",
+    "DisputeProposal",
+    "DisputeReason",
     "GoldAnswer",
     "GoldSet",
     "GoldSetItem",
     "Review",
     "ReviewAnswer",
+    "ReviewComment",
     "ReviewSkillScore",
     "ReviewerPreference",
     "SamplingRun",

@@ -46,3 +46,25 @@ def can_resolve(user, review) -> bool:
         and user.pk != review.reviewer_id
         and user.pk != review.agent.user_id
     )
+
+
+# Disputes: the review's thread and the QA lead's second step.
+def can_comment(user, review) -> bool:
+    """Write in a review's thread (reading it goes with opening the review): reviewers, QA leads and admins, and
+    the agent on their own released review; ops leads read it only. Calibration reviews are blind: no thread."""
+    if review.is_calibration or user.pk is None:
+        return False
+    if is_reviewer(user):  # admins included
+        return True
+    return roles.has_role(user, roles.AGENT) and review.agent.user_id == user.pk and review.is_released
+
+
+def can_decide_proposal(user, review, proposal) -> bool:
+    """A QA lead other than the proposer (and never the agent) approves or sends back a proposed resolution."""
+    return (
+        proposal is not None
+        and review.status == review.Status.PROPOSED
+        and is_qa_lead(user)
+        and user.pk != proposal.proposed_by_id
+        and user.pk != review.agent.user_id
+    )

@@ -49,6 +49,11 @@ urlpatterns = [
     # Disputes
     path("reviews/<int:pk>/dispute/", disputes.review_dispute, name="review-dispute"),
     path("reviews/<int:pk>/resolve/", disputes.review_resolve, name="review-resolve"),
+    # Disputes: the QA lead's second step, the review's thread, the list of disputes
+    path("reviews/<int:pk>/resolution/approve/", disputes.proposal_approve, name="review-resolution-approve"),
+    path("reviews/<int:pk>/resolution/send-back/", disputes.proposal_send_back, name="review-resolution-send-back"),
+    path("reviews/<int:pk>/comments/", disputes.review_comment, name="review-comment"),
+    path("disputes/", disputes.dispute_list, name="dispute-list"),
     # Scorecards (the what-if lists reviews, so its view is with the review pages)
     path("templates/", scorecards.template_list, name="template-list"),
     path("templates/<int:pk>/", scorecards.template_detail, name="template-detail"),

@@ -206,6 +206,12 @@ CELERY_BEAT_SCHEDULE["qa-calibration-open-due"] = {
     "schedule": crontab(minute="*/15"),
 }
 
+# QA disputes: days an agent has to dispute a released review, days a dispute has to be settled once raised (fixed
+# on the review when raised), and whether a QA lead approves a reviewer's resolution before it applies.
+QA_DISPUTE_RAISE_DAYS = env.int("QA_DISPUTE_RAISE_DAYS", default=7)
+QA_DISPUTE_RESOLVE_DAYS = env.int("QA_DISPUTE_RESOLVE_DAYS", default=5)
+QA_DISPUTE_APPROVAL = env.bool("QA_DISPUTE_APPROVAL", default=False)
+
 # Metrics
 REPEAT_WINDOW_DAYS = env.int("REPEAT_WINDOW_DAYS", default=7)
 CES_SCALE_MAX = env.int("CES_SCALE_MAX", default=7)

@@ -92,6 +92,12 @@ MATRIX: dict[str, tuple] = {
     "qa:review-take": ("POST", "review", "L R 403 R 403 403 403 403 404"),
     # Conversation view (the in-house agent's reviewed contact): reviewers and leads in scope, the agent their own
     "qa:conversation-detail": ("GET", "conversation", "L 200 200 200 403 200 404 404 404"),
+    # Disputes: a QA lead's second step (the review is disputed, not proposed: admin's approve is refused with a
+    # message), the thread (ops leads read it only), the list of disputes
+    "qa:review-resolution-approve": ("POST", "review", "L R 403 403 403 403 403 403 404"),
+    "qa:review-resolution-send-back": ("POST", "review", "L 400 403 403 403 403 403 403 404"),
+    "qa:review-comment": ("POST", "review", "L 400 403 400 403 400 404 404 404"),
+    "qa:dispute-list": ("GET", None, "L 200 403 200 403 403 403 403 200"),
     "qa:my-reviews": ("GET", None, "L 404 403 403 403 200 200 403 403"),
     "qa:agent-list": ("GET", None, "L 200 200 200 403 403 403 200 200"),
     "qa:agent-reviews": ("GET", "agent", "L 200 200 200 403 403 403 404 404"),

@@ -71,6 +71,7 @@ class ReviewSerializer(serializers.ModelSerializer):
     score = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=False, allow_null=True)
     skill_scores = serializers.SerializerMethodField()
     answers = AnswerSerializer(many=True, read_only=True)
+    dispute_code = serializers.SlugRelatedField(slug_field="code", read_only=True)  # disputes: the reason code
 
     class Meta:
         model = Review
@@ -93,8 +94,10 @@ class ReviewSerializer(serializers.ModelSerializer):
             "lock_version",
             "due_date",
             "submitted_at",
+            "dispute_code",
             "dispute_reason",
             "disputed_at",
+            "dispute_due",
             "resolution_note",
             "resolved_at",
             "is_calibration",

@@ -79,7 +79,7 @@ class ReviewViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         answers = ReviewAnswer.objects.select_related("criterion").order_by("criterion__position", "pk")
         return (
             selectors.reviews_for_user(user=self.request.user)
-            .select_related("contact", "agent__user", "team", "reviewer")
+            .select_related("contact", "agent__user", "team", "reviewer", "dispute_code")
             .prefetch_related("skill_scores__skill", Prefetch("answers", queryset=answers))
             .order_by("-created_at", "-pk")
         )

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('qa', '0012_browser_saved_filters_search'),
-        ('qa', '0014_merge_20261207_2251'),
+        ("qa", "0012_browser_saved_filters_search"),
+        ("qa", "0014_merge_20261207_2251"),
     ]
 
-    operations = [
-    ]
+    operations = []

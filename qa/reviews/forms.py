@@ -1,4 +1,5 @@
-"""Forms of the review page: the scorecard answers (reviews, dispute resolution, calibration) and the dispute."""
+"""Forms of the review page: the scorecard answers (reviews, dispute resolution, calibration); the dispute's forms are
+in qa.disputes.forms."""
 
 from dataclasses import dataclass
 from fractions import Fraction
@@ -112,14 +113,6 @@ class ScorecardForm(forms.Form):
                 self.add_error(field if field in self.fields else None, messages)
         else:
             self.add_error(None, error)
-
-
-class DisputeForm(forms.Form):
-    reason = forms.CharField(
-        label="Why do you dispute this review?",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-    )
 
 
 # Queue (the reviewer's workspace) -----------------------------------------------------------------------------------

@@ -33,6 +33,8 @@ class Review(models.Model):
         ACKNOWLEDGED = "acknowledged", "Acknowledged"
         DISPUTED = "disputed", "Disputed"
         RESOLVED = "resolved", "Dispute resolved"
+        # Disputes: with QA_DISPUTE_APPROVAL on, a reviewer's resolution waits here for a QA lead (still counted).
+        PROPOSED = "proposed", "Resolution proposed"
 
     class Origin(models.TextChoices):
         """How the conversation came to be reviewed: only a random sample gives an unbiased QA score."""
@@ -86,6 +88,11 @@ class Review(models.Model):
     # Time spent (origins): when its reviewer first opened it for scoring, and the seconds they were active on it.
     opened_at = models.DateTimeField(null=True, blank=True)
     active_seconds = models.PositiveIntegerField(default=0, help_text="Seconds the reviewer was active on the page.")
+    # Disputes: the agent's reason code, and when the dispute must be settled (fixed when it is raised).
+    dispute_code = models.ForeignKey(
+        "qa.DisputeReason", on_delete=models.PROTECT, null=True, blank=True, related_name="reviews"
+    )
+    dispute_due = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["updated_at", "opened_at", "active_seconds"])
 
     class Meta:
@@ -158,6 +165,7 @@ COUNTED_STATUSES = (
     Review.Status.ACKNOWLEDGED,
     Review.Status.DISPUTED,
     Review.Status.RESOLVED,
+    Review.Status.PROPOSED,  # a proposed resolution changes nothing until approved: the review counts as disputed
 )
 # Origins of reviews picked on purpose: released to the agent like any review, shown apart from the QA score.
 TARGETED_ORIGINS = (Review.Origin.AD_HOC, Review.Origin.COMPLAINT, Review.Origin.ESCALATION)

@@ -64,7 +64,7 @@ def reviews_for_user(*, user: User) -> QuerySet[Review]:
 
 def review_detail_queryset(*, user: User) -> QuerySet[Review]:
     return reviews_for_user(user=user).select_related(
-        "contact", "agent__user", "team__vendor", "reviewer", "resolved_by", "version__template"
+        "contact", "agent__user", "team__vendor", "reviewer", "resolved_by", "version__template", "dispute_code"
     )
 
 
@@ -83,7 +83,9 @@ REVIEW_HISTORY_FIELDS = {
     "auto_failed": "Auto-failed",
     "reviewer": "Reviewer",
     "comment": "Overall comment",
-    "dispute_reason": "Dispute reason",
+    "dispute_code": "Dispute reason",
+    "dispute_reason": "Dispute comment",
+    "dispute_due": "Dispute due",
     "resolved_by": "Resolved by",
     "resolution_note": "Resolution",
 }
@@ -125,7 +127,7 @@ def review_history(*, review: Review, internal: bool = True) -> list[Entry]:
     Three queries whatever the length: the review's records, its answers' records, the version's criteria."""
     records = (
         review.history.exclude(history_change_reason=Review.AUTOSAVE_REASON)
-        .select_related("history_user", "reviewer", "resolved_by")
+        .select_related("history_user", "reviewer", "resolved_by", "dispute_code")
         .order_by("history_date", "history_id")
     )
     entries = history_entries(

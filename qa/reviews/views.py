@@ -17,7 +17,7 @@ from core.selectors.channels import channel_name, is_written
 from core.selectors.scope import agents_for_user
 from core.views import int_param, require_role
 from qa.reviews import queue_views, selectors, services
-from qa.reviews.forms import DisputeForm, ScorecardForm
+from qa.reviews.forms import ScorecardForm
 from qa.reviews.models import Review
 from qa.rules import can_resolve, is_qa_lead, is_reviewer, require_qa_lead
 from qa.scorecards import whatif
@@ -46,6 +46,19 @@ def review_form(review: Review, criteria, *, data=None) -> ScorecardForm:
         answers=services.review_raw_answers(review),
         initial={"lock_version": review.lock_version, "comment": review.comment},
     )
+
+
+# What other QA topics show on the review page, each a function (user, review, criteria, answers) -> context: they
+# build on reviews, so they register here (qa.apps) instead of this module importing them. Disputes add the dispute
+# form and its deadline, a resolution waiting for a QA lead, and the review's thread.
+REVIEW_PAGE_SECTIONS: list[Callable[..., dict]] = []
+
+
+def _page_sections(**kwargs) -> dict:
+    context: dict = {}
+    for section in REVIEW_PAGE_SECTIONS:
+        context.update(section(**kwargs))
+    return context
 
 
 def review_page_context(
@@ -87,7 +100,7 @@ def review_page_context(
         "is_own": review.agent.user_id == user.pk,
         "can_resolve": can_resolve(user, review),
         "is_reviewer": is_reviewer(user),
-        "dispute_form": DisputeForm(),
+        **_page_sections(user=user, review=review, criteria=criteria, answers=answers),
     }
     # Origins: the agent's self-review beside the reviewer's, and the time spent (reviewer and leads only).
     context.update(selectors.self_review_beside(review=review, user=user, criteria=criteria))

@@ -46,6 +46,7 @@ def status_badge(review) -> str:
         "acknowledged": "success",
         "disputed": "danger",
         "resolved": "info",
+        "proposed": "warning",
     }
     return format_html(
         '<span class="badge text-bg-{}">{}</span>', styles.get(review.status, "secondary"), review.get_status_display()

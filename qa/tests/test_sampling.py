@@ -130,8 +130,8 @@ def test_sampling_run_execute_runs_a_constant_number_of_queries(
     run = sampling_services.sampling_run_create(
         teams=[team], period_start=START, period_end=END, per_agent=per_agent, seed=3, version=version, created_by=lead
     )
-    # 14 on PostgreSQL at both sizes; SQLite splits an insert past 999 parameters (about 35 reviews since a review
-    # records its time spent) in batches.
+    # 14 on PostgreSQL at both sizes; SQLite splits an insert past 999 parameters: at 40 reviews both the reviews'
+    # insert and their history records' (a review has some 30 columns).
     with django_assert_max_num_queries(16):
         created = sampling_services.sampling_run_execute(run=run)
     assert created == len(agents) * per_agent

@@ -141,7 +141,7 @@ def test_agent_acknowledges_or_disputes_their_released_review(client, version, c
     assert client.get(reverse("qa:review-detail", args=[review.pk])).status_code == 200
     bad = client.post(reverse("qa:review-dispute", args=[review.pk]), {"reason": ""})
     assert bad.status_code == 400
-    client.post(reverse("qa:review-dispute", args=[review.pk]), {"reason": "Listen again at 02:10"})
+    client.post(reverse("qa:review-dispute", args=[review.pk]), {"code": "other", "reason": "Listen again at 02:10"})
     review.refresh_from_db()
     assert review.status == Review.Status.DISPUTED
 
