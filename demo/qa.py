@@ -177,6 +177,11 @@ def _plan(agent: Agent, rng: random.Random) -> list[Contact]:
     return sorted(picked, key=lambda c: c.started_at)
 
 
+def rng_time(review: Review) -> float:
+    """The share of the time between opening and submitting a demo reviewer was active on the page."""
+    return random.Random(f"time:{review.contact.external_id}").uniform(0.55, 0.9)
+
+
 def _backdate(review: Review, *, rng: random.Random) -> None:
     """Reviewed one to four days after the contact (never in the future), acknowledged or disputed a day or two
     later: the review's dates (and its history) tell when it happened, not when the demo was seeded."""
@@ -187,6 +192,8 @@ def _backdate(review: Review, *, rng: random.Random) -> None:
     reacted = min(submitted + timedelta(hours=rng.uniform(6, 60)), now - timedelta(hours=1))
     resolved = min(reacted + timedelta(hours=rng.uniform(20, 70)), now - timedelta(minutes=30))
     fields = {"created_at": created, "submitted_at": submitted, "updated_at": submitted}
+    # Time spent: opened when created, active for most of the time to submit (its own draw: the figures' draws stay).
+    fields.update(opened_at=created, active_seconds=int((submitted - created).total_seconds() * rng_time(review)))
     if review.acknowledged_at:
         fields.update(acknowledged_at=reacted, updated_at=reacted)
     if review.disputed_at:

@@ -1,39 +1,100 @@
-"""Full-text search of the conversation browser (qa.browser) on PostgreSQL: GIN indexes on the 'simple' tsvector of a
-contact's transcript and of each turn's text. The browser's query uses exactly these expressions, so both indexes
-serve it. SQLite has no full-text index; the browser falls back to a plain icontains there."""
+"""Full-text search of the conversation browser (qa.browser) on PostgreSQL: one search document per contact.
+
+`search_document` (tsvector, 'simple' configuration) holds the words of the contact's transcript and of all its turns;
+a GIN index serves the browser's `search_document @@ websearch_to_tsquery('simple', …)`. Matches come straight from
+that one index (or, for a common word, from walking the newest contacts and testing each), instead of collecting
+every matching turn and de-duplicating it into contact ids (measured in bench/README.md, "Conversation browser").
+
+The database keeps the document up to date, whoever writes (imports, the API, the admin, raw SQL):
+- a BEFORE trigger on the contact sets it from its transcript and turns when a contact is inserted or its
+  transcript changes;
+- statement-level AFTER triggers on the turns (one per event, with their transition table) recompute it for the
+  contacts whose turns were inserted, changed or deleted, once per statement.
+The column is not a field of the Django model (it is only ever read by that one query). SQLite has none of this:
+the browser falls back to a plain icontains there.
+"""
 
 from django.db import migrations
 
-CONTACT_INDEX = "contact_transcript_fts_idx"
-TURN_INDEX = "contact_turn_text_fts_idx"
+INDEX = "contact_search_document_idx"
 
 
 def _tables(apps) -> tuple[str, str]:
-    return apps.get_model("skillhub", "Contact")._meta.db_table, apps.get_model(
-        "skillhub", "ContactTurn"
-    )._meta.db_table
+    contact = apps.get_model("skillhub", "Contact")._meta.db_table
+    turn = apps.get_model("skillhub", "ContactTurn")._meta.db_table
+    return contact, turn
 
 
-def create_indexes(apps, schema_editor):
+def _document(contact_alias: str, turn: str) -> str:
+    """The search document of the contact `contact_alias` (a row or NEW): its transcript's words and its turns'."""
+    return (
+        f"NULLIF(to_tsvector('simple', {contact_alias}.transcript) || COALESCE(("
+        f"SELECT to_tsvector('simple', string_agg(t.text, ' ' ORDER BY t.position)) FROM \"{turn}\" t "
+        f"WHERE t.contact_id = {contact_alias}.id), ''::tsvector), ''::tsvector)"
+    )
+
+
+def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     contact, turn = _tables(apps)
-    schema_editor.execute(
-        f"CREATE INDEX IF NOT EXISTS {CONTACT_INDEX} ON \"{contact}\" USING gin (to_tsvector('simple', transcript))"
+    run = schema_editor.execute
+    run(f'ALTER TABLE "{contact}" ADD COLUMN IF NOT EXISTS search_document tsvector')
+    run(
+        f"""
+        CREATE OR REPLACE FUNCTION skillhub_contact_search_row() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'INSERT' AND NEW.transcript = '' THEN
+                NEW.search_document := NULL;  -- a new contact has no turns yet: nothing to index
+            ELSE
+                NEW.search_document := {_document("NEW", turn)};
+            END IF;
+            RETURN NEW;
+        END $$
+        """
     )
-    schema_editor.execute(
-        f"CREATE INDEX IF NOT EXISTS {TURN_INDEX} ON \"{turn}\" USING gin (to_tsvector('simple', text))"
+    run(f'DROP TRIGGER IF EXISTS skillhub_contact_search ON "{contact}"')
+    run(
+        f'CREATE TRIGGER skillhub_contact_search BEFORE INSERT OR UPDATE OF transcript ON "{contact}" '
+        f"FOR EACH ROW EXECUTE FUNCTION skillhub_contact_search_row()"
     )
+    run(
+        f"""
+        CREATE OR REPLACE FUNCTION skillhub_contact_search_turns() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE "{contact}" c SET search_document = {_document("c", turn)}
+            WHERE c.id IN (SELECT DISTINCT contact_id FROM changed_turns);
+            RETURN NULL;
+        END $$
+        """
+    )
+    for event, table in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+        name = f"skillhub_turn_search_{event.lower()}"
+        run(f'DROP TRIGGER IF EXISTS {name} ON "{turn}"')
+        run(
+            f'CREATE TRIGGER {name} AFTER {event} ON "{turn}" REFERENCING {table} TABLE AS changed_turns '
+            f"FOR EACH STATEMENT EXECUTE FUNCTION skillhub_contact_search_turns()"
+        )
+    # The contacts already stored (one statement; a large table takes a while, once).
+    run(f'UPDATE "{contact}" c SET search_document = {_document("c", turn)}')
+    run(f'CREATE INDEX IF NOT EXISTS {INDEX} ON "{contact}" USING gin (search_document)')
 
 
-def drop_indexes(apps, schema_editor):
+def drop(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(f"DROP INDEX IF EXISTS {CONTACT_INDEX}")
-    schema_editor.execute(f"DROP INDEX IF EXISTS {TURN_INDEX}")
+    contact, turn = _tables(apps)
+    run = schema_editor.execute
+    for event in ("insert", "update", "delete"):
+        run(f'DROP TRIGGER IF EXISTS skillhub_turn_search_{event} ON "{turn}"')
+    run(f'DROP TRIGGER IF EXISTS skillhub_contact_search ON "{contact}"')
+    run("DROP FUNCTION IF EXISTS skillhub_contact_search_turns()")
+    run("DROP FUNCTION IF EXISTS skillhub_contact_search_row()")
+    run(f"DROP INDEX IF EXISTS {INDEX}")
+    run(f'ALTER TABLE "{contact}" DROP COLUMN IF EXISTS search_document')
 
 
 class Migration(migrations.Migration):
     dependencies = [("skillhub", "0016_rollup_mark_whole_days")]
 
-    operations = [migrations.RunPython(create_indexes, drop_indexes)]
+    operations = [migrations.RunPython(create, drop)]
