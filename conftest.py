@@ -77,7 +77,7 @@ def channel_catalogue(request):
 
         request.getfixturevalue("transactional_db")
         importlib.import_module("core.migrations.0014_contact_channels_richer_fields").seed_channels(apps, None)
-        importlib.import_module("qa.migrations.0013_disputes_reason_codes").forward(apps, None)  # disputes' codes
+        importlib.import_module("qa.migrations.0017_disputes_reason_codes").forward(apps, None)  # disputes' codes
     yield
 
 

@@ -19,6 +19,6 @@ def forward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("qa", "0012_disputes_workflow")]
+    dependencies = [("qa", "0016_disputes_workflow")]
 
     operations = [migrations.RunPython(forward, migrations.RunPython.noop)]

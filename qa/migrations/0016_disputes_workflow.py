@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("qa", "0011_review_origin"),
+        ("qa", "0015_browser_saved_filters_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

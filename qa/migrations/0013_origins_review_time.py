@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("qa", "0011_review_origin"),
+        ("qa", "0012_queue_reviewer_preference"),
     ]
 
     operations = [

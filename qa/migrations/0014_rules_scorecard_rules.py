@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("qa", "0011_review_origin"),
+        ("qa", "0013_origins_review_time"),
         ("skillhub", "0016_rollup_mark_whole_days"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

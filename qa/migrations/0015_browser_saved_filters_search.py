@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("qa", "0011_review_origin"),
+        ("qa", "0014_rules_scorecard_rules"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
