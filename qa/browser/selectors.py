@@ -54,6 +54,7 @@ def repeat_filter(queryset: QuerySet[Contact], *, repeat: bool) -> QuerySet[Cont
 
 # --- words ---------------------------------------------------------------------------------------------------------
 
+
 def words_filter(queryset: QuerySet[Contact], *, words: str) -> QuerySet[Contact]:
     """Contacts whose transcript or one of whose turns holds `words` (web-search syntax: "a phrase", -word, or)."""
     words = words.strip()
