@@ -182,12 +182,14 @@ def rng_time(review: Review) -> float:
     return random.Random(f"time:{review.contact.external_id}").uniform(0.55, 0.9)
 
 
-def _backdate(review: Review, *, rng: random.Random) -> None:
+def _backdate(review: Review, *, rng: random.Random, recent: bool = False) -> None:
     """Reviewed one to four days after the contact (never in the future), acknowledged or disputed a day or two
     later: the review's dates (and its history) tell when it happened, not when the demo was seeded."""
     now = timezone.now()
     latest = now - timedelta(hours=2)
     submitted = min(review.contact.started_at + timedelta(hours=rng.uniform(20, 96)), latest)
+    if recent:  # released yesterday: still open to a dispute (QA_DISPUTE_RAISE_DAYS) when the demo is opened
+        submitted = max(submitted, now - timedelta(hours=26))
     created = submitted - timedelta(minutes=rng.randint(12, 40))
     reacted = min(submitted + timedelta(hours=rng.uniform(6, 60)), now - timedelta(hours=1))
     resolved = min(reacted + timedelta(hours=rng.uniform(20, 70)), now - timedelta(minutes=30))
@@ -207,7 +209,10 @@ def _backdate(review: Review, *, rng: random.Random) -> None:
     history = Review.history.model.objects.filter(id=review.pk).order_by("history_id")
     for row in history:
         at = when.get(row.history_change_reason or "", created if row.history_type == "+" else resolved)
-        history.model.objects.filter(pk=row.pk).update(history_date=at)
+        moved = {"history_date": at}
+        if row.dispute_due and "dispute_due" in fields:  # the backdated deadline, as the review now has it
+            moved["dispute_due"] = fields["dispute_due"]
+        history.model.objects.filter(pk=row.pk).update(**moved)
 
 
 @transaction.atomic
@@ -272,7 +277,7 @@ def seed_qa(*, rng: random.Random, stdout=None) -> None:
             elif agent_rng.random() < (0.85 if age > 10 else 0.3):
                 review_services.review_acknowledge(review=review, user=agent.user)
             review.refresh_from_db()
-            _backdate(review, rng=agent_rng)
+            _backdate(review, rng=agent_rng, recent=is_demo and index == len(contacts) - 3)
 
     # Last week's sample: drafts waiting in the reviewers' queues.
     if not SamplingRun.objects.filter(seed=DEMO_SEED).exists():

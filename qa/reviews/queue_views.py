@@ -97,6 +97,7 @@ def queue_context(request: HttpRequest) -> tuple[dict, int]:
         "rows": page.object_list,
         "query": query,
         "today": today,
+        "now": timezone.now(),
         "is_qa_lead": lead,
         "can_assign": lead and tab != "disputes" and tab != "released",
         "assign_form": QueueAssignForm(reviewers=selectors.queue_reviewers(user=user)) if lead else None,

@@ -238,7 +238,7 @@ def queue_rows(qs: QuerySet[Review]) -> QuerySet[Review]:
 
 
 def dispute_rows(qs: QuerySet[Review]) -> QuerySet[Review]:
-    return qs.select_related("contact", "agent__user", "team", "reviewer").order_by("disputed_at", "pk")
+    return qs.select_related("contact", "agent__user", "team", "reviewer", "dispute_code").order_by("disputed_at", "pk")
 
 
 def queue_order(*, qs: QuerySet[Review]) -> list[int]:
