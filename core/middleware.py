@@ -34,6 +34,9 @@ SEEN_RESOLUTION = 30
 
 # Sent by static/js/drafts.js on htmx calls made while typing into a draft form (autosave, live score).
 DRAFT_HEADER = "X-Draft"
+# A call the page makes on its own (a count in the menu): on an ended session it answers 401 and changes nothing,
+# never sending the page to sign-in while someone types elsewhere on it.
+BACKGROUND_HEADER = "X-Background"
 
 
 def page_to_return_to(request: HttpRequest) -> str:
@@ -55,11 +58,14 @@ def sign_in_again(request: HttpRequest) -> HttpResponse:
 
     Pages go to sign-in with ?next= back to the page. htmx calls send the whole page there (HX-Redirect), except
     the background calls of a draft form: those get a 401 status line and the page stays, its typed work kept
-    on the device (drafts.js) until the next save sends the user to sign in."""
+    on the device (drafts.js) until the next save sends the user to sign in; and calls the page makes on its own
+    (BACKGROUND_HEADER, a count in the menu) get a bare 401."""
     login_url = f"{reverse('login')}?{urlencode({'next': page_to_return_to(request)})}"
     if request.headers.get("HX-Request"):
         if request.headers.get(DRAFT_HEADER):
             return render(request, "skillhub/partials/signed_out.html", {"login_url": login_url}, status=401)
+        if request.headers.get(BACKGROUND_HEADER):
+            return HttpResponse(status=401)
         response = HttpResponse(status=401)
         response["HX-Redirect"] = login_url
         return response

@@ -101,6 +101,17 @@ def test_active_session_ends_at_the_absolute_limit(client, agent_user, settings)
 
 
 @pytest.mark.django_db
+def test_background_call_on_an_ended_session_leaves_the_page_alone(client, reviewer_user, settings):
+    """The menu's dispute count loads after the page: on an ended session it must not send the page (and the
+    review being typed on it) to sign-in."""
+    client.force_login(reviewer_user)
+    client.get(reverse("qa:queue"))
+    _age_session(client, seen=settings.SESSION_IDLE_SECONDS + 5)
+    response = client.get(reverse("qa:queue-badge"), HTTP_HX_REQUEST="true", HTTP_X_BACKGROUND="1")
+    assert response.status_code == 401 and "HX-Redirect" not in response
+
+
+@pytest.mark.django_db
 def test_expired_session_on_htmx_request_redirects_the_page(client, agent_user, settings):
     client.force_login(agent_user)
     client.get(reverse("skillhub:me"))
