@@ -14,7 +14,7 @@ from core import roles
 from core.models import Contact, ContactTurn, User
 from qa.browser.models import SavedFilter
 from qa.conversations.selectors import contacts_for_user
-from qa.reviews.models import Review
+from qa.reviews.selectors import reviews_blocking
 
 COUNT_CAP = 10_000
 PAGE_SIZE = 50
@@ -34,11 +34,6 @@ def can_review(user: User) -> bool:
 def contacts_for_browser(*, user: User) -> QuerySet[Contact]:
     """Contacts `user` may find here: the conversation pages' own scope (qa.conversations.selectors)."""
     return contacts_for_user(user=user)
-
-
-def reviews_blocking(contact_ref) -> QuerySet[Review]:
-    """The review that makes a contact "reviewed": non-calibration, not the agent's own self-review."""
-    return Review.objects.filter(contact=contact_ref, is_calibration=False).exclude(origin=Review.Origin.SELF)
 
 
 def reviewed_filter(queryset: QuerySet[Contact], *, reviewed: bool) -> QuerySet[Contact]:

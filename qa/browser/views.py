@@ -12,6 +12,7 @@ from core.views import int_param, require_role
 from qa.browser import filters, selectors, services
 from qa.browser.forms import ReviewThisForm, SavedFilterForm
 from qa.reviews.models import ALREADY_REVIEWED
+from qa.reviews.selectors import reviews_blocking
 
 BROWSER_ROLES = (roles.QA_REVIEWER, roles.OPS_LEAD)  # ops leads browse their teams' conversations read-only
 
@@ -104,7 +105,7 @@ def conversation_review(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(
         selectors.contacts_for_browser(user=request.user).select_related("agent__user", "team"), pk=pk
     )
-    existing = selectors.reviews_blocking(contact).first()
+    existing = reviews_blocking(contact).first()
     if existing is not None:
         messages.error(request, f"{ALREADY_REVIEWED} It is opened below instead of starting another one.")
         return redirect("qa:review-detail", pk=existing.pk)

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from core import roles
 from core.views import require_role
 from qa.conversations import selectors
-from qa.reviews.models import Review
+from qa.reviews.selectors import reviews_blocking
 from qa.rules import is_reviewer
 
 
@@ -15,8 +15,7 @@ from qa.rules import is_reviewer
 def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = get_object_or_404(selectors.contact_detail_queryset(user=request.user), pk=pk)
     # "Review this" (qa/partials/review_this.html) links to the review when the contact already has one.
-    blocking = Review.objects.filter(contact_id=contact.pk, is_calibration=False).exclude(origin=Review.Origin.SELF)
-    contact.review_id = blocking.values_list("pk", flat=True).first()
+    contact.review_id = reviews_blocking(contact.pk).values_list("pk", flat=True).first()
     context = {
         "contact": contact,
         "conv": selectors.conversation(contact=contact, user=request.user),

@@ -493,3 +493,8 @@ def duration_label(seconds: int | float | None) -> str:
     if minutes < 60:
         return f"{minutes} min"
     return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def reviews_blocking(contact_ref) -> QuerySet[Review]:
+    """The review that makes a contact "reviewed": non-calibration, not the agent's own self-review."""
+    return Review.objects.filter(contact=contact_ref, is_calibration=False).exclude(origin=Review.Origin.SELF)
