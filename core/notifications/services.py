@@ -1,6 +1,8 @@
 """Writes of the notification service: tell users of an event, keep their preferences, mark notices read."""
 
-from collections.abc import Iterable
+import contextlib
+import contextvars
+from collections.abc import Iterable, Iterator
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,6 +11,19 @@ from django.utils import timezone
 from core import roles
 from core.models import Delivery, Notice, NotificationPreference, OutboxMessage, TeamChatWebhook, User
 from core.notifications import emails, events, outbox
+
+_emails_held = contextvars.ContextVar("notifications_emails_held", default=False)
+
+
+@contextlib.contextmanager
+def emails_held() -> Iterator[None]:
+    """Within this block events still become in-app notices, but send no email or chat message: for seeding demo
+    data and backfills, whose past events nobody should be emailed about."""
+    token = _emails_held.set(True)
+    try:
+        yield
+    finally:
+        _emails_held.reset(token)
 
 
 def deliveries_for(*, user_ids: list[int], event: str) -> dict[int, str]:
@@ -60,6 +75,8 @@ def notify(
         for pk in new_ids
     ]
     Notice.objects.bulk_create(notices, ignore_conflicts=True)
+    if _emails_held.get():
+        return notices
     now_ids = [pk for pk in new_ids if deliveries[pk] == Delivery.NOW]
     if now_ids:
         for user in User.objects.filter(pk__in=now_ids).exclude(email="").only("pk", "email", "first_name", "username"):

@@ -119,3 +119,10 @@ def test_preferences_page_saves_a_choice(client, agent_user):
     response = client.post(reverse("skillhub:notification-preferences"), {"review_released": "loud"}, follow=True)
     assert "Not saved for: Review released" in response.content.decode()
     assert NotificationPreference.objects.get(user=agent_user).delivery == Delivery.DIGEST
+
+
+def test_emails_held_still_records_notices_but_sends_nothing(agent_user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), services.emails_held():
+        _release([agent_user])
+    assert Notice.objects.filter(user=agent_user).exists()
+    assert not OutboxMessage.objects.exists() and not mail.outbox
