@@ -212,6 +212,7 @@ def candidate_hire(
     channels: list[str] | None = None,
 ) -> Agent:
     """Hire: create the agent profile and keep the per-skill assessment scores as their starting baseline."""
+    from core.services.invitations import invitation_send
     from core.services.org import agent_create
 
     if not reasons.strip():
@@ -262,6 +263,7 @@ def candidate_hire(
     candidate._change_reason = STAGE_MOVE_REASON
     candidate.save(update_fields=["stage", "agent", "decision_reasons", "decided_by", "decided_at"])
     _revoke_open_links(candidate=candidate)  # a decided candidate's test links stop working
+    invitation_send(user=agent.user, created_by=decided_by)  # the new agent sets their own password
     security.log_event("hiring_decision", user=decided_by, candidate=candidate.pk, decision="hired", agent=agent.pk)
     return agent
 

@@ -1,5 +1,8 @@
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
+from django.core.exceptions import ValidationError
 from rest_framework.authtoken.admin import TokenAdmin as BaseTokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
@@ -19,6 +22,7 @@ from core.models import (
 )
 from core.selectors.tokens import token_expires_at, token_is_expired
 from core.services.contacts import contact_save, contacts_delete
+from core.services.invitations import invitation_send
 from core.services.tokens import token_revoke
 
 # DRF's token admin, with each token's expiry: an admin revokes a token by deleting it.
@@ -191,3 +195,89 @@ class ContactAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset) -> None:
         contacts_delete(contacts=queryset)
+
+
+# ---------------------------------------------------------------- invitations (the user admin)
+# A user added without a password gets an invitation to set their own; any user can be sent a new one (the
+# "Send invitation" action), which ends their earlier open invitations.
+
+
+class InvitingUserCreationForm(AdminUserCreationForm):
+    """The add form: leave both password fields empty (or disable password sign-in) to email an invitation."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["usable_password"].initial = "false"
+        self.fields["usable_password"].help_text = (
+            "Disabled (or both passwords left empty): the user is emailed an invitation to choose their own "
+            f"password, valid for {settings.INVITATION_DAYS} days."
+        )
+        self.fields["email"].help_text = "Needed for the invitation."
+
+    def validate_passwords(self, *args, **kwargs):
+        if not self.cleaned_data.get("password1") and not self.cleaned_data.get("password2"):
+            self.cleaned_data["usable_password"] = "false"
+        super().validate_passwords(*args, **kwargs)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not cleaned_data.get("set_usable_password", True) and not cleaned_data.get("email"):
+            self.add_error("email", "Give an email address to send the invitation to, or set a password.")
+        return cleaned_data
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class InvitingUserAdmin(UserAdmin):
+    add_form = InvitingUserCreationForm
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "groups",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
+    actions = ["send_invitation"]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        """After the roles are saved (the email names them): invite a new user who has no password."""
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        if change or user.has_usable_password():
+            return
+        try:
+            invitation_send(user=user, created_by=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.WARNING)
+        else:
+            self.message_user(request, f"An invitation to set a password was emailed to {user.email}.")
+
+    @admin.action(description="Send invitation (a link to set a password)")
+    def send_invitation(self, request, queryset) -> None:
+        sent, skipped = 0, []
+        for user in queryset.order_by("username"):
+            try:
+                invitation_send(user=user, created_by=request.user)
+            except ValidationError:
+                skipped.append(user.get_username())
+            else:
+                sent += 1
+        if sent:
+            self.message_user(request, f"Invitations emailed to {sent} user(s); their earlier links stop working.")
+        if skipped:
+            self.message_user(
+                request, f"Not sent (inactive or no email address): {', '.join(skipped)}.", messages.WARNING
+            )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import views
+from core import accounts_views, views
 from core.notifications import views as notification_views
 
 app_name = "skillhub"
@@ -13,6 +13,7 @@ urlpatterns = [
     path("agents/<int:pk>/", views.agent_detail, name="agent-detail"),
     path("skills/", views.skill_list, name="skill-list"),
     path("accounts/token/", views.api_token, name="api-token"),
+    path("accounts/invitation/<str:token>/", accounts_views.invitation_accept, name="invitation-accept"),
     path("notifications/", notification_views.notice_list, name="notice-list"),
     path("notifications/badge/", notification_views.notice_badge, name="notice-badge"),
     path("notifications/read/", notification_views.notice_read, name="notice-read"),

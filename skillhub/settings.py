@@ -248,6 +248,14 @@ DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 # deactivation, and revoked by their user (/accounts/token/) or an admin.
 API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
 
+# Password reset by email: seconds a link works (it also stops working once the password is set), and requests
+# per hour per address asked about and per client address (past them: the same page, nothing sent, a security-log
+# line). The counts live in the default cache. Invitations to set a first password work for INVITATION_DAYS days.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
+PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=5)
+PASSWORD_RESET_LIMIT_PER_IP = env.int("PASSWORD_RESET_LIMIT_PER_IP", default=20)
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
+
 # Production hardening: on unless DEBUG (python manage.py check --deploy reports nothing).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
