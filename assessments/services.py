@@ -212,7 +212,7 @@ def candidate_hire(
     channels: list[str] | None = None,
 ) -> Agent:
     """Hire: create the agent profile and keep the per-skill assessment scores as their starting baseline."""
-    from core.services.invitations import invitation_send
+    from core.accounts.invitations import invitation_send
     from core.services.org import agent_create
 
     if not reasons.strip():

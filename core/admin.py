@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from rest_framework.authtoken.admin import TokenAdmin as BaseTokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
+from core.accounts.invitations import invitation_send
 from core.models import (
     Agent,
     Contact,
@@ -22,7 +23,6 @@ from core.models import (
 )
 from core.selectors.tokens import token_expires_at, token_is_expired
 from core.services.contacts import contact_save, contacts_delete
-from core.services.invitations import invitation_send
 from core.services.tokens import token_revoke
 
 # DRF's token admin, with each token's expiry: an admin revokes a token by deleting it.

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from core import accounts_views, views
+from core import views
+from core.accounts import views as accounts_views
 from core.notifications import views as notification_views
 
 app_name = "skillhub"

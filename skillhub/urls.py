@@ -5,7 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from core import accounts_views, views
+from core import views
+from core.accounts import views as accounts_views
 
 handler403 = "core.security.permission_denied"
 handler404 = "core.security.page_not_found"

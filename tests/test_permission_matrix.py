@@ -44,6 +44,13 @@ MATRIX: dict[str, tuple] = {
     "logout": ("POST", None, "R R R R R R R R R"),
     "password_change": ("GET", None, "L 200 200 200 200 200 200 200 200"),
     "password_change_done": ("GET", None, "L 200 200 200 200 200 200 200 200"),
+    # Password reset and invitations: the emailed link is the authority, so anyone may open them, signed in or not
+    # (a valid reset link redirects to its set-password page; the invitation is a user's who never signs in here)
+    "password_reset": ("GET", None, "200 200 200 200 200 200 200 200 200"),
+    "password_reset_done": ("GET", None, "200 200 200 200 200 200 200 200 200"),
+    "password_reset_confirm": ("GET", "password_reset_link", "R R R R R R R R R"),
+    "password_reset_complete": ("GET", None, "200 200 200 200 200 200 200 200 200"),
+    "skillhub:invitation-accept": ("GET", "invitation_link", "200 200 200 200 200 200 200 200 200"),
     "api-schema": ("GET", None, "200 200 200 200 200 200 200 200 200"),
     "api-docs": ("GET", None, "200 200 200 200 200 200 200 200 200"),
     "admin:index": ("GET", None, "R 200 R R R R R R R"),
@@ -296,7 +303,25 @@ def world(db):
     from core.notifications.emails import unsubscribe_token
 
     objects["unsubscribe_link"] = SimpleNamespace(pk=unsubscribe_token(user_id=agent.user.pk, event="review_released"))
+    objects.update(_account_links())
     return {"users": users, "objects": objects}
+
+
+def _account_links() -> dict:
+    """A reset link and an invitation of a user who never signs in here (signing in would end the reset token)."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from core.accounts.invitations import invitation_send
+
+    newcomer = UserFactory()
+    _, token = invitation_send(user=newcomer)
+    reset = {
+        "uidb64": urlsafe_base64_encode(force_bytes(newcomer.pk)),
+        "token": default_token_generator.make_token(newcomer),
+    }
+    return {"password_reset_link": SimpleNamespace(url_kwargs=reset), "invitation_link": SimpleNamespace(pk=token)}
 
 
 def _browser_objects(*, agent, reviewer) -> dict:
@@ -427,6 +452,8 @@ def _kwargs_for(name: str, obj) -> dict:
     if not params:
         return {}
     assert obj is not None, f"{name} takes {params}: give it an object key in MATRIX"
+    if hasattr(obj, "url_kwargs"):  # a URL of several parameters
+        return obj.url_kwargs
     return {params[0]: obj.pk}
 
 

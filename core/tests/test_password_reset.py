@@ -11,8 +11,8 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
+from core.accounts import invitations, password_reset
 from core.models import Invitation, OutboxMessage
-from core.services import invitations, password_reset
 from core.tests.factories import UserFactory
 
 NEW_PASSWORD = "a-fresh-Passphrase-42"
@@ -100,7 +100,9 @@ def test_password_reset_link_works_once(client, agent_user, django_capture_on_co
     assert client.get(reverse("password_reset_complete")).status_code == 200
 
 
-def test_password_reset_does_not_sign_in_but_the_new_password_does(client, agent_user, django_capture_on_commit_callbacks):
+def test_password_reset_does_not_sign_in_but_the_new_password_does(
+    client, agent_user, django_capture_on_commit_callbacks
+):
     path = _reset_via_email(client, agent_user.email, django_capture_on_commit_callbacks)
     form_url = client.get(path).url
     client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
@@ -145,7 +147,9 @@ def test_password_reset_link_stops_working_when_the_user_is_deactivated(
     assert client.get(path, follow=True).context["validlink"] is False
 
 
-def test_password_reset_is_limited_per_address(client, agent_user, settings, caplog, django_capture_on_commit_callbacks):
+def test_password_reset_is_limited_per_address(
+    client, agent_user, settings, caplog, django_capture_on_commit_callbacks
+):
     settings.PASSWORD_RESET_LIMIT_PER_EMAIL = 5
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(5):

@@ -17,9 +17,9 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from core.selectors.invitations import invitation_get_open
-from core.services import invitations as invitation_services
-from core.services import password_reset as reset_services
+from core.accounts import invitations as invitation_services
+from core.accounts import password_reset as reset_services
+from core.accounts.selectors import invitation_get_open
 from core.views import add_service_errors
 
 SIGN_IN_BACKEND = "django.contrib.auth.backends.ModelBackend"

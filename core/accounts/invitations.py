@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import security
+from core.accounts.selectors import invitation_token_hash
 from core.models import Invitation, User
 from core.notifications import emails, outbox
-from core.selectors.invitations import invitation_token_hash
 
 EVENT = "invitation"
 INVALID = "This invitation link is no longer valid: it has expired, was already used or was replaced by a newer one."

@@ -55,7 +55,11 @@ class OutboxPasswordResetForm(PasswordResetForm):
         path = reverse("password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
         text, html = emails.render(
             "password_reset",
-            {"user": user, "reset_url": emails.absolute_url(path), "valid_minutes": settings.PASSWORD_RESET_TIMEOUT // 60},
+            {
+                "user": user,
+                "reset_url": emails.absolute_url(path),
+                "valid_minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
+            },
         )
         outbox.email_create(
             to=to_email,
@@ -134,7 +138,7 @@ def password_reset_completed(*, user: User, request: HttpRequest) -> None:
     has used yet."""
     from axes.utils import reset as axes_reset
 
-    from core.services.invitations import invitations_revoke
+    from core.accounts.invitations import invitations_revoke
 
     invitations_revoke(user=user)
     if settings.AXES_ENABLED:
