@@ -15,6 +15,7 @@ from django.utils import timezone
 from core import roles
 from core.accounts.invitations import invitation_accept, invitation_send
 from core.models import Invitation, OutboxMessage, User
+from core.notifications.services import emails_held
 from core.tests.factories import UserFactory
 
 NEW_PASSWORD = "a-fresh-Passphrase-42"
@@ -70,6 +71,13 @@ def test_invitation_send_revokes_the_users_earlier_invitations(client, invited):
     assert client.get(_url(second)).status_code == 200
     with pytest.raises(ValidationError):
         invitation_accept(token=first, password=NEW_PASSWORD)
+
+
+def test_invitation_send_emails_nobody_while_emails_are_held(invited, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), emails_held():
+        invitation_send(user=invited)
+    assert Invitation.objects.filter(user=invited).exists()
+    assert not OutboxMessage.objects.exists() and not mail.outbox
 
 
 def test_invitation_send_refuses_an_inactive_user_or_one_without_email(db):
