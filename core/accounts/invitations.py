@@ -48,7 +48,7 @@ def invitation_send(*, user: User, created_by: User | None = None) -> tuple[Invi
         created_by=created_by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
     )
-    if notification_services._emails_held.get():  # seeding demo data: the link exists, an admin resends it
+    if notification_services.emails_are_held():  # seeding demo data: the link exists, an admin resends it
         return invitation, token
     inviter = (created_by.get_full_name() or created_by.username) if created_by else ""
     text, html = emails.render(

@@ -26,6 +26,11 @@ def emails_held() -> Iterator[None]:
         _emails_held.reset(token)
 
 
+def emails_are_held() -> bool:
+    """True within emails_held(): callers that email outside notify() (invitations) hold theirs too."""
+    return _emails_held.get()
+
+
 def deliveries_for(*, user_ids: list[int], event: str) -> dict[int, str]:
     """Each user's delivery for `event`: their own choice, else the default of their roles. Two queries."""
     catalogued = events.get(event)
