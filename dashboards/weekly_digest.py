@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -144,7 +145,9 @@ def digest_build(*, user: User, week: Period) -> dict | None:
                 "now": row["now"],
                 "before": row["before"],
                 "cards": _cards(row["now"], row["before"]),
-                "flagged": _names([f"{r['agent_name']} ({', '.join(f['kpi'].short for f in r['flags'])})" for r in flagged]),
+                "flagged": _names(
+                    [f"{r['agent_name']} ({', '.join(f['kpi'].short for f in r['flags'])})" for r in flagged]
+                ),
                 "at_risk": _names([name for name, _ in risky], sum(n for _, n in risky)),
                 "disputes": _names(open_disputes["names"], open_disputes["count"]),
                 "url": _dashboard_url(week, [pk]) if dashboard else "",
@@ -188,14 +191,19 @@ def _open_disputes(*, user: User, team_ids: list[int]) -> dict[int, dict]:
         row["team_id"]: row["n"] for row in waiting.order_by().values("team_id").annotate(n=Count("pk")).order_by()
     }
     result = {pk: {"count": n, "names": []} for pk, n in counts.items()}
-    names = waiting.order_by("dispute_due", "disputed_at", "pk").values_list(
-        "team_id", "agent__user__first_name", "agent__user__last_name"
-    )[: NAMES_SHOWN * max(len(counts), 1) * 4]
-    for pk, first, last in names:
-        listed = result[pk]["names"]
+    # The first few per team, most urgent first (a window over the teams' disputes: one query however many teams).
+    urgency = [F("dispute_due").asc(nulls_last=True), F("disputed_at").asc(), F("pk").asc()]
+    firsts = (
+        waiting.order_by()
+        .annotate(place=Window(RowNumber(), partition_by=[F("team_id")], order_by=urgency))
+        .filter(place__lte=NAMES_SHOWN)
+        .order_by("team_id", "place")
+        .values_list("team_id", "agent__user__first_name", "agent__user__last_name")
+    )
+    for pk, first, last in firsts:
         name = f"{first} {last}".strip()
-        if len(listed) < NAMES_SHOWN and name not in listed:
-            listed.append(name)
+        if name not in result[pk]["names"]:  # an agent with two disputes is named once
+            result[pk]["names"].append(name)
     return result
 
 
@@ -240,7 +248,8 @@ def chart_alt(*, trend: list[dict], week: Period) -> str:
         for kpi in (fcr, csat)
     ]
     return (
-        f"Line chart of FCR and CSAT of your teams together, week by week, {CHART_WEEKS} weeks to {week.end:%-d %b %Y}. "
+        f"Line chart of FCR and CSAT of your teams together, week by week, {CHART_WEEKS} weeks to "
+        f"{week.end:%-d %b %Y}. "
         f"Last week: {'; '.join(parts)}."
     )
 
@@ -270,9 +279,7 @@ def _queue(*, user: User, week: Period, context: dict, key: str) -> OutboxMessag
         user=user,
         event=EVENT,
         headers=emails.unsubscribe_headers(context["unsubscribe_url"]),
-        images=[
-            {"cid": CHART_CID, "subtype": "png", "base64": base64.b64encode(context["chart"]).decode("ascii")}
-        ],
+        images=[{"cid": CHART_CID, "subtype": "png", "base64": base64.b64encode(context["chart"]).decode("ascii")}],
         key=key,
     )
 

@@ -76,7 +76,7 @@ def test_weekly_digest_figures_equal_the_metrics_api_for_the_same_week(client, l
     cards = {card["kpi"].figure: card for card in digest_team["cards"]}
     assert set(cards) == {figure for figure, _ in FIGURES}  # FCR, CSAT, CES, AHT, QA: NPS is not in the digest
     api = _api_team(client, team, WEEK)
-    for figure, sample in FIGURES:
+    for figure, _ in FIGURES:
         assert cards[figure]["value"] == pytest.approx(api[figure], rel=1e-9)
         assert cards[figure]["n"] == api[kpis.for_figure(figure).sample]
 
@@ -138,7 +138,9 @@ def test_weekly_digest_run_twice_the_same_week_sends_once(lead_user, data, djang
     assert len(_sent(lead_user)) == 2
 
 
-def test_weekly_digest_chart_is_an_inline_png_referenced_by_its_cid(lead_user, data, django_capture_on_commit_callbacks):
+def test_weekly_digest_chart_is_an_inline_png_referenced_by_its_cid(
+    lead_user, data, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         weekly_digest.digests_send(week=WEEK)
     (row,) = _sent(lead_user)
@@ -150,7 +152,9 @@ def test_weekly_digest_chart_is_an_inline_png_referenced_by_its_cid(lead_user, d
     (sent,) = mail.outbox
     message = sent.message()
     parts = [part for part in message.walk() if part.get_content_type() == "image/png"]
-    assert len(parts) == 1 and parts[0]["Content-ID"] == f"<{image['cid']}>" and parts[0].get_payload(decode=True) == png
+    assert (
+        len(parts) == 1 and parts[0]["Content-ID"] == f"<{image['cid']}>" and parts[0].get_payload(decode=True) == png
+    )
     assert outbox.build_email(row).mixed_subtype == "related"
 
 
@@ -247,9 +251,9 @@ def test_weekly_digest_runs_a_fixed_number_of_queries_per_recipient(
     fill_rollups(agents=agents, start=WEEK.end - timedelta(weeks=8), end=WEEK.end, skills=False)
     lead = UserFactory(roles=[roles.OPS_LEAD])
     ScopeFactory(user=lead, vendors=[vendor])
-    for agent in agents[:: 2]:
+    for agent in agents[::2]:
         GoalFactory(plan=PlanFactory(agent=agent), status=GoalStatus.AT_RISK)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(14):  # the same for 1 and 5 teams
         assert weekly_digest.digest_send(user=lead, week=WEEK) is not None
 
 
