@@ -205,6 +205,11 @@ CELERY_BEAT_SCHEDULE["qa-calibration-open-due"] = {
     "task": "qa.tasks_calibration.calibration_open_due",
     "schedule": crontab(minute="*/15"),
 }
+# The weekly digest to ops leads and QA leads: last week's figures, Mondays 07:00 in TIME_ZONE.
+CELERY_BEAT_SCHEDULE["weekly-digest"] = {
+    "task": "dashboards.tasks.weekly_digest_send",
+    "schedule": crontab(hour=7, minute=0, day_of_week=1),
+}
 
 # QA disputes: days an agent has to dispute a released review, days a dispute has to be settled once raised (fixed
 # on the review when raised), and whether a QA lead approves a reviewer's resolution before it applies.
