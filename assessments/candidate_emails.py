@@ -96,4 +96,6 @@ def fill(text: str, values: dict[str, str]) -> str:
 
 def fill_template(*, subject: str, body: str, values: dict[str, str]) -> FilledEmail:
     """The template (empty parts: the default) filled in with `values`, one per placeholder."""
-    return FilledEmail(subject=fill(subject or DEFAULT_SUBJECT, values), body=fill(body or DEFAULT_BODY, values))
+    # One line whatever the values hold: a line break in a header would stop the email at the mail library.
+    one_line = " ".join(fill(subject or DEFAULT_SUBJECT, values).split())
+    return FilledEmail(subject=one_line, body=fill(body or DEFAULT_BODY, values))

@@ -107,6 +107,10 @@ def requisition_detail_queryset(*, user: User) -> QuerySet[Requisition]:
     return requisitions_for_user(user=user).select_related("role_profile", "team").prefetch_related("hiring_team")
 
 
+def candidate_tests_for_user(*, user: User) -> QuerySet[CandidateTest]:
+    return CandidateTest.objects.filter(candidate__in=candidates_for_user(user=user).values("pk"))
+
+
 def candidate_detail_queryset(*, user: User) -> QuerySet[Candidate]:
     return candidates_for_user(user=user).select_related(
         "requisition__role_profile", "requisition__team", "agent__user", "decided_by"

@@ -361,10 +361,7 @@ def candidate_email_link(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def candidate_test_email(request: HttpRequest, pk: int) -> HttpResponse:
     """Email an existing link: one created to copy, or one whose email failed (send again)."""
-    test = get_object_or_404(
-        CandidateTest.objects.filter(candidate__in=selectors.candidates_for_user(user=request.user).values("pk")),
-        pk=pk,
-    )
+    test = get_object_or_404(selectors.candidate_tests_for_user(user=request.user), pk=pk)
     try:
         services.candidate_test_email(test=test)
     except ValidationError as error:

@@ -33,8 +33,7 @@ def _link(test):
 
 
 def _state(candidate):
-    (test,) = [t for t in selectors.candidate_tests(candidate=candidate)][:1]
-    return test
+    return selectors.candidate_tests(candidate=candidate)[0]
 
 
 # ---------------------------------------------------------------- the email
@@ -212,7 +211,9 @@ def _emailed_days_ago(candidate, user, *, days_ago=3, expires_in_hours=10):
     return test
 
 
-def test_reminder_is_emailed_once_before_expiry_with_the_link(candidate, hiring_user, django_capture_on_commit_callbacks):
+def test_reminder_is_emailed_once_before_expiry_with_the_link(
+    candidate, hiring_user, django_capture_on_commit_callbacks
+):
     test = _emailed_days_ago(candidate, hiring_user)
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.candidate_test_reminders() == 1
