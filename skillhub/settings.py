@@ -248,6 +248,18 @@ IMPORT_UPLOAD_MAX_BYTES = env.int("IMPORT_UPLOAD_MAX_BYTES", default=50 * 1024 *
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 # Dashboards: seconds a rendered dashboard body is kept per user, page and filters (0 = off).
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
+# Hiring: hours before a candidate's emailed test link expires when they get a reminder (once per link), and hours
+# after an interviewer opened their scoring of an interview when its feedback is due (a notice, once per interview).
+CANDIDATE_TEST_REMINDER_HOURS = env.int("CANDIDATE_TEST_REMINDER_HOURS", default=24)
+INTERVIEW_FEEDBACK_DUE_HOURS = env.int("INTERVIEW_FEEDBACK_DUE_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["hiring-test-reminders"] = {
+    "task": "assessments.tasks.candidate_test_reminders",
+    "schedule": crontab(minute=7),
+}
+CELERY_BEAT_SCHEDULE["hiring-feedback-due"] = {
+    "task": "assessments.tasks.interview_feedback_due",
+    "schedule": crontab(minute=37),
+}
 
 # API tokens (DRF's Token): refused this many days after they were created; also ended by a password change or a
 # deactivation, and revoked by their user (/accounts/token/) or an admin.

@@ -194,6 +194,9 @@ MATRIX: dict[str, tuple] = {
     "assessments:candidate-cv": ("GET", "candidate", "L 404 403 403 404 403 403 403 403"),
     "assessments:candidate-move": ("POST", "candidate", "L R 403 403 R 403 403 403 403"),
     "assessments:candidate-issue-link": ("POST", "candidate", "L R 403 403 R 403 403 403 403"),
+    "assessments:candidate-email-link": ("POST", "candidate", "L R 403 403 R 403 403 403 403"),
+    "assessments:candidate-test-email": ("POST", "candidate_test", "L R 403 403 R 403 403 403 403"),
+    "assessments:requisition-test-email": ("GET", "requisition", "L 200 403 403 200 403 403 403 403"),
     "assessments:candidate-reject": ("POST", "candidate", "L R 403 403 R 403 403 403 403"),
     "assessments:interview-start": ("POST", "candidate", "L R 403 403 R 403 403 403 403"),
     "assessments:interview-detail": ("GET", "interview", "L 404 403 403 200 403 403 403 403"),
@@ -435,12 +438,13 @@ def _hiring_objects(hiring_user) -> dict:
     requisition = RequisitionFactory(hiring_team=[hiring_user])
     candidate = CandidateFactory(requisition=requisition)
     interview = services.interview_start(candidate=candidate, stage="screening", interviewer=hiring_user)
-    _, token = services.candidate_test_issue(candidate=candidate, kind="mock_ticket", created_by=hiring_user)
+    test, token = services.candidate_test_issue(candidate=candidate, kind="mock_ticket", created_by=hiring_user)
     return {
         "requisition": requisition,
         "candidate": candidate,
         "interview": interview,
         "candidate_link": SimpleNamespace(pk=token),
+        "candidate_test": test,
     }
 
 
