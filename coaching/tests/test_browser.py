@@ -4,10 +4,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from coaching.models import CoachingSession, Notification
+from coaching.models import CoachingSession
 from coaching.status import GoalStatus
 from coaching.tests.factories import GoalFactory, PlanFactory, SessionFactory, skill
 from core import roles
+from core.models import Notice
 from core.tests.factories import AgentFactory, TeamFactory, UserFactory, VendorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,7 +39,7 @@ def plan():
         strengths="Clear summaries at the end of calls",
         try_differently="Restate the problem before troubleshooting",
     )
-    Notification.objects.create(user=agent.user, kind="session_due", key="k", message="Your session is due")
+    Notice.objects.create(user=agent.user, event="session_due", key="k", title="Your session is due")
     return plan
 
 
