@@ -694,9 +694,10 @@ def _span(start: date, end: date) -> str:
 
 
 def goal_name(goal: Goal) -> str:
-    """A goal in a few words, as a person says it: 'FCR ≥ 75.0%' (Problem solving)."""
+    """A goal in a few words, as a person says it: 'FCR ≥ 75.0%', 'Skill QA ≥ 4.0 (Empathy)'."""
     kpi = kpis.get(goal.kpi)
-    return f"'{kpi.short} {'≤' if kpi.lower_is_better else '≥'} {kpi.text(goal.target)}' ({goal.skill.name})"
+    name = f"{kpi.short} {'≤' if kpi.lower_is_better else '≥'} {kpi.text(goal.target)}"
+    return f"'{name} ({goal.skill.name})'" if kpi.per_skill else f"'{name}'"
 
 
 def _goal_url(goal: Goal) -> str:
@@ -759,7 +760,7 @@ def goals_closed_notify(*, goals: list[Goal], measures: dict[int, selectors.Meas
         else:
             figure = f"{kpi.text(goal.current_value)} over {_span(measure.start, measure.end)}"
         body = (
-            f"Baseline {kpi.text(goal.baseline)}, target {kpi.text(goal.target)} by {goal.due_date:%-d %b %Y}; "
+            f"Skill worked on: {goal.skill.name}. Baseline {kpi.text(goal.baseline)}, target {kpi.text(goal.target)} by {goal.due_date:%-d %b %Y}; "
             f"measured on {goal.current_sample:,} {kpi.sample_label}."
         )
         told += _tell_agent_and_leads(
@@ -838,7 +839,7 @@ def notifications_send(*, today: date) -> int:
             url=_goal_url(goal),
             agent_title=f"Your goal {what}.",
             lead_title=f"{_full_name(agent.user)}'s goal {what}.",
-            body="The plan shows the goal's progress and the activities that go with it.",
+            body=f"Skill worked on: {goal.skill.name}. The plan shows the goal's progress and its activities.",
         )
     return told
 
