@@ -760,7 +760,8 @@ def goals_closed_notify(*, goals: list[Goal], measures: dict[int, selectors.Meas
         else:
             figure = f"{kpi.text(goal.current_value)} over {_span(measure.start, measure.end)}"
         body = (
-            f"Skill worked on: {goal.skill.name}. Baseline {kpi.text(goal.baseline)}, target {kpi.text(goal.target)} by {goal.due_date:%-d %b %Y}; "
+            f"Skill worked on: {goal.skill.name}. Baseline {kpi.text(goal.baseline)}, "
+            f"target {kpi.text(goal.target)} by {goal.due_date:%-d %b %Y}; "
             f"measured on {goal.current_sample:,} {kpi.sample_label}."
         )
         told += _tell_agent_and_leads(
