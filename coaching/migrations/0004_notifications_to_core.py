@@ -57,7 +57,10 @@ def backward(apps, schema_editor):
                 read_at=notice.read_at,
             )
         )
-    Notification.objects.bulk_create(batch, ignore_conflicts=True, batch_size=BATCH)
+        if len(batch) >= BATCH:
+            Notification.objects.bulk_create(batch, ignore_conflicts=True)
+            batch = []
+    Notification.objects.bulk_create(batch, ignore_conflicts=True)
     notice = Notice.objects.filter(user_id=OuterRef("user_id"), key=Concat(Value(PREFIX), OuterRef("key")))
     Notification.objects.update(created_at=Coalesce(Subquery(notice.values("created_at")[:1]), F("created_at")))
 

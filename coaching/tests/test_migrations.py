@@ -87,5 +87,12 @@ def test_notifications_to_core_migration_copies_every_notice_with_its_dates_and_
         # The nightly job names its keys as the moved notices do: whoever was told is not told again.
         assert services.notifications_send(today=date(2026, 6, 2)) == 0
         assert Notice.objects.count() == 3
+
+        _migrate(BEFORE)  # and back, should a release be rolled back
+        assert set(Notification.objects.values_list("user_id", "key", "created_at")) == {
+            (agent.user_id, due_key, sent),
+            (lead.pk, due_key, sent - timedelta(days=3)),
+            (agent.user_id, "goal-at-risk:7:2026-05-30", sent - timedelta(days=3)),
+        }
     finally:
         _migrate(_latest())
