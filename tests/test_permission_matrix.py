@@ -173,9 +173,6 @@ MATRIX: dict[str, tuple] = {
     "coaching:suggestion-dismiss-bulk": ("POST", None, "L R R 403 403 403 403 R 403"),
     "coaching:target-list": ("GET", None, "L 200 200 403 403 403 403 200 403"),
     "coaching:team-targets": ("GET", "team", "L 200 200 403 403 403 403 404 403"),
-    "coaching:notification-list": ("GET", None, "L 200 200 200 200 200 200 200 200"),
-    "coaching:notification-badge": ("GET", None, "L 200 200 200 200 200 200 200 200"),
-    "coaching:notification-read": ("POST", None, "L R R R R R R R R"),
     "coaching-plan-list": ("GET", None, "403 200 200 403 403 200 200 200 403"),
     "coaching-plan-detail": ("GET", "coaching_plan", "403 200 200 403 403 200 404 404 403"),
     # Hiring (assessments): hiring managers on the requisition and admins; the rest 403; candidate links need no account
