@@ -269,6 +269,11 @@ def sweep(*, now=None) -> dict[str, int]:
     return {"retaken": retaken, "failed": failed, "queued": queued}
 
 
+def due_count(*, send_all: bool = False) -> int:
+    qs = OutboxMessage.objects.filter(status=Status.PENDING)
+    return qs.count() if send_all else qs.filter(next_attempt_at__lte=timezone.now()).count()
+
+
 def send_due(*, send_all: bool = False, progress=None) -> dict[str, int]:
     """Send every due pending message here and now (the operators' `send_outbox`), without a worker or broker.
     With `send_all`, messages waiting out a backoff go too. Returns counts of each outcome."""
