@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
-from django.utils.html import format_html
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.html import format_html
 from rest_framework.authtoken.admin import TokenAdmin as BaseTokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
@@ -269,7 +269,9 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
     @admin.display(description="HTML body (source)")
     def html_source(self, obj: OutboxMessage) -> str:
-        return format_html('<pre style="white-space:pre-wrap;max-height:40em;overflow:auto">{}</pre>', obj.body_html or "—")
+        return format_html(
+            '<pre style="white-space:pre-wrap;max-height:40em;overflow:auto">{}</pre>', obj.body_html or "—"
+        )
 
     @admin.display(description="Inline images")
     def inline_images(self, obj: OutboxMessage) -> str:

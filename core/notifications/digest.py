@@ -97,7 +97,9 @@ def _digest_for_user(*, user: User, notices: list[Notice], off: set[tuple[int, s
 def digest_context(*, user: User, notices: list[Notice], now) -> dict:
     order = {event.code: position for position, event in enumerate(events.CATALOGUE)}
     groups = []
-    for code, items in groupby(sorted(notices, key=lambda n: (order.get(n.event, 999), n.created_at)), lambda n: n.event):
+    for code, items in groupby(
+        sorted(notices, key=lambda n: (order.get(n.event, 999), n.created_at)), lambda n: n.event
+    ):
         catalogued = events.BY_CODE.get(code)
         groups.append(
             {

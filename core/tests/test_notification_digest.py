@@ -15,8 +15,14 @@ from core.tests.factories import UserFactory
 
 def tell(user, event, n, prefix="Item"):
     for i in range(n):
-        services.notify(event=event, users=[user], title=f"{prefix} {i}", key=f"{event}:{user.pk}:{prefix}:{i}",
-                        url=f"/qa/reviews/{i}/", body=f"Body {i}")
+        services.notify(
+            event=event,
+            users=[user],
+            title=f"{prefix} {i}",
+            key=f"{event}:{user.pk}:{prefix}:{i}",
+            url=f"/qa/reviews/{i}/",
+            body=f"Body {i}",
+        )
 
 
 @pytest.fixture
@@ -27,9 +33,7 @@ def digest_user(db):
     return user
 
 
-def test_digest_sends_one_email_grouped_by_event_with_absolute_links(
-    digest_user, django_capture_on_commit_callbacks
-):
+def test_digest_sends_one_email_grouped_by_event_with_absolute_links(digest_user, django_capture_on_commit_callbacks):
     tell(digest_user, "review_released", 2, "Review")
     tell(digest_user, "dispute_resolved", 1, "Dispute")
     assert mail.outbox == []  # digest notices send nothing at once
@@ -38,9 +42,13 @@ def test_digest_sends_one_email_grouped_by_event_with_absolute_links(
     (message,) = mail.outbox
     assert message.to == ["dana@example.com"] and message.subject == "Your SkillHub digest: 3 updates"
     text = message.body
-    assert text.index("REVIEW RELEASED") < text.index("Review 0") < text.index("Review 1") < text.index(
-        "DISPUTE RESOLVED"
-    ) < text.index("Dispute 0")
+    assert (
+        text.index("REVIEW RELEASED")
+        < text.index("Review 0")
+        < text.index("Review 1")
+        < text.index("DISPUTE RESOLVED")
+        < text.index("Dispute 0")
+    )
     html = message.alternatives[0][0]
     links = re.findall(r'href="([^"]+)"', html)
     assert all(link.startswith(django_settings.SITE_URL + "/") for link in links)

@@ -19,7 +19,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         total = outbox.due_count(send_all=options["all"])
-        bar = tqdm(total=total, unit=" messages", desc="Sending", disable=options["verbosity"] < 1, file=self.stderr._out)
+        bar = tqdm(
+            total=total, unit=" messages", desc="Sending", disable=options["verbosity"] < 1, file=self.stderr._out
+        )
         counts = outbox.send_due(send_all=options["all"], progress=bar.update)
         bar.close()
         self.stdout.write(
