@@ -232,6 +232,12 @@ OUTBOX_STALE_MINUTES = env.int("OUTBOX_STALE_MINUTES", default=10)
 OUTBOX_SWEEP_BATCH = env.int("OUTBOX_SWEEP_BATCH", default=500)
 OUTBOX_WEBHOOK_TIMEOUT = env.int("OUTBOX_WEBHOOK_TIMEOUT", default=10)
 CELERY_BEAT_SCHEDULE["outbox-sweep"] = {"task": "core.tasks.outbox_sweep", "schedule": timedelta(minutes=1)}
+# The daily digest of notices set to "Daily digest", at this hour of TIME_ZONE.
+NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)
+CELERY_BEAT_SCHEDULE["notification-digest-daily"] = {
+    "task": "core.tasks.notification_digest_daily",
+    "schedule": crontab(minute=0, hour=NOTIFICATION_DIGEST_HOUR),
+}
 
 # Metrics
 REPEAT_WINDOW_DAYS = env.int("REPEAT_WINDOW_DAYS", default=7)
