@@ -300,7 +300,9 @@ def world(db):
     objects["unsubscribe_link"] = SimpleNamespace(pk=unsubscribe_token(user_id=agent.user.pk, event="review_released"))
     from core.models import Notice
 
-    objects["notice"] = Notice.objects.create(user=agent.user, event="review_released", key="matrix", title="M", url="/")
+    objects["notice"] = Notice.objects.create(
+        user=agent.user, event="review_released", key="matrix", title="M", url="/"
+    )
     return {"users": users, "objects": objects}
 
 

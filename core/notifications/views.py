@@ -13,14 +13,13 @@ from core.models import Delivery
 from core.notifications import events, selectors, services
 from core.views import int_param, login_required
 
-
 NOTICES_PER_PAGE = 25
 MENU_SIZE = 8  # the navbar menu's latest notices
 
 
 def same_site_path(url: str) -> str | None:
-    """`url` when it is a path of this site ("/qa/reviews/12/"), else None: a notice's or a form's link never sends
-    anyone to another site ("//evil.example", "https://evil.example", "/\\evil.example" and "javascript:" are refused)."""
+    """`url` when it is a path of this site ("/qa/reviews/12/"), else None: a notice's or a form's link never
+    sends anyone to another site ("//evil.example", "https://evil.example", "/\\evil.example", "javascript:")."""
     url = (url or "").strip()
     if not url.startswith("/") or url.startswith("//"):
         return None
