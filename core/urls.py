@@ -18,6 +18,8 @@ urlpatterns = [
     path("notifications/", notification_views.notice_list, name="notice-list"),
     path("notifications/badge/", notification_views.notice_badge, name="notice-badge"),
     path("notifications/read/", notification_views.notice_read, name="notice-read"),
+    path("notifications/menu/", notification_views.notice_menu, name="notice-menu"),
+    path("notifications/<int:pk>/open/", notification_views.notice_open, name="notice-open"),
     path("notifications/settings/", notification_views.notification_preferences, name="notification-preferences"),
     path(
         "notifications/unsubscribe/<str:token>/",

@@ -33,6 +33,8 @@ MATRIX: dict[str, tuple] = {
     "skillhub:notice-list": ("GET", None, "L 200 200 200 200 200 200 200 200"),
     "skillhub:notice-badge": ("GET", None, "L 200 200 200 200 200 200 200 200"),
     "skillhub:notice-read": ("POST", None, "L R R R R R R R R"),
+    "skillhub:notice-menu": ("GET", None, "L 200 200 200 200 200 200 200 200"),
+    "skillhub:notice-open": ("GET", "notice", "L 404 404 404 404 R 404 404 404"),  # the in-house agent's notice
     "skillhub:notification-preferences": ("GET", None, "L 200 200 200 200 200 200 200 200"),
     "skillhub:notification-unsubscribe": ("GET", "unsubscribe_link", "200 200 200 200 200 200 200 200 200"),
     "dashboards:team-dashboard": ("GET", None, "L 200 200 403 403 403 403 200 403"),
@@ -304,6 +306,11 @@ def world(db):
 
     objects["unsubscribe_link"] = SimpleNamespace(pk=unsubscribe_token(user_id=agent.user.pk, event="review_released"))
     objects.update(_account_links())
+    from core.models import Notice
+
+    objects["notice"] = Notice.objects.create(
+        user=agent.user, event="review_released", key="matrix", title="M", url="/"
+    )
     return {"users": users, "objects": objects}
 
 

@@ -195,7 +195,7 @@ def test_password_reset_waits_in_the_outbox_when_the_broker_is_down(
     down = OSError("broker down")
     with (
         mock.patch.object(password_reset.password_reset_send, "delay", side_effect=down),
-        mock.patch("core.notifications.outbox.outbox_send.delay", side_effect=down),
+        mock.patch("core.notifications.outbox.outbox_send.apply_async", side_effect=down),
         django_capture_on_commit_callbacks(execute=True),
     ):
         assert password_reset.password_reset_request(email=agent_user.email, request=request) is True
