@@ -94,9 +94,13 @@ def test_webhook_posts_json_once_per_key(team, hook, django_capture_on_commit_ca
     slack = by_path["/slack"]["json"]["text"]
     assert slack.startswith("*Dispute raised: Case C-3 disputed*")
     assert "<http://127.0.0.1:8000/qa/disputes/3/|Open in SkillHub>" in slack
-    teams = by_path["/teams"]["json"]["text"]
-    assert teams.startswith("**Dispute raised: Case C-3 disputed**")
-    assert "[Open in SkillHub](http://127.0.0.1:8000/qa/disputes/3/)" in teams
+    (attachment,) = by_path["/teams"]["json"]["attachments"]
+    card = attachment["content"]
+    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+    assert card["body"][0]["text"] == "Dispute raised: Case C-3 disputed"
+    assert card["actions"] == [
+        {"type": "Action.OpenUrl", "title": "Open in SkillHub", "url": "http://127.0.0.1:8000/qa/disputes/3/"}
+    ]
     assert set(OutboxMessage.objects.values_list("status", flat=True)) == {Status.SENT}
 
 
