@@ -205,6 +205,11 @@ CELERY_BEAT_SCHEDULE["qa-calibration-open-due"] = {
     "task": "qa.tasks_calibration.calibration_open_due",
     "schedule": crontab(minute="*/15"),
 }
+# QA: tell assignees (and QA leads in scope) of reviews past their due date, daily at 07:05.
+CELERY_BEAT_SCHEDULE["qa-reviews-overdue"] = {
+    "task": "qa.tasks.reviews_notify_overdue",
+    "schedule": crontab(minute=5, hour=7),
+}
 
 # QA disputes: days an agent has to dispute a released review, days a dispute has to be settled once raised (fixed
 # on the review when raised), and whether a QA lead approves a reviewer's resolution before it applies.

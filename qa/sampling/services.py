@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 
 from core import roles
 from core.models import Agent, Contact, Team, User
+from qa import notifications
 from qa.reviews.models import Review
 from qa.reviews.services import has_review
 from qa.sampling.models import SamplingRun
@@ -207,6 +208,7 @@ def sampling_run_execute(*, run: SamplingRun) -> int:
                     "Run the sampling again: conversations that have a review are skipped."
                 ) from None
     SamplingRun.objects.filter(pk=run.pk).update(executed_at=timezone.now(), picked=F("picked") + len(reviews))
+    notifications.sampling_assigned(run=run, reviews=reviews)
     return len(reviews)
 
 
