@@ -224,15 +224,15 @@ def sampling_assigned(*, run, reviews: list[Review]) -> None:
 
 
 def reviews_overdue(*, today: date | None = None) -> int:
-    """Assigned drafts past their due date (the queue's Overdue tab): each assignee hears once per due date of theirs
-    ("3 reviews are overdue"), each QA lead once per due date of the reviews in their scope. Due dates older than
+    """Drafts past their due date (the queue's Overdue tab): each assignee hears once per due date of theirs ("3
+    reviews are overdue"), each QA lead once per due date of the reviews in their scope, unassigned ones included (to
+    assign them). Due dates older than
     OVERDUE_LOOKBACK_DAYS were announced before. Returns the notices created."""
     today = today or timezone.localdate()
     overdue = (
         Review.objects.filter(
             status=Review.Status.DRAFT,
             is_calibration=False,
-            reviewer__isnull=False,
             due_date__lt=today,
             due_date__gte=today - timedelta(days=OVERDUE_LOOKBACK_DAYS),
         )
@@ -240,7 +240,12 @@ def reviews_overdue(*, today: date | None = None) -> int:
         .order_by()
     )
     created = 0
-    rows = overdue.values("reviewer_id", "due_date").annotate(n=Count("pk")).order_by("reviewer_id", "due_date")
+    rows = (
+        overdue.filter(reviewer__isnull=False)
+        .values("reviewer_id", "due_date")
+        .annotate(n=Count("pk"))
+        .order_by("reviewer_id", "due_date")
+    )
     for row in rows:
         n, due = row["n"], row["due_date"]
         created += len(
