@@ -291,7 +291,8 @@ def test_bulk_assignment_queries_do_not_grow_with_the_reviews(
 ):
     reviews = _drafts(agent, version, n, reviewer=reviewer_user)
     reviews = list(Review.objects.filter(pk__in=[r.pk for r in reviews]).select_related("contact", "agent", "team"))
-    with django_assert_max_num_queries(45):
+    # 30 at both sizes; SQLite splits the 50 history records' insert in two (past 999 parameters).
+    with django_assert_max_num_queries(31):
         assignment.reviews_assign(reviews=reviews, reviewer=second_reviewer, actor=qa_lead)
     assert Notice.objects.count() == 2
 
