@@ -11,7 +11,7 @@ from django.utils import timezone
 from core import roles, security
 from core.models import Contact, User, Vendor
 from core.selectors.scope import agents_for_user, vendors_for_user
-from qa import notifications
+from qa.calibration import notifications
 from qa.calibration.models import (
     CalibrationAssignment,
     CalibrationDiscussion,

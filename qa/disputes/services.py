@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from core import security
 from core.models import User
-from qa import notifications
+from qa.disputes import notifications
 from qa.disputes.models import OTHER, DisputeProposal, DisputeReason, ReviewComment
 from qa.reviews.models import Review
 from qa.reviews.selectors import reviews_for_user

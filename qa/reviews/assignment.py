@@ -13,7 +13,7 @@ from django.utils import timezone
 from core import roles
 from core.models import User, Vendor
 from core.selectors.scope import agents_for_user, teams_for_user
-from qa import notifications
+from qa.reviews import notifications
 from qa.reviews.models import Review
 from qa.rules import is_qa_lead, is_reviewer
 

@@ -16,7 +16,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from core import security
 from core.models import Contact, User
 from core.services.rollup_marks import rollup_enqueue, rollup_mark
-from qa import notifications
+from qa.reviews import notifications
 from qa.reviews.models import (
     ALREADY_REVIEWED,
     COUNTED_STATUSES,

@@ -17,9 +17,9 @@ from simple_history.utils import bulk_create_with_history
 
 from core import roles
 from core.models import Agent, Contact, Team, User
-from qa import notifications
 from qa.reviews.models import Review
 from qa.reviews.services import has_review
+from qa.sampling import notifications
 from qa.sampling.models import SamplingRun
 from qa.scorecards.models import ScorecardVersion
 from qa.scorecards.services import default_version, versions_for_contacts

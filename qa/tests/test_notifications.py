@@ -14,11 +14,11 @@ from core import roles
 from core.models import Delivery, Notice, OutboxMessage
 from core.notifications.services import preference_set
 from core.tests.factories import AgentFactory, ContactFactory, ScopeFactory, UserFactory
-from qa import notifications
 from qa.calibration import services as cal
+from qa.disputes import notifications as dispute_notifications
 from qa.disputes import services as dispute_services
 from qa.models import CalibrationSession, Review
-from qa.reviews import assignment
+from qa.reviews import assignment, notifications
 from qa.reviews import services as review_services
 from qa.rules import QA_LEAD_GROUP
 from qa.sampling import services as sampling_services
@@ -147,7 +147,7 @@ def test_a_mention_tells_the_mentioned_not_the_author(client, released, agent_us
     assert "why?" in notice.body and notice.url.endswith("#thread")
     client.force_login(reviewer_user)
     assert client.get(notice.url).status_code == 200
-    notifications.mentioned(comment=comment, mentions=[reviewer_user, qa_lead])
+    dispute_notifications.mentioned(comment=comment, mentions=[reviewer_user, qa_lead])
     assert Notice.objects.count() == 2
 
 
@@ -189,7 +189,7 @@ def test_a_dispute_tells_the_reviewer_now_and_the_leads_in_scope_never_a_partner
     assert title.startswith(f"{agent_user} disputed the review of contact ")
     assert "Listen at 02:10" in told.first().body
     assert sorted(m.to[0] for m in mail.outbox) == sorted([reviewer_user.email, qa_lead.email])
-    notifications.dispute_raised(review=review, actor=agent_user)
+    dispute_notifications.dispute_raised(review=review, actor=agent_user)
     assert told.count() == 3
 
 
@@ -215,7 +215,7 @@ def test_a_resolution_tells_the_agent_and_the_reviewer_not_the_resolver(
     assert told[agent_user.pk].startswith(f"Your dispute of contact {review.contact.external_id} was settled")
     assert f"settled by {second_reviewer}" in told[reviewer_user.pk]
     assert "fair point" in Notice.objects.get(user=agent_user).body
-    notifications.dispute_resolved(review=review, previous_score=review.score, actor=second_reviewer)
+    dispute_notifications.dispute_resolved(review=review, previous_score=review.score, actor=second_reviewer)
     assert Notice.objects.count() == 2
 
 

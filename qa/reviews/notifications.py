@@ -1,5 +1,7 @@
-"""Who hears of QA's events, and what they read: the services call these inside their transaction, each with the
+"""Who hears of QA's events, and what they read. The services call these inside their transaction, each with the
 people in scope and a key naming the occurrence, so a rerun (a retried request, a beat task) tells nobody twice.
+This module has the reviews' events and the helpers the other topics' notifications use (qa.disputes.notifications,
+qa.sampling.notifications, qa.calibration.notifications).
 
 Recipients are computed in a query or two whatever the size of the change; anyone who may not open the object the
 notice links to is left out (a partner's reviewer or lead never hears of an in-house review)."""
@@ -10,6 +12,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +29,7 @@ OVERDUE_LOOKBACK_DAYS = 7
 BODY_MAX = 600
 
 
-def _short(text: str, limit: int = BODY_MAX) -> str:
+def short(text: str, limit: int = BODY_MAX) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -52,7 +55,7 @@ def queue_url(**params: str) -> str:
     return f"{reverse('qa:queue')}?{query}"
 
 
-def _plural(n: int, one: str, many: str | None = None) -> str:
+def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
@@ -63,7 +66,7 @@ def _be(n: int) -> str:
 # Scope -------------------------------------------------------------------------------------------------------------
 
 
-def _covering(team: Team) -> Q:
+def covering(team: Team) -> Q:
     """Users whose scope covers `team`: they lead it, or it or its vendor is in their scope (core's _covered_teams)."""
     return Q(led_teams=team.pk) | Q(scope__teams=team.pk) | Q(scope__vendors=team.vendor_id)
 
@@ -78,9 +81,9 @@ def may_open_review(*, review: Review, user_ids: Iterable[int]) -> set[int]:
     admin = Q(is_superuser=True) | Q(groups__name=roles.ADMIN)
     if review.is_calibration:
         return set(User.objects.filter(admin, pk__in=ids).values_list("pk", flat=True)) | ({review.reviewer_id} & ids)
-    seen_by = admin | (Q(groups__name=roles.QA_REVIEWER) & _covering(team))
+    seen_by = admin | (Q(groups__name=roles.QA_REVIEWER) & covering(team))
     if review.status in COUNTED_STATUSES:
-        seen_by |= Q(groups__name=roles.OPS_LEAD) & _covering(team)
+        seen_by |= Q(groups__name=roles.OPS_LEAD) & covering(team)
         seen_by |= Q(pk=review.agent.user_id, groups__name=roles.AGENT)
     return set(User.objects.filter(seen_by, pk__in=ids, is_active=True).values_list("pk", flat=True).distinct())
 
@@ -126,8 +129,6 @@ def teams_covered(*, user_ids: list[int]) -> dict[int, set[int]]:
 
 def review_released(*, review: Review, actor: User | None) -> None:
     """The reviewed agent: their review is released, with its score and how long they may dispute it."""
-    from qa.disputes.services import dispute_deadline  # disputes build on reviews
-
     agent_user = review.agent.user_id
     if not may_open_review(review=review, user_ids=[agent_user]):
         return
@@ -135,8 +136,9 @@ def review_released(*, review: Review, actor: User | None) -> None:
     if review.auto_failed:
         lines.append(f"Auto-failed: {review.auto_fail_reason or 'a critical criterion was missed'}.")
     if review.comment:
-        lines.append(f"Feedback: {_short(review.comment, 400)}")
-    deadline = dispute_deadline(review)
+        lines.append(f"Feedback: {short(review.comment, 400)}")
+    # qa.disputes.services.dispute_deadline (disputes build on reviews, so the rule is read here, not imported)
+    deadline = review.submitted_at + timedelta(days=settings.QA_DISPUTE_RAISE_DAYS) if review.submitted_at else None
     if deadline is not None:
         lines.append(f"You can acknowledge it, or dispute it until {timezone.localtime(deadline):%-d %b %Y %H:%M}.")
     notify(
@@ -203,26 +205,6 @@ def reviews_assigned(*, moved: list[Review], before: dict[int, int | None], revi
         )
 
 
-def sampling_assigned(*, run, reviews: list[Review]) -> None:
-    """A sampling run's new drafts: one notice per reviewer ("12 new reviews to do"), not one per review."""
-    per_reviewer = Counter(r.reviewer_id for r in reviews if r.reviewer_id is not None)
-    if not per_reviewer:
-        return
-    teams = ", ".join(run.teams.order_by("name").values_list("name", flat=True))
-    period = f"{run.period_start:%-d %b}–{run.period_end:%-d %b %Y}"
-    due = f" Due {run.due_date:%-d %b %Y}." if run.due_date else ""
-    for reviewer_id, n in sorted(per_reviewer.items()):
-        notify(
-            event="review_assigned",
-            users=[reviewer_id],
-            title=f"{_plural(n, 'new review')} to do",
-            body=f"Sampled from {teams}, conversations of {period}.{due}",
-            url=queue_url(),
-            key=f"review_assigned:run:{run.pk}",
-            actor=run.created_by,
-        )
-
-
 def reviews_overdue(*, today: date | None = None) -> int:
     """Drafts past their due date (the queue's Overdue tab): each assignee hears once per due date of theirs ("3
     reviews are overdue"), each QA lead once per due date of the reviews in their scope, unassigned ones included (to
@@ -252,7 +234,7 @@ def reviews_overdue(*, today: date | None = None) -> int:
             notify(
                 event="review_overdue",
                 users=[row["reviewer_id"]],
-                title=f"{_plural(n, 'review')} of yours {_be(n)} overdue (due {due:%-d %b})",
+                title=f"{plural(n, 'review')} of yours {_be(n)} overdue (due {due:%-d %b})",
                 body="Score them, or ask your QA lead to reassign them.",
                 url=queue_url(tab="overdue"),
                 key=f"review_overdue:mine:{due.isoformat()}",
@@ -274,166 +256,10 @@ def reviews_overdue(*, today: date | None = None) -> int:
                 notify(
                     event="review_overdue",
                     users=[lead],
-                    title=f"{_plural(n, 'review')} in your scope {_be(n)} overdue (due {due:%-d %b})",
+                    title=f"{plural(n, 'review')} in your scope {_be(n)} overdue (due {due:%-d %b})",
                     body="Open the queue's Overdue tab to reassign them.",
                     url=queue_url(tab="overdue", reviewer="all"),
                     key=f"review_overdue:scope:{due.isoformat()}",
                 )
             )
     return created
-
-
-# Disputes ----------------------------------------------------------------------------------------------------------
-
-
-def dispute_raised(*, review: Review, actor: User) -> None:
-    """The review's reviewer (at once, by default), the QA leads and the team leads whose scope covers the agent's
-    team (by their default: the digest for ops leads). Nobody out of scope: a partner's lead never hears of an
-    in-house dispute."""
-    team = review.agent.team
-    leads = (
-        User.objects.filter(is_active=True)
-        .filter(
-            (
-                Q(groups__name=roles.QA_REVIEWER)
-                & Q(pk__in=User.groups.through.objects.filter(group__name=QA_LEAD_GROUP).values("user_id"))
-                & _covering(team)
-            )
-            | Q(led_teams=team.pk, groups__name=roles.OPS_LEAD)
-        )
-        .values_list("pk", flat=True)
-    )
-    users = may_open_review(review=review, user_ids=[review.reviewer_id, *leads])
-    reason = review.dispute_code.label if review.dispute_code else "No reason code"
-    lines = [f"Reason: {reason}."]
-    if review.dispute_reason:
-        lines.append(f"“{_short(review.dispute_reason, 400)}”")
-    if review.dispute_due:
-        lines.append(f"To be settled by {timezone.localtime(review.dispute_due):%-d %b %Y %H:%M}.")
-    notify(
-        event="dispute_raised",
-        users=users,
-        title=f"{review.agent.name} disputed the review of {contact_label(review)} ({score_label(review.score)})",
-        body="\n".join(lines),
-        url=review_url(review),
-        key=f"dispute_raised:{review.pk}",
-        actor=actor,
-        action="Open the dispute",
-    )
-
-
-def dispute_resolved(*, review: Review, previous_score: Decimal | None, actor: User, proposer_id: int | None = None):
-    """The agent hears the decision; the review's reviewer hears that someone else settled it; with approval on, the
-    proposer hears that a QA lead approved their resolution. The actor hears of nothing."""
-    changed = (
-        f"{score_label(previous_score)} → {score_label(review.score)}"
-        if previous_score != review.score
-        else f"score unchanged at {score_label(review.score)}"
-    )
-    key = f"dispute_resolved:{review.pk}"
-    note = _short(review.resolution_note, 400)
-    url = review_url(review)
-    notify(
-        event="dispute_resolved",
-        users=may_open_review(review=review, user_ids=[review.agent.user_id]),
-        title=f"Your dispute of {contact_label(review)} was settled: {changed}",
-        body=f"Decision: {note}",
-        url=url,
-        key=key,
-        actor=actor,
-    )
-    resolver = review.resolved_by
-    notify(
-        event="dispute_resolved",
-        users=may_open_review(review=review, user_ids=[review.reviewer_id]) - {review.resolved_by_id},
-        title=f"The dispute of your review of {contact_label(review)} was settled by {resolver}: {changed}",
-        body=f"Decision: {note}",
-        url=url,
-        key=key,
-        actor=actor,
-    )
-    if proposer_id is not None:
-        notify(
-            event="dispute_resolved",
-            users=may_open_review(review=review, user_ids=[proposer_id]),
-            title=f"Your resolution of the dispute of {contact_label(review)} was approved by {actor}: {changed}",
-            body=f"Decision: {note}",
-            url=url,
-            key=f"dispute_approved:{review.pk}",
-            actor=actor,
-        )
-
-
-def dispute_sent_back(*, review: Review, proposal, actor: User) -> None:
-    """The proposer hears that a QA lead sent their resolution back, and why."""
-    notify(
-        event="dispute_resolved",
-        users=may_open_review(review=review, user_ids=[proposal.proposed_by_id]),
-        title=f"Your resolution of the dispute of {contact_label(review)} was sent back by {actor}",
-        body=f"“{_short(proposal.decision_note, 400)}”",
-        url=review_url(review),
-        key=f"dispute_sent_back:{proposal.pk}",
-        actor=actor,
-    )
-
-
-def mentioned(*, comment, mentions: list[User]) -> None:
-    """Each user @-mentioned in a review's thread (the service checked they may open the review)."""
-    review = comment.review
-    notify(
-        event="mentioned",
-        users=mentions,
-        title=f"{comment.author} mentioned you on the review of {contact_label(review)}",
-        body=f"“{_short(comment.text, 400)}”",
-        url=review_url(review, "thread"),
-        key=f"mentioned:comment:{comment.pk}",
-        actor=comment.author,
-        action="Open the conversation",
-    )
-
-
-# Calibration -------------------------------------------------------------------------------------------------------
-
-
-def _deadline(session) -> str:
-    return f"{timezone.localtime(session.deadline):%-d %b %Y %H:%M}"
-
-
-def calibration_invited(*, session, user_ids: Iterable[int], items: int, actor: User | None) -> None:
-    notify(
-        event="calibration_invited",
-        users=list(user_ids),
-        title=f"Calibration “{session.title}”: score {_plural(items, 'conversation')} by {_deadline(session)}",
-        body=f"Invited by {session.owner}. Score blind: the answers of others open when everyone has submitted or "
-        "the deadline passes.",
-        url=reverse("qa:calibration-detail", args=[session.pk]),
-        key=f"calibration_invited:{session.pk}",
-        actor=actor,
-        action="Open the session",
-    )
-
-
-def calibration_due(*, session, user_ids: Iterable[int]) -> int:
-    return len(
-        notify(
-            event="calibration_due",
-            users=list(user_ids),
-            title=f"Calibration “{session.title}” closes {_deadline(session)}: your scores are missing",
-            body="Submit your answers before the deadline; the results open without them afterwards.",
-            url=reverse("qa:calibration-detail", args=[session.pk]),
-            key=f"calibration_due:{session.pk}",
-        )
-    )
-
-
-def calibration_results(*, session, user_ids: Iterable[int], actor: User | None) -> None:
-    notify(
-        event="calibration_results",
-        users=list(user_ids),
-        title=f"Calibration “{session.title}”: the results are open",
-        body=f"{session.get_closed_by_display()}. Compare your answers with the benchmark and the others'.",
-        url=reverse("qa:calibration-results", args=[session.pk]),
-        key=f"calibration_results:{session.pk}",
-        actor=actor,
-        action="Open the results",
-    )
