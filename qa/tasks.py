@@ -2,6 +2,7 @@
 name it always had ("qa.tasks.sampling_weekly", "qa.tasks_calibration.calibration_open_due", …)."""
 
 from qa.calibration.tasks import calibration_open_due
+from qa.reviews.tasks import reviews_notify_overdue
 from qa.sampling.tasks import sampling_run_execute, sampling_weekly
 
-__all__ = ["calibration_open_due", "sampling_run_execute", "sampling_weekly"]
+__all__ = ["calibration_open_due", "reviews_notify_overdue", "sampling_run_execute", "sampling_weekly"]

@@ -210,6 +210,11 @@ CELERY_BEAT_SCHEDULE["weekly-digest"] = {
     "task": "dashboards.tasks.weekly_digest_send",
     "schedule": crontab(hour=7, minute=0, day_of_week=1),
 }
+# QA: tell assignees (and QA leads in scope) of reviews past their due date, daily at 07:05.
+CELERY_BEAT_SCHEDULE["qa-reviews-overdue"] = {
+    "task": "qa.tasks.reviews_notify_overdue",
+    "schedule": crontab(minute=5, hour=7),
+}
 
 # QA disputes: days an agent has to dispute a released review, days a dispute has to be settled once raised (fixed
 # on the review when raised), and whether a QA lead approves a reviewer's resolution before it applies.

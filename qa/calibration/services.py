@@ -1,16 +1,17 @@
 """Writes of calibration: sessions, opening results, answers revised afterwards, discussions, gold sets."""
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from core import roles, security
 from core.models import Contact, User, Vendor
 from core.selectors.scope import agents_for_user, vendors_for_user
+from qa.calibration import notifications
 from qa.calibration.models import (
     CalibrationAssignment,
     CalibrationDiscussion,
@@ -113,6 +114,7 @@ def session_create(
                 is_calibration=True,
             )
             CalibrationAssignment.objects.create(item=item, participant=participant, review=review)
+    notifications.calibration_invited(session=session, user_ids=list(people), items=len(items), actor=owner)
     return session
 
 
@@ -123,8 +125,9 @@ def _all_submitted(session: CalibrationSession) -> bool:
 
 
 @transaction.atomic
-def session_open_results(*, session: CalibrationSession, closed_by: str) -> bool:
-    """Open the results once (a conditional update) and snapshot the participants' figures. False if already open."""
+def session_open_results(*, session: CalibrationSession, closed_by: str, actor: User | None = None) -> bool:
+    """Open the results once (a conditional update) and snapshot the participants' figures; tell the participants
+    who may read them (those who submitted everything) and the session's lead. False if already open."""
     now = timezone.now()
     updated = CalibrationSession.objects.filter(pk=session.pk, status=CalibrationSession.Status.OPEN).update(
         status=CalibrationSession.Status.CLOSED, closed_by=closed_by, results_opened_at=now
@@ -146,6 +149,13 @@ def session_open_results(*, session: CalibrationSession, closed_by: str) -> bool
         participant.scored = row.scored
         rows.append(participant)
     CalibrationParticipant.objects.bulk_update(rows, ["distance", "abs_distance", "agreement_pct", "scored"])
+    submitted_all = (
+        CalibrationParticipant.objects.filter(session=session)
+        .annotate(missing=Count("assignments", filter=Q(assignments__review__submitted_at__isnull=True)))
+        .filter(missing=0)
+        .values_list("user_id", flat=True)
+    )
+    notifications.calibration_results(session=session, user_ids=[session.owner_id, *submitted_all], actor=actor)
     return True
 
 
@@ -160,8 +170,36 @@ def session_sync(*, session: CalibrationSession) -> CalibrationSession:
     return session
 
 
+# Participants who have not submitted are reminded this long before the deadline (once per session).
+REMIND_BEFORE = timedelta(hours=24)
+
+
+def sessions_remind_due(*, now: datetime | None = None) -> int:
+    """Remind the participants of open sessions closing within REMIND_BEFORE who have a conversation left to score
+    (once per session and person). A session created that close to its deadline is not reminded of: its invitation
+    said when it closes. Returns the notices created."""
+    now = now or timezone.now()
+    sessions = {
+        s.pk: s
+        for s in CalibrationSession.objects.filter(
+            status=CalibrationSession.Status.OPEN, deadline__gt=now, deadline__lte=now + REMIND_BEFORE
+        )
+        if s.deadline - s.created_at > REMIND_BEFORE
+    }
+    missing: dict[int, set[int]] = {}
+    for session_id, user_id in CalibrationAssignment.objects.filter(
+        participant__session_id__in=list(sessions), review__submitted_at__isnull=True
+    ).values_list("participant__session_id", "participant__user_id"):
+        missing.setdefault(session_id, set()).add(user_id)
+    return sum(
+        notifications.calibration_due(session=sessions[pk], user_ids=users) for pk, users in sorted(missing.items())
+    )
+
+
 def sessions_sync_due() -> int:
-    """Open every session whose deadline passed or whose participants all submitted; the count opened."""
+    """Open every session whose deadline passed or whose participants all submitted, and remind those who have
+    not submitted a day before the deadline; the count opened."""
+    sessions_remind_due()
     opened = 0
     for session in CalibrationSession.objects.filter(status=CalibrationSession.Status.OPEN):
         before = session.status
@@ -176,7 +214,7 @@ def session_close(*, session: CalibrationSession, user: User) -> CalibrationSess
         raise ValidationError("Only the session's lead can close it.")
     if session.status != CalibrationSession.Status.OPEN:
         raise ValidationError("The results are already open.")
-    session_open_results(session=session, closed_by=CalibrationSession.ClosedBy.LEAD)
+    session_open_results(session=session, closed_by=CalibrationSession.ClosedBy.LEAD, actor=user)
     session.refresh_from_db()
     return session
 

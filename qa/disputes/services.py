@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core import security
 from core.models import User
+from qa.disputes import notifications
 from qa.disputes.models import OTHER, DisputeProposal, DisputeReason, ReviewComment
 from qa.reviews.models import Review
 from qa.reviews.selectors import reviews_for_user
@@ -94,6 +95,7 @@ def review_dispute(*, review: Review, user: User, reason: str = "", code: Disput
     )
     mark_for_rollup(review)
     security.log_event("review_disputed", user=user, review=review.pk, score=str(review.score), code=dispute_code.code)
+    notifications.dispute_raised(review=review, actor=user)
     return review
 
 
@@ -180,6 +182,7 @@ def review_resolve(
         score=str(review.score),
         answers_changed=written,
     )
+    notifications.dispute_resolved(review=review, previous_score=previous_score, actor=resolver)
     return review
 
 
@@ -248,6 +251,9 @@ def dispute_approve(*, review: Review, lead: User) -> Review:
         score=str(review.score),
         answers_changed=written,
     )
+    notifications.dispute_resolved(
+        review=review, previous_score=previous_score, actor=lead, proposer_id=proposal.proposed_by_id
+    )
     return review
 
 
@@ -272,6 +278,7 @@ def dispute_send_back(*, review: Review, lead: User, note: str) -> Review:
     proposal._change_reason = reason
     proposal.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     security.log_event("review_dispute_sent_back", user=lead, review=review.pk, proposal=proposal.pk)
+    notifications.dispute_sent_back(review=review, proposal=proposal, actor=lead)
     return review
 
 
@@ -310,7 +317,7 @@ def _mentions(review: Review, text: str) -> list[User]:
 @transaction.atomic
 def review_comment_post(*, review: Review, author: User, text: str) -> ReviewComment:
     """A message in the review's thread; each @username must name someone who may see the review (stored as
-    mentions; notifying them is another concern)."""
+    mentions, and each is told: the `mentioned` notification)."""
     text = text.strip()
     if not text:
         raise ValidationError({"text": "Write a comment."})
@@ -334,4 +341,6 @@ def review_comment_post(*, review: Review, author: User, text: str) -> ReviewCom
         comment=comment.pk,
         mentions=[u.username for u in mentions],
     )
+    if mentions:
+        notifications.mentioned(comment=comment, mentions=mentions)
     return comment

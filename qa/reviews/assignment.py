@@ -13,6 +13,7 @@ from django.utils import timezone
 from core import roles
 from core.models import User, Vendor
 from core.selectors.scope import agents_for_user, teams_for_user
+from qa.reviews import notifications
 from qa.reviews.models import Review
 from qa.rules import is_qa_lead, is_reviewer
 
@@ -60,7 +61,7 @@ def _move(*, reviews: list[Review], reviewer: User | None, actor: User, reason: 
         raise ValidationError(
             "Some of these reviews changed meanwhile (submitted or taken); nothing was moved. Reload."
         )
-    moved = list(Review.objects.filter(pk__in=pks).order_by("pk"))
+    moved = list(Review.objects.filter(pk__in=pks).select_related("contact", "agent__user").order_by("pk"))
     Review.history.bulk_history_create(moved, update=True, default_user=actor, default_change_reason=reason)
     return moved
 
@@ -88,7 +89,12 @@ def reviews_assign(*, reviews: Iterable[Review], reviewer: User | None, actor: U
         target = f"to {reviewer}" if reviewer is not None else "(unassign)"
         raise ValidationError([f"Not assigned {target}:", *problems])
     reason = f"Reassigned by {actor}" if reviewer is not None else f"Unassigned by {actor}"
-    return _move(reviews=reviews, reviewer=reviewer, actor=actor, reason=reason, expect={"status": Review.Status.DRAFT})
+    before = dict(Review.objects.filter(pk__in=[r.pk for r in reviews]).values_list("pk", "reviewer_id"))
+    moved = _move(
+        reviews=reviews, reviewer=reviewer, actor=actor, reason=reason, expect={"status": Review.Status.DRAFT}
+    )
+    notifications.reviews_assigned(moved=moved, before=before, reviewer=reviewer, actor=actor)
+    return moved
 
 
 @transaction.atomic

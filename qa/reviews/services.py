@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from core import security
 from core.models import Contact, User
 from core.services.rollup_marks import rollup_enqueue, rollup_mark
+from qa.reviews import notifications
 from qa.reviews.models import (
     ALREADY_REVIEWED,
     COUNTED_STATUSES,
@@ -270,6 +271,8 @@ def review_save(
         security.log_event(
             "review_submitted", user=actor, review=review.pk, score=str(review.score), calibration=review.is_calibration
         )
+        if not review.is_calibration:
+            notifications.review_released(review=review, actor=actor)
     return review
 
 
@@ -289,6 +292,13 @@ def review_acknowledge(*, review: Review, user: User) -> Review:
     save_review(review, actor=user, reason="Acknowledged by the agent", fields=["status", "acknowledged_at"])
     mark_for_rollup(review)
     return review
+
+
+@transaction.atomic
+def reviews_notify_overdue(*, today: date | None = None) -> int:
+    """Tell assignees (and the QA leads in scope) of the drafts that passed their due date; the notices created.
+    Safe to run twice: each is told once per due date."""
+    return notifications.reviews_overdue(today=today)
 
 
 # Queue (the reviewer's workspace) -----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from core import roles
 from core.models import Agent, Contact, Team, User
 from qa.reviews.models import Review
 from qa.reviews.services import has_review
+from qa.sampling import notifications
 from qa.sampling.models import SamplingRun
 from qa.scorecards.models import ScorecardVersion
 from qa.scorecards.services import default_version, versions_for_contacts
@@ -207,6 +208,7 @@ def sampling_run_execute(*, run: SamplingRun) -> int:
                     "Run the sampling again: conversations that have a review are skipped."
                 ) from None
     SamplingRun.objects.filter(pk=run.pk).update(executed_at=timezone.now(), picked=F("picked") + len(reviews))
+    notifications.sampling_assigned(run=run, reviews=reviews)
     return len(reviews)
 
 
