@@ -31,13 +31,16 @@ def emails_are_held() -> bool:
     return _emails_held.get()
 
 
-def deliveries_for(*, user_ids: list[int], event: str) -> dict[int, str]:
-    """Each user's delivery for `event`: their own choice, else the default of their roles. Two queries."""
+def deliveries_for(*, user_ids: list[int], event: str, default: str | None = None) -> dict[int, str]:
+    """Each user's delivery for `event`: their own choice, else `default` when given, else the default of their
+    roles. One to three queries."""
     catalogued = events.get(event)
     chosen = dict(
         NotificationPreference.objects.filter(user_id__in=user_ids, event=event).values_list("user_id", "delivery")
     )
     missing = [pk for pk in user_ids if pk not in chosen]
+    if missing and default is not None:
+        return chosen | dict.fromkeys(missing, default)
     if missing:
         held: dict[int, set[str]] = {pk: set() for pk in missing}
         for pk, name in User.groups.through.objects.filter(user_id__in=missing).values_list("user_id", "group__name"):
@@ -61,20 +64,22 @@ def notify(
     actor: User | None = None,
     team_id: int | None = None,
     action: str = "",
+    default: str | None = None,
 ) -> list[Notice]:
     """Tell `users` of `event`: an in-app notice each and, by each one's preference, an email now (through the
     outbox, in this transaction) or a line in their next daily digest. The caller chooses the users within scope.
 
     `key` names the occurrence (e.g. "review_released:12"): a user already told under it is not told again, so
-    callers may run twice. The actor is not told of their own action. With `team_id`, the team's chat webhooks
-    that take this event get a message too (once per key). Returns the notices created."""
+    callers may run twice. The actor is not told of their own action. `default` replaces the catalogue's default
+    for users who chose nothing (a QA lead hears of a whole scope's overdue reviews in the digest). With `team_id`,
+    the team's chat webhooks that take this event get a message too (once per key). Returns the notices created."""
     catalogued = events.get(event)
     ids = {u if isinstance(u, int) else u.pk for u in users}
     ids.discard(actor.pk if actor else None)
     ids = set(User.objects.filter(pk__in=ids, is_active=True).values_list("pk", flat=True)) if ids else set()
     already = set(Notice.objects.filter(key=key, user_id__in=ids).values_list("user_id", flat=True)) if ids else set()
     new_ids = sorted(ids - already)
-    deliveries = deliveries_for(user_ids=new_ids, event=event) if new_ids else {}
+    deliveries = deliveries_for(user_ids=new_ids, event=event, default=default) if new_ids else {}
     notices = [
         Notice(user_id=pk, event=event, key=key[:200], title=title[:300], body=body, url=url, delivery=deliveries[pk])
         for pk in new_ids

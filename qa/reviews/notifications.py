@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import roles
-from core.models import Scope, Team, User
+from core.models import Delivery, Scope, Team, User
 from core.notifications.services import notify
 from qa.reviews.models import COUNTED_STATUSES, Review
 from qa.rules import QA_LEAD_GROUP
@@ -260,6 +260,7 @@ def reviews_overdue(*, today: date | None = None) -> int:
                     body="Open the queue's Overdue tab to reassign them.",
                     url=queue_url(tab="overdue", reviewer="all"),
                     key=f"review_overdue:scope:{due.isoformat()}",
+                    default=Delivery.DIGEST,  # a whole scope's backlog: once a day is enough unless they ask
                 )
             )
     return created

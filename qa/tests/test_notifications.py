@@ -350,6 +350,8 @@ def test_overdue_reviews_tell_the_assignee_once_and_the_qa_leads_in_scope(
         reviewer_user.pk: f"2 reviews of yours are overdue (due {yesterday:%-d %b})",
         qa_lead.pk: f"3 reviews in your scope are overdue (due {yesterday:%-d %b})",
     }
+    assert Notice.objects.get(user=reviewer_user).delivery == "now"
+    assert Notice.objects.get(user=qa_lead).delivery == "digest"  # a whole scope's backlog: the daily digest
     assert Notice.objects.get(user=reviewer_user).url.endswith("tab=overdue")
     review_services.reviews_notify_overdue()
     assert Notice.objects.count() == 2
