@@ -3,8 +3,11 @@ PY ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
+# pytest-xdist: one worker per core, at most 4 (each browser test runs a Chromium); `make test XDIST=` runs serially.
+# loadgroup keeps tests marked xdist_group on one worker (the real Celery worker tests, the demo link crawl).
+XDIST ?= -n auto --maxprocesses=4 --dist loadgroup
 
-.PHONY: demo test test-fast lint check migrate seed serve worker beat clean
+.PHONY: demo test test-fast test-serial lint check migrate seed serve worker beat clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -18,10 +21,13 @@ demo: $(BIN)/.installed
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST)
 
 test: $(BIN)/.installed
-	$(BIN)/pytest
+	$(BIN)/pytest $(XDIST)
 
 test-fast: $(BIN)/.installed
-	$(BIN)/pytest -m "not browser and not celery_worker"
+	$(BIN)/pytest $(XDIST) -m "not browser and not celery_worker"
+
+test-serial: $(BIN)/.installed
+	$(BIN)/pytest
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff format .
