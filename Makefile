@@ -4,8 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 # pytest-xdist: one worker per core, at most 4 (each browser test runs a Chromium); `make test XDIST=` runs serially.
-# loadgroup keeps tests marked xdist_group on one worker (the real Celery worker tests, the demo link crawl).
-XDIST ?= -n auto --maxprocesses=4 --dist loadgroup
+# loadfile keeps a module on one worker, so a module-scoped fixture (the link crawl's seeded demo) is built once.
+XDIST ?= -n auto --maxprocesses=4 --dist loadfile
 
 .PHONY: demo test test-fast test-serial lint check migrate seed serve worker beat clean
 

@@ -24,7 +24,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks (make test: --dist loadgroup)
 def pytest_collection_modifyitems(config, items):
     in_ci = os.environ.get("CI", "").lower() == "true"
     have_chromium = shutil.which(CHROMIUM) is not None or os.path.exists(CHROMIUM)
@@ -34,8 +33,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}; apt-get install chromium"))
         if "celery_worker" in item.keywords and not os.environ.get("CELERY_BROKER_URL"):
             item.add_marker(pytest.mark.skip(reason="needs CELERY_BROKER_URL (Redis) for a real worker"))
-        if "celery_worker" in item.keywords:  # one after the other, on one xdist worker: they share the broker
-            item.add_marker(pytest.mark.xdist_group("celery_worker"))
 
 
 @pytest.fixture(scope="session")

@@ -45,7 +45,7 @@ BAD_IN_LINK = [
     (re.compile(r"(^|[/=])None($|[/&?#])"), "None as a value"),
 ]
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("link_crawl")]  # one xdist worker seeds the demo once
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
