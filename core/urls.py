@@ -1,6 +1,7 @@
 from django.urls import path
 
 from core import views
+from core.notifications import views as notification_views
 
 app_name = "skillhub"
 
@@ -12,4 +13,13 @@ urlpatterns = [
     path("agents/<int:pk>/", views.agent_detail, name="agent-detail"),
     path("skills/", views.skill_list, name="skill-list"),
     path("accounts/token/", views.api_token, name="api-token"),
+    path("notifications/", notification_views.notice_list, name="notice-list"),
+    path("notifications/badge/", notification_views.notice_badge, name="notice-badge"),
+    path("notifications/read/", notification_views.notice_read, name="notice-read"),
+    path("notifications/settings/", notification_views.notification_preferences, name="notification-preferences"),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        notification_views.notification_unsubscribe,
+        name="notification-unsubscribe",
+    ),
 ]

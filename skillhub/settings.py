@@ -212,6 +212,22 @@ QA_DISPUTE_RAISE_DAYS = env.int("QA_DISPUTE_RAISE_DAYS", default=7)
 QA_DISPUTE_RESOLVE_DAYS = env.int("QA_DISPUTE_RESOLVE_DAYS", default=5)
 QA_DISPUTE_APPROVAL = env.bool("QA_DISPUTE_APPROVAL", default=False)
 
+# Email and notifications. EMAIL_URL: smtp://user:pass@host:587/?tls=True (or smtp+tls://, smtp+ssl://),
+# consolemail:// (print to the console; the default and the demo's). Links in emails start with SITE_URL.
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update({k: v for k, v in EMAIL_CONFIG.items() if v not in (None, "") and k != "OPTIONS"})
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="SkillHub <skillhub@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The outbox: attempts before a message is marked failed (backoff 1, 2, 4 ... minutes, at most an hour), minutes
+# after which a claim is deemed lost with its worker (sent again once), messages handed out per sweep.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
+OUTBOX_STALE_MINUTES = env.int("OUTBOX_STALE_MINUTES", default=10)
+OUTBOX_SWEEP_BATCH = env.int("OUTBOX_SWEEP_BATCH", default=500)
+OUTBOX_WEBHOOK_TIMEOUT = env.int("OUTBOX_WEBHOOK_TIMEOUT", default=10)
+CELERY_BEAT_SCHEDULE["outbox-sweep"] = {"task": "core.tasks.outbox_sweep", "schedule": timedelta(minutes=1)}
+
 # Metrics
 REPEAT_WINDOW_DAYS = env.int("REPEAT_WINDOW_DAYS", default=7)
 CES_SCALE_MAX = env.int("CES_SCALE_MAX", default=7)

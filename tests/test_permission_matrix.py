@@ -6,6 +6,8 @@ must get 404 (no IDOR), roles without the area 403, the anonymous visitor a redi
 (pages) or 403 (API).
 """
 
+from types import SimpleNamespace
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -27,6 +29,12 @@ MATRIX: dict[str, tuple] = {
     "skillhub:agent-detail": ("GET", "agent", "L 200 200 200 403 200 404 404 404"),
     "skillhub:skill-list": ("GET", None, "L 200 200 200 200 200 200 200 200"),
     "skillhub:api-token": ("GET", None, "L 200 200 200 200 200 200 200 200"),
+    # Notifications: each user's own; the unsubscribe link (the in-house agent's) needs no sign-in
+    "skillhub:notice-list": ("GET", None, "L 200 200 200 200 200 200 200 200"),
+    "skillhub:notice-badge": ("GET", None, "L 200 200 200 200 200 200 200 200"),
+    "skillhub:notice-read": ("POST", None, "L R R R R R R R R"),
+    "skillhub:notification-preferences": ("GET", None, "L 200 200 200 200 200 200 200 200"),
+    "skillhub:notification-unsubscribe": ("GET", "unsubscribe_link", "200 200 200 200 200 200 200 200 200"),
     "dashboards:team-dashboard": ("GET", None, "L 200 200 403 403 403 403 200 403"),
     "dashboards:vendor-comparison": ("GET", None, "L 200 200 403 403 403 403 200 403"),
     "dashboards:agent-dashboard": ("GET", "agent", "L 200 200 403 403 200 404 404 403"),
@@ -285,6 +293,9 @@ def world(db):
 
     objects["scorecard_rule"] = ScorecardRuleFactory(team=north, template=objects["qa_template"])
     objects.update(_browser_objects(agent=agent, reviewer=reviewer))
+    from core.notifications.emails import unsubscribe_token
+
+    objects["unsubscribe_link"] = SimpleNamespace(pk=unsubscribe_token(user_id=agent.user.pk, event="review_released"))
     return {"users": users, "objects": objects}
 
 

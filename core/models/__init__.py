@@ -1,9 +1,16 @@
 from .contacts import Channel, ChannelKind, Contact, ContactChannel, ContactTurn, TurnAuthor, local_day
+from .notifications import Delivery, Invitation, Notice, NotificationPreference, OutboxMessage, TeamChatWebhook
 from .org import Agent, Scope, Site, Team, TeamMembership, User, Vendor
 from .rollup_marks import RollupMark
 from .skills import RoleProfile, RoleProfileSkill, Skill, SkillTier
 
 __all__ = [
+    "TeamChatWebhook",
+    "OutboxMessage",
+    "NotificationPreference",
+    "Notice",
+    "Invitation",
+    "Delivery",
     "Agent",
     "Channel",
     "ChannelKind",
