@@ -4,8 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 # pytest-xdist: one worker per core, at most 4 (each browser test runs a Chromium); `make test XDIST=` runs serially.
-# loadfile keeps a module on one worker, so a module-scoped fixture (the link crawl's seeded demo) is built once.
-XDIST ?= -n auto --maxprocesses=4 --dist loadfile
+# --dist load hands out tests in pytest-django's order, so each worker still runs its transactional tests (which
+# empty the tables, seeded rows included) after its other database tests; loadfile would mix them.
+XDIST ?= -n auto --maxprocesses=4 --dist load
 
 .PHONY: demo test test-fast test-serial lint check migrate seed serve worker beat clean
 
