@@ -80,8 +80,9 @@ class CandidateAdmin(admin.ModelAdmin):
 
 @admin.register(CandidateTest)
 class CandidateTestAdmin(admin.ModelAdmin):
-    list_display = ["candidate", "kind", "expires_at", "started_at", "submitted_at"]
-    readonly_fields = ["token_hash"]
+    list_display = ["candidate", "kind", "expires_at", "emailed_at", "opened_at", "started_at", "submitted_at"]
+    readonly_fields = ["token_hash", "email_outbox", "emailed_at", "reminder_outbox", "reminded_at", "opened_at"]
+    exclude = ["token_nonce"]  # with the secret key it gives the link: never shown
 
 
 class RatingInline(admin.TabularInline):

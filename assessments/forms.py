@@ -101,6 +101,18 @@ class IssueLinkForm(forms.Form):
     )
 
 
+class TestEmailForm(forms.Form):
+    """The requisition's email carrying a candidate's test link (checked by the service: placeholders, {link})."""
+
+    test_email_subject = forms.CharField(label="Subject", max_length=200)
+    test_email_body = forms.CharField(
+        label="Body",
+        widget=forms.Textarea(attrs={"rows": 14, "class": "font-monospace"}),
+        max_length=10000,
+        help_text="Plain text. The email also carries an “Open your test” button with the link.",
+    )
+
+
 class RejectForm(forms.Form):
     reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 

@@ -60,6 +60,9 @@ class Requisition(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     openings = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
     description = models.TextField(blank=True)
+    # The email that carries a candidate's test link; empty: the default (assessments.candidate_emails).
+    test_email_subject = models.CharField(max_length=200, blank=True)
+    test_email_body = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -287,13 +290,30 @@ class CandidateTest(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     aptitude_test = models.ForeignKey(AptitudeTest, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     token_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the link's token.")
+    token_nonce = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="With the secret key, gives the token again (to email the link later); empty for older links.",
+    )
     expires_at = models.DateTimeField()
+    opened_at = models.DateTimeField(null=True, blank=True, help_text="The candidate's first visit to the link.")
     started_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(
         null=True,
         blank=True,
         help_text="When the link stopped working unused: replaced by a newer link, or a decision.",
+    )
+    # The last email of the link to the candidate: its outbox row says whether it is queued, sent or failed.
+    email_outbox = models.ForeignKey(
+        "skillhub.OutboxMessage", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    emailed_at = models.DateTimeField(null=True, blank=True, help_text="When the last email was queued.")
+    reminder_outbox = models.ForeignKey(
+        "skillhub.OutboxMessage", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reminded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the reminder before expiry was queued (once per link)."
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

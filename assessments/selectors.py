@@ -107,6 +107,10 @@ def requisition_detail_queryset(*, user: User) -> QuerySet[Requisition]:
     return requisitions_for_user(user=user).select_related("role_profile", "team").prefetch_related("hiring_team")
 
 
+def candidate_tests_for_user(*, user: User) -> QuerySet[CandidateTest]:
+    return CandidateTest.objects.filter(candidate__in=candidates_for_user(user=user).values("pk"))
+
+
 def candidate_detail_queryset(*, user: User) -> QuerySet[Candidate]:
     return candidates_for_user(user=user).select_related(
         "requisition__role_profile", "requisition__team", "agent__user", "decided_by"
@@ -114,7 +118,8 @@ def candidate_detail_queryset(*, user: User) -> QuerySet[Candidate]:
 
 
 def board_candidates(*, requisition: Requisition, user: User) -> dict[str, list[Candidate]]:
-    """The requisition's candidates by stage, each with counts of submitted interviews and recommendations."""
+    """The requisition's candidates by stage, each with counts of submitted interviews and recommendations, and
+    `latest_test`: their newest test link with its state (see `link_state`), or None. Two queries."""
     candidates = (
         requisition.candidates.annotate(
             n_submitted=Count("interviews", filter=Q(interviews__status=Interview.Status.SUBMITTED)),
@@ -124,10 +129,14 @@ def board_candidates(*, requisition: Requisition, user: User) -> dict[str, list[
             ),
         )
         .order_by("last_name", "first_name", "pk")
-        .only("pk", "first_name", "last_name", "email", "source", "stage", "requisition_id", "created_at")
+        .only("pk", "first_name", "last_name", "email", "source", "stage", "requisition_id", "created_at", "decided_at")
+        .prefetch_related(Prefetch("tests", queryset=candidate_tests_queryset(), to_attr="test_list"))
     )
+    now = timezone.now()
     columns: dict[str, list[Candidate]] = {code: [] for code, _ in board_columns(requisition=requisition)}
     for candidate in candidates:
+        latest = candidate.test_list[0] if candidate.test_list else None
+        candidate.latest_test = latest and link_state(latest, decided_at=candidate.decided_at, now=now)
         columns.setdefault(candidate.stage, []).append(candidate)
     return columns
 
@@ -216,29 +225,66 @@ def candidate_history(*, candidate: Candidate, user: User, can_see_others: bool)
     return entries
 
 
+def candidate_tests_queryset() -> QuerySet[CandidateTest]:
+    """Test links with their email's outbox status and sent time read in the same query (no query per link)."""
+    return CandidateTest.objects.annotate(
+        email_status=F("email_outbox__status"), email_sent_at=F("email_outbox__sent_at")
+    ).order_by("-created_at", "-pk")
+
+
+def _when(moment) -> str:
+    return date_format(localtime(moment), "j M H:i")
+
+
+def link_state(test: CandidateTest, *, decided_at, now) -> CandidateTest:
+    """Say honestly what became of a link and of its email; sets on `test`:
+
+    - `state`, `state_label`: submitted, closed by the decision, replaced by a newer link, expired, opened (the
+      candidate's first visit), else the email's: failed, sent (the outbox row was sent), queued, or "Link created
+      (not sent)" when nobody emailed it. Never "Sent" before the mail server took it.
+    - `email_state`, `email_label`: the email's own state, or "" when the link was not emailed.
+    - `can_email`, `email_action`: whether the link may be emailed now and the button's words.
+    """
+    status = getattr(test, "email_status", None)
+    sent_at = getattr(test, "email_sent_at", None)
+    if status == "sent":
+        test.email_state, test.email_label = "sent", f"Sent {_when(sent_at)}" if sent_at else "Sent"
+    elif status == "failed":
+        test.email_state, test.email_label = "failed", "Email failed"
+    elif status in ("pending", "sending"):
+        test.email_state, test.email_label = "queued", "Email queued"
+    elif test.emailed_at is not None:  # the outbox row was removed: say no more than was done
+        test.email_state, test.email_label = "queued", f"Emailed {_when(test.emailed_at)}"
+    else:
+        test.email_state, test.email_label = "", ""
+    open_link = test.submitted_at is None and test.revoked_at is None and test.expires_at > now
+    if test.submitted_at is not None:
+        test.state, test.state_label = "submitted", f"Submitted {_when(test.submitted_at)}"
+    elif test.revoked_at is not None and test.revoked_at < test.expires_at:
+        closed = decided_at is not None and test.revoked_at >= decided_at
+        test.state = "closed" if closed else "replaced"
+        test.state_label = "Closed by the decision" if closed else "Replaced by a newer link"
+    elif test.expires_at <= now:
+        test.state, test.state_label = "expired", "Expired"
+    elif test.opened_at is not None:
+        test.state, test.state_label = "opened", f"Opened {_when(test.opened_at)}"
+    elif test.email_state:
+        test.state, test.state_label = test.email_state, test.email_label
+    else:
+        test.state = "created"
+        test.state_label = f"Link created (not sent) · expires {date_format(localtime(test.expires_at), 'j M')}"
+    test.can_email = open_link and decided_at is None and bool(test.token_nonce) and test.email_state != "queued"
+    test.email_action = {"failed": "Send again", "sent": "Email again"}.get(test.email_state, "Email the link")
+    return test
+
+
 def candidate_tests(*, candidate: Candidate) -> list[CandidateTest]:
-    """The candidate's test links, newest first, each with `state` and `state_label` (what became of the link:
-    submitted, in progress, link created and waiting, replaced by a newer link, closed by the decision, expired)."""
+    """The candidate's test links, newest first, each with its state (see `link_state`). One query."""
     now = timezone.now()
-    tests = list(candidate.tests.order_by("-created_at", "-pk"))
-    for test in tests:
-        if test.submitted_at is not None:
-            test.state, test.state_label = (
-                "submitted",
-                f"Submitted {date_format(localtime(test.submitted_at), 'j M H:i')}",
-            )
-        elif test.revoked_at is not None and test.revoked_at < test.expires_at:
-            closed = candidate.decided_at is not None and test.revoked_at >= candidate.decided_at
-            test.state = "closed" if closed else "replaced"
-            test.state_label = "Closed by the decision" if closed else "Replaced by a newer link"
-        elif test.expires_at <= now:
-            test.state, test.state_label = "expired", "Expired"
-        elif test.started_at is not None:
-            test.state, test.state_label = "in_progress", "In progress"
-        else:
-            test.state = "created"
-            test.state_label = f"Link created · not started · expires {date_format(localtime(test.expires_at), 'j M')}"
-    return tests
+    return [
+        link_state(test, decided_at=candidate.decided_at, now=now)
+        for test in candidate_tests_queryset().filter(candidate=candidate)
+    ]
 
 
 # ---------------------------------------------------------------- question bank and kits

@@ -1,16 +1,22 @@
 """Writes for hiring: requisitions, candidates and moves, interviews and ratings, candidate test links, decisions."""
 
+import base64
 import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, Exists, F, OuterRef
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.formats import date_format
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from assessments import candidate_emails
 from assessments.models import (
     ASSESSMENT_STAGES,
     STAGE_MOVE_REASON,
@@ -30,7 +36,9 @@ from assessments.models import (
     TicketReply,
 )
 from core import roles, security
-from core.models import Agent, RoleProfile, Team, User
+from core.models import Agent, Notice, RoleProfile, Team, User, Vendor
+from core.notifications import emails, outbox
+from core.notifications.services import notify
 
 LINK_VALID_DAYS = 7
 
@@ -165,7 +173,9 @@ def candidate_move(*, candidate: Candidate, to_stage: str, moved_by: User, note:
     if to_stage == candidate.stage:
         return candidate
     locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
-    StageMove.objects.create(candidate=locked, from_stage=locked.stage, to_stage=to_stage, moved_by=moved_by, note=note)
+    move = StageMove.objects.create(
+        candidate=locked, from_stage=locked.stage, to_stage=to_stage, moved_by=moved_by, note=note
+    )
     security.log_event(
         "candidate_moved", user=moved_by, candidate=candidate.pk, from_stage=locked.stage, to_stage=to_stage
     )
@@ -174,6 +184,7 @@ def candidate_move(*, candidate: Candidate, to_stage: str, moved_by: User, note:
     locked._change_reason = STAGE_MOVE_REASON
     locked.save(update_fields=["stage"])
     candidate.stage = to_stage
+    _notify_moved(candidate=candidate, move=move)
     return candidate
 
 
@@ -184,7 +195,7 @@ def candidate_reject(*, candidate: Candidate, decided_by: User, reasons: str) ->
     _lock_stage(candidate)
     if candidate.stage in (Stage.HIRED, Stage.REJECTED):
         raise ValidationError(f"{candidate} already has a decision.")
-    StageMove.objects.create(
+    move = StageMove.objects.create(
         candidate=candidate, from_stage=candidate.stage, to_stage=Stage.REJECTED, moved_by=decided_by, note=reasons
     )
     candidate.stage = Stage.REJECTED
@@ -196,6 +207,7 @@ def candidate_reject(*, candidate: Candidate, decided_by: User, reasons: str) ->
     candidate.save(update_fields=["stage", "decision_reasons", "decided_by", "decided_at"])
     _revoke_open_links(candidate=candidate)  # a decided candidate's test links stop working
     security.log_event("hiring_decision", user=decided_by, candidate=candidate.pk, decision="rejected")
+    _notify_moved(candidate=candidate, move=move)
     return candidate
 
 
@@ -212,6 +224,7 @@ def candidate_hire(
     channels: list[str] | None = None,
 ) -> Agent:
     """Hire: create the agent profile and keep the per-skill assessment scores as their starting baseline."""
+    from core.accounts.invitations import invitation_send
     from core.services.org import agent_create
 
     if not reasons.strip():
@@ -250,7 +263,7 @@ def candidate_hire(
         )
         for row in rows
     )
-    StageMove.objects.create(
+    move = StageMove.objects.create(
         candidate=candidate, from_stage=candidate.stage, to_stage=Stage.HIRED, moved_by=decided_by, note=reasons
     )
     candidate.stage = Stage.HIRED
@@ -262,7 +275,9 @@ def candidate_hire(
     candidate._change_reason = STAGE_MOVE_REASON
     candidate.save(update_fields=["stage", "agent", "decision_reasons", "decided_by", "decided_at"])
     _revoke_open_links(candidate=candidate)  # a decided candidate's test links stop working
+    invitation_send(user=agent.user, created_by=decided_by)  # the new agent sets their own password
     security.log_event("hiring_decision", user=decided_by, candidate=candidate.pk, decision="hired", agent=agent.pk)
+    _notify_moved(candidate=candidate, move=move)
     return agent
 
 
@@ -458,6 +473,24 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+TOKEN_SALT = "assessments.candidate_test.token"
+
+
+def _token_from_nonce(nonce: str) -> str:
+    """A link's token, made from a random nonce and the secret key, so the link can be emailed again (a reminder,
+    a failed email sent again) while the database alone never gives it away."""
+    digest = salted_hmac(TOKEN_SALT, nonce, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def candidate_test_token(*, test: CandidateTest) -> str | None:
+    """The link's token again, or None: a link made before emailing existed, or the secret key changed since."""
+    if not test.token_nonce:
+        return None
+    token = _token_from_nonce(test.token_nonce)
+    return token if token_hash(token) == test.token_hash else None
+
+
 @transaction.atomic
 def candidate_test_issue(
     *, candidate: Candidate, kind: str, created_by: User, valid_days: int = LINK_VALID_DAYS
@@ -478,12 +511,14 @@ def candidate_test_issue(
         if aptitude is None:
             raise ValidationError("No aptitude test is set up.")
     _revoke_open_links(candidate=candidate, kind=kind)
-    token = secrets.token_urlsafe(32)
+    nonce = secrets.token_urlsafe(32)
+    token = _token_from_nonce(nonce)
     test = CandidateTest.objects.create(
         candidate=candidate,
         kind=kind,
         aptitude_test=aptitude,
         token_hash=token_hash(token),
+        token_nonce=nonce,
         expires_at=timezone.now() + timedelta(days=valid_days),
         created_by=created_by,
     )
@@ -604,8 +639,247 @@ def candidate_test_submit_posted(
     return candidate_test_submit(test=test)
 
 
+@transaction.atomic
 def candidate_test_submit(*, test: CandidateTest) -> CandidateTest:
-    """Finish the test; the link stops working. Safe to call twice."""
-    CandidateTest.objects.filter(pk=test.pk, submitted_at__isnull=True).update(submitted_at=timezone.now())
+    """Finish the test; the link stops working and the requisition's hiring team is told. Safe to call twice."""
+    submitted = CandidateTest.objects.filter(pk=test.pk, submitted_at__isnull=True).update(submitted_at=timezone.now())
     test.refresh_from_db(fields=["submitted_at"])
+    if submitted:
+        candidate = test.candidate
+        notify(
+            event="candidate_test_submitted",
+            users=requisition_recipients(requisition=candidate.requisition),
+            title=f"{candidate} submitted the {test.get_kind_display().lower()}",
+            body=f"{candidate.requisition}: the answers are ready to score.",
+            key=f"candidate_test_submitted:{test.pk}",
+            url=reverse("assessments:candidate-detail", args=[candidate.pk]),
+            action="Open the candidate",
+        )
     return test
+
+
+def candidate_test_open(*, test: CandidateTest) -> CandidateTest:
+    """Record the candidate's first visit to the link (later visits change nothing)."""
+    if test.opened_at is None:
+        CandidateTest.objects.filter(pk=test.pk, opened_at__isnull=True).update(opened_at=timezone.now())
+        test.refresh_from_db(fields=["opened_at"])
+    return test
+
+
+# ---------------------------------------------------------------- candidate emails
+
+
+@transaction.atomic
+def requisition_test_email_set(*, requisition: Requisition, subject: str, body: str) -> Requisition:
+    """Keep the requisition's test-link email; a part left empty, or equal to the default, follows the default."""
+    subject, body = subject.strip(), body.strip()
+    candidate_emails.template_check(
+        subject=subject or candidate_emails.DEFAULT_SUBJECT, body=body or candidate_emails.DEFAULT_BODY
+    )
+    requisition.test_email_subject = "" if subject == candidate_emails.DEFAULT_SUBJECT else subject
+    requisition.test_email_body = "" if body == candidate_emails.DEFAULT_BODY.strip() else body
+    requisition.save(update_fields=["test_email_subject", "test_email_body"])
+    return requisition
+
+
+def _company(requisition: Requisition) -> str:
+    if requisition.team_id:
+        return requisition.team.vendor.name
+    in_house = Vendor.objects.filter(kind=Vendor.Kind.IN_HOUSE, is_active=True).order_by("pk").first()
+    return in_house.name if in_house else "our company"
+
+
+def _email_values(*, test: CandidateTest, link: str) -> dict[str, str]:
+    candidate = test.candidate
+    expires = date_format(timezone.localtime(test.expires_at), "j F Y, H:i T")
+    return {
+        "candidate_name": candidate.name,
+        "first_name": candidate.first_name,
+        "test_name": test.get_kind_display(),
+        "link": link,
+        "expires_at": expires,
+        "company": _company(candidate.requisition),
+        "requisition": candidate.requisition.title,
+    }
+
+
+def _check_sendable(test: CandidateTest, *, now) -> str:
+    """The link to email, or ValidationError saying why it cannot be."""
+    if not test.candidate.email.strip():
+        raise ValidationError(f"{test.candidate} has no email address: add one to the candidate first.")
+    if test.candidate.stage in (Stage.HIRED, Stage.REJECTED):
+        raise ValidationError(f"{test.candidate} already has a decision.")
+    if test.submitted_at is not None:
+        raise ValidationError("This test was already submitted.")
+    if test.revoked_at is not None:
+        raise ValidationError("This link was replaced by a newer one; email the newest link.")
+    if test.expires_at <= now:
+        raise ValidationError("This link has expired; create a new one.")
+    token = candidate_test_token(test=test)
+    if token is None:
+        raise ValidationError("This link cannot be emailed (it was shown once when created); create a new one.")
+    return emails.absolute_url(reverse("assessments:take-test", args=[token]))
+
+
+@transaction.atomic
+def candidate_test_email(*, test: CandidateTest) -> CandidateTest:
+    """Email the link to the candidate through the outbox, from the requisition's template. The link shows
+    "Email queued" until the outbox row is sent (or failed); one email at a time per link."""
+    now = timezone.now()
+    # Lock the link (its row only): two clicks at once send one email, the second sees it queued.
+    test = (
+        CandidateTest.objects.select_for_update(of=("self",))
+        .select_related("candidate__requisition__team__vendor", "email_outbox")
+        .get(pk=test.pk)
+    )
+    if test.email_outbox is not None and test.email_outbox.status in (outbox.Status.PENDING, outbox.Status.SENDING):
+        raise ValidationError(
+            "The email of this link is already queued; it leaves as soon as the mail server takes it."
+        )
+    link = _check_sendable(test, now=now)
+    requisition = test.candidate.requisition
+    filled = candidate_emails.fill_template(
+        subject=requisition.test_email_subject,
+        body=requisition.test_email_body,
+        values=_email_values(test=test, link=link),
+    )
+    text, html = emails.render("candidate_test", {"title": filled.subject, "body": filled.body, "link": link})
+    row = outbox.email_create(
+        to=test.candidate.email,
+        subject=filled.subject,
+        text=text,
+        html=html,
+        event="candidate_test",
+        key=f"candidate_test:{test.pk}",
+    )
+    CandidateTest.objects.filter(pk=test.pk).update(email_outbox=row, emailed_at=now)
+    test.email_outbox, test.emailed_at = row, now
+    return test
+
+
+@transaction.atomic
+def candidate_test_issue_and_email(
+    *, candidate: Candidate, kind: str, created_by: User, valid_days: int = LINK_VALID_DAYS
+) -> CandidateTest:
+    """Create a link and email it to the candidate at once (all or nothing: no link without its email)."""
+    if not candidate.email.strip():
+        raise ValidationError(f"{candidate} has no email address: add one to the candidate first.")
+    test, _ = candidate_test_issue(candidate=candidate, kind=kind, created_by=created_by, valid_days=valid_days)
+    return candidate_test_email(test=test)
+
+
+def candidate_test_reminders_send(*, now=None) -> int:
+    """Email a reminder to candidates whose emailed link expires within CANDIDATE_TEST_REMINDER_HOURS and who have
+    not submitted: once per link (`reminded_at`, claimed by a conditional update). A link emailed already inside
+    that window gets none. Returns the reminders queued; safe to run twice."""
+    now = now or timezone.now()
+    window = timedelta(hours=settings.CANDIDATE_TEST_REMINDER_HOURS)
+    due = (
+        CandidateTest.objects.filter(
+            submitted_at__isnull=True,
+            revoked_at__isnull=True,
+            reminded_at__isnull=True,
+            emailed_at__isnull=False,
+            expires_at__gt=now,
+            expires_at__lte=now + window,
+            emailed_at__lt=F("expires_at") - window,
+            candidate__stage__in=ASSESSMENT_STAGES,
+        )
+        .exclude(token_nonce="")
+        .exclude(candidate__email="")
+        .select_related("candidate__requisition__team__vendor")
+        .order_by("expires_at", "pk")
+    )
+    queued = 0
+    for test in due:
+        with transaction.atomic():
+            if not CandidateTest.objects.filter(pk=test.pk, reminded_at__isnull=True).update(reminded_at=now):
+                continue  # another run took it
+            token = candidate_test_token(test=test)
+            if token is None:
+                continue
+            link = emails.absolute_url(reverse("assessments:take-test", args=[token]))
+            values = _email_values(test=test, link=link)
+            subject = f"Reminder: your {values['test_name'].lower()} link expires {values['expires_at']}"
+            text, html = emails.render("candidate_test_reminder", {"title": subject, "link": link, **values})
+            row = outbox.email_create(
+                to=test.candidate.email,
+                subject=subject,
+                text=text,
+                html=html,
+                event="candidate_test_reminder",
+                key=f"candidate_test_reminder:{test.pk}",
+            )
+            CandidateTest.objects.filter(pk=test.pk).update(reminder_outbox=row)
+            queued += 1
+    return queued
+
+
+# ---------------------------------------------------------------- hiring notifications
+
+
+def requisition_recipients(*, requisition: Requisition) -> list[int]:
+    """Who hears of a requisition's events: its hiring team, and the one who opened it when they still see it
+    (an admin who opened it for others). Nobody else."""
+    ids = set(requisition.hiring_team.values_list("pk", flat=True))
+    owner = requisition.created_by
+    if owner is not None and owner.pk not in ids and owner.is_active and roles.is_admin(owner):
+        ids.add(owner.pk)
+    return sorted(ids)
+
+
+def _notify_moved(*, candidate: Candidate, move: StageMove) -> None:
+    requisition = candidate.requisition
+    body = f"{requisition}: {move.get_from_stage_display() or 'new'} → {move.get_to_stage_display()}."
+    if move.note:
+        body += f"\n{move.note}"
+    notify(
+        event="candidate_moved",
+        users=requisition.hiring_team.values_list("pk", flat=True),
+        title=f"{candidate} moved to {move.get_to_stage_display()}",
+        body=body,
+        key=f"candidate_moved:{move.pk}",
+        url=reverse("assessments:candidate-detail", args=[candidate.pk]),
+        actor=move.moved_by,
+        action="Open the candidate",
+    )
+
+
+def interview_feedback_due_notify(*, now=None) -> int:
+    """Tell each interviewer whose scoring is still a draft INTERVIEW_FEEDBACK_DUE_HOURS after they opened it (the
+    interview took place) that their feedback is due: once per interview, only while they are on the requisition
+    and the candidate has no decision. Returns the interviews told of; safe to run twice."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=settings.INTERVIEW_FEEDBACK_DUE_HOURS)
+    on_requisition = Requisition.hiring_team.through.objects.filter(
+        requisition_id=OuterRef("candidate__requisition_id"), user_id=OuterRef("interviewer_id")
+    )
+    due = list(
+        Interview.objects.filter(
+            status=Interview.Status.DRAFT,
+            created_at__lte=cutoff,
+            candidate__stage__in=ASSESSMENT_STAGES,
+            interviewer__is_active=True,
+        )
+        .filter(Exists(on_requisition))
+        .select_related("candidate__requisition")
+        .order_by("pk")
+    )
+    keys = {f"interview_feedback_due:{interview.pk}": interview for interview in due}
+    told = set(Notice.objects.filter(event="interview_feedback_due", key__in=list(keys)).values_list("key", "user_id"))
+    count = 0
+    for key, interview in keys.items():
+        if (key, interview.interviewer_id) in told:
+            continue
+        candidate = interview.candidate
+        notify(
+            event="interview_feedback_due",
+            users=[interview.interviewer_id],
+            title=f"Your {interview.get_stage_display().lower()} scores for {candidate} are due",
+            body=f"{candidate.requisition}: rate every item and submit your recommendation.",
+            key=key,
+            url=reverse("assessments:candidate-detail", args=[candidate.pk]),
+            action="Finish scoring",
+        )
+        count += 1
+    return count

@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from assessments import forms, selectors, services
+from assessments import candidate_emails, forms, selectors, services
 from assessments.models import (
     AptitudeAnswer,
     AptitudeQuestion,
@@ -102,6 +102,40 @@ def requisition_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Requisition saved.")
             return redirect("assessments:requisition-board", pk=requisition.pk)
     return render(request, "assessments/requisition_form.html", {"form": form, "requisition": requisition})
+
+
+@hiring_only
+def requisition_test_email(request: HttpRequest, pk: int) -> HttpResponse:
+    """The email that carries a candidate's test link, editable by the requisition's hiring team."""
+    requisition = get_object_or_404(selectors.requisition_detail_queryset(user=request.user), pk=pk)
+    initial = {
+        "test_email_subject": requisition.test_email_subject or candidate_emails.DEFAULT_SUBJECT,
+        "test_email_body": requisition.test_email_body or candidate_emails.DEFAULT_BODY,
+    }
+    form = forms.TestEmailForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.requisition_test_email_set(
+                requisition=requisition,
+                subject=form.cleaned_data["test_email_subject"],
+                body=form.cleaned_data["test_email_body"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The test email is saved; links emailed from now on use it.")
+            return redirect("assessments:requisition-test-email", pk=requisition.pk)
+    return render(
+        request,
+        "assessments/requisition_test_email.html",
+        {
+            "requisition": requisition,
+            "form": form,
+            "placeholders": candidate_emails.PLACEHOLDERS,
+            "is_default": not (requisition.test_email_subject or requisition.test_email_body),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _board_context(request: HttpRequest, requisition) -> dict:
@@ -294,6 +328,47 @@ def candidate_issue_link(request: HttpRequest, pk: int) -> HttpResponse:
                 "expires_at": test.expires_at.isoformat(),
             }
     return redirect("assessments:candidate-detail", pk=candidate.pk)
+
+
+@hiring_only
+@require_POST
+def candidate_email_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Create a link and email it to the candidate (through the outbox, from the requisition's template)."""
+    candidate = get_object_or_404(selectors.candidate_detail_queryset(user=request.user), pk=pk)
+    form = forms.IssueLinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the test and a validity of 1 to 30 days.")
+    else:
+        try:
+            test = services.candidate_test_issue_and_email(
+                candidate=candidate,
+                kind=form.cleaned_data["kind"],
+                valid_days=form.cleaned_data["valid_days"],
+                created_by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(
+                request,
+                f"{test.get_kind_display()} link created and its email queued to {candidate.email}; "
+                "the test shows “Sent” once the mail server has taken it.",
+            )
+    return redirect("assessments:candidate-detail", pk=candidate.pk)
+
+
+@hiring_only
+@require_POST
+def candidate_test_email(request: HttpRequest, pk: int) -> HttpResponse:
+    """Email an existing link: one created to copy, or one whose email failed (send again)."""
+    test = get_object_or_404(selectors.candidate_tests_for_user(user=request.user), pk=pk)
+    try:
+        services.candidate_test_email(test=test)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, f"The {test.get_kind_display().lower()} email is queued to the candidate.")
+    return redirect("assessments:candidate-detail", pk=test.candidate_id)
 
 
 @hiring_only
@@ -547,6 +622,7 @@ def take_test(request: HttpRequest, token: str) -> HttpResponse:
     test, reason = _open_test(token)
     if test is None:
         return _unavailable(request, reason)
+    services.candidate_test_open(test=test)  # the first visit shows as "Opened" to the hiring team
     context = {"test": test, "token": token, "first_name": test.candidate.first_name}
     if test.kind == CandidateTest.Kind.MOCK_TICKET:
         services.candidate_test_start(test=test)

@@ -7,7 +7,6 @@ from coaching.models import (
     CoachingSession,
     Goal,
     KpiTarget,
-    Notification,
     PlanActivity,
     Suggestion,
 )
@@ -64,4 +63,3 @@ class SuggestionAdmin(admin.ModelAdmin):
 
 
 admin.site.register(KpiTarget)
-admin.site.register(Notification)

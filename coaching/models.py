@@ -230,27 +230,3 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kpi_display()} ({self.skill}) for {self.agent}"
-
-
-class Notification(models.Model):
-    """An in-app notice (session due, goal at risk); `key` makes the nightly job safe to run twice."""
-
-    class Kind(models.TextChoices):
-        SESSION_DUE = "session_due", "Session due"
-        GOAL_AT_RISK = "goal_at_risk", "Goal at risk"
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    key = models.CharField(max_length=100)
-    message = models.CharField(max_length=300)
-    url = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_user_key_unique")]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
-
-    def __str__(self) -> str:
-        return self.message

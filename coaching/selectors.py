@@ -16,7 +16,6 @@ from coaching.models import (
     Goal,
     GoalMeasurement,
     KpiTarget,
-    Notification,
     PlanActivity,
     Suggestion,
 )
@@ -234,16 +233,6 @@ def suggestion_groups(*, suggestions) -> list[dict]:
         result.append(group)
     result.sort(key=lambda group: (-group["evidence"], group["skill"].name, group["kpi"].key))
     return result
-
-
-def notifications_for_user(*, user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user)
-
-
-def unread_notification_count(*, user: User) -> int:
-    if not user.is_authenticated:
-        return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
 def targets_for_teams(*, team_ids) -> dict[tuple[int, str], float]:

@@ -17,13 +17,13 @@ from coaching.models import (
     Goal,
     GoalMeasurement,
     KpiTarget,
-    Notification,
     PlanActivity,
     Suggestion,
 )
 from coaching.status import GoalStatus, goal_status
 from core import roles, security
 from core.models import Agent, Skill, Team, User
+from core.notifications.services import notify
 from metrics import kpis
 
 DEFAULT_WINDOW_DAYS = 28
@@ -189,10 +189,11 @@ def goal_delete(*, goal: Goal, deleted_by: User | None) -> None:
     goal.delete()
 
 
-def goals_refresh(*, goals, today: date, force: bool = False) -> int:
+def goals_refresh(*, goals, today: date, force: bool = False, notify_closed: bool = False) -> int:
     """Measure goals from the rollups and store value, sample, status and today's chart point. Safe to run twice.
 
-    Goals already measured after their due date are final and skipped (unless `force`, after an edit)."""
+    Goals already measured after their due date are final and skipped (unless `force`, after an edit). With
+    `notify_closed` (the nightly run), a goal this measure moves to achieved or missed is told of (goal_closed)."""
     goals = [
         goal
         for goal in (goals if isinstance(goals, list) else goals.select_related("plan"))
@@ -222,6 +223,8 @@ def goals_refresh(*, goals, today: date, force: bool = False) -> int:
         unique_fields=["goal", "day"],
         update_fields=["value", "sample"],
     )
+    if notify_closed:
+        goals_closed_notify(goals=moved, measures=measures)
     return len(goals)
 
 
@@ -378,6 +381,9 @@ def session_create(
     if latest is not None and latest.pk == session.pk:
         plan.next_session_on = next_session_on
         plan.save(update_fields=["next_session_on", "updated_at"])
+        # A next session agreed for a day to come is a booking (a session recorded late may name a past one).
+        if next_session_on is not None and next_session_on >= timezone.localdate():
+            session_booked_notify(plan=plan, on=next_session_on, booked_by=coach)
     return session
 
 
@@ -655,23 +661,131 @@ def suggestions_dismiss(*, suggestions: QuerySet[Suggestion], decided_by: User) 
 
 
 # --- notifications and the nightly run ----------------------------------------------------------------------------
+# Coaching tells the agent and the leads of the agent's team (Team.leads): never a lead of another team or vendor.
+# Each notice's key names the occurrence (plan and date, goal and status), so the nightly job may run twice.
+# No team chat: a goal or a session is between the agent and their lead.
+
+
+def _leads_by_team(team_ids) -> dict[int, list[int]]:
+    """The leads' user ids of each team, in one query."""
+    leads: dict[int, list[int]] = defaultdict(list)
+    for team_id, user_id in Team.leads.through.objects.filter(team_id__in=set(team_ids)).values_list(
+        "team_id", "user_id"
+    ):
+        leads[team_id].append(user_id)
+    return leads
+
+
+def _full_name(user: User) -> str:
+    return f"{user.first_name} {user.last_name}".strip() or user.username
+
+
+def _day(day: date) -> str:
+    return f"{day:%a %-d %b %Y}"
+
+
+def _span(start: date, end: date) -> str:
+    """ "1–31 Mar 2026", "3 Mar–1 Apr 2026", "15 Dec 2025–11 Jan 2026"."""
+    if start.year != end.year:
+        return f"{start:%-d %b %Y}–{end:%-d %b %Y}"
+    if start.month != end.month:
+        return f"{start:%-d %b}–{end:%-d %b %Y}"
+    return f"{start:%-d}–{end:%-d %b %Y}"
+
+
+def goal_name(goal: Goal) -> str:
+    """A goal in a few words, as a person says it: 'FCR ≥ 75.0%', 'Skill QA ≥ 4.0 (Empathy)'."""
+    kpi = kpis.get(goal.kpi)
+    name = f"{kpi.short} {'≤' if kpi.lower_is_better else '≥'} {kpi.text(goal.target)}"
+    return f"'{name} ({goal.skill.name})'" if kpi.per_skill else f"'{name}'"
+
+
+def _goal_url(goal: Goal) -> str:
+    return reverse("coaching:plan-detail", args=[goal.plan_id]) + f"#goal-{goal.pk}"
+
+
+def _tell_agent_and_leads(
+    *,
+    event: str,
+    agent: Agent,
+    leads: list[int],
+    key: str,
+    url: str,
+    agent_title: str,
+    lead_title: str,
+    body: str = "",
+    actor: User | None = None,
+) -> int:
+    """One notice to the agent and one to each lead of the agent's team (worded for each); the notices made."""
+    told = notify(event=event, users=[agent.user_id], title=agent_title, key=key, url=url, body=body, actor=actor)
+    others = [pk for pk in leads if pk != agent.user_id]
+    if others:
+        told += notify(event=event, users=others, title=lead_title, key=key, url=url, body=body, actor=actor)
+    return len(told)
+
+
+def session_booked_notify(*, plan: CoachingPlan, on: date, booked_by: User | None) -> int:
+    """Tell the agent (and, by their preference, the team's leads) that a coaching session was booked on `on`."""
+    agent = Agent.objects.select_related("user").get(pk=plan.agent_id)
+    coach = _full_name(booked_by) if booked_by is not None else "Your lead"
+    return _tell_agent_and_leads(
+        event="session_booked",
+        agent=agent,
+        leads=_leads_by_team([agent.team_id])[agent.team_id],
+        key=f"coaching:session-booked:{plan.pk}:{on.isoformat()}",
+        url=reverse("coaching:plan-detail", args=[plan.pk]),
+        agent_title=f"{coach} booked your next coaching session for {_day(on)}.",
+        lead_title=f"{coach} booked a coaching session with {_full_name(agent.user)} for {_day(on)}.",
+        body="The plan shows the goals, the agreed actions and the reviews to talk about.",
+        actor=booked_by,
+    )
+
+
+def goals_closed_notify(*, goals: list[Goal], measures: dict[int, selectors.Measure]) -> int:
+    """Tell each goal's agent and their team's leads that the goal was achieved or missed, with the figure and the
+    days it was measured over. Once per goal and outcome."""
+    closed = [goal for goal in goals if goal.status in (GoalStatus.ACHIEVED, GoalStatus.MISSED)]
+    if not closed:
+        return 0
+    goals = list(Goal.objects.filter(pk__in=[goal.pk for goal in closed]).select_related("plan__agent__user", "skill"))
+    leads = _leads_by_team(goal.plan.agent.team_id for goal in goals)
+    told = 0
+    for goal in goals:
+        agent = goal.plan.agent
+        kpi = kpis.get(goal.kpi)
+        measure = measures[goal.pk]
+        outcome = "was achieved" if goal.status == GoalStatus.ACHIEVED else "was missed"
+        if goal.current_value is None:
+            figure = f"no figures over {_span(measure.start, measure.end)}"
+        else:
+            figure = f"{kpi.text(goal.current_value)} over {_span(measure.start, measure.end)}"
+        body = (
+            f"Skill worked on: {goal.skill.name}. Baseline {kpi.text(goal.baseline)}, "
+            f"target {kpi.text(goal.target)} by {goal.due_date:%-d %b %Y}; "
+            f"measured on {goal.current_sample:,} {kpi.sample_label}."
+        )
+        told += _tell_agent_and_leads(
+            event="goal_closed",
+            agent=agent,
+            leads=leads[agent.team_id],
+            key=f"coaching:goal-closed:{goal.pk}:{goal.status}",
+            url=_goal_url(goal),
+            agent_title=f"Your goal {goal_name(goal)} {outcome}: {figure}.",
+            lead_title=f"{_full_name(agent.user)}'s goal {goal_name(goal)} {outcome}: {figure}.",
+            body=body,
+        )
+    return told
 
 
 def notifications_send(*, today: date) -> int:
-    """Notify agents and their team's leads of sessions due (today, tomorrow or overdue) and goals at risk.
+    """Tell agents and their team's leads of sessions due (today, tomorrow or overdue) and goals at risk.
 
-    Each notice has a key (plan and session date; goal and the day it went at risk), so a second run adds none."""
+    Each notice has a key (plan and session date; goal and the day it went at risk), so a second run adds none.
+    Returns the number of notices made."""
     plans = list(
         CoachingPlan.objects.filter(next_session_on__isnull=False, next_session_on__lte=today + timedelta(days=1))
         .select_related("agent__user")
-        .values_list(
-            "pk",
-            "agent__user_id",
-            "agent__team_id",
-            "agent__user__first_name",
-            "agent__user__last_name",
-            "next_session_on",
-        )
+        .order_by("pk")
     )
     goals = list(
         Goal.objects.filter(status=GoalStatus.AT_RISK)
@@ -682,68 +796,60 @@ def notifications_send(*, today: date) -> int:
             "target",
             "due_date",
             "status_since",
+            "current_value",
+            "measured_on",
+            "window_days",
             "skill__name",
             "plan__id",
             "plan__agent__user__first_name",
             "plan__agent__user__last_name",
+            "plan__agent__user__username",
             "plan__agent__user_id",
             "plan__agent__team_id",
         )
     )
-    team_ids = {row[2] for row in plans} | {goal.plan.agent.team_id for goal in goals}
-    leads: dict[int, list[int]] = defaultdict(list)
-    for team_id, user_id in Team.leads.through.objects.filter(team_id__in=team_ids).values_list("team_id", "user_id"):
-        leads[team_id].append(user_id)
-    notices: list[Notification] = []
-    for plan_id, user_id, team_id, first, last, due in plans:
-        url = reverse("coaching:plan-detail", args=[plan_id])
-        when = "overdue since" if due < today else "due on"
-        for recipient in {user_id, *leads[team_id]}:
-            whose = "Your coaching session" if recipient == user_id else f"Coaching session with {first} {last}"
-            notices.append(
-                Notification(
-                    user_id=recipient,
-                    kind=Notification.Kind.SESSION_DUE,
-                    key=f"session-due:{plan_id}:{due.isoformat()}",
-                    message=f"{whose} is {when} {due:%-d %b %Y}.",
-                    url=url,
-                )
-            )
+    leads = _leads_by_team([plan.agent.team_id for plan in plans] + [goal.plan.agent.team_id for goal in goals])
+    told = 0
+    for plan in plans:
+        due = plan.next_session_on
+        when = f"overdue since {_day(due)}" if due < today else f"due on {_day(due)}"
+        told += _tell_agent_and_leads(
+            event="session_due",
+            agent=plan.agent,
+            leads=leads[plan.agent.team_id],
+            key=f"coaching:session-due:{plan.pk}:{due.isoformat()}",
+            url=reverse("coaching:plan-detail", args=[plan.pk]),
+            agent_title=f"Your coaching session is {when}.",
+            lead_title=f"Your coaching session with {_full_name(plan.agent.user)} is {when}.",
+        )
     for goal in goals:
         agent = goal.plan.agent
-        url = reverse("coaching:plan-detail", args=[goal.plan.pk])
         kpi = kpis.get(goal.kpi)
-        what = f"{kpi.label} ({goal.skill.name}) → {kpi.text(goal.target)} by {goal.due_date:%-d %b}"
-        for recipient in {agent.user_id, *leads[agent.team_id]}:
-            whose = (
-                "Your goal" if recipient == agent.user_id else f"{agent.user.first_name} {agent.user.last_name}'s goal"
-            )
-            notices.append(
-                Notification(
-                    user_id=recipient,
-                    kind=Notification.Kind.GOAL_AT_RISK,
-                    key=f"goal-at-risk:{goal.pk}:{goal.status_since.isoformat() if goal.status_since else ''}",
-                    message=f"{whose} is at risk: {what}.",
-                    url=url,
-                )
-            )
-    before = Notification.objects.count()
-    Notification.objects.bulk_create(notices, ignore_conflicts=True, batch_size=500)
-    return Notification.objects.count() - before
-
-
-def notifications_mark_read(*, user: User, pk: int | None = None) -> int:
-    qs = Notification.objects.filter(user=user, read_at__isnull=True)
-    if pk is not None:
-        qs = qs.filter(pk=pk)
-    return qs.update(read_at=timezone.now())
+        start, end = selectors.measurement_window(goal=goal, today=goal.measured_on or today)
+        figure = (
+            f"no figures over {_span(start, end)}"
+            if goal.current_value is None
+            else f"{kpi.text(goal.current_value)} over {_span(start, end)}"
+        )
+        what = f"{goal_name(goal)} is at risk: {figure}, due {goal.due_date:%-d %b %Y}"
+        told += _tell_agent_and_leads(
+            event="goal_at_risk",
+            agent=agent,
+            leads=leads[agent.team_id],
+            key=f"coaching:goal-at-risk:{goal.pk}:{goal.status_since.isoformat() if goal.status_since else ''}",
+            url=_goal_url(goal),
+            agent_title=f"Your goal {what}.",
+            lead_title=f"{_full_name(agent.user)}'s goal {what}.",
+            body=f"Skill worked on: {goal.skill.name}. The plan shows the goal's progress and its activities.",
+        )
+    return told
 
 
 def coaching_nightly(*, today: date | None = None, suggestion_days: int = DEFAULT_WINDOW_DAYS) -> dict:
     """The nightly job: refresh goal values and statuses, propose suggestions for the last period, notify."""
     today = today or timezone.localdate()
     open_goals = Goal.objects.filter(Q(measured_on__isnull=True) | Q(measured_on__lte=F("due_date")))
-    refreshed = goals_refresh(goals=open_goals, today=today)
+    refreshed = goals_refresh(goals=open_goals, today=today, notify_closed=True)
     end = today - timedelta(days=1)
     suggested = suggestions_generate(
         agents=Agent.objects.all(), start=end - timedelta(days=suggestion_days - 1), end=end

@@ -28,7 +28,4 @@ urlpatterns = [
     path("suggestions/dismiss/", views.suggestion_dismiss_bulk, name="suggestion-dismiss-bulk"),
     path("targets/", views.target_list, name="target-list"),
     path("teams/<int:pk>/targets/", views.team_targets, name="team-targets"),
-    path("notifications/", views.notification_list, name="notification-list"),
-    path("notifications/badge/", views.notification_badge, name="notification-badge"),
-    path("notifications/read/", views.notification_read, name="notification-read"),
 ]

@@ -17,7 +17,7 @@ from coaching import forms, selectors, services
 from coaching.models import Activity, CoachingPlan, Suggestion
 from coaching.status import GoalStatus
 from core import roles
-from core.views import add_service_errors, int_param, login_required, require_role
+from core.views import add_service_errors, int_param, require_role
 from metrics import kpis
 from qa.reviews.selectors import released_for_agent
 
@@ -559,23 +559,3 @@ def team_targets(request: HttpRequest, pk: int) -> HttpResponse:
         "coaching/form.html",
         {"form": form, "title": f"Targets of {team}", "help": f"Empty fields use the default: {defaults}."},
     )
-
-
-@login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
-    notifications = selectors.notifications_for_user(user=request.user)[:100]
-    return render(request, "coaching/notification_list.html", {"notifications": notifications})
-
-
-@login_required
-def notification_badge(request: HttpRequest) -> HttpResponse:
-    """The navbar's unread count (an htmx fragment; empty when nothing is unread)."""
-    unread = selectors.unread_notification_count(user=request.user)
-    return render(request, "coaching/partials/notification_badge.html", {"unread": unread})
-
-
-@require_POST
-@login_required
-def notification_read(request: HttpRequest) -> HttpResponse:
-    services.notifications_mark_read(user=request.user, pk=int_param(request.POST.get("pk")))
-    return redirect("coaching:notification-list")

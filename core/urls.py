@@ -1,6 +1,7 @@
 from django.urls import path
 
 from core import views
+from core.accounts import views as accounts_views
 from core.notifications import views as notification_views
 
 app_name = "skillhub"
@@ -13,9 +14,12 @@ urlpatterns = [
     path("agents/<int:pk>/", views.agent_detail, name="agent-detail"),
     path("skills/", views.skill_list, name="skill-list"),
     path("accounts/token/", views.api_token, name="api-token"),
+    path("accounts/invitation/<str:token>/", accounts_views.invitation_accept, name="invitation-accept"),
     path("notifications/", notification_views.notice_list, name="notice-list"),
     path("notifications/badge/", notification_views.notice_badge, name="notice-badge"),
     path("notifications/read/", notification_views.notice_read, name="notice-read"),
+    path("notifications/menu/", notification_views.notice_menu, name="notice-menu"),
+    path("notifications/<int:pk>/open/", notification_views.notice_open, name="notice-open"),
     path("notifications/settings/", notification_views.notification_preferences, name="notification-preferences"),
     path(
         "notifications/unsubscribe/<str:token>/",

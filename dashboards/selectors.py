@@ -138,6 +138,24 @@ def team_table(
     return choices, table, {label: metrics.figures(_unprefix(first, f"all__{label}__")) for label in periods}
 
 
+def team_figures_by_period(*, team_ids: list[int], periods: dict[str, Period]) -> tuple[list[dict], dict]:
+    """Per team of `team_ids` (by vendor and name): team_id, team_name, vendor_id, vendor_name, vendor_kind and, per
+    labelled period, its figures dict (as metrics.metrics_by_team rows); and the same teams together ({label:
+    figures}). One query over TeamRunning, as team_table's."""
+    if not team_ids:
+        return [], {label: metrics.figures({}) for label in periods}
+    rows = running.fetch(*running.team_sums_query(team_ids=team_ids, periods=periods, group="team", totals=True))
+    table = [
+        {
+            **{key: values[key] for key in ("team_id", "team_name", "vendor_id", "vendor_name", "vendor_kind")},
+            **{label: metrics.figures(_unprefix(values, f"{label}__")) for label in periods},
+        }
+        for values in rows
+    ]
+    first = rows[0] if rows else {}
+    return table, {label: metrics.figures(_unprefix(first, f"all__{label}__")) for label in periods}
+
+
 def agent_table(*, agents: QuerySet[Agent], period: Period) -> list[dict]:
     """Per agent (by name): the figures of metrics.metrics_by_agent over `period`, the below-target flags and the QA
     coverage of the list (`agents_worked`, `agents_reviewed` and `roster_reviews`, the same on every row).

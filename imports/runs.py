@@ -16,10 +16,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, IntegrityError, connection, connections, models, transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from core import roles
 from core.models import Contact, User
+from core.notifications.services import notify
 from core.selectors.scope import team_ids_for_user
 from core.services.rollup_marks import rollup_enqueue, rollup_mark
 from imports.models import ImportCreated, ImportFile, ImportKind, ImportProfile, ImportRun
@@ -216,10 +218,59 @@ def _stale(now) -> Q:
 
 def runs_fail_stale() -> int:
     """Mark as failed the runs still "running" long after their task's time limit (their worker died, so nothing
-    was written: the import is one transaction); their page stops waiting and offers to run them again. Run by the
-    5-minute beat. Returns how many were marked."""
+    was written: the import is one transaction); their page stops waiting and offers to run them again, and their
+    runner is told. Run by the 5-minute beat. Returns how many were marked."""
     now = timezone.now()
-    return ImportRun.objects.filter(_stale(now)).update(status=Status.FAILED, finished_at=now, message=STALE_MESSAGE)
+    stale = list(ImportRun.objects.filter(_stale(now)).values_list("pk", flat=True))
+    if not stale:
+        return 0
+    with transaction.atomic():
+        marked = ImportRun.objects.filter(_stale(now), pk__in=stale).update(
+            status=Status.FAILED, finished_at=now, message=STALE_MESSAGE
+        )
+        # Only the runs this call marked (a second beat at once marks none of them again; the keys guard too).
+        for run in ImportRun.objects.filter(pk__in=stale, status=Status.FAILED, finished_at=now):
+            run_ended_notify(run=run)
+    return marked
+
+
+def run_ended_notify(*, run: ImportRun) -> int:
+    """Tell the user who started an upload how it ended: imported or checked with its counts (import_finished), or
+    refused or failed with the reason (import_failed), linking to the run's page. Runs with no user tell nobody.
+    Once per run (the key is the run's)."""
+    if run.created_by_id is None or run.source != ImportRun.Source.UPLOAD:
+        return 0
+    name = run.file_name
+    roster = run.kind == ImportKind.ROSTER
+    created = f"{run.created:,} {'agents ' if roster else ''}created"
+    if run.status == Status.DONE:
+        event, title = "import_finished", f"{name} imported: {created}, {run.updated:,} updated"
+    elif run.status == Status.CHECKED:
+        event = "import_finished"
+        title = f"{name} checked (dry run, nothing written): {run.created:,} would be created, {run.updated:,} updated"
+    elif run.status == Status.REFUSED:
+        event = "import_failed"
+        row_errors = any(line for line, _field, _message in (run.errors or []))
+        if row_errors or not run.errors:
+            count = run.error_count
+            title = f"{name} was refused: {count:,} row error{'s' if count != 1 else ''}; nothing was written"
+        else:
+            title = f"{name} was refused: {' '.join(message for _line, _field, message in run.errors)}"
+    elif run.status == Status.FAILED:
+        reason = (run.message or "The import stopped on an unexpected error").split(";")[0].rstrip(".")
+        event, title = "import_failed", f"{name} failed: {reason[:1].lower()}{reason[1:]}; nothing was written"
+    else:
+        return 0
+    told = notify(
+        event=event,
+        users=[run.created_by_id],
+        title=title,
+        key=f"imports:run-ended:{run.pk}",
+        url=reverse("imports:run-detail", args=[run.pk]),
+        body=run.message,
+        action="See the run",
+    )
+    return len(told)
 
 
 def run_execute(*, run_id: int) -> None:
@@ -266,9 +317,21 @@ def run_execute(*, run_id: int) -> None:
     finally:
         progress.close()
         fields.setdefault("status", Status.FAILED)
-        ImportRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
-            finished_at=timezone.now(), bytes_done=run.bytes_total, **fields
-        )
+        with transaction.atomic():
+            ended = ImportRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
+                finished_at=timezone.now(), bytes_done=run.bytes_total, **fields
+            )
+            if ended:
+                _ended_notify(run_id)
+
+
+def _ended_notify(run_id: int) -> None:
+    """Tell the runner, in the transaction that records the end; a failure to tell never undoes that record."""
+    try:
+        with transaction.atomic():
+            run_ended_notify(run=ImportRun.objects.defer("profile_definition").get(pk=run_id))
+    except Exception:
+        logger.exception("import run %s: its runner was not told how it ended", run_id)
 
 
 def _execute(run: ImportRun, progress: _Progress) -> dict:

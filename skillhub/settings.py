@@ -205,6 +205,11 @@ CELERY_BEAT_SCHEDULE["qa-calibration-open-due"] = {
     "task": "qa.tasks_calibration.calibration_open_due",
     "schedule": crontab(minute="*/15"),
 }
+# The weekly digest to ops leads and QA leads: last week's figures, Mondays 07:00 in TIME_ZONE.
+CELERY_BEAT_SCHEDULE["weekly-digest"] = {
+    "task": "dashboards.tasks.weekly_digest_send",
+    "schedule": crontab(hour=7, minute=0, day_of_week=1),
+}
 
 # QA disputes: days an agent has to dispute a released review, days a dispute has to be settled once raised (fixed
 # on the review when raised), and whether a QA lead approves a reviewer's resolution before it applies.
@@ -227,6 +232,12 @@ OUTBOX_STALE_MINUTES = env.int("OUTBOX_STALE_MINUTES", default=10)
 OUTBOX_SWEEP_BATCH = env.int("OUTBOX_SWEEP_BATCH", default=500)
 OUTBOX_WEBHOOK_TIMEOUT = env.int("OUTBOX_WEBHOOK_TIMEOUT", default=10)
 CELERY_BEAT_SCHEDULE["outbox-sweep"] = {"task": "core.tasks.outbox_sweep", "schedule": timedelta(minutes=1)}
+# The daily digest of notices set to "Daily digest", at this hour of TIME_ZONE.
+NOTIFICATION_DIGEST_HOUR = env.int("NOTIFICATION_DIGEST_HOUR", default=7)
+CELERY_BEAT_SCHEDULE["notification-digest-daily"] = {
+    "task": "core.tasks.notification_digest_daily",
+    "schedule": crontab(minute=0, hour=NOTIFICATION_DIGEST_HOUR),
+}
 
 # Metrics
 REPEAT_WINDOW_DAYS = env.int("REPEAT_WINDOW_DAYS", default=7)
@@ -243,10 +254,30 @@ IMPORT_UPLOAD_MAX_BYTES = env.int("IMPORT_UPLOAD_MAX_BYTES", default=50 * 1024 *
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 # Dashboards: seconds a rendered dashboard body is kept per user, page and filters (0 = off).
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
+# Hiring: hours before a candidate's emailed test link expires when they get a reminder (once per link), and hours
+# after an interviewer opened their scoring of an interview when its feedback is due (a notice, once per interview).
+CANDIDATE_TEST_REMINDER_HOURS = env.int("CANDIDATE_TEST_REMINDER_HOURS", default=24)
+INTERVIEW_FEEDBACK_DUE_HOURS = env.int("INTERVIEW_FEEDBACK_DUE_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["hiring-test-reminders"] = {
+    "task": "assessments.tasks.candidate_test_reminders",
+    "schedule": crontab(minute=7),
+}
+CELERY_BEAT_SCHEDULE["hiring-feedback-due"] = {
+    "task": "assessments.tasks.interview_feedback_due",
+    "schedule": crontab(minute=37),
+}
 
 # API tokens (DRF's Token): refused this many days after they were created; also ended by a password change or a
 # deactivation, and revoked by their user (/accounts/token/) or an admin.
 API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
+
+# Password reset by email: seconds a link works (it also stops working once the password is set), and requests
+# per hour per address asked about and per client address (past them: the same page, nothing sent, a security-log
+# line). The counts live in the default cache. Invitations to set a first password work for INVITATION_DAYS days.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
+PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=5)
+PASSWORD_RESET_LIMIT_PER_IP = env.int("PASSWORD_RESET_LIMIT_PER_IP", default=20)
+INVITATION_DAYS = env.int("INVITATION_DAYS", default=7)
 
 # Production hardening: on unless DEBUG (python manage.py check --deploy reports nothing).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

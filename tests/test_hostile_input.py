@@ -296,7 +296,7 @@ def test_ids_in_query_strings_that_are_not_ids_are_ignored(client, lead_user, ag
     client.force_login(lead_user)
     assert client.get(reverse("dashboards:team-dashboard"), {"team": value}).status_code == 200
     assert client.get(reverse("coaching:plan-create"), {"agent": value}).status_code == 200
-    assert client.post(reverse("coaching:notification-read"), {"pk": value}).status_code == 302
+    assert client.post(reverse("skillhub:notice-read"), {"pk": value}).status_code == 302
 
 
 @pytest.mark.parametrize("value", ["²", "9" * 30, "x"])

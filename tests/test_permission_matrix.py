@@ -33,6 +33,8 @@ MATRIX: dict[str, tuple] = {
     "skillhub:notice-list": ("GET", None, "L 200 200 200 200 200 200 200 200"),
     "skillhub:notice-badge": ("GET", None, "L 200 200 200 200 200 200 200 200"),
     "skillhub:notice-read": ("POST", None, "L R R R R R R R R"),
+    "skillhub:notice-menu": ("GET", None, "L 200 200 200 200 200 200 200 200"),
+    "skillhub:notice-open": ("GET", "notice", "L 404 404 404 404 R 404 404 404"),  # the in-house agent's notice
     "skillhub:notification-preferences": ("GET", None, "L 200 200 200 200 200 200 200 200"),
     "skillhub:notification-unsubscribe": ("GET", "unsubscribe_link", "200 200 200 200 200 200 200 200 200"),
     "dashboards:team-dashboard": ("GET", None, "L 200 200 403 403 403 403 200 403"),
@@ -44,6 +46,13 @@ MATRIX: dict[str, tuple] = {
     "logout": ("POST", None, "R R R R R R R R R"),
     "password_change": ("GET", None, "L 200 200 200 200 200 200 200 200"),
     "password_change_done": ("GET", None, "L 200 200 200 200 200 200 200 200"),
+    # Password reset and invitations: the emailed link is the authority, so anyone may open them, signed in or not
+    # (a valid reset link redirects to its set-password page; the invitation is a user's who never signs in here)
+    "password_reset": ("GET", None, "200 200 200 200 200 200 200 200 200"),
+    "password_reset_done": ("GET", None, "200 200 200 200 200 200 200 200 200"),
+    "password_reset_confirm": ("GET", "password_reset_link", "R R R R R R R R R"),
+    "password_reset_complete": ("GET", None, "200 200 200 200 200 200 200 200 200"),
+    "skillhub:invitation-accept": ("GET", "invitation_link", "200 200 200 200 200 200 200 200 200"),
     "api-schema": ("GET", None, "200 200 200 200 200 200 200 200 200"),
     "api-docs": ("GET", None, "200 200 200 200 200 200 200 200 200"),
     "admin:index": ("GET", None, "R 200 R R R R R R R"),
@@ -166,9 +175,6 @@ MATRIX: dict[str, tuple] = {
     "coaching:suggestion-dismiss-bulk": ("POST", None, "L R R 403 403 403 403 R 403"),
     "coaching:target-list": ("GET", None, "L 200 200 403 403 403 403 200 403"),
     "coaching:team-targets": ("GET", "team", "L 200 200 403 403 403 403 404 403"),
-    "coaching:notification-list": ("GET", None, "L 200 200 200 200 200 200 200 200"),
-    "coaching:notification-badge": ("GET", None, "L 200 200 200 200 200 200 200 200"),
-    "coaching:notification-read": ("POST", None, "L R R R R R R R R"),
     "coaching-plan-list": ("GET", None, "403 200 200 403 403 200 200 200 403"),
     "coaching-plan-detail": ("GET", "coaching_plan", "403 200 200 403 403 200 404 404 403"),
     # Hiring (assessments): hiring managers on the requisition and admins; the rest 403; candidate links need no account
@@ -187,6 +193,9 @@ MATRIX: dict[str, tuple] = {
     "assessments:candidate-cv": ("GET", "candidate", "L 404 403 403 404 403 403 403 403"),
     "assessments:candidate-move": ("POST", "candidate", "L R 403 403 R 403 403 403 403"),
     "assessments:candidate-issue-link": ("POST", "candidate", "L R 403 403 R 403 403 403 403"),
+    "assessments:candidate-email-link": ("POST", "candidate", "L R 403 403 R 403 403 403 403"),
+    "assessments:candidate-test-email": ("POST", "candidate_test", "L R 403 403 R 403 403 403 403"),
+    "assessments:requisition-test-email": ("GET", "requisition", "L 200 403 403 200 403 403 403 403"),
     "assessments:candidate-reject": ("POST", "candidate", "L R 403 403 R 403 403 403 403"),
     "assessments:interview-start": ("POST", "candidate", "L R 403 403 R 403 403 403 403"),
     "assessments:interview-detail": ("GET", "interview", "L 404 403 403 200 403 403 403 403"),
@@ -296,7 +305,30 @@ def world(db):
     from core.notifications.emails import unsubscribe_token
 
     objects["unsubscribe_link"] = SimpleNamespace(pk=unsubscribe_token(user_id=agent.user.pk, event="review_released"))
+    objects.update(_account_links())
+    from core.models import Notice
+
+    objects["notice"] = Notice.objects.create(
+        user=agent.user, event="review_released", key="matrix", title="M", url="/"
+    )
     return {"users": users, "objects": objects}
+
+
+def _account_links() -> dict:
+    """A reset link and an invitation of a user who never signs in here (signing in would end the reset token)."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from core.accounts.invitations import invitation_send
+
+    newcomer = UserFactory()
+    _, token = invitation_send(user=newcomer)
+    reset = {
+        "uidb64": urlsafe_base64_encode(force_bytes(newcomer.pk)),
+        "token": default_token_generator.make_token(newcomer),
+    }
+    return {"password_reset_link": SimpleNamespace(url_kwargs=reset), "invitation_link": SimpleNamespace(pk=token)}
 
 
 def _browser_objects(*, agent, reviewer) -> dict:
@@ -410,12 +442,13 @@ def _hiring_objects(hiring_user) -> dict:
     requisition = RequisitionFactory(hiring_team=[hiring_user])
     candidate = CandidateFactory(requisition=requisition)
     interview = services.interview_start(candidate=candidate, stage="screening", interviewer=hiring_user)
-    _, token = services.candidate_test_issue(candidate=candidate, kind="mock_ticket", created_by=hiring_user)
+    test, token = services.candidate_test_issue(candidate=candidate, kind="mock_ticket", created_by=hiring_user)
     return {
         "requisition": requisition,
         "candidate": candidate,
         "interview": interview,
         "candidate_link": SimpleNamespace(pk=token),
+        "candidate_test": test,
     }
 
 
@@ -427,6 +460,8 @@ def _kwargs_for(name: str, obj) -> dict:
     if not params:
         return {}
     assert obj is not None, f"{name} takes {params}: give it an object key in MATRIX"
+    if hasattr(obj, "url_kwargs"):  # a URL of several parameters
+        return obj.url_kwargs
     return {params[0]: obj.pk}
 
 

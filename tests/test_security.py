@@ -361,7 +361,7 @@ def _no_store(response) -> bool:
 def test_signed_in_pages_api_answers_and_csv_exports_are_not_stored(client, agent_user, lead_user):
     client.force_login(agent_user)
     page = client.get(reverse("skillhub:me"))
-    fragment = client.get(reverse("coaching:notification-badge"), HTTP_HX_REQUEST="true")
+    fragment = client.get(reverse("skillhub:notice-badge"), HTTP_HX_REQUEST="true")
     api = client.get(reverse("agent-list"))
     export = client.get(reverse("dashboards:my-dashboard"), {"export": "trend"})
     assert export["Content-Type"].startswith("text/csv")

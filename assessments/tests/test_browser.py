@@ -149,7 +149,7 @@ def test_copy_button_copies_the_new_link_and_says_copied(page, live_server, hiri
     _sign_in(page, live_server, "hannah")
     page.goto(f"{live_server.url}/hiring/candidates/{candidate.pk}/")
     page.get_by_label("Test", exact=True).select_option("mock_ticket")
-    page.get_by_role("button", name="Create private link").click()
+    page.get_by_role("button", name="Create link only").click()
     # The link's input is there while the page still parses; the button works once its script has run (on load).
     page.wait_for_load_state("load")
     link = page.get_by_test_id("new-link").input_value()

@@ -699,7 +699,7 @@ def test_test_states_tell_replaced_from_expired(client, hiring_user, candidate):
     CandidateTest.objects.filter(kind="mock_ticket").update(expires_at=timezone.now() - timedelta(minutes=1))
     page = client.get(reverse("assessments:candidate-detail", args=[candidate.pk])).content.decode()
     assert page.count("Replaced by a newer link") == 1
-    assert page.count("Link created · not started") == 1
+    assert page.count("Link created (not sent)") == 1
     assert page.count(">Expired<") == 1
 
 

@@ -6,11 +6,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from coaching import services
-from coaching.models import GoalMeasurement, Notification
+from coaching.models import GoalMeasurement
 from coaching.status import GoalStatus
 from coaching.tasks import coaching_nightly
 from coaching.tests.factories import GoalFactory, PlanFactory, agent_day, agent_skill_day, skill
-from core.models import Agent
+from core.models import Agent, Notice
 from core.tests.factories import ContactFactory
 from metrics import selectors as metrics
 
@@ -186,7 +186,7 @@ def test_nightly_task_updates_goals_and_notifies_agent_and_lead_once(plan, lead_
     result = coaching_nightly()
     goal.refresh_from_db()
     assert goal.status == GoalStatus.AT_RISK and goal.current_value == 50.0
-    kinds = sorted(Notification.objects.values_list("user_id", "kind"))
+    kinds = sorted(Notice.objects.values_list("user_id", "event"))
     assert kinds == sorted(
         [
             (plan.agent.user_id, "goal_at_risk"),
@@ -197,7 +197,7 @@ def test_nightly_task_updates_goals_and_notifies_agent_and_lead_once(plan, lead_
     )
     assert result["notifications"] == 4
     assert coaching_nightly()["notifications"] == 0  # safe to run twice
-    assert Notification.objects.count() == 4
+    assert Notice.objects.count() == 4
 
 
 def test_beat_runs_the_nightly_task(settings):

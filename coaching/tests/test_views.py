@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from coaching.models import Activity, CoachingSession, Goal, Notification, PlanActivity, Suggestion
+from coaching.models import Activity, CoachingSession, Goal, PlanActivity, Suggestion
 from coaching.status import GoalStatus
 from coaching.tests.factories import (
     ActivityFactory,
@@ -17,6 +17,7 @@ from coaching.tests.factories import (
     skill,
 )
 from core import roles
+from core.models import Notice
 from core.tests.factories import AgentFactory, ContactFactory, UserFactory
 from qa.models import Review
 
@@ -138,7 +139,7 @@ def _fill(plan, n):
 @pytest.mark.parametrize("n", [2, 12])
 def test_plan_page_query_count_is_flat(client, plan, agent_user, n, django_assert_max_num_queries):
     _fill(plan, n)
-    Notification.objects.create(user=agent_user, kind="session_due", key="k", message="Session due")
+    Notice.objects.create(user=agent_user, event="session_due", key="k", title="Session due")
     client.force_login(agent_user)
     with django_assert_max_num_queries(14):
         response = client.get(reverse("coaching:my-plan"))
@@ -617,17 +618,6 @@ def test_kpi_targets_set_checks_every_value_before_saving_any(team, lead_user):
     assert not KpiTarget.objects.filter(team=team).exists()
     services.kpi_targets_set(team=team, values={"fcr": 80.0, "aht": None}, updated_by=lead_user)
     assert list(KpiTarget.objects.filter(team=team).values_list("kpi", "value")) == [("fcr", 80.0)]
-
-
-def test_unread_notifications_show_in_the_navbar_and_can_be_read(client, agent_user):
-    Notification.objects.create(user=agent_user, kind="goal_at_risk", key="a", message="Your goal is at risk")
-    Notification.objects.create(user=agent_user, kind="session_due", key="b", message="Session due")
-    client.force_login(agent_user)
-    assert 'hx-get="/coaching/notifications/badge/"' in client.get(reverse("coaching:my-plan")).content.decode()
-    assert "Your goal is at risk" in client.get(reverse("coaching:notification-list")).content.decode()
-    assert 'aria-label="2 unread"' in client.get(reverse("coaching:notification-badge")).content.decode()
-    client.post(reverse("coaching:notification-read"))
-    assert "unread" not in client.get(reverse("coaching:notification-badge")).content.decode()
 
 
 def test_another_leads_proposal_is_not_there_for_a_lead(client, lead_user, partner_team):

@@ -119,7 +119,9 @@ class OutboxMessage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.to}: {self.subject or self.event}"
+        # A webhook's URL is a secret (whoever has it can post to the channel): never in a name shown anywhere.
+        to = self.to if self.kind == self.Kind.EMAIL else "a team's chat"
+        return f"{self.get_kind_display()} to {to}: {self.subject or self.event}"
 
 
 class TeamChatWebhook(models.Model):

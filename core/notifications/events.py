@@ -60,7 +60,13 @@ CATALOGUE: tuple[Event, ...] = (
     Event("import_finished", "Import finished", "A file you uploaded was imported.", {}, DIGEST),
     Event("import_failed", "Import failed", "A file you uploaded was refused or failed.", {}, NOW),
     # Summaries
-    Event("weekly_digest", "Weekly team summary", "Monday's summary of your teams' figures.", {L: NOW, R: NOW}, OFF),
+    Event(
+        "weekly_digest",
+        "Weekly team summary",
+        "Monday's summary of your teams' figures (ops leads and QA leads).",
+        {L: NOW, R: NOW},
+        OFF,
+    ),
 )
 
 BY_CODE: dict[str, Event] = {event.code: event for event in CATALOGUE}

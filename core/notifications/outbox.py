@@ -23,7 +23,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 
 from core.models import OutboxMessage, User
@@ -79,17 +79,35 @@ def enqueue_on_commit(pk: int) -> None:
     transaction.on_commit(partial(enqueue, pk))
 
 
-def enqueue(pk: int, countdown: int | None = None) -> bool:
+# Publishing gives up fast when the broker is down (kombu would otherwise retry for seconds inside the request that
+# made the change): the row is in the database already, and the beat sweep hands it out within a minute.
+BROKER_FAIL_FAST = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+    "connect_retries_timeout": 2,
+    "socket_connect_timeout": 2,
+}
+
+
+def broker_connection():
+    """A connection to the broker that fails within about two seconds when the broker is unreachable."""
+    return outbox_send.app.connection_for_write(transport_options=BROKER_FAIL_FAST)
+
+
+def enqueue(pk: int, countdown: int | None = None, connection=None) -> bool:
     """Hand a row to a worker. With the broker down the change that wrote the row still stands: the row stays
-    pending and the sweep sends it later."""
-    if settings.CELERY_TASK_ALWAYS_EAGER:  # no broker: the task runs here and now, and its errors surface
-        outbox_send.delay(pk)
+    pending and the sweep sends it later. Returns whether a worker got it."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:  # no broker: the task runs here and now
+        outbox_send.apply((pk,))
         return True
     try:
-        if countdown:
-            outbox_send.apply_async((pk,), countdown=countdown)
+        if connection is None:
+            with broker_connection() as own:
+                outbox_send.apply_async((pk,), countdown=countdown, connection=own, retry=False)
         else:
-            outbox_send.delay(pk)
+            outbox_send.apply_async((pk,), countdown=countdown, connection=connection, retry=False)
         return True
     except Exception as error:  # kombu's OperationalError, a refused connection, a DNS failure...
         logger.warning("Outbox message %s waits for the sweep: the broker refused it (%s)", pk, error)
@@ -120,7 +138,9 @@ def deliver(*, pk: int, now=None) -> str:
         _release(row, status=Status.FAILED, error=str(error), when=now)
         logger.error("Outbox message %s failed for good: %s", pk, error)
         return "failed"
-    except (smtplib.SMTPException, OSError, urllib.error.URLError) as error:
+    except Exception as error:  # refused (4xx), unreachable, timed out, or a fault of ours: try again later
+        if not isinstance(error, (smtplib.SMTPException, OSError, urllib.error.URLError)):
+            logger.exception("Outbox message %s: unexpected error while sending", pk)
         if row.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
             _release(row, status=Status.FAILED, error=f"Gave up after {row.attempts} attempts: {error}", when=now)
             return "failed"
@@ -201,9 +221,10 @@ def _post_webhook(row: OutboxMessage) -> None:
         raise OSError("The webhook did not answer in time") from error
 
 
-def sweep(*, now=None) -> dict[str, int]:
-    """The beat's pass: take back claims whose worker died (once; a second loss marks the row failed), then hand
-    every due pending row to a worker. Returns counts."""
+def reclaim_lost(*, now=None) -> tuple[int, int]:
+    """Claims older than OUTBOX_STALE_MINUTES lost their worker between claiming and marking (it may have sent the
+    message). The first loss puts the row back to pending: sent again, once, with the same Message-ID. A second
+    loss marks it failed, to be checked by hand. Returns (taken back, failed)."""
     now = now or timezone.now()
     stale = now - timedelta(minutes=settings.OUTBOX_STALE_MINUTES)
     lost = OutboxMessage.objects.filter(status=Status.SENDING, claimed_at__lt=stale)
@@ -211,18 +232,91 @@ def sweep(*, now=None) -> dict[str, int]:
         status=Status.PENDING,
         reclaims=F("reclaims") + 1,
         next_attempt_at=now,
-        last_error="Worker lost while sending; sent again",
+        last_error="Worker lost while sending; sent again (the receiver may get it twice, same Message-ID)",
     )
     failed = lost.filter(reclaims__gte=1).update(
-        status=Status.FAILED, last_error="Worker lost twice while sending; check whether it arrived"
+        status=Status.FAILED,
+        last_error="Worker lost twice while sending: not sent again. Check with the recipient whether it arrived, "
+        "then use Send again now if it did not.",
     )
-    due = list(
-        OutboxMessage.objects.filter(status=Status.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[: settings.OUTBOX_SWEEP_BATCH]
-    )
-    queued = sum(1 for pk in due if enqueue(pk))
+    return retaken, failed
+
+
+def due_ids(*, now=None, limit: int | None = None) -> list[int]:
+    now = now or timezone.now()
+    qs = OutboxMessage.objects.filter(status=Status.PENDING, next_attempt_at__lte=now).order_by("next_attempt_at")
+    return list(qs.values_list("pk", flat=True)[: limit or settings.OUTBOX_SWEEP_BATCH])
+
+
+def sweep(*, now=None) -> dict[str, int]:
+    """The beat's pass: take back claims whose worker died (once; a second loss marks the row failed), then hand
+    every due pending row to a worker. Returns counts."""
+    now = now or timezone.now()
+    retaken, failed = reclaim_lost(now=now)
+    due = due_ids(now=now)
+    queued = 0
+    if due and settings.CELERY_TASK_ALWAYS_EAGER:
+        queued = sum(1 for pk in due if enqueue(pk))
+    elif due:
+        try:
+            with broker_connection() as connection:
+                for pk in due:
+                    if not enqueue(pk, connection=connection):
+                        break  # the broker is down: the rest wait for the next sweep
+                    queued += 1
+        except Exception as error:  # closing a connection that never opened
+            logger.warning("Outbox sweep: the broker is unreachable (%s)", error)
     return {"retaken": retaken, "failed": failed, "queued": queued}
+
+
+def due_count(*, send_all: bool = False) -> int:
+    qs = OutboxMessage.objects.filter(status=Status.PENDING)
+    return qs.count() if send_all else qs.filter(next_attempt_at__lte=timezone.now()).count()
+
+
+def send_due(*, send_all: bool = False, progress=None) -> dict[str, int]:
+    """Send every due pending message here and now (the operators' `send_outbox`), without a worker or broker.
+    With `send_all`, messages waiting out a backoff go too. Returns counts of each outcome."""
+    now = timezone.now()
+    retaken, failed = reclaim_lost(now=now)
+    if send_all:
+        OutboxMessage.objects.filter(status=Status.PENDING, next_attempt_at__gt=now).update(next_attempt_at=now)
+    counts = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0, "retaken": retaken, "lost": failed}
+    pks = list(
+        OutboxMessage.objects.filter(status=Status.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    for pk in pks:
+        counts[deliver(pk=pk, now=now)] += 1
+        if progress:
+            progress(1)
+    return counts
+
+
+@transaction.atomic
+def messages_send_again(*, pks: list[int]) -> int:
+    """The admin's "Send again now": pending and failed messages go back to pending, due now, with a fresh count
+    of attempts, and are handed to a worker once this commits. Sent messages and those being sent are left alone.
+    Returns how many."""
+    rows = list(
+        OutboxMessage.objects.select_for_update()
+        .filter(pk__in=pks, status__in=[Status.PENDING, Status.FAILED])
+        .values_list("pk", flat=True)
+    )
+    OutboxMessage.objects.filter(pk__in=rows, status__in=[Status.PENDING, Status.FAILED]).update(
+        status=Status.PENDING, next_attempt_at=timezone.now(), attempts=0, reclaims=0
+    )
+    for pk in rows:
+        enqueue_on_commit(pk)
+    return len(rows)
+
+
+def status_counts() -> dict[str, int]:
+    """How many messages are in each status (one query)."""
+    counts = dict.fromkeys(Status.values, 0)
+    counts.update(OutboxMessage.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    return counts
 
 
 @shared_task(name="core.tasks.outbox_send", ignore_result=True)

@@ -7,8 +7,26 @@ from core.notifications import events
 from core.roles import role_names
 
 
-def notices_for_user(*, user: User) -> QuerySet[Notice]:
-    return Notice.objects.filter(user=user)
+def notices_for_user(*, user: User, unread_only: bool = False) -> QuerySet[Notice]:
+    """The user's own notices, newest first (another user's notice is never in it: 404 in the views)."""
+    qs = Notice.objects.filter(user=user)
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs.order_by("-created_at", "-pk")
+
+
+def notices_latest(*, user: User, limit: int = 8) -> list[Notice]:
+    """The navbar menu's notices: the newest `limit`, each labelled (one query)."""
+    return notices_labelled(notices_for_user(user=user)[:limit])
+
+
+def notices_labelled(notices) -> list[Notice]:
+    """Give each notice `label`, its event's name from the catalogue (no query; an unknown code shows as is)."""
+    notices = list(notices)
+    for notice in notices:
+        event = events.BY_CODE.get(notice.event)
+        notice.label = event.label if event is not None else notice.event
+    return notices
 
 
 def unread_count(*, user: User) -> int:

@@ -26,6 +26,11 @@ def emails_held() -> Iterator[None]:
         _emails_held.reset(token)
 
 
+def emails_are_held() -> bool:
+    """True within emails_held(): callers that email outside notify() (invitations) hold theirs too."""
+    return _emails_held.get()
+
+
 def deliveries_for(*, user_ids: list[int], event: str) -> dict[int, str]:
     """Each user's delivery for `event`: their own choice, else the default of their roles. Two queries."""
     catalogued = events.get(event)
@@ -124,15 +129,28 @@ def _post_to_team(*, team_id: int, event: events.Event, key: str, title: str, bo
 
 
 def chat_payload(*, kind: str, title: str, body: str, link: str) -> dict:
-    """A message in the shape Slack's or Teams' incoming webhooks take (plain text with a link)."""
-    text = f"*{title}*" if kind == TeamChatWebhook.Kind.SLACK else f"**{title}**"
+    """A message in the shape the team's incoming webhook takes: Slack's text with mrkdwn, or for Microsoft Teams
+    an Adaptive Card (what Teams' Workflows webhooks require, and the older connectors accept)."""
+    if kind == TeamChatWebhook.Kind.SLACK:
+        text = f"*{title}*" + (f"\n{body}" if body else "") + (f"\n<{link}|Open in SkillHub>" if link else "")
+        return {"text": text}
+    card_body = [{"type": "TextBlock", "text": title, "weight": "Bolder", "wrap": True}]
     if body:
-        text += f"\n{body}"
+        card_body.append({"type": "TextBlock", "text": body, "wrap": True})
+    card = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "body": card_body,
+    }
     if link:
-        text += (
-            f"\n<{link}|Open in SkillHub>" if kind == TeamChatWebhook.Kind.SLACK else f"\n[Open in SkillHub]({link})"
-        )
-    return {"text": text}
+        card["actions"] = [{"type": "Action.OpenUrl", "title": "Open in SkillHub", "url": link}]
+    return {
+        "type": "message",
+        "attachments": [
+            {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}
+        ],
+    }
 
 
 def preference_set(*, user: User, event: str, delivery: str) -> NotificationPreference:

@@ -2,8 +2,10 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -11,29 +13,86 @@ from core.models import Delivery
 from core.notifications import events, selectors, services
 from core.views import int_param, login_required
 
+NOTICES_PER_PAGE = 25
+MENU_SIZE = 8  # the navbar menu's latest notices
+
+
+def same_site_path(url: str) -> str | None:
+    """`url` when it is a path of this site ("/qa/reviews/12/"), else None: a notice's or a form's link never
+    sends anyone to another site ("//evil.example", "https://evil.example", "/\\evil.example", "javascript:")."""
+    url = (url or "").strip()
+    if not url.startswith("/") or url.startswith("//"):
+        return None
+    return url if url_has_allowed_host_and_scheme(url, allowed_hosts=set()) else None
+
 
 @login_required
 @require_safe
 def notice_list(request: HttpRequest) -> HttpResponse:
-    notices = list(selectors.notices_for_user(user=request.user)[:200])
-    for notice in notices:
-        notice.label = events.BY_CODE[notice.event].label if notice.event in events.BY_CODE else notice.event
-    return render(request, "skillhub/notice_list.html", {"notices": notices})
+    """All of the user's notices, 25 a page, all or unread only (?show=unread)."""
+    unread_only = request.GET.get("show") == "unread"
+    paginator = Paginator(selectors.notices_for_user(user=request.user, unread_only=unread_only), NOTICES_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "skillhub/notice_list.html",
+        {
+            "page": page,
+            "notices": selectors.notices_labelled(page.object_list),
+            "unread_only": unread_only,
+            "show": "unread" if unread_only else "all",
+            "here": request.get_full_path(),
+        },
+    )
 
 
 @login_required
 @require_safe
 def notice_badge(request: HttpRequest) -> HttpResponse:
-    """The navbar's unread count (an htmx fragment)."""
+    """The navbar's unread count (an htmx fragment, loaded after the page)."""
     return render(request, "skillhub/partials/notice_badge.html", {"unread": selectors.unread_count(user=request.user)})
+
+
+def _menu(request: HttpRequest, *, status: str = "") -> HttpResponse:
+    """The navbar menu's notices, with the unread count swapped into the bell out of band."""
+    context = {
+        "notices": selectors.notices_latest(user=request.user, limit=MENU_SIZE),
+        "unread": selectors.unread_count(user=request.user),
+        "status": status,
+    }
+    return render(request, "skillhub/partials/notice_menu.html", context)
+
+
+@login_required
+@require_safe
+def notice_menu(request: HttpRequest) -> HttpResponse:
+    """The navbar menu's latest notices (an htmx fragment, loaded when the menu opens)."""
+    return _menu(request)
+
+
+@login_required
+@require_safe
+def notice_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow a notice: mark it read and go to its page (a path of this site; else the list). The user's own only."""
+    notice = get_object_or_404(selectors.notices_for_user(user=request.user), pk=pk)
+    services.notices_mark_read(user=request.user, pk=notice.pk)
+    target = same_site_path(notice.url)
+    if target is None:
+        if notice.url:
+            messages.info(request, "This notification's link leads outside SkillHub, so it was not followed.")
+        return redirect("skillhub:notice-list")
+    return redirect(target)
 
 
 @login_required
 @require_POST
 def notice_read(request: HttpRequest) -> HttpResponse:
-    """Mark one notice (pk) or all of the user's notices read; only ever the user's own."""
-    services.notices_mark_read(user=request.user, pk=int_param(request.POST.get("pk")))
-    return redirect("skillhub:notice-list")
+    """Mark one notice (pk) or all of the user's notices read; only ever the user's own. From the navbar menu (htmx)
+    the answer is the menu again; a form goes back to `next` (a path of this site) or the list."""
+    count = services.notices_mark_read(user=request.user, pk=int_param(request.POST.get("pk")))
+    if request.headers.get("HX-Request"):
+        return _menu(request, status="All marked read." if count else "Nothing was unread.")
+    return redirect(same_site_path(request.POST.get("next", "")) or "skillhub:notice-list")
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core.notifications.services import emails_held
 from demo import org as demo
+from demo.notices import notices_tidy
 
 # Each app seeds its own part, in this order; a seeder takes rng and stdout and is safe to run twice.
 SEEDERS = [
@@ -96,6 +97,7 @@ class Command(BaseCommand):
                 self.stdout.flush()
                 seeder(rng=random.Random(f"{options['seed']}:{dotted}"), stdout=None)
                 self.stdout.write(f" {time.monotonic() - started:.0f} s")
+            notices_tidy()
             lines = summary_lines()
         self.stdout.write(self.style.SUCCESS("Demo data ready:"))
         for line in lines:
