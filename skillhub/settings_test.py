@@ -18,3 +18,6 @@ MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 AXES_ENABLED = False  # the security tests switch it on
 DASHBOARD_CACHE_SECONDS = 0  # every test sees fresh figures; test_dashboards switches it on to test the cache
+# pytest-xdist: the real Celery worker of each xdist process (celery_worker tests) reads a queue of its own.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    CELERY_TASK_DEFAULT_QUEUE = f"celery-{os.environ['PYTEST_XDIST_WORKER']}"

@@ -2,8 +2,10 @@
 started by the test."""
 
 import logging
+import os
 import time
 from contextlib import contextmanager
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -23,9 +25,11 @@ def broker_down(settings):
     saved = (app.conf.task_always_eager, app.conf.broker_url)
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.task_always_eager = False
-    app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"
+    app.conf.broker_url = dead = f"redis://127.0.0.1:{free_port()}/0"
     try:
-        yield
+        # Celery prefers the CELERY_BROKER_URL variable (set in CI) to its broker_url setting.
+        with mock.patch.dict(os.environ, {"CELERY_BROKER_URL": dead}):
+            yield
     finally:
         app.conf.task_always_eager, app.conf.broker_url = saved
         settings.CELERY_TASK_ALWAYS_EAGER = True

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.db import OperationalError
 from django.utils import timezone
 
 from core.tests.factories import ContactFactory
@@ -40,8 +41,11 @@ def tables():
 def wait_until_done(run_id: int, seconds: float = 60) -> FullRollup:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        run = FullRollup.objects.get(pk=run_id)
-        if run.state == FullRollup.State.DONE:
+        try:
+            run = FullRollup.objects.get(pk=run_id)
+        except OperationalError:  # SQLite's shared in-memory test database: "table is locked" while a worker writes
+            run = None
+        if run is not None and run.state == FullRollup.State.DONE:
             return run
         time.sleep(0.2)
     raise AssertionError(f"full run {run_id} not done after {seconds} s")
