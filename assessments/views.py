@@ -411,7 +411,9 @@ def candidate_hire(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             messages.success(
-                request, f"{candidate} is hired: agent {agent.employee_id} in {agent.team}, with their baseline kept."
+                request,
+                f"{candidate} is hired: agent {agent.employee_id} in {agent.team}, with their baseline kept. "
+                f"An invitation to choose a password is emailed to {agent.user.email}.",
             )
             return redirect("assessments:candidate-detail", pk=candidate.pk)
     return render(

@@ -2,6 +2,7 @@
 from, teams' chat webhooks, and invitations to set a first password."""
 
 import uuid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
@@ -66,7 +67,8 @@ class NotificationPreference(models.Model):
 
 
 def _message_id() -> str:
-    return f"<{uuid.uuid4().hex}@skillhub>"
+    """A Message-ID on this site's domain (SITE_URL), fixed when the row is written: a resend keeps it."""
+    return f"<{uuid.uuid4().hex}@{urlsplit(settings.SITE_URL).hostname or 'skillhub.invalid'}>"
 
 
 class OutboxMessage(models.Model):
