@@ -59,8 +59,9 @@ class TokenAdmin(BaseTokenAdmin):
         return token_is_expired(obj)
 
 
-@admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Users with their roles; registered as InvitingUserAdmin below (adding a user without a password invites them)."""
+
     list_display = ["username", "first_name", "last_name", "email", "role_list", "is_active", "last_login"]
     list_filter = ["groups", "is_active", "is_staff", "is_superuser"]
 
@@ -233,9 +234,6 @@ class InvitingUserCreationForm(AdminUserCreationForm):
         if not cleaned_data.get("set_usable_password", True) and not cleaned_data.get("email"):
             self.add_error("email", "Give an email address to send the invitation to, or set a password.")
         return cleaned_data
-
-
-admin.site.unregister(User)
 
 
 @admin.register(User)

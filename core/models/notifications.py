@@ -136,7 +136,11 @@ class TeamChatWebhook(models.Model):
     team = models.ForeignKey("skillhub.Team", on_delete=models.CASCADE, related_name="chat_webhooks")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     url = models.URLField(max_length=500, help_text="The incoming webhook's URL (kept secret).")
-    events = models.JSONField(default=list, blank=True, help_text="Event codes posted; empty: every team event.")
+    events = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Event codes posted; empty: the team-level ones (disputes raised, overdue reviews).",
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:

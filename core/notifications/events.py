@@ -17,6 +17,7 @@ class Event:
     description: str
     defaults: dict[str, str] = field(default_factory=dict)  # role -> delivery; roles not named: `fallback`
     fallback: str = DIGEST
+    chat: bool = False  # posted to a team's chat webhook that names no events (team-level news, no one's scores)
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -35,10 +36,18 @@ CATALOGUE: tuple[Event, ...] = (
     # QA
     Event("review_released", "Review released", "A review of your work was released to you.", {A: NOW}),
     Event("mentioned", "Mentioned", "Someone mentioned you in a dispute or a comment.", {A: NOW, R: NOW, L: NOW}, NOW),
-    Event("dispute_raised", "Dispute raised", "An agent disputed a review in your scope.", {R: NOW, L: DIGEST}),
+    Event(
+        "dispute_raised", "Dispute raised", "An agent disputed a review in your scope.", {R: NOW, L: DIGEST}, chat=True
+    ),
     Event("dispute_resolved", "Dispute resolved", "A dispute was settled.", {A: NOW, R: DIGEST, L: DIGEST}),
     Event("review_assigned", "Review assigned", "Reviews were assigned or reassigned to you.", {R: NOW}),
-    Event("review_overdue", "Review overdue", "A review assigned to you is past its due date.", {R: NOW, L: DIGEST}),
+    Event(
+        "review_overdue",
+        "Review overdue",
+        "A review assigned to you is past its due date.",
+        {R: NOW, L: DIGEST},
+        chat=True,
+    ),
     Event("calibration_invited", "Calibration invitation", "You were invited to a calibration session.", {R: NOW}),
     Event("calibration_due", "Calibration due soon", "A calibration session closes within 24 hours.", {R: NOW}),
     Event(

@@ -123,7 +123,7 @@ def _email_notice(*, user: User, event: events.Event, key: str, title: str, body
 def _post_to_team(*, team_id: int, event: events.Event, key: str, title: str, body: str, url: str) -> None:
     hooks = TeamChatWebhook.objects.filter(team_id=team_id, is_active=True)
     for hook in hooks:
-        if hook.events and event.code not in hook.events:
+        if event.code not in hook.events if hook.events else not event.chat:
             continue
         subject = f"{event.label}: {title}"
         if OutboxMessage.objects.filter(kind=OutboxMessage.Kind.WEBHOOK, to=hook.url, key=key[:200]).exists():

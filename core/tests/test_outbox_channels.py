@@ -150,3 +150,11 @@ def test_webhook_unreachable_is_retried(team, settings):
     assert outbox.deliver(pk=row.pk) == "retry"
     row.refresh_from_db()
     assert row.status == Status.PENDING and row.last_error
+
+
+def test_webhook_without_an_event_list_takes_only_team_level_events(team):
+    add_webhook(team, "https://hooks.example", path="/team")
+    services.notify(event="review_released", users=[], title="A's review", key="r:1", team_id=team.pk)
+    assert not OutboxMessage.objects.exists()  # one agent's score is not for the team's channel
+    dispute(team)
+    assert OutboxMessage.objects.get().event == "dispute_raised"

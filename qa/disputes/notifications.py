@@ -47,6 +47,7 @@ def dispute_raised(*, review: Review, actor: User) -> None:
         key=f"dispute_raised:{review.pk}",
         actor=actor,
         action="Open the dispute",
+        team_id=team.pk,  # the team's chat channel, if it has one, hears of it too
     )
 
 

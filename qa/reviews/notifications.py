@@ -245,6 +245,7 @@ def reviews_overdue(*, today: date | None = None) -> int:
         by_team[row["due_date"]][row["agent__team_id"]] += row["n"]
     if not by_team:
         return created
+    _post_overdue_to_teams(by_team)
     leads = qa_leads()
     covered = teams_covered(user_ids=leads)
     for due, teams in sorted(by_team.items()):
@@ -264,3 +265,19 @@ def reviews_overdue(*, today: date | None = None) -> int:
                 )
             )
     return created
+
+
+def _post_overdue_to_teams(by_team: dict[date, Counter]) -> None:
+    """Each team's chat channel (if it has one) hears how many of its reviews are overdue, once per due date: no
+    names, no scores."""
+    for due, teams in sorted(by_team.items()):
+        for team_id, n in sorted(teams.items()):
+            notify(
+                event="review_overdue",
+                users=[],
+                title=f"{plural(n, 'review')} of the team {_be(n)} overdue (due {due:%-d %b})",
+                body="The QA queue's Overdue tab lists them.",
+                url=queue_url(tab="overdue", reviewer="all"),
+                key=f"review_overdue:team:{team_id}:{due.isoformat()}",
+                team_id=team_id,
+            )

@@ -357,6 +357,23 @@ def test_overdue_reviews_tell_the_assignee_once_and_the_qa_leads_in_scope(
     assert Notice.objects.count() == 2
 
 
+def test_overdue_reviews_are_posted_to_the_teams_chat_channel_without_names(agent, other_agent, version, reviewer_user):
+    from core.models import OutboxMessage, TeamChatWebhook
+
+    hook = TeamChatWebhook.objects.create(team=agent.team, kind="slack", url="https://hooks.example/north")
+    TeamChatWebhook.objects.create(team=other_agent.team, kind="slack", url="https://hooks.example/other")
+    yesterday = timezone.localdate() - timedelta(days=1)
+    _drafts(agent, version, 2, reviewer=reviewer_user, due=yesterday)
+    review_services.reviews_notify_overdue()
+    review_services.reviews_notify_overdue()
+    (post,) = OutboxMessage.objects.filter(kind="webhook")
+    assert post.to == hook.url  # the other team has nothing overdue
+    assert post.payload["text"].startswith(
+        f"*Review overdue: 2 reviews of the team are overdue (due {yesterday:%-d %b})*"
+    )
+    assert agent.name not in post.payload["text"] and reviewer_user.get_full_name() not in post.payload["text"]
+
+
 def test_overdue_beat_runs_the_task_daily(db):
     entry = django_settings.CELERY_BEAT_SCHEDULE["qa-reviews-overdue"]
     assert entry["task"] == "qa.tasks.reviews_notify_overdue"
