@@ -4,6 +4,7 @@ Code inside qa imports models from their topic package (qa.scorecards.models, qa
 here; other apps read QA through qa's selectors.
 """
 
+from qa.autoqa.models import AutoAnswer, AutoReview, PhraseList
 from qa.browser.models import SavedFilter
 from qa.calibration.models import (
     CalibrationAssignment,
@@ -30,6 +31,9 @@ from qa.sampling.models import SamplingRun
 from qa.scorecards.models import Criterion, ScorecardRule, ScorecardSection, ScorecardTemplate, ScorecardVersion
 
 __all__ = [
+    "AutoAnswer",
+    "AutoReview",
+    "PhraseList",
     "ALREADY_REVIEWED",
     "COUNTED_STATUSES",
     "CalibrationAssignment",

@@ -135,6 +135,10 @@ class ReviewAnswer(models.Model):
     value = models.SmallIntegerField(null=True, blank=True, help_text="Yes 1 / no 0, or the point chosen.")
     is_na = models.BooleanField(default=False)
     comment = models.TextField(blank=True)
+    # AutoQA's suggestion shown to the reviewer for this criterion (null: none), kept to measure agreement and to
+    # train on what humans change.
+    suggested_value = models.SmallIntegerField(null=True, blank=True)
+    suggested_na = models.BooleanField(default=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -101,6 +101,12 @@ class Criterion(models.Model):
     allow_na = models.BooleanField(default=False)
     channels = models.JSONField(default=list, blank=True, help_text="Empty: all channels.")
     position = models.PositiveSmallIntegerField(default=0)
+    detector = models.CharField(
+        max_length=40, blank=True, help_text="AutoQA: the detector that answers it (blank: humans only)."
+    )
+    detector_params = models.JSONField(
+        default=dict, blank=True, help_text="The detector's settings, e.g. phrase kinds."
+    )
 
     class Meta:
         ordering = ["section__position", "position", "pk"]
