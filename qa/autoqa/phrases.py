@@ -219,7 +219,11 @@ DEFAULTS: dict[str, dict[str, list[str]]] = {
             "boa tarde",
             "boa noite",
         ],
-        "introduction": ["meu nome é", "/(?:aqui é|quem fala é) (?:o |a )?\\w+/", "/sou (?:o |a )?\\w+,? (?:da|do|de)\\b/"],
+        "introduction": [
+            "meu nome é",
+            "/(?:aqui é|quem fala é) (?:o |a )?\\w+/",
+            "/sou (?:o |a )?\\w+,? (?:da|do|de)\\b/",
+        ],
         "empathy": [
             "/lamento (?:ouvir|saber)/",
             "sinto muito",
@@ -348,9 +352,7 @@ def default_patterns() -> dict[tuple[str, str], re.Pattern[str]]:
     return compile_lists(default_rows())
 
 
-def lookup(
-    patterns: dict[tuple[str, str], re.Pattern[str]], kind: str, language: str
-) -> re.Pattern[str] | None:
+def lookup(patterns: dict[tuple[str, str], re.Pattern[str]], kind: str, language: str) -> re.Pattern[str] | None:
     """The pattern of `kind` in `language` (its base: "pt-BR" → "pt"), else English's."""
     language = (language or FALLBACK_LANGUAGE).lower()
     for candidate in (language, language.split("-")[0].split("_")[0], FALLBACK_LANGUAGE):

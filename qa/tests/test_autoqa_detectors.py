@@ -12,7 +12,10 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 def convo(*lines: tuple[str, str], language: str = "en", channel: str = "chat", name: str = "") -> Conversation:
     return Conversation(
-        turns=tuple(Turn(author, text) for author, text in lines), language=language, channel=channel, customer_name=name
+        turns=tuple(Turn(author, text) for author, text in lines),
+        language=language,
+        channel=channel,
+        customer_name=name,
     )
 
 
@@ -74,6 +77,8 @@ def test_engine_version_is_a_short_stable_fingerprint():
     ("code", "params"),
     [
         ("phrases", {"kind": "telepathy"}),
+        ("phrases", {"kind": "negative"}),
+        ("phrases", {"kind": "greeting", "patterns": ["hello"]}),
         ("phrases", {"kind": "greeting", "where": "middle"}),
         ("phrases", {"kind": "greeting", "expect": "maybe"}),
         ("phrases", {"kind": "greeting", "phrases": "hello"}),
@@ -218,7 +223,12 @@ def test_phrase_rule_uses_the_runner_patterns_for_the_language():
     patterns = phrases.compile_lists([("greeting", "en", "howdy"), ("greeting", "es", "hola\n/buen(?:os|as) d[ií]as/")])
     assert phrase(convo(("agent", "Howdy!")), kind="greeting", patterns=patterns).value == 1
     assert phrase(convo(("agent", "Hello!")), kind="greeting", patterns=patterns).value == 0
-    assert phrase(convo(("agent", "¡Hola! ¿En qué puedo ayudarle?"), language="es"), kind="greeting", patterns=patterns).value == 1
+    assert (
+        phrase(
+            convo(("agent", "¡Hola! ¿En qué puedo ayudarle?"), language="es"), kind="greeting", patterns=patterns
+        ).value
+        == 1
+    )
 
 
 def test_phrase_rule_falls_back_to_english_and_base_language():
@@ -413,7 +423,9 @@ def test_readability_gives_no_answer_for_voice_or_little_text():
 
 
 def test_response_time_within_the_limit():
-    conversation = timed(("customer", "Hi", 0), ("agent", "Hello", 30), ("customer", "Help", 60), ("agent", "Sure", 100))
+    conversation = timed(
+        ("customer", "Hi", 0), ("agent", "Hello", 30), ("customer", "Help", 60), ("agent", "Sure", 100)
+    )
     finding = run("response_time", conversation, {"max_seconds": 120})
     assert finding.value == 1
     assert "40 s" in finding.evidence
@@ -498,6 +510,29 @@ def test_analyse_runs_each_criterion_and_gathers_flags_and_sentiment():
     assert findings[3].value is None and "Unknown phrase kind" in findings[3].evidence
     assert "prohibited_phrase" in flags
     assert start is not None and end < 0
+
+
+def test_warm_up_loads_the_lexicons_without_error():
+    detectors.warm_up()
+
+
+def test_detectors_need_no_download_at_run_time(monkeypatch):
+    import socket
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("a detector tried to open a connection")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    findings, _flags, _sentiment = analyse(GOOD, [(code, code, {}) for code in detectors.REGISTRY if code != "phrases"])
+    assert findings["readability"].value is not None
+    assert sentiment(GOOD) != (None, None)
+
+
+def test_bench_reports_conversations_per_second(capsys):
+    from qa.autoqa.detectors import bench
+
+    assert bench.main(50) > 0
+    assert "conversations/s" in capsys.readouterr().out
 
 
 # --- seeded phrase lists --------------------------------------------------------------------------------------------

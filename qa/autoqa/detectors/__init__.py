@@ -117,6 +117,13 @@ def engine_version() -> str:
 ENGINE_VERSION = engine_version()
 
 
+def warm_up() -> None:
+    """Load the sentiment lexicon and the syllable dictionary once per worker process (about a second), before
+    timing or batching anything."""
+    readability.reading_ease(Conversation(turns=(Turn("agent", "Hello there, how are you today? " * 8),)))
+    customer_sentiment(Conversation(turns=(Turn("customer", "Thanks, great."),)))
+
+
 def analyse(
     conversation: Conversation, specs: Iterable[tuple[object, str, dict | None]]
 ) -> tuple[dict[object, Finding], list[str], tuple[float | None, float | None]]:

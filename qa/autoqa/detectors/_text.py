@@ -31,13 +31,20 @@ def sentence_at(text: str, start: int, end: int) -> str:
     return text[left:right].strip()
 
 
+_PII_MISSING = False
+
+
 def mask(text: str) -> str:
     """`text` with card numbers, IBANs, emails and phone numbers masked (core.pii's markers)."""
-    try:
-        from core import pii
-    except ImportError:  # pragma: no cover - core.pii lands beside this module
-        return _FALLBACK_DIGITS.sub("[number]", _FALLBACK_EMAIL.sub("[email]", text))
-    return pii.mask(text)[0]
+    global _PII_MISSING
+    if not _PII_MISSING:
+        try:
+            from core import pii
+        except ImportError:  # pragma: no cover - core.pii lands beside this module
+            _PII_MISSING = True  # a failed import is slow: try once
+        else:
+            return pii.mask(text)[0]
+    return _FALLBACK_DIGITS.sub("[number]", _FALLBACK_EMAIL.sub("[email]", text))
 
 
 def clip(text: str, limit: int = EVIDENCE_CHARS) -> str:

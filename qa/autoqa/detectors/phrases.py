@@ -39,7 +39,7 @@ def _patterns(params: dict) -> dict:
 def _phrase_params(params: dict) -> dict:
     kind = params.get("kind")
     patterns = _patterns(params)
-    known = set(phrase_lists.KINDS) | {key[0] for key in patterns}
+    known = (set(phrase_lists.KINDS) | {key[0] for key in patterns}) - {"negative"}
     own = params.get("phrases")
     if own is not None and (not isinstance(own, list | tuple) or not all(isinstance(p, str) for p in own)):
         raise ValueError("phrases must be a list of strings.")
@@ -63,9 +63,7 @@ def _phrase_params(params: dict) -> dict:
     }
 
 
-def _search(
-    pattern: re.Pattern[str], negative: re.Pattern[str] | None, text: str
-) -> tuple[int, int] | None:
+def _search(pattern: re.Pattern[str], negative: re.Pattern[str] | None, text: str) -> tuple[int, int] | None:
     """The first match of `pattern` in `text` whose sentence has no negative context."""
     for match in pattern.finditer(text):
         if negative is not None:
@@ -77,7 +75,12 @@ def _search(
 
 
 def find_phrase(
-    conversation: Conversation, *, kind: str, where: str = "any", last: int = 2, patterns: dict | None = None,
+    conversation: Conversation,
+    *,
+    kind: str,
+    where: str = "any",
+    last: int = 2,
+    patterns: dict | None = None,
     own: tuple[str, ...] | None = None,
 ) -> tuple[int, str] | None:
     """(index among the agent's turns, matched sentence) of the first phrase of `kind`, or None."""
@@ -86,9 +89,7 @@ def find_phrase(
     if pattern is None:
         return None
     negative = (
-        phrase_lists.lookup(patterns, "negative", conversation.language)
-        if kind in phrase_lists.NEGATED_KINDS
-        else None
+        phrase_lists.lookup(patterns, "negative", conversation.language) if kind in phrase_lists.NEGATED_KINDS else None
     )
     for index, turn in enumerate(agent_turns(conversation, where, last)):
         text = normalise(turn.text)

@@ -24,6 +24,7 @@ def _english(conversation: Conversation) -> bool:
     return (conversation.language or "en").lower().split("-")[0].split("_")[0] in LANGUAGES
 
 
+@lru_cache(maxsize=64)  # several criteria and the review itself ask for the same conversation's sentiment
 def sentiment(conversation: Conversation, turns: int = 1) -> tuple[float | None, float | None]:
     """(start, end): compound scores of the customer's first and last `turns` turns; (None, None) for another
     language or without customer text. One customer turn is both the start and the end."""
