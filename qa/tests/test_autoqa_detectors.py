@@ -545,3 +545,10 @@ def test_default_phrase_lists_are_seeded_for_three_languages():
         assert {(kind, language) for kind in phrases.KINDS} <= rows
     greeting = PhraseList.objects.get(kind="greeting", language="en")
     assert "thank you for contacting" in greeting.phrases.splitlines()
+
+
+def test_sentiment_accepts_turns_given_as_a_list():
+    conversation = Conversation(turns=[Turn("customer", "I'm furious."), Turn("customer", "Thanks, great!")])
+    start, end = sentiment(conversation)
+    assert start < 0 < end
+    assert run("sentiment_recovered", conversation, {}).value == 1

@@ -24,14 +24,24 @@ def _english(conversation: Conversation) -> bool:
     return (conversation.language or "en").lower().split("-")[0].split("_")[0] in LANGUAGES
 
 
-@lru_cache(maxsize=64)  # several criteria and the review itself ask for the same conversation's sentiment
 def sentiment(conversation: Conversation, turns: int = 1) -> tuple[float | None, float | None]:
     """(start, end): compound scores of the customer's first and last `turns` turns; (None, None) for another
     language or without customer text. One customer turn is both the start and the end."""
+    try:
+        return _sentiment_cached(conversation, turns)
+    except TypeError:  # turns given as a list: unhashable, computed without the cache
+        return _sentiment(conversation, turns)
+
+
+def _sentiment(conversation: Conversation, turns: int) -> tuple[float | None, float | None]:
     texts = [t.text.strip() for t in conversation.customer_turns() if t.text.strip()]
     if not texts or not _english(conversation):
         return None, None
     return compound(" ".join(texts[:turns])), compound(" ".join(texts[-turns:]))
+
+
+# Several criteria and the review itself ask for the same conversation's sentiment.
+_sentiment_cached = lru_cache(maxsize=64)(_sentiment)
 
 
 def _last_customer_text(conversation: Conversation) -> str:
