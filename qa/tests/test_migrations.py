@@ -6,8 +6,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from core.models import Skill
 from core.tests.factories import ContactFactory
-from qa.models import ReviewAnswer
-from qa.tests.factories import CriterionFactory, VersionFactory
+from qa.tests.factories import VersionFactory
 
 BEFORE = [("qa", "0007_calibration_answer_history")]
 AFTER = [("qa", "0009_review_one_per_contact")]
@@ -39,7 +38,21 @@ def test_one_review_per_contact_migration_removes_untouched_duplicate_drafts_and
         skill, _ = Skill.objects.get_or_create(
             code="migration_test", defaults={"name": "Migration test", "tier": "technical"}
         )
-        criterion = CriterionFactory(version=version, section__version=version, skill=skill)
+        # The criterion and answer as the migration state has them (today's models have columns added since).
+        state = MigrationExecutor(connection).loader.project_state(BEFORE).apps
+        section = state.get_model("qa", "ScorecardSection").objects.create(version_id=version.pk, title="S")
+        criterion = state.get_model("qa", "Criterion").objects.create(
+            version_id=version.pk,
+            section=section,
+            key="c",
+            skill_id=skill.pk,
+            text="Behaviour",
+            weight=1,
+            scale="yes_no",
+            scale_min=0,
+            scale_max=1,
+        )
+        StateAnswer = state.get_model("qa", "ReviewAnswer")  # noqa: N806 (a model of the migration state)
 
         def review(contact, **fields):
             return Review.objects.create(
@@ -59,7 +72,9 @@ def test_one_review_per_contact_migration_removes_untouched_duplicate_drafts_and
 
         conflict = ContactFactory()
         first = review(conflict)
-        ReviewAnswer.objects.create(review_id=first.pk, criterion=criterion, value=1)  # a draft with an answer is work
+        StateAnswer.objects.create(
+            review_id=first.pk, criterion_id=criterion.pk, value=1
+        )  # a draft with an answer is work
         second = review(conflict, comment="Started the feedback")
         with pytest.raises(RuntimeError, match=rf"contact {conflict.pk}: reviews {first.pk}, {second.pk}"):
             _migrate(AFTER)
