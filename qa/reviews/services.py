@@ -29,7 +29,6 @@ from qa.scorecards.models import ScorecardVersion
 from qa.scorecards.services import version_for_contact
 from qa.scoring import RawAnswer, score_answers, value_is_valid
 
-
 # AutoQA's suggestions shown on the review page, recorded on each answer saved: AutoQA builds on reviews, so it
 # registers its reader here (qa.apps): (review=, criterion_ids=) -> {criterion id: (value, is_na)}.
 SUGGESTIONS: list[Callable[..., Mapping[int, tuple[int | None, bool]]]] = []
