@@ -1,8 +1,7 @@
 """AutoQA's API: /api/v1/auto-reviews/ scoped like reviews, filtered, flat in queries; /api/v1/auto-criteria/ with the
 agreement of released human answers with the suggestions they were shown, computed in the database."""
 
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 
 import pytest
 from rest_framework.test import APIClient
@@ -24,7 +23,7 @@ def api():
 
 
 def _contact(agent, day: int, external_id: str | None = None):
-    started = datetime(2026, 3, day, 10, tzinfo=dt_timezone.utc)
+    started = datetime(2026, 3, day, 10, tzinfo=UTC)
     kwargs = {"external_id": external_id} if external_id else {}
     return ContactFactory(agent=agent, started_at=started, transcript="Agent: Hello\nCustomer: Hi", **kwargs)
 
