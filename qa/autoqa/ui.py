@@ -4,7 +4,7 @@ with their agreement with released human answers). Nothing here writes a Review 
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, FloatField, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, F, FloatField, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.db.models.functions import Cast
 
 from core.models import User
@@ -52,33 +52,43 @@ class Suggestion:
 
 def suggestions_for_save(*, review: Review, criterion_ids) -> dict[int, tuple[int | None, bool]]:
     """The suggestion (value, is_na) shown for each of `criterion_ids` on `review`, from the contact's AutoAnswers at
-    save time: one query; empty when the review shows none."""
+    save time, matched on the criterion's key (stable across versions: AutoQA may have scored the contact with
+    another version of the scorecard). One query; empty when the review shows none."""
     if not suggestions_shown(review) or not criterion_ids:
         return {}
-    rows = AutoAnswer.objects.filter(
-        auto_review__contact_id=review.contact_id, criterion_id__in=list(criterion_ids)
-    ).filter(Q(value__isnull=False) | Q(is_na=True))
-    return {c: (None if na else v, na) for c, v, na in rows.values_list("criterion_id", "value", "is_na")}
+    auto = AutoAnswer.objects.filter(
+        Q(value__isnull=False) | Q(is_na=True),
+        auto_review__contact_id=review.contact_id,
+        criterion__key=OuterRef("key"),
+    ).order_by("pk")
+    rows = (
+        Criterion.objects.filter(pk__in=list(criterion_ids))
+        .annotate(s_value=Subquery(auto.values("value")[:1]), s_na=Subquery(auto.values("is_na")[:1]))
+        .filter(s_na__isnull=False)
+        .values_list("pk", "s_value", "s_na")
+    )
+    return {pk: (None if na else value, bool(na)) for pk, value, na in rows}
 
 
 def review_page_section(*, user: User, review: Review, criteria, answers, **_) -> dict:
     """The review page's AutoQA context (registered in REVIEW_PAGE_SECTIONS): the contact's automatic review (score,
-    sentiment, flags) and a suggestion per criterion, for reviewers scoring a review that shows them. Two queries."""
+    sentiment, flags) and a suggestion per criterion (matched on its key), for reviewers on a review that shows them.
+    Two queries."""
     from qa.rules import is_reviewer  # qa.rules reads reviews; imported late like the other page sections
 
     if not suggestions_shown(review) or not is_reviewer(user):
         return {}
     auto = (
         AutoReview.objects.filter(contact_id=review.contact_id)
-        .prefetch_related(Prefetch("answers", queryset=AutoAnswer.objects.order_by("pk")))
+        .prefetch_related(Prefetch("answers", queryset=AutoAnswer.objects.select_related("criterion").order_by("pk")))
         .first()
     )
     if auto is None:
         return {}
-    by_id = {c.pk: c for c in criteria}
+    by_key = {c.key: c for c in criteria}  # the key is stable across versions
     suggestions: dict[int, Suggestion] = {}
     for answer in auto.answers.all():
-        criterion = by_id.get(answer.criterion_id)
+        criterion = by_key.get(answer.criterion.key)
         if criterion is None or (answer.value is None and not answer.is_na):
             continue
         suggestions[criterion.pk] = Suggestion(

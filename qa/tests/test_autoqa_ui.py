@@ -160,3 +160,37 @@ def test_review_page_query_count_with_suggestions_is_flat(
     client.force_login(reviewer_user)
     with django_assert_max_num_queries(60):
         assert client.get(reverse("qa:review-detail", args=[draft.pk])).status_code == 200
+
+
+def test_suggestions_match_criteria_by_key_across_versions(draft, version, contact, reviewer_user):
+    """AutoQA scored the contact with an older version; the review uses `version`: the keys still match."""
+    from qa.tests.factories import CriterionFactory, SectionFactory, VersionFactory
+
+    older = VersionFactory()
+    section = SectionFactory(version=older)
+    old_listen = CriterionFactory(section=section, key=version.c_listen.key, skill=version.c_listen.skill)
+    auto = AutoReview.objects.create(contact=contact, version=older, engine="old")
+    AutoAnswer.objects.create(auto_review=auto, criterion=old_listen, value=0)
+    suggestions = ui.suggestions_for_save(review=draft, criterion_ids=[version.c_listen.pk, version.c_solve.pk])
+    assert suggestions == {version.c_listen.pk: (0, False)}
+    section_context = ui.review_page_section(
+        user=reviewer_user, review=draft, criteria=list(version.criteria.all()), answers={}
+    )
+    assert section_context["autoqa"]["suggestions"][version.c_listen.pk].label == "No"
+
+
+def test_admin_shows_phrase_lists_and_auto_reviews_read_only(client, admin_user, draft, version, contact):
+    from qa.autoqa.models import PhraseList
+
+    auto = make_auto_review(contact, version)
+    phrases = PhraseList.objects.create(kind="greeting", language="es", phrases="hola\n/buen(os|as) d[ií]as/")
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:qa_phraselist_change", args=[phrases.pk])).status_code == 200
+    assert client.get(reverse("admin:qa_phraselist_add")).status_code == 200
+    page = client.get(reverse("admin:qa_autoreview_change", args=[auto.pk]))
+    assert page.status_code == 200 and "So the [card] was charged twice" in page.content.decode()
+    assert client.get(reverse("admin:qa_autoreview_changelist")).status_code == 200
+    assert client.get(reverse("admin:qa_autoreview_add")).status_code == 403
+    client.post(reverse("admin:qa_autoreview_change", args=[auto.pk]), {"score": "1"})
+    auto.refresh_from_db()
+    assert auto.score == Decimal("62.50")  # read-only
