@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from qa.autoqa.models import AutoAnswer, AutoReview
 from qa.models import Review, ReviewAnswer
 from qa.tests.test_browser import draft  # noqa: F401  (the same draft: three criteria, a chat transcript)
+from tests.test_accessibility import AXE, RUN_AXE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -61,6 +62,9 @@ def test_reviewer_accepts_autoqa_suggestions_with_a_key_and_submits(page, live_s
     restated = page.get_by_test_id("criterion-restated")
     expect(restated.get_by_test_id("autoqa-restated")).to_contain_text("AutoQA: Yes")
     assert page.locator("#scorecard-form input[type=radio]:checked").count() == 0  # nothing pre-selected
+    page.evaluate(AXE.read_text())  # no serious accessibility problem in the suggestions
+    serious = [(v["id"], v["targets"]) for v in page.evaluate(RUN_AXE) if v["impact"] in ("critical", "serious")]
+    assert not serious, serious
 
     # Focus the first criterion and press "a": AutoQA's Yes is taken, focus moves on to the next unanswered one.
     restated.get_by_label("Yes").focus()
