@@ -28,3 +28,11 @@ class QaConfig(AppConfig):
 
         if dispute_page_context not in REVIEW_PAGE_SECTIONS:
             REVIEW_PAGE_SECTIONS.append(dispute_page_context)
+
+        # AutoQA's suggestions beside each criterion, and its automatic summary above the scorecard.
+        from .autoqa.ui import review_page_section, suggestions_for_save
+        from .reviews.services import register_suggestions
+
+        if review_page_section not in REVIEW_PAGE_SECTIONS:
+            REVIEW_PAGE_SECTIONS.append(review_page_section)
+        register_suggestions(suggestions_for_save)

@@ -151,6 +151,9 @@ MATRIX: dict[str, tuple] = {
     "review-detail": ("GET", "review", "403 200 200 200 403 200 404 404 404"),
     "review-answers": ("POST", "review", "403 400 403 400 403 403 403 403 404"),
     "review-submit": ("POST", "review", "403 400 403 400 403 403 403 403 404"),
+    "auto-review-list": ("GET", None, "403 200 200 200 403 200 200 200 200"),  # AutoQA: scoped like reviews
+    "auto-review-detail": ("GET", "auto_review", "403 200 200 200 403 200 404 404 404"),
+    "auto-criterion-list": ("GET", None, "403 200 200 200 403 403 403 200 200"),
     # Coaching: ops leads manage their teams' plans; an agent reads their own; reviewers and hiring get 403.
     "coaching:my-plan": ("GET", None, "L 200 403 403 403 200 200 403 403"),
     "coaching:plan-list": ("GET", None, "L 200 200 403 403 403 403 200 403"),
@@ -296,6 +299,9 @@ def world(db):
 
     objects.update(disputed_review_world(agent=agent, vendor=in_house))
     objects["conversation"] = objects["review"].contact  # conversation view
+    from qa.autoqa.models import AutoReview
+
+    objects["auto_review"] = AutoReview.objects.create(contact=objects["review"].contact, engine="matrix")
     objects.update(_calibration_world(agent=agent, reviewer=reviewer, vendor=in_house))
     # Scorecard rules: a rule of the in-house team
     from qa.tests.factories import ScorecardRuleFactory

@@ -2,12 +2,14 @@
 
 from rest_framework.routers import SimpleRouter
 
-from qa.api import views
+from qa.api import autoqa, views
 from qa.calibration.api import CalibrationSessionViewSet
 
 router = SimpleRouter()
 router.register("scorecard-templates", views.ScorecardTemplateViewSet, basename="scorecard-template")
 router.register("reviews", views.ReviewViewSet, basename="review")
+router.register("auto-reviews", autoqa.AutoReviewViewSet, basename="auto-review")
+router.register("auto-criteria", autoqa.AutoCriterionViewSet, basename="auto-criterion")
 router.register("calibration-sessions", CalibrationSessionViewSet, basename="calibration-session")
 
 urlpatterns = router.urls

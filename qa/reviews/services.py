@@ -3,7 +3,7 @@
 The answer helpers (validate_answers, claim, write_answers, rescore, save_review, mark_for_rollup) are shared with
 qa.disputes, whose resolution re-scores a review the same way."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -28,6 +28,14 @@ from qa.reviews.models import (
 from qa.scorecards.models import ScorecardVersion
 from qa.scorecards.services import version_for_contact
 from qa.scoring import RawAnswer, score_answers, value_is_valid
+
+# AutoQA's suggestions shown on the review page, recorded on each answer saved: AutoQA builds on reviews, so it
+# registers its reader here (qa.apps): (review=, criterion_ids=) -> {criterion id: (value, is_na)}.
+SUGGESTIONS: list[Callable[..., Mapping[int, tuple[int | None, bool]]]] = []
+
+
+def register_suggestions(reader: Callable[..., Mapping[int, tuple[int | None, bool]]]) -> None:
+    SUGGESTIONS[:] = [reader]
 
 
 class ReviewConflict(ValidationError):
@@ -162,14 +170,24 @@ def validate_answers(review: Review, answers: Mapping[int, RawAnswer], *, comple
 
 
 ANSWER_FIELDS = ["value", "is_na", "comment"]
+SUGGESTION_FIELDS = ["suggested_value", "suggested_na"]
 
 
-def write_answers(review: Review, answers: Mapping[int, RawAnswer], *, actor: User | None, reason: str) -> list[int]:
+def write_answers(
+    review: Review,
+    answers: Mapping[int, RawAnswer],
+    *,
+    actor: User | None,
+    reason: str,
+    suggestions: Mapping[int, tuple[int | None, bool]] | None = None,
+) -> list[int]:
     """Store the raw answers; each new or changed answer gets a history record (who, when, why). Returns the ids of
     the criteria whose answers were written (new or changed), in order.
 
     A constant number of queries whatever the scorecard's size: new answers are bulk-created and changed ones
-    bulk-updated, each with its history record; an unchanged answer is not written again."""
+    bulk-updated, each with its history record; an unchanged answer is not written again. `suggestions`
+    (criterion id -> AutoQA's (value, is_na) shown to the reviewer) is recorded on each answer written."""
+    suggestions = suggestions or {}
     existing = {a.criterion_id: a for a in review.answers.all()}
     new: list[ReviewAnswer] = []
     changed: list[ReviewAnswer] = []
@@ -177,18 +195,28 @@ def write_answers(review: Review, answers: Mapping[int, RawAnswer], *, actor: Us
         value = None if raw.is_na else raw.value
         answer = existing.get(criterion_id)
         if answer is None:
+            suggested_value, suggested_na = suggestions.get(criterion_id, (None, False))
             new.append(
                 ReviewAnswer(
-                    review=review, criterion_id=criterion_id, value=value, is_na=raw.is_na, comment=raw.comment
+                    review=review,
+                    criterion_id=criterion_id,
+                    value=value,
+                    is_na=raw.is_na,
+                    comment=raw.comment,
+                    suggested_value=suggested_value,
+                    suggested_na=suggested_na,
                 )
             )
         elif (answer.value, answer.is_na, answer.comment) != (value, raw.is_na, raw.comment):
             answer.value, answer.is_na, answer.comment = value, raw.is_na, raw.comment
+            if criterion_id in suggestions:
+                answer.suggested_value, answer.suggested_na = suggestions[criterion_id]
             changed.append(answer)
     if new:
         bulk_create_with_history(new, ReviewAnswer, default_user=actor, default_change_reason=reason)
     if changed:
-        bulk_update_with_history(changed, ReviewAnswer, ANSWER_FIELDS, default_user=actor, default_change_reason=reason)
+        fields = [*ANSWER_FIELDS, *SUGGESTION_FIELDS] if suggestions else ANSWER_FIELDS
+        bulk_update_with_history(changed, ReviewAnswer, fields, default_user=actor, default_change_reason=reason)
     return sorted(answer.criterion_id for answer in (*new, *changed))
 
 
@@ -250,7 +278,9 @@ def review_save(
         return review
     claim(review, lock_version=lock_version)
     reason = "Submitted" if submit else (Review.AUTOSAVE_REASON if autosave else "Draft saved")
-    write_answers(review, answers, actor=actor, reason=reason)
+    # AutoQA's suggestion shown for each answer, as it stands now (one query): agreement is measured on it later.
+    suggestions = SUGGESTIONS[0](review=review, criterion_ids=answers.keys()) if SUGGESTIONS else {}
+    write_answers(review, answers, actor=actor, reason=reason, suggestions=suggestions)
     rescore(review)
     fields = ["score", "auto_failed", "auto_fail_reason"]
     if review.reviewer_id is None or (submit and review.reviewer_id != actor.pk):
