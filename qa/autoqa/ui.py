@@ -20,7 +20,7 @@ FLAG_LABELS = {
     "pii_iban": "IBAN typed by the agent",
     "pii_email": "Email address typed by the agent",
     "pii_phone": "Phone number typed by the agent",
-    "identity_not_verified": "Account details given before the identity was verified",
+    "account_details_before_verification": "Account details given before the identity was verified",
     "prohibited_phrase": "Prohibited phrase used",
 }
 
