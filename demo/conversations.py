@@ -38,6 +38,7 @@ DISMISSIVE = [
 ]
 VERIFY = ["For security, can you confirm your postcode and date of birth?", "Can you confirm your identity first?"]
 VERIFIED = ["Sure, it's LS1 4AB and 3 May 1984.", "Yes: M1 2AB, born 12/09/1990."]
+ACCOUNT_DETAILS = ["I can see your last payment of £29.99 on the 3rd.", "Your current balance is £42.10."]
 HOLD_ASKED = [
     "May I put you on hold for two minutes while I check with the billing team?",
     "Can I put you on hold for a moment while I look into it?",
@@ -69,15 +70,17 @@ STILL_ANGRY = [
 WAITING = ["OK, please do.", "Fine, let me know."]
 
 # Per tier: greeting, introduction, empathy (else neutral), dismissive line, clean closing, hold etiquette, readable
-# replies, and the chance of typing a card number / an email or phone; the agent's reply time in a chat (seconds).
+# replies, the chance of typing a card number / an email or phone, of verifying the customer's identity; the agent's
+# reply time in a chat (seconds).
 TIERS = {
     "weak": dict(greet=0.45, intro=0.2, empathy=0.25, dismissive=0.2, close=0.4, hold=0.35, jargon=0.3, card=0.03,
-                 contact=0.08, reply=(90, 420)),
+                 contact=0.08, verify=0.3, reply=(60, 400)),
     "steady": dict(greet=0.9, intro=0.6, empathy=0.6, dismissive=0.03, close=0.8, hold=0.8, jargon=0.05, card=0.008,
-                   contact=0.03, reply=(20, 150)),
+                   contact=0.03, verify=0.65, reply=(15, 100)),
     "strong": dict(greet=0.98, intro=0.9, empathy=0.92, dismissive=0.0, close=0.96, hold=0.96, jargon=0.0, card=0.0,
-                   contact=0.01, reply=(8, 60)),
+                   contact=0.01, verify=0.9, reply=(5, 45)),
 }  # fmt: skip
+ORDER = ["weak", "steady", "strong"]
 EMAIL_REPLY = (1800, 14400)  # an email answer comes hours after the customer's message
 
 
@@ -104,7 +107,11 @@ def conversations_write(rows: list[dict], rng: random.Random, *, names: dict[int
         if not row["transcript"]:
             continue
         question = row["transcript"].split("\n", 1)[0].split(", ", 1)[-1]
-        tier = TIERS[tiers[row["agent_id"]]]
+        # The contact's own survey moves it a tier now and then: a 1 or 2 tends to be the agent's worse day.
+        level = ORDER.index(tiers[row["agent_id"]])
+        if row["csat"] is not None and rng.random() < 0.5:
+            level = max(0, level - 1) if row["csat"] <= 2 else min(2, level + 1) if row["csat"] == 5 else level
+        tier = TIERS[ORDER[level]]
         row["transcript"] = _conversation(row, rng, tier, names.get(row["agent_id"]) or "Alex", question, answers)
         row["reply_gap"] = EMAIL_REPLY if row["channel"] == "email" else tier["reply"]
 
@@ -129,11 +136,11 @@ def _conversation(row: dict, rng: random.Random, tier: dict, agent: str, questio
     dismissive = chance() < tier["dismissive"] * (2 if angry else 1)
     empathy = not dismissive and chance() < tier["empathy"] * (1.0 if angry else 0.7)
     first.append(rng.choice(DISMISSIVE if dismissive else EMPATHY if empathy else NEUTRAL))
-    verifies = chance() < 0.5
+    verifies = chance() < tier["verify"]
     if verifies:
         first.append(rng.choice(VERIFY))
     say(("Agent", " ".join(first)))
-    say(("Customer", rng.choice(VERIFIED) if verifies else "Sure, go ahead."))
+    say(("Customer", rng.choice(VERIFIED) if verifies else "OK, thanks."))
     if row["channel"] != "email" and chance() < 0.3:
         if chance() < tier["hold"]:
             say(("Agent", rng.choice(HOLD_ASKED)))
@@ -144,10 +151,12 @@ def _conversation(row: dict, rng: random.Random, tier: dict, agent: str, questio
             say(("Customer", "Hello? Are you still there?"))
     answer = answers.get(question, "I've sorted it")
     reply = f"{answer}." if resolved else "I'll look into it and get back to you."
+    if chance() < 0.3:  # account details: after the identity check, or (a compliance fail) without one
+        reply = f"{rng.choice(ACCOUNT_DETAILS)} {reply}"
     if chance() < tier["jargon"]:
         reply = f"{JARGON} {reply}"
     if chance() < tier["card"]:
-        reply += f" I've put the card {rng.choice(TEST_CARDS)} on file for the refund."
+        reply += f" I've noted the card {rng.choice(TEST_CARDS)} you gave me for the payment."
     elif chance() < tier["contact"]:
         reply += rng.choice(
             [f" I've sent the details to {rng.choice(EMAILS)}.", f" We'll call you back on {rng.choice(PHONES)}."]
