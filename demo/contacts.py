@@ -4,7 +4,8 @@
 - South improves steadily over the period; the partner team, Partner Lisbon, resolves fewer cases first time;
 - surveys come back on a fraction of contacts; unresolved cases come back as repeat contacts (a written case's
   now and then as a call);
-- written channels carry a short transcript, and the same conversation as turns;
+- written channels carry a conversation of varied quality (demo.conversations: each agent's tier follows their
+  survey scores), and the same conversation as timed turns, the agent's replies fast or slow by tier;
 - contacts carry a reason (per team), a few tags, escalations, transfers, complaints, hold time on calls, a language,
   a customer id per case (customers have several cases), survey comments and a few call recordings (a ten-second
   stand-in, static/demo/call.wav, with the call's timed turns); the partner team's chats are half WhatsApp.
@@ -20,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.models import Agent, Contact, ContactTurn, Team
+from demo.conversations import conversations_write
 from imports.services import Lookups, contacts_upsert
 from metrics.rollups import rollup_full
 
@@ -92,6 +94,9 @@ def seed_contacts(*, rng: random.Random, stdout=None) -> None:
     # the figures above and every later seeder draw exactly as before.
     details = random.Random(hash(rng.getstate()[1]))  # a tuple of ints: the same hash in every process
     _add_details(rows, details, team_names)
+    # The conversations too (a generator of their own: the details above stay as they were).
+    names = {agent.pk: agent.user.first_name for agent in agents}
+    conversations_write(rows, random.Random(f"talk:{hash(rng.getstate()[1])}"), names=names, topics=TOPICS)
     with transaction.atomic():
         existing = set(Contact.objects.filter(external_id__startswith=PREFIX).values_list("external_id", flat=True))
         new = [contact for contact in rows if contact["external_id"] not in existing]
@@ -193,7 +198,7 @@ def _contact(external_id, case_id, agent, team_id, channel, started, resolved, s
         "csat": csat,
         "ces": ces,
         "nps": nps,
-        "transcript": _transcript(rng, agent, resolved) if channel != "phone" else "",
+        "transcript": _opening(rng) if channel != "phone" else "",
     }
 
 
@@ -248,14 +253,19 @@ def _add_details(rows: list[dict], rng: random.Random, team_names: dict[int, str
 
 def _split_turns(row: dict, rng: random.Random) -> list[tuple]:
     """(author, at, text) per transcript line ("Customer: …" or the agent's name); emails hours apart, chats
-    seconds apart."""
+    seconds apart; an agent's reply after the customer's turn takes the agent's own time (`reply_gap`)."""
     gap = (900, 7200) if row["channel"] == "email" else (15, 90)
+    reply = row.get("reply_gap", gap)
     at = row["started_at"]
     turns = []
+    previous = ""
     for line in row["transcript"].splitlines():
         speaker, _, text = line.partition(": ")
-        turns.append(("customer" if speaker == "Customer" else "agent", at, text))
-        at += timedelta(seconds=rng.randint(*gap))
+        author = "customer" if speaker == "Customer" else "agent"
+        if turns:
+            at += timedelta(seconds=rng.randint(*(reply if author == "agent" and previous == "customer" else gap)))
+        turns.append((author, at, text))
+        previous = author
     return turns
 
 
@@ -301,18 +311,13 @@ def _score(rng: random.Random, mean: float, low: int, high: int) -> int:
     return int(min(high, max(low, round(rng.gauss(mean, 1.0)))))
 
 
-def _transcript(rng: random.Random, agent: Agent, resolved: bool) -> str:
-    _, question, answer = rng.choice(TOPICS)
-    first = agent.user.first_name or "the agent"
-    closing = f"{answer}. Anything else I can help with?" if resolved else "I'll look into it and get back to you."
-    return "\n".join(
-        [
-            f"Customer: {rng.choice(OPENERS)} {question}",
-            f"{first}: {rng.choice(EMPATHY)} Let me check your account.",
-            f"{first}: {closing}",
-            "Customer: " + ("Great, thanks!" if resolved else "OK, please do."),
-        ]
-    )
+def _opening(rng: random.Random) -> str:
+    """The customer's first line, which names the topic (demo.conversations writes the rest). Three draws, as the
+    short transcript this replaced took, so every figure drawn after it stays as it was."""
+    _, question, _ = rng.choice(TOPICS)
+    opener = rng.choice(OPENERS)
+    rng.choice(EMPATHY)
+    return f"Customer: {opener} {question}"
 
 
 def demo_period() -> tuple[date, date]:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Candidate, Interview, Requisition, Stage, StageMove
@@ -25,6 +26,7 @@ from qa.models import (
     GoldSet,
     Review,
 )
+from qa.scorecards.services import default_version
 
 MAX_OUTPUT_LINES = 30
 COUNTED_MODELS = (
@@ -131,8 +133,20 @@ def check_coaching() -> None:
         assert goal.measured_on == today
 
 
+def check_autoqa(client) -> None:
+    """The demo scorecard's published version has its detectors; a demo review's page still renders for the reviewer
+    (its reviews were scored with the version before)."""
+    version = default_version()
+    assert version.number == 2 and version.criteria.filter(key="greeted", detector="phrases").exists()
+    reviewer = User.objects.get(username="reviewer")
+    review = Review.objects.filter(reviewer=reviewer, is_calibration=False, submitted_at__isnull=False).first()
+    client.force_login(reviewer)
+    response = client.get(reverse("qa:review-detail", args=[review.pk]))
+    assert response.status_code == 200 and review.contact.external_id in response.content.decode()
+
+
 @pytest.mark.django_db
-def test_seed_demo_is_short_tells_a_current_story_and_runs_twice(capfd, caplog):
+def test_seed_demo_is_short_tells_a_current_story_and_runs_twice(capfd, caplog, client):
     caplog.set_level(logging.INFO)
     call_command("seed_demo")
     out, err = capfd.readouterr()
@@ -145,6 +159,7 @@ def test_seed_demo_is_short_tells_a_current_story_and_runs_twice(capfd, caplog):
     check_hiring()
     check_gold_set()
     check_coaching()
+    check_autoqa(client)
 
     counts = _counts()
     call_command("seed_demo")

@@ -22,6 +22,8 @@ SEEDERS = [
     ("demo.hiring.seed_hiring_reviews", "QA reviews of the new hires' first 90 days"),
     ("demo.calibration.seed_calibration", "calibration sessions and the gold set"),
     ("demo.coaching.seed_coaching", "coaching plans, goals and sessions"),
+    # Last: the scorecard gains its detectors in a new version after the human reviews were scored with the old one.
+    ("demo.autoqa.seed_autoqa", "AutoQA on every conversation"),
 ]
 
 # Loggers that write a line per event (every review submitted, every Celery task run in eager mode): useful in
