@@ -64,6 +64,7 @@ _ID_BEFORE = re.compile(
     r"reservation|confirmation|serial|sku|policy|contract)\s*(?:no\.?|nr\.?|num(?:ber)?|#|id|code)?\s*[:#]?\s*$",
     re.IGNORECASE,
 )
+_ANY_DIGIT = re.compile(r"\d")
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
 
 # The IBAN registry's lengths (whole IBAN, country code included).
@@ -260,7 +261,7 @@ def find(text: str, kinds=KINDS) -> list[Match]:
         for m in _MARKER.finditer(text)
         if m.group(1) in wanted
     ]
-    has_digit = any(char.isdigit() for char in text)
+    has_digit = _ANY_DIGIT.search(text) is not None
     work = text
     for kind in _ORDER:
         if kind not in wanted or (kind == "email" and "@" not in work) or (kind != "email" and not has_digit):
