@@ -216,6 +216,11 @@ CELERY_BEAT_SCHEDULE["qa-reviews-overdue"] = {
     "schedule": crontab(minute=5, hour=7),
 }
 
+# AutoQA: every 15 minutes, score contacts without an automatic review or scored by an older engine (at most
+# AUTOQA_SWEEP_LIMIT a run, newest first): imported contacts are scored within 15 minutes.
+AUTOQA_SWEEP_LIMIT = env.int("AUTOQA_SWEEP_LIMIT", default=20_000)
+CELERY_BEAT_SCHEDULE["qa-autoqa-sweep"] = {"task": "qa.tasks.autoqa_sweep", "schedule": timedelta(minutes=15)}
+
 # QA disputes: days an agent has to dispute a released review, days a dispute has to be settled once raised (fixed
 # on the review when raised), and whether a QA lead approves a reviewer's resolution before it applies.
 QA_DISPUTE_RAISE_DAYS = env.int("QA_DISPUTE_RAISE_DAYS", default=7)

@@ -87,6 +87,8 @@ def version_copy(*, version: ScorecardVersion, user: User | None, notes: str = "
                 allow_na=c.allow_na,
                 channels=c.channels,
                 position=c.position,
+                detector=c.detector,
+                detector_params=c.detector_params,
             )
             for c in section.criteria.all()
         )
