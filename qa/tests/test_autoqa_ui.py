@@ -183,7 +183,9 @@ def test_admin_shows_phrase_lists_and_auto_reviews_read_only(client, admin_user,
     from qa.autoqa.models import PhraseList
 
     auto = make_auto_review(contact, version)
-    phrases = PhraseList.objects.create(kind="greeting", language="es", phrases="hola\n/buen(os|as) d[ií]as/")
+    phrases, _ = PhraseList.objects.update_or_create(
+        kind="greeting", language="es", defaults={"phrases": "hola\n/buen(os|as) d[ií]as/"}
+    )
     client.force_login(admin_user)
     assert client.get(reverse("admin:qa_phraselist_change", args=[phrases.pk])).status_code == 200
     assert client.get(reverse("admin:qa_phraselist_add")).status_code == 200
