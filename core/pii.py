@@ -127,7 +127,7 @@ def _glued_left(text: str, i: int) -> bool:
     if i == 0:
         return False
     before = text[i - 1]
-    if before.isalnum() or before == "_":
+    if before.isalnum() or before in "_]":  # "]": a marker, or a value already found, ends right there
         return True
     return before in "-/.,:_" and i > 1 and text[i - 2].isalnum()
 
@@ -189,14 +189,19 @@ def _cards(text: str) -> list[tuple[int, int]]:
         i, n = 0, len(groups)
         while i < n:
             found = None
-            if i or first_ok:
-                for j in range(n, i, -1):  # the longest card starting at group i
-                    if j == n and not last_ok:
-                        continue
-                    digits = "".join(text[a:b] for a, b in groups[i:j])
-                    if 13 <= len(digits) <= 19 and card_prefix_ok(digits) and luhn_ok(digits):
+            if (i or first_ok) and text[groups[i][0]] in "23456":  # no issuer's numbers start otherwise
+                # The groups starting at i that hold at most 19 digits; then the longest card among them.
+                j, digits = i, ""
+                # Ten groups at most: numbers are written whole, in fours or at least in pairs.
+                while j < n and j - i < 10 and len(digits) + groups[j][1] - groups[j][0] <= 19:
+                    digits += text[groups[j][0] : groups[j][1]]
+                    j += 1
+                while j > i:
+                    if len(digits) >= 13 and (j < n or last_ok) and card_prefix_ok(digits) and luhn_ok(digits):
                         found = j
                         break
+                    j -= 1
+                    digits = digits[: len(digits) - (groups[j][1] - groups[j][0])]
             if found:
                 spans.append((groups[i][0], groups[found - 1][1]))
                 i = found
@@ -220,7 +225,7 @@ def _phones(text: str) -> list[tuple[int, int]]:
                 continue
         elif not 9 <= len(digits) <= 12:
             continue
-        if (value[0] == "+" and start and text[start - 1].isalnum()) or (
+        if (value[0] == "+" and start and (text[start - 1].isalnum() or text[start - 1] == "]")) or (
             value[0] != "+" and (_glued_left(text, start) or (start and text[start - 1] in "#$€£¥=@\\"))
         ):
             continue

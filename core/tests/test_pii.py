@@ -1,3 +1,4 @@
+import time
 from collections import Counter
 
 import pytest
@@ -275,3 +276,23 @@ def test_masked_excerpt_never_leaks_a_value_cut_at_the_edge():
 def test_masked_excerpt_of_a_marker_match():
     text = "Earlier the agent wrote [card]. Then nothing."
     assert masked_excerpt(text, find(text)[0]) == "Earlier the agent wrote [card]."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "45B.12][30-9)267974+31806341834@E8875D2",  # a number glued to the one before stays glued once masked
+        "389783282 112+12 6519)438906(172]64)",
+        "D07 :373022096368+(415097432@ G",
+    ],
+)
+def test_mask_is_idempotent_on_numbers_glued_together(text):
+    once, _ = mask(text)
+    assert mask(once) == (once, Counter())
+
+
+@pytest.mark.parametrize("text", ["4 " * 1000, "4111 " * 400, "1-" * 1000, "GB12 " * 400, "+1 " * 700, "a@" * 1000])
+def test_find_takes_linear_time_on_long_runs(text):
+    started = time.perf_counter()
+    find(text)
+    assert time.perf_counter() - started < 2  # quadratic windows took seconds here; now milliseconds
