@@ -212,8 +212,11 @@ def _generate(rows: int, days: int) -> None:
 
     contact, turn = Contact._meta.db_table, ContactTurn._meta.db_table
     migration = __import__("core.migrations.0017_browser_contact_search_indexes", fromlist=["x"])
-    _sql(f"DROP INDEX IF EXISTS {migration.CONTACT_INDEX}")
-    _sql(f"DROP INDEX IF EXISTS {migration.TURN_INDEX}")
+    from django.apps import apps
+    from django.db import connection
+
+    with connection.schema_editor() as editor:  # the search triggers and index off during the load, as an import
+        migration.drop(apps, editor)
     words = "ARRAY[" + ",".join(f"'{w}'" for w in WORDS) + "]"
     channels = "ARRAY[" + ",".join(f"'{c}'" for c in CHANNELS) + "]"
     first = date.today() - timedelta(days=days - 1)
@@ -264,10 +267,8 @@ def _generate(rows: int, days: int) -> None:
         """
     )
     _sql("SET maintenance_work_mem = '512MB'")
-    with __import__("django.db", fromlist=["connection"]).connection.schema_editor() as editor:
-        from django.apps import apps
-
-        migration.create_indexes(apps, editor)
+    with connection.schema_editor() as editor:  # back on: the documents filled in one statement, then the index
+        migration.create(apps, editor)
     _sql(f'VACUUM ANALYZE "{contact}"')
     _sql(f'VACUUM ANALYZE "{turn}"')
 
