@@ -89,7 +89,11 @@ def notice_open(request: HttpRequest, pk: int) -> HttpResponse:
 def notice_read(request: HttpRequest) -> HttpResponse:
     """Mark one notice (pk) or all of the user's notices read; only ever the user's own. From the navbar menu (htmx)
     the answer is the menu again; a form goes back to `next` (a path of this site) or the list."""
-    count = services.notices_mark_read(user=request.user, pk=int_param(request.POST.get("pk")))
+    raw_pk = request.POST.get("pk")
+    pk = int_param(raw_pk)
+    # A malformed id is ignored: it marks nothing (never falls back to "mark all read").
+    malformed = raw_pk not in (None, "") and pk is None
+    count = 0 if malformed else services.notices_mark_read(user=request.user, pk=pk)
     if request.headers.get("HX-Request"):
         return _menu(request, status="All marked read." if count else "Nothing was unread.")
     return redirect(same_site_path(request.POST.get("next", "")) or "skillhub:notice-list")

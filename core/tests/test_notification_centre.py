@@ -228,3 +228,13 @@ def test_preferences_page_says_where_emails_go(client, agent_user):
     agent_user.save(update_fields=["email"])
     page = client.get(reverse("skillhub:notification-preferences")).content.decode()
     assert "no email address, so no email can reach you" in page
+
+
+def test_notice_read_with_a_malformed_id_marks_nothing(client, agent_user):
+    from core.models import Notice
+    from core.notifications import services
+
+    services.notify(event="review_released", users=[agent_user], title="Released", key="malformed:1")
+    client.force_login(agent_user)
+    assert client.post(reverse("skillhub:notice-read"), {"pk": "abc"}).status_code == 302
+    assert Notice.objects.get(user=agent_user).read_at is None
