@@ -174,12 +174,15 @@ def _build_batch(ids, *, engine, patterns, criteria_of, force, counts) -> None:
         AutoAnswer.objects.bulk_create(rows, batch_size=1000)
 
 
-def autoreviews_due(*, limit: int | None = None) -> list[int]:
-    """Contacts with text whose automatic review is missing or made by another engine, newest first."""
+def autoreviews_due(*, limit: int | None = None, since=None) -> list[int]:
+    """Contacts with text (started on or after `since`, a date, when given) whose automatic review is missing or made
+    by another engine, newest first."""
     engine = engine_fingerprint()
+    qs = Contact.objects.filter(contacts_with_text())
+    if since is not None:
+        qs = qs.filter(day__gte=since)
     qs = (
-        Contact.objects.filter(contacts_with_text())
-        .exclude(pk__in=AutoReview.objects.filter(engine=engine).values("contact_id"))
+        qs.exclude(pk__in=AutoReview.objects.filter(engine=engine).values("contact_id"))
         .order_by("-started_at", "-pk")
         .values_list("pk", flat=True)
     )

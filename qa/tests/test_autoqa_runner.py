@@ -127,3 +127,12 @@ def test_autoqa_run_refuses_a_bad_date(db):
 
     with pytest.raises(CommandError, match="not a date"):
         call_command("autoqa_run", since="yesterday", verbosity=0)
+
+
+def test_autoqa_run_since_scores_only_contacts_from_that_day(agent, auto_version, capsys):
+    old = ContactFactory(agent=agent, transcript=GOOD, started_at=timezone.now() - timedelta(days=40))
+    new = ContactFactory(agent=agent, transcript=GOOD)
+    call_command("autoqa_run", since=(timezone.localdate() - timedelta(days=10)).isoformat(), verbosity=0)
+    assert "1 scored" in capsys.readouterr().out
+    assert list(AutoReview.objects.values_list("contact_id", flat=True)) == [new.pk]
+    assert services.autoreviews_due() == [old.pk]
